@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the local control plane (etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, kwok) from the Go module proxy into a cache keyed by
+# version, outside the repository. A warm cache makes this a no-op.
+set -euo pipefail
+
+K8S_VERSION="${RAMP_K8S_VERSION:-v1.35.4}"
+ETCD_VERSION="${RAMP_ETCD_VERSION:-v3.5.35}"
+KWOK_VERSION="${RAMP_KWOK_VERSION:-v0.8.0}"
+CACHE_ROOT="${RAMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ramp}"
+CACHE="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION"
+BIN="$CACHE/bin"
+
+export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+
+say() { printf '[cluster-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+wanted=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
+missing=()
+for b in "${wanted[@]}"; do [ -x "$BIN/$b" ] || missing+=("$b"); done
+if [ ${#missing[@]} -eq 0 ]; then echo "$BIN"; exit 0; fi
+
+command -v go >/dev/null || { say "go is not on PATH: install Go 1.24 or newer"; exit 1; }
+mkdir -p "$BIN"
+say "cold build of ${missing[*]} into $BIN (several minutes on 2 cores)"
+
+minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
+staging_version="v0.${K8S_VERSION#v1.}"
+
+build_k8s() {
+  local mod="$CACHE/k8s-mod"
+  mkdir -p "$mod"
+  if [ ! -f "$mod/go.mod" ]; then
+    ( cd "$mod" && go mod init ramp.local/k8s-build >/dev/null 2>&1 )
+  fi
+  cd "$mod"
+  say "downloading k8s.io/kubernetes@$K8S_VERSION"
+  local gomod
+  gomod=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [ -f "$gomod" ] || { say "could not read go.mod of k8s.io/kubernetes@$K8S_VERSION"; exit 1; }
+  local staged=()
+  while read -r name; do staged+=("$name"); done < <(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\1#p' "$gomod" | sort -u)
+  say "pinning ${#staged[@]} staging modules to $staging_version"
+  local args=()
+  for m in "${staged[@]}"; do args+=("-replace=$m=$m@$staging_version"); done
+  go mod edit "${args[@]}"
+  say "resolving module graph"
+  go get "k8s.io/kubernetes@$K8S_VERSION" \
+    "k8s.io/kubernetes/cmd/kube-apiserver@$K8S_VERSION" >/dev/null 2>&1 || go get "k8s.io/kubernetes@$K8S_VERSION"
+  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    [ -x "$BIN/$b" ] && continue
+    say "building $b"
+    go build -trimpath -ldflags "$ldflags" -o "$BIN/$b.tmp" "k8s.io/kubernetes/cmd/$b"
+    mv "$BIN/$b.tmp" "$BIN/$b"
+  done
+}
+
+build_etcd() {
+  [ -x "$BIN/etcd" ] && return
+  local mod="$CACHE/etcd-mod"
+  mkdir -p "$mod"; cd "$mod"
+  [ -f go.mod ] || go mod init ramp.local/etcd-build >/dev/null 2>&1
+  say "building etcd $ETCD_VERSION"
+  go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null
+  go build -trimpath -ldflags "-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3
+  mv "$BIN/etcd.tmp" "$BIN/etcd"
+}
+
+build_kwok() {
+  [ -x "$BIN/kwok" ] && return
+  local mod="$CACHE/kwok-mod"
+  mkdir -p "$mod"; cd "$mod"
+  [ -f go.mod ] || go mod init ramp.local/kwok-build >/dev/null 2>&1
+  say "building kwok $KWOK_VERSION"
+  go get "sigs.k8s.io/kwok@$KWOK_VERSION" >/dev/null
+  go build -trimpath -ldflags "-s -w" -o "$BIN/kwok.tmp" sigs.k8s.io/kwok/cmd/kwok
+  mv "$BIN/kwok.tmp" "$BIN/kwok"
+}
+
+start=$(date +%s)
+build_etcd
+build_kwok
+build_k8s
+say "done in $(( $(date +%s) - start ))s"
+echo "$BIN"
