@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { int32, int64, opaqueObject, stringMap } from './kit.ts';
+
+/** spec.strategy.canary.trafficRouting and the shapes of the routers it names. */
+
+export const NginxTrafficRoutingSchema = z.strictObject({
+  /** Must match the annotation prefix the NGINX ingress controller is configured with. */
+  annotationPrefix: z.string().optional(),
+  stableIngress: z.string().optional(),
+  stableIngresses: z.array(z.string()).optional(),
+  additionalIngressAnnotations: stringMap().optional(),
+  canaryIngressAnnotations: stringMap().optional(),
+});
+export type NginxTrafficRouting = z.infer<typeof NginxTrafficRoutingSchema>;
+
+export const TLSRouteSchema = z.strictObject({
+  port: int64().optional(),
+  sniHosts: z.array(z.string()).optional(),
+});
+
+export const TCPRouteSchema = z.strictObject({
+  port: int64().optional(),
+});
+
+export const IstioVirtualServiceSchema = z.strictObject({
+  name: z.string(),
+  /** HTTP routes to edit; when omitted the VirtualService must have a single HTTP route. */
+  routes: z.array(z.string()).optional(),
+  tlsRoutes: z.array(TLSRouteSchema).optional(),
+  tcpRoutes: z.array(TCPRouteSchema).optional(),
+});
+export type IstioVirtualService = z.infer<typeof IstioVirtualServiceSchema>;
+
+export const IstioDestinationRuleSchema = z.strictObject({
+  name: z.string(),
+  canarySubsetName: z.string(),
+  stableSubsetName: z.string(),
+});
+export type IstioDestinationRule = z.infer<typeof IstioDestinationRuleSchema>;
+
+export const IstioTrafficRoutingSchema = z.strictObject({
+  virtualService: IstioVirtualServiceSchema.optional(),
+  virtualServices: z.array(IstioVirtualServiceSchema).optional(),
+  destinationRule: IstioDestinationRuleSchema.optional(),
+});
+export type IstioTrafficRouting = z.infer<typeof IstioTrafficRoutingSchema>;
+
+export const StickinessConfigSchema = z.strictObject({
+  enabled: z.boolean(),
+  durationSeconds: int64(),
+});
+
+export const ALBTrafficRoutingSchema = z.strictObject({
+  ingress: z.string().optional(),
+  ingresses: z.array(z.string()).optional(),
+  servicePort: int32(),
+  rootService: z.string().optional(),
+  annotationPrefix: z.string().optional(),
+  stickinessConfig: StickinessConfigSchema.optional(),
+});
+
+export const SMITrafficRoutingSchema = z.strictObject({
+  rootService: z.string().optional(),
+  trafficSplitName: z.string().optional(),
+});
+
+export const AmbassadorTrafficRoutingSchema = z.strictObject({
+  mappings: z.array(z.string()),
+});
+
+export const AppMeshVirtualNodeReferenceSchema = z.strictObject({
+  name: z.string(),
+});
+
+export const AppMeshTrafficRoutingSchema = z.strictObject({
+  virtualService: z
+    .strictObject({
+      name: z.string(),
+      routes: z.array(z.string()).optional(),
+    })
+    .optional(),
+  virtualNodeGroup: z
+    .strictObject({
+      canaryVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
+      stableVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
+    })
+    .optional(),
+});
+
+export const TraefikTrafficRoutingSchema = z.strictObject({
+  weightedTraefikServiceName: z.string(),
+});
+
+export const ApisixTrafficRoutingSchema = z.strictObject({
+  route: z
+    .strictObject({
+      name: z.string(),
+      rules: z.array(z.string()).optional(),
+    })
+    .optional(),
+});
+
+export const ManagedRouteSchema = z.strictObject({
+  name: z.string(),
+});
+
+export const RolloutTrafficRoutingSchema = z.strictObject({
+  nginx: NginxTrafficRoutingSchema.optional(),
+  istio: IstioTrafficRoutingSchema.optional(),
+  alb: ALBTrafficRoutingSchema.optional(),
+  smi: SMITrafficRoutingSchema.optional(),
+  ambassador: AmbassadorTrafficRoutingSchema.optional(),
+  appMesh: AppMeshTrafficRoutingSchema.optional(),
+  traefik: TraefikTrafficRoutingSchema.optional(),
+  apisix: ApisixTrafficRoutingSchema.optional(),
+  /** Traffic router plugins keyed by plugin name, each with its own configuration. */
+  plugins: opaqueObject().optional(),
+  /** Routes the controller owns (header and mirror routes), in precedence order. */
+  managedRoutes: z.array(ManagedRouteSchema).optional(),
+  /** The weight that means "all traffic" (default 100). */
+  maxTrafficWeight: int32().optional(),
+});
+export type RolloutTrafficRouting = z.infer<typeof RolloutTrafficRoutingSchema>;
