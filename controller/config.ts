@@ -1,0 +1,247 @@
+import { Command, CommanderError, Option } from 'commander';
+import { z } from 'zod';
+
+/**
+ * Controller configuration, parsed once from argv and the environment into a plain object that is
+ * passed down. Nothing else in the controller reads process.env.
+ */
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where the cluster credentials come from, resolved the way kubectl and client-go resolve them. */
+export type KubeconfigSource =
+  | { kind: 'files'; paths: string[] }
+  | { kind: 'in-cluster'; host: string; port: string };
+
+export interface Config {
+  kubeconfig: KubeconfigSource;
+  context?: string;
+  /** Namespace-scoped mode when set; cluster-wide otherwise. */
+  namespace?: string;
+  /** Only objects labelled argo-rollouts.argoproj.io/controller-instance-id=<id>; unlabelled ones when unset. */
+  instanceId?: string;
+  workers: number;
+  metricsPort: number;
+  healthzPort: number;
+  leaderElect: boolean;
+  /** Falls back to the kubeconfig context's namespace, then "default", when unset. */
+  leaseNamespace?: string;
+  leaseName: string;
+  logLevel: LogLevel;
+  /** 0 disables the periodic resync. */
+  resyncSeconds: number;
+  shutdownGraceSeconds: number;
+  /** Leader-election identity: hostname and pid, unique per process. */
+  identity: string;
+}
+
+export interface HostFacts {
+  hostname: string;
+  pid: number;
+}
+
+export type ParseOutcome =
+  | { kind: 'run'; config: Config }
+  | { kind: 'help'; text: string }
+  | { kind: 'error'; message: string };
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const dns1123Label = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label (lowercase letters, digits and "-")');
+
+const dns1123Subdomain = z
+  .string()
+  .max(253, 'must be at most 253 characters')
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    'must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")',
+  );
+
+const labelValue = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a valid label value');
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+function integer(min: number, max: number): z.ZodType<number, string> {
+  return z
+    .string()
+    .regex(/^\d+$/, `must be an integer from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+const port = integer(0, 65535);
+
+const bool = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' }))
+  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+
+const logLevel = z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` });
+
+interface OptionSpec {
+  key: string;
+  flag: string;
+  env: readonly string[];
+  description: string;
+  defaultText?: string;
+  booleanFlag?: boolean;
+}
+
+const OPTIONS = [
+  { key: 'kubeconfig', flag: 'kubeconfig', env: [], description: 'path to a kubeconfig (default: $KUBECONFIG, in-cluster, then ~/.kube/config)' },
+  { key: 'context', flag: 'context', env: ['RAMP_CONTEXT'], description: 'kubeconfig context to use' },
+  { key: 'namespace', flag: 'namespace', env: ['RAMP_NAMESPACE'], description: 'watch only this namespace (default: all namespaces)' },
+  { key: 'instanceId', flag: 'instance-id', env: ['RAMP_INSTANCE_ID'], description: 'operate only on objects labelled argo-rollouts.argoproj.io/controller-instance-id=<id>' },
+  { key: 'workers', flag: 'workers', env: ['RAMP_WORKERS'], description: 'concurrent reconciles per controller', defaultText: '10' },
+  { key: 'metricsPort', flag: 'metrics-port', env: ['RAMP_METRICS_PORT'], description: 'port for /metrics', defaultText: '8090' },
+  { key: 'healthzPort', flag: 'healthz-port', env: ['RAMP_HEALTHZ_PORT'], description: 'port for /healthz and /readyz', defaultText: '8080' },
+  { key: 'leaderElect', flag: 'leader-elect', env: ['RAMP_LEADER_ELECT'], description: 'elect a leader through a Lease before reconciling', defaultText: 'true', booleanFlag: true },
+  { key: 'leaseNamespace', flag: 'lease-namespace', env: ['RAMP_LEASE_NAMESPACE', 'POD_NAMESPACE'], description: 'namespace of the leader-election Lease (default: the kubeconfig namespace)' },
+  { key: 'leaseName', flag: 'lease-name', env: ['RAMP_LEASE_NAME'], description: 'name of the leader-election Lease', defaultText: 'ramp-controller-lock' },
+  { key: 'logLevel', flag: 'log-level', env: ['RAMP_LOG_LEVEL'], description: `log level: ${LOG_LEVELS.join('|')}`, defaultText: 'info' },
+  { key: 'resyncSeconds', flag: 'resync-seconds', env: ['RAMP_RESYNC_SECONDS'], description: 're-enqueue every object this often; 0 disables', defaultText: '900' },
+  { key: 'shutdownGraceSeconds', flag: 'shutdown-grace-seconds', env: ['RAMP_SHUTDOWN_GRACE_SECONDS'], description: 'how long in-flight reconciles may finish on shutdown', defaultText: '20' },
+] as const satisfies readonly OptionSpec[];
+
+type OptionKey = (typeof OPTIONS)[number]['key'];
+
+const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
+  kubeconfig: nonEmpty,
+  context: nonEmpty,
+  namespace: dns1123Label,
+  instanceId: labelValue,
+  workers: integer(1, 1000),
+  metricsPort: port,
+  healthzPort: port,
+  leaderElect: bool,
+  leaseNamespace: dns1123Label,
+  leaseName: dns1123Subdomain,
+  logLevel,
+  resyncSeconds: integer(0, 86_400),
+  shutdownGraceSeconds: integer(0, 3_600),
+};
+
+interface RawValue {
+  value: string;
+  source: string;
+}
+
+class InvalidValue extends Error {}
+
+function buildProgram(out: { text: string }): Command {
+  const program = new Command()
+    .name('ramp-controller')
+    .description('Progressive delivery controller for Argo Rollouts resources')
+    .exitOverride()
+    .allowExcessArguments(false)
+    .configureOutput({
+      writeOut: (s) => {
+        out.text += s;
+      },
+      writeErr: () => {},
+    });
+  for (const spec of OPTIONS as readonly OptionSpec[]) {
+    const envNote = spec.env.length > 0 ? ` [env ${spec.env.join(', ')}]` : '';
+    const defaultNote = spec.defaultText ? ` (default ${spec.defaultText})` : '';
+    const syntax = spec.booleanFlag ? `--${spec.flag} [bool]` : `--${spec.flag} <value>`;
+    program.addOption(new Option(syntax, `${spec.description}${defaultNote}${envNote}`));
+    if (spec.booleanFlag) program.addOption(new Option(`--no-${spec.flag}`, `same as --${spec.flag}=false`));
+  }
+  return program;
+}
+
+function rawValues(opts: Record<string, unknown>, env: Env): Map<OptionKey, RawValue> {
+  const raw = new Map<OptionKey, RawValue>();
+  for (const spec of OPTIONS as readonly (OptionSpec & { key: OptionKey })[]) {
+    const fromFlag = opts[spec.key];
+    if (fromFlag !== undefined) {
+      raw.set(spec.key, { value: typeof fromFlag === 'boolean' ? String(fromFlag) : String(fromFlag), source: `--${spec.flag}` });
+      continue;
+    }
+    for (const name of spec.env) {
+      const fromEnv = env[name];
+      if (fromEnv !== undefined && fromEnv !== '') {
+        raw.set(spec.key, { value: fromEnv, source: name });
+        break;
+      }
+    }
+  }
+  return raw;
+}
+
+function validate<T>(key: OptionKey, raw: RawValue | undefined, fallback: T): T;
+function validate<T>(key: OptionKey, raw: RawValue | undefined): T | undefined;
+function validate<T>(key: OptionKey, raw: RawValue | undefined, fallback?: T): T | undefined {
+  if (raw === undefined) return fallback;
+  const result = SCHEMAS[key].safeParse(raw.value);
+  if (!result.success) {
+    const reason = result.error.issues[0]?.message ?? 'is invalid';
+    throw new InvalidValue(`invalid ${raw.source} ${JSON.stringify(raw.value)}: ${reason}`);
+  }
+  return result.data as T;
+}
+
+export function resolveKubeconfig(flagPath: string | undefined, env: Env): KubeconfigSource | undefined {
+  if (flagPath) return { kind: 'files', paths: [flagPath] };
+  const fromEnv = (env.KUBECONFIG ?? '').split(':').filter((p) => p.length > 0);
+  if (fromEnv.length > 0) return { kind: 'files', paths: fromEnv };
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT;
+  if (host && port) return { kind: 'in-cluster', host, port };
+  if (env.HOME) return { kind: 'files', paths: [`${env.HOME}/.kube/config`] };
+  return undefined;
+}
+
+function commanderMessage(err: CommanderError): string {
+  return err.message.replace(/^error:\s*/, '').split('\n')[0] ?? err.message;
+}
+
+/** Parses argv (without node and script) and the environment. Never throws and never exits. */
+export function parseConfig(argv: readonly string[], env: Env, host: HostFacts): ParseOutcome {
+  const out = { text: '' };
+  const program = buildProgram(out);
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { kind: 'help', text: out.text };
+      return { kind: 'error', message: commanderMessage(err) };
+    }
+    throw err;
+  }
+  try {
+    const raw = rawValues(program.opts(), env);
+    const kubeconfig = resolveKubeconfig(validate<string>('kubeconfig', raw.get('kubeconfig')), env);
+    if (!kubeconfig) {
+      return { kind: 'error', message: 'no kubeconfig found: pass --kubeconfig, set KUBECONFIG, or run inside a pod' };
+    }
+    const config: Config = {
+      kubeconfig,
+      context: validate<string>('context', raw.get('context')),
+      namespace: validate<string>('namespace', raw.get('namespace')),
+      instanceId: validate<string>('instanceId', raw.get('instanceId')),
+      workers: validate('workers', raw.get('workers'), 10),
+      metricsPort: validate('metricsPort', raw.get('metricsPort'), 8090),
+      healthzPort: validate('healthzPort', raw.get('healthzPort'), 8080),
+      leaderElect: validate('leaderElect', raw.get('leaderElect'), true),
+      leaseNamespace: validate<string>('leaseNamespace', raw.get('leaseNamespace')),
+      leaseName: validate('leaseName', raw.get('leaseName'), 'ramp-controller-lock'),
+      logLevel: validate<LogLevel>('logLevel', raw.get('logLevel'), 'info'),
+      resyncSeconds: validate('resyncSeconds', raw.get('resyncSeconds'), 900),
+      shutdownGraceSeconds: validate('shutdownGraceSeconds', raw.get('shutdownGraceSeconds'), 20),
+      identity: `${host.hostname}_${host.pid}`,
+    };
+    return { kind: 'run', config };
+  } catch (err) {
+    if (err instanceof InvalidValue) return { kind: 'error', message: err.message };
+    throw err;
+  }
+}

@@ -1,0 +1,166 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig, type Config, type Env } from '../../../controller/config.ts';
+
+const host = { hostname: 'ramp-7f9c', pid: 42 };
+const home: Env = { HOME: '/home/ramp' };
+
+function run(argv: string[], env: Env = home): Config {
+  const outcome = parseConfig(argv, env, host);
+  assert.equal(outcome.kind, 'run', outcome.kind === 'error' ? outcome.message : outcome.kind);
+  return (outcome as { kind: 'run'; config: Config }).config;
+}
+
+function error(argv: string[], env: Env = home): string {
+  const outcome = parseConfig(argv, env, host);
+  assert.equal(outcome.kind, 'error');
+  return (outcome as { kind: 'error'; message: string }).message;
+}
+
+describe('parseConfig', () => {
+  it('defaults match Argo Rollouts: 10 workers, metrics on 8090, leader election on, cluster-wide', () => {
+    const config = run([]);
+    assert.deepEqual(
+      {
+        workers: config.workers,
+        metricsPort: config.metricsPort,
+        healthzPort: config.healthzPort,
+        leaderElect: config.leaderElect,
+        leaseName: config.leaseName,
+        namespace: config.namespace,
+        instanceId: config.instanceId,
+        logLevel: config.logLevel,
+        resyncSeconds: config.resyncSeconds,
+      },
+      {
+        workers: 10,
+        metricsPort: 8090,
+        healthzPort: 8080,
+        leaderElect: true,
+        leaseName: 'ramp-controller-lock',
+        namespace: undefined,
+        instanceId: undefined,
+        logLevel: 'info',
+        resyncSeconds: 900,
+      },
+    );
+  });
+
+  it('identity is hostname and pid', () => {
+    assert.equal(run([]).identity, 'ramp-7f9c_42');
+  });
+
+  it('reads every flag', () => {
+    const config = run([
+      '--kubeconfig', '/tmp/kc',
+      '--context', 'kind-dev',
+      '--namespace', 'shop',
+      '--instance-id', 'blue',
+      '--workers', '4',
+      '--metrics-port', '9000',
+      '--healthz-port=9001',
+      '--leader-elect=false',
+      '--lease-namespace', 'ops',
+      '--lease-name', 'ramp.lock',
+      '--log-level', 'debug',
+      '--resync-seconds', '0',
+      '--shutdown-grace-seconds', '5',
+    ]);
+    assert.deepEqual(config, {
+      kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
+      context: 'kind-dev',
+      namespace: 'shop',
+      instanceId: 'blue',
+      workers: 4,
+      metricsPort: 9000,
+      healthzPort: 9001,
+      leaderElect: false,
+      leaseNamespace: 'ops',
+      leaseName: 'ramp.lock',
+      logLevel: 'debug',
+      resyncSeconds: 0,
+      shutdownGraceSeconds: 5,
+      identity: 'ramp-7f9c_42',
+    });
+  });
+
+  for (const [argv, expected] of [
+    [['--leader-elect'], true],
+    [['--leader-elect', 'false'], false],
+    [['--leader-elect=true'], true],
+    [['--no-leader-elect'], false],
+  ] as const) {
+    it(`${argv.join(' ')} sets leader election to ${expected}`, () => {
+      assert.equal(run([...argv]).leaderElect, expected);
+    });
+  }
+
+  it('environment variables apply when the flag is absent, and flags win over them', () => {
+    const env: Env = { ...home, RAMP_WORKERS: '3', RAMP_NAMESPACE: 'team-a', RAMP_LEADER_ELECT: 'no' };
+    const fromEnv = run([], env);
+    assert.equal(fromEnv.workers, 3);
+    assert.equal(fromEnv.namespace, 'team-a');
+    assert.equal(fromEnv.leaderElect, false);
+    assert.equal(run(['--workers', '7'], env).workers, 7);
+  });
+
+  it('the lease namespace falls back to POD_NAMESPACE', () => {
+    assert.equal(run([], { ...home, POD_NAMESPACE: 'argo-rollouts' }).leaseNamespace, 'argo-rollouts');
+  });
+
+  describe('kubeconfig resolution', () => {
+    it('--kubeconfig wins over KUBECONFIG', () => {
+      assert.deepEqual(run(['--kubeconfig', '/a'], { KUBECONFIG: '/b' }).kubeconfig, { kind: 'files', paths: ['/a'] });
+    });
+    it('KUBECONFIG may list several files', () => {
+      assert.deepEqual(run([], { KUBECONFIG: '/a::/b' }).kubeconfig, { kind: 'files', paths: ['/a', '/b'] });
+    });
+    it('inside a pod the service account is used', () => {
+      assert.deepEqual(run([], { ...home, KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' }).kubeconfig, {
+        kind: 'in-cluster',
+        host: '10.96.0.1',
+        port: '443',
+      });
+    });
+    it('otherwise ~/.kube/config', () => {
+      assert.deepEqual(run([]).kubeconfig, { kind: 'files', paths: ['/home/ramp/.kube/config'] });
+    });
+    it('with nothing to go on, says what to do', () => {
+      assert.equal(error([], {}), 'no kubeconfig found: pass --kubeconfig, set KUBECONFIG, or run inside a pod');
+    });
+  });
+
+  describe('bad values give one line naming the flag', () => {
+    const cases: Array<[string[], string]> = [
+      [['--workers', 'abc'], 'invalid --workers "abc": must be an integer from 1 to 1000'],
+      [['--workers', '0'], 'invalid --workers "0": must be at least 1'],
+      [['--metrics-port', '70000'], 'invalid --metrics-port "70000": must be at most 65535'],
+      [['--healthz-port', '-1'], 'invalid --healthz-port "-1": must be an integer from 0 to 65535'],
+      [['--namespace', 'Shop_1'], 'invalid --namespace "Shop_1": must be a DNS-1123 label (lowercase letters, digits and "-")'],
+      [['--instance-id', 'a b'], 'invalid --instance-id "a b": must be a valid label value'],
+      [['--leader-elect=maybe'], 'invalid --leader-elect "maybe": must be true or false'],
+      [['--log-level', 'loud'], 'invalid --log-level "loud": must be one of trace, debug, info, warn, error, fatal, silent'],
+      [['--lease-name', 'Lock'], 'invalid --lease-name "Lock": must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")'],
+      [['--resync-seconds', '1.5'], 'invalid --resync-seconds "1.5": must be an integer from 0 to 86400'],
+      [['--frobnicate'], "unknown option '--frobnicate'"],
+      [['--workers'], "option '--workers <value>' argument missing"],
+    ];
+    for (const [argv, message] of cases) {
+      it(argv.join(' '), () => {
+        const got = error(argv);
+        assert.equal(got, message);
+        assert.ok(!got.includes('\n'));
+      });
+    }
+
+    it('names the environment variable when the value came from there', () => {
+      assert.equal(error([], { ...home, RAMP_WORKERS: 'many' }), 'invalid RAMP_WORKERS "many": must be an integer from 1 to 1000');
+    });
+  });
+
+  it('--help returns the usage text instead of exiting', () => {
+    const outcome = parseConfig(['--help'], home, host);
+    assert.equal(outcome.kind, 'help');
+    assert.match((outcome as { text: string }).text, /--instance-id <value>/);
+  });
+});
