@@ -1,0 +1,59 @@
+import { transition } from 'xstate';
+import { blueGreenMachine, type BlueGreenActionName, type BlueGreenFacts } from './bluegreen.ts';
+
+export type BlueGreenPhaseName = 'scalingUp' | 'prePromotionAnalysis' | 'paused' | 'promoting' | 'postPromotionAnalysis';
+export type BlueGreenStateValue = 'healthy' | 'aborted' | { progressing: BlueGreenPhaseName };
+
+/** The status fields the blue-green state is rebuilt from: nothing else survives a restart. */
+export interface BlueGreenStatusView {
+  currentPodHash?: string;
+  stableRS?: string;
+  abort?: boolean;
+  controllerPause?: boolean;
+  pauseReasons: string[];
+  activeSelector?: string;
+  scaleUpPreviewCheckPoint?: boolean;
+  prePromotionAnalysisRunStatus?: { phase?: string };
+  postPromotionAnalysisRunStatus?: { phase?: string };
+}
+
+const actionNames: ReadonlySet<string> = new Set<BlueGreenActionName>([
+  'startNewRevision', 'addBlueGreenPause', 'removeBlueGreenPause', 'promoteActive', 'markStable',
+  'recordAbort', 'clearAbort', 'startPrePromotionAnalysis', 'startPostPromotionAnalysis', 'pauseInconclusive',
+]);
+
+/** Where the machine stands according to what the last pass wrote into the status. */
+export function blueGreenStateFromStatus(status: BlueGreenStatusView): BlueGreenStateValue {
+  if (status.abort) return 'aborted';
+  if (!status.currentPodHash) return 'healthy';
+  if (status.activeSelector === status.currentPodHash) {
+    return status.stableRS === status.currentPodHash ? 'healthy' : { progressing: 'postPromotionAnalysis' };
+  }
+  if (status.pauseReasons.includes('BlueGreenPause') || status.pauseReasons.includes('InconclusiveAnalysis')) return { progressing: 'paused' };
+  if (status.controllerPause || status.scaleUpPreviewCheckPoint) return { progressing: 'promoting' };
+  if (status.prePromotionAnalysisRunStatus) return { progressing: 'prePromotionAnalysis' };
+  return { progressing: 'scalingUp' };
+}
+
+export interface BlueGreenDecision {
+  state: BlueGreenStateValue;
+  /** Named actions taken on the way, in order. */
+  actions: BlueGreenActionName[];
+  /** The facts after the machine's own updates (hash moved forward, pause added or removed, …). */
+  facts: BlueGreenFacts;
+}
+
+/** One pure step: rebuild the state from the status, feed it this pass's facts, return where it lands. */
+export function decideBlueGreen(status: BlueGreenStatusView, facts: BlueGreenFacts): BlueGreenDecision {
+  const snapshot = blueGreenMachine.resolveState({ value: blueGreenStateFromStatus(status), context: { facts } });
+  const [next, actions] = transition(blueGreenMachine, snapshot, { type: 'OBSERVE', facts });
+  return {
+    state: next.value as BlueGreenStateValue,
+    actions: actions.map((a) => a.type).filter((t): t is BlueGreenActionName => actionNames.has(t)),
+    facts: next.context.facts,
+  };
+}
+
+export function blueGreenStateName(state: BlueGreenStateValue): string {
+  return typeof state === 'string' ? state : `progressing.${state.progressing}`;
+}

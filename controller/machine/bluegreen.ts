@@ -1,0 +1,183 @@
+import { and, assign, not, setup } from 'xstate';
+
+/**
+ * What one reconcile pass observed, reduced to the facts the blue-green decision needs.
+ * plan() computes them from the cluster; the machine never reads the cluster or a clock itself.
+ */
+export interface BlueGreenFacts {
+  /** Milliseconds since the epoch, from the injected clock. */
+  now: number;
+  /** Hash of the pod template in the spec now. */
+  newHash: string;
+  /** `status.currentPodHash`: the revision the status was last written for. */
+  currentPodHash?: string;
+  /** Hash the active Service selects now (undefined before the first promotion). */
+  activeHash?: string;
+  /** The new ReplicaSet has as many available pods as it is asked to have before promotion. */
+  newReplicaSetReady: boolean;
+  /** The new ReplicaSet runs the full replica count, all available. */
+  newReplicaSetSaturated: boolean;
+  autoPromotionEnabled: boolean;
+  autoPromotionSeconds?: number;
+  /** startTime of the BlueGreenPause condition, when there is one. */
+  pauseStartedAt?: number;
+  /** `status.abort`. */
+  abortRequested: boolean;
+  /** `spec.paused`: a user froze the rollout. */
+  userPaused: boolean;
+  /** Gates the analysis wiring fills in; 'none' when the strategy has no such analysis. */
+  prePromotionAnalysis: AnalysisGate;
+  postPromotionAnalysis: AnalysisGate;
+}
+
+export type AnalysisGate = 'none' | 'pending' | 'running' | 'successful' | 'failed' | 'inconclusive';
+
+export interface BlueGreenContext {
+  facts: BlueGreenFacts;
+}
+
+export type BlueGreenEvent = { type: 'OBSERVE'; facts: BlueGreenFacts };
+
+/** Names of the actions the machine emits; the planner turns each into status changes. */
+export type BlueGreenActionName =
+  | 'startNewRevision'
+  | 'addBlueGreenPause'
+  | 'removeBlueGreenPause'
+  | 'promoteActive'
+  | 'markStable'
+  | 'recordAbort'
+  | 'clearAbort'
+  | 'startPrePromotionAnalysis'
+  | 'startPostPromotionAnalysis'
+  | 'pauseInconclusive';
+
+export const blueGreenMachine = setup({
+  types: {
+    context: {} as BlueGreenContext,
+    events: {} as BlueGreenEvent,
+    input: {} as { facts: BlueGreenFacts },
+  },
+  guards: {
+    newRevision: ({ context }) => context.facts.currentPodHash !== context.facts.newHash,
+    abortRequested: ({ context }) => context.facts.abortRequested,
+    userPaused: ({ context }) => context.facts.userPaused,
+    firstDeploy: ({ context }) => context.facts.activeHash === undefined,
+    newReplicaSetReady: ({ context }) => context.facts.newReplicaSetReady,
+    newReplicaSetSaturated: ({ context }) => context.facts.newReplicaSetSaturated,
+    activeIsNew: ({ context }) => context.facts.activeHash === context.facts.newHash,
+    manualPromotion: ({ context }) => !context.facts.autoPromotionEnabled,
+    pauseCleared: ({ context }) => context.facts.pauseStartedAt === undefined,
+    autoPromotionDue: ({ context }) => {
+      const { autoPromotionSeconds, pauseStartedAt, now } = context.facts;
+      return autoPromotionSeconds !== undefined && pauseStartedAt !== undefined && now >= pauseStartedAt + autoPromotionSeconds * 1000;
+    },
+    hasPrePromotionAnalysis: ({ context }) => context.facts.prePromotionAnalysis !== 'none',
+    hasPostPromotionAnalysis: ({ context }) => context.facts.postPromotionAnalysis !== 'none',
+    prePromotionSucceeded: ({ context }) => context.facts.prePromotionAnalysis === 'successful',
+    prePromotionFailed: ({ context }) => context.facts.prePromotionAnalysis === 'failed',
+    prePromotionInconclusive: ({ context }) => context.facts.prePromotionAnalysis === 'inconclusive',
+    postPromotionSucceeded: ({ context }) => context.facts.postPromotionAnalysis === 'successful',
+    postPromotionFailed: ({ context }) => context.facts.postPromotionAnalysis === 'failed',
+    postPromotionInconclusive: ({ context }) => context.facts.postPromotionAnalysis === 'inconclusive',
+  },
+  actions: {
+    recordFacts: assign({ facts: ({ event }) => event.facts }),
+    // The named actions are descriptors for the planner, which writes the matching status fields.
+    startNewRevision: () => {},
+    addBlueGreenPause: () => {},
+    removeBlueGreenPause: () => {},
+    promoteActive: () => {},
+    markStable: () => {},
+    recordAbort: () => {},
+    clearAbort: () => {},
+    startPrePromotionAnalysis: () => {},
+    startPostPromotionAnalysis: () => {},
+    pauseInconclusive: () => {},
+    // The note* assigns move the machine's own facts along, so the eventless transitions settle
+    // within the same pass (a new hash is no longer new; an abort decided here holds).
+    noteNewRevision: assign({
+      facts: ({ context }) => ({
+        ...context.facts,
+        currentPodHash: context.facts.newHash,
+        pauseStartedAt: undefined,
+        abortRequested: false,
+        prePromotionAnalysis: context.facts.prePromotionAnalysis === 'none' ? 'none' : 'pending',
+        postPromotionAnalysis: context.facts.postPromotionAnalysis === 'none' ? 'none' : 'pending',
+      }),
+    }),
+    notePauseStarted: assign({ facts: ({ context }) => ({ ...context.facts, pauseStartedAt: context.facts.now }) }),
+    notePauseEnded: assign({ facts: ({ context }) => ({ ...context.facts, pauseStartedAt: undefined }) }),
+    noteActivePromoted: assign({ facts: ({ context }) => ({ ...context.facts, activeHash: context.facts.newHash }) }),
+    noteAbortCleared: assign({ facts: ({ context }) => ({ ...context.facts, abortRequested: false }) }),
+    noteAborted: assign({ facts: ({ context }) => ({ ...context.facts, abortRequested: true }) }),
+  },
+}).createMachine({
+  id: 'blueGreen',
+  context: ({ input }) => ({ facts: input.facts }),
+  initial: 'healthy',
+  on: { OBSERVE: { actions: 'recordFacts' } },
+  states: {
+    /** The active Service selects the current revision and nothing is pending. */
+    healthy: {
+      always: [
+        { guard: 'newRevision', target: 'progressing', actions: ['startNewRevision', 'noteNewRevision'] },
+        // Argo ignores an abort once the revision is fully promoted: there is nothing to go back to.
+        { guard: 'abortRequested', actions: ['clearAbort', 'noteAbortCleared'] },
+      ],
+    },
+    progressing: {
+      initial: 'scalingUp',
+      always: [
+        { guard: 'newRevision', target: '.scalingUp', reenter: true, actions: ['startNewRevision', 'noteNewRevision'] },
+        { guard: 'abortRequested', target: 'aborted', actions: ['recordAbort', 'noteAborted'] },
+      ],
+      states: {
+        /** The new ReplicaSet scales up behind the preview Service. */
+        scalingUp: {
+          always: [
+            { guard: and([not('userPaused'), 'newReplicaSetReady', 'hasPrePromotionAnalysis', not('firstDeploy')]), target: 'prePromotionAnalysis', actions: 'startPrePromotionAnalysis' },
+            { guard: and([not('userPaused'), 'newReplicaSetReady', 'manualPromotion', not('firstDeploy')]), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
+            { guard: and([not('userPaused'), 'newReplicaSetReady']), target: 'promoting' },
+          ],
+        },
+        prePromotionAnalysis: {
+          always: [
+            { guard: 'prePromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
+            { guard: and(['prePromotionInconclusive', 'pauseCleared']), target: 'paused', actions: ['pauseInconclusive', 'notePauseStarted'] },
+            { guard: and([not('userPaused'), 'prePromotionSucceeded', 'manualPromotion']), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
+            { guard: and([not('userPaused'), 'prePromotionSucceeded']), target: 'promoting' },
+          ],
+        },
+        /** Waiting for a promote (the pause condition cleared) or for autoPromotionSeconds. */
+        paused: {
+          always: [
+            { guard: and([not('userPaused'), 'pauseCleared']), target: 'promoting' },
+            { guard: and([not('userPaused'), 'autoPromotionDue']), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
+          ],
+        },
+        /** Promoted: the new ReplicaSet scales to full size, then the active Service switches. */
+        promoting: {
+          always: [
+            { guard: and(['newReplicaSetSaturated', 'hasPostPromotionAnalysis']), target: 'postPromotionAnalysis', actions: ['promoteActive', 'noteActivePromoted', 'startPostPromotionAnalysis'] },
+            { guard: 'newReplicaSetSaturated', target: '#blueGreen.healthy', actions: ['promoteActive', 'noteActivePromoted', 'markStable'] },
+          ],
+        },
+        /** The active Service already selects the new revision; it becomes stable once analysis passes. */
+        postPromotionAnalysis: {
+          always: [
+            { guard: 'postPromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
+            { guard: 'postPromotionInconclusive', target: 'paused', actions: ['pauseInconclusive', 'notePauseStarted'] },
+            { guard: 'postPromotionSucceeded', target: '#blueGreen.healthy', actions: 'markStable' },
+          ],
+        },
+      },
+    },
+    /** The update was aborted: the stable revision serves, the new one scales down. Retry clears status.abort. */
+    aborted: {
+      always: [
+        { guard: 'newRevision', target: 'progressing', actions: ['startNewRevision', 'noteNewRevision'] },
+        { guard: not('abortRequested'), target: 'progressing' },
+      ],
+    },
+  },
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { BlueGreenFacts } from '../../../controller/machine/bluegreen.ts';
+import { blueGreenStateFromStatus, blueGreenStateName, decideBlueGreen, type BlueGreenStatusView } from '../../../controller/machine/bluegreen-decide.ts';
+
+const now = Date.parse('2026-01-01T00:00:00Z');
+const facts = (over: Partial<BlueGreenFacts> = {}): BlueGreenFacts => ({
+  now, newHash: 'v2', currentPodHash: 'v2', activeHash: 'v1', newReplicaSetReady: false, newReplicaSetSaturated: false,
+  autoPromotionEnabled: true, abortRequested: false, userPaused: false,
+  prePromotionAnalysis: 'none', postPromotionAnalysis: 'none', ...over,
+});
+const status = (over: Partial<BlueGreenStatusView> = {}): BlueGreenStatusView => ({
+  currentPodHash: 'v2', stableRS: 'v1', activeSelector: 'v1', pauseReasons: [], ...over,
+});
+
+describe('blue-green state rebuilt from status', () => {
+  const cases: Array<[string, Partial<BlueGreenStatusView>, string]> = [
+    ['an empty status is a healthy start', { currentPodHash: undefined, stableRS: undefined, activeSelector: undefined }, 'healthy'],
+    ['abort wins over everything', { abort: true, pauseReasons: ['BlueGreenPause'] }, 'aborted'],
+    ['active on the current hash and stable is healthy', { activeSelector: 'v2', stableRS: 'v2' }, 'healthy'],
+    ['active switched but not yet stable is post-promotion analysis', { activeSelector: 'v2', stableRS: 'v1' }, 'progressing.postPromotionAnalysis'],
+    ['a BlueGreenPause is paused', { pauseReasons: ['BlueGreenPause'], controllerPause: true }, 'progressing.paused'],
+    ['controllerPause without a pause condition was promoted', { controllerPause: true }, 'progressing.promoting'],
+    ['the preview scale-up checkpoint is promoting', { scaleUpPreviewCheckPoint: true }, 'progressing.promoting'],
+    ['a pre-promotion run in status is that analysis', { prePromotionAnalysisRunStatus: { phase: 'Running' } }, 'progressing.prePromotionAnalysis'],
+    ['otherwise the new revision is scaling up', {}, 'progressing.scalingUp'],
+  ];
+  for (const [name, over, expected] of cases) {
+    test(name, () => assert.equal(blueGreenStateName(blueGreenStateFromStatus(status(over))), expected));
+  }
+});
+
+describe('blue-green transitions', () => {
+  const cases: Array<{ name: string; status: Partial<BlueGreenStatusView>; facts: Partial<BlueGreenFacts>; state: string; actions: string[] }> = [
+    { name: 'first deploy scales up without pausing, even with manual promotion',
+      status: { currentPodHash: undefined, stableRS: undefined, activeSelector: undefined },
+      facts: { currentPodHash: undefined, activeHash: undefined, autoPromotionEnabled: false },
+      state: 'progressing.scalingUp', actions: ['startNewRevision'] },
+    { name: 'first deploy promotes straight to active once saturated',
+      status: { currentPodHash: 'v2', stableRS: undefined, activeSelector: undefined },
+      facts: { activeHash: undefined, autoPromotionEnabled: false, newReplicaSetReady: true, newReplicaSetSaturated: true },
+      state: 'healthy', actions: ['promoteActive', 'markStable'] },
+    { name: 'a new template restarts the progression and clears the hash',
+      status: { currentPodHash: 'v1', stableRS: 'v1', activeSelector: 'v1' },
+      facts: { currentPodHash: 'v1' },
+      state: 'progressing.scalingUp', actions: ['startNewRevision'] },
+    { name: 'a new template during a pause starts over',
+      status: { currentPodHash: 'v2', pauseReasons: ['BlueGreenPause'], controllerPause: true },
+      facts: { newHash: 'v3', currentPodHash: 'v2', pauseStartedAt: now - 1000 },
+      state: 'progressing.scalingUp', actions: ['startNewRevision'] },
+    { name: 'not ready stays scaling up', status: {}, facts: {}, state: 'progressing.scalingUp', actions: [] },
+    { name: 'ready with manual promotion pauses', status: {}, facts: { newReplicaSetReady: true, autoPromotionEnabled: false },
+      state: 'progressing.paused', actions: ['addBlueGreenPause'] },
+    { name: 'ready with auto promotion switches when saturated', status: {}, facts: { newReplicaSetReady: true, newReplicaSetSaturated: true },
+      state: 'healthy', actions: ['promoteActive', 'markStable'] },
+    { name: 'ready but not saturated (preview replica count) waits in promoting', status: {}, facts: { newReplicaSetReady: true },
+      state: 'progressing.promoting', actions: [] },
+    { name: 'a user pause freezes progression', status: {}, facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, userPaused: true },
+      state: 'progressing.scalingUp', actions: [] },
+    { name: 'paused stays paused until promoted', status: { pauseReasons: ['BlueGreenPause'], controllerPause: true },
+      facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, autoPromotionEnabled: false, pauseStartedAt: now - 60_000 },
+      state: 'progressing.paused', actions: [] },
+    { name: 'promote (pause condition cleared) switches active', status: { controllerPause: true },
+      facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, autoPromotionEnabled: false },
+      state: 'healthy', actions: ['promoteActive', 'markStable'] },
+    { name: 'autoPromotionSeconds elapsed promotes', status: { pauseReasons: ['BlueGreenPause'], controllerPause: true },
+      facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, autoPromotionEnabled: false, autoPromotionSeconds: 30, pauseStartedAt: now - 30_000 },
+      state: 'healthy', actions: ['removeBlueGreenPause', 'promoteActive', 'markStable'] },
+    { name: 'autoPromotionSeconds not yet elapsed keeps the pause', status: { pauseReasons: ['BlueGreenPause'], controllerPause: true },
+      facts: { newReplicaSetReady: true, autoPromotionEnabled: false, autoPromotionSeconds: 30, pauseStartedAt: now - 29_000 },
+      state: 'progressing.paused', actions: [] },
+    { name: 'abort during the pause goes to aborted', status: { pauseReasons: ['BlueGreenPause'], controllerPause: true },
+      facts: { abortRequested: true, pauseStartedAt: now }, state: 'aborted', actions: ['recordAbort'] },
+    { name: 'aborted stays aborted', status: { abort: true }, facts: { abortRequested: true }, state: 'aborted', actions: [] },
+    { name: 'retry (abort cleared) resumes and pauses again', status: { abort: true },
+      facts: { newReplicaSetReady: true, autoPromotionEnabled: false }, state: 'progressing.paused', actions: ['addBlueGreenPause'] },
+    { name: 'abort on a healthy rollout is cleared', status: { activeSelector: 'v2', stableRS: 'v2' },
+      facts: { activeHash: 'v2', abortRequested: true }, state: 'healthy', actions: ['clearAbort'] },
+    { name: 'pre-promotion analysis starts once the preview is ready', status: {},
+      facts: { newReplicaSetReady: true, prePromotionAnalysis: 'pending' }, state: 'progressing.prePromotionAnalysis', actions: ['startPrePromotionAnalysis'] },
+    { name: 'pre-promotion analysis running blocks promotion', status: { prePromotionAnalysisRunStatus: { phase: 'Running' } },
+      facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, prePromotionAnalysis: 'running' }, state: 'progressing.prePromotionAnalysis', actions: [] },
+    { name: 'pre-promotion analysis success promotes', status: { prePromotionAnalysisRunStatus: { phase: 'Successful' } },
+      facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, prePromotionAnalysis: 'successful' }, state: 'healthy', actions: ['promoteActive', 'markStable'] },
+    { name: 'pre-promotion analysis failure aborts', status: { prePromotionAnalysisRunStatus: { phase: 'Failed' } },
+      facts: { newReplicaSetReady: true, prePromotionAnalysis: 'failed' }, state: 'aborted', actions: ['recordAbort'] },
+    { name: 'post-promotion analysis follows the switch', status: {},
+      facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, postPromotionAnalysis: 'pending' },
+      state: 'progressing.postPromotionAnalysis', actions: ['promoteActive', 'startPostPromotionAnalysis'] },
+    { name: 'post-promotion analysis success marks stable', status: { activeSelector: 'v2', stableRS: 'v1' },
+      facts: { activeHash: 'v2', newReplicaSetReady: true, newReplicaSetSaturated: true, postPromotionAnalysis: 'successful' }, state: 'healthy', actions: ['markStable'] },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const d = decideBlueGreen(status(c.status), facts(c.facts));
+      assert.equal(blueGreenStateName(d.state), c.state);
+      assert.deepEqual(d.actions, c.actions);
+    });
+  }
+
+  test('the machine moves the hash and pause time forward in its facts', () => {
+    const d = decideBlueGreen(status({ currentPodHash: 'v1' }), facts({ currentPodHash: 'v1', newReplicaSetReady: true, autoPromotionEnabled: false }));
+    assert.equal(d.facts.currentPodHash, 'v2');
+    assert.equal(d.facts.pauseStartedAt, now);
+    assert.deepEqual(d.actions, ['startNewRevision', 'addBlueGreenPause']);
+  });
+});
