@@ -1,0 +1,405 @@
+import { readFileSync } from 'node:fs';
+import {
+  createConfiguration,
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  KubeConfig,
+  PatchStrategy,
+  RequestContext,
+  ServerConfiguration,
+  setHeaderOptions,
+  Watch,
+  wrapHttpLibrary,
+  type Configuration,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type HttpLibrary,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import type { KubeconfigSource } from '../config.ts';
+import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
+import { requestLabels } from './request-labels.ts';
+import { apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
+
+/** Called once per apiserver response; feeds controller_clientset_k8s_request_total. */
+export type RequestObserver = (labels: { verb: string; kind: string; statusCode: number }) => void;
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Loads credentials from the resolved source; throws KubeConfigError with the reason. */
+export function loadKubeConfig(source: KubeconfigSource, context?: string): KubeConfig {
+  const kc = new KubeConfig();
+  const label = source.kind === 'files' ? source.paths.join(':') : 'in-cluster';
+  if (source.kind === 'files') {
+    source.paths.forEach((path, i) => {
+      const target = i === 0 ? kc : new KubeConfig();
+      try {
+        target.loadFromFile(path);
+      } catch (err) {
+        throw new KubeConfigError(path, 'cannot be read or parsed', { cause: err });
+      }
+      if (target !== kc) kc.mergeConfig(target);
+    });
+  } else {
+    const host = source.host.includes(':') ? `[${source.host}]` : source.host;
+    let namespace: string | undefined;
+    try {
+      namespace = readFileSync(`${SERVICE_ACCOUNT_DIR}/namespace`, 'utf8').trim();
+    } catch {
+      namespace = undefined;
+    }
+    kc.loadFromOptions({
+      clusters: [{ name: 'in-cluster', server: `https://${host}:${source.port}`, caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`, skipTLSVerify: false }],
+      users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: `${SERVICE_ACCOUNT_DIR}/token` } } }],
+      contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster', namespace }],
+      currentContext: 'in-cluster',
+    });
+  }
+  if (context) {
+    if (!kc.getContextObject(context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new KubeConfigError(label, `context "${context}" not found (known: ${known.join(', ') || 'none'})`);
+    }
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentContext()) throw new KubeConfigError(label, 'has no current-context: pass --context');
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubeConfigError(label, `context "${kc.getCurrentContext()}" names no known cluster`);
+  try {
+    new URL(cluster.server);
+  } catch (err) {
+    throw new KubeConfigError(label, `cluster "${cluster.name}" has an invalid server address ${JSON.stringify(cluster.server)}`, { cause: err });
+  }
+  return kc;
+}
+
+/** Wraps client-node's fetch library so every typed-client and raw request is counted. */
+export function countingHttpLibrary(inner: HttpLibrary, observe: RequestObserver | undefined): HttpLibrary {
+  if (!observe) return inner;
+  return wrapHttpLibrary({
+    async send(request: RequestContext): Promise<ResponseContext> {
+      const response = await inner.send(request).toPromise();
+      const { verb, kind } = requestLabels(request.getHttpMethod(), request.getUrl());
+      observe({ verb, kind, statusCode: response.httpStatusCode });
+      return response;
+    },
+  });
+}
+
+export interface KubeList<T> {
+  items: T[];
+  metadata: { resourceVersion?: string; continue?: string };
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  signal?: AbortSignal;
+}
+
+export interface WriteOptions {
+  fieldManager?: string;
+  signal?: AbortSignal;
+}
+
+export type WatchEvent<T> =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: T }
+  | { type: 'BOOKMARK'; resourceVersion: string };
+
+export interface WatchOptions {
+  namespace?: string;
+  labelSelector?: string;
+  resourceVersion: string;
+  timeoutSeconds: number;
+  signal: AbortSignal;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface RawRequest {
+  method: HttpMethod;
+  path: string;
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+  target: KubeTarget;
+}
+
+const LIST_PAGE_SIZE = 500;
+
+function targetOf(type: ResourceType, verb: string, namespace?: string, name?: string): KubeTarget {
+  return { verb, group: type.group, resource: type.plural, namespace: type.namespaced ? namespace : undefined, name };
+}
+
+function metaOf(obj: KubeObject): { name: string; namespace?: string } {
+  const name = obj.metadata?.name;
+  if (!name) throw new Error('kube: object has no metadata.name');
+  return { name, namespace: obj.metadata?.namespace };
+}
+
+/**
+ * Clients for one cluster. Typed client-node APIs (`api(CoreV1Api)`) and a plain-JSON layer for
+ * any resource type share one counted HTTP library and the kubeconfig's credentials.
+ */
+export class KubeClient {
+  readonly server: string;
+  /** The kubeconfig context's namespace, or "default". */
+  readonly contextNamespace: string;
+  private readonly configuration: Configuration;
+  private readonly http: HttpLibrary;
+
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    private readonly observe?: RequestObserver,
+  ) {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new KubeConfigError(kubeConfig.getCurrentContext() || 'kubeconfig', 'has no current cluster');
+    this.server = cluster.server.replace(/\/+$/, '');
+    this.contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default';
+    this.http = countingHttpLibrary(new IsomorphicFetchHttpLibrary(), observe);
+    this.configuration = createConfiguration({
+      baseServer: new ServerConfiguration(this.server, {}),
+      authMethods: { default: kubeConfig },
+      httpApi: this.http,
+    });
+  }
+
+  /** A typed client-node API (CoreV1Api, AppsV1Api, …) whose requests are counted. */
+  api<T>(ctor: new (configuration: Configuration) => T): T {
+    return new ctor(this.configuration);
+  }
+
+  private async request<T>(req: RawRequest): Promise<T> {
+    const url = new URL(this.server + req.path);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const ctx = new RequestContext(url.toString(), req.method);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (req.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(req.body));
+    }
+    if (req.signal) ctx.setSignal(req.signal);
+    let response: ResponseContext;
+    let text: string;
+    try {
+      await this.kubeConfig.applySecurityAuthentication(ctx);
+      response = await this.http.send(ctx).toPromise();
+      text = await response.body.text();
+    } catch (err) {
+      throw wrapKubeError(err, req.target);
+    }
+    if (response.httpStatusCode >= 400) {
+      throw new KubeApiError(req.target, response.httpStatusCode, parseStatus(text) ?? { message: text.slice(0, 300).trim() || undefined });
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  get<T extends KubeObject>(type: ResourceType, namespace: string | undefined, name: string, opts: { signal?: AbortSignal } = {}): Promise<T> {
+    return this.request<T>({
+      method: HttpMethod.GET,
+      path: objectPath(type, namespace, name),
+      signal: opts.signal,
+      target: targetOf(type, 'get', namespace, name),
+    });
+  }
+
+  /** One page; use listAll for the whole collection. */
+  list<T extends KubeObject>(type: ResourceType, opts: ListOptions & { limit?: number; continue?: string } = {}): Promise<KubeList<T>> {
+    return this.request<KubeList<T>>({
+      method: HttpMethod.GET,
+      path: collectionPath(type, opts.namespace),
+      query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, limit: opts.limit, continue: opts.continue },
+      signal: opts.signal,
+      target: targetOf(type, 'list', opts.namespace),
+    });
+  }
+
+  /**
+   * Every item, in pages of 500, with apiVersion and kind filled in (list responses omit them).
+   * If a continue token expires mid-way the collection is listed again in one request.
+   */
+  async listAll<T extends KubeObject>(type: ResourceType, opts: ListOptions = {}): Promise<{ items: T[]; resourceVersion: string }> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    for (;;) {
+      let page: KubeList<T>;
+      try {
+        page = await this.list<T>(type, { ...opts, limit: LIST_PAGE_SIZE, continue: continueToken });
+      } catch (err) {
+        if (continueToken !== undefined && isGone(err)) {
+          const full = await this.list<T>(type, opts);
+          return { items: full.items.map((o) => withTypeMeta(type, o)), resourceVersion: full.metadata.resourceVersion ?? '' };
+        }
+        throw err;
+      }
+      for (const item of page.items ?? []) items.push(withTypeMeta(type, item));
+      resourceVersion = page.metadata.resourceVersion ?? resourceVersion;
+      continueToken = page.metadata.continue || undefined;
+      if (!continueToken) return { items, resourceVersion };
+    }
+  }
+
+  create<T extends KubeObject>(type: ResourceType, obj: T, opts: WriteOptions = {}): Promise<T> {
+    const { name, namespace } = { name: obj.metadata?.name, namespace: obj.metadata?.namespace };
+    return this.request<T>({
+      method: HttpMethod.POST,
+      path: collectionPath(type, namespace),
+      query: { fieldManager: opts.fieldManager },
+      body: withTypeMeta(type, obj),
+      signal: opts.signal,
+      target: targetOf(type, 'create', namespace, name),
+    });
+  }
+
+  /** PUT; the apiserver answers 409 when metadata.resourceVersion is stale. */
+  replace<T extends KubeObject>(type: ResourceType, obj: T, opts: WriteOptions = {}): Promise<T> {
+    const { name, namespace } = metaOf(obj);
+    return this.request<T>({
+      method: HttpMethod.PUT,
+      path: objectPath(type, namespace, name),
+      query: { fieldManager: opts.fieldManager },
+      body: withTypeMeta(type, obj),
+      signal: opts.signal,
+      target: targetOf(type, 'update', namespace, name),
+    });
+  }
+
+  delete(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    opts: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; signal?: AbortSignal } = {},
+  ): Promise<unknown> {
+    return this.request<unknown>({
+      method: HttpMethod.DELETE,
+      path: objectPath(type, namespace, name),
+      body: opts.propagationPolicy ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: opts.propagationPolicy } : undefined,
+      signal: opts.signal,
+      target: targetOf(type, 'delete', namespace, name),
+    });
+  }
+
+  /** JSON merge patch (RFC 7386), always sent as application/merge-patch+json. */
+  mergePatch<T extends KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions = {}): Promise<T> {
+    return this.patch<T>(type, namespace, name, patch, undefined, opts);
+  }
+
+  /** Merge patch of the status subresource (the only way to write status of a CRD with a status subresource). */
+  mergePatchStatus<T extends KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions = {}): Promise<T> {
+    return this.patch<T>(type, namespace, name, patch, 'status', opts);
+  }
+
+  /** Server-side apply; `fieldManager` is required by the apiserver for apply patches. */
+  apply<T extends KubeObject>(type: ResourceType, obj: T, opts: WriteOptions & { fieldManager: string; force?: boolean }): Promise<T> {
+    const { name, namespace } = metaOf(obj);
+    return this.request<T>({
+      method: HttpMethod.PATCH,
+      path: objectPath(type, namespace, name),
+      query: { fieldManager: opts.fieldManager, force: opts.force },
+      body: withTypeMeta(type, obj),
+      contentType: PatchStrategy.ServerSideApply,
+      signal: opts.signal,
+      target: targetOf(type, 'apply', namespace, name),
+    });
+  }
+
+  private patch<T>(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, subresource: string | undefined, opts: WriteOptions): Promise<T> {
+    return this.request<T>({
+      method: HttpMethod.PATCH,
+      path: objectPath(type, namespace, name, subresource),
+      query: { fieldManager: opts.fieldManager },
+      body: patch,
+      contentType: PatchStrategy.MergePatch,
+      signal: opts.signal,
+      target: targetOf(type, subresource ? `patch ${subresource} of` : 'patch', namespace, name),
+    });
+  }
+
+  /**
+   * One watch request. Resolves when the server ends the stream (timeoutSeconds), rejects with a
+   * KubeApiError for an error status (including an in-stream 410 ERROR event) or a transport error.
+   */
+  watch<T extends KubeObject>(type: ResourceType, opts: WatchOptions, onEvent: (event: WatchEvent<T>) => void): Promise<void> {
+    const target = targetOf(type, 'watch', opts.namespace);
+    const watcher = new Watch(this.kubeConfig);
+    const kind = type.plural;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let controller: AbortController | undefined;
+      const finish = (err: unknown): void => {
+        if (settled) return;
+        settled = true;
+        opts.signal.removeEventListener('abort', onAbort);
+        controller?.abort();
+        if (err) reject(err);
+        else resolve();
+      };
+      const onAbort = (): void => {
+        const abortError = new Error('watch aborted');
+        abortError.name = 'AbortError';
+        finish(abortError);
+      };
+      if (opts.signal.aborted) {
+        onAbort();
+        return;
+      }
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      const handleEvent = (phase: string, obj: unknown): void => {
+        if (settled) return;
+        if (phase === 'ERROR') {
+          const status = parseStatus(obj);
+          finish(new KubeApiError(target, status?.code ?? 500, status));
+          return;
+        }
+        if (phase === 'BOOKMARK') {
+          const rv = (obj as KubeObject | undefined)?.metadata?.resourceVersion;
+          if (rv) onEvent({ type: 'BOOKMARK', resourceVersion: rv });
+          return;
+        }
+        if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') {
+          onEvent({ type: phase, object: withTypeMeta(type, obj as T) });
+        }
+      };
+      const done = (err: unknown): void => {
+        if (err && typeof (err as { statusCode?: unknown }).statusCode === 'number') {
+          const statusCode = (err as { statusCode: number }).statusCode;
+          this.observe?.({ verb: 'Watch', kind, statusCode });
+          finish(new KubeApiError(target, statusCode, undefined, { cause: err }));
+          return;
+        }
+        finish(err ? wrapKubeError(err, target) : undefined);
+      };
+      const path = collectionPath(type, opts.namespace);
+      const query = {
+        labelSelector: opts.labelSelector,
+        resourceVersion: opts.resourceVersion,
+        timeoutSeconds: opts.timeoutSeconds,
+        allowWatchBookmarks: true,
+      };
+      watcher.watch(path, query, handleEvent, done).then(
+        (ctrl) => {
+          controller = ctrl;
+          // Settled already means the request failed before a stream opened (counted in done) or was aborted.
+          if (settled) ctrl.abort();
+          else this.observe?.({ verb: 'Watch', kind, statusCode: 200 });
+        },
+        (err: unknown) => finish(wrapKubeError(err, target)),
+      );
+    });
+  }
+}
+
+function withTypeMeta<T extends KubeObject>(type: ResourceType, obj: T): T {
+  if (obj.apiVersion && obj.kind) return obj;
+  return { ...obj, apiVersion: obj.apiVersion ?? apiVersionOf(type), kind: obj.kind ?? type.kind };
+}
+
+/** Per-call options for typed client-node patch methods, which otherwise send a JSON patch. */
+export function mergePatchOptions(): ConfigurationOptions<ObservableMiddleware> {
+  return setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+}

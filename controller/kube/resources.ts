@@ -1,0 +1,100 @@
+/**
+ * The resource types the controller reads and writes, and the REST paths that address them.
+ * Objects travel as plain JSON (timestamps stay strings), the same shape the API schemas parse.
+ */
+
+export interface ResourceType {
+  /** "" for the core group. */
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+  /** Filtered by the controller-instance-id label, as Argo Rollouts filters its own kinds. */
+  instanceScoped: boolean;
+}
+
+export interface OwnerReference {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+/** The few metadata fields the runtime itself reads; the API schemas type the rest. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: readonly unknown[];
+    managedFields?: readonly unknown[];
+  };
+}
+
+function resource(
+  group: string,
+  version: string,
+  plural: string,
+  kind: string,
+  opts: { namespaced?: boolean; instanceScoped?: boolean } = {},
+): ResourceType {
+  return Object.freeze({
+    group,
+    version,
+    plural,
+    kind,
+    namespaced: opts.namespaced ?? true,
+    instanceScoped: opts.instanceScoped ?? false,
+  });
+}
+
+export const ROLLOUTS = resource('argoproj.io', 'v1alpha1', 'rollouts', 'Rollout', { instanceScoped: true });
+export const ANALYSIS_RUNS = resource('argoproj.io', 'v1alpha1', 'analysisruns', 'AnalysisRun', { instanceScoped: true });
+export const ANALYSIS_TEMPLATES = resource('argoproj.io', 'v1alpha1', 'analysistemplates', 'AnalysisTemplate', { instanceScoped: true });
+export const CLUSTER_ANALYSIS_TEMPLATES = resource('argoproj.io', 'v1alpha1', 'clusteranalysistemplates', 'ClusterAnalysisTemplate', {
+  namespaced: false,
+  instanceScoped: true,
+});
+export const EXPERIMENTS = resource('argoproj.io', 'v1alpha1', 'experiments', 'Experiment', { instanceScoped: true });
+export const REPLICA_SETS = resource('apps', 'v1', 'replicasets', 'ReplicaSet');
+export const DEPLOYMENTS = resource('apps', 'v1', 'deployments', 'Deployment');
+export const SERVICES = resource('', 'v1', 'services', 'Service');
+export const PODS = resource('', 'v1', 'pods', 'Pod');
+export const EVENTS = resource('', 'v1', 'events', 'Event');
+export const INGRESSES = resource('networking.k8s.io', 'v1', 'ingresses', 'Ingress');
+export const JOBS = resource('batch', 'v1', 'jobs', 'Job');
+export const LEASES = resource('coordination.k8s.io', 'v1', 'leases', 'Lease');
+/** Argo Rollouts' default Istio API version. */
+export const ISTIO_VIRTUAL_SERVICES = resource('networking.istio.io', 'v1alpha3', 'virtualservices', 'VirtualService');
+export const ISTIO_DESTINATION_RULES = resource('networking.istio.io', 'v1alpha3', 'destinationrules', 'DestinationRule');
+
+export function apiVersionOf(type: ResourceType): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/** kubectl's fully qualified name: "rollouts.argoproj.io", "services". */
+export function qualifiedName(type: Pick<ResourceType, 'group' | 'plural'>): string {
+  return type.group ? `${type.plural}.${type.group}` : type.plural;
+}
+
+function groupVersionPath(type: ResourceType): string {
+  return type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+}
+
+/** Collection path; `namespace` undefined means all namespaces (or a cluster-scoped type). */
+export function collectionPath(type: ResourceType, namespace?: string): string {
+  const ns = type.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${groupVersionPath(type)}${ns}/${type.plural}`;
+}
+
+export function objectPath(type: ResourceType, namespace: string | undefined, name: string, subresource?: string): string {
+  const sub = subresource ? `/${subresource}` : '';
+  return `${collectionPath(type, namespace)}/${encodeURIComponent(name)}${sub}`;
+}
