@@ -18,6 +18,7 @@ say() { printf '[cluster-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 wanted=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
 missing=()
 for b in "${wanted[@]}"; do [ -x "$BIN/$b" ] || missing+=("$b"); done
+[ -s "$BIN/kwok-stages.yaml" ] || missing+=(kwok-stages.yaml)
 if [ ${#missing[@]} -eq 0 ]; then echo "$BIN"; exit 0; fi
 
 command -v go >/dev/null || { say "go is not on PATH: install Go 1.24 or newer"; exit 1; }
@@ -78,9 +79,30 @@ build_kwok() {
   mv "$BIN/kwok.tmp" "$BIN/kwok"
 }
 
+# kwok needs Stage objects saying how fake nodes and pods move through their lifecycle; its own
+# module ships the standard ones: nodes initialise and heartbeat, pods become Ready, Job pods complete.
+kwok_stages() {
+  [ -s "$BIN/kwok-stages.yaml" ] && return
+  local src
+  src="$(cd "$CACHE/kwok-mod" 2>/dev/null && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok 2>/dev/null || true)"
+  if [ -z "$src" ] || [ ! -d "$src/kustomize/stage" ]; then
+    src="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$KWOK_VERSION"
+  fi
+  local out="$BIN/kwok-stages.yaml.tmp"
+  : > "$out"
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    [ -f "$src/kustomize/stage/$f" ] || { say "kwok stage $f not found in $src"; exit 1; }
+    printf -- '---\n' >> "$out"
+    cat "$src/kustomize/stage/$f" >> "$out"
+  done
+  mv "$out" "$BIN/kwok-stages.yaml"
+}
+
 start=$(date +%s)
 build_etcd
 build_kwok
+kwok_stages
 build_k8s
 say "done in $(( $(date +%s) - start ))s"
 echo "$BIN"

@@ -1,0 +1,23 @@
+# The two entry points a new machine needs: `make demo` and `make test`.
+.PHONY: setup test demo cluster-up cluster-down bench crds
+
+setup:
+	@bash scripts/setup.sh
+
+test: setup
+	@node scripts/run-tests.mjs
+
+demo: setup
+	@node --import tsx scripts/demo.ts
+
+cluster-up: setup
+	@npm run --silent cluster -- up
+
+cluster-down:
+	@npm run --silent cluster -- down
+
+bench: setup
+	@node --import tsx bench/run.ts
+
+crds: setup
+	@node --import tsx scripts/generate-crds.ts

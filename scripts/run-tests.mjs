@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Runs the test suites with node's test runner. When e2e tests are selected it starts one local
+// control plane for the whole run (each test uses its own namespace) and always stops it again.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const only = (flag) => args.includes(flag);
+const explicitFiles = args.filter((a) => !a.startsWith('--'));
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return entry === 'fixtures' || entry === 'support' ? [] : testFiles(path);
+    return entry.endsWith('.test.ts') ? [path] : [];
+  }).sort();
+}
+
+const suites = {
+  unit: testFiles(join(root, 'test/unit')),
+  integration: testFiles(join(root, 'test/integration')),
+  e2e: testFiles(join(root, 'test/e2e')),
+};
+let files;
+if (explicitFiles.length > 0) files = explicitFiles.map((f) => join(process.cwd(), f));
+else if (only('--unit')) files = suites.unit;
+else if (only('--e2e')) files = suites.e2e;
+else if (only('--integration')) files = suites.integration;
+else files = [...suites.unit, ...suites.integration, ...suites.e2e];
+
+const needsCluster = files.some((f) => relative(root, f).startsWith('test/e2e'));
+const say = (msg) => process.stderr.write(`[test] ${msg}\n`);
+const cluster = (verb, ...rest) =>
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/cluster/cli.ts'), verb, ...rest], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+
+say(`${files.length} test files (${suites.unit.length} unit, ${suites.integration.length} integration, ${suites.e2e.length} e2e available)`);
+let startedCluster = false;
+if (needsCluster) {
+  const alreadyUp = cluster('status').status === 0;
+  if (!alreadyUp) {
+    say('starting the local control plane (a cold cache builds it first)');
+    const started = cluster('up');
+    if (started.status !== 0) {
+      say('the local control plane did not start; see the messages above');
+      console.log('tests: 0 passed, 1 failed');
+      process.exit(1);
+    }
+    startedCluster = true;
+  } else {
+    say('reusing the running local control plane');
+  }
+}
+
+const env = { ...process.env, RAMP_KUBECONFIG: join(root, '.ramp/cluster/kubeconfig'), RAMP_RESTRICTED_KUBECONFIG: join(root, '.ramp/cluster/kubeconfig-restricted') };
+const concurrency = process.env.RAMP_TEST_CONCURRENCY ?? '2';
+const runner = spawn(process.execPath, [
+  '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, '--test-timeout=900000', ...files,
+], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+
+const counts = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
+let tail = '';
+runner.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  tail = (tail + chunk.toString()).slice(-4000);
+});
+
+let stopping = false;
+async function stopCluster(failed) {
+  if (!startedCluster || stopping || process.env.RAMP_KEEP_CLUSTER === '1') return;
+  stopping = true;
+  cluster('down', ...(failed ? ['--keep-logs'] : []));
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => { runner.kill(sig); });
+}
+
+runner.on('close', async (code) => {
+  for (const key of Object.keys(counts)) {
+    const m = tail.match(new RegExp(`ℹ ${key} (\\d+)`));
+    if (m) counts[key] = Number(m[1]);
+  }
+  const failed = code !== 0 || counts.fail > 0;
+  await stopCluster(failed);
+  if (failed && startedCluster) say(`control-plane logs kept in ${join(root, '.ramp/cluster/logs')}`);
+  // The runner's counts again as the last line, after teardown messages.
+  console.log(`tests: ${counts.pass} passed, ${counts.fail + counts.cancelled} failed, ${counts.skipped + counts.todo} skipped`);
+  process.exit(failed ? 1 : 0);
+});

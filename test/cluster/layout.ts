@@ -1,0 +1,30 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Versions of the control plane, pinned; the binary cache is keyed by them. */
+export const versions = {
+  kubernetes: process.env.RAMP_K8S_VERSION ?? 'v1.35.4',
+  etcd: process.env.RAMP_ETCD_VERSION ?? 'v3.5.35',
+  kwok: process.env.RAMP_KWOK_VERSION ?? 'v0.8.0',
+} as const;
+
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export function cacheRoot(): string {
+  return process.env.RAMP_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ramp');
+}
+
+export function binDir(): string {
+  return join(cacheRoot(), `k8s-${versions.kubernetes}-etcd-${versions.etcd}-kwok-${versions.kwok}`, 'bin');
+}
+
+/** Where a running control plane keeps its state, certificates, kubeconfig and logs. */
+export function stateDir(): string {
+  return process.env.RAMP_CLUSTER_DIR ?? join(repoRoot, '.ramp', 'cluster');
+}
+
+export const kubeconfigPath = (): string => join(stateDir(), 'kubeconfig');
+export const restrictedKubeconfigPath = (): string => join(stateDir(), 'kubeconfig-restricted');
+export const stateFile = (): string => join(stateDir(), 'state.json');
+export const logDir = (): string => join(stateDir(), 'logs');
