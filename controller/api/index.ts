@@ -14,3 +14,5 @@ export * from './clusteranalysistemplate.ts';
 export * from './analysisrun.ts';
 export * from './duration.ts';
 export * from './intstr.ts';
+export * from './defaults.ts';
+export * from './validation/index.ts';
