@@ -56,7 +56,7 @@ export function validateMetric(metric: Metric): void {
   if (metric.consecutiveErrorLimit !== undefined && intValue(metric.consecutiveErrorLimit) < 0) {
     throw new Error('consecutiveErrorLimit must be >= 0');
   }
-  const provider = metric.provider ?? {};
+  const provider = (metric.provider ?? {}) as Record<string, unknown>;
   let providers = PROVIDER_KEYS.filter((k) => provider[k] !== undefined && provider[k] !== null).length;
   const plugin = provider['plugin'];
   if (plugin && typeof plugin === 'object') providers += Object.keys(plugin).length;

@@ -80,7 +80,6 @@ export function applyMeasurements(
 
   const status: AnalysisRunStatus = {
     ...run.status,
-    phase: run.status?.phase ?? '',
     metricResults: assessment.metricResults,
     startedAt: assessment.startedAt,
     runSummary: compactSummary(assessment.runSummary),

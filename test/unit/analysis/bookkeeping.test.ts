@@ -17,7 +17,12 @@ function metric(overrides: Partial<Metric> = {}): Metric {
 }
 
 function newRun(metrics: Metric[], spec: Partial<AnalysisRun['spec']> = {}): AnalysisRun {
-  return { metadata: { name: 'run', namespace: 'ns', uid: 'uid-1' }, spec: { metrics, ...spec } };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'run', namespace: 'ns', uid: 'uid-1' },
+    spec: { metrics, ...spec },
+  };
 }
 
 function finished(phase: AnalysisPhase, seconds: number, extra: Partial<Measurement> = {}): Measurement {

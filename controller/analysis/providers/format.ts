@@ -1,0 +1,44 @@
+// Measurement values are strings; these render them the way Argo's Go code
+// does, so the status a user reads is the same.
+
+// strconv.FormatFloat(f, 'f', -1, 64): shortest round-trip digits, never an
+// exponent; as Prometheus' SampleValue.String() prints them.
+export function formatGoFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  const s = String(f);
+  if (!/e/i.test(s)) return s;
+  const [mantissa, exponentText] = s.toLowerCase().split('e') as [string, string];
+  const exponent = Number(exponentText);
+  const negative = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '');
+  const [intPart, fracPart = ''] = digits.split('.') as [string, string?];
+  const all = intPart + fracPart;
+  const point = intPart.length + exponent;
+  let out: string;
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${all}`;
+  else if (point >= all.length) out = all + '0'.repeat(point - all.length);
+  else out = `${all.slice(0, point)}.${all.slice(point)}`;
+  return (negative ? '-' : '') + out;
+}
+
+// encoding/json.Marshal: map keys sorted, <, > and & escaped for HTML.
+export function goJsonMarshal(value: unknown): string {
+  return JSON.stringify(sortKeys(value))
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}

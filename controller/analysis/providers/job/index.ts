@@ -1,0 +1,98 @@
+// Job metric provider: a Kubernetes Job is the measurement; it succeeds when
+// the Job completes and fails when the Job fails.
+import { formatTime } from '../../run/helpers.ts';
+import type { Measurement } from '../../types.ts';
+import { markMeasurementError, startMeasurement, type MetricProvider, type ProviderContext } from '../provider.ts';
+import { ANALYSIS_RUN_UID_LABEL, JOB_NAME_KEY, renderJob, type JobObject } from './render.ts';
+
+export const PROVIDER_TYPE = 'Job';
+
+export interface ObservedJob {
+  metadata: {
+    name?: string;
+    namespace?: string;
+    creationTimestamp?: string | Date;
+    ownerReferences?: { uid: string; controller?: boolean }[];
+  };
+  status?: { conditions?: { type: string; status?: string }[] };
+}
+
+// The cluster, as far as job metrics need it.
+export interface JobPort {
+  // Returns 'AlreadyExists' instead of throwing when the name is taken.
+  create(namespace: string, job: JobObject): Promise<ObservedJob | 'AlreadyExists'>;
+  get(namespace: string, name: string): Promise<ObservedJob | undefined>;
+  // Foreground propagation, so the Job's pods go with it; a missing Job is not an error.
+  delete(namespace: string, name: string): Promise<void>;
+  list(namespace: string, labelSelector: string): Promise<ObservedJob[]>;
+}
+
+export function createJobProvider(jobs: JobPort): MetricProvider {
+  const namespaceOf = (ctx: ProviderContext) => ctx.run.metadata.namespace ?? 'default';
+  return {
+    type: PROVIDER_TYPE,
+
+    async run(ctx) {
+      const measurement = startMeasurement(ctx.now());
+      try {
+        const job = renderJob(ctx.run, ctx.metric);
+        const created = await jobs.create(namespaceOf(ctx), job);
+        if (created === 'AlreadyExists') {
+          // A previous pass created it but its status update was lost.
+          const existing = await jobs.get(namespaceOf(ctx), job.metadata.name);
+          const owner = existing?.metadata.ownerReferences?.find((r) => r.controller);
+          if (existing === undefined || owner?.uid !== ctx.run.metadata.uid) {
+            throw new Error(`jobs.batch "${job.metadata.name}" already exists and is not owned by this AnalysisRun`);
+          }
+        }
+        return { ...measurement, metadata: { [JOB_NAME_KEY]: job.metadata.name } };
+      } catch (err) {
+        return markMeasurementError(measurement, err, ctx.now());
+      }
+    },
+
+    async resume(ctx, measurement) {
+      const name = measurement.metadata?.[JOB_NAME_KEY];
+      if (!name) return markMeasurementError(measurement, new Error('job metadata reference missing'), ctx.now());
+      let job: ObservedJob | undefined;
+      try {
+        job = await jobs.get(namespaceOf(ctx), name);
+      } catch (err) {
+        return markMeasurementError(measurement, err, ctx.now());
+      }
+      if (job === undefined) return markMeasurementError(measurement, new Error(`job.batch "${name}" not found`), ctx.now());
+      return phaseFromConditions(measurement, job, ctx.now());
+    },
+
+    async terminate(ctx, measurement) {
+      const name = measurement.metadata?.[JOB_NAME_KEY];
+      if (!name) return markMeasurementError(measurement, new Error('job metadata reference missing'), ctx.now());
+      try {
+        await jobs.delete(namespaceOf(ctx), name);
+      } catch (err) {
+        return markMeasurementError(measurement, err, ctx.now());
+      }
+      return { ...measurement, phase: 'Successful', finishedAt: formatTime(ctx.now()) };
+    },
+
+    async garbageCollect(ctx, limit) {
+      const owned = await jobs.list(namespaceOf(ctx), `${ANALYSIS_RUN_UID_LABEL}=${ctx.run.metadata.uid ?? ''}`);
+      const created = (j: ObservedJob) => new Date(j.metadata.creationTimestamp ?? 0).getTime();
+      const oldestFirst = [...owned].sort((a, b) => created(a) - created(b));
+      for (const job of oldestFirst.slice(0, Math.max(0, oldestFirst.length - limit))) {
+        if (job.metadata.name) await jobs.delete(namespaceOf(ctx), job.metadata.name);
+      }
+    },
+  };
+}
+
+// Argo looks only at the condition types: Complete succeeds, Failed fails,
+// and a Job with neither is still running.
+export function phaseFromConditions(measurement: Measurement, job: ObservedJob, now: number): Measurement {
+  let out = measurement;
+  for (const condition of job.status?.conditions ?? []) {
+    if (condition.type === 'Complete') out = { ...out, phase: 'Successful', finishedAt: formatTime(now) };
+    else if (condition.type === 'Failed') out = { ...out, phase: 'Failed', finishedAt: formatTime(now) };
+  }
+  return out;
+}

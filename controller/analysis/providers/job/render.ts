@@ -1,0 +1,68 @@
+// The Job a job metric creates, named, labelled and owned as Argo does so
+// jobs from either controller are recognised and garbage collected alike.
+import { getResult } from '../../run/helpers.ts';
+import type { AnalysisRun, Metric } from '../../types.ts';
+
+export const JOB_NAME_KEY = 'job-name';
+export const ANALYSIS_RUN_NAME_ANNOTATION = 'analysisrun.argoproj.io/name';
+export const ANALYSIS_RUN_METRIC_ANNOTATION = 'analysisrun.argoproj.io/metric-name';
+export const ANALYSIS_RUN_UID_LABEL = 'analysisrun.argoproj.io/uid';
+
+export interface JobObject {
+  apiVersion: 'batch/v1';
+  kind: 'Job';
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    ownerReferences: {
+      apiVersion: string;
+      kind: string;
+      name: string;
+      uid: string;
+      controller: boolean;
+      blockOwnerDeletion: boolean;
+    }[];
+  };
+  spec: object;
+}
+
+// `<run uid>.<metric>.<n>`, n being the number of measurements taken so far
+// plus one, so a retried measurement gets a new Job.
+export function jobName(run: AnalysisRun, metricName: string): string {
+  const result = getResult(run.status?.metricResults, metricName);
+  const id = result === undefined ? 1 : (result.count ?? 0) + (result.error ?? 0) + 1;
+  return `${run.metadata.uid ?? ''}.${metricName}.${id}`;
+}
+
+export function renderJob(run: AnalysisRun, metric: Metric): JobObject {
+  const job = metric.provider.job;
+  if (job === undefined) throw new Error(`metric '${metric.name}' has no job provider`);
+  if (!run.metadata.uid) throw new Error(`AnalysisRun ${run.metadata.name ?? ''} has no uid; a Job cannot be owned by it`);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: jobName(run, metric.name),
+      ...(run.metadata.namespace ? { namespace: run.metadata.namespace } : {}),
+      labels: { ...(job.metadata?.labels ?? {}), [ANALYSIS_RUN_UID_LABEL]: run.metadata.uid },
+      annotations: {
+        ...(job.metadata?.annotations ?? {}),
+        [ANALYSIS_RUN_NAME_ANNOTATION]: run.metadata.name ?? '',
+        [ANALYSIS_RUN_METRIC_ANNOTATION]: metric.name,
+      },
+      ownerReferences: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'AnalysisRun',
+          name: run.metadata.name ?? '',
+          uid: run.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: structuredClone(job.spec),
+  };
+}
