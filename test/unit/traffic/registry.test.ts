@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { RolloutSchema } from '../../../controller/api/index.ts';
 import { newTrafficRouters } from '../../../controller/traffic/registry.ts';
 import { TrafficRoutingError } from '../../../controller/traffic/router.ts';
 import { rollout } from './support/fixtures.ts';
@@ -38,6 +39,29 @@ describe('traffic router registry', () => {
     plain.spec.strategy.canary = { stableService: 'a', canaryService: 'b' };
     assert.deepEqual(newTrafficRouters(plain, new MemoryKube()), []);
     assert.deepEqual(newTrafficRouters(rollout({}), new MemoryKube()), [], 'an empty trafficRouting configures no provider');
+  });
+
+  it('takes a Rollout parsed with the shared API schema', async () => {
+    const parsed = RolloutSchema.parse({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'web', namespace: 'shop', uid: 'u-1' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
+        strategy: {
+          canary: {
+            stableService: 'web-stable',
+            canaryService: 'web-canary',
+            trafficRouting: { nginx: { stableIngress: 'web-ingress' } },
+            steps: [{ setWeight: 20 }],
+          },
+        },
+      },
+    });
+    const [router] = newTrafficRouters(parsed, new MemoryKube());
+    assert.equal(router?.type, 'Nginx');
+    await assert.rejects(router?.setWeight(20) ?? Promise.resolve(), /stable Ingress shop\/web-ingress .* was not found/);
   });
 
   it('fails on a Rollout without a name', () => {

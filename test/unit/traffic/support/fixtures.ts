@@ -7,7 +7,6 @@ export const ROLLOUT_UID = '0b7c6f1e-1111-4c7a-9d1e-5a0f3c2b9e01';
 export function rollout(trafficRouting: RolloutTrafficRouting, services = { stable: 'web-stable', canary: 'web-canary' }): TrafficRollout {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
     metadata: { name: 'web', namespace: NAMESPACE, uid: ROLLOUT_UID },
     spec: {
       strategy: {
