@@ -1,0 +1,77 @@
+import { RefusedError } from './actions/patches.ts';
+import { KubeconfigError } from './kube/config.ts';
+import { KubeApiError, KubeUnreachableError } from './kube/port.ts';
+
+/** Exit codes: 1 for any failure, 2 when `status` gave up waiting, 130 on Ctrl-C. */
+export const EXIT_FAILURE = 1;
+export const EXIT_TIMEOUT = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** A failure already worded for the user: one line, no stack. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_FAILURE,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** What a command was working on when a request failed, so the message can name it. */
+export interface ErrorSubject {
+  /** Lower-case kind as users type it: "rollout", "analysisrun", … */
+  kind: string;
+  name?: string;
+  namespace?: string;
+  /** The verb that failed, for forbidden messages: "get", "patch", … */
+  verb?: string;
+}
+
+function plural(kind: string): string {
+  return kind.endsWith('s') ? kind : `${kind}s`;
+}
+
+/** Turns any error into the one line the user sees. */
+export function describeError(err: unknown, subject?: ErrorSubject): string {
+  if (err instanceof CliError || err instanceof RefusedError || err instanceof KubeconfigError) return err.message;
+  if (err instanceof KubeUnreachableError) {
+    return `${err.message}; check that the cluster is running and that the kubeconfig's server address is right`;
+  }
+  if (err instanceof KubeApiError) return describeApiError(err, subject);
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
+  return String(err);
+}
+
+function describeApiError(err: KubeApiError, subject: ErrorSubject | undefined): string {
+  const ns = subject?.namespace;
+  const inNs = ns !== undefined ? ` in namespace "${ns}"` : '';
+  switch (err.status) {
+    case 401:
+      return 'the API server rejected the credentials (401 Unauthorized); refresh them in the kubeconfig or log in again';
+    case 403: {
+      const what = err.serverMessage || `forbidden to ${subject?.verb ?? 'access'} ${plural(subject?.kind ?? 'resource')}${inNs}`;
+      return `${what}; ask a cluster administrator for a Role that allows it`;
+    }
+    case 404: {
+      if (subject !== undefined && subject.name !== undefined && err.details.name !== undefined) {
+        const hint = subject.kind === 'rollout' ? `; list them with: kubectl ramp list rollouts${ns !== undefined ? ` -n ${ns}` : ''}` : '';
+        return `${subject.kind} "${subject.name}" not found${inNs}${hint}`;
+      }
+      if (err.details.name === undefined) {
+        return `the cluster does not serve ${err.details.group ?? 'argoproj.io'} ${err.details.kind ?? plural(subject?.kind ?? 'resource')}; install the Rollout CRDs first (crds/ in the Ramp repository)`;
+      }
+      return err.serverMessage;
+    }
+    case 409:
+      return `${err.serverMessage}; the object changed meanwhile, run the command again`;
+    case 422:
+      return `the API server rejected the object: ${err.serverMessage}`;
+    default:
+      return err.serverMessage ? `${err.serverMessage} (${err.status}${err.reason ? ` ${err.reason}` : ''})` : err.message;
+  }
+}
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof CliError ? err.exitCode : EXIT_FAILURE;
+}
