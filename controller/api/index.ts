@@ -16,3 +16,5 @@ export * from './duration.ts';
 export * from './intstr.ts';
 export * from './defaults.ts';
 export * from './validation/index.ts';
+export * from './structural.ts';
+export * from './crd.ts';

@@ -71,3 +71,8 @@ export type PodTemplateMetadata = z.infer<typeof PodTemplateMetadataSchema>;
 
 /** DurationString: a Go duration such as "30s", "5m", "1h30m". */
 export const durationString = () => z.string();
+
+/** A metav1.Time as the API server and Argo write it: RFC 3339, UTC, whole seconds. */
+export function formatTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
