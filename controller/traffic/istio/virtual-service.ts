@@ -102,7 +102,7 @@ const managedNames = (managedRoutes: ManagedRoute[]) => new Set(managedRoutes.ma
 export function primaryHttpRouteIndexes(vs: VirtualService, ref: IstioVirtualService, managedRoutes: ManagedRoute[]): number[] {
   const http = vs.spec?.http;
   const names = ref.routes ?? [];
-  if (!http) {
+  if (!http || http.length === 0) {
     if (names.length > 0) throw fail(vs, `HTTP Route '${names[0]}' is not found in the defined Virtual Service: it has no spec.http`);
     return [];
   }

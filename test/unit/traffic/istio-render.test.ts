@@ -200,6 +200,15 @@ describe('VirtualService weights', () => {
       },
     },
     {
+      name: 'an empty http list next to a TCP route',
+      vs: vs({ http: [], tcp: [{ route: [to('web-stable', 100), to('web-canary', 0)] }] }),
+      weight: 45,
+      expect: (out) => {
+        assert.deepEqual(out.spec?.http, []);
+        assert.deepEqual(weightsOf(out.spec?.tcp?.[0]), { 'web-stable': 55, 'web-canary': 45 });
+      },
+    },
+    {
       name: 'managed mirror routes follow the weight, managed header routes do not',
       vs: vs({
         http: [
