@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createJobProvider, type JobPort, type ObservedJob } from '../../../controller/analysis/providers/job/index.ts';
+import { renderJob, type JobObject } from '../../../controller/analysis/providers/job/render.ts';
+import type { AnalysisRun, Metric } from '../../../controller/analysis/types.ts';
+
+const T = Date.parse('2025-03-01T12:00:00Z');
+
+const metric: Metric = {
+  name: 'smoke',
+  provider: {
+    job: {
+      metadata: { labels: { team: 'payments' }, annotations: { note: 'smoke test' } },
+      spec: { backoffLimit: 1, template: { spec: { restartPolicy: 'Never', containers: [{ name: 't', image: 'busybox' }] } } },
+    },
+  },
+};
+
+function run(status?: AnalysisRun['status']): AnalysisRun {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'guestbook-6c4f-2', namespace: 'shop', uid: '7d0e4f3a-uid' },
+    spec: { metrics: [metric] },
+    ...(status ? { status } : {}),
+  };
+}
+
+// An in-memory cluster holding Jobs.
+function fakeJobs(): JobPort & { jobs: Map<string, ObservedJob & { spec?: unknown }>; deleted: string[] } {
+  const jobs = new Map<string, ObservedJob & { spec?: unknown }>();
+  const deleted: string[] = [];
+  return {
+    jobs,
+    deleted,
+    async create(namespace, job: JobObject) {
+      const key = `${namespace}/${job.metadata.name}`;
+      if (jobs.has(key)) return 'AlreadyExists';
+      const stored = { metadata: { ...job.metadata, namespace, creationTimestamp: new Date(T + jobs.size * 1000).toISOString() }, spec: job.spec };
+      jobs.set(key, stored);
+      return stored;
+    },
+    async get(namespace, name) {
+      return jobs.get(`${namespace}/${name}`);
+    },
+    async delete(namespace, name) {
+      deleted.push(name);
+      jobs.delete(`${namespace}/${name}`);
+    },
+    async list(namespace, selector) {
+      const [k, v] = selector.split('=');
+      return [...jobs.values()].filter(
+        (j) => j.metadata.namespace === namespace && (j.metadata as { labels?: Record<string, string> }).labels?.[k!] === v,
+      );
+    },
+  };
+}
+
+describe('job metrics render the Job as Argo does', () => {
+  it('names, labels, annotates and owns the Job', () => {
+    const job = renderJob(run(), metric);
+    assert.deepEqual(job.metadata, {
+      name: '7d0e4f3a-uid.smoke.1',
+      namespace: 'shop',
+      labels: { team: 'payments', 'analysisrun.argoproj.io/uid': '7d0e4f3a-uid' },
+      annotations: {
+        note: 'smoke test',
+        'analysisrun.argoproj.io/name': 'guestbook-6c4f-2',
+        'analysisrun.argoproj.io/metric-name': 'smoke',
+      },
+      ownerReferences: [
+        { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', name: 'guestbook-6c4f-2', uid: '7d0e4f3a-uid', controller: true, blockOwnerDeletion: true },
+      ],
+    });
+    assert.deepEqual(job.spec, metric.provider.job!.spec);
+    assert.equal(job.apiVersion, 'batch/v1');
+  });
+
+  it('numbers the Job after every measurement taken, errors included', () => {
+    const job = renderJob(run({ metricResults: [{ name: 'smoke', phase: 'Running', count: 2, error: 1 }] }), metric);
+    assert.equal(job.metadata.name, '7d0e4f3a-uid.smoke.4');
+  });
+});
+
+describe('job provider drives the measurement from the Job', () => {
+  const ctx = (r = run()) => ({ run: r, metric, now: () => T });
+
+  it('run creates the Job and records its name; resume follows its conditions', async () => {
+    const port = fakeJobs();
+    const provider = createJobProvider(port);
+    const started = await provider.run(ctx());
+    assert.deepEqual(started, { phase: 'Running', startedAt: '2025-03-01T12:00:00Z', metadata: { 'job-name': '7d0e4f3a-uid.smoke.1' } });
+
+    const stillRunning = await provider.resume!(ctx(), started);
+    assert.equal(stillRunning.phase, 'Running');
+
+    port.jobs.get('shop/7d0e4f3a-uid.smoke.1')!.status = { conditions: [{ type: 'Complete', status: 'True' }] };
+    const done = await provider.resume!(ctx(), started);
+    assert.equal(done.phase, 'Successful');
+    assert.equal(done.finishedAt, '2025-03-01T12:00:00Z');
+
+    port.jobs.get('shop/7d0e4f3a-uid.smoke.1')!.status = { conditions: [{ type: 'Failed', status: 'True' }] };
+    assert.equal((await provider.resume!(ctx(), started)).phase, 'Failed');
+  });
+
+  it('a Job left by a lost status update is adopted when this run owns it', async () => {
+    const port = fakeJobs();
+    const provider = createJobProvider(port);
+    await provider.run(ctx());
+    const again = await provider.run(ctx());
+    assert.equal(again.phase, 'Running');
+    assert.equal(again.metadata?.['job-name'], '7d0e4f3a-uid.smoke.1');
+  });
+
+  it('resume without the job name is an Error', async () => {
+    const provider = createJobProvider(fakeJobs());
+    const m = await provider.resume!(ctx(), { phase: 'Running', startedAt: '2025-03-01T12:00:00Z' });
+    assert.equal(m.phase, 'Error');
+    assert.equal(m.message, 'job metadata reference missing');
+  });
+
+  it('terminate deletes the Job and ends the measurement Successful', async () => {
+    const port = fakeJobs();
+    const provider = createJobProvider(port);
+    const started = await provider.run(ctx());
+    const stopped = await provider.terminate!(ctx(), started);
+    assert.equal(stopped.phase, 'Successful');
+    assert.deepEqual(port.deleted, ['7d0e4f3a-uid.smoke.1']);
+  });
+
+  it('garbage collection deletes the oldest Jobs beyond the limit', async () => {
+    const port = fakeJobs();
+    const provider = createJobProvider(port);
+    for (let i = 0; i < 3; i++) {
+      const count = i;
+      await provider.run(ctx(run({ metricResults: [{ name: 'smoke', phase: 'Running', count }] })));
+    }
+    await provider.garbageCollect!(ctx(), 1);
+    assert.deepEqual(port.deleted, ['7d0e4f3a-uid.smoke.1', '7d0e4f3a-uid.smoke.2']);
+  });
+});
