@@ -13,8 +13,8 @@ export interface BlueGreenStatusView {
   pauseReasons: string[];
   activeSelector?: string;
   scaleUpPreviewCheckPoint?: boolean;
-  prePromotionAnalysisRunStatus?: { phase?: string };
-  postPromotionAnalysisRunStatus?: { phase?: string };
+  prePromotionAnalysisRunStatus?: { status?: string };
+  postPromotionAnalysisRunStatus?: { status?: string };
 }
 
 const actionNames: ReadonlySet<string> = new Set<BlueGreenActionName>([

@@ -22,7 +22,7 @@ describe('blue-green state rebuilt from status', () => {
     ['a BlueGreenPause is paused', { pauseReasons: ['BlueGreenPause'], controllerPause: true }, 'progressing.paused'],
     ['controllerPause without a pause condition was promoted', { controllerPause: true }, 'progressing.promoting'],
     ['the preview scale-up checkpoint is promoting', { scaleUpPreviewCheckPoint: true }, 'progressing.promoting'],
-    ['a pre-promotion run in status is that analysis', { prePromotionAnalysisRunStatus: { phase: 'Running' } }, 'progressing.prePromotionAnalysis'],
+    ['a pre-promotion run in status is that analysis', { prePromotionAnalysisRunStatus: { status: 'Running' } }, 'progressing.prePromotionAnalysis'],
     ['otherwise the new revision is scaling up', {}, 'progressing.scalingUp'],
   ];
   for (const [name, over, expected] of cases) {
@@ -78,11 +78,11 @@ describe('blue-green transitions', () => {
       facts: { activeHash: 'v2', abortRequested: true }, state: 'healthy', actions: ['clearAbort'] },
     { name: 'pre-promotion analysis starts once the preview is ready', status: {},
       facts: { newReplicaSetReady: true, prePromotionAnalysis: 'pending' }, state: 'progressing.prePromotionAnalysis', actions: ['startPrePromotionAnalysis'] },
-    { name: 'pre-promotion analysis running blocks promotion', status: { prePromotionAnalysisRunStatus: { phase: 'Running' } },
+    { name: 'pre-promotion analysis running blocks promotion', status: { prePromotionAnalysisRunStatus: { status: 'Running' } },
       facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, prePromotionAnalysis: 'running' }, state: 'progressing.prePromotionAnalysis', actions: [] },
-    { name: 'pre-promotion analysis success promotes', status: { prePromotionAnalysisRunStatus: { phase: 'Successful' } },
+    { name: 'pre-promotion analysis success promotes', status: { prePromotionAnalysisRunStatus: { status: 'Successful' } },
       facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, prePromotionAnalysis: 'successful' }, state: 'healthy', actions: ['promoteActive', 'markStable'] },
-    { name: 'pre-promotion analysis failure aborts', status: { prePromotionAnalysisRunStatus: { phase: 'Failed' } },
+    { name: 'pre-promotion analysis failure aborts', status: { prePromotionAnalysisRunStatus: { status: 'Failed' } },
       facts: { newReplicaSetReady: true, prePromotionAnalysis: 'failed' }, state: 'aborted', actions: ['recordAbort'] },
     { name: 'post-promotion analysis follows the switch', status: {},
       facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, postPromotionAnalysis: 'pending' },

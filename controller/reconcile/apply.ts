@@ -1,0 +1,69 @@
+import type { V1ReplicaSet } from '@kubernetes/client-node';
+import { createMergePatch } from '../traffic/merge-patch.ts';
+import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from './types.ts';
+
+export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
+
+/** The writes a pass may make. Every method is a single idempotent request. */
+export interface RolloutWriter {
+  createReplicaSet(namespace: string, rs: V1ReplicaSet): Promise<void>;
+  patchReplicaSet(namespace: string, name: string, patch: object): Promise<void>;
+  deleteReplicaSet(namespace: string, name: string): Promise<void>;
+  patchService(namespace: string, name: string, patch: object): Promise<void>;
+  patchRollout(namespace: string, name: string, patch: object): Promise<void>;
+  /** A merge patch on the status subresource; carries metadata.resourceVersion, so a stale write gets 409. */
+  patchRolloutStatus(namespace: string, name: string, patch: object): Promise<void>;
+  recordEvent(rollout: RolloutObject, event: RolloutEvent): Promise<void>;
+}
+
+export interface ApplyResult {
+  effects: number;
+  statusPatched: boolean;
+}
+
+function effectRequest(effect: Effect, rolloutName: string): (w: RolloutWriter, ns: string) => Promise<void> {
+  switch (effect.kind) {
+    case 'createReplicaSet':
+      return (w, ns) => w.createReplicaSet(ns, effect.replicaSet);
+    case 'patchReplicaSet': {
+      const patch: { spec?: { replicas: number }; metadata?: { annotations: Record<string, string | null> } } = {};
+      if (effect.patch.replicas !== undefined) patch.spec = { replicas: effect.patch.replicas };
+      if (effect.patch.annotations && Object.keys(effect.patch.annotations).length > 0) patch.metadata = { annotations: effect.patch.annotations };
+      return (w, ns) => w.patchReplicaSet(ns, effect.name, patch);
+    }
+    case 'deleteReplicaSet':
+      return (w, ns) => w.deleteReplicaSet(ns, effect.name);
+    case 'annotateRollout':
+      return (w, ns) => w.patchRollout(ns, rolloutName, { metadata: { annotations: effect.annotations } });
+    case 'setServiceSelector':
+      return (w, ns) =>
+        w.patchService(ns, effect.service, {
+          metadata: { annotations: { [MANAGED_BY_ANNOTATION]: effect.rollout } },
+          spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: effect.hash } },
+        });
+  }
+}
+
+/**
+ * Applies a plan: the effects in order (stopping at the first failure, so the status never claims
+ * what did not happen), then the status as a minimal merge patch, skipped when nothing changed.
+ */
+export async function apply(writer: RolloutWriter, observed: Observed, plan: Plan): Promise<ApplyResult> {
+  const { namespace, name } = observed.rollout.metadata;
+  for (const effect of plan.effects) {
+    await effectRequest(effect, name)(writer, namespace);
+  }
+  const statusPatch = createMergePatch(observed.rollout.status ?? {}, plan.status);
+  if (statusPatch) {
+    await writer.patchRolloutStatus(namespace, name, {
+      metadata: { resourceVersion: (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion },
+      status: statusPatch,
+    });
+  }
+  for (const event of plan.events) {
+    // Events are for people; a failure to record one must not fail the pass.
+    await writer.recordEvent(observed.rollout, event).catch(() => undefined);
+  }
+  return { effects: plan.effects.length, statusPatched: statusPatch !== null };
+}

@@ -1,0 +1,259 @@
+import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import {
+  abortScaleDownDelaySecondsOrDefault,
+  autoPromotionEnabledOrDefault,
+  scaleDownDelaySecondsOrDefault,
+  type PauseCondition,
+  type Rollout,
+  type RolloutStatus,
+} from '../api/index.ts';
+import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../machine/bluegreen-decide.ts';
+import type { BlueGreenFacts } from '../machine/bluegreen.ts';
+import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import {
+  DESIRED_REPLICAS_ANNOTATION,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
+  byRevision,
+  formatScaleDownDeadline,
+  formatTime,
+  podHashOf,
+  replicaSetByHash,
+  replicaSetsToCleanUp,
+  specReplicas,
+  timeRemainingBeforeScaleDownDeadline,
+  toMillis,
+} from './replicasets.ts';
+import type { Effect, ReplicaSetPatch, RolloutEvent } from './types.ts';
+
+export interface BlueGreenInput {
+  rollout: Rollout;
+  newHash: string;
+  /** The new ReplicaSet as it will be after this pass's create/sync effects. */
+  newRS: V1ReplicaSet;
+  /** Whether the new ReplicaSet is created by this pass (nothing observed about it yet). */
+  newRSCreated: boolean;
+  replicaSets: V1ReplicaSet[];
+  activeService: V1Service;
+  previewService?: V1Service;
+  now: Date;
+}
+
+export interface BlueGreenPlan {
+  effects: Effect[];
+  status: RolloutStatus;
+  events: RolloutEvent[];
+  requeueAfterMs?: number;
+  state: BlueGreenStateValue;
+  /** Whether this pass marked the new revision stable. */
+  markedStable: boolean;
+}
+
+const BLUE_GREEN_PAUSE = 'BlueGreenPause';
+const INCONCLUSIVE_PAUSE = 'InconclusiveAnalysisRun';
+
+export function selectorHash(service: V1Service | undefined): string | undefined {
+  return service?.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] || undefined;
+}
+
+const available = (rs: V1ReplicaSet | undefined): number => rs?.status?.availableReplicas ?? 0;
+
+/**
+ * Decides one blue-green pass: the machine says where the rollout stands, and the layout of
+ * ReplicaSets and Service selectors follows from that state alone, so a pass that is repeated
+ * (after a crash, a conflict or a restart) asks for the same objects again.
+ */
+export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
+  const { rollout, newHash, newRS, replicaSets, activeService, previewService, now } = input;
+  const strategy = rollout.spec.strategy.blueGreen!;
+  const status = rollout.status ?? {};
+  const replicas = specReplicas(rollout);
+  const activeHash = selectorHash(activeService);
+  const firstDeploy = activeHash === undefined || replicaSetByHash(replicaSets, activeHash) === undefined;
+  const previewReplicas = firstDeploy ? replicas : strategy.previewReplicaCount ?? replicas;
+  const pause = (status.pauseConditions ?? []).find((p) => p.reason === BLUE_GREEN_PAUSE || p.reason === INCONCLUSIVE_PAUSE);
+
+  const newAvailable = input.newRSCreated ? 0 : available(newRS);
+  const facts: BlueGreenFacts = {
+    now: now.getTime(),
+    newHash,
+    currentPodHash: status.currentPodHash,
+    activeHash: firstDeploy ? undefined : activeHash,
+    newReplicaSetReady: newAvailable >= previewReplicas && (newRS.spec?.replicas ?? 0) >= previewReplicas,
+    newReplicaSetSaturated: newAvailable >= replicas && (newRS.spec?.replicas ?? 0) === replicas,
+    autoPromotionEnabled: autoPromotionEnabledOrDefault(rollout),
+    autoPromotionSeconds: strategy.autoPromotionSeconds,
+    pauseStartedAt: pause ? toMillis(pause.startTime) : undefined,
+    abortRequested: status.abort === true,
+    userPaused: rollout.spec.paused === true,
+    prePromotionAnalysis: 'none',
+    postPromotionAnalysis: 'none',
+  };
+  const decision = decideBlueGreen(
+    {
+      currentPodHash: status.currentPodHash,
+      stableRS: status.stableRS,
+      abort: status.abort,
+      controllerPause: status.controllerPause,
+      pauseReasons: (status.pauseConditions ?? []).map((p) => p.reason),
+      activeSelector: firstDeploy ? undefined : status.blueGreen?.activeSelector,
+      scaleUpPreviewCheckPoint: status.blueGreen?.scaleUpPreviewCheckPoint,
+      prePromotionAnalysisRunStatus: status.blueGreen?.prePromotionAnalysisRunStatus,
+      postPromotionAnalysisRunStatus: status.blueGreen?.postPromotionAnalysisRunStatus,
+    },
+    facts,
+  );
+  const state = decision.state;
+  const did = (name: string): boolean => decision.actions.includes(name as never);
+  const stateName = blueGreenStateName(state);
+  const aborted = state === 'aborted';
+  const stableHash = did('markStable') ? newHash : status.stableRS ?? (firstDeploy ? undefined : activeHash);
+
+  // Where traffic goes in this state.
+  const promoted = state === 'healthy' || stateName === 'progressing.postPromotionAnalysis';
+  const desiredActive = promoted ? newHash : aborted ? stableHash ?? activeHash : activeHash;
+  const desiredPreview = aborted ? desiredActive : newHash;
+
+  const effects: Effect[] = [];
+  const events: RolloutEvent[] = [];
+  const waits: number[] = [];
+  const name = rollout.metadata.name ?? '';
+
+  // The new ReplicaSet's size.
+  let newDesired: number;
+  if (aborted) {
+    newDesired = newHash === desiredActive ? replicas : scaledDownAfterDelay(newRS, abortScaleDownDelaySecondsOrDefault(rollout), now, effects, waits, 'update aborted');
+  } else if (promoted || stateName === 'progressing.promoting') {
+    newDesired = replicas;
+  } else {
+    newDesired = previewReplicas;
+  }
+  scaleTo(newRS, newDesired, replicas, effects, 'new revision', aborted ? {} : removeDeadline(newRS));
+
+  // Services: the preview first, the active one only in states that allow it.
+  if (previewService && desiredPreview && selectorHash(previewService) !== desiredPreview) {
+    effects.push({ kind: 'setServiceSelector', service: previewService.metadata?.name ?? '', hash: desiredPreview, rollout: name, reason: 'preview' });
+  }
+  if (desiredActive && activeHash !== desiredActive) {
+    effects.push({ kind: 'setServiceSelector', service: activeService.metadata?.name ?? '', hash: desiredActive, rollout: name, reason: 'active' });
+    events.push({ type: 'Normal', reason: 'SwitchService', message: `Switched selector for service '${activeService.metadata?.name}' from '${activeHash ?? ''}' to '${desiredActive}'` });
+  }
+
+  // Older ReplicaSets: the one serving stays; the one that just stopped serving waits out
+  // scaleDownDelaySeconds; the rest scale to zero, up to scaleDownDelayRevisionLimit kept warm.
+  const olderRSs = replicaSets.filter((rs) => podHashOf(rs) !== newHash).sort(byRevision).reverse();
+  let delayedKept = 0;
+  for (const rs of olderRSs) {
+    const hash = podHashOf(rs);
+    if (hash === desiredActive) {
+      scaleTo(rs, replicas, replicas, effects, 'active revision', removeDeadline(rs));
+      continue;
+    }
+    if (hash === desiredPreview) continue;
+    const justLeftActive = hash === activeHash && desiredActive !== activeHash;
+    const limit = strategy.scaleDownDelayRevisionLimit;
+    const mayKeep = limit === undefined || delayedKept < limit;
+    if ((rs.spec?.replicas ?? 0) === 0) continue;
+    if (justLeftActive && mayKeep) {
+      delayedKept++;
+      const delay = scaleDownDelaySecondsOrDefault(rollout);
+      if (delay > 0) {
+        effects.push({ kind: 'patchReplicaSet', name: rs.metadata?.name ?? '', patch: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: formatScaleDownDeadline(now, delay) } }, reason: 'scale down after delay' });
+        waits.push(delay * 1000);
+        continue;
+      }
+    } else if (mayKeep && !aborted) {
+      const remaining = timeRemainingBeforeScaleDownDeadline(rs, now);
+      if (remaining.kind === 'waiting') {
+        delayedKept++;
+        waits.push(remaining.remainingMs);
+        continue;
+      }
+    }
+    scaleTo(rs, 0, replicas, effects, 'old revision', {});
+  }
+
+  for (const rs of replicaSetsToCleanUp(rollout, replicaSets, [newHash, stableHash ?? '', desiredActive ?? ''])) {
+    effects.push({ kind: 'deleteReplicaSet', name: rs.metadata?.name ?? '', reason: 'revisionHistoryLimit' });
+  }
+
+  // Status, from the decision.
+  const pauseConditions = pauseConditionsAfter(status.pauseConditions, decision.facts.pauseStartedAt, did('pauseInconclusive'), now);
+  if (did('addBlueGreenPause')) events.push({ type: 'Normal', reason: 'RolloutPaused', message: 'Rollout is paused (BlueGreenPause)' });
+  if (did('recordAbort')) events.push({ type: 'Warning', reason: 'RolloutAborted', message: `Rollout aborted update to revision with hash ${newHash}` });
+  if (did('markStable')) events.push({ type: 'Normal', reason: 'RolloutCompleted', message: `Rollout completed update to revision with hash ${newHash}` });
+  const controllerPause = pauseConditions.length > 0 || (status.controllerPause === true && stateName === 'progressing.promoting');
+
+  if (stateName === 'progressing.paused' && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
+    waits.push(Math.max(0, decision.facts.pauseStartedAt + facts.autoPromotionSeconds * 1000 - now.getTime()));
+  }
+
+  const next: RolloutStatus = {
+    ...status,
+    currentPodHash: newHash,
+    stableRS: stableHash,
+    pauseConditions: pauseConditions.length > 0 ? pauseConditions : undefined,
+    controllerPause: controllerPause || undefined,
+    abort: aborted || undefined,
+    abortedAt: aborted ? (did('recordAbort') ? formatTime(now) : status.abortedAt ?? formatTime(now)) : undefined,
+    blueGreen: {
+      ...status.blueGreen,
+      activeSelector: desiredActive,
+      previewSelector: previewService ? desiredPreview : undefined,
+      scaleUpPreviewCheckPoint: stateName === 'progressing.promoting' && strategy.previewReplicaCount !== undefined ? true : undefined,
+    },
+  };
+  return {
+    effects,
+    status: next,
+    events,
+    requeueAfterMs: waits.length > 0 ? Math.max(1000, Math.min(...waits)) : undefined,
+    state,
+    markedStable: did('markStable'),
+  };
+}
+
+function pauseConditionsAfter(current: PauseCondition[] | undefined, startedAt: number | undefined, inconclusive: boolean, now: Date): PauseCondition[] {
+  const others = (current ?? []).filter((p) => p.reason !== BLUE_GREEN_PAUSE && p.reason !== INCONCLUSIVE_PAUSE);
+  if (startedAt === undefined) return others;
+  const existing = (current ?? []).find((p) => p.reason === BLUE_GREEN_PAUSE || p.reason === INCONCLUSIVE_PAUSE);
+  const reason = inconclusive ? INCONCLUSIVE_PAUSE : existing?.reason ?? BLUE_GREEN_PAUSE;
+  return [...others, { reason, startTime: existing?.startTime ?? formatTime(new Date(startedAt || now.getTime())) }];
+}
+
+function removeDeadline(rs: V1ReplicaSet): ReplicaSetPatch['annotations'] {
+  return rs.metadata?.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined ? { [SCALE_DOWN_DEADLINE_ANNOTATION]: null } : {};
+}
+
+/** Keeps the ReplicaSet up until `delaySeconds` after the first pass that asked for its scale-down. */
+function scaledDownAfterDelay(rs: V1ReplicaSet, delaySeconds: number, now: Date, effects: Effect[], waits: number[], reason: string): number {
+  if ((rs.spec?.replicas ?? 0) === 0 || delaySeconds <= 0) return 0;
+  const remaining = timeRemainingBeforeScaleDownDeadline(rs, now);
+  if (remaining.kind === 'waiting') {
+    waits.push(remaining.remainingMs);
+    return rs.spec?.replicas ?? 0;
+  }
+  if (rs.metadata?.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION] === undefined) {
+    effects.push({ kind: 'patchReplicaSet', name: rs.metadata?.name ?? '', patch: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: formatScaleDownDeadline(now, delaySeconds) } }, reason });
+    waits.push(delaySeconds * 1000);
+    return rs.spec?.replicas ?? 0;
+  }
+  return 0;
+}
+
+/** Adds a patch when the ReplicaSet's size or annotations differ from what is wanted. */
+function scaleTo(rs: V1ReplicaSet, desired: number, rolloutReplicas: number, effects: Effect[], reason: string, annotations: ReplicaSetPatch['annotations'] = {}): void {
+  const patch: ReplicaSetPatch = {};
+  const wantAnnotations: Record<string, string | null> = { ...annotations };
+  if (rs.metadata?.annotations?.[DESIRED_REPLICAS_ANNOTATION] !== String(rolloutReplicas)) {
+    wantAnnotations[DESIRED_REPLICAS_ANNOTATION] = String(rolloutReplicas);
+  }
+  if (Object.keys(wantAnnotations).length > 0) patch.annotations = wantAnnotations;
+  if ((rs.spec?.replicas ?? 0) !== desired) patch.replicas = desired;
+  if (patch.replicas === undefined && patch.annotations === undefined) return;
+  const existing = effects.find((e): e is Extract<Effect, { kind: 'patchReplicaSet' }> => e.kind === 'patchReplicaSet' && e.name === rs.metadata?.name);
+  if (existing) {
+    existing.patch = { ...existing.patch, ...patch, annotations: { ...existing.patch.annotations, ...patch.annotations } };
+    return;
+  }
+  effects.push({ kind: 'patchReplicaSet', name: rs.metadata?.name ?? '', patch, reason: `scale ${reason} to ${desired}` });
+}

@@ -1,0 +1,144 @@
+import type { V1ReplicaSet } from '@kubernetes/client-node';
+import { invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
+import { invalid } from '../api/validation/field-error.ts';
+import { planBlueGreen } from './bluegreen.ts';
+import { podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
+import { REVISION_ANNOTATION, findNewReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
+import { completeStatus, invalidSpecStatus } from './status.ts';
+import type { Effect, Observed, Plan } from './types.ts';
+
+/**
+ * plan(observed): the whole decision of one reconcile pass, pure. It validates the Rollout,
+ * resolves the new ReplicaSet, lets the strategy's machine decide, and returns the effects and the
+ * status to write. Nothing here reads the cluster or the clock.
+ */
+export function plan(observed: Observed): Plan {
+  const raw = observed.rollout;
+  const validation = validateRollout(withWorkloadTemplate(observed));
+  if (!validation.ok) return invalidSpecPlan(observed, validation.errors);
+  const rollout = validation.rollout;
+
+  const referenceErrors = missingReferences(rollout, observed);
+  if (referenceErrors.length > 0) return invalidSpecPlan(observed, referenceErrors);
+
+  const blueGreen = rollout.spec.strategy.blueGreen;
+  if (!blueGreen) {
+    // The canary strategy plugs in here; until then a canary Rollout is left untouched rather
+    // than half-managed.
+    return { effects: [], status: raw.status ?? {}, events: [], state: 'unsupported' };
+  }
+
+  const effects: Effect[] = [];
+  const { newRS, created, collisionCount } = resolveNewReplicaSet(rollout, observed.replicaSets, effects);
+  // Argo keeps the new ReplicaSet's revision on the Rollout too; messages and tools read it there.
+  const revision = revisionLabel(newRS);
+  const annotated: Rollout =
+    rollout.metadata.annotations?.[REVISION_ANNOTATION] === revision
+      ? rollout
+      : { ...rollout, metadata: { ...rollout.metadata, annotations: { ...rollout.metadata.annotations, [REVISION_ANNOTATION]: revision } } };
+  if (annotated !== rollout) effects.push({ kind: 'annotateRollout', annotations: { [REVISION_ANNOTATION]: revision }, reason: 'revision' });
+  const rolloutWithCollision: Rollout = collisionCount === undefined ? annotated : { ...annotated, status: { ...annotated.status, collisionCount } };
+  const services = observed.services;
+  const decided = planBlueGreen({
+    rollout: rolloutWithCollision,
+    newHash: podHashOf(newRS),
+    newRS,
+    newRSCreated: created,
+    replicaSets: observed.replicaSets,
+    activeService: services.get(blueGreen.activeService)!,
+    previewService: blueGreen.previewService ? services.get(blueGreen.previewService) : undefined,
+    now: observed.now,
+  });
+  const status: RolloutStatus = completeStatus({
+    rollout: rolloutWithCollision,
+    status: { ...decided.status, collisionCount },
+    newRS: created ? undefined : newRS,
+    replicaSets: observed.replicaSets,
+    stateName: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
+    now: observed.now,
+  });
+  return {
+    effects: [...effects, ...decided.effects],
+    status,
+    events: created ? [{ type: 'Normal', reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events,
+    requeueAfterMs: decided.requeueAfterMs,
+    state: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
+  };
+}
+
+function revisionLabel(rs: V1ReplicaSet): string {
+  return rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? '1';
+}
+
+/** A Rollout with workloadRef takes its pod template (and, if unset, its selector) from the Deployment. */
+function withWorkloadTemplate(observed: Observed): unknown {
+  const raw = observed.rollout;
+  const spec = raw.spec as Record<string, unknown> | undefined;
+  if (!spec || !spec.workloadRef || !observed.workloadTemplate) return raw;
+  return {
+    ...raw,
+    spec: { ...spec, template: observed.workloadTemplate.template, selector: spec.selector ?? observed.workloadTemplate.selector },
+  };
+}
+
+/** Argo's ValidateRolloutReferencedResources: Services the strategy names must exist. */
+function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
+  const errors: FieldError[] = [];
+  const need = (field: string, name: string | undefined): void => {
+    if (name && !observed.services.has(name)) errors.push(invalid(field, name, `service "${name}" not found`));
+  };
+  const bg = rollout.spec.strategy.blueGreen;
+  if (bg) {
+    need('spec.strategy.blueGreen.activeService', bg.activeService);
+    need('spec.strategy.blueGreen.previewService', bg.previewService);
+  }
+  const canary = rollout.spec.strategy.canary;
+  if (canary) {
+    need('spec.strategy.canary.canaryService', canary.canaryService);
+    need('spec.strategy.canary.stableService', canary.stableService);
+  }
+  if (rollout.spec.workloadRef && observed.workloadTemplate === null) {
+    errors.push(invalid('spec.workloadRef.name', rollout.spec.workloadRef.name, `workload "${rollout.spec.workloadRef.name}" not found`));
+  }
+  return errors;
+}
+
+/**
+ * The ReplicaSet for the current template: an existing one (also one Argo Rollouts created), or a
+ * new one to create. A name taken by a ReplicaSet with another template is a hash collision: the
+ * collision count goes up and the hash is computed again, as Kubernetes does for Deployments.
+ */
+function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Effect[]): { newRS: V1ReplicaSet; created: boolean; collisionCount?: number } {
+  const existing = findNewReplicaSet(rollout, rss);
+  if (existing) {
+    const synced = syncedNewReplicaSet(rollout, existing, rss.filter((rs) => rs !== existing));
+    if (synced) {
+      effects.push({ kind: 'patchReplicaSet', name: existing.metadata?.name ?? '', patch: { annotations: { ...synced.metadata?.annotations } }, reason: 'sync revision' });
+    }
+    return { newRS: synced ?? existing, created: false, collisionCount: rollout.status?.collisionCount };
+  }
+  let collisionCount = rollout.status?.collisionCount;
+  let hash = podTemplateHash(rollout.spec.template, collisionCount);
+  for (let guard = 0; guard < 10; guard++) {
+    const taken = rss.find((rs) => rs.metadata?.name === `${rollout.metadata.name}-${hash}`);
+    if (!taken || templatesEqualIgnoringHash(taken.spec?.template, rollout.spec.template)) break;
+    collisionCount = (collisionCount ?? 0) + 1;
+    hash = podTemplateHash(rollout.spec.template, collisionCount);
+  }
+  const replicas = rollout.spec.strategy.blueGreen?.previewReplicaCount ?? specReplicas(rollout);
+  const firstDeploy = rss.every((rs) => (rs.spec?.replicas ?? 0) === 0);
+  const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, firstDeploy ? specReplicas(rollout) : replicas);
+  effects.push({ kind: 'createReplicaSet', replicaSet: newRS, reason: 'new pod template' });
+  return { newRS, created: true, collisionCount };
+}
+
+function invalidSpecPlan(observed: Observed, errors: FieldError[]): Plan {
+  const raw = observed.rollout;
+  const message = invalidSpecMessage(raw.metadata.name, errors);
+  return {
+    effects: [],
+    status: invalidSpecStatus(raw, message, observed.now),
+    events: [{ type: 'Warning', reason: 'InvalidSpec', message }],
+    state: 'invalidSpec',
+  };
+}

@@ -1,0 +1,64 @@
+import type { V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { AnalysisRun, RolloutStatus } from '../api/index.ts';
+
+/** A Rollout as read from the cluster: not yet validated, so every field is suspect. */
+export interface RolloutObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace: string;
+    uid: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  spec?: unknown;
+  status?: RolloutStatus;
+}
+
+/** Everything one reconcile pass looks at, read from the informer caches. */
+export interface Observed {
+  rollout: RolloutObject;
+  /** ReplicaSets controlled by the Rollout. */
+  replicaSets: V1ReplicaSet[];
+  /** The Services the strategy names, by name; a name missing here does not exist. */
+  services: ReadonlyMap<string, V1Service>;
+  /** AnalysisRuns controlled by the Rollout. */
+  analysisRuns: AnalysisRun[];
+  /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */
+  workloadTemplate?: { template?: V1PodTemplateSpec; selector?: V1LabelSelector } | null;
+  now: Date;
+}
+
+/** What plan() wants done to objects other than the Rollout, applied in order before the status. */
+export type Effect =
+  | { kind: 'createReplicaSet'; replicaSet: V1ReplicaSet; reason: string }
+  | { kind: 'patchReplicaSet'; name: string; patch: ReplicaSetPatch; reason: string }
+  | { kind: 'deleteReplicaSet'; name: string; reason: string }
+  | { kind: 'setServiceSelector'; service: string; hash: string; rollout: string; reason: string }
+  | { kind: 'annotateRollout'; annotations: Record<string, string>; reason: string };
+
+export interface ReplicaSetPatch {
+  replicas?: number;
+  /** null removes the annotation. */
+  annotations?: Record<string, string | null>;
+}
+
+export interface RolloutEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface Plan {
+  effects: Effect[];
+  /** The whole status the Rollout should have once the effects are applied. */
+  status: RolloutStatus;
+  /** Come back this soon even if nothing changes in the cluster (timed pauses, scale-down delays). */
+  requeueAfterMs?: number;
+  events: RolloutEvent[];
+  /** Machine state after this pass, for logs and metrics. */
+  state: string;
+}

@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import { plan } from '../../../controller/reconcile/plan.ts';
+import type { Effect, Observed, Plan, RolloutObject } from '../../../controller/reconcile/types.ts';
+
+const HASH = 'rollouts-pod-template-hash';
+
+/** A tiny world for plan(): the Rollout, its ReplicaSets and Services, changed only by effects. */
+class World {
+  now = Date.parse('2026-01-01T00:00:00Z');
+  rollout: RolloutObject;
+  replicaSets = new Map<string, V1ReplicaSet>();
+  services = new Map<string, V1Service>();
+
+  constructor(spec: Record<string, unknown>) {
+    this.rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'app', namespace: 'ns', uid: 'uid-1', generation: 1 }, spec };
+    for (const name of ['app-active', 'app-preview']) {
+      this.services.set(name, { metadata: { name, namespace: 'ns' }, spec: { selector: { app: 'app' } } });
+    }
+  }
+
+  observed(): Observed {
+    return { rollout: structuredClone(this.rollout), replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)), services: new Map(this.services), analysisRuns: [], now: new Date(this.now) };
+  }
+
+  /** One reconcile pass: plan, apply the effects to the world, store the status. */
+  pass(): Plan {
+    const p = plan(this.observed());
+    for (const e of p.effects) this.applyEffect(e);
+    this.rollout.status = structuredClone(p.status);
+    return p;
+  }
+
+  private applyEffect(e: Effect): void {
+    if (e.kind === 'createReplicaSet') this.replicaSets.set(e.replicaSet.metadata!.name!, { ...structuredClone(e.replicaSet), status: { replicas: 0, availableReplicas: 0 } });
+    if (e.kind === 'patchReplicaSet') {
+      const rs = this.replicaSets.get(e.name)!;
+      if (e.patch.replicas !== undefined) rs.spec!.replicas = e.patch.replicas;
+      for (const [k, v] of Object.entries(e.patch.annotations ?? {})) {
+        rs.metadata!.annotations ??= {};
+        if (v === null) delete rs.metadata!.annotations[k];
+        else rs.metadata!.annotations[k] = v;
+      }
+    }
+    if (e.kind === 'deleteReplicaSet') this.replicaSets.delete(e.name);
+    if (e.kind === 'annotateRollout') this.rollout.metadata.annotations = { ...this.rollout.metadata.annotations, ...e.annotations };
+    if (e.kind === 'setServiceSelector') this.services.get(e.service)!.spec!.selector![HASH] = e.hash;
+  }
+
+  /** What the ReplicaSet controller and kubelets would do: every ReplicaSet reaches its size. */
+  podsCatchUp(): void {
+    for (const rs of this.replicaSets.values()) {
+      const n = rs.spec?.replicas ?? 0;
+      rs.status = { replicas: n, readyReplicas: n, availableReplicas: n, observedGeneration: 1 };
+    }
+  }
+
+  settle(passes = 4): Plan {
+    let last = this.pass();
+    for (let i = 1; i < passes; i++) {
+      this.podsCatchUp();
+      last = this.pass();
+    }
+    return last;
+  }
+
+  setImage(image: string): void {
+    (this.rollout.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image = image;
+    this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
+  }
+
+  selector(service: string): string | undefined {
+    return this.services.get(service)!.spec!.selector![HASH];
+  }
+
+  rsByHash(hash: string | undefined): V1ReplicaSet | undefined {
+    return [...this.replicaSets.values()].find((rs) => rs.metadata?.labels?.[HASH] === hash);
+  }
+}
+
+const spec = (blueGreen: Record<string, unknown> = {}): Record<string, unknown> => ({
+  replicas: 3,
+  selector: { matchLabels: { app: 'app' } },
+  template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } },
+  strategy: { blueGreen: { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 30, ...blueGreen } },
+});
+
+function deployedV1(over: Record<string, unknown> = {}): { world: World; v1: string } {
+  const world = new World(spec(over));
+  world.settle();
+  return { world, v1: world.rollout.status!.currentPodHash! };
+}
+
+describe('blue-green plan', () => {
+  test('the first deploy creates the ReplicaSet at full size and sends the active Service to it once available', () => {
+    const world = new World(spec());
+    const first = world.pass();
+    assert.equal(first.effects[0]?.kind, 'createReplicaSet');
+    const rs = (first.effects[0] as Extract<Effect, { kind: 'createReplicaSet' }>).replicaSet;
+    assert.equal(rs.spec?.replicas, 3);
+    assert.equal(rs.metadata?.annotations?.['rollout.argoproj.io/revision'], '1');
+    assert.equal(world.selector('app-active'), undefined, 'no traffic before pods are available');
+    assert.equal(world.rollout.status?.phase, 'Progressing');
+
+    world.podsCatchUp();
+    const second = world.pass();
+    const hash = world.rollout.status!.currentPodHash!;
+    assert.equal(world.selector('app-active'), hash);
+    assert.equal(world.rollout.status?.stableRS, hash);
+    assert.equal(world.rollout.status?.blueGreen?.activeSelector, hash);
+    assert.equal(second.state, 'healthy');
+    world.podsCatchUp();
+    world.pass();
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+    assert.equal(world.rollout.status?.observedGeneration, '1');
+  });
+
+  test('an update scales the new revision behind the preview Service and pauses, the active Service stays on v1', () => {
+    const { world, v1 } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    const status = world.rollout.status!;
+    assert.notEqual(status.currentPodHash, v1);
+    assert.equal(world.selector('app-active'), v1);
+    assert.equal(world.selector('app-preview'), status.currentPodHash);
+    assert.deepEqual(status.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(status.controllerPause, true);
+    assert.equal(status.phase, 'Paused');
+    assert.equal(status.message, 'BlueGreenPause');
+    assert.equal(status.stableRS, v1);
+    assert.equal(world.rsByHash(status.currentPodHash)?.spec?.replicas, 3);
+  });
+
+  test('previewReplicaCount sizes the preview, and promotion scales it up before the switch', () => {
+    const { world, v1 } = deployedV1({ previewReplicaCount: 1 });
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 1);
+    world.rollout.status!.pauseConditions = undefined; // kubectl argo rollouts promote
+    world.pass();
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 3);
+    assert.equal(world.selector('app-active'), v1, 'no switch before the new revision is saturated');
+    assert.equal(world.rollout.status?.blueGreen?.scaleUpPreviewCheckPoint, true);
+    world.podsCatchUp();
+    world.pass();
+    assert.equal(world.selector('app-active'), v2);
+  });
+
+  test('promote switches the active selector to the new hash; the old ReplicaSet scales down after scaleDownDelaySeconds', () => {
+    const { world, v1 } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    world.rollout.status!.pauseConditions = undefined;
+    const promoted = world.pass();
+    assert.equal(world.selector('app-active'), v2);
+    assert.equal(world.rollout.status?.stableRS, v2);
+    assert.equal(world.rollout.status?.controllerPause, undefined);
+    assert.ok(promoted.events.some((e) => e.reason === 'SwitchService'));
+    const old = world.rsByHash(v1)!;
+    assert.equal(old.spec?.replicas, 3, 'the old revision stays up during the delay');
+    assert.equal(old.metadata?.annotations?.['scale-down-deadline'], '2026-01-01T00:00:30Z');
+    assert.equal(promoted.requeueAfterMs, 30_000);
+
+    world.podsCatchUp();
+    world.now += 31_000;
+    world.pass();
+    assert.equal(world.rsByHash(v1)?.spec?.replicas, 0);
+    world.podsCatchUp();
+    world.pass();
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+  });
+
+  test('autoPromotionSeconds promotes by itself once the time has passed', () => {
+    const { world } = deployedV1({ autoPromotionSeconds: 20 });
+    world.setImage('app:v2');
+    const paused = world.settle(3);
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.equal(paused.requeueAfterMs, 20_000);
+    world.now += 20_000;
+    world.pass();
+    assert.equal(world.selector('app-active'), world.rollout.status?.currentPodHash);
+  });
+
+  test('abort keeps v1 active, points the preview back at v1 and scales v2 down after abortScaleDownDelaySeconds', () => {
+    const { world, v1 } = deployedV1({ abortScaleDownDelaySeconds: 10 });
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    world.rollout.status!.abort = true; // kubectl argo rollouts abort
+    world.pass();
+    const status = world.rollout.status!;
+    assert.equal(world.selector('app-active'), v1);
+    assert.equal(world.selector('app-preview'), v1);
+    assert.equal(status.phase, 'Degraded');
+    assert.match(status.message ?? '', /^RolloutAborted: Rollout aborted update to revision 2/);
+    assert.ok(status.abortedAt);
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 3, 'kept during abortScaleDownDelaySeconds');
+    world.now += 11_000;
+    world.pass();
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 0);
+  });
+
+  test('retry after abort clears the abort and pauses again before promotion', () => {
+    const { world } = deployedV1({ abortScaleDownDelaySeconds: 0 });
+    world.setImage('app:v2');
+    world.settle(3);
+    world.rollout.status!.abort = true;
+    world.settle(2);
+    world.rollout.status!.abort = false; // kubectl argo rollouts retry
+    world.settle(3);
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.equal(world.rollout.status?.abort, undefined);
+  });
+
+  test('a passes repeated without changes write nothing', () => {
+    const { world } = deployedV1();
+    world.podsCatchUp();
+    const again = plan(world.observed());
+    assert.deepEqual(again.effects, []);
+    assert.deepEqual(again.status, world.rollout.status);
+  });
+
+  test('the same template keeps the same hash and ReplicaSet across passes (restart safety)', () => {
+    const { world, v1 } = deployedV1();
+    const replayed = plan(world.observed());
+    assert.equal(replayed.status.currentPodHash, v1);
+    assert.ok(!replayed.effects.some((e) => e.kind === 'createReplicaSet'));
+  });
+});
+
+describe('invalid blue-green specs', () => {
+  test('activeService equal to previewService is InvalidSpec naming the field', () => {
+    const world = new World(spec({ previewService: 'app-active' }));
+    const p = world.pass();
+    assert.deepEqual(p.effects, []);
+    const cond = world.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+    assert.equal(cond?.status, 'True');
+    assert.match(cond?.message ?? '', /spec\.strategy\.blueGreen\.(activeService|previewService)/);
+    assert.equal(world.rollout.status?.phase, 'Degraded');
+  });
+
+  test('a missing active Service is InvalidSpec naming activeService', () => {
+    const world = new World(spec({ activeService: 'nope' }));
+    world.pass();
+    const cond = world.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+    assert.equal(cond?.message, 'The Rollout "app" is invalid: spec.strategy.blueGreen.activeService: Invalid value: "nope": service "nope" not found');
+  });
+
+  test('fixing the spec removes InvalidSpec and deploys', () => {
+    const world = new World(spec({ activeService: 'nope' }));
+    world.pass();
+    (world.rollout.spec as { strategy: { blueGreen: { activeService: string } } }).strategy.blueGreen.activeService = 'app-active';
+    world.settle(3);
+    assert.equal(world.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec'), undefined);
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+  });
+});
