@@ -45,12 +45,17 @@ export const IstioTrafficRoutingSchema = z.strictObject({
 });
 export type IstioTrafficRouting = z.infer<typeof IstioTrafficRoutingSchema>;
 
-export const StickinessConfigSchema = z.strictObject({
+/*
+ * Routers this project does not drive (ALB, SMI, Ambassador, App Mesh, Traefik, APISIX) are typed
+ * with the fields validation reads and tolerate others, so a Rollout stored under Argo's own CRDs
+ * with newer fields of these routers is not refused as invalid.
+ */
+export const StickinessConfigSchema = z.looseObject({
   enabled: z.boolean(),
   durationSeconds: int64(),
 });
 
-export const ALBTrafficRoutingSchema = z.strictObject({
+export const ALBTrafficRoutingSchema = z.looseObject({
   ingress: z.string().optional(),
   ingresses: z.array(z.string()).optional(),
   servicePort: int32(),
@@ -59,41 +64,41 @@ export const ALBTrafficRoutingSchema = z.strictObject({
   stickinessConfig: StickinessConfigSchema.optional(),
 });
 
-export const SMITrafficRoutingSchema = z.strictObject({
+export const SMITrafficRoutingSchema = z.looseObject({
   rootService: z.string().optional(),
   trafficSplitName: z.string().optional(),
 });
 
-export const AmbassadorTrafficRoutingSchema = z.strictObject({
+export const AmbassadorTrafficRoutingSchema = z.looseObject({
   mappings: z.array(z.string()),
 });
 
-export const AppMeshVirtualNodeReferenceSchema = z.strictObject({
+export const AppMeshVirtualNodeReferenceSchema = z.looseObject({
   name: z.string(),
 });
 
-export const AppMeshTrafficRoutingSchema = z.strictObject({
+export const AppMeshTrafficRoutingSchema = z.looseObject({
   virtualService: z
-    .strictObject({
+    .looseObject({
       name: z.string(),
       routes: z.array(z.string()).optional(),
     })
     .optional(),
   virtualNodeGroup: z
-    .strictObject({
+    .looseObject({
       canaryVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
       stableVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
     })
     .optional(),
 });
 
-export const TraefikTrafficRoutingSchema = z.strictObject({
+export const TraefikTrafficRoutingSchema = z.looseObject({
   weightedTraefikServiceName: z.string(),
 });
 
-export const ApisixTrafficRoutingSchema = z.strictObject({
+export const ApisixTrafficRoutingSchema = z.looseObject({
   route: z
-    .strictObject({
+    .looseObject({
       name: z.string(),
       rules: z.array(z.string()).optional(),
     })
