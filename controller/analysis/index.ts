@@ -1,0 +1,18 @@
+// Analysis: conditions, AnalysisRun bookkeeping, metric providers and the
+// AnalysisRun builder the Rollout reconcile uses.
+export { compile, ExprError, type Program } from './expr/index.ts';
+export { evalCondition, evaluateResult, type EvaluationOutcome } from './conditions.ts';
+export { buildAnalysisRun, mergeArgs, type BuildAnalysisRunOptions } from './build.ts';
+export {
+  buildArgumentsForRollout,
+  resolveSecretArgs,
+  type RolloutAnalysisArgument,
+  type RolloutArgContext,
+  type SecretPort,
+} from './args.ts';
+export { resolveArgs, resolveMetricArgs, resolveQuotedArgs } from './template.ts';
+export { validateMetrics } from './validate.ts';
+export * from './run/index.ts';
+export { reconcileAnalysisRun, type AnalysisDeps, type ReconcileOutcome } from './reconcile.ts';
+export * from './providers/index.ts';
+export { isCompleted } from './types.ts';
