@@ -54,6 +54,20 @@ if (needsCluster) {
   }
 }
 
+if (needsCluster) {
+  // The CRDs under test, installed once per run (server-side apply, so a re-run is a no-op).
+  const bin = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/cluster/cli.ts'), 'bin'], { cwd: root, encoding: 'utf8' }).stdout.trim();
+  const kubectl = (...a) => spawnSync(join(bin, 'kubectl'), ['--kubeconfig', join(root, '.ramp/cluster/kubeconfig'), ...a], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  const crds = ['rollout', 'analysisrun', 'analysistemplate', 'clusteranalysistemplate'].flatMap((k) => ['-f', `crds/${k}-crd.yaml`]);
+  if (!kubectl('apply', '--server-side', '--force-conflicts', '-k', 'crds/') || !kubectl('wait', '--for', 'condition=established', '--timeout=60s', ...crds)) {
+    say('installing the CRDs failed; see the messages above');
+    if (startedCluster) cluster('down', '--keep-logs');
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+  say('CRDs installed');
+}
+
 const env = { ...process.env, RAMP_KUBECONFIG: join(root, '.ramp/cluster/kubeconfig'), RAMP_RESTRICTED_KUBECONFIG: join(root, '.ramp/cluster/kubeconfig-restricted') };
 const concurrency = process.env.RAMP_TEST_CONCURRENCY ?? '2';
 const runner = spawn(process.execPath, [

@@ -1,7 +1,7 @@
 import { binDir, kubeconfigPath, logDir } from './layout.ts';
 import { down, ensureBinaries, isRunning, readState, up } from './cluster.ts';
 
-const usage = 'usage: npm run cluster -- up|down|status|build|env [--keep-logs]';
+const usage = 'usage: npm run cluster -- up|down|status|build|bin|env [--keep-logs]';
 
 async function main(argv: string[]): Promise<number> {
   const [verb] = argv;
@@ -30,6 +30,9 @@ async function main(argv: string[]): Promise<number> {
       for (const p of state.processes) console.log(`  ${p.name.padEnd(24)} pid ${p.pid}`);
       return 0;
     }
+    case 'bin':
+      console.log(binDir());
+      return 0;
     case 'env':
       console.log(`export KUBECONFIG=${kubeconfigPath()}`);
       console.log(`export PATH=${binDir()}:$PATH`);

@@ -1,0 +1,132 @@
+import type { V1Deployment, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { AnalysisRun } from '../api/index.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { isNotFound } from '../kube/errors.ts';
+import { ANALYSIS_RUNS, DEPLOYMENTS, EVENTS, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../kube/resources.ts';
+import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../runtime/types.ts';
+import { apply, type RolloutWriter } from './apply.ts';
+import { observe, type ClusterView } from './observe.ts';
+import { plan } from './plan.ts';
+import type { RolloutEvent, RolloutObject } from './types.ts';
+
+const FIELD_MANAGER = 'ramp-controller';
+
+/** Read access to the shared informer caches, shaped as plan() needs it. */
+export function cacheView(caches: Caches): ClusterView {
+  const rollouts = caches.informer<KubeObject>(ROLLOUTS);
+  const replicaSets = caches.informer<KubeObject>(REPLICA_SETS);
+  const services = caches.informer<KubeObject>(SERVICES);
+  const analysisRuns = caches.informer<KubeObject>(ANALYSIS_RUNS);
+  const deployments = caches.informer<KubeObject>(DEPLOYMENTS);
+  return {
+    rollout: (ns, name) => rollouts.get(`${ns}/${name}`) as RolloutObject | undefined,
+    replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
+    service: (ns, name) => services.get(`${ns}/${name}`) as V1Service | undefined,
+    analysisRunsOwnedBy: (uid) => analysisRuns.byOwner(uid) as unknown as AnalysisRun[],
+    deployment: (ns, name) => deployments.get(`${ns}/${name}`) as V1Deployment | undefined,
+  };
+}
+
+/** The writes of a pass, each one request through the counted client. */
+export function clientWriter(client: KubeClient, signal?: AbortSignal): RolloutWriter {
+  const opts = { fieldManager: FIELD_MANAGER, signal };
+  return {
+    createReplicaSet: async (ns, rs) => {
+      await client.create(REPLICA_SETS, rs as KubeObject, opts);
+    },
+    patchReplicaSet: async (ns, name, patch) => {
+      await client.mergePatch(REPLICA_SETS, ns, name, patch, opts);
+    },
+    deleteReplicaSet: async (ns, name) => {
+      await client.delete(REPLICA_SETS, ns, name, { propagationPolicy: 'Background', signal }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
+    patchService: async (ns, name, patch) => {
+      await client.mergePatch(SERVICES, ns, name, patch, opts);
+    },
+    patchRollout: async (ns, name, patch) => {
+      await client.mergePatch(ROLLOUTS, ns, name, patch, opts);
+    },
+    patchRolloutStatus: async (ns, name, patch) => {
+      await client.mergePatchStatus(ROLLOUTS, ns, name, patch, opts);
+    },
+    recordEvent: async (rollout, event) => {
+      await client.create(EVENTS, rolloutEvent(rollout, event), opts);
+    },
+  };
+}
+
+function rolloutEvent(rollout: RolloutObject, event: RolloutEvent): KubeObject {
+  const now = new Date().toISOString();
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { generateName: `${rollout.metadata.name}.`, namespace: rollout.metadata.namespace } as KubeObject['metadata'],
+    involvedObject: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      name: rollout.metadata.name,
+      namespace: rollout.metadata.namespace,
+      uid: rollout.metadata.uid,
+    },
+    type: event.type,
+    reason: event.reason,
+    message: event.message,
+    firstTimestamp: now,
+    lastTimestamp: now,
+    count: 1,
+    source: { component: 'rollouts-controller' },
+  } as KubeObject;
+}
+
+function referencedServices(rollout: KubeObject): string[] {
+  const strategy = (rollout as { spec?: { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } }).spec?.strategy;
+  return [strategy?.blueGreen?.activeService, strategy?.blueGreen?.previewService, strategy?.canary?.canaryService, strategy?.canary?.stableService]
+    .filter((s): s is string => typeof s === 'string');
+}
+
+/** A change to a Service or Deployment re-runs the Rollouts in its namespace that name it. */
+function referencedBy(resource: typeof SERVICES, names: (rollout: KubeObject) => string[]): SecondaryWatch {
+  return {
+    resource,
+    keysFor(obj: KubeObject, caches: Caches) {
+      const ns = obj.metadata?.namespace;
+      const name = obj.metadata?.name;
+      if (!ns || !name) return [];
+      return caches
+        .informer<KubeObject>(ROLLOUTS)
+        .list(ns)
+        .filter((r) => names(r).includes(name))
+        .map((r) => `${ns}/${r.metadata?.name}`);
+    },
+  };
+}
+
+export const rolloutRegistration: ReconcilerRegistration = {
+  name: 'rollout',
+  resource: ROLLOUTS,
+  watches: [
+    ownedBy(REPLICA_SETS, 'Rollout'),
+    ownedBy(ANALYSIS_RUNS, 'Rollout'),
+    referencedBy(SERVICES, referencedServices),
+    referencedBy(DEPLOYMENTS, (r) => {
+      const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
+      return ref ? [ref] : [];
+    }),
+  ],
+  setup(ctx) {
+    const view = cacheView(ctx.caches);
+    return async (key, signal) => {
+      const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
+      const observed = observe(view, namespace, name, new Date(ctx.clock.now()));
+      if (!observed) return;
+      const decided = plan(observed);
+      const result = await apply(clientWriter(ctx.client, signal), observed, decided);
+      if (result.effects > 0 || result.statusPatched) {
+        ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
+      }
+      return decided.requeueAfterMs !== undefined ? { requeueAfterMs: decided.requeueAfterMs } : undefined;
+    };
+  },
+};
