@@ -56,7 +56,11 @@ interface AnalysisSpecLike {
 export function validateAnalysisSpec(spec: AnalysisSpecLike, path: string): FieldError[] {
   const errors = validateMetrics(spec.metrics, child(path, 'metrics'));
   (spec.args ?? []).forEach((arg, i) => {
-    if (arg.name === '') errors.push(required(child(child(child(path, 'args'), i), 'name')));
+    const argPath = child(child(path, 'args'), i);
+    if (arg.name === '') errors.push(required(child(argPath, 'name')));
+    if (arg.value !== undefined && arg.valueFrom !== undefined) {
+      errors.push(invalid(argPath, arg.name, `arg '${arg.name}' has both Value and ValueFrom fields`));
+    }
   });
   (spec.dryRun ?? []).forEach((rule, i) => {
     if (!ruleMatchesAnyMetric(rule.metricName, spec.metrics)) {

@@ -3,7 +3,7 @@ import { parseGoDuration, DurationError } from '../duration.ts';
 import { CANARY_STEP_KINDS, type CanaryStep, type CanaryStrategy, type StringMatch } from '../canary.ts';
 import type { Rollout } from '../rollout.ts';
 import type { RolloutTrafficRouting } from '../traffic.ts';
-import { type FieldError, child, invalid, required, tooMany } from './field-error.ts';
+import { type FieldError, child, internalError, invalid, required, tooMany } from './field-error.ts';
 import { LIMITS } from './limits.ts';
 import {
   checkPauseDuration,
@@ -137,32 +137,23 @@ function validateTrafficRouting(tr: RolloutTrafficRouting, path: string): FieldE
   if (configured.length === 0) {
     errors.push(required(path, M.MissingFieldMessage(`.spec.strategy.canary.trafficRouting.{${ROUTERS.join(',')}}`)));
   }
-  if (tr.nginx && !tr.nginx.stableIngress && (tr.nginx.stableIngresses ?? []).length === 0) {
-    errors.push(
-      required(
-        child(child(path, 'nginx'), 'stableIngress'),
-        M.MissingFieldMessage('.spec.strategy.canary.trafficRouting.nginx.stableIngress or .spec.strategy.canary.trafficRouting.nginx.stableIngresses'),
-      ),
-    );
+  if (tr.nginx) {
+    const single = Boolean(tr.nginx.stableIngress);
+    const multiple = tr.nginx.stableIngresses !== undefined;
+    if (single === multiple) {
+      const which = single ? 'Both are configured.' : 'Neither are configured.';
+      errors.push(internalError(child(path, 'nginx'), `Either StableIngress or StableIngresses must be configured. ${which}`));
+    }
   }
   if (tr.istio) {
     const istioPath = child(path, 'istio');
-    const hasOne = tr.istio.virtualService !== undefined;
-    const hasMany = (tr.istio.virtualServices ?? []).length > 0;
-    if (!hasOne && !hasMany) {
-      errors.push(
-        required(
-          child(istioPath, 'virtualService'),
-          M.MissingFieldMessage('.spec.strategy.canary.trafficRouting.istio.virtualService or .spec.strategy.canary.trafficRouting.istio.virtualServices'),
-        ),
-      );
-    } else if (hasOne && hasMany) {
-      errors.push(invalid(child(istioPath, 'virtualServices'), tr.istio.virtualServices?.map((vs) => vs.name), 'either virtualService or virtualServices can be configured, not both'));
-    }
-    const services = hasOne ? [tr.istio.virtualService] : (tr.istio.virtualServices ?? []);
+    const single = tr.istio.virtualService !== undefined;
+    const multiple = tr.istio.virtualServices !== undefined;
+    if (single === multiple) errors.push(internalError(istioPath, 'either VirtualService or VirtualServices must be configured'));
+    const services = single ? [tr.istio.virtualService] : (tr.istio.virtualServices ?? []);
     services.forEach((vs, i) => {
       if (vs && vs.name === '') {
-        errors.push(required(hasOne ? child(child(istioPath, 'virtualService'), 'name') : child(child(child(istioPath, 'virtualServices'), i), 'name')));
+        errors.push(required(single ? child(child(istioPath, 'virtualService'), 'name') : child(child(child(istioPath, 'virtualServices'), i), 'name')));
       }
     });
   }

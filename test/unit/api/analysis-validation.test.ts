@@ -109,6 +109,12 @@ const cases: { name: string; input: Json; field: string; message: string }[] = [
       'Unsupported value: "maxFailures": supported values: "name", "interval", "initialDelay", "count", "successCondition", "failureCondition", "failureLimit", "inconclusiveLimit", "consecutiveErrorLimit", "consecutiveSuccessLimit", "provider"',
   },
   {
+    name: 'argument with both value and valueFrom',
+    input: template([{ name: 'rate', provider: prometheus }], { args: [{ name: 'token', value: 'x', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }),
+    field: 'spec.args[0]',
+    message: 'Invalid value: "token": arg \'token\' has both Value and ValueFrom fields',
+  },
+  {
     name: 'argument without a name',
     input: template([{ name: 'rate', provider: prometheus }], { args: [{ name: '' }] }),
     field: 'spec.args[0].name',

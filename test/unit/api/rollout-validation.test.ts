@@ -195,16 +195,26 @@ const cases: Case[] = [
   {
     name: 'nginx without a stable ingress',
     input: rollout(routed({ trafficRouting: { nginx: {} } })),
-    field: 'spec.strategy.canary.trafficRouting.nginx.stableIngress',
-    message:
-      "Required value: Rollout has missing field '.spec.strategy.canary.trafficRouting.nginx.stableIngress or .spec.strategy.canary.trafficRouting.nginx.stableIngresses'",
+    field: 'spec.strategy.canary.trafficRouting.nginx',
+    message: 'Internal error: Either StableIngress or StableIngresses must be configured. Neither are configured.',
+  },
+  {
+    name: 'nginx with both stableIngress and stableIngresses',
+    input: rollout(routed({ trafficRouting: { nginx: { stableIngress: 'a', stableIngresses: ['b'] } } })),
+    field: 'spec.strategy.canary.trafficRouting.nginx',
+    message: 'Internal error: Either StableIngress or StableIngresses must be configured. Both are configured.',
   },
   {
     name: 'istio without a virtual service',
     input: rollout(routed({ trafficRouting: { istio: {} } })),
-    field: 'spec.strategy.canary.trafficRouting.istio.virtualService',
-    message:
-      "Required value: Rollout has missing field '.spec.strategy.canary.trafficRouting.istio.virtualService or .spec.strategy.canary.trafficRouting.istio.virtualServices'",
+    field: 'spec.strategy.canary.trafficRouting.istio',
+    message: 'Internal error: either VirtualService or VirtualServices must be configured',
+  },
+  {
+    name: 'istio with both virtualService and virtualServices',
+    input: rollout(routed({ trafficRouting: { istio: { virtualService: { name: 'a' }, virtualServices: [{ name: 'b' }] } } })),
+    field: 'spec.strategy.canary.trafficRouting.istio',
+    message: 'Internal error: either VirtualService or VirtualServices must be configured',
   },
   {
     name: 'maxSurge and maxUnavailable both zero',
