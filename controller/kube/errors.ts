@@ -123,6 +123,14 @@ export const isConflict = (err: unknown): boolean => statusCodeOf(err) === 409;
 /** 410 Gone: the resourceVersion is too old to watch from; relist. */
 export const isGone = (err: unknown): boolean => statusCodeOf(err) === 410;
 
+/** True when the failure came from the cluster (an error status or no answer), not from our own code. */
+export function isKubeError(err: unknown): boolean {
+  for (const e of causeChain(err)) {
+    if (e instanceof KubeApiError || e instanceof KubeRequestError || e instanceof KubeConfigError || e instanceof ApiException) return true;
+  }
+  return false;
+}
+
 export function isAbort(err: unknown): boolean {
   for (const e of causeChain(err)) {
     if (e instanceof Error && (e.name === 'AbortError' || (e as { type?: unknown }).type === 'aborted')) return true;

@@ -1,0 +1,93 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { RequestObserver } from '../kube/client.ts';
+import type { WorkQueueMetrics } from '../kube/workqueue.ts';
+import { splitKey } from '../kube/store.ts';
+
+/**
+ * The controller's own Prometheus metrics, named as Argo Rollouts names them so existing
+ * dashboards keep working: controller_clientset_k8s_request_total, <kind>_reconcile,
+ * <kind>_reconcile_error, and client-go's workqueue_* and leader_election_master_status.
+ */
+
+export interface ReconcileMetrics {
+  observe(key: string, seconds: number): void;
+  error(key: string): void;
+  /** Drops the object's series once it is deleted, so series track live objects only. */
+  forget(key: string): void;
+}
+
+export interface RuntimeMetrics {
+  readonly registry: Registry;
+  readonly observeRequest: RequestObserver;
+  workQueue(name: string): WorkQueueMetrics;
+  /** `prefix` is Argo's metric stem: "rollout" gives rollout_reconcile and rollout_reconcile_error. */
+  reconcile(prefix: string): ReconcileMetrics;
+  setLeader(lease: string, leading: boolean): void;
+}
+
+/** Argo Rollouts' buckets for reconcile durations, in seconds. */
+const RECONCILE_BUCKETS = [0.01, 0.15, 0.25, 0.5, 1];
+
+export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
+  const requests = new Counter({
+    name: 'controller_clientset_k8s_request_total',
+    help: 'Number of kubernetes requests executed during application reconciliation.',
+    labelNames: ['kind', 'verb', 'status_code'] as const,
+    registers: [registry],
+  });
+  const depth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'] as const, registers: [registry] });
+  const adds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'] as const, registers: [registry] });
+  const retries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'] as const, registers: [registry] });
+  const leader = new Gauge({
+    name: 'leader_election_master_status',
+    help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master.',
+    labelNames: ['name'] as const,
+    registers: [registry],
+  });
+  const reconcilers = new Map<string, ReconcileMetrics>();
+
+  return {
+    registry,
+    observeRequest: ({ verb, kind, statusCode }) => requests.inc({ kind, verb, status_code: String(statusCode) }),
+    workQueue(name) {
+      depth.set({ name }, 0);
+      return {
+        depth: (n) => depth.set({ name }, n),
+        added: () => adds.inc({ name }),
+        retried: () => retries.inc({ name }),
+      };
+    },
+    reconcile(prefix) {
+      const existing = reconcilers.get(prefix);
+      if (existing) return existing;
+      const duration = new Histogram({
+        name: `${prefix}_reconcile`,
+        help: `${prefix} reconciliation performance.`,
+        labelNames: ['namespace', 'name'] as const,
+        buckets: RECONCILE_BUCKETS,
+        registers: [registry],
+      });
+      const errors = new Counter({
+        name: `${prefix}_reconcile_error`,
+        help: `Error occurring during the ${prefix}`,
+        labelNames: ['namespace', 'name'] as const,
+        registers: [registry],
+      });
+      const labels = (key: string): { namespace: string; name: string } => {
+        const { namespace, name } = splitKey(key);
+        return { namespace: namespace ?? '', name };
+      };
+      const metrics: ReconcileMetrics = {
+        observe: (key, seconds) => duration.observe(labels(key), seconds),
+        error: (key) => errors.inc(labels(key)),
+        forget: (key) => {
+          duration.remove(labels(key));
+          errors.remove(labels(key));
+        },
+      };
+      reconcilers.set(prefix, metrics);
+      return metrics;
+    },
+    setLeader: (lease, leading) => leader.set({ name: lease }, leading ? 1 : 0),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { Clock } from '../kube/clock.ts';
+import type { Informer } from '../kube/informer.ts';
+import type { KubeObject, ResourceType } from '../kube/resources.ts';
+import { controllerOf } from '../kube/store.ts';
+
+/** `namespace/name` of the primary object (just `name` for cluster-scoped kinds). */
+export type ObjectKey = string;
+
+export type ReconcileResult = { requeueAfterMs?: number } | void;
+
+/**
+ * One reconcile pass for one key. Reads the informer caches, writes through the client, and
+ * returns when done; throwing requeues the key with backoff. `signal` aborts when leadership is
+ * lost or the grace period of a shutdown ends.
+ */
+export type Reconciler = (key: ObjectKey, signal: AbortSignal) => Promise<ReconcileResult>;
+
+/** The shared caches: one informer per resource type, scoped by --namespace and --instance-id. */
+export interface Caches {
+  informer<T extends KubeObject>(type: ResourceType): Informer<T>;
+}
+
+export interface ReconcilerContext {
+  client: KubeClient;
+  caches: Caches;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** Queue a key now (ignored while this process is not the leader). */
+  enqueue(key: ObjectKey): void;
+  enqueueAfter(key: ObjectKey, ms: number): void;
+}
+
+/** Maps a change to a secondary object onto the primary keys to reconcile. */
+export interface SecondaryWatch {
+  resource: ResourceType;
+  keysFor(obj: KubeObject, caches: Caches): ObjectKey[];
+}
+
+export interface ReconcilerRegistration {
+  /** Argo's metric stem and the queue name: "rollout" → rollout_reconcile, rollout_reconcile_error. */
+  name: string;
+  /** Changes to these objects enqueue their own key. */
+  resource: ResourceType;
+  /** Further caches to keep and the primary keys their changes map to. */
+  watches?: SecondaryWatch[];
+  /** Concurrent reconciles; defaults to --workers. */
+  workers?: number;
+  /** Called once at startup, after the informers are registered and before they sync. */
+  setup(ctx: ReconcilerContext): Reconciler;
+}
+
+/** A secondary watch that enqueues the controlling owner of the given kind (ReplicaSet → Rollout). */
+export function ownedBy(resource: ResourceType, ownerKind: string): SecondaryWatch {
+  return {
+    resource,
+    keysFor(obj) {
+      const owner = controllerOf(obj);
+      const namespace = obj.metadata?.namespace;
+      if (!owner || owner.kind !== ownerKind || !owner.name) return [];
+      return [namespace ? `${namespace}/${owner.name}` : owner.name];
+    },
+  };
+}
