@@ -12,3 +12,13 @@ export {
 } from './analysis.ts';
 export { selectorMatches } from './selector.ts';
 export { StringMapValue } from './field-error.ts';
+export {
+  validateReferencedResources,
+  validateService,
+  validateIngress,
+  POD_TEMPLATE_HASH_LABEL,
+  MANAGED_BY_ROLLOUTS_ANNOTATION,
+  type ReferencedResources,
+  type ServiceType,
+  type ServiceWithType,
+} from './references.ts';
