@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import type { AnalysisRun } from '../../api/index.ts';
+import { getRollout } from '../actions/rollout-actions.ts';
+import type { CliEnv, Connection, GlobalOptions } from '../context.ts';
+import { CliError, describeError, type ErrorSubject } from '../errors.ts';
+import type { RolloutObjects } from '../info/rollout-info.ts';
+import type { PodLike, PodTemplateLike, ReplicaSetLike } from '../info/types.ts';
+import { ANALYSIS_RUNS, DEPLOYMENTS, PODS, REPLICA_SETS, type KubeClient } from '../kube/port.ts';
+import { colorEnabled, painter, type Painter } from '../render/color.ts';
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+export function connect(env: CliEnv, cmd: Command): Connection {
+  try {
+    return env.connect(globals(cmd));
+  } catch (err) {
+    throw new CliError(describeError(err));
+  }
+}
+
+/** Runs `fn`, turning any failure into a one-line CliError that names `subject`. */
+export async function guard<T>(subject: ErrorSubject, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(describeError(err, subject));
+  }
+}
+
+export function paintFor(env: CliEnv, cmd: Command): Painter {
+  return painter(colorEnabled({ isTTY: env.io.isTTY, env: env.env, noColorFlag: globals(cmd).color === false }));
+}
+
+function selector(matchLabels: Record<string, string> | undefined): string | undefined {
+  const parts = Object.entries(matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  return parts.length > 0 ? parts.join(',') : undefined;
+}
+
+/** The rollout and everything the view model shows about it, read in one go. */
+export async function fetchRolloutObjects(client: KubeClient, namespace: string, name: string): Promise<RolloutObjects> {
+  const rollout = await getRollout(client, namespace, name);
+  const labels = selector(rollout.spec.selector?.matchLabels);
+  const [replicaSets, pods, analysisRuns] = await Promise.all([
+    client.list(REPLICA_SETS, namespace, labels),
+    client.list(PODS, namespace, labels),
+    client.list(ANALYSIS_RUNS, namespace),
+  ]);
+  const objects: RolloutObjects = {
+    rollout,
+    replicaSets: replicaSets as unknown as ReplicaSetLike[],
+    pods: pods as unknown as PodLike[],
+    analysisRuns: analysisRuns as unknown as AnalysisRun[],
+  };
+  const ref = rollout.spec.workloadRef;
+  if (ref?.kind === 'Deployment' && ref.name) {
+    const deploy = (await client.get(DEPLOYMENTS, namespace, ref.name)) as { spec?: { template?: PodTemplateLike } };
+    if (deploy.spec?.template !== undefined) objects.workloadTemplate = deploy.spec.template;
+  }
+  return objects;
+}
+
+export type OutputFormat = 'json' | 'yaml' | 'wide' | undefined;
+
+export function outputFormat(value: string | undefined, allowed: readonly string[]): OutputFormat {
+  if (value === undefined || value === '') return undefined;
+  if (!allowed.includes(value)) throw new CliError(`unknown output format "${value}"; use one of: ${allowed.join(', ')}`);
+  return value as OutputFormat;
+}
+
+export function serialize(value: unknown, format: 'json' | 'yaml'): string {
+  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value);
+}
+
+/** Parses a Go duration flag value ("30s", "5m", "1h") into milliseconds. */
+export function durationFlag(value: string, flag: string, parse: (v: string) => number): number {
+  try {
+    return parse(value) * 1000;
+  } catch (err) {
+    throw new CliError(`invalid ${flag} "${value}": ${err instanceof Error ? err.message : String(err)}; use a duration such as 30s, 5m or 1h`);
+  }
+}

@@ -1,0 +1,41 @@
+import type { Clock } from '../kube/clock.ts';
+import type { KubeClient } from './kube/port.ts';
+
+/** Where output goes, and what kind of terminal it is. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** stdout is a terminal: colour and in-place redraws are allowed. */
+  isTTY: boolean;
+  rows?: number;
+}
+
+/** The flags every command accepts, kubectl's names. */
+export interface GlobalOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  color?: boolean;
+}
+
+export interface Connection {
+  client: KubeClient;
+  /** -n, else the kubeconfig context's namespace, else "default". */
+  namespace: string;
+}
+
+/**
+ * Everything a command needs from the outside world, injected so commands run in tests against
+ * an in-memory API, a fake clock and captured output.
+ */
+export interface CliEnv {
+  io: Io;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  /** Aborted on Ctrl-C: watches stop and commands return. */
+  signal: AbortSignal;
+  readFile(path: string): string;
+  /** Loads the kubeconfig and makes a client; throws KubeconfigError with a one-line reason. */
+  connect(opts: GlobalOptions): Connection;
+  version: string;
+}

@@ -1,0 +1,48 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { systemClock } from '../kube/clock.ts';
+import { kubeClientFromConfig } from './kube/client-node.ts';
+import { loadKubeconfig } from './kube/config.ts';
+import type { CliEnv } from './context.ts';
+import { runCli } from './program.ts';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const interrupt = new AbortController();
+// The first Ctrl-C ends watches cleanly; a second one exits at once.
+process.on('SIGINT', () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  interrupt.abort();
+});
+
+const env: CliEnv = {
+  io: {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+    ...(process.stdout.rows ? { rows: process.stdout.rows } : {}),
+  },
+  env: process.env,
+  clock: systemClock,
+  signal: interrupt.signal,
+  readFile: (path) => readFileSync(path, 'utf8'),
+  connect(opts) {
+    const loaded = loadKubeconfig({
+      ...(opts.kubeconfig !== undefined ? { path: opts.kubeconfig } : {}),
+      ...(opts.context !== undefined ? { context: opts.context } : {}),
+      env: process.env,
+      readFile: (path) => readFileSync(path, 'utf8'),
+      exists: existsSync,
+    });
+    return { client: kubeClientFromConfig(loaded.kc), namespace: opts.namespace ?? loaded.namespace };
+  },
+  version: packageVersion(),
+};
+
+process.exitCode = await runCli(process.argv.slice(2), env);

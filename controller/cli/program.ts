@@ -1,0 +1,66 @@
+import { Command, CommanderError } from 'commander';
+import type { CliEnv } from './context.ts';
+import { describeError, exitCodeOf } from './errors.ts';
+import { addGetCommand, addListCommand } from './commands/get.ts';
+import { addStatusCommand } from './commands/status.ts';
+import { addVersionCommand } from './commands/version.ts';
+import { addWriteCommands } from './commands/writes.ts';
+
+const EXAMPLES = `
+Examples:
+  # Get a rollout and watch its progress
+  kubectl ramp get rollout guestbook -w
+
+  # Promote a paused rollout, or skip every remaining step
+  kubectl ramp promote guestbook [--full]
+
+  # Abort, then retry, an update
+  kubectl ramp abort guestbook
+  kubectl ramp retry rollout guestbook
+
+  # Why is it stuck?
+  kubectl ramp explain guestbook`;
+
+/** The whole command tree, wired to `env`; main.ts gives it the real process. */
+export function buildProgram(env: CliEnv): Command {
+  const program = new Command('kubectl-ramp')
+    .description('Manage Rollouts (argoproj.io/v1alpha1) with Ramp: a drop-in for kubectl argo rollouts')
+    .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-n, --namespace <namespace>', 'namespace (default: the context\'s namespace)')
+    .option('--no-color', 'never colour the output')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => env.io.out(s),
+      writeErr: (s) => env.io.err(s),
+    });
+  addGetCommand(program, env);
+  addListCommand(program, env);
+  addStatusCommand(program, env);
+  addWriteCommands(program, env);
+  addVersionCommand(program, env);
+  for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: (s) => env.io.out(s), writeErr: (s) => env.io.err(s) });
+  return program;
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** Runs one command line; returns the exit code. Errors print as one line, never a stack. */
+export async function runCli(argv: readonly string[], env: CliEnv): Promise<number> {
+  const program = buildProgram(env);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed the usage error or the help text.
+      return err.exitCode;
+    }
+    env.io.err(`error: ${describeError(err)}\n`);
+    return exitCodeOf(err);
+  }
+}
