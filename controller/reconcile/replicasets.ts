@@ -215,9 +215,11 @@ export function syncedNewReplicaSet(rollout: Rollout, newRS: V1ReplicaSet, older
   const { annotations, changed } = newReplicaSetAnnotations(rollout, newRS, maxRevision(olderRSs) + 1, true);
   const minReadySeconds = rollout.spec.minReadySeconds ?? 0;
   const minReadyChanged = (newRS.spec?.minReadySeconds ?? 0) !== minReadySeconds;
-  const affinityChanged = injectedAntiAffinityRuleNeedsUpdate(newRS.spec?.template?.spec?.affinity, rollout);
+  // The ReplicaSet's own label, not a recomputed hash: an adopted ReplicaSet keeps the hash its
+  // creator gave it, and comparing against ours would inject an anti-affinity rule against itself.
+  const currentHash = podHashOf(newRS) || podTemplateHash(rollout.spec.template, rollout.status?.collisionCount);
+  const affinityChanged = injectedAntiAffinityRuleNeedsUpdate(newRS.spec?.template?.spec?.affinity, rollout, currentHash);
   if (!changed && !minReadyChanged && !affinityChanged) return undefined;
-  const currentHash = podTemplateHash(rollout.spec.template, rollout.status?.collisionCount);
   const template = newRS.spec?.template ?? {};
   return {
     ...newRS,
@@ -460,11 +462,14 @@ export function removeInjectedAntiAffinityRule(affinity: V1Affinity | undefined,
   return out;
 }
 
-/** Argo's IfInjectedAntiAffinityRuleNeedsUpdate: the injected rule still points at an old stable hash. */
-export function injectedAntiAffinityRuleNeedsUpdate(affinity: V1Affinity | undefined, rollout: Rollout): boolean {
+/**
+ * Argo's IfInjectedAntiAffinityRuleNeedsUpdate: the injected rule still points at an old stable
+ * hash while the current pod hash (that of the new ReplicaSet) is not the stable one.
+ */
+export function injectedAntiAffinityRuleNeedsUpdate(affinity: V1Affinity | undefined, rollout: Rollout, currentPodHash: string): boolean {
   const { term } = injectedTermIndex(affinity, rollout);
   const stableRS = rollout.status?.stableRS ?? '';
-  if (!term || stableRS === podTemplateHash(rollout.spec.template, rollout.status?.collisionCount)) return false;
+  if (!term || stableRS === currentPodHash) return false;
   return (term.labelSelector?.matchExpressions ?? []).some((e) => e.key === POD_TEMPLATE_HASH_LABEL && e.values?.[0] !== stableRS);
 }
 

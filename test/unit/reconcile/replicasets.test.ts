@@ -252,6 +252,27 @@ describe('syncedNewReplicaSet', () => {
     assert.equal(synced?.metadata?.annotations?.['rollout.argoproj.io/revision-history'], '1');
     assert.equal(synced?.spec?.minReadySeconds, 10);
   });
+
+  it('points a stale injected anti-affinity rule at the current stable, judged by the ReplicaSet’s own hash', () => {
+    const strategy = { canary: { antiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: {} } } };
+    const rule = (stable: string) => ({
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            labelSelector: { matchExpressions: [{ key: 'rollouts-pod-template-hash', operator: 'In', values: [stable] }] },
+            namespaces: ['team'],
+            topologyKey: 'kubernetes.io/hostname',
+          },
+        ],
+      },
+    });
+    // Adopted from Argo Rollouts: its hash label is not one computed here.
+    const adopted = rs('demo-n', 'n', { revision: '3', template: { ...template(), spec: { ...template().spec!, affinity: rule('old') } } });
+    const synced = syncedNewReplicaSet(rollout({ strategy }, { stableRS: 's' }), adopted, [rs('demo-s', 's', { revision: '2' })]);
+    assert.deepEqual(synced?.spec?.template?.spec?.affinity, rule('s'));
+    const promoted = syncedNewReplicaSet(rollout({ strategy }, { stableRS: 'n' }), adopted, [rs('demo-s', 's', { revision: '2' })]);
+    assert.equal(promoted, undefined, 'never made anti-affine to itself once it is the stable one');
+  });
 });
 
 describe('renderReplicaSet', () => {
