@@ -295,7 +295,7 @@ const MEANINGFUL_ZERO = new Set([
 ]);
 const MEANINGFUL_FALSE = new Set(['automountServiceAccountToken', 'hostUsers', 'allowPrivilegeEscalation', 'enableServiceLinks']);
 /** Go maps rather than structs: an entry with an empty value is still an entry. */
-const STRING_MAPS = new Set(['labels', 'annotations', 'nodeSelector']);
+const STRING_MAPS = new Set(['labels', 'annotations', 'nodeSelector', 'matchLabels']);
 
 function prune(value: unknown, key = ''): unknown {
   if (STRING_MAPS.has(key) && isObj(value)) {
