@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliEnv } from './context.ts';
 import { describeError, exitCodeOf } from './errors.ts';
 import { addGetCommand, addListCommand } from './commands/get.ts';
+import { addExplainCommand } from './commands/explain.ts';
 import { addStatusCommand } from './commands/status.ts';
 import { addVersionCommand } from './commands/version.ts';
 import { addWriteCommands } from './commands/writes.ts';
@@ -39,6 +40,7 @@ export function buildProgram(env: CliEnv): Command {
   addGetCommand(program, env);
   addListCommand(program, env);
   addStatusCommand(program, env);
+  addExplainCommand(program, env);
   addWriteCommands(program, env);
   addVersionCommand(program, env);
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: (s) => env.io.out(s), writeErr: (s) => env.io.err(s) });
