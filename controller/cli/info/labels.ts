@@ -2,11 +2,6 @@
 export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
-export const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation';
-
-/** Condition reasons that make a rollout Degraded (Argo's conditions package). */
-export const ROLLOUT_ABORTED_REASON = 'RolloutAborted';
-export const TIMED_OUT_REASON = 'ProgressDeadlineExceeded';
 
 export function parseRevision(annotations: Record<string, string> | undefined): number {
   const raw = annotations?.[REVISION_ANNOTATION];

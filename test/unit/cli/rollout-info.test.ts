@@ -111,7 +111,7 @@ describe('phase as Argo computes it', () => {
 
   it('blue-green waits for the active service cutover', () => {
     const ro = rollout({ replicas: 1, strategy: { blueGreen: { activeService: 'a' } } }, { updatedReplicas: 1, availableReplicas: 1, currentPodHash: 'h', blueGreen: { activeSelector: 'old' } });
-    assert.deepEqual(calculateRolloutPhase(ro), { phase: 'Progressing', message: 'active service cutover pending' });
+    assert.deepEqual(calculateRolloutPhase(ro.spec, ro.status ?? {}), { phase: 'Progressing', message: 'active service cutover pending' });
   });
 
   it('set weight is the last setWeight at or before the current step, 100 past the end', () => {
