@@ -25,7 +25,7 @@ export interface Config {
   metricsPort: number;
   healthzPort: number;
   leaderElect: boolean;
-  /** Falls back to the kubeconfig context's namespace, then "default", when unset. */
+  /** Falls back to --namespace, then the kubeconfig context's namespace (in a pod: its own), then "default". */
   leaseNamespace?: string;
   leaseName: string;
   logLevel: LogLevel;
@@ -104,7 +104,7 @@ const OPTIONS = [
   { key: 'metricsPort', flag: 'metrics-port', env: ['RAMP_METRICS_PORT'], description: 'port for /metrics', defaultText: '8090' },
   { key: 'healthzPort', flag: 'healthz-port', env: ['RAMP_HEALTHZ_PORT'], description: 'port for /healthz and /readyz', defaultText: '8080' },
   { key: 'leaderElect', flag: 'leader-elect', env: ['RAMP_LEADER_ELECT'], description: 'elect a leader through a Lease before reconciling', defaultText: 'true', booleanFlag: true },
-  { key: 'leaseNamespace', flag: 'lease-namespace', env: ['RAMP_LEASE_NAMESPACE', 'POD_NAMESPACE'], description: 'namespace of the leader-election Lease (default: the kubeconfig namespace)' },
+  { key: 'leaseNamespace', flag: 'lease-namespace', env: ['RAMP_LEASE_NAMESPACE', 'POD_NAMESPACE'], description: 'namespace of the leader-election Lease (default: --namespace, else the kubeconfig namespace)' },
   { key: 'leaseName', flag: 'lease-name', env: ['RAMP_LEASE_NAME'], description: 'name of the leader-election Lease', defaultText: 'ramp-controller-lock' },
   { key: 'logLevel', flag: 'log-level', env: ['RAMP_LOG_LEVEL'], description: `log level: ${LOG_LEVELS.join('|')}`, defaultText: 'info' },
   { key: 'resyncSeconds', flag: 'resync-seconds', env: ['RAMP_RESYNC_SECONDS'], description: 're-enqueue every object this often; 0 disables', defaultText: '900' },

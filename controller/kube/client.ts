@@ -198,6 +198,11 @@ export class KubeClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /** GET /version: the cheapest request that proves the apiserver answers and accepts the credentials. */
+  serverVersion(opts: { signal?: AbortSignal } = {}): Promise<{ gitVersion?: string; major?: string; minor?: string }> {
+    return this.request({ method: HttpMethod.GET, path: '/version', signal: opts.signal, target: { verb: 'get', group: '', resource: 'version' } });
+  }
+
   get<T extends KubeObject>(type: ResourceType, namespace: string | undefined, name: string, opts: { signal?: AbortSignal } = {}): Promise<T> {
     return this.request<T>({
       method: HttpMethod.GET,

@@ -66,7 +66,7 @@ export class KubeConfigError extends Error {
   override readonly name = 'KubeConfigError';
   constructor(
     readonly source: string,
-    reason: string,
+    readonly reason: string,
     options?: { cause?: unknown },
   ) {
     super(`kubeconfig ${source}: ${reason}`, options);
@@ -194,7 +194,7 @@ function describeStatus(e: KubeApiError): string {
       return `not found: ${t.name ? what : `${type} is not served by the apiserver`}${serverMessage ? ` (${serverMessage})` : ''}`;
     case 409:
       if (e.status?.reason === 'AlreadyExists') return `already exists: ${what}`;
-      return `conflict: ${what} was changed by someone else since it was read: it is retried with the latest version`;
+      return `conflict: cannot ${t.verb} ${what}: it changed since it was read: retrying with the latest version`;
     case 410:
       return `expired: the resourceVersion for ${type} is too old: relisting`;
     case 422:
@@ -214,7 +214,7 @@ export function describeKubeError(err: unknown): string {
   for (const e of causeChain(err)) {
     if (e instanceof KubeConfigError) {
       const cause = e.cause ? `: ${oneLine(messageOf(e.cause))}` : '';
-      return `bad kubeconfig: ${e.message}${cause}: fix --kubeconfig, KUBECONFIG or --context`;
+      return `bad kubeconfig ${e.source}: ${e.reason}${cause}: fix --kubeconfig, KUBECONFIG or --context`;
     }
     if (e instanceof KubeApiError) return describeStatus(e);
   }

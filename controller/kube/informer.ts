@@ -79,6 +79,7 @@ export class Informer<T extends KubeObject> {
   private abort: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private resyncTimer: TimerHandle | undefined;
+  private lastFailure: string | undefined;
   private readonly delay: Delay;
   private readonly backoff: BackoffPolicy;
   private readonly watchTimeoutSeconds: () => number;
@@ -163,6 +164,7 @@ export class Informer<T extends KubeObject> {
           this.applyList(listed.items);
           progress.resourceVersion = listed.resourceVersion;
           failures = 0;
+          this.reportRecovery();
         }
         const started = this.opts.clock.now();
         await this.watchOnce(progress, signal);
@@ -190,10 +192,7 @@ export class Informer<T extends KubeObject> {
         if (isGone(err)) progress.resourceVersion = undefined;
         failures += 1;
         const waitMs = backoffDelay(this.backoff, failures);
-        this.opts.logger.warn(
-          { informer: this.name, phase, attempt: failures, retryInMs: waitMs },
-          `${this.name}: ${phase} failed: ${describeKubeError(err)}; retrying in ${Math.round(waitMs / 1000)}s`,
-        );
+        this.reportFailure(phase, err, failures, waitMs);
         await this.delay(waitMs, signal);
         continue;
       }
@@ -242,6 +241,24 @@ export class Informer<T extends KubeObject> {
       signal.removeEventListener('abort', onParentAbort);
     }
     if (silent) throw new WatchSilentError(`watch silent for ${Math.round(watchdogMs / 1000)}s`);
+  }
+
+  /** The same failure repeated is logged once at warn (then at debug), so an outage is one clear line. */
+  private reportFailure(phase: string, err: unknown, attempt: number, retryInMs: number): void {
+    const line = `${this.name}: ${phase} failed: ${describeKubeError(err)}`;
+    const fields = { informer: this.name, phase, attempt, retryInMs };
+    if (line !== this.lastFailure) {
+      this.opts.logger.warn(fields, `${line}; retrying with backoff`);
+      this.lastFailure = line;
+    } else {
+      this.opts.logger.debug(fields, `${line}; retrying in ${Math.round(retryInMs / 1000)}s`);
+    }
+  }
+
+  private reportRecovery(): void {
+    if (this.lastFailure === undefined) return;
+    this.opts.logger.info({ informer: this.name }, `${this.name}: listed successfully again`);
+    this.lastFailure = undefined;
   }
 
   private applyList(items: readonly T[]): void {

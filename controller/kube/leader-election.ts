@@ -174,7 +174,7 @@ export class LeaderElector {
     }
     if (this.leading) {
       await this.release();
-      this.stopLeading('shutting down');
+      this.stopLeading('shutting down', 'info');
     }
   }
 
@@ -238,10 +238,10 @@ export class LeaderElector {
     this.opts.onStartedLeading();
   }
 
-  private stopLeading(reason: string): void {
+  private stopLeading(reason: string, level: 'info' | 'warn' = 'warn'): void {
     if (!this.leading) return;
     this.leading = false;
-    this.opts.logger.warn({ lease: this.opts.store.description, identity: this.opts.identity }, `leader election: stopped leading: ${reason}`);
+    this.opts.logger[level]({ lease: this.opts.store.description, identity: this.opts.identity }, `leader election: stopped leading: ${reason}`);
     this.opts.onStoppedLeading();
   }
 

@@ -21,6 +21,8 @@ export interface ControllerOptions {
   metrics?: ReconcileMetrics;
   queueMetrics?: WorkQueueMetrics;
   rateLimiter?: () => RateLimiter;
+  /** False once the object is gone from the cache: its metric series are dropped instead of updated. */
+  isLive?: (key: ObjectKey) => boolean;
 }
 
 interface Term {
@@ -134,12 +136,13 @@ export class Controller {
         const retries = term.queue.numRequeues(key);
         const line = `${this.name} ${key}: reconcile failed: ${describeKubeError(err)}`;
         // Cluster-side failures are expected and described in one line; anything else is a bug worth its stack.
-        if (isKubeError(err)) logger.warn({ controller: this.name, key, retries }, line);
+        if (isKubeError(err)) logger.warn({ controller: this.name, key, retries, error: err instanceof Error ? err.message : String(err) }, line);
         else logger.error({ controller: this.name, key, retries, err }, line);
       }
     } finally {
       term.inFlight.delete(key);
-      metrics?.observe(key, (clock.now() - started) / 1000);
+      if (this.opts.isLive && !this.opts.isLive(key)) metrics?.forget(key);
+      else metrics?.observe(key, (clock.now() - started) / 1000);
       term.queue.done(key);
     }
   }

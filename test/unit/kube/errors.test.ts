@@ -62,7 +62,7 @@ describe('describeKubeError', () => {
     [
       '409 conflict',
       new KubeApiError(patchRollout, 409, status(409, 'Conflict', 'the object has been modified')),
-      'conflict: rollouts.argoproj.io "web" in namespace "shop" was changed by someone else since it was read: it is retried with the latest version',
+      'conflict: cannot patch rollouts.argoproj.io "web" in namespace "shop": it changed since it was read: retrying with the latest version',
     ],
     [
       '409 already exists',
@@ -87,7 +87,7 @@ describe('describeKubeError', () => {
     [
       'a bad kubeconfig says which file and what to fix',
       new KubeConfigError('/etc/kube/config', 'cannot be read or parsed', { cause: new Error("ENOENT: no such file or directory, open '/etc/kube/config'") }),
-      "bad kubeconfig: kubeconfig /etc/kube/config: cannot be read or parsed: ENOENT: no such file or directory, open '/etc/kube/config': fix --kubeconfig, KUBECONFIG or --context",
+      "bad kubeconfig /etc/kube/config: cannot be read or parsed: ENOENT: no such file or directory, open '/etc/kube/config': fix --kubeconfig, KUBECONFIG or --context",
     ],
     [
       'an untyped client-node ApiException still gets a status-based line',

@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { KubeClient } from '../kube/client.ts';
+import type { Clock } from '../kube/clock.ts';
+import { Informer, kubeListWatch } from '../kube/informer.ts';
+import { qualifiedName, type KubeObject, type ResourceType } from '../kube/resources.ts';
+import type { Caches } from './types.ts';
+
+export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
+
+/** Argo's rule: with an instance id, only objects carrying it; without one, only objects carrying none. */
+export function instanceIdSelector(instanceId: string | undefined): string {
+  return instanceId ? `${INSTANCE_ID_LABEL}=${instanceId}` : `!${INSTANCE_ID_LABEL}`;
+}
+
+export function informerScope(type: ResourceType, config: Pick<Config, 'namespace' | 'instanceId'>): { namespace?: string; labelSelector?: string } {
+  return {
+    namespace: type.namespaced ? config.namespace : undefined,
+    labelSelector: type.instanceScoped ? instanceIdSelector(config.instanceId) : undefined,
+  };
+}
+
+export type InformerFactory = (type: ResourceType) => Informer<KubeObject>;
+
+export function kubeInformerFactory(deps: { client: KubeClient; config: Config; clock: Clock; logger: Logger }): InformerFactory {
+  return (type) =>
+    new Informer<KubeObject>({
+      name: qualifiedName(type),
+      source: kubeListWatch(deps.client, type, informerScope(type, deps.config)),
+      clock: deps.clock,
+      logger: deps.logger,
+      resyncMs: deps.config.resyncSeconds * 1000,
+    });
+}
+
+function typeKey(type: ResourceType): string {
+  return `${type.group}/${type.version}/${type.plural}`;
+}
+
+/** One shared informer per resource type, created on first request. */
+export class InformerSet implements Caches {
+  private readonly informers = new Map<string, Informer<KubeObject>>();
+  private started = false;
+
+  constructor(private readonly create: InformerFactory) {}
+
+  informer<T extends KubeObject>(type: ResourceType): Informer<T> {
+    const key = typeKey(type);
+    let informer = this.informers.get(key);
+    if (!informer) {
+      informer = this.create(type);
+      this.informers.set(key, informer);
+      if (this.started) informer.start();
+    }
+    return informer as unknown as Informer<T>;
+  }
+
+  startAll(): void {
+    this.started = true;
+    for (const informer of this.informers.values()) informer.start();
+  }
+
+  async stopAll(): Promise<void> {
+    this.started = false;
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+  }
+
+  unsynced(): string[] {
+    return [...this.informers.values()].filter((i) => !i.hasSynced()).map((i) => i.name);
+  }
+
+  async waitForSync(signal: AbortSignal): Promise<boolean> {
+    const results = await Promise.all([...this.informers.values()].map((i) => i.waitForSync(signal)));
+    return results.every(Boolean);
+  }
+}
