@@ -135,8 +135,10 @@ export const blueGreenMachine = setup({
         /** The new ReplicaSet scales up behind the preview Service. */
         scalingUp: {
           always: [
-            { guard: and([not('userPaused'), 'newReplicaSetReady', 'hasPrePromotionAnalysis', not('firstDeploy')]), target: 'prePromotionAnalysis', actions: 'startPrePromotionAnalysis' },
-            { guard: and([not('userPaused'), 'newReplicaSetReady', 'manualPromotion', not('firstDeploy')]), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
+            // Nothing to hold back when the active Service already selects the new revision (a first
+            // deploy, or a pass that switched it but could not record so before a conflict).
+            { guard: and([not('userPaused'), 'newReplicaSetReady', 'hasPrePromotionAnalysis', not('firstDeploy'), not('activeIsNew')]), target: 'prePromotionAnalysis', actions: 'startPrePromotionAnalysis' },
+            { guard: and([not('userPaused'), 'newReplicaSetReady', 'manualPromotion', not('firstDeploy'), not('activeIsNew')]), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
             { guard: and([not('userPaused'), 'newReplicaSetReady']), target: 'promoting' },
           ],
         },

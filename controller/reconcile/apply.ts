@@ -11,7 +11,8 @@ export interface RolloutWriter {
   patchReplicaSet(namespace: string, name: string, patch: object): Promise<void>;
   deleteReplicaSet(namespace: string, name: string): Promise<void>;
   patchService(namespace: string, name: string, patch: object): Promise<void>;
-  patchRollout(namespace: string, name: string, patch: object): Promise<void>;
+  /** Returns the Rollout's new resourceVersion, which the status patch of the same pass must carry. */
+  patchRollout(namespace: string, name: string, patch: object): Promise<string | undefined>;
   /** A merge patch on the status subresource; carries metadata.resourceVersion, so a stale write gets 409. */
   patchRolloutStatus(namespace: string, name: string, patch: object): Promise<void>;
   recordEvent(rollout: RolloutObject, event: RolloutEvent): Promise<void>;
@@ -22,7 +23,7 @@ export interface ApplyResult {
   statusPatched: boolean;
 }
 
-function effectRequest(effect: Effect, rolloutName: string): (w: RolloutWriter, ns: string) => Promise<void> {
+function effectRequest(effect: Effect, rolloutName: string): (w: RolloutWriter, ns: string) => Promise<string | void> {
   switch (effect.kind) {
     case 'createReplicaSet':
       return (w, ns) => w.createReplicaSet(ns, effect.replicaSet);
@@ -51,13 +52,16 @@ function effectRequest(effect: Effect, rolloutName: string): (w: RolloutWriter, 
  */
 export async function apply(writer: RolloutWriter, observed: Observed, plan: Plan): Promise<ApplyResult> {
   const { namespace, name } = observed.rollout.metadata;
+  // Our own writes to the Rollout move its resourceVersion; anyone else's make the status patch 409.
+  let resourceVersion = (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion;
   for (const effect of plan.effects) {
-    await effectRequest(effect, name)(writer, namespace);
+    const result = await effectRequest(effect, name)(writer, namespace);
+    if (effect.kind === 'annotateRollout' && typeof result === 'string') resourceVersion = result;
   }
   const statusPatch = createMergePatch(observed.rollout.status ?? {}, plan.status);
   if (statusPatch) {
     await writer.patchRolloutStatus(namespace, name, {
-      metadata: { resourceVersion: (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion },
+      metadata: { resourceVersion },
       status: statusPatch,
     });
   }

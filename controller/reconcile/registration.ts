@@ -46,7 +46,8 @@ export function clientWriter(client: KubeClient, signal?: AbortSignal): RolloutW
       await client.mergePatch(SERVICES, ns, name, patch, opts);
     },
     patchRollout: async (ns, name, patch) => {
-      await client.mergePatch(ROLLOUTS, ns, name, patch, opts);
+      const updated = await client.mergePatch(ROLLOUTS, ns, name, patch, opts);
+      return updated.metadata?.resourceVersion;
     },
     patchRolloutStatus: async (ns, name, patch) => {
       await client.mergePatchStatus(ROLLOUTS, ns, name, patch, opts);

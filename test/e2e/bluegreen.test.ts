@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { eventually, testNamespace } from './support/cluster.ts';
+import { startController } from './support/controller.ts';
+import { blueGreenRollout, RolloutHelper, service } from './support/rollouts.ts';
+
+const healthy = (ro: { status?: { phase?: string; currentPodHash?: string; stableRS?: string; blueGreen?: { activeSelector?: string } } }): boolean =>
+  ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.blueGreen?.activeSelector === ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
+
+async function deployV1(t: Parameters<typeof testNamespace>[0], blueGreen: Record<string, unknown>) {
+  const ns = await testNamespace(t);
+  const ro = new RolloutHelper(ns);
+  await ro.create(service('app-active', 'app'));
+  await ro.create(service('app-preview', 'app'));
+  await ro.create(blueGreenRollout('app', { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false, ...blueGreen }));
+  const controller = await startController({ namespace: ns, name: `${ns}-a` });
+  t.after(() => controller.kill());
+  const v1 = await ro.waitFor('app', 'v1 Healthy and active', healthy);
+  return { ns, ro, controller, v1: v1.status!.currentPodHash! };
+}
+
+describe('blue-green on the real control plane', () => {
+  test('deploys v1, holds v2 behind the preview, promote switches the active Service, the old ReplicaSet scales down after the delay', async (t) => {
+    const { ro, v1 } = await deployV1(t, { scaleDownDelaySeconds: 3 });
+    assert.equal(await ro.selector('app-active'), v1);
+    assert.equal((await ro.replicaSet(v1))?.status?.readyReplicas, 3, 'kwok made the v1 pods Ready');
+    const first = await ro.get('app');
+    assert.deepEqual(first.status?.conditions?.find((c) => c.type === 'Available')?.status, 'True');
+    assert.equal(first.status?.observedGeneration, String(first.metadata?.['generation' as never] ?? (first.metadata as { generation?: number }).generation));
+
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor('app', 'v2 paused behind the preview', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1);
+    const v2 = paused.status!.currentPodHash!;
+    assert.equal(paused.status?.message, 'BlueGreenPause');
+    assert.deepEqual(paused.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(paused.status?.controllerPause, true);
+    assert.equal(await ro.selector('app-active'), v1, 'the active Service still selects v1');
+    assert.equal(await ro.selector('app-preview'), v2, 'the preview Service selects v2');
+    assert.equal((await ro.replicaSet(v2))?.status?.readyReplicas, 3);
+
+    await ro.promote('app');
+    await ro.waitFor('app', 'v2 promoted and Healthy', healthy);
+    assert.equal(await ro.selector('app-active'), v2);
+    const old = await ro.replicaSet(v1);
+    assert.ok(old?.metadata?.annotations?.['scale-down-deadline'], 'the old ReplicaSet carries a scale-down deadline');
+    await eventually('v1 scaled to 0 after scaleDownDelaySeconds', async () => ((await ro.replicaSet(v1))?.spec?.replicas === 0 ? true : undefined), 20_000);
+    const rss = await ro.replicaSets();
+    assert.equal(rss.length, 2, 'exactly one ReplicaSet per revision');
+  });
+
+  test('abort before promote keeps v1 active and scales v2 down; retry pauses again', async (t) => {
+    const { ro, v1 } = await deployV1(t, { abortScaleDownDelaySeconds: 0 });
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor('app', 'v2 paused', (r) => r.status?.phase === 'Paused');
+    const v2 = paused.status!.currentPodHash!;
+    await ro.abort('app');
+    const aborted = await ro.waitFor('app', 'aborted and Degraded', (r) => r.status?.phase === 'Degraded');
+    assert.match(aborted.status?.message ?? '', /^RolloutAborted: Rollout aborted update to revision 2/);
+    assert.equal(await ro.selector('app-active'), v1);
+    await eventually('v2 scaled down', async () => ((await ro.replicaSet(v2))?.spec?.replicas === 0 ? true : undefined), 20_000);
+
+    await ro.retry('app');
+    await ro.waitFor('app', 'paused again after retry', (r) => r.status?.phase === 'Paused' && r.status.abort !== true);
+    assert.equal(await ro.selector('app-active'), v1);
+  });
+
+  test('a controller killed while paused resumes to the same end after a restart', async (t) => {
+    const { ns, ro, controller, v1 } = await deployV1(t, { scaleDownDelaySeconds: 1 });
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor('app', 'v2 paused', (r) => r.status?.phase === 'Paused');
+    await controller.kill();
+
+    const again = await startController({ namespace: ns, name: `${ns}-b` });
+    t.after(() => again.kill());
+    // The new process sees the same paused state: it neither promotes nor creates anything.
+    await new Promise((r) => setTimeout(r, 2000));
+    const still = await ro.get('app');
+    assert.equal(still.status?.phase, 'Paused');
+    assert.equal(still.status?.currentPodHash, paused.status?.currentPodHash);
+    assert.equal((await ro.replicaSets()).length, 2);
+    assert.equal(await ro.selector('app-active'), v1);
+
+    await ro.promote('app');
+    await ro.waitFor('app', 'promoted after restart', healthy);
+    assert.equal(await ro.selector('app-active'), paused.status?.currentPodHash);
+  });
+
+  test('a bad spec gets InvalidSpec naming the field while another rollout in the namespace deploys', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    await ro.create(service('good-active', 'good'));
+    await ro.create(blueGreenRollout('bad', { activeService: 'good-active', previewService: 'good-active' }));
+    await ro.create(blueGreenRollout('missing', { activeService: 'no-such-service' }));
+    await ro.create(blueGreenRollout('good', { activeService: 'good-active' }));
+    const controller = await startController({ namespace: ns });
+    t.after(() => controller.kill());
+
+    const bad = await ro.waitFor('bad', 'InvalidSpec on bad', (r) => r.status?.phase === 'Degraded');
+    const badCondition = bad.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+    assert.equal(badCondition?.status, 'True');
+    assert.match(badCondition?.message ?? '', /^The Rollout "bad" is invalid: spec\.strategy\.blueGreen\.(previewService|activeService)/);
+    const missing = await ro.waitFor('missing', 'InvalidSpec on missing', (r) => r.status?.phase === 'Degraded');
+    assert.equal(missing.status?.message, 'InvalidSpec: The Rollout "missing" is invalid: spec.strategy.blueGreen.activeService: Invalid value: "no-such-service": service "no-such-service" not found');
+    await ro.waitFor('good', 'the valid rollout deploys', healthy);
+    assert.equal(controller.process.exitCode, null, 'the controller is still running');
+  });
+});

@@ -1,0 +1,107 @@
+import { KubeClient, loadKubeConfig } from '../../../controller/kube/client.ts';
+import { REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../../controller/kube/resources.ts';
+import type { RolloutStatus } from '../../../controller/api/index.ts';
+import { eventually } from './cluster.ts';
+
+export const HASH_LABEL = 'rollouts-pod-template-hash';
+
+export interface RolloutLike extends KubeObject {
+  spec: Record<string, unknown> & { template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  status?: RolloutStatus;
+}
+export interface ReplicaSetLike extends KubeObject {
+  spec?: { replicas?: number };
+  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
+}
+export interface ServiceLike extends KubeObject {
+  spec?: { selector?: Record<string, string> };
+}
+
+/** Reads and writes Rollouts the way a user (or kubectl argo rollouts) does. */
+export class RolloutHelper {
+  readonly client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [process.env.RAMP_KUBECONFIG ?? ''] }));
+  constructor(readonly namespace: string) {}
+
+  async create(obj: KubeObject): Promise<void> {
+    const type = obj.kind === 'Service' ? SERVICES : ROLLOUTS;
+    await this.client.create(type, { ...obj, metadata: { ...obj.metadata, namespace: this.namespace } });
+  }
+
+  get(name: string): Promise<RolloutLike> {
+    return this.client.get<RolloutLike>(ROLLOUTS, this.namespace, name);
+  }
+
+  service(name: string): Promise<ServiceLike> {
+    return this.client.get<ServiceLike>(SERVICES, this.namespace, name);
+  }
+
+  async replicaSets(): Promise<ReplicaSetLike[]> {
+    return (await this.client.list<ReplicaSetLike>(REPLICA_SETS, { namespace: this.namespace })).items;
+  }
+
+  async replicaSet(hash: string): Promise<ReplicaSetLike | undefined> {
+    return (await this.replicaSets()).find((rs) => rs.metadata?.labels?.[HASH_LABEL] === hash);
+  }
+
+  async setImage(name: string, image: string): Promise<void> {
+    const ro = await this.get(name);
+    const containers = ro.spec.template?.spec?.containers ?? [];
+    await this.client.mergePatch(ROLLOUTS, this.namespace, name, {
+      spec: { template: { spec: { containers: containers.map((c) => ({ ...c, image })) } } },
+    });
+  }
+
+  /** kubectl argo rollouts promote (blue-green, or a canary pause step): clear the pause conditions. */
+  promote(name: string): Promise<unknown> {
+    return this.client.mergePatchStatus(ROLLOUTS, this.namespace, name, { status: { pauseConditions: null } });
+  }
+
+  abort(name: string): Promise<unknown> {
+    return this.client.mergePatchStatus(ROLLOUTS, this.namespace, name, { status: { abort: true } });
+  }
+
+  retry(name: string): Promise<unknown> {
+    return this.client.mergePatchStatus(ROLLOUTS, this.namespace, name, { status: { abort: false } });
+  }
+
+  /** Waits until the Rollout satisfies `check`; the failure message shows the last status seen. */
+  waitFor(name: string, what: string, check: (ro: RolloutLike) => boolean, timeoutMs = 60_000): Promise<RolloutLike> {
+    return eventually(what, async () => {
+      const ro = await this.get(name);
+      if (check(ro)) return ro;
+      return undefined;
+    }, timeoutMs).catch(async (err: unknown) => {
+      const ro = await this.get(name).catch(() => undefined);
+      const status = ro?.status ? JSON.stringify({ phase: ro.status.phase, message: ro.status.message, currentPodHash: ro.status.currentPodHash, stableRS: ro.status.stableRS, blueGreen: ro.status.blueGreen, pauseConditions: ro.status.pauseConditions, abort: ro.status.abort }) : 'no status';
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nrollout status: ${status}`);
+    });
+  }
+
+  async selector(service: string): Promise<string | undefined> {
+    return (await this.service(service)).spec?.selector?.[HASH_LABEL];
+  }
+}
+
+export function service(name: string, app: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP', name: 'http' }] },
+  } as KubeObject;
+}
+
+export function blueGreenRollout(name: string, blueGreen: Record<string, unknown>, replicas = 3): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name },
+    spec: {
+      replicas,
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
+      strategy: { blueGreen },
+    },
+  } as KubeObject;
+}
