@@ -3,6 +3,7 @@ import type { CliEnv } from './context.ts';
 import { describeError, exitCodeOf } from './errors.ts';
 import { addGetCommand, addListCommand } from './commands/get.ts';
 import { addExplainCommand } from './commands/explain.ts';
+import { addFileCommands } from './commands/files.ts';
 import { addStatusCommand } from './commands/status.ts';
 import { addVersionCommand } from './commands/version.ts';
 import { addWriteCommands } from './commands/writes.ts';
@@ -42,6 +43,7 @@ export function buildProgram(env: CliEnv): Command {
   addStatusCommand(program, env);
   addExplainCommand(program, env);
   addWriteCommands(program, env);
+  addFileCommands(program, env);
   addVersionCommand(program, env);
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: (s) => env.io.out(s), writeErr: (s) => env.io.err(s) });
   return program;

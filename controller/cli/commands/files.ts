@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { parseAllDocuments } from 'yaml';
+import { validateAnalysisRun, validateAnalysisTemplate, validateRollout, type FieldError, type Rollout } from '../../api/index.ts';
+import type { CliEnv } from '../context.ts';
+import { CliError } from '../errors.ts';
+import { lintText, renderLint } from '../lint/lint.ts';
+import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject, type Resource } from '../kube/port.ts';
+import { planRollout } from '../plan/plan.ts';
+import { renderPlan } from '../render/plan.ts';
+import { connect, guard } from './common.ts';
+
+function describeReadError(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function readManifest(env: CliEnv, path: string): string {
+  try {
+    return env.readFile(path);
+  } catch (err) {
+    throw new CliError(`cannot read "${path}": ${describeReadError(err)}`);
+  }
+}
+
+/** The documents of a manifest file; a YAML error names the line and column. */
+export function parseManifest(path: string, text: string): KubeObject[] {
+  const docs = parseAllDocuments(text, { prettyErrors: true });
+  const out: KubeObject[] = [];
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    const [error] = doc.errors;
+    if (error !== undefined) {
+      const pos = error.linePos?.[0];
+      throw new CliError(`${path}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML: ${error.message.split('\n')[0]}; check it with: kubectl ramp lint ${path}`);
+    }
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    if (value !== null && value !== undefined) out.push(value as KubeObject);
+  }
+  return out;
+}
+
+const CREATABLE: Record<string, { resource: Resource; singular: string; validate(obj: unknown): { ok: true } | { ok: false; errors: FieldError[] } }> = {
+  Rollout: { resource: ROLLOUTS, singular: 'rollout', validate: validateRollout },
+  AnalysisTemplate: { resource: ANALYSIS_TEMPLATES, singular: 'analysistemplate', validate: validateAnalysisTemplate },
+  ClusterAnalysisTemplate: { resource: CLUSTER_ANALYSIS_TEMPLATES, singular: 'clusteranalysistemplate', validate: validateAnalysisTemplate },
+  AnalysisRun: { resource: ANALYSIS_RUNS, singular: 'analysisrun', validate: validateAnalysisRun },
+};
+
+export function addFileCommands(program: Command, env: CliEnv): void {
+  program
+    .command('lint')
+    .argument('[file]', 'manifest to check (YAML, several documents allowed)')
+    .option('-f, --filename <file>', 'manifest to check (as Argo\'s lint -f)')
+    .description('Check Rollouts and analysis objects against the schema and the controller\'s rules, with line numbers')
+    .action((file: string | undefined, opts: { filename?: string }) => {
+      const path = file ?? opts.filename;
+      if (path === undefined) throw new CliError('lint needs a file: kubectl ramp lint FILE');
+      const result = lintText(readManifest(env, path));
+      env.io.out(renderLint(path, result));
+      if (result.issues.length > 0) throw new CliError(`${path}: ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} found`);
+    });
+
+  program
+    .command('plan')
+    .argument('<file>', 'manifest holding the Rollout')
+    .option('--name <rollout>', 'which Rollout, when the file has several')
+    .description('Show, offline, the steps an update goes through: pods, traffic weights and service selectors')
+    .action((file: string, opts: { name?: string }) => {
+      const objects = parseManifest(file, readManifest(env, file)).filter((o) => (o as { kind?: string }).kind === 'Rollout');
+      const chosen = opts.name !== undefined ? objects.filter((o) => o.metadata?.name === opts.name) : objects;
+      if (chosen.length === 0) throw new CliError(`${file} holds no Rollout${opts.name !== undefined ? ` named "${opts.name}"` : ''}`);
+      if (chosen.length > 1) throw new CliError(`${file} holds ${chosen.length} Rollouts (${chosen.map((o) => o.metadata?.name).join(', ')}); pick one with --name`);
+      const result = validateRollout(chosen[0]);
+      if (!result.ok) {
+        const [first] = result.errors;
+        throw new CliError(`${file}: the Rollout is invalid: ${first?.field}: ${first?.message}; see every problem with: kubectl ramp lint ${file}`);
+      }
+      env.io.out(renderPlan(planRollout(result.rollout as Rollout)));
+    });
+
+  program
+    .command('create')
+    .requiredOption('-f, --filename <file>', 'manifest with Rollouts, AnalysisTemplates, ClusterAnalysisTemplates or AnalysisRuns')
+    .description('Create Rollouts and analysis objects from a file, after checking them')
+    .action(async (opts: { filename: string }, cmd: Command) => {
+      const path = opts.filename;
+      const objects = parseManifest(path, readManifest(env, path));
+      if (objects.length === 0) throw new CliError(`${path} holds no objects`);
+      objects.forEach((obj, i) => {
+        const kind = (obj as { kind?: string }).kind ?? '(no kind)';
+        const apiVersion = (obj as { apiVersion?: string }).apiVersion ?? '(no apiVersion)';
+        const creatable = CREATABLE[kind];
+        if (creatable === undefined || !apiVersion.startsWith('argoproj.io/')) {
+          throw new CliError(`${path}: document ${i + 1} is a ${apiVersion} ${kind}; create takes Rollout, AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun (use kubectl apply for other kinds)`);
+        }
+        const result = creatable.validate(obj);
+        if (!result.ok) {
+          const [first] = result.errors;
+          throw new CliError(`${path}: ${kind} "${obj.metadata?.name ?? ''}" is invalid: ${first?.field}: ${first?.message}; see every problem with: kubectl ramp lint ${path}`);
+        }
+      });
+      const { client, namespace } = connect(env, cmd);
+      for (const obj of objects) {
+        const creatable = CREATABLE[(obj as { kind: string }).kind]!;
+        const ns = creatable.resource.namespaced ? (obj.metadata?.namespace ?? namespace) : undefined;
+        const name = obj.metadata?.name ?? '';
+        const created = await guard({ kind: creatable.singular, name, ...(ns !== undefined ? { namespace: ns } : {}), verb: 'create' }, () => client.create(creatable.resource, ns, obj));
+        env.io.out(`${creatable.singular}.argoproj.io/${created.metadata?.name ?? name} created\n`);
+      }
+    });
+}
