@@ -1,0 +1,6 @@
+// The AnalysisRun controller: a ReconcilerRegistration for the runtime, with
+// its kube-backed ports, Argo's analysis gauges and the pure pass decisions.
+export { createAnalysisRunRegistration, jobsOfAnalysisRuns, type AnalysisRunControllerOptions } from './registration.ts';
+export { analysisSamples, providerType, registerAnalysisMetrics, type AnalysisObjects, type AnalysisSamples, type Sample } from './metrics.ts';
+export { runEvents, statusPatch, ttlDecision, type RunEvent, type TtlDecision } from './pass.ts';
+export { kubeJobPort, kubeSecretPort, SECRETS } from './ports.ts';
