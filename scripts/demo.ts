@@ -16,7 +16,8 @@ let kubeconfig = '';
 const children: ChildProcess[] = [];
 
 function run(cmd: string, args: string[], opts: { quiet?: boolean } = {}): string {
-  const shown = [cmd === process.execPath ? 'kubectl ramp' : 'kubectl', ...args].join(' ');
+  // kubectl-ramp runs as `node bin/kubectl-ramp.mjs …`; show it the way a user types it.
+  const shown = cmd === process.execPath ? ['kubectl ramp', ...args.slice(1)].join(' ') : ['kubectl', ...args].join(' ');
   if (!opts.quiet) console.log(`$ ${shown}`);
   const result = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig } });
   if (!opts.quiet) process.stdout.write(result.stdout);
