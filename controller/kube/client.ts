@@ -139,6 +139,13 @@ function metaOf(obj: KubeObject): { name: string; namespace?: string } {
   return { name, namespace: obj.metadata?.namespace };
 }
 
+export interface KubeClientOptions {
+  /** Counts every response (controller_clientset_k8s_request_total). */
+  observe?: RequestObserver;
+  /** The transport; client-node's fetch library by default. */
+  http?: HttpLibrary;
+}
+
 /**
  * Clients for one cluster. Typed client-node APIs (`api(CoreV1Api)`) and a plain-JSON layer for
  * any resource type share one counted HTTP library and the kubeconfig's credentials.
@@ -150,15 +157,18 @@ export class KubeClient {
   private readonly configuration: Configuration;
   private readonly http: HttpLibrary;
 
+  private readonly observe: RequestObserver | undefined;
+
   constructor(
     readonly kubeConfig: KubeConfig,
-    private readonly observe?: RequestObserver,
+    options: KubeClientOptions = {},
   ) {
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new KubeConfigError(kubeConfig.getCurrentContext() || 'kubeconfig', 'has no current cluster');
     this.server = cluster.server.replace(/\/+$/, '');
     this.contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default';
-    this.http = countingHttpLibrary(new IsomorphicFetchHttpLibrary(), observe);
+    this.observe = options.observe;
+    this.http = countingHttpLibrary(options.http ?? new IsomorphicFetchHttpLibrary(), options.observe);
     this.configuration = createConfiguration({
       baseServer: new ServerConfiguration(this.server, {}),
       authMethods: { default: kubeConfig },

@@ -15,6 +15,7 @@ import { startServers, type Readiness, type Servers } from '../server/server.ts'
 import { InformerSet, kubeInformerFactory, type InformerFactory } from './caches.ts';
 import { Controller } from './controller.ts';
 import { createLogger } from './logger.ts';
+import { readinessOf } from './readiness.ts';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import type { ReconcilerContext, ReconcilerRegistration } from './types.ts';
 
@@ -92,17 +93,14 @@ export async function startController(
   let termAbort: AbortController | undefined;
   let termStart: Promise<void> | undefined;
 
-  const readiness = (): Readiness => {
-    if (phase === 'stopping') return { ok: false, reasons: ['shutting down'] };
-    if (phase === 'connecting' || !informers) {
-      return { ok: false, reasons: [`connecting to the apiserver${connectProblem ? `: ${connectProblem}` : ''}`] };
-    }
-    const reasons = informers.unsynced().map((name) => `cache of ${name} not synced`);
-    if (leading) {
-      for (const w of wired) if (!w.controller.running()) reasons.push(`${w.registration.name} controller not running yet`);
-    }
-    return { ok: reasons.length === 0, reasons };
-  };
+  const readiness = (): Readiness =>
+    readinessOf({
+      phase: informers ? phase : phase === 'stopping' ? 'stopping' : 'connecting',
+      connectProblem,
+      unsyncedCaches: informers?.unsynced() ?? [],
+      leading,
+      idleControllers: wired.filter((w) => !w.controller.running()).map((w) => w.registration.name),
+    });
 
   const servers: Servers = await startServers({
     registry,
@@ -138,7 +136,7 @@ export async function startController(
     while (!life.signal.aborted) {
       try {
         const kubeConfig = options.kubeConfig ?? loadKubeConfig(config.kubeconfig, config.context);
-        const client = new KubeClient(kubeConfig, metrics.observeRequest);
+        const client = new KubeClient(kubeConfig, { observe: metrics.observeRequest });
         const version = await client.serverVersion({ signal: life.signal });
         logger.info(
           { server: client.server, context: kubeConfig.getCurrentContext(), version: version.gitVersion },

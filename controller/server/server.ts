@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -18,48 +18,51 @@ export interface HealthSource {
   readiness(): Readiness;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
-
-function text(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
-  res.end(body);
+export interface Endpoints {
+  registry?: Registry;
+  health?: HealthSource;
 }
 
-export function metricsRoutes(registry: Registry): Record<string, Handler> {
-  return {
-    '/metrics': async (_req, res) => {
-      text(res, 200, await registry.metrics(), registry.contentType);
-    },
-  };
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
 }
 
-export function healthRoutes(health: HealthSource): Record<string, Handler> {
-  return {
-    '/healthz': (_req, res) => text(res, 200, 'ok\n'),
-    '/readyz': (_req, res) => {
-      const { ok, reasons } = health.readiness();
-      if (ok) text(res, 200, 'ok\n');
-      else text(res, 503, reasons.map((r) => `not ready: ${r}`).join('\n') + '\n');
-    },
-  };
+const plain = (status: number, body: string): HttpAnswer => ({ status, contentType: 'text/plain; charset=utf-8', body });
+
+/** What a request gets, decided without a socket. */
+export async function answer(method: string, path: string, endpoints: Endpoints): Promise<HttpAnswer> {
+  const known =
+    (path === '/metrics' && endpoints.registry !== undefined) ||
+    ((path === '/healthz' || path === '/readyz') && endpoints.health !== undefined);
+  if (!known) return plain(404, 'not found\n');
+  if (method !== 'GET' && method !== 'HEAD') return plain(405, 'method not allowed\n');
+  if (path === '/metrics' && endpoints.registry) {
+    return { status: 200, contentType: endpoints.registry.contentType, body: await endpoints.registry.metrics() };
+  }
+  if (path === '/healthz') return plain(200, 'ok\n');
+  const { ok, reasons } = endpoints.health?.readiness() ?? { ok: false, reasons: ['no health source'] };
+  return ok ? plain(200, 'ok\n') : plain(503, reasons.map((r) => `not ready: ${r}`).join('\n') + '\n');
 }
 
-function serve(routes: Record<string, Handler>): Server {
+function serve(endpoints: Endpoints): Server {
   return createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const handler = routes[path];
-    if (!handler || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      text(res, handler ? 405 : 404, handler ? 'method not allowed\n' : 'not found\n');
-      return;
-    }
-    Promise.resolve(handler(req, res)).catch((err: unknown) => {
-      if (!res.headersSent) text(res, 500, `${err instanceof Error ? err.message : String(err)}\n`);
-      else res.destroy();
-    });
+    answer(req.method ?? 'GET', path, endpoints).then(
+      (a) => {
+        res.writeHead(a.status, { 'Content-Type': a.contentType, 'Cache-Control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : a.body);
+      },
+      (err: unknown) => {
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end(`${err instanceof Error ? err.message : String(err)}\n`);
+      },
+    );
   });
 }
 
-export interface RunningServer {
+interface RunningServer {
   port: number;
   close(): Promise<void>;
 }
@@ -73,9 +76,8 @@ function listen(server: Server, port: number, host: string): Promise<RunningServ
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
-      const bound = (server.address() as AddressInfo).port;
       resolve({
-        port: bound,
+        port: (server.address() as AddressInfo).port,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
@@ -104,13 +106,13 @@ export interface Servers {
 export async function startServers(opts: ServersOptions): Promise<Servers> {
   const host = opts.host ?? '0.0.0.0';
   if (opts.metricsPort === opts.healthzPort && opts.metricsPort !== 0) {
-    const one = await listen(serve({ ...metricsRoutes(opts.registry), ...healthRoutes(opts.health) }), opts.metricsPort, host);
+    const one = await listen(serve({ registry: opts.registry, health: opts.health }), opts.metricsPort, host);
     return { metricsPort: one.port, healthzPort: one.port, close: () => one.close() };
   }
-  const metrics = await listen(serve(metricsRoutes(opts.registry)), opts.metricsPort, host);
+  const metrics = await listen(serve({ registry: opts.registry }), opts.metricsPort, host);
   let health: RunningServer;
   try {
-    health = await listen(serve(healthRoutes(opts.health)), opts.healthzPort, host);
+    health = await listen(serve({ health: opts.health }), opts.healthzPort, host);
   } catch (err) {
     await metrics.close();
     throw err;

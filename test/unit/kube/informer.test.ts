@@ -305,6 +305,32 @@ describe('Informer', () => {
     assert.equal(clock.pendingTimers(), 0);
   });
 
+  it('an outage is one warning line, not one per retry, and recovery is logged', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const clock = new FakeClock();
+    const source = new ScriptedSource();
+    const informer = new Informer<KubeObject>({
+      name: 'rollouts.argoproj.io',
+      source,
+      clock,
+      logger: pino({ level: 'info' }, { write: (s: string) => lines.push(JSON.parse(s) as { level: number; msg: string }) }),
+      delay: async () => {},
+      watchTimeoutSeconds: () => 300,
+    });
+    running.push(informer);
+    for (let i = 0; i < 5; i++) source.lists.push(forbidden());
+    source.lists.push({ items: [], resourceVersion: '1' });
+    informer.start();
+    await informer.waitForSync();
+    assert.deepEqual(
+      lines.map((l) => l.msg),
+      [
+        `rollouts.argoproj.io: list failed: forbidden: cannot list rollouts.argoproj.io at cluster scope: grant the controller's ServiceAccount list/watch on rollouts (apiGroup argoproj.io); retrying with backoff`,
+        'rollouts.argoproj.io: listed successfully again',
+      ],
+    );
+  });
+
   it('waitForSync resolves false when aborted before the first list', async () => {
     const { informer } = setup();
     informer.start();
