@@ -1,7 +1,9 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { createMergePatch } from '../traffic/merge-patch.ts';
+import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight, type TrafficRoutingAccess } from './canary-traffic-apply.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from './types.ts';
+import type { TrafficEffect } from './types.ts';
 
 export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
@@ -16,6 +18,8 @@ export interface RolloutWriter {
   /** A merge patch on the status subresource; carries metadata.resourceVersion, so a stale write gets 409. */
   patchRolloutStatus(namespace: string, name: string, patch: object): Promise<void>;
   recordEvent(rollout: RolloutObject, event: RolloutEvent): Promise<void>;
+  /** The routing objects a canary with trafficRouting edits (Ingresses, VirtualServices, DestinationRules). */
+  trafficRouting?(): TrafficRoutingAccess;
 }
 
 export interface ApplyResult {
@@ -23,7 +27,7 @@ export interface ApplyResult {
   statusPatched: boolean;
 }
 
-function effectRequest(effect: Effect, rolloutName: string): (w: RolloutWriter, ns: string) => Promise<string | void> {
+function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: string): (w: RolloutWriter, ns: string) => Promise<string | void> {
   switch (effect.kind) {
     case 'createReplicaSet':
       return (w, ns) => w.createReplicaSet(ns, effect.replicaSet);
@@ -54,18 +58,26 @@ export async function apply(writer: RolloutWriter, observed: Observed, plan: Pla
   const { namespace, name } = observed.rollout.metadata;
   // Our own writes to the Rollout move its resourceVersion; anyone else's make the status patch 409.
   let resourceVersion = (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion;
+  let status = plan.status;
+  const events = [...plan.events];
   for (const effect of plan.effects) {
+    if (isTrafficEffect(effect)) {
+      const outcome = await applyTrafficEffect(writer.trafficRouting?.(), observed.rollout, effect);
+      status = withVerifiedWeight(status, outcome);
+      events.push(...outcome.events);
+      continue;
+    }
     const result = await effectRequest(effect, name)(writer, namespace);
     if (effect.kind === 'annotateRollout' && typeof result === 'string') resourceVersion = result;
   }
-  const statusPatch = createMergePatch(observed.rollout.status ?? {}, plan.status);
+  const statusPatch = createMergePatch(observed.rollout.status ?? {}, status);
   if (statusPatch) {
     await writer.patchRolloutStatus(namespace, name, {
       metadata: { resourceVersion },
       status: statusPatch,
     });
   }
-  for (const event of plan.events) {
+  for (const event of events) {
     // Events are for people; a failure to record one must not fail the pass.
     await writer.recordEvent(observed.rollout, event).catch(() => undefined);
   }

@@ -1,4 +1,5 @@
 import type { V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
 import type { AnalysisRun, RolloutStatus } from '../api/index.ts';
 
 /** A Rollout as read from the cluster: not yet validated, so every field is suspect. */
@@ -32,8 +33,21 @@ export interface Observed {
   now: Date;
 }
 
+/**
+ * Canary traffic routing, carried out through every router the Rollout configures
+ * (controller/traffic). After setTrafficWeight, apply() reads the weight back into
+ * `status.canary.weights.verified`.
+ */
+export type TrafficEffect =
+  | { kind: 'removeManagedRoutes'; reason: string }
+  | { kind: 'setHeaderRoute'; route: SetHeaderRoute; reason: string }
+  | { kind: 'setMirrorRoute'; route: SetMirrorRoute; reason: string }
+  | { kind: 'updateTrafficHash'; canaryHash: string; stableHash: string; reason: string }
+  | { kind: 'setTrafficWeight'; weight: number; reason: string };
+
 /** What plan() wants done to objects other than the Rollout, applied in order before the status. */
 export type Effect =
+  | TrafficEffect
   | { kind: 'createReplicaSet'; replicaSet: V1ReplicaSet; reason: string }
   | { kind: 'patchReplicaSet'; name: string; patch: ReplicaSetPatch; reason: string }
   | { kind: 'deleteReplicaSet'; name: string; reason: string }
