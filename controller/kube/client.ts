@@ -17,6 +17,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type { KubeconfigSource } from '../config.ts';
+import { AgentPool } from './agents.ts';
 import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
 import { requestLabels } from './request-labels.ts';
 import { apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
@@ -73,14 +74,20 @@ export function loadKubeConfig(source: KubeconfigSource, context?: string): Kube
   return kc;
 }
 
-/** Wraps client-node's fetch library so every typed-client and raw request is counted. */
-export function countingHttpLibrary(inner: HttpLibrary, observe: RequestObserver | undefined): HttpLibrary {
-  if (!observe) return inner;
+/**
+ * Wraps client-node's fetch library: every typed-client and raw request is counted, and sent over
+ * a pooled keep-alive agent when a pool is given.
+ */
+export function countingHttpLibrary(inner: HttpLibrary, observe: RequestObserver | undefined, agents?: AgentPool): HttpLibrary {
+  if (!observe && !agents) return inner;
   return wrapHttpLibrary({
     async send(request: RequestContext): Promise<ResponseContext> {
+      agents?.reuse(request);
       const response = await inner.send(request).toPromise();
-      const { verb, kind } = requestLabels(request.getHttpMethod(), request.getUrl());
-      observe({ verb, kind, statusCode: response.httpStatusCode });
+      if (observe) {
+        const { verb, kind } = requestLabels(request.getHttpMethod(), request.getUrl());
+        observe({ verb, kind, statusCode: response.httpStatusCode });
+      }
       return response;
     },
   });
@@ -158,6 +165,7 @@ export class KubeClient {
   private readonly http: HttpLibrary;
 
   private readonly observe: RequestObserver | undefined;
+  private readonly agents: AgentPool;
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -168,12 +176,18 @@ export class KubeClient {
     this.server = cluster.server.replace(/\/+$/, '');
     this.contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default';
     this.observe = options.observe;
-    this.http = countingHttpLibrary(options.http ?? new IsomorphicFetchHttpLibrary(), options.observe);
+    this.agents = new AgentPool();
+    this.http = countingHttpLibrary(options.http ?? new IsomorphicFetchHttpLibrary(), options.observe, this.agents);
     this.configuration = createConfiguration({
       baseServer: new ServerConfiguration(this.server, {}),
       authMethods: { default: kubeConfig },
       httpApi: this.http,
     });
+  }
+
+  /** Closes pooled keep-alive connections. */
+  close(): void {
+    this.agents.destroy();
   }
 
   /** A typed client-node API (CoreV1Api, AppsV1Api, …) whose requests are counted. */

@@ -85,6 +85,7 @@ export async function startController(
   const electionAbort = new AbortController();
   let phase: 'connecting' | 'running' | 'stopping' = 'connecting';
   let connectProblem: string | undefined;
+  let kube: KubeClient | undefined;
   let informers: InformerSet | undefined;
   let wired: Wired[] = [];
   let elector: LeaderElector | undefined;
@@ -206,6 +207,7 @@ export async function startController(
   const lifecycle = (async () => {
     const client = await connect();
     if (!client || life.signal.aborted) return;
+    kube = client;
     const caches = new InformerSet(options.informerFactory ?? kubeInformerFactory({ client, config, clock, logger }));
     wired = wire(client, caches);
     informers = caches;
@@ -253,6 +255,7 @@ export async function startController(
       await election;
       leading = false;
       await informers?.stopAll();
+      kube?.close();
       await servers.close();
       logger.info('controller stopped');
     })();
