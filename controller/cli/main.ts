@@ -14,6 +14,18 @@ function packageVersion(): string {
   }
 }
 
+// A closed pipe (`kubectl ramp get rollout x -w | head`) ends the command quietly, as kubectl does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
+}
+// Whatever escapes the commands still prints one line, never a stack.
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`error: ${err.message.split('\n')[0]}\n`);
+  process.exit(1);
+});
+
 const interrupt = new AbortController();
 // The first Ctrl-C ends watches cleanly; a second one exits at once.
 process.on('SIGINT', () => {

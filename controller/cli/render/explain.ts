@@ -47,10 +47,10 @@ function explainPause(info: RolloutInfo, pause: PauseInfo, now: number): string[
       return lines;
     }
     case 'BlueGreenPause': {
-      const preview = info.replicaSets.find((rs) => rs.preview);
+      const preview = info.replicaSets.find((rs) => rs.podTemplateHash !== undefined && rs.podTemplateHash === info.previewSelector);
       const active = info.replicaSets.find((rs) => rs.active);
       const lines = [
-        `It waits since ${since} for the preview ${rsLabel(preview)} to be promoted.`,
+        `It waits since ${since} for the preview ${preview !== undefined ? rsLabel(preview) : 'ReplicaSet'} to be promoted.`,
         `The preview service ${info.services.preview ?? '(none)'} selects ${info.previewSelector || 'nothing yet'}; the active service ${info.services.active ?? ''} still selects ${active?.name ?? (info.activeSelector || 'nothing')}.`,
       ];
       if (info.autoPromotionSeconds !== undefined && info.autoPromotionEnabled) {
