@@ -29,7 +29,7 @@ export function blueGreenStateFromStatus(status: BlueGreenStatusView): BlueGreen
   if (status.activeSelector === status.currentPodHash) {
     return status.stableRS === status.currentPodHash ? 'healthy' : { progressing: 'postPromotionAnalysis' };
   }
-  if (status.pauseReasons.includes('BlueGreenPause') || status.pauseReasons.includes('InconclusiveAnalysis')) return { progressing: 'paused' };
+  if (status.pauseReasons.includes('BlueGreenPause') || status.pauseReasons.includes('InconclusiveAnalysisRun')) return { progressing: 'paused' };
   if (status.controllerPause || status.scaleUpPreviewCheckPoint) return { progressing: 'promoting' };
   if (status.prePromotionAnalysisRunStatus) return { progressing: 'prePromotionAnalysis' };
   return { progressing: 'scalingUp' };

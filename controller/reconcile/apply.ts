@@ -1,4 +1,5 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
+import type { AnalysisRun } from '../api/index.ts';
 import { createMergePatch } from '../traffic/merge-patch.ts';
 import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight, type TrafficRoutingAccess } from './canary-traffic-apply.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
@@ -20,6 +21,11 @@ export interface RolloutWriter {
   recordEvent(rollout: RolloutObject, event: RolloutEvent): Promise<void>;
   /** The routing objects a canary with trafficRouting edits (Ingresses, VirtualServices, DestinationRules). */
   trafficRouting?(): TrafficRoutingAccess;
+  /** Creates the run; a run of that name the Rollout already started counts as created. */
+  createAnalysisRun(namespace: string, run: AnalysisRun): Promise<void>;
+  patchAnalysisRun(namespace: string, name: string, patch: object): Promise<void>;
+  /** A run already gone is not an error. */
+  deleteAnalysisRun(namespace: string, name: string): Promise<void>;
 }
 
 export interface ApplyResult {
@@ -47,6 +53,12 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
           metadata: { annotations: { [MANAGED_BY_ANNOTATION]: effect.rollout } },
           spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: effect.hash } },
         });
+    case 'createAnalysisRun':
+      return (w, ns) => w.createAnalysisRun(ns, effect.analysisRun);
+    case 'terminateAnalysisRun':
+      return (w, ns) => w.patchAnalysisRun(ns, effect.name, { spec: { terminate: true } });
+    case 'deleteAnalysisRun':
+      return (w, ns) => w.deleteAnalysisRun(ns, effect.name);
   }
 }
 

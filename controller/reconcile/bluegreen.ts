@@ -9,6 +9,8 @@ import {
 } from '../api/index.ts';
 import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../machine/bluegreen-decide.ts';
 import type { BlueGreenFacts } from '../machine/bluegreen.ts';
+import type { AnalysisRun } from '../api/index.ts';
+import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis, type AnalysisTemplates } from './analysis.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 import {
   DESIRED_REPLICAS_ANNOTATION,
@@ -35,6 +37,9 @@ export interface BlueGreenInput {
   replicaSets: V1ReplicaSet[];
   activeService: V1Service;
   previewService?: V1Service;
+  /** AnalysisRuns controlled by the Rollout and the templates its analyses name. */
+  analysisRuns?: readonly AnalysisRun[];
+  analysisTemplates?: AnalysisTemplates;
   now: Date;
 }
 
@@ -46,6 +51,8 @@ export interface BlueGreenPlan {
   state: BlueGreenStateValue;
   /** Whether this pass marked the new revision stable. */
   markedStable: boolean;
+  /** Why the rollout aborted, when an AnalysisRun failed: appended to the abort message. */
+  abortMessage?: string;
 }
 
 const BLUE_GREEN_PAUSE = 'BlueGreenPause';
@@ -72,6 +79,9 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   const previewReplicas = firstDeploy ? replicas : strategy.previewReplicaCount ?? replicas;
   const pause = (status.pauseConditions ?? []).find((p) => p.reason === BLUE_GREEN_PAUSE || p.reason === INCONCLUSIVE_PAUSE);
 
+  const analysisInput = { rollout, newHash, analysisRuns: input.analysisRuns ?? [], replicaSets, templates: input.analysisTemplates ?? {} };
+  const analysis = observeBlueGreenAnalysis(analysisInput);
+
   const newAvailable = input.newRSCreated ? 0 : available(newRS);
   const facts: BlueGreenFacts = {
     now: now.getTime(),
@@ -85,8 +95,8 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     pauseStartedAt: pause ? toMillis(pause.startTime) : undefined,
     abortRequested: status.abort === true,
     userPaused: rollout.spec.paused === true,
-    prePromotionAnalysis: 'none',
-    postPromotionAnalysis: 'none',
+    prePromotionAnalysis: analysis.pre.gate,
+    postPromotionAnalysis: analysis.post.gate,
   };
   const decision = decideBlueGreen(
     {
@@ -97,8 +107,8 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
       pauseReasons: (status.pauseConditions ?? []).map((p) => p.reason),
       activeSelector: firstDeploy ? undefined : status.blueGreen?.activeSelector,
       scaleUpPreviewCheckPoint: status.blueGreen?.scaleUpPreviewCheckPoint,
-      prePromotionAnalysisRunStatus: status.blueGreen?.prePromotionAnalysisRunStatus,
-      postPromotionAnalysisRunStatus: status.blueGreen?.postPromotionAnalysisRunStatus,
+      prePromotionAnalysisRunStatus: machineAnalysisStatus(analysis.pre),
+      postPromotionAnalysisRunStatus: machineAnalysisStatus(analysis.post),
     },
     facts,
   );
@@ -176,6 +186,10 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     effects.push({ kind: 'deleteReplicaSet', name: rs.metadata?.name ?? '', reason: 'revisionHistoryLimit' });
   }
 
+  const analysisPlan = planBlueGreenAnalysis(analysisInput, analysis, { actions: decision.actions, aborted, ...(stableHash ? { stableHash } : {}) });
+  effects.push(...analysisPlan.effects);
+  events.push(...analysisPlan.events);
+
   // Status, from the decision.
   const pauseConditions = pauseConditionsAfter(status.pauseConditions, decision.facts.pauseStartedAt, did('pauseInconclusive'), now);
   if (did('addBlueGreenPause')) events.push({ type: 'Normal', reason: 'RolloutPaused', message: 'Rollout is paused (BlueGreenPause)' });
@@ -200,6 +214,8 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
       activeSelector: desiredActive,
       previewSelector: previewService ? desiredPreview : undefined,
       scaleUpPreviewCheckPoint: stateName === 'progressing.promoting' && strategy.previewReplicaCount !== undefined ? true : undefined,
+      prePromotionAnalysisRunStatus: analysisPlan.prePromotionAnalysisRunStatus,
+      postPromotionAnalysisRunStatus: analysisPlan.postPromotionAnalysisRunStatus,
     },
   };
   return {
@@ -209,6 +225,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     requeueAfterMs: waits.length > 0 ? Math.max(1000, Math.min(...waits)) : undefined,
     state,
     markedStable: did('markStable'),
+    ...(aborted && analysisPlan.abortMessage ? { abortMessage: analysisPlan.abortMessage } : {}),
   };
 }
 

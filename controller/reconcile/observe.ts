@@ -1,5 +1,6 @@
 import type { V1Deployment, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun } from '../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
+import { referencedAnalysisTemplates } from './analysis.ts';
 import type { Observed, RolloutObject } from './types.ts';
 
 /** Read-only access to the informer caches: the only way a pass sees the cluster. */
@@ -9,6 +10,8 @@ export interface ClusterView {
   service(namespace: string, name: string): V1Service | undefined;
   analysisRunsOwnedBy(uid: string): AnalysisRun[];
   deployment(namespace: string, name: string): V1Deployment | undefined;
+  analysisTemplate(namespace: string, name: string): AnalysisTemplate | undefined;
+  clusterAnalysisTemplate(name: string): ClusterAnalysisTemplate | undefined;
 }
 
 function strategyServiceNames(spec: unknown): string[] {
@@ -41,12 +44,25 @@ export function observe(view: ClusterView, namespace: string, name: string, now:
     const deployment = view.deployment(namespace, workloadRef.name);
     workloadTemplate = deployment ? { template: deployment.spec?.template, selector: deployment.spec?.selector } : null;
   }
+  const referenced = referencedAnalysisTemplates(rollout.spec);
+  const analysisTemplates = new Map<string, AnalysisTemplate>();
+  for (const templateName of referenced.templates) {
+    const template = view.analysisTemplate(namespace, templateName);
+    if (template) analysisTemplates.set(templateName, template);
+  }
+  const clusterAnalysisTemplates = new Map<string, ClusterAnalysisTemplate>();
+  for (const templateName of referenced.clusterTemplates) {
+    const template = view.clusterAnalysisTemplate(templateName);
+    if (template) clusterAnalysisTemplates.set(templateName, template);
+  }
   return {
     rollout,
     replicaSets: view.replicaSetsOwnedBy(uid).filter(isControlledBy(uid)),
     services,
     analysisRuns: view.analysisRunsOwnedBy(uid).filter(isControlledBy(uid)),
     workloadTemplate,
+    analysisTemplates,
+    clusterAnalysisTemplates,
     now,
   };
 }

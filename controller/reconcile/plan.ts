@@ -1,6 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
+import { missingAnalysisTemplates } from './analysis.ts';
 import { planBlueGreen } from './bluegreen.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
 import { REVISION_ANNOTATION, findNewReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
@@ -47,6 +48,8 @@ export function plan(observed: Observed): Plan {
     replicaSets: observed.replicaSets,
     activeService: services.get(blueGreen.activeService)!,
     previewService: blueGreen.previewService ? services.get(blueGreen.previewService) : undefined,
+    analysisRuns: observed.analysisRuns,
+    analysisTemplates: { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates },
     now: observed.now,
   });
   const status: RolloutStatus = completeStatus({
@@ -55,6 +58,7 @@ export function plan(observed: Observed): Plan {
     newRS: created ? undefined : newRS,
     replicaSets: observed.replicaSets,
     stateName: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
+    ...(decided.abortMessage ? { abortMessage: decided.abortMessage } : {}),
     now: observed.now,
   });
   return {
@@ -97,6 +101,7 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
     need('spec.strategy.canary.canaryService', canary.canaryService);
     need('spec.strategy.canary.stableService', canary.stableService);
   }
+  errors.push(...missingAnalysisTemplates(rollout, { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates }));
   if (rollout.spec.workloadRef && observed.workloadTemplate === null) {
     errors.push(invalid('spec.workloadRef.name', rollout.spec.workloadRef.name, `workload "${rollout.spec.workloadRef.name}" not found`));
   }

@@ -1,9 +1,21 @@
 import type { V1Deployment, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun } from '../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
-import { ANALYSIS_RUNS, DEPLOYMENTS, EVENTS, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../kube/resources.ts';
+import {
+  ANALYSIS_RUNS,
+  ANALYSIS_TEMPLATES,
+  CLUSTER_ANALYSIS_TEMPLATES,
+  DEPLOYMENTS,
+  EVENTS,
+  REPLICA_SETS,
+  ROLLOUTS,
+  SERVICES,
+  type KubeObject,
+} from '../kube/resources.ts';
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../runtime/types.ts';
+import { analysisTemplateWatches } from './analysis-watch.ts';
+import { analysisRunWriter } from './analysis-writer.ts';
 import { apply, type RolloutWriter } from './apply.ts';
 import { observe, type ClusterView } from './observe.ts';
 import { plan } from './plan.ts';
@@ -18,12 +30,16 @@ export function cacheView(caches: Caches): ClusterView {
   const services = caches.informer<KubeObject>(SERVICES);
   const analysisRuns = caches.informer<KubeObject>(ANALYSIS_RUNS);
   const deployments = caches.informer<KubeObject>(DEPLOYMENTS);
+  const analysisTemplates = caches.informer<KubeObject>(ANALYSIS_TEMPLATES);
+  const clusterAnalysisTemplates = caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES);
   return {
     rollout: (ns, name) => rollouts.get(`${ns}/${name}`) as RolloutObject | undefined,
     replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
     service: (ns, name) => services.get(`${ns}/${name}`) as V1Service | undefined,
     analysisRunsOwnedBy: (uid) => analysisRuns.byOwner(uid) as unknown as AnalysisRun[],
     deployment: (ns, name) => deployments.get(`${ns}/${name}`) as V1Deployment | undefined,
+    analysisTemplate: (ns, name) => analysisTemplates.get(`${ns}/${name}`) as unknown as AnalysisTemplate | undefined,
+    clusterAnalysisTemplate: (name) => clusterAnalysisTemplates.get(name) as unknown as ClusterAnalysisTemplate | undefined,
   };
 }
 
@@ -55,6 +71,7 @@ export function clientWriter(client: KubeClient, signal?: AbortSignal): RolloutW
     recordEvent: async (rollout, event) => {
       await client.create(EVENTS, rolloutEvent(rollout, event), opts);
     },
+    ...analysisRunWriter(client, opts),
   };
 }
 
@@ -115,6 +132,7 @@ export const rolloutRegistration: ReconcilerRegistration = {
       const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
       return ref ? [ref] : [];
     }),
+    ...analysisTemplateWatches,
   ],
   setup(ctx) {
     const view = cacheView(ctx.caches);

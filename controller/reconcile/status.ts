@@ -13,6 +13,8 @@ export interface CompleteStatusInput {
   newRS: V1ReplicaSet | undefined;
   replicaSets: readonly V1ReplicaSet[];
   stateName: string;
+  /** Why an abort decided by this pass happened (a failed AnalysisRun's message). */
+  abortMessage?: string;
   now: Date;
 }
 
@@ -38,6 +40,7 @@ export function completeStatus(input: CompleteStatusInput): RolloutStatus {
     allRSs: replicaSets,
     newRS,
     aborted: status.abort === true,
+    ...(input.abortMessage ? { abortMessage: input.abortMessage } : {}),
     now,
   });
   status = computed.status;

@@ -1,6 +1,6 @@
 import type { V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
-import type { AnalysisRun, RolloutStatus } from '../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 
 /** A Rollout as read from the cluster: not yet validated, so every field is suspect. */
 export interface RolloutObject {
@@ -30,6 +30,10 @@ export interface Observed {
   analysisRuns: AnalysisRun[];
   /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */
   workloadTemplate?: { template?: V1PodTemplateSpec; selector?: V1LabelSelector } | null;
+  /** AnalysisTemplates (in the Rollout's namespace) its analyses name, by name; a name missing here does not exist. */
+  analysisTemplates?: ReadonlyMap<string, AnalysisTemplate>;
+  /** ClusterAnalysisTemplates its analyses name, by name. */
+  clusterAnalysisTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
   now: Date;
 }
 
@@ -52,7 +56,11 @@ export type Effect =
   | { kind: 'patchReplicaSet'; name: string; patch: ReplicaSetPatch; reason: string }
   | { kind: 'deleteReplicaSet'; name: string; reason: string }
   | { kind: 'setServiceSelector'; service: string; hash: string; rollout: string; reason: string }
-  | { kind: 'annotateRollout'; annotations: Record<string, string>; reason: string };
+  | { kind: 'annotateRollout'; annotations: Record<string, string>; reason: string }
+  | { kind: 'createAnalysisRun'; analysisRun: AnalysisRun; reason: string }
+  /** Sets spec.terminate, which ends the run's measurements (Argo's cancelAnalysisRun). */
+  | { kind: 'terminateAnalysisRun'; name: string; reason: string }
+  | { kind: 'deleteAnalysisRun'; name: string; reason: string };
 
 export interface ReplicaSetPatch {
   replicas?: number;

@@ -1,0 +1,353 @@
+import type { V1ReplicaSet } from '@kubernetes/client-node';
+import { buildArgumentsForRollout } from '../analysis/args.ts';
+import { buildAnalysisRun } from '../analysis/build.ts';
+import { isCompleted } from '../analysis/types.ts';
+import {
+  DEFAULTS,
+  type AnalysisRun,
+  type AnalysisTemplate,
+  type ClusterAnalysisTemplate,
+  type FieldError,
+  type Rollout,
+  type RolloutAnalysis,
+  type RolloutAnalysisRunStatus,
+} from '../api/index.ts';
+import { invalid } from '../api/validation/field-error.ts';
+import type { AnalysisGate } from '../machine/bluegreen.ts';
+import { MESSAGES } from './conditions.ts';
+import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import { REVISION_ANNOTATION } from './replicasets.ts';
+import type { Effect, RolloutEvent } from './types.ts';
+
+/**
+ * The AnalysisRuns of a blue-green Rollout, as Argo keeps them: one pre-promotion and one
+ * post-promotion run per revision, found by the name recorded in status.blueGreen and by their
+ * labels, gates for the machine derived from their phases, and the effects that create,
+ * terminate and garbage-collect them. Pure: everything comes from the observation.
+ */
+
+export const ROLLOUT_TYPE_LABEL = 'rollout-type';
+export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
+export type PromotionKind = 'PrePromotion' | 'PostPromotion';
+
+const INFIX: Record<PromotionKind, string> = { PrePromotion: 'pre', PostPromotion: 'post' };
+const STATUS_FIELD = { PrePromotion: 'prePromotionAnalysisRunStatus', PostPromotion: 'postPromotionAnalysisRunStatus' } as const;
+const SPEC_FIELD = { PrePromotion: 'prePromotionAnalysis', PostPromotion: 'postPromotionAnalysis' } as const;
+
+export interface AnalysisTemplates {
+  /** AnalysisTemplates in the Rollout's namespace, by name. */
+  templates?: ReadonlyMap<string, AnalysisTemplate>;
+  /** ClusterAnalysisTemplates, by name. */
+  clusterTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
+}
+
+export interface BlueGreenAnalysisInput {
+  rollout: Rollout;
+  newHash: string;
+  /** AnalysisRuns controlled by the Rollout. */
+  analysisRuns: readonly AnalysisRun[];
+  replicaSets: readonly V1ReplicaSet[];
+  templates: AnalysisTemplates;
+}
+
+/** The run that counts for one kind of analysis of the current revision, if any. */
+export interface PromotionAnalysis {
+  kind: PromotionKind;
+  spec?: RolloutAnalysis;
+  /** The run as observed, or as last recorded in the status when the cache has not caught up. */
+  current?: { name: string; phase?: string; message?: string; run?: AnalysisRun };
+  gate: AnalysisGate;
+}
+
+export interface BlueGreenAnalysisView {
+  pre: PromotionAnalysis;
+  post: PromotionAnalysis;
+}
+
+const runHash = (run: AnalysisRun): string | undefined => run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+const runKind = (run: AnalysisRun): string | undefined => run.metadata.labels?.[ROLLOUT_TYPE_LABEL];
+const created = (run: AnalysisRun): number => Date.parse(run.metadata.creationTimestamp ?? '') || 0;
+const newestFirst = (a: AnalysisRun, b: AnalysisRun): number => created(b) - created(a) || (b.metadata.name ?? '').localeCompare(a.metadata.name ?? '');
+
+/** `kubectl argo rollouts retry` cleared status.abort; this pass is the first one after it. */
+function retrying(rollout: Rollout): boolean {
+  return rollout.status?.abort !== true && !!rollout.status?.abortedAt;
+}
+
+function gateOf(phase: string | undefined): AnalysisGate {
+  switch (phase) {
+    case 'Running':
+      return 'running';
+    case 'Successful':
+      return 'successful';
+    case 'Failed':
+    case 'Error':
+      return 'failed';
+    case 'Inconclusive':
+      return 'inconclusive';
+    default:
+      return 'pending';
+  }
+}
+
+function currentRun(kind: PromotionKind, input: BlueGreenAnalysisInput): PromotionAnalysis['current'] {
+  const { rollout, newHash, analysisRuns } = input;
+  if (retrying(rollout)) return undefined;
+  const recorded = rollout.status?.blueGreen?.[STATUS_FIELD[kind]];
+  const ofRevision = (run: AnalysisRun): boolean => runHash(run) === newHash && runKind(run) === kind;
+  const named = recorded ? analysisRuns.find((r) => r.metadata.name === recorded.name) : undefined;
+  if (named && ofRevision(named)) return fromRun(named);
+  // A run created by a pass whose status write was lost: the newest one still going.
+  const going = analysisRuns.filter((r) => ofRevision(r) && !r.spec.terminate && !isCompleted(r.status?.phase)).sort(newestFirst)[0];
+  if (going) return fromRun(going);
+  // Recorded for this revision but not in the cache yet: trust what the last pass wrote.
+  if (recorded && !named && rollout.status?.currentPodHash === newHash) {
+    return { name: recorded.name, phase: recorded.status, ...(recorded.message ? { message: recorded.message } : {}) };
+  }
+  return undefined;
+}
+
+function fromRun(run: AnalysisRun): NonNullable<PromotionAnalysis['current']> {
+  const message = run.status?.message;
+  return { name: run.metadata.name ?? '', phase: run.status?.phase, ...(message ? { message } : {}), run };
+}
+
+/**
+ * Argo skips blue-green analysis on the first deploy (no stable revision yet) and when the user
+ * asked for a full promotion; a kind the strategy does not configure is no gate at all.
+ */
+function promotionAnalysis(kind: PromotionKind, input: BlueGreenAnalysisInput): PromotionAnalysis {
+  const spec = input.rollout.spec.strategy.blueGreen?.[SPEC_FIELD[kind]];
+  const current = currentRun(kind, input);
+  const skipped = !spec || !input.rollout.status?.stableRS || input.rollout.status?.promoteFull === true;
+  return { kind, ...(spec ? { spec } : {}), ...(current ? { current } : {}), gate: skipped ? 'none' : gateOf(current?.phase) };
+}
+
+export function observeBlueGreenAnalysis(input: BlueGreenAnalysisInput): BlueGreenAnalysisView {
+  return { pre: promotionAnalysis('PrePromotion', input), post: promotionAnalysis('PostPromotion', input) };
+}
+
+/** What the machine may read of the analysis: a recorded run only while it gates this revision. */
+export function machineAnalysisStatus(view: PromotionAnalysis): { status?: string } | undefined {
+  return view.gate !== 'none' && view.current ? { status: view.current.phase ?? 'Pending' } : undefined;
+}
+
+export interface BlueGreenAnalysisDecision {
+  /** Names of the actions the machine took this pass. */
+  actions: readonly string[];
+  aborted: boolean;
+  /** The stable revision after this pass, for `podTemplateHashValue: Stable` arguments. */
+  stableHash?: string;
+}
+
+export interface BlueGreenAnalysisPlan {
+  effects: Effect[];
+  events: RolloutEvent[];
+  prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
+  postPromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
+  /** Why the rollout aborts, when a current run failed: Argo appends it to the abort message. */
+  abortMessage?: string;
+}
+
+/** Argo's `<rollout>-<hash>-<revision>-pre|post`, with `.N` when a run of that name already exists. */
+export function analysisRunName(rollout: Rollout, hash: string, kind: PromotionKind, taken: ReadonlySet<string>): string {
+  const revision = rollout.metadata.annotations?.[REVISION_ANNOTATION] ?? '';
+  const base = [rollout.metadata.name ?? '', hash, revision, INFIX[kind]].join('-');
+  if (!taken.has(base)) return base;
+  for (let n = 1; ; n++) if (!taken.has(`${base}.${n}`)) return `${base}.${n}`;
+}
+
+/** Argo's newAnalysisRunFromRollout for a blue-green analysis. */
+export function renderAnalysisRun(
+  rollout: Rollout,
+  kind: PromotionKind,
+  spec: RolloutAnalysis,
+  hashes: { newHash: string; stableHash?: string },
+  templates: AnalysisTemplates,
+  name: string,
+): AnalysisRun {
+  const labels: Record<string, string> = { [POD_TEMPLATE_HASH_LABEL]: hashes.newHash, [ROLLOUT_TYPE_LABEL]: kind };
+  const instanceId = rollout.metadata.labels?.[INSTANCE_ID_LABEL];
+  if (instanceId) labels[INSTANCE_ID_LABEL] = instanceId;
+  Object.assign(labels, spec.analysisRunMetadata?.labels, rollout.spec.selector?.matchLabels);
+  const annotations = { [REVISION_ANNOTATION]: rollout.metadata.annotations?.[REVISION_ANNOTATION] ?? '', ...spec.analysisRunMetadata?.annotations };
+  const found = resolveTemplates(spec, templates, kind);
+  const args = buildArgumentsForRollout(spec.args, { rollout, latestPodHash: hashes.newHash, ...(hashes.stableHash ? { stablePodHash: hashes.stableHash } : {}) });
+  return buildAnalysisRun({
+    templates: found.templates,
+    clusterTemplates: found.clusterTemplates,
+    args,
+    ...(spec.dryRun ? { dryRun: spec.dryRun } : {}),
+    ...(spec.measurementRetention ? { measurementRetention: spec.measurementRetention } : {}),
+    name,
+    namespace: rollout.metadata.namespace ?? '',
+    owner: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: rollout.metadata.name ?? '', uid: rollout.metadata.uid ?? '' },
+    labels,
+    annotations,
+  });
+}
+
+function resolveTemplates(spec: RolloutAnalysis, templates: AnalysisTemplates, kind: PromotionKind) {
+  const out = { templates: [] as AnalysisTemplate[], clusterTemplates: [] as ClusterAnalysisTemplate[] };
+  for (const ref of spec.templates ?? []) {
+    const name = ref.templateName ?? '';
+    if (ref.clusterScope) {
+      const t = templates.clusterTemplates?.get(name);
+      if (!t) throw new Error(`clusteranalysistemplate.argoproj.io ${JSON.stringify(name)} not found`);
+      if (!out.clusterTemplates.includes(t)) out.clusterTemplates.push(t);
+    } else {
+      const t = templates.templates?.get(name);
+      if (!t) throw new Error(`analysistemplate.argoproj.io ${JSON.stringify(name)} not found`);
+      if (!out.templates.includes(t)) out.templates.push(t);
+    }
+  }
+  if (out.templates.length + out.clusterTemplates.length === 0) throw new Error(`${SPEC_FIELD[kind]} names no templates`);
+  return out;
+}
+
+/** Argo's getReferencedAnalysisTemplates errors: every template a blue-green analysis names must exist. */
+export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
+  const errors: FieldError[] = [];
+  const bg = rollout.spec.strategy.blueGreen;
+  for (const kind of ['PrePromotion', 'PostPromotion'] as const) {
+    const field = `spec.strategy.blueGreen.${SPEC_FIELD[kind]}.templates`;
+    for (const ref of bg?.[SPEC_FIELD[kind]]?.templates ?? []) {
+      const name = ref.templateName ?? '';
+      if (ref.clusterScope && !templates.clusterTemplates?.has(name)) {
+        errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${JSON.stringify(name)} not found`));
+      } else if (!ref.clusterScope && !templates.templates?.has(name)) {
+        errors.push(invalid(field, name, `analysistemplate.argoproj.io ${JSON.stringify(name)} not found`));
+      }
+    }
+  }
+  return errors;
+}
+
+const ANALYSIS_TYPE_LABEL: Record<PromotionKind, string> = { PrePromotion: 'PrePromotion', PostPromotion: 'PostPromotion' };
+
+/**
+ * After the machine decided: create the run it asked for, record both runs in the status, say why
+ * an abort happened, terminate runs that no longer count and delete finished ones beyond
+ * spec.analysis's history limits.
+ */
+export function planBlueGreenAnalysis(input: BlueGreenAnalysisInput, view: BlueGreenAnalysisView, decision: BlueGreenAnalysisDecision): BlueGreenAnalysisPlan {
+  const { rollout, newHash } = input;
+  const effects: Effect[] = [];
+  const events: RolloutEvent[] = [];
+  const out: BlueGreenAnalysisPlan = { effects, events };
+  const taken = new Set(input.analysisRuns.map((r) => r.metadata.name ?? ''));
+  const recorded: Partial<Record<PromotionKind, RolloutAnalysisRunStatus>> = {};
+
+  for (const analysis of [view.pre, view.post]) {
+    const { kind } = analysis;
+    const start = kind === 'PrePromotion' ? 'startPrePromotionAnalysis' : 'startPostPromotionAnalysis';
+    let current = analysis.current;
+    if (decision.actions.includes(start) && analysis.spec && analysis.gate !== 'none' && (!current || isCompleted(current.phase))) {
+      const name = analysisRunName(rollout, newHash, kind, taken);
+      try {
+        const run = renderAnalysisRun(rollout, kind, analysis.spec, { newHash, ...(decision.stableHash ? { stableHash: decision.stableHash } : {}) }, input.templates, name);
+        effects.push({ kind: 'createAnalysisRun', analysisRun: run, reason: `${INFIX[kind]}-promotion analysis` });
+        taken.add(name);
+        current = { name, run };
+      } catch (err) {
+        // Argo fails the pass; here the Rollout stays where it is and the next pass tries again.
+        events.push({ type: 'Warning', reason: 'AnalysisRunError', message: `Failed to create ${ANALYSIS_TYPE_LABEL[kind]} AnalysisRun: ${(err as Error).message}` });
+        current = undefined;
+      }
+    }
+    if (!current) continue;
+    const entry: RolloutAnalysisRunStatus = { name: current.name, status: (current.phase ?? 'Pending') as RolloutAnalysisRunStatus['status'] };
+    if (current.message) entry.message = current.message;
+    recorded[kind] = entry;
+    const event = statusChangeEvent(kind, rollout.status?.blueGreen?.[STATUS_FIELD[kind]], current);
+    if (event) events.push(event);
+    if (decision.aborted && (current.phase === 'Failed' || current.phase === 'Error') && out.abortMessage === undefined) {
+      out.abortMessage = current.message || MESSAGES.rolloutAnalysisRunFailed(current.name, rollout.metadata.name ?? '');
+    }
+  }
+  if (recorded.PrePromotion) out.prePromotionAnalysisRunStatus = recorded.PrePromotion;
+  if (recorded.PostPromotion) out.postPromotionAnalysisRunStatus = recorded.PostPromotion;
+
+  // Runs that no longer count: those of other revisions, superseded ones, all of them once aborted.
+  const currentNames = new Set(Object.values(recorded).map((r) => r.name));
+  const others = input.analysisRuns.filter((r) => !currentNames.has(r.metadata.name ?? ''));
+  const stopping = decision.aborted ? input.analysisRuns : others;
+  for (const run of stopping) {
+    if (!run.spec.terminate && !isCompleted(run.status?.phase) && !run.metadata.deletionTimestamp) {
+      effects.push({ kind: 'terminateAnalysisRun', name: run.metadata.name ?? '', reason: decision.aborted ? 'rollout aborted' : 'no longer current' });
+    }
+  }
+  for (const run of analysisRunsToDelete(others, input.replicaSets, rollout)) {
+    effects.push({ kind: 'deleteAnalysisRun', name: run.metadata.name ?? '', reason: 'analysis run history limit' });
+  }
+  return out;
+}
+
+/** Argo's emitAnalysisRunStatusChanges: an event when the current run's phase moves on. */
+function statusChangeEvent(kind: PromotionKind, previous: RolloutAnalysisRunStatus | undefined, current: NonNullable<PromotionAnalysis['current']>): RolloutEvent | undefined {
+  const phase = current.phase;
+  if (!phase || phase === 'Pending') return undefined;
+  if (previous && (previous.name !== current.name || previous.status === phase)) return undefined;
+  return {
+    type: phase === 'Failed' || phase === 'Error' ? 'Warning' : 'Normal',
+    reason: `AnalysisRun${phase}`,
+    message: `${ANALYSIS_TYPE_LABEL[kind]} Analysis Run '${current.name}' Status New: '${phase}' Previous: '${previous?.status ?? 'NoPreviousStatus'}'`,
+  };
+}
+
+/**
+ * Argo's FilterAnalysisRunsToDelete: runs of revisions whose ReplicaSet is gone (or going), and
+ * finished runs beyond successfulRunHistoryLimit / unsuccessfulRunHistoryLimit, newest kept.
+ */
+export function analysisRunsToDelete(others: readonly AnalysisRun[], replicaSets: readonly V1ReplicaSet[], rollout: Rollout): AnalysisRun[] {
+  const limitSuccessful = rollout.spec.analysis?.successfulRunHistoryLimit ?? DEFAULTS.successfulRunHistoryLimit;
+  const limitUnsuccessful = rollout.spec.analysis?.unsuccessfulRunHistoryLimit ?? DEFAULTS.unsuccessfulRunHistoryLimit;
+  const rsDeleting = new Map<string, boolean>();
+  for (const rs of replicaSets) {
+    const hash = rs.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
+    if (hash) rsDeleting.set(hash, rs.metadata?.deletionTimestamp !== undefined);
+  }
+  let keptSuccessful = 0;
+  let keptUnsuccessful = 0;
+  const doomed: AnalysisRun[] = [];
+  for (const run of [...others].sort(newestFirst)) {
+    if (run.metadata.deletionTimestamp) continue;
+    const hash = runHash(run);
+    if (hash === undefined || rsDeleting.get(hash) !== false) {
+      doomed.push(run);
+      continue;
+    }
+    const phase = run.status?.phase;
+    if (phase === 'Successful') {
+      if (keptSuccessful < limitSuccessful) keptSuccessful++;
+      else doomed.push(run);
+    } else if (phase === 'Failed' || phase === 'Error' || phase === 'Inconclusive') {
+      if (keptUnsuccessful < limitUnsuccessful) keptUnsuccessful++;
+      else doomed.push(run);
+    }
+  }
+  return doomed;
+}
+
+/**
+ * Names of the templates a Rollout's analyses refer to (blue-green and canary alike), read from the
+ * unvalidated spec so that observe() can fetch them before validation.
+ */
+export function referencedAnalysisTemplates(spec: unknown): { templates: string[]; clusterTemplates: string[] } {
+  const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const strategy = record(record(spec)['strategy']);
+  const blueGreen = record(strategy['blueGreen']);
+  const canary = record(strategy['canary']);
+  const steps = Array.isArray(canary['steps']) ? canary['steps'] : [];
+  const analyses = [blueGreen['prePromotionAnalysis'], blueGreen['postPromotionAnalysis'], canary['analysis'], ...steps.map((s) => record(s)['analysis'])];
+  const out = { templates: new Set<string>(), clusterTemplates: new Set<string>() };
+  for (const analysis of analyses) {
+    const refs = record(analysis)['templates'];
+    for (const ref of Array.isArray(refs) ? refs : []) {
+      const name = record(ref)['templateName'];
+      if (typeof name !== 'string' || name === '') continue;
+      (record(ref)['clusterScope'] === true ? out.clusterTemplates : out.templates).add(name);
+    }
+  }
+  return { templates: [...out.templates], clusterTemplates: [...out.clusterTemplates] };
+}
