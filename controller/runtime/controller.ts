@@ -37,6 +37,7 @@ const ABORT_SETTLE_MS = 2_000;
 
 export class Controller {
   private term: Term | undefined;
+  private ending: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: ControllerOptions) {}
 
@@ -45,7 +46,7 @@ export class Controller {
   }
 
   running(): boolean {
-    return this.term !== undefined && !this.term.queue.isShuttingDown();
+    return this.term !== undefined;
   }
 
   enqueue(key: ObjectKey): void {
@@ -68,26 +69,42 @@ export class Controller {
   }
 
   /** Stops taking work and lets in-flight reconciles finish for up to `graceMs`, then aborts them. */
-  async stop(graceMs: number): Promise<void> {
-    const term = this.term;
-    if (!term) return;
-    const drained = term.queue.shutDown({ drain: false });
-    if (term.inFlight.size > 0) {
-      this.opts.logger.info({ controller: this.name, inFlight: term.inFlight.size }, `${this.name}: waiting up to ${graceMs / 1000}s for in-flight reconciles`);
-    }
-    const finished = await this.within(drained, graceMs);
-    if (!finished) {
-      this.opts.logger.warn({ controller: this.name, keys: [...term.inFlight] }, `${this.name}: grace period over; aborting ${term.inFlight.size} in-flight reconciles`);
-    }
-    await this.end(term);
+  stop(graceMs: number): Promise<void> {
+    const term = this.detach();
+    if (!term) return this.ending;
+    this.ending = (async () => {
+      const drained = term.queue.shutDown({ drain: false });
+      if (term.inFlight.size > 0) {
+        this.opts.logger.info({ controller: this.name, inFlight: term.inFlight.size }, `${this.name}: waiting up to ${graceMs / 1000}s for in-flight reconciles`);
+      }
+      const finished = await this.within(drained, graceMs);
+      if (!finished) {
+        this.opts.logger.warn({ controller: this.name, keys: [...term.inFlight] }, `${this.name}: grace period over; aborting ${term.inFlight.size} in-flight reconciles`);
+      }
+      await this.end(term);
+    })();
+    return this.ending;
   }
 
   /** Stops at once: in-flight reconciles see their signal abort. For lost leadership. */
-  async abort(): Promise<void> {
-    const term = this.term;
-    if (!term) return;
+  abort(): Promise<void> {
+    const term = this.detach();
+    if (!term) return this.ending;
     void term.queue.shutDown({ drain: false });
-    await this.end(term);
+    this.ending = this.end(term);
+    return this.ending;
+  }
+
+  /** Resolves once the last term's reconciles have finished (or were given up on). */
+  settled(): Promise<void> {
+    return this.ending;
+  }
+
+  /** A stopping term no longer receives keys, and a new term may start while it winds down. */
+  private detach(): Term | undefined {
+    const term = this.term;
+    this.term = undefined;
+    return term;
   }
 
   private async end(term: Term): Promise<void> {
@@ -96,7 +113,6 @@ export class Controller {
     if (!settled) {
       this.opts.logger.warn({ controller: this.name, keys: [...term.inFlight] }, `${this.name}: reconciles ignored their abort signal; leaving them behind`);
     }
-    if (this.term === term) this.term = undefined;
     this.opts.logger.info({ controller: this.name }, `${this.name} controller stopped`);
   }
 

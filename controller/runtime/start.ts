@@ -120,6 +120,8 @@ export async function startController(
     const caches = informers;
     termStart = (async () => {
       const synced = await caches.waitForSync(abort.signal);
+      // Reconciles of a lost term may still be winding down; never run two terms' passes at once.
+      await Promise.all(wired.map((w) => w.controller.settled()));
       if (!synced || abort.signal.aborted) return;
       // A new leader reconciles everything once: the previous one may have stopped mid-way.
       for (const w of wired) w.controller.start(w.primary.store.keys());

@@ -213,6 +213,27 @@ describe('Controller', () => {
     assert.deepEqual(seen, ['shop/a', 'shop/b']);
   });
 
+  it('a new term can start while the last one winds down, and settled() says when it has', async () => {
+    const seen: string[] = [];
+    const { controller, clock } = setup((key) => {
+      seen.push(key);
+      return key === 'shop/stuck' ? new Promise<ReconcileResult>(() => {}) : Promise.resolve();
+    }, 1);
+    controller.start(['shop/stuck']);
+    await flush();
+    void controller.abort();
+    let settled = false;
+    void controller.settled().then(() => {
+      settled = true;
+    });
+    controller.start(['shop/b']);
+    await flush();
+    assert.deepEqual(seen, ['shop/stuck', 'shop/b']);
+    assert.equal(settled, false);
+    await clock.advance(2_000);
+    assert.equal(settled, true);
+  });
+
   it('the reconcile series of a deleted object can be dropped', async () => {
     const { controller, registry, reconcileMetrics } = setup(async () => {
       throw new Error('bug');
