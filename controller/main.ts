@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createAnalysisRunRegistration } from './analysis/controller/index.ts';
 import { parseConfig } from './config.ts';
 import { describeKubeError } from './kube/errors.ts';
 import { rolloutRegistration } from './reconcile/registration.ts';
@@ -9,8 +11,10 @@ import type { ReconcilerRegistration } from './runtime/types.ts';
 
 export { startController, type ControllerHandle, type StartOptions } from './runtime/start.ts';
 
-/** What the controller process reconciles. */
-export const defaultReconcilers: readonly ReconcilerRegistration[] = [rolloutRegistration];
+/** What the controller process reconciles; the AnalysisRun gauges are registered on `registry`. */
+export function defaultReconcilers(registry?: Registry): readonly ReconcilerRegistration[] {
+  return [rolloutRegistration, createAnalysisRunRegistration(registry ? { registry } : {})];
+}
 
 /**
  * The process: parse configuration, start, and on SIGTERM or SIGINT shut down gracefully and
@@ -28,6 +32,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   const config = outcome.config;
   const logger = createLogger(config.logLevel);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const reconcilers = defaultReconcilers(registry);
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, `unhandled rejection: ${describeKubeError(reason)}`);
   });
@@ -38,13 +45,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       workers: config.workers,
       leaderElect: config.leaderElect,
       identity: config.identity,
-      reconcilers: defaultReconcilers.map((r) => r.name),
+      reconcilers: reconcilers.map((r) => r.name),
     },
     'ramp controller starting',
   );
   let handle;
   try {
-    handle = await startController(config, defaultReconcilers, { logger });
+    handle = await startController(config, reconcilers, { logger, registry });
   } catch (err) {
     logger.fatal(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
     return 1;

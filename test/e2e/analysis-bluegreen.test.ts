@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { AnalysisRun } from '../../controller/api/index.ts';
+import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, JOBS, type KubeObject } from '../../controller/kube/resources.ts';
+import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
+import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
+import { eventually, testNamespace } from './support/cluster.ts';
+import { startController } from './support/controller.ts';
+import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+
+/**
+ * Analysis on the real control plane: the controller process runs both reconcilers, a real
+ * Prometheus scrapes a loopback fixture, and kwok completes the pods of job metrics.
+ */
+
+let fixture: HttpFixture;
+let prometheus: RunningPrometheus;
+
+before(async () => {
+  fixture = await startHttpFixture();
+  fixture.setMetrics(['# TYPE app_success_ratio gauge', 'app_success_ratio{service="good"} 0.99', 'app_success_ratio{service="bad"} 0.42', ''].join('\n'));
+  prometheus = await startPrometheus({ target: fixture.hostPort });
+});
+
+after(async () => {
+  await prometheus?.stop();
+  await fixture?.close();
+});
+
+const healthy = (ro: RolloutLike): boolean =>
+  ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.blueGreen?.activeSelector === ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
+
+function successRateTemplate(name: string, metric: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name },
+    spec: {
+      args: [{ name: 'service-name' }],
+      metrics: [
+        {
+          name: 'success-rate',
+          successCondition: 'result[0] >= 0.95',
+          failureLimit: 0,
+          provider: { prometheus: { address: prometheus.url, query: 'app_success_ratio{service="{{args.service-name}}"}' } },
+          ...metric,
+        },
+      ],
+    },
+  } as KubeObject;
+}
+
+async function setUp(t: Parameters<typeof testNamespace>[0]) {
+  const ns = await testNamespace(t);
+  const ro = new RolloutHelper(ns);
+  const controller = await startController({ namespace: ns, name: `${ns}-analysis` });
+  t.after(() => controller.kill());
+  const create = (type: typeof ANALYSIS_TEMPLATES, obj: KubeObject) => ro.client.create(type, { ...obj, metadata: { ...obj.metadata, namespace: ns } });
+  const run = (name: string) => ro.client.get<KubeObject>(ANALYSIS_RUNS, ns, name) as Promise<AnalysisRun & KubeObject>;
+  return { ns, ro, controller, create, run };
+}
+
+async function blueGreenWithPrePromotion(t: Parameters<typeof testNamespace>[0], serviceName: string, metric: Record<string, unknown>) {
+  const env = await setUp(t);
+  const { ro, create } = env;
+  await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', metric));
+  await ro.create(service('app-active', 'app'));
+  await ro.create(service('app-preview', 'app'));
+  await ro.create(
+    blueGreenRollout('app', {
+      activeService: 'app-active',
+      previewService: 'app-preview',
+      abortScaleDownDelaySeconds: 0,
+      prePromotionAnalysis: { templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: serviceName }] },
+    }),
+  );
+  const v1 = (await ro.waitFor('app', 'v1 Healthy', healthy)).status!.currentPodHash!;
+  return { ...env, v1 };
+}
+
+describe('blue-green analysis on the real control plane', () => {
+  test('prePromotionAnalysis holds promotion while its run is Running and promotes when it succeeds', async (t) => {
+    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'good', { interval: '2s', count: 4 });
+    assert.equal((await ro.get('app')).status?.blueGreen?.prePromotionAnalysisRunStatus, undefined, 'no analysis on the first deploy');
+
+    await ro.setImage('app', 'registry.local/app:v2');
+    const analysing = await ro.waitFor('app', 'the pre-promotion run Running', (r) => r.status?.blueGreen?.prePromotionAnalysisRunStatus?.status === 'Running');
+    const v2 = analysing.status!.currentPodHash!;
+    const name = analysing.status!.blueGreen!.prePromotionAnalysisRunStatus!.name;
+    assert.equal(name, `app-${v2}-2-pre`);
+    assert.equal(await ro.selector('app-active'), v1, 'the active Service stays on v1 while the analysis runs');
+    assert.equal(await ro.selector('app-preview'), v2);
+    assert.equal(analysing.status?.stableRS, v1);
+
+    const labels = (await run(name)).metadata.labels;
+    assert.equal(labels?.['rollouts-pod-template-hash'], v2);
+    assert.equal(labels?.['rollout-type'], 'PrePromotion');
+
+    const promoted = await ro.waitFor('app', 'v2 promoted after the analysis succeeded', healthy, 60_000);
+    assert.equal(promoted.status?.currentPodHash, v2);
+    assert.equal(await ro.selector('app-active'), v2);
+    assert.deepEqual(promoted.status?.blueGreen?.prePromotionAnalysisRunStatus, { name, status: 'Successful' });
+    const finished = await run(name);
+    assert.equal(finished.status?.phase, 'Successful');
+    assert.equal(finished.status?.metricResults?.[0]?.count, 4);
+    assert.equal(finished.status?.metricResults?.[0]?.measurements?.[0]?.value, '[0.99]');
+  });
+
+  test('a bad metric fails the run and the rollout aborts: Degraded, v1 stays active', async (t) => {
+    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'bad', {});
+    await ro.setImage('app', 'registry.local/app:v2');
+    const aborted = await ro.waitFor('app', 'aborted after the analysis failed', (r) => r.status?.phase === 'Degraded', 60_000);
+    const entry = aborted.status?.blueGreen?.prePromotionAnalysisRunStatus;
+    assert.equal(entry?.status, 'Failed');
+    assert.equal(entry?.message, 'Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)');
+    assert.equal(aborted.status?.abort, true);
+    assert.equal(aborted.status?.message, `RolloutAborted: Rollout aborted update to revision 2: ${entry?.message}`);
+    assert.equal(await ro.selector('app-active'), v1);
+    assert.equal((await run(entry!.name)).status?.phase, 'Failed');
+    await eventually('v2 scaled down', async () => ((await ro.replicaSet(aborted.status!.currentPodHash!))?.spec?.replicas === 0 ? true : undefined), 20_000);
+  });
+
+  test('a web-provider AnalysisRun against a loopback endpoint succeeds, and shows in Argo’s metrics', async (t) => {
+    const { ns, ro, run, controller } = await setUp(t);
+    fixture.setJson('/health', { status: 'ok', checks: { db: 'up' } });
+    await ro.client.create(ANALYSIS_RUNS, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: { name: 'health', namespace: ns },
+      spec: {
+        args: [{ name: 'base', value: fixture.url }],
+        metrics: [{ name: 'health', successCondition: 'result == "up"', provider: { web: { url: '{{args.base}}/health', jsonPath: '{$.checks.db}', timeoutSeconds: 5 } } }],
+      },
+    } as KubeObject);
+    const done = await eventually('the web run finished', async () => {
+      const r = await run('health');
+      return r.status?.phase === 'Successful' || r.status?.phase === 'Failed' || r.status?.phase === 'Error' ? r : undefined;
+    });
+    assert.equal(done.status?.phase, 'Successful', JSON.stringify(done.status));
+    assert.equal(done.status?.metricResults?.[0]?.measurements?.[0]?.value, '"up"');
+    assert.ok(fixture.requests.some((r) => r.path === '/health'));
+    const metrics = await (await fetch(controller.metricsUrl)).text();
+    assert.match(metrics, new RegExp(`analysis_run_info\\{namespace="${ns}",name="health",phase="Successful"\\} 1`));
+    assert.match(metrics, new RegExp(`analysis_run_metric_type\\{namespace="${ns}",name="health",metric="health",type="Web"\\} 1`));
+    assert.match(metrics, new RegExp(`analysis_run_reconcile_count\\{namespace="${ns}",name="health"\\} [1-9]`));
+  });
+
+  test('a job-provider AnalysisRun whose Job completes is Successful', async (t) => {
+    const { ns, ro, run } = await setUp(t);
+    await ro.client.create(ANALYSIS_RUNS, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: { name: 'smoke', namespace: ns },
+      spec: {
+        metrics: [
+          {
+            name: 'smoke-test',
+            provider: {
+              job: {
+                spec: {
+                  backoffLimit: 0,
+                  template: { spec: { restartPolicy: 'Never', containers: [{ name: 'smoke', image: 'registry.local/smoke:1', command: ['true'] }] } },
+                },
+              },
+            },
+          },
+        ],
+      },
+    } as KubeObject);
+    const done = await eventually(
+      'the job run finished',
+      async () => {
+        const r = await run('smoke');
+        return r.status?.phase === 'Successful' || r.status?.phase === 'Failed' || r.status?.phase === 'Error' ? r : undefined;
+      },
+      60_000,
+    );
+    assert.equal(done.status?.phase, 'Successful', JSON.stringify(done.status));
+    const uid = done.metadata.uid!;
+    const jobs = await ro.client.list<KubeObject>(JOBS, { namespace: ns, labelSelector: `analysisrun.argoproj.io/uid=${uid}` });
+    assert.equal(jobs.items.length, 1);
+    assert.equal(jobs.items[0]?.metadata?.name, `${uid}.smoke-test.1`);
+    assert.equal(jobs.items[0]?.metadata?.annotations?.['analysisrun.argoproj.io/metric-name'], 'smoke-test');
+  });
+});
