@@ -7,6 +7,7 @@ import { addFileCommands } from './commands/files.ts';
 import { addStatusCommand } from './commands/status.ts';
 import { addVersionCommand } from './commands/version.ts';
 import { addWriteCommands } from './commands/writes.ts';
+import { addDashboardCommand } from '../../dashboard/server/command.ts';
 
 const EXAMPLES = `
 Examples:
@@ -45,6 +46,7 @@ export function buildProgram(env: CliEnv): Command {
   addWriteCommands(program, env);
   addFileCommands(program, env);
   addVersionCommand(program, env);
+  addDashboardCommand(program, env);
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: (s) => env.io.out(s), writeErr: (s) => env.io.err(s) });
   return program;
 }

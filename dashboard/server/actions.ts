@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import {
+  abortRollout,
+  pauseRollout,
+  promoteRollout,
+  restartRollout,
+  resumeRollout,
+  retryRollout,
+  undoRollout,
+} from '../../controller/cli/actions/rollout-actions.ts';
+import type { KubeClient } from '../../controller/cli/kube/port.ts';
+import type { ActionName, ActionResult } from '../shared/api.ts';
+
+const Empty = z.strictObject({});
+
+/** What each action accepts in its JSON body; an absent body is the empty object. */
+export const ACTION_BODIES = {
+  promote: Empty,
+  'promote-full': Empty,
+  pause: Empty,
+  resume: Empty,
+  abort: Empty,
+  retry: Empty,
+  restart: Empty,
+  undo: z.strictObject({
+    toRevision: z.int().min(0, 'toRevision must be 0 (the previous revision) or a revision number').optional(),
+  }),
+} satisfies Record<ActionName, z.ZodType>;
+
+export type ActionBody<A extends ActionName> = z.infer<(typeof ACTION_BODIES)[A]>;
+
+/**
+ * Runs one action through the CLI's write function of the same verb, so the dashboard sends
+ * exactly the patches `kubectl ramp` (and `kubectl argo rollouts`) send.
+ */
+export async function runAction(
+  client: KubeClient,
+  action: ActionName,
+  namespace: string,
+  name: string,
+  body: Record<string, unknown>,
+  now: Date,
+): Promise<ActionResult> {
+  const done = (message: string): ActionResult => ({ action, namespace, name, message });
+  switch (action) {
+    case 'promote':
+      await promoteRollout(client, namespace, name);
+      return done(`rollout '${name}' promoted`);
+    case 'promote-full':
+      await promoteRollout(client, namespace, name, { full: true });
+      return done(`rollout '${name}' fully promoted`);
+    case 'pause':
+      await pauseRollout(client, namespace, name);
+      return done(`rollout '${name}' paused`);
+    case 'resume':
+      await resumeRollout(client, namespace, name);
+      return done(`rollout '${name}' resumed`);
+    case 'abort':
+      await abortRollout(client, namespace, name);
+      return done(`rollout '${name}' aborted`);
+    case 'retry':
+      await retryRollout(client, namespace, name);
+      return done(`rollout '${name}' retried`);
+    case 'restart':
+      await restartRollout(client, namespace, name, now);
+      return done(`rollout '${name}' restarts now`);
+    case 'undo': {
+      const revision = typeof body.toRevision === 'number' ? body.toRevision : 0;
+      const result = await undoRollout(client, namespace, name, revision);
+      return done(result.message);
+    }
+  }
+}

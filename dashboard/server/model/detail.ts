@@ -1,0 +1,43 @@
+import type { Rollout } from '../../../controller/api/index.ts';
+import { newRolloutInfo, type RolloutObjects } from '../../../controller/cli/info/rollout-info.ts';
+import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
+import type { RolloutDetail, WeightPoint } from '../../shared/api.ts';
+import { eventViews, type EventLike } from './events.ts';
+import { metricSeries } from './metrics.ts';
+import { revisionTimeline } from './revisions.ts';
+import { currentPause, stepTrack } from './steps.ts';
+
+export interface DetailInputs extends RolloutObjects {
+  events?: readonly EventLike[];
+}
+
+/** Events shown per rollout: the newest ones, enough for a screen. */
+export const EVENT_LIMIT = 50;
+
+function uidsOf(objects: DetailInputs): Set<string> {
+  const uids = new Set<string>();
+  if (objects.rollout.metadata.uid) uids.add(objects.rollout.metadata.uid);
+  for (const run of objects.analysisRuns ?? []) if (run.metadata.uid) uids.add(run.metadata.uid);
+  return uids;
+}
+
+/** Everything the rollout page shows, from API objects and the weights recorded so far. */
+export function rolloutDetail(objects: DetailInputs, history: WeightPoint[], now: number): RolloutDetail {
+  return rolloutDetailOf(newRolloutInfo(objects), objects, history, now);
+}
+
+/** The same, for a view model already computed from `objects`. */
+export function rolloutDetailOf(info: RolloutInfo, objects: DetailInputs, history: WeightPoint[], now: number): RolloutDetail {
+  const detail: RolloutDetail = {
+    info,
+    steps: stepTrack(objects.rollout as Rollout),
+    history,
+    revisions: revisionTimeline(info),
+    metrics: metricSeries(info.analysisRuns),
+    events: eventViews(objects.events ?? [], uidsOf(objects), EVENT_LIMIT),
+    serverTime: new Date(now).toISOString(),
+  };
+  const pause = currentPause(info);
+  if (pause !== undefined) detail.pause = pause;
+  return detail;
+}

@@ -1,0 +1,178 @@
+/**
+ * The dashboard's HTTP contract, shared by the server and the web app. Types only, plus the
+ * action names: nothing here may import Node modules, since the browser bundle includes it.
+ */
+import type { ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../controller/cli/info/types.ts';
+
+export type { AnalysisRunInfo, PodInfo, ReplicaSetInfo, RolloutInfo } from '../../controller/cli/info/types.ts';
+
+/** Writes the dashboard offers, each the CLI verb of the same name. */
+export const ACTIONS = ['promote', 'promote-full', 'pause', 'resume', 'abort', 'retry', 'restart', 'undo'] as const;
+export type ActionName = (typeof ACTIONS)[number];
+
+/** One row of the rollout list. */
+export interface RolloutSummary {
+  name: string;
+  namespace: string;
+  creationTimestamp?: string;
+  strategy: StrategyName;
+  /** Healthy, Progressing, Paused or Degraded. */
+  status: string;
+  message: string;
+  /** "current/total" for a canary with steps, empty otherwise. */
+  step: string;
+  setWeight: string;
+  actualWeight: string;
+  images: ImageInfo[];
+  desired: number;
+  current: number;
+  updated: number;
+  ready: number;
+  available: number;
+  aborted: boolean;
+  manuallyPaused: boolean;
+  pauseConditions: PauseInfo[];
+}
+
+export type StepKind =
+  | 'setWeight'
+  | 'pause'
+  | 'analysis'
+  | 'experiment'
+  | 'setCanaryScale'
+  | 'setHeaderRoute'
+  | 'setMirrorRoute'
+  | 'plugin'
+  | 'unknown';
+
+export interface StepView {
+  index: number;
+  kind: StepKind;
+  /** Argo's CanaryStepString: "setWeight: 20", "pause: 30s", "pause", "analysis", … */
+  label: string;
+  /** Pause steps with a duration. */
+  durationSeconds?: number;
+  state: 'done' | 'current' | 'pending';
+}
+
+/** The pause the rollout waits on now, with when it ends by itself (if it does). */
+export interface PauseView {
+  reason: string;
+  startTime: string;
+  durationSeconds?: number;
+  /** RFC 3339; absent for a pause that waits to be promoted. */
+  endsAt?: string;
+}
+
+/** The canary weights at one moment; a new point is kept only when something changed. */
+export interface WeightPoint {
+  /** RFC 3339. */
+  time: string;
+  setWeight: number;
+  actualWeight: number;
+  stepIndex?: number;
+}
+
+export interface EventView {
+  /** Normal or Warning. */
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  /** RFC 3339: the last time the event was seen. */
+  time?: string;
+  object: { kind: string; name: string };
+}
+
+/** One revision of the rollout: its ReplicaSet and the AnalysisRuns of that revision. */
+export interface RevisionEntry {
+  revision: number;
+  createdAt?: string;
+  podTemplateHash?: string;
+  replicaSet: string;
+  images: string[];
+  /** stable, canary, active, preview, ping, pong. */
+  tags: string[];
+  /** The ReplicaSet's health: Healthy, Progressing, ReplicaFailure or ScaledDown. */
+  status: string;
+  desired: number;
+  ready: number;
+  analysisRuns: { name: string; status: string }[];
+}
+
+/** A comparison of the measured value against a number, read from a metric's condition. */
+export interface Threshold {
+  operator: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  value: number;
+  /** The condition as written in the metric. */
+  condition: string;
+}
+
+export interface MeasurementPoint {
+  time?: string;
+  /** The numeric value, or null when the measurement has none (errors, non-numeric results). */
+  value: number | null;
+  phase: string;
+  raw?: string;
+}
+
+export interface MetricSeries {
+  analysisRun: string;
+  metric: string;
+  phase: string;
+  success?: Threshold;
+  failure?: Threshold;
+  points: MeasurementPoint[];
+}
+
+export interface RolloutDetail {
+  /** The CLI's view model, exactly as `kubectl ramp get rollout -o json` prints it. */
+  info: RolloutInfo;
+  steps: StepView[];
+  pause?: PauseView;
+  history: WeightPoint[];
+  revisions: RevisionEntry[];
+  metrics: MetricSeries[];
+  events: EventView[];
+  /** The server's clock when this was computed, so countdowns survive clock skew. */
+  serverTime: string;
+}
+
+export interface Settings {
+  readOnly: boolean;
+  /** Set in namespace-scoped mode: the only namespace the dashboard watches. */
+  namespace?: string;
+  /** Namespaces that hold rollouts (or the scoped one). */
+  namespaces: string[];
+  /** Kinds the kubeconfig may not list, shown without their details. */
+  unavailable: string[];
+  version: string;
+}
+
+export interface ActionResult {
+  action: ActionName;
+  namespace: string;
+  name: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: { message: string; hint?: string };
+}
+
+/** Server-sent event names. */
+export const STREAM_EVENTS = {
+  /** List stream: every rollout once, when the stream opens. */
+  snapshot: 'snapshot',
+  /** List stream: one rollout added or changed. */
+  rollout: 'rollout',
+  /** Both streams: a rollout was deleted. */
+  deleted: 'deleted',
+  /** Detail stream: the whole detail of the watched rollout. */
+  detail: 'detail',
+} as const;
+
+export interface DeletedEvent {
+  namespace: string;
+  name: string;
+}

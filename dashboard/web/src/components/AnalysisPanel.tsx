@@ -1,0 +1,95 @@
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { AnalysisRunInfo, MetricSeries } from '../../../shared/api.ts';
+import { timeOfDay } from '../format.ts';
+import { StatusBadge } from './StatusBadge.tsx';
+
+const PHASE_COLOURS: Record<string, string> = {
+  Successful: '#1f9d55',
+  Failed: '#d64545',
+  Error: '#b83280',
+  Inconclusive: '#d69e2e',
+  Running: '#3182ce',
+};
+
+interface DotProps {
+  cx?: number;
+  cy?: number;
+  payload?: { phase: string };
+}
+
+function PhaseDot({ cx, cy, payload }: DotProps) {
+  if (cx === undefined || cy === undefined || Number.isNaN(cy)) return null;
+  return <circle cx={cx} cy={cy} r={4} fill={PHASE_COLOURS[payload?.phase ?? ''] ?? '#718096'} stroke="#fff" strokeWidth={1} />;
+}
+
+function MetricChart({ series }: { series: MetricSeries }) {
+  const rows = series.points
+    .map((p, i) => ({ i: i + 1, t: p.time ? Date.parse(p.time) : undefined, value: p.value, phase: p.phase, raw: p.raw ?? '' }))
+    .filter((r) => r.value !== null);
+  const thresholds = [series.success, series.failure].filter((t) => t !== undefined);
+  if (rows.length === 0) return <p className="muted">No numeric measurements yet.</p>;
+  const values = [...rows.map((r) => r.value as number), ...thresholds.map((t) => t.value)];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = hi === lo ? Math.abs(hi) * 0.1 || 1 : (hi - lo) * 0.15;
+  return (
+    <ResponsiveContainer width="100%" height={180}>
+      <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid stroke="#e6e8eb" vertical={false} />
+        <XAxis dataKey="i" tick={{ fontSize: 11 }} label={{ value: 'measurement', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
+        <YAxis domain={[lo - pad, hi + pad]} tick={{ fontSize: 11 }} tickFormatter={(v: number) => String(Number(v.toPrecision(3)))} width={56} />
+        <Tooltip
+          labelFormatter={(_, payload) => {
+            const row = payload?.[0]?.payload as { t?: number; i: number } | undefined;
+            return row?.t !== undefined ? `#${row.i} at ${timeOfDay(row.t)}` : `#${row?.i ?? ''}`;
+          }}
+          formatter={(value, _name, item) => [`${String(value)} (${(item.payload as { phase: string }).phase})`, 'value']}
+        />
+        {series.success && (
+          <ReferenceLine y={series.success.value} stroke="#1f9d55" strokeDasharray="6 3" label={{ value: `success: ${series.success.condition}`, position: 'insideTopLeft', fontSize: 11, fill: '#1f9d55' }} />
+        )}
+        {series.failure && (
+          <ReferenceLine y={series.failure.value} stroke="#d64545" strokeDasharray="6 3" label={{ value: `failure: ${series.failure.condition}`, position: 'insideBottomLeft', fontSize: 11, fill: '#d64545' }} />
+        )}
+        <Line dataKey="value" stroke="#4a5568" strokeWidth={1.5} dot={PhaseDot} isAnimationActive={false} />
+      </LineChart>
+    </ResponsiveContainer>
+  );
+}
+
+export function AnalysisPanel({ runs, metrics }: { runs: AnalysisRunInfo[]; metrics: MetricSeries[] }) {
+  if (runs.length === 0) return <p className="muted">No analysis runs.</p>;
+  return (
+    <div className="analysis" data-testid="analysis">
+      {runs.map((run) => (
+        <div key={run.name} className="analysis-run">
+          <div className="analysis-head">
+            <span className="mono">{run.name}</span>
+            <span className="revision">rev {run.revision}</span>
+            <StatusBadge status={run.status || 'Pending'} />
+            <span className="muted counts">
+              ✔ {run.successful} · ✖ {run.failed} · ? {run.inconclusive} · ⚠ {run.error}
+            </span>
+          </div>
+          {run.message && <p className="muted">{run.message}</p>}
+          <div className="metrics">
+            {metrics
+              .filter((m) => m.analysisRun === run.name)
+              .map((series) => (
+                <div key={series.metric} className="metric">
+                  <div className="metric-head">
+                    <strong>{series.metric}</strong>
+                    <StatusBadge status={series.phase || 'Pending'} />
+                    {series.success === undefined && series.failure === undefined && (
+                      <span className="muted">{run.metrics.find((m) => m.name === series.metric)?.successCondition ?? ''}</span>
+                    )}
+                  </div>
+                  <MetricChart series={series} />
+                </div>
+              ))}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
