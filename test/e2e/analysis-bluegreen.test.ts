@@ -118,6 +118,19 @@ describe('blue-green analysis on the real control plane', () => {
     assert.equal(await ro.selector('app-active'), v1);
     assert.equal((await run(entry!.name)).status?.phase, 'Failed');
     await eventually('v2 scaled down', async () => ((await ro.replicaSet(aborted.status!.currentPodHash!))?.spec?.replicas === 0 ? true : undefined), 20_000);
+
+    // retry runs the analysis again under the next free name; the metric is still bad.
+    await ro.retry('app');
+    const again = await ro.waitFor(
+      'app',
+      'a second run failed after retry',
+      (r) => r.status?.blueGreen?.prePromotionAnalysisRunStatus?.name === `${entry!.name}.1` && r.status.phase === 'Degraded',
+      60_000,
+    );
+    assert.equal(again.status?.blueGreen?.prePromotionAnalysisRunStatus?.status, 'Failed');
+    assert.equal(await ro.selector('app-active'), v1);
+    const runs = await ro.client.list<KubeObject>(ANALYSIS_RUNS, { namespace: ro.namespace });
+    assert.deepEqual(runs.items.map((r) => r.metadata?.name).sort(), [entry!.name, `${entry!.name}.1`]);
   });
 
   test('a web-provider AnalysisRun against a loopback endpoint succeeds, and shows in Argo’s metrics', async (t) => {
