@@ -29,8 +29,10 @@ export function canaryStateFromStatus(status: CanaryStatusView): CanaryStateValu
   if (status.abort) return 'aborted';
   if (!status.currentPodHash) return 'healthy';
   if (status.stableRS && status.stableRS === status.currentPodHash) return 'healthy';
-  if (status.promoteFull) return { progressing: 'promotingFull' };
-  const kind = status.stepKinds[status.currentStepIndex ?? 0];
+  const index = status.currentStepIndex ?? 0;
+  // Until a pass has acted on promoteFull (moving past the last step), the step's state takes it.
+  if (status.promoteFull && index >= status.stepKinds.length) return { progressing: 'promotingFull' };
+  const kind = status.stepKinds[index];
   return { progressing: kind ?? 'promoting' };
 }
 

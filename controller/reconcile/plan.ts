@@ -3,6 +3,7 @@ import { invalidSpecMessage, validateRollout, type FieldError, type Rollout, typ
 import { invalid } from '../api/validation/field-error.ts';
 import { missingAnalysisTemplates } from './analysis.ts';
 import { planBlueGreen } from './bluegreen.ts';
+import { planCanary } from './canary.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
 import { REVISION_ANNOTATION, findNewReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
 import { completeStatus, invalidSpecStatus } from './status.ts';
@@ -14,7 +15,6 @@ import type { Effect, Observed, Plan } from './types.ts';
  * status to write. Nothing here reads the cluster or the clock.
  */
 export function plan(observed: Observed): Plan {
-  const raw = observed.rollout;
   const validation = validateRollout(withWorkloadTemplate(observed));
   if (!validation.ok) return invalidSpecPlan(observed, validation.errors);
   const rollout = validation.rollout;
@@ -23,11 +23,6 @@ export function plan(observed: Observed): Plan {
   if (referenceErrors.length > 0) return invalidSpecPlan(observed, referenceErrors);
 
   const blueGreen = rollout.spec.strategy.blueGreen;
-  if (!blueGreen) {
-    // The canary strategy plugs in here; until then a canary Rollout is left untouched rather
-    // than half-managed.
-    return { effects: [], status: raw.status ?? {}, events: [], state: 'unsupported' };
-  }
 
   const effects: Effect[] = [];
   const { newRS, created, collisionCount } = resolveNewReplicaSet(rollout, observed.replicaSets, effects);
@@ -40,7 +35,9 @@ export function plan(observed: Observed): Plan {
   if (annotated !== rollout) effects.push({ kind: 'annotateRollout', annotations: { [REVISION_ANNOTATION]: revision }, reason: 'revision' });
   const rolloutWithCollision: Rollout = collisionCount === undefined ? annotated : { ...annotated, status: { ...annotated.status, collisionCount } };
   const services = observed.services;
-  const decided = planBlueGreen({
+  const decided = !blueGreen
+    ? planCanary({ rollout: rolloutWithCollision, newHash: podHashOf(newRS), newRS, newRSCreated: created, replicaSets: observed.replicaSets, services, now: observed.now })
+    : planBlueGreen({
     rollout: rolloutWithCollision,
     newHash: podHashOf(newRS),
     newRS,
@@ -132,7 +129,9 @@ function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Ef
   }
   const replicas = rollout.spec.strategy.blueGreen?.previewReplicaCount ?? specReplicas(rollout);
   const firstDeploy = rss.every((rs) => (rs.spec?.replicas ?? 0) === 0);
-  const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, firstDeploy ? specReplicas(rollout) : replicas);
+  // A canary's ReplicaSet starts empty, as Argo creates it; the canary planner sizes it in the same pass.
+  const initialReplicas = rollout.spec.strategy.canary ? 0 : firstDeploy ? specReplicas(rollout) : replicas;
+  const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, initialReplicas);
   effects.push({ kind: 'createReplicaSet', replicaSet: newRS, reason: 'new pod template' });
   return { newRS, created: true, collisionCount };
 }

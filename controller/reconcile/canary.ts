@@ -1,0 +1,324 @@
+import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { CanaryStep, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../api/index.ts';
+import { canaryStateName, decideCanary, type CanaryStateValue } from '../machine/canary-decide.ts';
+import type { AnalysisGate, CanaryActionName, CanaryFacts } from '../machine/canary.ts';
+import { planCanaryReplicaSets } from './canary-replicasets.ts';
+import { serviceSelectorEffects } from './canary-services.ts';
+import { stepDescription, stepFacts, stepsHash } from './canary-steps.ts';
+import { planTraffic, stepWeightApplied, type TrafficPlan } from './canary-traffic.ts';
+import { MESSAGES, REASONS } from './conditions.ts';
+import { atDesiredReplicaCountsForCanary } from './counts.ts';
+import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import {
+  byCreationTimestamp,
+  findStableReplicaSet,
+  formatTime,
+  otherReplicaSets,
+  podHashOf,
+  replicaSetsToCleanUp,
+  revisionOf,
+  specReplicas,
+  toMillis,
+} from './replicasets.ts';
+import type { Effect, RolloutEvent } from './types.ts';
+
+export interface CanaryInput {
+  /** The validated Rollout as observed: its status is the one the last pass wrote. */
+  rollout: Rollout;
+  newHash: string;
+  /** The new ReplicaSet as it will be after this pass's create/sync effects. */
+  newRS: V1ReplicaSet;
+  /** Whether the new ReplicaSet is created by this pass (nothing observed about it yet). */
+  newRSCreated: boolean;
+  /** The ReplicaSets the Rollout controls, as observed. */
+  replicaSets: V1ReplicaSet[];
+  /** The Services the strategy names, by name. */
+  services: ReadonlyMap<string, V1Service>;
+  /** Outcome of the current analysis, experiment or plugin step, from the analysis wiring. */
+  stepGate?: AnalysisGate;
+  now: Date;
+}
+
+export interface CanaryPlan {
+  effects: Effect[];
+  status: RolloutStatus;
+  events: RolloutEvent[];
+  requeueAfterMs?: number;
+  state: CanaryStateValue;
+  /** Named actions the machine took, for the analysis wiring and logs. */
+  actions: CanaryActionName[];
+  markedStable: boolean;
+  /** Why the rollout aborted (a failed step analysis): appended to the abort message. */
+  abortMessage?: string;
+}
+
+const CANARY_PAUSE = 'CanaryPauseStep';
+const INCONCLUSIVE_PAUSE = 'InconclusiveAnalysisRun';
+/** Argo's defaults.GetRolloutVerifyRetryInterval. */
+const VERIFY_RETRY_MS = 10_000;
+/** v1alpha1.ExperimentNameAnnotationKey: ReplicaSets of an Experiment are not revisions. */
+const EXPERIMENT_NAME_ANNOTATION = 'experiment.argoproj.io/name';
+
+const pauseOf = (status: RolloutStatus, reason: string): PauseCondition | undefined => status.pauseConditions?.find((p) => p.reason === reason);
+
+/**
+ * Decides one canary pass. The machine says where the rollout stands; the ReplicaSet sizes, the
+ * Service selectors and the traffic follow from the status it decides, so a pass repeated after a
+ * crash, a conflict or a restart asks for the same objects again.
+ */
+export function planCanary(input: CanaryInput): CanaryPlan {
+  const { rollout, newHash, newRS, newRSCreated, now } = input;
+  const strategy = rollout.spec.strategy.canary!;
+  const status = rollout.status ?? {};
+  const steps = strategy.steps ?? [];
+  const allRSs = newRSCreated ? [...input.replicaSets, newRS] : input.replicaSets;
+  const stableRS = findStableReplicaSet(rollout, allRSs, newRS);
+  const others = otherReplicaSets(allRSs, newRS, stableRS);
+  const traffic = strategy.trafficRouting !== undefined;
+  const observedWeights = status.canary?.weights;
+  const currentStepHash = stepsHash(strategy.steps);
+  const stepIndex = status.currentStepIndex ?? 0;
+  const step: CanaryStep | undefined = steps[stepIndex];
+
+  // Facts about the step as observed.
+  const atDesired = !newRSCreated && atDesiredReplicaCountsForCanary(rollout, newRS, stableRS, others, observedWeights);
+  let stepReached = false;
+  if (step?.setCanaryScale) stepReached = atDesired;
+  if (step?.setWeight !== undefined) stepReached = atDesired && (!traffic || stepWeightApplied(rollout, newHash));
+  const canaryPause = pauseOf(status, CANARY_PAUSE);
+  const facts: CanaryFacts = {
+    now: now.getTime(),
+    newHash,
+    currentPodHash: status.currentPodHash || undefined,
+    stepsHash: currentStepHash,
+    currentStepHash: status.currentStepHash || undefined,
+    steps: stepFacts(steps),
+    stepIndex,
+    stableHash: status.stableRS || undefined,
+    stableReplicaSetExists: stableRS !== undefined,
+    rollbackWithinWindow: rollbackWithinWindow(rollout, newRS, stableRS, allRSs),
+    newReplicaSetActive: (newRS.spec?.replicas ?? 0) > 0,
+    newReplicaSetAvailable: !newRSCreated && (newRS.status?.availableReplicas ?? 0) === specReplicas(rollout),
+    stepReached,
+    stepGate: input.stepGate ?? 'pending',
+    pauseStartedAt: canaryPause ? toMillis(canaryPause.startTime) ?? now.getTime() : undefined,
+    inconclusivePaused: pauseOf(status, INCONCLUSIVE_PAUSE) !== undefined,
+    controllerPause: status.controllerPause === true,
+    userPaused: rollout.spec.paused === true,
+    abortRequested: status.abort === true,
+    promoteFullRequested: status.promoteFull === true && newHash !== status.stableRS,
+    moved: false,
+    pausesCleared: false,
+  };
+  const decision = decideCanary(
+    { currentPodHash: status.currentPodHash, stableRS: status.stableRS, abort: status.abort, promoteFull: status.promoteFull, currentStepIndex: status.currentStepIndex, stepKinds: facts.steps.map((s) => s.kind) },
+    facts,
+  );
+  const did = (name: CanaryActionName): boolean => decision.actions.includes(name);
+  const decided = decision.facts;
+  const aborted = decision.state === 'aborted';
+
+  // The status this pass decides, before traffic and counts.
+  const stableHash = decided.stableHash;
+  let currentStepIndex: number | undefined;
+  if (steps.length > 0) currentStepIndex = aborted ? (stableHash === newHash ? steps.length : 0) : decided.stepIndex;
+  const core: RolloutStatus = {
+    ...status,
+    currentPodHash: newHash,
+    currentStepHash,
+    currentStepIndex,
+    stableRS: stableHash,
+    abort: aborted || undefined,
+    abortedAt: aborted ? status.abortedAt ?? formatTime(now) : undefined,
+    promoteFull: decided.promoteFullRequested || undefined,
+  };
+  const decidedRollout: Rollout = { ...rollout, status: core };
+  const decidedStableRS = findStableReplicaSet(decidedRollout, allRSs, newRS);
+  const decidedOthers = otherReplicaSets(allRSs, newRS, decidedStableRS);
+
+  const effects: Effect[] = [];
+  const events: RolloutEvent[] = [];
+  const waits: number[] = [];
+
+  // Traffic first decides where requests go; the Services and ReplicaSets follow it.
+  let trafficPlan: TrafficPlan | undefined;
+  if (traffic) {
+    const completedStep = did('completeStep') && (step?.setHeaderRoute || step?.setMirrorRoute) ? step : undefined;
+    trafficPlan = planTraffic({
+      rollout: decidedRollout,
+      observedWeights,
+      newRS,
+      newRSCreated,
+      stableRS: decidedStableRS,
+      otherRSs: decidedOthers,
+      ...(completedStep ? { completedStep } : {}),
+    });
+    if (observedWeights?.verified === false) waits.push(VERIFY_RETRY_MS);
+  }
+  const weights: TrafficWeights | undefined = trafficPlan?.weights;
+
+  const basicAbort = aborted && !traffic;
+  const services = serviceSelectorEffects(rollout.metadata.name ?? '', input.services, [
+    { service: strategy.stableService, replicaSet: decidedStableRS, checkAvailability: true },
+    ...(trafficPlan?.dynamicallyRollingBack
+      ? []
+      : trafficPlan?.canaryServiceToStable
+        ? [{ service: strategy.canaryService, replicaSet: decidedStableRS, checkAvailability: false }]
+        : [{ service: strategy.canaryService, replicaSet: basicAbort ? decidedStableRS : newRS, checkAvailability: true }]),
+  ]);
+  effects.push(...services.effects);
+  events.push(...services.events);
+  if (trafficPlan) {
+    effects.push(...trafficPlan.effects);
+    events.push(...trafficPlan.events);
+  }
+
+  // Argo's haltProgress: a user pause or an inconclusive analysis freezes every ReplicaSet's size.
+  const halted = rollout.spec.paused === true || facts.inconclusivePaused;
+  if (!halted) {
+    const layout = planCanaryReplicaSets({
+      rollout: decidedRollout,
+      observedWeights,
+      weights,
+      newRS,
+      stableRS: decidedStableRS,
+      otherRSs: decidedOthers,
+      referencedHashes: referencedHashes(status, input.services, strategy.canaryService, strategy.stableService),
+      now,
+    });
+    effects.push(...layout.effects);
+    events.push(...layout.events);
+    waits.push(...layout.waits);
+  }
+
+  for (const rs of replicaSetsToCleanUp(rollout, input.replicaSets, [newHash, stableHash ?? '', status.stableRS ?? ''])) {
+    effects.push({ kind: 'deleteReplicaSet', name: rs.metadata?.name ?? '', reason: 'revisionHistoryLimit' });
+  }
+
+  // Pauses, as Argo's pauseContext computes them.
+  const pauseConditions = aborted ? [] : pausesAfter(status, decided, now);
+  const added = did('addCanaryPause') || did('addInconclusivePause');
+  const controllerPause = pauseConditions.length > 0 && (status.controllerPause === true || added);
+
+  const next: RolloutStatus = {
+    ...core,
+    currentStepIndex,
+    pauseConditions: pauseConditions.length > 0 ? pauseConditions : undefined,
+    controllerPause: controllerPause || undefined,
+    canary: {
+      ...status.canary,
+      weights,
+      currentStepAnalysisRunStatus: did('completeStep') || did('startNewRevision') ? undefined : status.canary?.currentStepAnalysisRunStatus,
+      currentBackgroundAnalysisRunStatus: did('startNewRevision') ? undefined : status.canary?.currentBackgroundAnalysisRunStatus,
+    },
+  };
+
+  events.push(...decisionEvents(rollout, facts, decision.actions, stableHash, steps, step));
+  if (aborted && !status.abortedAt) {
+    // Argo reports the abort when it first sets the RolloutAborted condition.
+    events.push({ type: 'Warning', reason: REASONS.RolloutAborted, message: MESSAGES.rolloutAborted(revisionOf(rollout) ?? 0) });
+  }
+  events.push(...pauseEvents(status, next, aborted));
+
+  // A timed pause ends by itself: come back when it does.
+  const pauseSeconds = decided.steps[decided.stepIndex]?.pauseSeconds;
+  if (decision.state !== 'aborted' && typeof decision.state !== 'string' && decision.state.progressing === 'pause' && pauseSeconds !== undefined && decided.pauseStartedAt !== undefined) {
+    waits.push(Math.max(0, decided.pauseStartedAt + pauseSeconds * 1000 - now.getTime()));
+  }
+
+  return {
+    effects,
+    status: next,
+    events,
+    requeueAfterMs: waits.length > 0 ? Math.max(1000, Math.min(...waits)) : undefined,
+    state: decision.state,
+    actions: decision.actions,
+    markedStable: did('markStable'),
+  };
+}
+
+/** The pause conditions after this pass: the machine's CanaryPauseStep and inconclusive pauses, others kept. */
+function pausesAfter(status: RolloutStatus, decided: CanaryFacts, now: Date): PauseCondition[] {
+  const kept = (status.pauseConditions ?? []).filter((p) => {
+    if (p.reason === CANARY_PAUSE) return decided.pauseStartedAt !== undefined;
+    if (p.reason === INCONCLUSIVE_PAUSE) return decided.inconclusivePaused;
+    return !decided.pausesCleared;
+  });
+  const has = (reason: string) => kept.some((p) => p.reason === reason);
+  if (decided.pauseStartedAt !== undefined && !has(CANARY_PAUSE)) kept.push({ reason: CANARY_PAUSE, startTime: formatTime(new Date(decided.pauseStartedAt)) });
+  if (decided.inconclusivePaused && !has(INCONCLUSIVE_PAUSE)) kept.push({ reason: INCONCLUSIVE_PAUSE, startTime: formatTime(now) });
+  return kept;
+}
+
+/** Argo's sendStateChangeEvents: RolloutPaused when the first pause condition appears, RolloutResumed when the last goes. */
+function pauseEvents(previous: RolloutStatus, next: RolloutStatus, aborted: boolean): RolloutEvent[] {
+  const wasPaused = (previous.pauseConditions ?? []).length > 0;
+  const [first] = next.pauseConditions ?? [];
+  if (!wasPaused && first) return [{ type: 'Normal', reason: REASONS.RolloutPaused, message: `${MESSAGES.rolloutPaused} (${first.reason})` }];
+  if (wasPaused && !first && !aborted) return [{ type: 'Normal', reason: REASONS.RolloutResumed, message: MESSAGES.rolloutResumed }];
+  return [];
+}
+
+function decisionEvents(
+  rollout: Rollout,
+  facts: CanaryFacts,
+  actions: readonly CanaryActionName[],
+  stableHash: string | undefined,
+  steps: readonly CanaryStep[],
+  step: CanaryStep | undefined,
+): RolloutEvent[] {
+  const status = rollout.status ?? {};
+  const events: RolloutEvent[] = [];
+  for (const action of actions) {
+    if (action === 'skipAllSteps') {
+      const message = facts.newHash === facts.stableHash ? 'Rollback to stable ReplicaSets' : 'Rollback to active ReplicaSets within RollbackWindow';
+      events.push({ type: 'Normal', reason: 'SkipSteps', message });
+    }
+    if (action === 'completeStep' && step) {
+      const description = stepDescription(step);
+      events.push({ type: 'Normal', reason: REASONS.RolloutStepCompleted, message: MESSAGES.rolloutStepCompleted(facts.stepIndex + 1, steps.length, description) });
+    }
+    if (action === 'markStable' && (status.stableRS ?? '') !== stableHash) {
+      events.push({
+        type: 'Normal',
+        reason: REASONS.RolloutCompleted,
+        message: MESSAGES.rolloutCompleted(revisionOf(rollout) ?? 0, facts.newHash, promotionReason(facts)),
+      });
+    }
+  }
+  return events;
+}
+
+/** The reason Argo's shouldFullPromote gives. */
+function promotionReason(facts: CanaryFacts): string {
+  if (!facts.stableReplicaSetExists) return 'Initial deploy';
+  if (facts.promoteFullRequested) return 'Full promotion requested';
+  if (facts.rollbackWithinWindow) return 'Rollback within window';
+  return `Completed all ${facts.steps.length} canary steps`;
+}
+
+/**
+ * Argo's isRollbackWithinWindow: the new ReplicaSet is older than the stable one, and fewer than
+ * `rollbackWindow.revisions` ReplicaSets were created between them.
+ */
+function rollbackWithinWindow(rollout: Rollout, newRS: V1ReplicaSet, stableRS: V1ReplicaSet | undefined, rss: readonly V1ReplicaSet[]): boolean {
+  const revisions = rollout.spec.rollbackWindow?.revisions ?? 0;
+  if (!stableRS || revisions <= 0) return false;
+  const created = (rs: V1ReplicaSet) => toMillis(rs.metadata?.creationTimestamp);
+  const newAt = created(newRS);
+  const stableAt = created(stableRS);
+  if (newAt === undefined || stableAt === undefined || byCreationTimestamp(newRS, stableRS) >= 0 || newAt >= stableAt) return false;
+  const between = rss.filter((rs) => {
+    if (rs.metadata?.annotations?.[EXPERIMENT_NAME_ANNOTATION]) return false;
+    const at = created(rs);
+    return at !== undefined && at < stableAt && newAt < at;
+  });
+  return between.length < revisions;
+}
+
+/** Argo's isReplicaSetReferenced: hashes the status or the canary/stable Services still point at. */
+function referencedHashes(status: RolloutStatus, services: ReadonlyMap<string, V1Service>, ...names: Array<string | undefined>): Set<string> {
+  const refs = [status.stableRS, status.currentPodHash, status.canary?.weights?.canary.podTemplateHash, status.canary?.weights?.stable.podTemplateHash];
+  for (const name of names) refs.push(name ? services.get(name)?.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] : undefined);
+  return new Set(refs.filter((h): h is string => typeof h === 'string' && h !== ''));
+}

@@ -1,0 +1,632 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { Rollout, RolloutStatus } from '../../../controller/api/index.ts';
+import { promotePatches, ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
+import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
+import type { TrafficRoutingAccess } from '../../../controller/reconcile/canary-traffic-apply.ts';
+import { plan } from '../../../controller/reconcile/plan.ts';
+import type { Observed, Plan, RolloutEvent, RolloutObject } from '../../../controller/reconcile/types.ts';
+import { applyMergePatch, type Json } from '../../../controller/traffic/merge-patch.ts';
+import type { KubeObject } from '../../../controller/traffic/router.ts';
+import { MemoryKube } from '../traffic/support/memory-kube.ts';
+
+const HASH = 'rollouts-pod-template-hash';
+const NS = 'ns';
+const VS_API = 'networking.istio.io/v1beta1';
+const INGRESS_API = 'networking.k8s.io/v1';
+const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
+
+const stableIngress = (): KubeObject => ({
+  apiVersion: INGRESS_API,
+  kind: 'Ingress',
+  metadata: { name: 'app', namespace: NS, annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
+  spec: { rules: [{ host: 'app.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-stable', port: { number: 80 } } } }] } }] },
+});
+
+const virtualService = (): KubeObject => ({
+  apiVersion: VS_API,
+  kind: 'VirtualService',
+  metadata: { name: 'app-vs', namespace: NS },
+  spec: {
+    hosts: ['app'],
+    http: [{ name: 'primary', route: [{ destination: { host: 'app-stable' }, weight: 100 }, { destination: { host: 'app-canary' }, weight: 0 }] }],
+  },
+});
+
+const ROUTING = {
+  trafficRouting: {
+    nginx: { stableIngress: 'app' },
+    istio: { virtualService: { name: 'app-vs', routes: ['primary'] } },
+    managedRoutes: [{ name: 'beta' }],
+  },
+};
+
+/**
+ * A tiny world for plan() and apply(): the Rollout, its ReplicaSets and Services, and the routing
+ * objects, changed only through the RolloutWriter port that apply() writes through.
+ */
+class World implements RolloutWriter {
+  now = Date.parse('2026-01-01T00:00:00Z');
+  rollout: RolloutObject;
+  replicaSets = new Map<string, V1ReplicaSet>();
+  services = new Map<string, V1Service>();
+  events: RolloutEvent[] = [];
+  /** Every write apply() made to ReplicaSets, Services and the Rollout, for "writes nothing" checks. */
+  writes: string[] = [];
+  readonly kube: MemoryKube | undefined;
+  private version = 1;
+
+  constructor(spec: Record<string, unknown>, traffic = false) {
+    this.rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'app', namespace: NS, uid: 'uid-1', generation: 1 }, spec };
+    for (const name of ['app-stable', 'app-canary']) {
+      this.services.set(name, { metadata: { name, namespace: NS }, spec: { selector: { app: 'app' } } });
+    }
+    this.kube = traffic ? new MemoryKube([stableIngress(), virtualService()]) : undefined;
+  }
+
+  trafficRouting(): TrafficRoutingAccess {
+    assert.ok(this.kube, 'only a Rollout with trafficRouting reaches routing objects');
+    return { kube: this.kube };
+  }
+
+  observed(): Observed {
+    return {
+      rollout: structuredClone(this.rollout),
+      replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
+      services: new Map([...this.services].map(([k, v]) => [k, structuredClone(v)])),
+      analysisRuns: [],
+      now: new Date(this.now),
+    };
+  }
+
+  /** One reconcile pass: plan, then apply through this world's writer. */
+  async pass(): Promise<Plan> {
+    const observed = this.observed();
+    const p = plan(observed);
+    await apply(this, observed, p);
+    return p;
+  }
+
+  /** Passes with pods catching up in between, as the ReplicaSet controller and kubelets would. */
+  async settle(passes = 4): Promise<Plan> {
+    let last = await this.pass();
+    for (let i = 1; i < passes; i++) {
+      this.podsCatchUp();
+      last = await this.pass();
+    }
+    return last;
+  }
+
+  podsCatchUp(): void {
+    for (const rs of this.replicaSets.values()) {
+      const n = rs.spec?.replicas ?? 0;
+      rs.status = { replicas: n, readyReplicas: n, availableReplicas: n, observedGeneration: rs.metadata?.generation ?? 1 };
+    }
+  }
+
+  // RolloutWriter -------------------------------------------------------------------------------
+
+  async createReplicaSet(_ns: string, rs: V1ReplicaSet): Promise<void> {
+    const name = rs.metadata!.name!;
+    this.writes.push(`create rs ${name}`);
+    const created = structuredClone(rs);
+    created.metadata = { ...created.metadata, uid: `uid-${name}`, generation: 1, creationTimestamp: new Date(this.now) };
+    created.status = { replicas: 0, availableReplicas: 0, readyReplicas: 0, observedGeneration: 1 };
+    this.replicaSets.set(name, created);
+  }
+
+  async patchReplicaSet(_ns: string, name: string, patch: object): Promise<void> {
+    this.writes.push(`patch rs ${name} ${JSON.stringify(patch)}`);
+    const rs = this.replicaSets.get(name);
+    assert.ok(rs, `ReplicaSet ${name} exists`);
+    this.replicaSets.set(name, { ...(applyMergePatch(rs as unknown as Json, patch as Json) as V1ReplicaSet), status: rs.status });
+  }
+
+  async deleteReplicaSet(_ns: string, name: string): Promise<void> {
+    this.writes.push(`delete rs ${name}`);
+    this.replicaSets.delete(name);
+  }
+
+  async patchService(_ns: string, name: string, patch: object): Promise<void> {
+    this.writes.push(`patch service ${name}`);
+    this.services.set(name, applyMergePatch(this.services.get(name) as unknown as Json, patch as Json) as V1Service);
+  }
+
+  async patchRollout(_ns: string, _name: string, patch: object): Promise<string> {
+    this.writes.push('patch rollout');
+    this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
+    return String(++this.version);
+  }
+
+  async patchRolloutStatus(_ns: string, _name: string, patch: object): Promise<void> {
+    this.writes.push('patch status');
+    const { status } = patch as { status: Json };
+    this.rollout.status = applyMergePatch(this.rollout.status ?? {}, status) as RolloutStatus;
+  }
+
+  async recordEvent(_rollout: RolloutObject, event: RolloutEvent): Promise<void> {
+    this.events.push(event);
+  }
+
+  // Users ---------------------------------------------------------------------------------------
+
+  setImage(image: string): void {
+    (this.spec.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image = image;
+    this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
+  }
+
+  get spec(): Record<string, unknown> {
+    return this.rollout.spec as Record<string, unknown>;
+  }
+
+  get status(): RolloutStatus {
+    return this.rollout.status ?? {};
+  }
+
+  /** `kubectl argo rollouts promote [--full]`: the patches the CLI sends. */
+  promote(full = false): void {
+    const patches = promotePatches(this.rollout as unknown as Rollout, { full });
+    for (const patch of [patches.status, patches.spec]) {
+      if (patch) this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
+    }
+  }
+
+  /** abort, retry, pause, resume: the CLI's fixed patches. */
+  patch(patch: object): void {
+    this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
+    if ('spec' in patch) this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
+  }
+
+  // Views ---------------------------------------------------------------------------------------
+
+  selector(service: string): string | undefined {
+    return this.services.get(service)!.spec!.selector![HASH];
+  }
+
+  rsByHash(hash: string | undefined): V1ReplicaSet | undefined {
+    return [...this.replicaSets.values()].find((rs) => rs.metadata?.labels?.[HASH] === hash);
+  }
+
+  replicas(hash: string | undefined): number | undefined {
+    return this.rsByHash(hash)?.spec?.replicas;
+  }
+
+  /** [stable, canary] weights in the VirtualService route. */
+  vsWeights(): number[] {
+    const http = (this.kube!.read(VS_API, 'VirtualService', NS, 'app-vs')!.spec as { http: Array<{ route: Array<{ weight: number }> }> }).http;
+    return http.find(() => true)!.route.map((d) => d.weight);
+  }
+
+  /** The canary-weight annotation of the NGINX canary Ingress. */
+  ingressWeight(): string | undefined {
+    return this.kube!.read(INGRESS_API, 'Ingress', NS, 'app-app-canary')?.metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight'];
+  }
+
+  reasons(): string[] {
+    return this.events.map((e) => e.reason);
+  }
+}
+
+const spec = (canary: Record<string, unknown> = {}): Record<string, unknown> => ({
+  replicas: 3,
+  selector: { matchLabels: { app: 'app' } },
+  template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } },
+  strategy: { canary: { canaryService: 'app-canary', stableService: 'app-stable', steps: STEPS, ...canary } },
+});
+
+async function deployedV1(canary: Record<string, unknown> = {}, traffic = false): Promise<{ world: World; v1: string }> {
+  const world = new World(spec(traffic ? { ...ROUTING, ...canary } : canary), traffic);
+  await world.settle(3);
+  assert.equal(world.status.phase, 'Healthy', world.status.message);
+  world.events = [];
+  return { world, v1: world.status.stableRS! };
+}
+
+/** Deploys v1, updates to v2 and lets it reach the first pause. */
+async function atFirstPause(canary: Record<string, unknown> = {}, traffic = false): Promise<{ world: World; v1: string; v2: string }> {
+  const { world, v1 } = await deployedV1(canary, traffic);
+  world.setImage('app:v2');
+  await world.settle(5);
+  assert.equal(world.status.currentStepIndex, 1, 'at the first pause');
+  return { world, v1, v2: world.status.currentPodHash! };
+}
+
+describe('canary without traffic routing', () => {
+  test('the first deploy is stable at once, scales to full size and points both Services at it', async () => {
+    const world = new World(spec());
+    const first = await world.pass();
+    assert.deepEqual(first.effects.slice(0, 1).map((e) => e.kind), ['createReplicaSet']);
+    const v1 = world.status.currentPodHash!;
+    assert.equal(world.status.stableRS, v1, 'Argo: "Initial deploy"');
+    assert.equal(world.status.currentStepIndex, 5);
+    assert.equal(world.status.currentStepHash, '847b966966');
+    assert.equal(world.replicas(v1), 3);
+    assert.equal(world.selector('app-stable'), undefined, 'no Service takes over pods that are not available');
+    world.podsCatchUp();
+    await world.pass();
+    assert.equal(world.selector('app-stable'), v1);
+    assert.equal(world.selector('app-canary'), v1);
+    assert.equal(world.services.get('app-stable')?.metadata?.annotations?.['argo-rollouts.argoproj.io/managed-by-rollouts'], 'app');
+    assert.equal(world.status.phase, 'Healthy');
+    assert.ok(world.reasons().includes('RolloutCompleted'));
+  });
+
+  test('every step in turn: 33% of the pods, pause, promote, 66%, a timed pause, 100%, then v2 is stable', async () => {
+    const { world, v1 } = await deployedV1();
+    world.setImage('app:v2');
+    const reset = await world.pass();
+    const v2 = world.status.currentPodHash!;
+    assert.notEqual(v2, v1);
+    assert.equal(world.status.currentStepIndex, 0);
+    assert.equal(world.status.stableRS, v1, 'the stable stays v1');
+    assert.equal(reset.state, 'progressing.setWeight');
+    // maxSurge 25% of 3 rounds up to 1: the canary pod comes first, then a stable pod goes.
+    assert.deepEqual([world.replicas(v2), world.replicas(v1)], [1, 3]);
+    world.podsCatchUp();
+    await world.pass();
+    assert.deepEqual([world.replicas(v2), world.replicas(v1)], [1, 2]);
+    world.podsCatchUp();
+    const paused = await world.pass();
+    assert.equal(paused.state, 'progressing.pause');
+    assert.equal(world.status.currentStepIndex, 1);
+    assert.deepEqual(world.status.pauseConditions?.map((p) => [p.reason, p.startTime]), [['CanaryPauseStep', '2026-01-01T00:00:00Z']]);
+    assert.equal(world.status.controllerPause, true);
+    assert.equal(world.status.phase, 'Paused');
+    assert.equal(world.status.message, 'CanaryPauseStep');
+    assert.deepEqual([world.selector('app-stable'), world.selector('app-canary')], [v1, v2]);
+    const completed = world.events.find((e) => e.reason === 'RolloutStepCompleted');
+    assert.equal(completed?.message, 'Rollout step 1/5 completed (setWeight: 33)');
+
+    // An indefinite pause stays however long it is.
+    world.now += 3_600_000;
+    assert.equal((await world.pass()).state, 'progressing.pause');
+
+    world.promote();
+    assert.equal(world.status.pauseConditions, undefined, 'kubectl promote clears the pause conditions');
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 2);
+    assert.equal(world.status.controllerPause, undefined);
+    await world.settle(3);
+    assert.deepEqual([world.replicas(v2), world.replicas(v1)], [2, 1]);
+    assert.equal(world.status.currentStepIndex, 3);
+    const timed = await world.pass();
+    assert.equal(timed.requeueAfterMs, 5_000, 'come back when the timed pause ends');
+    world.now += 4_000;
+    assert.equal((await world.pass()).state, 'progressing.pause');
+    world.now += 1_000;
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 4, 'the timed pause ended by itself');
+    assert.equal(world.status.pauseConditions, undefined);
+
+    await world.settle(4);
+    assert.equal(world.status.stableRS, v2);
+    assert.equal(world.status.currentStepIndex, 5);
+    assert.equal(world.replicas(v2), 3);
+    assert.equal(world.replicas(v1), 0, 'without traffic routing the old pods go as soon as they may');
+    assert.deepEqual([world.selector('app-stable'), world.selector('app-canary')], [v2, v2]);
+    world.podsCatchUp();
+    await world.pass();
+    assert.equal(world.status.phase, 'Healthy');
+    const done = world.events.find((e) => e.reason === 'RolloutCompleted');
+    assert.match(done?.message ?? '', /^Rollout completed update to revision 2 \(.+\): Completed all 5 canary steps$/);
+  });
+
+  test('abort mid-way scales the canary down and points the canary Service back at the stable pods', async () => {
+    const { world, v1, v2 } = await atFirstPause();
+    world.patch(ABORT_PATCH);
+    await world.settle(3);
+    assert.equal(world.status.abort, true);
+    assert.ok(world.status.abortedAt);
+    assert.equal(world.status.currentStepIndex, 0);
+    assert.equal(world.status.pauseConditions, undefined);
+    assert.deepEqual([world.replicas(v2), world.replicas(v1)], [0, 3]);
+    assert.equal(world.selector('app-canary'), v1);
+    assert.equal(world.status.phase, 'Degraded');
+    assert.match(world.status.message ?? '', /^RolloutAborted: Rollout aborted update to revision 2/);
+    assert.ok(world.reasons().includes('RolloutAborted'));
+  });
+
+  test('retry after abort starts the steps again and pauses at the first pause', async () => {
+    const { world, v2 } = await atFirstPause();
+    world.patch(ABORT_PATCH);
+    await world.settle(3);
+    world.patch(RETRY_PATCH);
+    await world.settle(4);
+    assert.equal(world.status.abort, undefined);
+    assert.equal(world.status.currentStepIndex, 1);
+    assert.equal(world.status.phase, 'Paused');
+    assert.equal(world.replicas(v2), 1);
+    assert.equal(world.selector('app-canary'), v2);
+  });
+
+  test('promote --full skips the remaining steps: v2 runs everywhere and becomes stable', async () => {
+    const { world, v1, v2 } = await atFirstPause();
+    world.promote(true);
+    assert.equal(world.status.promoteFull, true);
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 5);
+    assert.equal(world.status.pauseConditions, undefined);
+    await world.settle(4);
+    assert.equal(world.status.stableRS, v2);
+    assert.equal(world.status.promoteFull, undefined);
+    assert.deepEqual([world.replicas(v2), world.replicas(v1)], [3, 0]);
+    assert.match(world.events.find((e) => e.reason === 'RolloutCompleted')?.message ?? '', /: Full promotion requested$/);
+  });
+
+  test('a new revision mid-canary restarts at step 0 against the same stable; the intermediate one scales away', async () => {
+    const { world, v1, v2 } = await atFirstPause();
+    world.setImage('app:v3');
+    await world.pass();
+    const v3 = world.status.currentPodHash!;
+    assert.notEqual(v3, v2);
+    assert.equal(world.status.currentStepIndex, 0);
+    assert.equal(world.status.stableRS, v1);
+    assert.equal(world.status.pauseConditions, undefined);
+    await world.settle(5);
+    assert.equal(world.status.currentStepIndex, 1);
+    assert.equal(world.replicas(v2), 0);
+    assert.equal(world.replicas(v3), 1);
+    assert.equal(world.status.stableRS, v1);
+  });
+
+  test('rolling back to the stable template mid-canary skips the steps at once', async () => {
+    const { world, v1, v2 } = await atFirstPause();
+    world.setImage('app:v1');
+    await world.settle(3);
+    assert.equal(world.status.currentPodHash, v1);
+    assert.equal(world.status.stableRS, v1);
+    assert.equal(world.status.currentStepIndex, 5);
+    assert.equal(world.replicas(v2), 0);
+    assert.ok(world.events.some((e) => e.reason === 'SkipSteps' && e.message === 'Rollback to stable ReplicaSets'));
+    assert.equal(world.status.phase, 'Healthy');
+  });
+
+  test('spec.paused freezes the rollout and resume continues it', async () => {
+    const { world, v2 } = await deployedV1();
+    world.setImage('app:v2');
+    await world.pass();
+    world.patch(PAUSE_PATCH);
+    world.podsCatchUp();
+    const frozen = await world.pass();
+    assert.equal(frozen.state, 'progressing.userPaused');
+    assert.equal(world.status.phase, 'Paused');
+    assert.equal(world.status.message, 'manually paused');
+    world.patch(RESUME_PATCH);
+    await world.settle(3);
+    assert.equal(world.status.currentStepIndex, 1);
+    void v2;
+  });
+
+  test('changing the steps restarts the update at step 0', async () => {
+    const { world } = await atFirstPause();
+    ((world.spec.strategy as { canary: { steps: unknown[] } }).canary.steps as unknown[]).unshift({ setWeight: 10 });
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 0);
+    assert.notEqual(world.status.currentStepHash, '847b966966');
+    assert.equal(world.status.pauseConditions, undefined);
+  });
+
+  test('a repeated pass with no changes writes nothing', async () => {
+    const { world } = await atFirstPause();
+    world.writes = [];
+    world.events = [];
+    const again = await world.pass();
+    assert.deepEqual(world.writes, []);
+    assert.deepEqual(world.events, []);
+    assert.deepEqual(again.effects, []);
+  });
+});
+
+describe('canary with traffic routing (NGINX and Istio together)', () => {
+  test('every step in turn: weights are set, read back, and only then does the step count', async () => {
+    const { world, v1 } = await deployedV1({}, true);
+    assert.equal(world.ingressWeight(), '0');
+    assert.deepEqual(world.vsWeights(), [100, 0]);
+    assert.equal(world.status.canary?.weights?.stable.podTemplateHash, v1);
+
+    world.setImage('app:v2');
+    await world.pass();
+    const v2 = world.status.currentPodHash!;
+    // The stable stays at full size; the canary gets ceil(33% of 3) pods; no traffic before they are up.
+    assert.deepEqual([world.replicas(v2), world.replicas(v1)], [1, 3]);
+    assert.deepEqual(world.vsWeights(), [100, 0]);
+    world.podsCatchUp();
+    const weighted = await world.pass();
+    assert.equal(weighted.state, 'progressing.setWeight', 'the weight is applied before the step counts');
+    assert.deepEqual(world.vsWeights(), [67, 33]);
+    assert.equal(world.ingressWeight(), '33');
+    assert.deepEqual(world.status.canary?.weights, {
+      canary: { weight: 33, podTemplateHash: v2, serviceName: 'app-canary' },
+      stable: { weight: 67, podTemplateHash: v1, serviceName: 'app-stable' },
+      verified: true,
+    });
+    assert.ok(world.events.some((e) => e.reason === 'TrafficWeightUpdated' && e.message === 'Traffic weight updated from 0 to 33'));
+    const paused = await world.pass();
+    assert.equal(paused.state, 'progressing.pause');
+    assert.equal(world.status.phase, 'Paused');
+
+    world.promote();
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 2);
+    assert.equal(world.replicas(v2), 2);
+    assert.deepEqual(world.vsWeights(), [67, 33], 'the weight waits for the new pods');
+    world.podsCatchUp();
+    await world.pass();
+    assert.deepEqual(world.vsWeights(), [34, 66]);
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 3);
+    world.now += 5_000;
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 4);
+    await world.settle(3);
+    assert.equal(world.status.stableRS, v2, 'fully promoted');
+    assert.deepEqual(world.vsWeights(), [100, 0], 'all traffic to the stable Service, which now selects v2');
+    assert.equal(world.ingressWeight(), '0');
+    assert.deepEqual([world.selector('app-stable'), world.selector('app-canary')], [v2, v2]);
+    assert.deepEqual(world.status.canary?.weights?.canary, { weight: 0, podTemplateHash: v2, serviceName: 'app-canary' });
+    assert.deepEqual(world.status.canary?.weights?.stable, { weight: 100, podTemplateHash: v2, serviceName: 'app-stable' });
+
+    // The old stable keeps its pods for scaleDownDelaySeconds (30s by default), then goes; the
+    // delay starts once the status and the Services no longer point at it.
+    const settled = await world.pass();
+    assert.equal(settled.requeueAfterMs, 30_000);
+    assert.equal(world.replicas(v1), 3);
+    assert.equal(world.rsByHash(v1)?.metadata?.annotations?.['scale-down-deadline'], new Date(world.now + 30_000).toISOString().replace('.000Z', 'Z'));
+    world.now += 30_000;
+    world.podsCatchUp();
+    await world.pass();
+    assert.equal(world.replicas(v1), 0);
+    world.podsCatchUp();
+    await world.pass();
+    assert.equal(world.status.phase, 'Healthy');
+  });
+
+  test('a weight that does not read back keeps the step from completing, and the pass comes back', async () => {
+    const { world } = await deployedV1({}, true);
+    world.setImage('app:v2');
+    await world.pass();
+    world.podsCatchUp();
+    // Someone rewrites the VirtualService right after each of our writes.
+    const kube = world.kube!;
+    const patch = kube.patch.bind(kube);
+    kube.patch = async (...args) => {
+      const written = await patch(...args);
+      if (args[1] === 'VirtualService') kube.put(virtualService());
+      return written;
+    };
+    const first = await world.pass();
+    assert.equal(world.status.canary?.weights?.verified, false);
+    assert.equal(first.state, 'progressing.setWeight');
+    const second = await world.pass();
+    assert.equal(second.state, 'progressing.setWeight', 'not reached while unverified');
+    assert.equal(second.requeueAfterMs, 10_000, "Argo's verify retry interval");
+    kube.patch = patch;
+    await world.pass();
+    assert.equal(world.status.canary?.weights?.verified, true);
+    assert.equal((await world.pass()).state, 'progressing.pause');
+  });
+
+  test('abort sends all traffic back to stable, then scales the canary down after abortScaleDownDelaySeconds', async () => {
+    const { world, v1, v2 } = await atFirstPause({ abortScaleDownDelaySeconds: 10 }, true);
+    assert.deepEqual(world.vsWeights(), [67, 33]);
+    world.patch(ABORT_PATCH);
+    const aborted = await world.pass();
+    assert.equal(aborted.state, 'aborted');
+    assert.deepEqual(world.vsWeights(), [100, 0]);
+    assert.equal(world.ingressWeight(), '0');
+    assert.equal(world.selector('app-canary'), v1, 'the canary Service is pointed at the stable pods');
+    assert.equal(world.status.canary?.weights?.canary.weight, 0);
+    assert.equal(world.replicas(v2), 1, 'kept during abortScaleDownDelaySeconds');
+    assert.equal(aborted.requeueAfterMs, 10_000);
+    world.now += 10_000;
+    await world.pass();
+    assert.equal(world.replicas(v2), 0);
+    assert.equal(world.replicas(v1), 3);
+  });
+
+  test('retry after abort walks the steps again with weights', async () => {
+    const { world } = await atFirstPause({ abortScaleDownDelaySeconds: 0 }, true);
+    world.patch(ABORT_PATCH);
+    await world.settle(2);
+    world.patch(RETRY_PATCH);
+    await world.settle(4);
+    assert.equal(world.status.currentStepIndex, 1);
+    assert.deepEqual(world.vsWeights(), [67, 33]);
+  });
+
+  test('promote --full moves all traffic and makes v2 stable with weight 0 on the canary', async () => {
+    const { world, v1, v2 } = await atFirstPause({}, true);
+    world.promote(true);
+    await world.settle(4);
+    assert.equal(world.status.stableRS, v2);
+    assert.deepEqual(world.status.canary?.weights?.canary, { weight: 0, podTemplateHash: v2, serviceName: 'app-canary' });
+    assert.deepEqual(world.vsWeights(), [100, 0]);
+    assert.deepEqual([world.selector('app-stable'), world.selector('app-canary')], [v2, v2]);
+    assert.equal(world.replicas(v1), 3, 'the old stable waits out its scale-down delay');
+  });
+
+  test('a setHeaderRoute step adds the managed route; full promotion removes it', async () => {
+    const steps = [{ setWeight: 20 }, { setHeaderRoute: { name: 'beta', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] } }, { pause: {} }];
+    const { world, v2 } = await (async () => {
+      const { world } = await deployedV1({ steps }, true);
+      world.setImage('app:v2');
+      await world.settle(5);
+      return { world, v2: world.status.currentPodHash! };
+    })();
+    assert.equal(world.status.currentStepIndex, 2);
+    const routes = () => (world.kube!.read(VS_API, 'VirtualService', NS, 'app-vs')!.spec as { http: Array<{ name: string }> }).http.map((r) => r.name);
+    assert.deepEqual(routes(), ['beta', 'primary']);
+    assert.equal(world.kube!.read(INGRESS_API, 'Ingress', NS, 'app-app-canary')?.metadata.annotations?.['nginx.ingress.kubernetes.io/canary-by-header'], 'x-beta');
+    world.promote(true);
+    await world.settle(4);
+    assert.equal(world.status.stableRS, v2);
+    assert.deepEqual(routes(), ['primary']);
+  });
+
+  test('setCanaryScale sizes the canary apart from its traffic weight', async () => {
+    const steps = [{ setCanaryScale: { replicas: 2 } }, { setWeight: 10 }, { pause: {} }];
+    const { world } = await deployedV1({ steps }, true);
+    world.setImage('app:v2');
+    await world.settle(5);
+    const v2 = world.status.currentPodHash!;
+    assert.equal(world.status.currentStepIndex, 2);
+    assert.equal(world.replicas(v2), 2, 'setCanaryScale stays in force for later setWeight steps');
+    assert.deepEqual(world.vsWeights(), [90, 10]);
+  });
+
+  test('dynamicStableScale scales the stable down once traffic has left it', async () => {
+    const { world, v1 } = await atFirstPause({ dynamicStableScale: true }, true);
+    assert.equal(world.replicas(v1), 3, 'ceil(67% of 3) stable pods for 67% of the traffic');
+    world.promote();
+    await world.pass();
+    world.podsCatchUp();
+    await world.pass();
+    assert.deepEqual(world.vsWeights(), [34, 66]);
+    assert.equal(world.replicas(v1), 3, 'the stable scales only after the weight has moved');
+    await world.pass();
+    assert.equal(world.replicas(v1), 2, 'ceil(34% of 3)');
+  });
+
+  test('minPodsPerReplicaSet keeps at least that many canary pods', async () => {
+    const { world, v2 } = await atFirstPause({ minPodsPerReplicaSet: 2 }, true);
+    assert.equal(world.replicas(v2), 2);
+  });
+
+  test('a repeated pass with no changes writes nothing, routing objects included', async () => {
+    const { world } = await atFirstPause({}, true);
+    world.writes = [];
+    world.events = [];
+    world.kube!.writes.length = 0;
+    await world.pass();
+    assert.deepEqual(world.writes, []);
+    assert.deepEqual(world.kube!.writes, []);
+    assert.deepEqual(world.events, []);
+  });
+});
+
+describe('invalid canary specs', () => {
+  const invalidSpec = async (canary: Record<string, unknown>): Promise<string> => {
+    const world = new World(spec(canary));
+    const p = await world.pass();
+    assert.deepEqual(p.effects, []);
+    assert.equal(world.status.phase, 'Degraded');
+    return world.status.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '';
+  };
+
+  test('a weight over 100 names the step field', async () => {
+    assert.match(await invalidSpec({ steps: [{ setWeight: 150 }] }), /spec\.strategy\.canary\.steps\[0\]\.setWeight/);
+  });
+
+  test('an unknown step kind names the step', async () => {
+    assert.match(await invalidSpec({ steps: [{ setWeight: 10 }, { wait: {} }] }), /spec\.strategy\.canary\.steps\[1\]/);
+  });
+
+  test('NGINX routing without stableIngress names the nginx field', async () => {
+    assert.match(await invalidSpec({ trafficRouting: { nginx: {} } }), /spec\.strategy\.canary\.trafficRouting\.nginx/);
+  });
+
+  test('a missing canary Service names canaryService', async () => {
+    assert.match(await invalidSpec({ canaryService: 'nope' }), /spec\.strategy\.canary\.canaryService: Invalid value: "nope": service "nope" not found/);
+  });
+});
