@@ -251,7 +251,7 @@ export function planBlueGreenAnalysis(input: BlueGreenAnalysisInput, view: BlueG
         current = { name, run };
       } catch (err) {
         // Argo fails the pass; here the Rollout stays where it is and the next pass tries again.
-        events.push({ type: 'Warning', reason: 'AnalysisRunError', message: `Failed to create ${ANALYSIS_TYPE_LABEL[kind]} AnalysisRun: ${(err as Error).message}` });
+        events.push({ type: 'Warning', reason: 'AnalysisRunCreateError', message: `Failed to create ${ANALYSIS_TYPE_LABEL[kind]} AnalysisRun: ${(err as Error).message}` });
         current = undefined;
       }
     }
