@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { Rollout, RolloutStatus } from '../../../controller/api/index.ts';
+import type { AnalysisRun, Rollout, RolloutStatus } from '../../../controller/api/index.ts';
 import { promotePatches, ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
 import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
 import type { TrafficRoutingAccess } from '../../../controller/reconcile/canary-traffic-apply.ts';
@@ -51,6 +51,7 @@ class World implements RolloutWriter {
   rollout: RolloutObject;
   replicaSets = new Map<string, V1ReplicaSet>();
   services = new Map<string, V1Service>();
+  analysisRuns = new Map<string, AnalysisRun>();
   events: RolloutEvent[] = [];
   /** Every write apply() made to ReplicaSets, Services and the Rollout, for "writes nothing" checks. */
   writes: string[] = [];
@@ -75,7 +76,7 @@ class World implements RolloutWriter {
       rollout: structuredClone(this.rollout),
       replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
       services: new Map([...this.services].map(([k, v]) => [k, structuredClone(v)])),
-      analysisRuns: [],
+      analysisRuns: [...this.analysisRuns.values()].map((run) => structuredClone(run)),
       now: new Date(this.now),
     };
   }
@@ -147,6 +148,21 @@ class World implements RolloutWriter {
 
   async recordEvent(_rollout: RolloutObject, event: RolloutEvent): Promise<void> {
     this.events.push(event);
+  }
+
+  async createAnalysisRun(_ns: string, run: AnalysisRun): Promise<void> {
+    this.writes.push(`create analysisrun ${run.metadata?.name}`);
+    this.analysisRuns.set(run.metadata?.name ?? '', structuredClone(run));
+  }
+
+  async patchAnalysisRun(_ns: string, name: string, patch: object): Promise<void> {
+    this.writes.push(`patch analysisrun ${name}`);
+    this.analysisRuns.set(name, applyMergePatch(this.analysisRuns.get(name) as unknown as Json, patch as Json) as unknown as AnalysisRun);
+  }
+
+  async deleteAnalysisRun(_ns: string, name: string): Promise<void> {
+    this.writes.push(`delete analysisrun ${name}`);
+    this.analysisRuns.delete(name);
   }
 
   // Users ---------------------------------------------------------------------------------------
@@ -383,7 +399,7 @@ describe('canary without traffic routing', () => {
   });
 
   test('spec.paused freezes the rollout and resume continues it', async () => {
-    const { world, v2 } = await deployedV1();
+    const { world, v1 } = await deployedV1();
     world.setImage('app:v2');
     await world.pass();
     world.patch(PAUSE_PATCH);
@@ -392,10 +408,11 @@ describe('canary without traffic routing', () => {
     assert.equal(frozen.state, 'progressing.userPaused');
     assert.equal(world.status.phase, 'Paused');
     assert.equal(world.status.message, 'manually paused');
+    assert.equal(world.replicas(v1), 3, 'the stable is not scaled down to make room while paused');
+    assert.equal(world.status.currentStepIndex, 0);
     world.patch(RESUME_PATCH);
     await world.settle(3);
     assert.equal(world.status.currentStepIndex, 1);
-    void v2;
   });
 
   test('changing the steps restarts the update at step 0', async () => {
