@@ -140,7 +140,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   const events: RolloutEvent[] = [];
   const waits: number[] = [];
 
-  // Traffic first decides where requests go; the Services and ReplicaSets follow it.
+  // Where requests go, in Argo's order: Service selectors, then the routers, then ReplicaSet sizes.
   let trafficPlan: TrafficPlan | undefined;
   if (traffic) {
     const completedStep = did('completeStep') && (step?.setHeaderRoute || step?.setMirrorRoute) ? step : undefined;

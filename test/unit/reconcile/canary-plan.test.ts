@@ -632,15 +632,15 @@ describe('invalid canary specs', () => {
   };
 
   test('a weight over 100 names the step field', async () => {
-    assert.match(await invalidSpec({ steps: [{ setWeight: 150 }] }), /spec\.strategy\.canary\.steps\[0\]\.setWeight/);
+    assert.match(await invalidSpec({ steps: [{ setWeight: 150 }] }), /spec\.strategy\.canary\.steps\[0\]\.setWeight: Invalid value: 150: SetWeight needs to be between 0 and 100/);
   });
 
   test('an unknown step kind names the step', async () => {
-    assert.match(await invalidSpec({ steps: [{ setWeight: 10 }, { wait: {} }] }), /spec\.strategy\.canary\.steps\[1\]/);
+    assert.match(await invalidSpec({ steps: [{ setWeight: 10 }, { wait: {} }] }), /spec\.strategy\.canary\.steps\[1\]\.wait: Unsupported value: "wait"/);
   });
 
   test('NGINX routing without stableIngress names the nginx field', async () => {
-    assert.match(await invalidSpec({ trafficRouting: { nginx: {} } }), /spec\.strategy\.canary\.trafficRouting\.nginx/);
+    assert.match(await invalidSpec({ trafficRouting: { nginx: {} } }), /spec\.strategy\.canary\.trafficRouting\.nginx: .*Either StableIngress or StableIngresses must be configured/);
   });
 
   test('a missing canary Service names canaryService', async () => {
