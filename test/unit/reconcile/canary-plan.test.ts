@@ -581,6 +581,21 @@ describe('canary with traffic routing (NGINX and Istio together)', () => {
     assert.deepEqual(routes(), ['primary']);
   });
 
+  test('a new revision mid-canary takes the traffic off the old canary at once and restarts at step 0', async () => {
+    const { world, v1, v2 } = await atFirstPause({}, true);
+    world.setImage('app:v3');
+    await world.pass();
+    const v3 = world.status.currentPodHash!;
+    assert.equal(world.status.currentStepIndex, 0);
+    assert.deepEqual(world.vsWeights(), [100, 0], 'no traffic to v2 nor to v3 before its pods are up');
+    assert.equal(world.status.canary?.weights?.canary.podTemplateHash, v3);
+    await world.settle(5);
+    assert.equal(world.status.currentStepIndex, 1);
+    assert.deepEqual([world.replicas(v3), world.replicas(v2), world.replicas(v1)], [1, 0, 3]);
+    assert.equal(world.selector('app-canary'), v3);
+    assert.deepEqual(world.vsWeights(), [67, 33]);
+  });
+
   test('setCanaryScale sizes the canary apart from its traffic weight', async () => {
     const steps = [{ setCanaryScale: { replicas: 2 } }, { setWeight: 10 }, { pause: {} }];
     const { world } = await deployedV1({ steps }, true);
