@@ -1,6 +1,6 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { CanaryStep, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../api/index.ts';
-import { canaryStateName, decideCanary, type CanaryStateValue } from '../machine/canary-decide.ts';
+import { decideCanary, type CanaryStateValue } from '../machine/canary-decide.ts';
 import type { AnalysisGate, CanaryActionName, CanaryFacts } from '../machine/canary.ts';
 import { planCanaryReplicaSets } from './canary-replicasets.ts';
 import { serviceSelectorEffects } from './canary-services.ts';
@@ -14,7 +14,6 @@ import {
   findStableReplicaSet,
   formatTime,
   otherReplicaSets,
-  podHashOf,
   replicaSetsToCleanUp,
   revisionOf,
   specReplicas,
@@ -120,8 +119,9 @@ export function planCanary(input: CanaryInput): CanaryPlan {
 
   // The status this pass decides, before traffic and counts.
   const stableHash = decided.stableHash;
-  let currentStepIndex: number | undefined;
-  if (steps.length > 0) currentStepIndex = aborted ? (stableHash === newHash ? steps.length : 0) : decided.stepIndex;
+  // Argo's aborted index: back to the first step, or past the last when the stable is current.
+  const abortedIndex = stableHash === newHash ? steps.length : 0;
+  const currentStepIndex = steps.length === 0 ? undefined : aborted ? abortedIndex : decided.stepIndex;
   const core: RolloutStatus = {
     ...status,
     currentPodHash: newHash,
@@ -202,7 +202,6 @@ export function planCanary(input: CanaryInput): CanaryPlan {
 
   const next: RolloutStatus = {
     ...core,
-    currentStepIndex,
     pauseConditions: pauseConditions.length > 0 ? pauseConditions : undefined,
     controllerPause: controllerPause || undefined,
     canary: {
@@ -222,7 +221,8 @@ export function planCanary(input: CanaryInput): CanaryPlan {
 
   // A timed pause ends by itself: come back when it does.
   const pauseSeconds = decided.steps[decided.stepIndex]?.pauseSeconds;
-  if (decision.state !== 'aborted' && typeof decision.state !== 'string' && decision.state.progressing === 'pause' && pauseSeconds !== undefined && decided.pauseStartedAt !== undefined) {
+  const pausing = typeof decision.state !== 'string' && decision.state.progressing === 'pause';
+  if (pausing && pauseSeconds !== undefined && decided.pauseStartedAt !== undefined) {
     waits.push(Math.max(0, decided.pauseStartedAt + pauseSeconds * 1000 - now.getTime()));
   }
 
