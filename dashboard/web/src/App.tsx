@@ -98,9 +98,10 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <a href="#/" className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            ⟋
-          </span>
+          <svg className="brand-mark" viewBox="0 0 26 26" aria-hidden="true">
+            <rect width="26" height="26" rx="7" fill="#6d5dfc" />
+            <path d="M5 19h5l6-12h5" fill="none" stroke="#fff" strokeWidth="2.4" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
           Ramp <span className="brand-sub">Rollouts</span>
         </a>
         {settings && settings.namespace === undefined && route.page === 'list' && (

@@ -57,3 +57,22 @@ export function shortImage(image: string): string {
   const slash = image.lastIndexOf('/');
   return slash < 0 ? image : image.slice(slash + 1);
 }
+
+/** Round axis bounds and ticks around [lo, hi]: 0.9–1.0 by 0.02, not 0.886–0.976. */
+export function niceScale(lo: number, hi: number, count = 5): { min: number; max: number; ticks: number[] } {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { min: 0, max: 1, ticks: [0, 0.25, 0.5, 0.75, 1] };
+  if (hi === lo) {
+    const pad = Math.abs(hi) * 0.1 || 1;
+    lo -= pad;
+    hi += pad;
+  }
+  const rough = (hi - lo) / Math.max(1, count - 1);
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
+  const min = Math.floor(lo / step) * step;
+  const max = Math.ceil(hi / step) * step;
+  const ticks: number[] = [];
+  // Rounding keeps 0.1 + 0.2 from printing as 0.30000000000000004.
+  for (let v = min; v <= max + step / 2; v += step) ticks.push(Number(v.toPrecision(12)));
+  return { min: ticks[0] ?? min, max: ticks[ticks.length - 1] ?? max, ticks };
+}

@@ -61,7 +61,7 @@ export function ActionBar({ info, token, readOnly, onOutcome }: { info: RolloutI
 
   return (
     <div className="actions" data-testid="actions">
-      {SPECS.map((spec) => {
+      {SPECS.map((spec, i) => {
         const notNow = spec.notNow?.(info);
         const disabled = readOnly || busy !== undefined || notNow !== undefined;
         const title = readOnly ? 'The dashboard runs read-only' : notNow !== undefined ? `${spec.title} (${notNow})` : spec.title;
@@ -69,7 +69,7 @@ export function ActionBar({ info, token, readOnly, onOutcome }: { info: RolloutI
           <button
             key={spec.action}
             type="button"
-            className={`button${spec.kind ? ` button-${spec.kind}` : ''}`}
+            className={`button${spec.kind ? ` button-${spec.kind}` : ''}${spec.kind === 'danger' && SPECS[i - 1]?.kind !== 'danger' ? ' button-group-start' : ''}`}
             data-testid={`action-${spec.action}`}
             disabled={disabled}
             title={title}

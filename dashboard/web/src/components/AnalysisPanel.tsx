@@ -1,6 +1,6 @@
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AnalysisRunInfo, MetricSeries } from '../../../shared/api.ts';
-import { timeOfDay } from '../format.ts';
+import { niceScale, timeOfDay } from '../format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 const PHASE_COLOURS: Record<string, string> = {
@@ -31,13 +31,15 @@ function MetricChart({ series }: { series: MetricSeries }) {
   const values = [...rows.map((r) => r.value as number), ...thresholds.map((t) => t.value)];
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const pad = hi === lo ? Math.abs(hi) * 0.1 || 1 : (hi - lo) * 0.15;
+  // A margin keeps a threshold at the edge of the data off the axis line.
+  const margin = (hi - lo) * 0.05;
+  const scale = niceScale(lo - margin, hi + margin);
   return (
     <ResponsiveContainer width="100%" height={180}>
       <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
         <CartesianGrid stroke="#e6e8eb" vertical={false} />
-        <XAxis dataKey="i" tick={{ fontSize: 11 }} label={{ value: 'measurement', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
-        <YAxis domain={[lo - pad, hi + pad]} tick={{ fontSize: 11 }} tickFormatter={(v: number) => String(Number(v.toPrecision(3)))} width={56} />
+        <XAxis dataKey="i" tick={{ fontSize: 11 }} tickFormatter={(i: number) => `#${i}`} />
+        <YAxis domain={[scale.min, scale.max]} ticks={scale.ticks} tick={{ fontSize: 11 }} width={56} />
         <Tooltip
           labelFormatter={(_, payload) => {
             const row = payload?.[0]?.payload as { t?: number; i: number } | undefined;
