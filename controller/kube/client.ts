@@ -227,7 +227,7 @@ export class KubeClient {
     return this.request({ method: HttpMethod.GET, path: '/version', signal: opts.signal, target: { verb: 'get', group: '', resource: 'version' } });
   }
 
-  get<T extends KubeObject>(type: ResourceType, namespace: string | undefined, name: string, opts: { signal?: AbortSignal } = {}): Promise<T> {
+  get<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, opts: { signal?: AbortSignal } = {}): Promise<T> {
     return this.request<T>({
       method: HttpMethod.GET,
       path: objectPath(type, namespace, name),
@@ -237,7 +237,7 @@ export class KubeClient {
   }
 
   /** One page; use listAll for the whole collection. */
-  list<T extends KubeObject>(type: ResourceType, opts: ListOptions & { limit?: number; continue?: string } = {}): Promise<KubeList<T>> {
+  list<T = KubeObject>(type: ResourceType, opts: ListOptions & { limit?: number; continue?: string } = {}): Promise<KubeList<T>> {
     return this.request<KubeList<T>>({
       method: HttpMethod.GET,
       path: collectionPath(type, opts.namespace),
@@ -314,12 +314,12 @@ export class KubeClient {
   }
 
   /** JSON merge patch (RFC 7386), always sent as application/merge-patch+json. */
-  mergePatch<T extends KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions = {}): Promise<T> {
+  mergePatch<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions = {}): Promise<T> {
     return this.patch<T>(type, namespace, name, patch, undefined, opts);
   }
 
   /** Merge patch of the status subresource (the only way to write status of a CRD with a status subresource). */
-  mergePatchStatus<T extends KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions = {}): Promise<T> {
+  mergePatchStatus<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions = {}): Promise<T> {
     return this.patch<T>(type, namespace, name, patch, 'status', opts);
   }
 

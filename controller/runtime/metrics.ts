@@ -22,7 +22,8 @@ export interface RuntimeMetrics {
   workQueue(name: string): WorkQueueMetrics;
   /** `prefix` is Argo's metric stem: "rollout" gives rollout_reconcile and rollout_reconcile_error. */
   reconcile(prefix: string): ReconcileMetrics;
-  setLeader(lease: string, leading: boolean): void;
+  /** client-go's leader_election_master_status; `name` is the Lease name. */
+  setLeader(leaseName: string, leading: boolean): void;
 }
 
 /** Argo Rollouts' buckets for reconcile durations, in seconds. */
@@ -88,6 +89,6 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
       reconcilers.set(prefix, metrics);
       return metrics;
     },
-    setLeader: (lease, leading) => leader.set({ name: lease }, leading ? 1 : 0),
+    setLeader: (leaseName, leading) => leader.set({ name: leaseName }, leading ? 1 : 0),
   };
 }

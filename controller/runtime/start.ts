@@ -12,7 +12,7 @@ import type { KubeObject } from '../kube/resources.ts';
 import { objectKey } from '../kube/store.ts';
 import type { Informer } from '../kube/informer.ts';
 import { startServers, type Readiness, type Servers } from '../server/server.ts';
-import { InformerSet, kubeInformerFactory, type InformerFactory } from './caches.ts';
+import { InformerSet, kubeInformerFactory } from './caches.ts';
 import { Controller } from './controller.ts';
 import { createLogger } from './logger.ts';
 import { readinessOf } from './readiness.ts';
@@ -35,8 +35,6 @@ export interface StartOptions {
   /** Interface the servers bind; all interfaces by default. */
   host?: string;
   leaderElectionTiming?: LeaderElectionTiming;
-  /** Replaces the cluster-backed informers (tests). */
-  informerFactory?: InformerFactory;
 }
 
 export interface ControllerHandle {
@@ -210,7 +208,7 @@ export async function startController(
     const client = await connect();
     if (!client || life.signal.aborted) return;
     kube = client;
-    const caches = new InformerSet(options.informerFactory ?? kubeInformerFactory({ client, config, clock, logger }));
+    const caches = new InformerSet(kubeInformerFactory({ client, config, clock, logger }));
     wired = wire(client, caches);
     informers = caches;
     caches.startAll();
@@ -221,7 +219,7 @@ export async function startController(
       return;
     }
     const store = kubeLeaseStore(client, config.leaseNamespace ?? config.namespace ?? client.contextNamespace, config.leaseName);
-    metrics.setLeader(store.description, false);
+    metrics.setLeader(config.leaseName, false);
     elector = new LeaderElector({
       store,
       identity: config.identity,
@@ -229,11 +227,11 @@ export async function startController(
       logger,
       timing: options.leaderElectionTiming,
       onStartedLeading: () => {
-        metrics.setLeader(store.description, true);
+        metrics.setLeader(config.leaseName, true);
         beginTerm();
       },
       onStoppedLeading: () => {
-        metrics.setLeader(store.description, false);
+        metrics.setLeader(config.leaseName, false);
         endTermNow();
       },
     });
