@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { DashboardStartError, startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
 import type { RolloutDetail, RolloutSummary } from '../../dashboard/shared/api.ts';
-import { clients, eventually, loadKubeConfig, testNamespace } from './support/cluster.ts';
+import { clients, eventually, kubeconfigPath, loadKubeConfig, testNamespace } from './support/cluster.ts';
 
 /**
  * The dashboard's API against the real control plane: objects created through the apiserver show
@@ -306,6 +308,71 @@ describe('dashboard API on the local control plane', () => {
       );
       assert.equal(events.at(-1)?.event, 'deleted');
     });
+  });
+
+  test('kubectl ramp dashboard serves until Ctrl-C, namespace-scoped and read-only with -n and --read-only', async (t) => {
+    const namespace = await testNamespace(t, clients(kc));
+    const bin = fileURLToPath(new URL('../../bin/kubectl-ramp.mjs', import.meta.url));
+    const child = spawn(process.execPath, [bin, '--kubeconfig', kubeconfigPath(), '-n', namespace, 'dashboard', '--port', '0', '--read-only'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    t.after(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await eventually('the dashboard URL on stderr', async () => /Ramp dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1], 60_000);
+    assert.match(stderr, new RegExp(`\\(namespace ${namespace}\\) \\(read-only\\)`));
+    assert.doesNotMatch(stderr, /Token for actions/, 'read-only needs no token');
+    const settings = (await (await fetch(new URL('api/v1/settings', url))).json()) as { readOnly: boolean; namespace?: string };
+    assert.deepEqual(settings, { readOnly: true, namespace, namespaces: [namespace], unavailable: [], version: settings.version });
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+  });
+
+  test('a user who may read rollouts and ReplicaSets in one namespace gets a scoped dashboard without the rest', async (t) => {
+    const path = process.env.RAMP_RESTRICTED_KUBECONFIG;
+    assert.ok(path, 'the test runner provides RAMP_RESTRICTED_KUBECONFIG');
+    const namespace = await testNamespace(t, clients(kc));
+    const rbac = (plural: string, kind: string) => ({ group: 'rbac.authorization.k8s.io', version: 'v1', plural, kind, namespaced: true, instanceScoped: false });
+    const read = ['get', 'list', 'watch'];
+    await kube.create(rbac('roles', 'Role'), {
+      metadata: { name: 'rollout-reader', namespace },
+      rules: [
+        { apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs: read },
+        { apiGroups: ['apps'], resources: ['replicasets'], verbs: read },
+        { apiGroups: [''], resources: ['pods'], verbs: read },
+      ],
+    } as KubeObject);
+    await kube.create(rbac('rolebindings', 'RoleBinding'), {
+      metadata: { name: 'rollout-reader', namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rollout-reader' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'ramp-restricted' }],
+    } as KubeObject);
+    await kube.create(ROLLOUTS, rolloutManifest(namespace, 'web'));
+    const scoped = await eventually('RBAC to take effect', async () => {
+      try {
+        return await startDashboard({ kubeconfig: path, namespace, port: 0, token: TOKEN, buildWeb: false, say: () => undefined });
+      } catch (err) {
+        if (err instanceof DashboardStartError) return undefined;
+        throw err;
+      }
+    });
+    try {
+      assert.deepEqual(scoped.unavailable, ['analysisruns', 'events']);
+      const listed = await eventually('the rollout listed', async () => {
+        const { items } = (await (await fetch(new URL('api/v1/rollouts', scoped.url))).json()) as { items: RolloutSummary[] };
+        return items.length > 0 ? items : undefined;
+      });
+      assert.deepEqual(listed.map((r) => r.name), ['web']);
+      const refused = await post(scoped, `api/v1/namespaces/${namespace}/rollouts/web/pause`, { token: TOKEN });
+      assert.equal(refused.status, 403, JSON.stringify(refused.body));
+      assert.match(refused.body.error?.message ?? '', /may not pause/);
+      assert.match(refused.body.error?.hint ?? '', /Role/);
+    } finally {
+      await scoped.close();
+    }
   });
 
   test('a kubeconfig that may not list rollouts everywhere is refused at start with a hint', async () => {
