@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { DashboardStartError, startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
-import type { RolloutDetail, RolloutSummary } from '../../dashboard/shared/api.ts';
+import type { RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
 import { clients, eventually, kubeconfigPath, loadKubeConfig, testNamespace } from './support/cluster.ts';
 
 /**
@@ -325,8 +325,9 @@ describe('dashboard API on the local control plane', () => {
     const url = await eventually('the dashboard URL on stderr', async () => /Ramp dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)?.[1], 60_000);
     assert.match(stderr, new RegExp(`\\(namespace ${namespace}\\) \\(read-only\\)`));
     assert.doesNotMatch(stderr, /Token for actions/, 'read-only needs no token');
-    const settings = (await (await fetch(new URL('api/v1/settings', url))).json()) as { readOnly: boolean; namespace?: string };
+    const settings = (await (await fetch(new URL('api/v1/settings', url))).json()) as Settings;
     assert.deepEqual(settings, { readOnly: true, namespace, namespaces: [namespace], unavailable: [], version: settings.version });
+    assert.match(settings.version, /^\d+\.\d+\.\d+/);
     child.kill('SIGINT');
     assert.equal(await exited, 0, stderr);
   });
