@@ -23,14 +23,27 @@ export function webBuildStale(): boolean {
   return sources.some((source) => newestMtime(source) > built);
 }
 
+const STAGING_PREFIX = '.dist-';
+const ABANDONED_AFTER_MS = 10 * 60_000;
+
+/** A build killed half-way leaves its staging directory behind; an old one is nobody's. */
+function removeAbandonedStaging(): void {
+  for (const entry of readdirSync(WEB_DIR)) {
+    if (!entry.startsWith(STAGING_PREFIX)) continue;
+    const path = join(WEB_DIR, entry);
+    if (Date.now() - statSync(path).mtimeMs > ABANDONED_AFTER_MS) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /**
  * Builds the web app with vite. The output goes to a fresh directory renamed into place at the
  * end, so a server never serves half a build and two builds at once do not mix their files.
  */
 export async function buildWeb(): Promise<string> {
+  removeAbandonedStaging();
   const { build } = await import('vite');
   const config = (await import('./web/vite.config.ts')).default;
-  const staging = join(WEB_DIR, `.dist-${process.pid}-${Date.now()}`);
+  const staging = join(WEB_DIR, `${STAGING_PREFIX}${process.pid}-${Date.now()}`);
   try {
     await build({ ...config, configFile: false, build: { ...config.build, outDir: staging } });
     rmSync(DIST_DIR, { recursive: true, force: true });

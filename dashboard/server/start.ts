@@ -21,6 +21,7 @@ import { describeIssues, NamespaceSchema } from './validation.ts';
 /** Argo Rollouts' dashboard port. */
 export const DEFAULT_PORT = 3100;
 export const TOKEN_ENV = 'RAMP_DASHBOARD_TOKEN';
+const CLOSE_GRACE_MS = 1000;
 
 export const DashboardOptionsSchema = z.strictObject({
   /** Path of the kubeconfig; KUBECONFIG and ~/.kube/config otherwise, as kubectl. */
@@ -249,7 +250,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
           hub.stop();
           await new Promise<void>((resolve) => {
             listening.close(() => resolve());
+            // Requests under way get a moment to finish; kept-alive idle sockets do not hold the close.
             listening.closeIdleConnections();
+            setTimeout(() => listening.closeAllConnections(), CLOSE_GRACE_MS).unref();
           });
           await stopInformers();
         })();

@@ -169,7 +169,7 @@ export function RolloutPage({
 
       <div className="columns">
         {info.strategy === 'Canary' && (
-          <Section title="Canary weight over time">
+          <Section title="Traffic over time">
             <WeightChart history={detail.history} now={now} />
           </Section>
         )}
