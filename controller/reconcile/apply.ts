@@ -17,7 +17,8 @@ export interface RolloutWriter {
   /** Returns the Rollout's new resourceVersion, which the status patch of the same pass must carry. */
   patchRollout(namespace: string, name: string, patch: object): Promise<string | undefined>;
   /** A merge patch on the status subresource; carries metadata.resourceVersion, so a stale write gets 409. */
-  patchRolloutStatus(namespace: string, name: string, patch: object): Promise<void>;
+  /** Returns the Rollout's new resourceVersion. */
+  patchRolloutStatus(namespace: string, name: string, patch: object): Promise<string | undefined>;
   recordEvent(rollout: RolloutObject, event: RolloutEvent): Promise<void>;
   /** The routing objects a canary with trafficRouting edits (Ingresses, VirtualServices, DestinationRules). */
   trafficRouting?(): TrafficRoutingAccess;
@@ -31,6 +32,8 @@ export interface RolloutWriter {
 export interface ApplyResult {
   effects: number;
   statusPatched: boolean;
+  /** The Rollout's resourceVersion after this pass's own writes to it. */
+  resourceVersion?: string;
 }
 
 function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: string): (w: RolloutWriter, ns: string) => Promise<string | void> {
@@ -84,7 +87,7 @@ export async function apply(writer: RolloutWriter, observed: Observed, plan: Pla
   }
   const statusPatch = createMergePatch(observed.rollout.status ?? {}, status);
   if (statusPatch) {
-    await writer.patchRolloutStatus(namespace, name, {
+    resourceVersion = await writer.patchRolloutStatus(namespace, name, {
       metadata: { resourceVersion },
       status: statusPatch,
     });
@@ -93,5 +96,5 @@ export async function apply(writer: RolloutWriter, observed: Observed, plan: Pla
     // Events are for people; a failure to record one must not fail the pass.
     await writer.recordEvent(observed.rollout, event).catch(() => undefined);
   }
-  return { effects: plan.effects.length, statusPatched: statusPatch !== null };
+  return { effects: plan.effects.length, statusPatched: statusPatch !== null, resourceVersion };
 }

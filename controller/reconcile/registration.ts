@@ -19,9 +19,12 @@ import { analysisRunWriter } from './analysis-writer.ts';
 import { apply, type RolloutWriter } from './apply.ts';
 import { observe, type ClusterView } from './observe.ts';
 import { plan } from './plan.ts';
+import { WrittenVersions } from './written-versions.ts';
 import type { RolloutEvent, RolloutObject } from './types.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
+/** How soon to look again when the cache has not yet seen our own last write. */
+const CACHE_CATCH_UP_MS = 100;
 
 /** Read access to the shared informer caches, shaped as plan() needs it. */
 export function cacheView(caches: Caches): ClusterView {
@@ -66,7 +69,8 @@ export function clientWriter(client: KubeClient, signal?: AbortSignal): RolloutW
       return updated.metadata?.resourceVersion;
     },
     patchRolloutStatus: async (ns, name, patch) => {
-      await client.mergePatchStatus(ROLLOUTS, ns, name, patch, opts);
+      const updated = await client.mergePatchStatus(ROLLOUTS, ns, name, patch, opts);
+      return updated.metadata?.resourceVersion;
     },
     recordEvent: async (rollout, event) => {
       await client.create(EVENTS, rolloutEvent(rollout, event), opts);
@@ -136,12 +140,19 @@ export const rolloutRegistration: ReconcilerRegistration = {
   ],
   setup(ctx) {
     const view = cacheView(ctx.caches);
+    const written = new WrittenVersions();
     return async (key, signal) => {
       const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
       const observed = observe(view, namespace, name, new Date(ctx.clock.now()));
-      if (!observed) return;
+      if (!observed) {
+        written.forget(key);
+        return;
+      }
+      const cachedVersion = (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion;
+      if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
       const decided = plan(observed);
       const result = await apply(clientWriter(ctx.client, signal), observed, decided);
+      written.record(key, result.resourceVersion);
       if (result.effects > 0 || result.statusPatched) {
         ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
       }

@@ -140,10 +140,11 @@ class World implements RolloutWriter {
     return String(++this.version);
   }
 
-  async patchRolloutStatus(_ns: string, _name: string, patch: object): Promise<void> {
+  async patchRolloutStatus(_ns: string, _name: string, patch: object): Promise<string> {
     this.writes.push('patch status');
     const { status } = patch as { status: Json };
     this.rollout.status = applyMergePatch(this.rollout.status ?? {}, status) as RolloutStatus;
+    return String(++this.version);
   }
 
   async recordEvent(_rollout: RolloutObject, event: RolloutEvent): Promise<void> {
