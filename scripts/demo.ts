@@ -83,7 +83,16 @@ async function main(): Promise<void> {
 
   say('Install the CRDs (argoproj.io/v1alpha1, generated from the zod schemas)');
   kubectl('apply', '--server-side', '--force-conflicts', '-k', 'crds/');
-  kubectl('wait', '--for', 'condition=established', '--timeout=60s', 'crd/rollouts.argoproj.io', 'crd/analysisruns.argoproj.io');
+  // `kubectl wait` fails at once while a just-created CRD has no status yet.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      kubectlQuiet('wait', '--for', 'condition=established', '--timeout=60s', 'crd/rollouts.argoproj.io', 'crd/analysisruns.argoproj.io');
+      break;
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await sleep(500);
+    }
+  }
   if (!kubectlQuiet('get', 'namespace', '-o', 'name').split('\n').includes(`namespace/${NAMESPACE}`)) kubectl('create', 'namespace', NAMESPACE);
 
   say('Start the controller');

@@ -59,7 +59,15 @@ if (needsCluster) {
   const bin = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/cluster/cli.ts'), 'bin'], { cwd: root, encoding: 'utf8' }).stdout.trim();
   const kubectl = (...a) => spawnSync(join(bin, 'kubectl'), ['--kubeconfig', join(root, '.ramp/cluster/kubeconfig'), ...a], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
   const crds = ['rollout', 'analysisrun', 'analysistemplate', 'clusteranalysistemplate'].flatMap((k) => ['-f', `crds/${k}-crd.yaml`]);
-  if (!kubectl('apply', '--server-side', '--force-conflicts', '-k', 'crds/') || !kubectl('wait', '--for', 'condition=established', '--timeout=60s', ...crds)) {
+  // `kubectl wait` fails at once while a just-created CRD has no status yet, so it is retried.
+  const established = () => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (kubectl('wait', '--for', 'condition=established', '--timeout=60s', ...crds)) return true;
+      spawnSync('sleep', ['0.5']);
+    }
+    return false;
+  };
+  if (!kubectl('apply', '--server-side', '--force-conflicts', '-k', 'crds/') || !established()) {
     say('installing the CRDs failed; see the messages above');
     if (startedCluster) cluster('down', '--keep-logs');
     console.log('tests: 0 passed, 1 failed');
