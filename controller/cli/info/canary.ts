@@ -28,25 +28,8 @@ export function currentSetWeight(ro: Rollout): number {
   return 0;
 }
 
-/** Argo's rolloututil.CanaryStepString, used by `get` and `explain`. */
-export function canaryStepString(step: CanaryStep): string {
-  if (step.setWeight !== undefined) return `setWeight: ${step.setWeight}`;
-  if (step.pause !== undefined) {
-    return step.pause.duration !== undefined ? `pause: ${step.pause.duration}` : 'pause';
-  }
-  if (step.experiment !== undefined) return 'experiment';
-  if (step.analysis !== undefined) return 'analysis';
-  if (step.setCanaryScale !== undefined) {
-    const scale = step.setCanaryScale;
-    if (scale.weight !== undefined) return `setCanaryScale{weight: ${scale.weight}}`;
-    if (scale.matchTrafficWeight) return 'setCanaryScale{matchTrafficWeight: true}';
-    if (scale.replicas !== undefined) return `setCanaryScale{replicas: ${scale.replicas}}`;
-  }
-  if (step.setHeaderRoute !== undefined) return `setHeaderRoute: ${step.setHeaderRoute.name ?? ''}`.trimEnd();
-  if (step.setMirrorRoute !== undefined) return `setMirrorRoute: ${step.setMirrorRoute.name}`;
-  if (step.plugin !== undefined) return `plugin: ${step.plugin.name}`;
-  return 'invalid';
-}
+/** Argo's rolloututil.CanaryStepString, used by `get` and `explain`: the controller's own. */
+export { stepDescription as canaryStepString } from '../../reconcile/canary-steps.ts';
 
 /** The traffic router a canary uses, by its field name in trafficRouting; empty without one. */
 export function trafficRouterName(ro: Rollout): string {
