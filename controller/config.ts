@@ -34,6 +34,8 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** Leader-election identity: hostname and pid, unique per process. */
   identity: string;
+  /** The networking.istio.io version VirtualServices and DestinationRules are read at (Argo's --istio-api-version). */
+  istioApiVersion: string;
 }
 
 export interface HostFacts {
@@ -67,6 +69,13 @@ const labelValue = z
   .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a valid label value');
 
 const nonEmpty = z.string().min(1, 'must not be empty');
+
+/** Argo Rollouts' default for --istio-api-version. */
+export const DEFAULT_ISTIO_VERSION = 'v1alpha3';
+
+const apiVersion = z
+  .string()
+  .regex(/^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/, 'must be a Kubernetes API version such as v1alpha3, v1beta1 or v1');
 
 function integer(min: number, max: number): z.ZodType<number, string> {
   return z
@@ -109,6 +118,7 @@ const OPTIONS = [
   { key: 'logLevel', flag: 'log-level', env: ['RAMP_LOG_LEVEL'], description: `log level: ${LOG_LEVELS.join('|')}`, defaultText: 'info' },
   { key: 'resyncSeconds', flag: 'resync-seconds', env: ['RAMP_RESYNC_SECONDS'], description: 're-enqueue every object this often; 0 disables', defaultText: '900' },
   { key: 'shutdownGraceSeconds', flag: 'shutdown-grace-seconds', env: ['RAMP_SHUTDOWN_GRACE_SECONDS'], description: 'how long in-flight reconciles may finish on shutdown', defaultText: '20' },
+  { key: 'istioApiVersion', flag: 'istio-api-version', env: ['RAMP_ISTIO_API_VERSION'], description: 'networking.istio.io version of VirtualServices and DestinationRules', defaultText: DEFAULT_ISTIO_VERSION },
 ] as const satisfies readonly OptionSpec[];
 
 type OptionKey = (typeof OPTIONS)[number]['key'];
@@ -127,6 +137,7 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   logLevel,
   resyncSeconds: integer(0, 86_400),
   shutdownGraceSeconds: integer(0, 3_600),
+  istioApiVersion: apiVersion,
 };
 
 interface RawValue {
@@ -238,6 +249,7 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       resyncSeconds: validate('resyncSeconds', raw.get('resyncSeconds'), 900),
       shutdownGraceSeconds: validate('shutdownGraceSeconds', raw.get('shutdownGraceSeconds'), 20),
       identity: `${host.hostname}_${host.pid}`,
+      istioApiVersion: validate('istioApiVersion', raw.get('istioApiVersion'), DEFAULT_ISTIO_VERSION),
     };
     return { kind: 'run', config };
   } catch (err) {

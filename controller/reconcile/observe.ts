@@ -1,4 +1,4 @@
-import type { V1Deployment, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Deployment, V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
 import { referencedAnalysisTemplates } from './analysis.ts';
 import type { Observed, RolloutObject } from './types.ts';
@@ -12,6 +12,16 @@ export interface ClusterView {
   deployment(namespace: string, name: string): V1Deployment | undefined;
   analysisTemplate(namespace: string, name: string): AnalysisTemplate | undefined;
   clusterAnalysisTemplate(name: string): ClusterAnalysisTemplate | undefined;
+  ingress(namespace: string, name: string): V1Ingress | undefined;
+}
+
+/** The NGINX stable Ingresses a canary routes through (Argo's stableIngress and stableIngresses). */
+export function stableIngressNames(spec: unknown): string[] {
+  const nginx = (spec as { strategy?: { canary?: { trafficRouting?: { nginx?: { stableIngress?: unknown; stableIngresses?: unknown } } } } } | undefined)
+    ?.strategy?.canary?.trafficRouting?.nginx;
+  if (!nginx) return [];
+  const names = [nginx.stableIngress, ...(Array.isArray(nginx.stableIngresses) ? nginx.stableIngresses : [])];
+  return [...new Set(names.filter((n): n is string => typeof n === 'string' && n !== ''))];
 }
 
 function strategyServiceNames(spec: unknown): string[] {
@@ -44,6 +54,11 @@ export function observe(view: ClusterView, namespace: string, name: string, now:
     const deployment = view.deployment(namespace, workloadRef.name);
     workloadTemplate = deployment ? { template: deployment.spec?.template, selector: deployment.spec?.selector } : null;
   }
+  const ingresses = new Map<string, V1Ingress>();
+  for (const ingressName of stableIngressNames(rollout.spec)) {
+    const ingress = view.ingress(namespace, ingressName);
+    if (ingress) ingresses.set(ingressName, ingress);
+  }
   const referenced = referencedAnalysisTemplates(rollout.spec);
   const analysisTemplates = new Map<string, AnalysisTemplate>();
   for (const templateName of referenced.templates) {
@@ -59,6 +74,7 @@ export function observe(view: ClusterView, namespace: string, name: string, now:
     rollout,
     replicaSets: view.replicaSetsOwnedBy(uid).filter(isControlledBy(uid)),
     services,
+    ingresses,
     analysisRuns: view.analysisRunsOwnedBy(uid).filter(isControlledBy(uid)),
     workloadTemplate,
     analysisTemplates,

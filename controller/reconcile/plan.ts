@@ -1,6 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
+import { validateIngress } from '../api/validation/references.ts';
 import { missingAnalysisTemplates } from './analysis.ts';
 import { planBlueGreen } from './bluegreen.ts';
 import { planCanary } from './canary.ts';
@@ -97,10 +98,28 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
   if (canary) {
     need('spec.strategy.canary.canaryService', canary.canaryService);
     need('spec.strategy.canary.stableService', canary.stableService);
+    errors.push(...stableIngressErrors(rollout, observed));
   }
   errors.push(...missingAnalysisTemplates(rollout, { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates }));
   if (rollout.spec.workloadRef && observed.workloadTemplate === null) {
     errors.push(invalid('spec.workloadRef.name', rollout.spec.workloadRef.name, `workload "${rollout.spec.workloadRef.name}" not found`));
+  }
+  return errors;
+}
+
+/** Argo's getReferencedIngresses: each NGINX stable Ingress exists and routes to the stable Service. */
+function stableIngressErrors(rollout: Rollout, observed: Observed): FieldError[] {
+  const nginx = rollout.spec.strategy.canary?.trafficRouting?.nginx;
+  if (!nginx || !observed.ingresses) return [];
+  const errors: FieldError[] = [];
+  const named: Array<[string, string]> = [
+    ...(nginx.stableIngress ? [['spec.strategy.canary.trafficRouting.nginx.stableIngress', nginx.stableIngress] as [string, string]] : []),
+    ...(nginx.stableIngresses ?? []).map((name) => ['spec.strategy.canary.trafficRouting.nginx.stableIngresses', name] as [string, string]),
+  ];
+  for (const [field, name] of named) {
+    const ingress = observed.ingresses.get(name);
+    if (!ingress) errors.push(invalid(field, name, `ingresses.networking.k8s.io "${name}" not found`));
+    else errors.push(...validateIngress(rollout, ingress));
   }
   return errors;
 }

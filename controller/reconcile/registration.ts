@@ -1,4 +1,4 @@
-import type { V1Deployment, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Deployment, V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
@@ -8,6 +8,8 @@ import {
   CLUSTER_ANALYSIS_TEMPLATES,
   DEPLOYMENTS,
   EVENTS,
+  INGRESSES,
+  ISTIO_VIRTUAL_SERVICES,
   REPLICA_SETS,
   ROLLOUTS,
   SERVICES,
@@ -17,12 +19,15 @@ import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch 
 import { analysisTemplateWatches } from './analysis-watch.ts';
 import { analysisRunWriter } from './analysis-writer.ts';
 import { apply, type RolloutWriter } from './apply.ts';
-import { observe, type ClusterView } from './observe.ts';
+import { observe, stableIngressNames, type ClusterView } from './observe.ts';
 import { plan } from './plan.ts';
+import { clientTrafficKube } from './traffic-kube.ts';
+import type { TrafficRouterOptions } from '../traffic/registry.ts';
 import { WrittenVersions } from './written-versions.ts';
 import type { RolloutEvent, RolloutObject } from './types.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
+const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
 /** How soon to look again when the cache has not yet seen our own last write. */
 const CACHE_CATCH_UP_MS = 100;
 
@@ -35,6 +40,7 @@ export function cacheView(caches: Caches): ClusterView {
   const deployments = caches.informer<KubeObject>(DEPLOYMENTS);
   const analysisTemplates = caches.informer<KubeObject>(ANALYSIS_TEMPLATES);
   const clusterAnalysisTemplates = caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES);
+  const ingresses = caches.informer<KubeObject>(INGRESSES);
   return {
     rollout: (ns, name) => rollouts.get(`${ns}/${name}`) as RolloutObject | undefined,
     replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
@@ -43,13 +49,15 @@ export function cacheView(caches: Caches): ClusterView {
     deployment: (ns, name) => deployments.get(`${ns}/${name}`) as V1Deployment | undefined,
     analysisTemplate: (ns, name) => analysisTemplates.get(`${ns}/${name}`) as unknown as AnalysisTemplate | undefined,
     clusterAnalysisTemplate: (name) => clusterAnalysisTemplates.get(name) as unknown as ClusterAnalysisTemplate | undefined,
+    ingress: (ns, name) => ingresses.get(`${ns}/${name}`) as V1Ingress | undefined,
   };
 }
 
 /** The writes of a pass, each one request through the counted client. */
-export function clientWriter(client: KubeClient, signal?: AbortSignal): RolloutWriter {
+export function clientWriter(client: KubeClient, signal?: AbortSignal, traffic: TrafficRouterOptions = {}): RolloutWriter {
   const opts = { fieldManager: FIELD_MANAGER, signal };
   return {
+    trafficRouting: () => ({ kube: clientTrafficKube(client, opts), options: traffic }),
     createReplicaSet: async (ns, rs) => {
       await client.create(REPLICA_SETS, rs as KubeObject, opts);
     },
@@ -125,6 +133,19 @@ function referencedBy(resource: typeof SERVICES, names: (rollout: KubeObject) =>
   };
 }
 
+/**
+ * As Argo's Ingress controller: a change to a stable Ingress re-runs the Rollouts naming it, and a
+ * change to (or deletion of) a canary Ingress re-runs the Rollout that owns it.
+ */
+const ingressWatch: SecondaryWatch = {
+  resource: INGRESSES,
+  keysFor(obj, caches) {
+    const owners = ownedBy(INGRESSES, 'Rollout').keysFor(obj, caches);
+    const referencing = referencedBy(INGRESSES, (r) => stableIngressNames((r as { spec?: unknown }).spec)).keysFor(obj, caches);
+    return [...new Set([...owners, ...referencing])];
+  },
+};
+
 export const rolloutRegistration: ReconcilerRegistration = {
   name: 'rollout',
   resource: ROLLOUTS,
@@ -137,10 +158,12 @@ export const rolloutRegistration: ReconcilerRegistration = {
       return ref ? [ref] : [];
     }),
     ...analysisTemplateWatches,
+    ingressWatch,
   ],
   setup(ctx) {
     const view = cacheView(ctx.caches);
     const written = new WrittenVersions();
+    const traffic: TrafficRouterOptions = { istio: { apiVersion: `${ISTIO_GROUP}/${ctx.config.istioApiVersion}` } };
     return async (key, signal) => {
       const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
       const observed = observe(view, namespace, name, new Date(ctx.clock.now()));
@@ -151,7 +174,7 @@ export const rolloutRegistration: ReconcilerRegistration = {
       const cachedVersion = (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion;
       if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
       const decided = plan(observed);
-      const result = await apply(clientWriter(ctx.client, signal), observed, decided);
+      const result = await apply(clientWriter(ctx.client, signal, traffic), observed, decided);
       written.record(key, result.resourceVersion);
       if (result.effects > 0 || result.statusPatched) {
         ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');

@@ -1,4 +1,4 @@
-import type { V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Ingress, V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 
@@ -26,6 +26,11 @@ export interface Observed {
   replicaSets: V1ReplicaSet[];
   /** The Services the strategy names, by name; a name missing here does not exist. */
   services: ReadonlyMap<string, V1Service>;
+  /**
+   * The NGINX stable Ingresses the canary names, by name; a name missing here does not exist.
+   * Absent when the caller does not observe Ingresses (then they are not checked).
+   */
+  ingresses?: ReadonlyMap<string, V1Ingress>;
   /** AnalysisRuns controlled by the Rollout. */
   analysisRuns: AnalysisRun[];
   /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */

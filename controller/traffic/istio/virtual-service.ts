@@ -8,7 +8,7 @@ import type { IstioDestinationRule, IstioVirtualService, ManagedRoute, TCPRoute,
  * are handled as read (unstructured), so fields this module does not know survive untouched.
  */
 
-export const DEFAULT_ISTIO_API_VERSION = 'networking.istio.io/v1beta1';
+export const DEFAULT_ISTIO_API_VERSION = 'networking.istio.io/v1alpha3';
 
 export interface Destination {
   host?: string | undefined;

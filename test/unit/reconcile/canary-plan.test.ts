@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, Rollout, RolloutStatus } from '../../../controller/api/index.ts';
 import { promotePatches, ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
 import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
@@ -56,6 +56,8 @@ class World implements RolloutWriter {
   /** Every write apply() made to ReplicaSets, Services and the Rollout, for "writes nothing" checks. */
   writes: string[] = [];
   readonly kube: MemoryKube | undefined;
+  /** The stable Ingresses the controller's cache holds; undefined: not observed. */
+  ingresses: Map<string, V1Ingress> | undefined;
   private version = 1;
 
   constructor(spec: Record<string, unknown>, traffic = false) {
@@ -76,6 +78,7 @@ class World implements RolloutWriter {
       rollout: structuredClone(this.rollout),
       replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
       services: new Map([...this.services].map(([k, v]) => [k, structuredClone(v)])),
+      ...(this.ingresses ? { ingresses: new Map(this.ingresses) } : {}),
       analysisRuns: [...this.analysisRuns.values()].map((run) => structuredClone(run)),
       now: new Date(this.now),
     };
@@ -657,6 +660,28 @@ describe('invalid canary specs', () => {
 
   test('NGINX routing without stableIngress names the nginx field', async () => {
     assert.match(await invalidSpec({ trafficRouting: { nginx: {} } }), /spec\.strategy\.canary\.trafficRouting\.nginx: .*Either StableIngress or StableIngresses must be configured/);
+  });
+
+  test('an NGINX stable Ingress that does not exist names stableIngress; one that routes elsewhere names it too', async () => {
+    const world = new World(spec({ trafficRouting: { nginx: { stableIngress: 'app' } } }), true);
+    world.ingresses = new Map();
+    await world.pass();
+    assert.equal(world.status.phase, 'Degraded');
+    assert.match(
+      world.status.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '',
+      /spec\.strategy\.canary\.trafficRouting\.nginx\.stableIngress: Invalid value: "app": ingresses\.networking\.k8s\.io "app" not found/,
+    );
+    assert.deepEqual(world.kube!.writes, [], 'no canary Ingress is made for a missing stable one');
+
+    const elsewhere = stableIngress() as unknown as V1Ingress;
+    elsewhere.spec!.rules![0]!.http!.paths[0]!.backend.service!.name = 'other';
+    world.ingresses = new Map([['app', elsewhere]]);
+    await world.pass();
+    assert.match(world.status.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '', /nginx\.stableIngress: .*has no rules using service app-stable backend/);
+
+    world.ingresses = new Map([['app', stableIngress() as unknown as V1Ingress]]);
+    await world.settle();
+    assert.equal(world.status.conditions?.find((c) => c.type === 'InvalidSpec'), undefined, 'InvalidSpec clears once the Ingress is right');
   });
 
   test('a missing canary Service names canaryService', async () => {

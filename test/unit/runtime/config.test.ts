@@ -65,6 +65,7 @@ describe('parseConfig', () => {
       '--log-level', 'debug',
       '--resync-seconds', '0',
       '--shutdown-grace-seconds', '5',
+      '--istio-api-version', 'v1beta1',
     ]);
     assert.deepEqual(config, {
       kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
@@ -81,7 +82,15 @@ describe('parseConfig', () => {
       resyncSeconds: 0,
       shutdownGraceSeconds: 5,
       identity: 'ramp-7f9c_42',
+      istioApiVersion: 'v1beta1',
     });
+  });
+
+  it('defaults --istio-api-version to Argo\'s v1alpha3 and refuses a value that is not a version', () => {
+    assert.equal(run([]).istioApiVersion, 'v1alpha3');
+    const outcome = parseConfig(['--istio-api-version', 'networking.istio.io/v1'], home, { hostname: 'h', pid: 1 });
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /^invalid --istio-api-version "networking\.istio\.io\/v1": must be a Kubernetes API version/);
   });
 
   for (const [argv, expected] of [
