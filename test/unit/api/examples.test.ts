@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { validateAnalysisTemplate, validateRollout } from '../../../controller/api/index.ts';
+import { validateIngress } from '../../../controller/api/validation/references.ts';
 
 function documents(file: string): Record<string, unknown>[] {
   const text = readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8');
@@ -57,5 +58,71 @@ describe('manifests shaped like Argo Rollouts examples', () => {
     assert.equal(result.ok, false);
     assert.equal(!result.ok && result.errors[0]?.field, 'spec.strategy.canary.analysis.name');
     assert.match(!result.ok ? (result.errors[0]?.message ?? '') : '', /^Unsupported value: "name": supported values: "templates", /);
+  });
+});
+
+/** The documents a kustomization lists, in order, as `kubectl apply -k` would send them. */
+function kustomized(dir: string): Record<string, unknown>[] {
+  const base = new URL(`../../../examples/${dir}/`, import.meta.url);
+  const kustomization = parseAllDocuments(readFileSync(new URL('kustomization.yaml', base), 'utf8'))[0]?.toJS() as { resources: string[] };
+  return kustomization.resources.flatMap((file) =>
+    parseAllDocuments(readFileSync(new URL(file, base), 'utf8')).map((doc) => doc.toJS() as Record<string, unknown>),
+  );
+}
+
+const named = (docs: Record<string, unknown>[], kind: string, name: string | undefined) =>
+  docs.find((d) => d.kind === kind && (d.metadata as { name?: string }).name === name) as Record<string, any> | undefined;
+
+describe('examples a new user applies', () => {
+  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio']) {
+    it(`examples/${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
+      const docs = kustomized(dir);
+      const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+      assert.deepEqual(result.ok ? [] : result.errors, []);
+      assert.ok(result.ok);
+      const { blueGreen, canary } = result.rollout.spec.strategy;
+      for (const svc of [blueGreen?.activeService, blueGreen?.previewService, canary?.stableService, canary?.canaryService]) {
+        if (svc) assert.ok(named(docs, 'Service', svc), `Service ${svc} is part of examples/${dir}`);
+      }
+    });
+  }
+
+  it('examples/canary-nginx: the stable Ingress routes to the stable Service', () => {
+    const docs = kustomized('canary-nginx');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const canary = result.rollout.spec.strategy.canary!;
+    const ingress = named(docs, 'Ingress', canary.trafficRouting?.nginx?.stableIngress);
+    assert.ok(ingress, 'the stable Ingress is part of the example');
+    assert.deepEqual(validateIngress(result.rollout, ingress), []);
+    assert.deepEqual(canary.steps, [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }]);
+  });
+
+  it('examples/canary-istio: the VirtualService has the named route over both subsets of the DestinationRule', () => {
+    const docs = kustomized('canary-istio');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const istio = result.rollout.spec.strategy.canary!.trafficRouting!.istio!;
+    const vs = named(docs, 'VirtualService', istio.virtualService?.name);
+    const dr = named(docs, 'DestinationRule', istio.destinationRule?.name);
+    assert.ok(vs && dr, 'the VirtualService and DestinationRule are part of the example');
+    const route = (vs.spec.http as Array<{ name: string; route: Array<{ destination: { host: string; subset: string }; weight: number }> }>).find(
+      (r) => r.name === istio.virtualService?.routes?.[0],
+    );
+    assert.deepEqual(route?.route.map((d) => d.destination.subset).sort(), [istio.destinationRule!.canarySubsetName, istio.destinationRule!.stableSubsetName].sort());
+    assert.equal(route?.route.reduce((sum, d) => sum + d.weight, 0), 100);
+    assert.deepEqual((dr.spec.subsets as Array<{ name: string }>).map((s) => s.name).sort(), ['canary', 'stable']);
+    assert.ok(named(docs, 'Service', dr.spec.host), 'the DestinationRule host is the example Service');
+  });
+
+  it('examples/canary-istio/crds: schema-less VirtualService and DestinationRule CRDs serving Argo\'s default v1alpha3', () => {
+    const crds = kustomized('canary-istio/crds');
+    assert.deepEqual(crds.map((c) => (c.metadata as { name: string }).name), ['virtualservices.networking.istio.io', 'destinationrules.networking.istio.io']);
+    for (const crd of crds as Array<Record<string, any>>) {
+      const versions = crd.spec.versions as Array<{ name: string; served: boolean; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+      assert.ok(versions.some((v) => v.name === 'v1alpha3' && v.served));
+      assert.equal(versions.filter((v) => v.storage).length, 1, 'exactly one storage version');
+      for (const v of versions) assert.equal(v.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+    }
   });
 });
