@@ -1,0 +1,25 @@
+import { before, describe, test } from 'node:test';
+import { KubeClient, loadKubeConfig } from '../../controller/kube/client.ts';
+import { installIstioCrds, PROVIDERS, walkCanary } from './support/canary.ts';
+import { kubeconfigPath } from './support/cluster.ts';
+
+/**
+ * Canary with traffic routing on the real control plane: one full walk per provider (every step,
+ * promote, the timed pause, abort, retry, promote --full, a controller SIGKILL and restart), the
+ * NGINX canary Ingress and the Istio VirtualService / DestinationRule read back at each step.
+ */
+
+before(async () => {
+  const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
+  try {
+    await installIstioCrds(client);
+  } finally {
+    client.close();
+  }
+});
+
+describe('canary traffic routing on the real control plane', () => {
+  test('NGINX: the canary Ingress carries each step\'s weight through promote, abort, retry, promote --full and a restart', (t) => walkCanary(t, PROVIDERS.nginx));
+  test('Istio host-level: the VirtualService route weights follow each step', (t) => walkCanary(t, PROVIDERS.istioHost));
+  test('Istio subset-level: the DestinationRule subsets follow the pod-template hashes and the weights each step', (t) => walkCanary(t, PROVIDERS.istioSubset));
+});

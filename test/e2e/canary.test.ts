@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { canaryRollout, createAll, ingress, PROVIDERS, walkCanary } from './support/canary.ts';
+import { testNamespace } from './support/cluster.ts';
+import { startController } from './support/controller.ts';
+import { RolloutHelper, service } from './support/rollouts.ts';
+
+describe('canary on the real control plane', () => {
+  test('basic canary: replica counts follow each step through promote, abort, retry, promote --full and a restart', (t) => walkCanary(t, PROVIDERS.basic));
+
+  test('a bad step or a missing stable Ingress gets InvalidSpec naming the field while another canary goes on', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const routed = { stableService: 'mi-stable', canaryService: 'mi-canary' };
+    await createAll(ro.client, ns, [
+      service('mi-stable', 'missing-ingress'),
+      service('mi-canary', 'missing-ingress'),
+      canaryRollout('overweight', {}, [{ setWeight: 150 }]),
+      canaryRollout('unknown-step', {}, [{ setWeight: 10 }, { wait: {} }]),
+      canaryRollout('no-stable-ingress', { ...routed, trafficRouting: { nginx: {} } }),
+      canaryRollout('missing-ingress', { ...routed, trafficRouting: { nginx: { stableIngress: 'no-such-ingress' } } }),
+      canaryRollout('good', {}, [{ setWeight: 50 }, { pause: {} }]),
+    ]);
+    const controller = await startController({ namespace: ns, name: `${ns}-invalid` });
+    t.after(() => controller.kill());
+
+    const invalid = async (name: string): Promise<string> => {
+      const ro2 = await ro.waitFor(name, `InvalidSpec on ${name}`, (r) => r.status?.phase === 'Degraded');
+      const condition = ro2.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+      assert.equal(condition?.status, 'True');
+      assert.equal(ro2.status?.message, `InvalidSpec: ${condition?.message}`);
+      return condition?.message ?? '';
+    };
+    assert.match(await invalid('overweight'), /^The Rollout "overweight" is invalid: spec\.strategy\.canary\.steps\[0\]\.setWeight: Invalid value: 150: SetWeight needs to be between 0 and 100/);
+    // The CRD's structural schema prunes the unknown `wait` on the way in (as for Argo), so the
+    // controller sees an empty step: the message names the step and the kinds a step may have.
+    assert.match(
+      await invalid('unknown-step'),
+      /^The Rollout "unknown-step" is invalid: spec\.strategy\.canary\.steps\[1\]: Invalid value: \{\}: Step must have one of the following set: experiment, setWeight, setCanaryScale or pause/,
+    );
+    assert.match(await invalid('no-stable-ingress'), /^The Rollout "no-stable-ingress" is invalid: spec\.strategy\.canary\.trafficRouting\.nginx: .*Either StableIngress or StableIngresses must be configured/);
+    assert.match(
+      await invalid('missing-ingress'),
+      /^The Rollout "missing-ingress" is invalid: spec\.strategy\.canary\.trafficRouting\.nginx\.stableIngress: Invalid value: "no-such-ingress": ingresses\.networking\.k8s\.io "no-such-ingress" not found/,
+    );
+    assert.deepEqual((await ro.replicaSets()).filter((rs) => rs.metadata?.name?.startsWith('overweight') || rs.metadata?.name?.startsWith('unknown-step')), [], 'an invalid Rollout gets no ReplicaSet');
+
+    await ro.waitFor('good', 'the valid canary deploys', (r) => r.status?.phase === 'Healthy' && r.status.stableRS === r.status.currentPodHash);
+    await ro.setImage('good', 'registry.local/app:v2');
+    const paused = await ro.waitFor('good', 'the valid canary pauses after setWeight 50', (r) => r.status?.currentStepIndex === 1 && r.status.phase === 'Paused');
+    assert.notEqual(paused.status?.currentPodHash, paused.status?.stableRS);
+
+    // The Ingress appearing re-runs the Rollout that names it.
+    await createAll(ro.client, ns, [ingress('no-such-ingress', 'mi-stable')]);
+    const fixed = await ro.waitFor('missing-ingress', 'the canary deploys once its stable Ingress exists', (r) => r.status?.phase === 'Healthy');
+    assert.equal(fixed.status?.conditions?.find((c) => c.type === 'InvalidSpec'), undefined);
+    assert.equal(controller.process.exitCode, null, 'the controller is still running');
+  });
+});

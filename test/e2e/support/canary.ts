@@ -1,0 +1,407 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { abortRollout, promoteRollout, retryRollout } from '../../../controller/cli/actions/rollout-actions.ts';
+import { kubeClientFromConfig } from '../../../controller/cli/kube/client-node.ts';
+import type { KubeClient } from '../../../controller/kube/client.ts';
+import { isAlreadyExists } from '../../../controller/traffic/router.ts';
+import {
+  INGRESSES,
+  ISTIO_DESTINATION_RULES,
+  ISTIO_VIRTUAL_SERVICES,
+  ROLLOUTS,
+  SERVICES,
+  type KubeObject,
+  type ResourceType,
+} from '../../../controller/kube/resources.ts';
+import { eventually, loadKubeConfig, sleep, testNamespace } from './cluster.ts';
+import { startController, type RunningController } from './controller.ts';
+import { HASH_LABEL, RolloutHelper, service, type RolloutLike } from './rollouts.ts';
+
+/**
+ * A canary walk on the real control plane, shared by the basic, NGINX and Istio tests: the same
+ * steps, the same user actions (the kubectl-ramp write functions, which send Argo's patches) and,
+ * at every step, the objects read back as a user would read them.
+ */
+
+export const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
+const REPLICAS = 3;
+const APP = 'app';
+
+const CRDS: ResourceType = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+  instanceScoped: false,
+};
+
+/** What the traffic objects hold for the canary now, as a user reads them. */
+export interface RoutingView {
+  /** The canary's share, read from the routing objects; undefined: no routing object says. */
+  canaryWeight: number | undefined;
+}
+
+/** One way of splitting traffic: the objects it needs and how to check them at a given weight. */
+export interface Provider {
+  name: string;
+  /** Strategy fields besides the steps. */
+  canary: Record<string, unknown>;
+  /** The user-owned objects the Rollout names (Services, stable Ingress, VirtualService, …). */
+  objects: KubeObject[];
+  /**
+   * Asserts that the routing objects carry `weight` for the canary, the canary pods being
+   * `canaryHash` and the stable ones `stableHash`; resolves to nothing, throws on a mismatch.
+   */
+  checkRouting(c: KubeClient, ns: string, weight: number, hashes: { canary: string; stable: string }): Promise<void>;
+  /** Routes by DestinationRule subsets rather than by Services. */
+  subsetLevel?: boolean;
+}
+
+export function canaryRollout(name: string, canary: Record<string, unknown>, steps: unknown[] = STEPS): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name },
+    spec: {
+      replicas: REPLICAS,
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
+      strategy: { canary: { steps, ...canary } },
+    },
+  } as KubeObject;
+}
+
+const TYPES: Record<string, ResourceType> = {
+  Service: SERVICES,
+  Ingress: INGRESSES,
+  VirtualService: ISTIO_VIRTUAL_SERVICES,
+  DestinationRule: ISTIO_DESTINATION_RULES,
+  Rollout: ROLLOUTS,
+};
+
+export async function createAll(c: KubeClient, ns: string, objects: KubeObject[]): Promise<void> {
+  for (const obj of objects) {
+    const type = TYPES[obj.kind ?? ''];
+    assert.ok(type, `no resource type for ${obj.kind}`);
+    await c.create(type, { ...obj, metadata: { ...obj.metadata, namespace: ns } });
+  }
+}
+
+/**
+ * Installs the schema-less Istio CRDs a user of examples/canary-istio applies to a test cluster,
+ * and waits until the API server serves them. Other test files may have installed them already.
+ */
+export async function installIstioCrds(c: KubeClient): Promise<void> {
+  const text = readFileSync(new URL('../../../examples/canary-istio/crds/istio-crds.yaml', import.meta.url), 'utf8');
+  for (const doc of parseAllDocuments(text)) {
+    const crd = doc.toJS() as KubeObject;
+    await c.create(CRDS, crd).catch((err: unknown) => {
+      if (!isAlreadyExists(err)) throw err;
+    });
+  }
+  await eventually('the Istio CRDs are served', async () => {
+    await c.list(ISTIO_VIRTUAL_SERVICES, { namespace: 'default', limit: 1 });
+    await c.list(ISTIO_DESTINATION_RULES, { namespace: 'default', limit: 1 });
+    return true;
+  }, 30_000, 250);
+}
+
+export function ingress(name: string, backend: string): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ host: `${name}.local`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } }] } }],
+    },
+  } as KubeObject;
+}
+
+interface IngressLike extends KubeObject {
+  spec?: { rules?: Array<{ http?: { paths?: Array<{ backend?: { service?: { name?: string } } }> } }> };
+}
+interface Route {
+  name?: string;
+  route?: Array<{ destination?: { host?: string; subset?: string }; weight?: number }>;
+}
+interface VirtualServiceLike extends KubeObject {
+  spec?: { http?: Route[] };
+}
+interface DestinationRuleLike extends KubeObject {
+  spec?: { subsets?: Array<{ name?: string; labels?: Record<string, string> }> };
+}
+
+const serviceHash = async (c: KubeClient, ns: string, name: string) =>
+  (await c.get<{ spec?: { selector?: Record<string, string> } }>(SERVICES, ns, name)).spec?.selector?.[HASH_LABEL];
+
+/** Both Services pinned to their ReplicaSets, as every traffic-routed canary needs. */
+async function checkServices(c: KubeClient, ns: string, hashes: { canary: string; stable: string }): Promise<void> {
+  assert.equal(await serviceHash(c, ns, `${APP}-canary`), hashes.canary, 'the canary Service selects the canary pods');
+  assert.equal(await serviceHash(c, ns, `${APP}-stable`), hashes.stable, 'the stable Service selects the stable pods');
+}
+
+/** Weights of the route named `primary`, by destination (host or subset). */
+async function routeWeights(c: KubeClient, ns: string, key: 'host' | 'subset'): Promise<Record<string, number>> {
+  const vs = await c.get<VirtualServiceLike>(ISTIO_VIRTUAL_SERVICES, ns, `${APP}-vs`);
+  const route = vs.spec?.http?.find((r) => r.name === 'primary');
+  assert.ok(route, 'the VirtualService keeps its primary route');
+  const weights = Object.fromEntries((route.route ?? []).map((d) => [d.destination?.[key] ?? '?', d.weight ?? 0]));
+  assert.equal(Object.values(weights).reduce((a, b) => a + b, 0), 100, `the route weights sum to 100: ${JSON.stringify(weights)}`);
+  return weights;
+}
+
+export const PROVIDERS: Record<'basic' | 'nginx' | 'istioHost' | 'istioSubset', Provider> = {
+  basic: {
+    name: 'basic canary (replica counts)',
+    canary: {},
+    objects: [],
+    async checkRouting() {},
+  },
+  nginx: {
+    name: 'NGINX',
+    canary: { stableService: `${APP}-stable`, canaryService: `${APP}-canary`, abortScaleDownDelaySeconds: 2, trafficRouting: { nginx: { stableIngress: 'web' } } },
+    objects: [service(`${APP}-stable`, APP), service(`${APP}-canary`, APP), ingress('web', `${APP}-stable`)],
+    async checkRouting(c, ns, weight, hashes) {
+      await checkServices(c, ns, hashes);
+      const canary = await c.get<IngressLike>(INGRESSES, ns, `${APP}-web-canary`);
+      const annotations = canary.metadata?.annotations ?? {};
+      assert.equal(annotations['nginx.ingress.kubernetes.io/canary'], 'true');
+      assert.equal(annotations['nginx.ingress.kubernetes.io/canary-weight'], String(weight), 'the canary Ingress weight');
+      assert.equal(canary.spec?.rules?.[0]?.http?.paths?.[0]?.backend?.service?.name, `${APP}-canary`, 'the canary Ingress routes to the canary Service');
+      const owner = (canary.metadata?.ownerReferences as Array<{ kind?: string; name?: string; controller?: boolean }> | undefined)?.[0];
+      assert.deepEqual({ kind: owner?.kind, name: owner?.name, controller: owner?.controller }, { kind: 'Rollout', name: APP, controller: true });
+      const stable = await c.get<IngressLike>(INGRESSES, ns, 'web');
+      assert.equal(stable.spec?.rules?.[0]?.http?.paths?.[0]?.backend?.service?.name, `${APP}-stable`, 'the stable Ingress is left as the user wrote it');
+      assert.equal(stable.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'], undefined);
+    },
+  },
+  istioHost: {
+    name: 'Istio host-level',
+    canary: {
+      stableService: `${APP}-stable`,
+      canaryService: `${APP}-canary`,
+      abortScaleDownDelaySeconds: 2,
+      trafficRouting: { istio: { virtualService: { name: `${APP}-vs`, routes: ['primary'] } } },
+    },
+    objects: [
+      service(`${APP}-stable`, APP),
+      service(`${APP}-canary`, APP),
+      virtualService([
+        { destination: { host: `${APP}-stable` }, weight: 100 },
+        { destination: { host: `${APP}-canary` }, weight: 0 },
+      ]),
+    ],
+    async checkRouting(c, ns, weight, hashes) {
+      await checkServices(c, ns, hashes);
+      assert.deepEqual(await routeWeights(c, ns, 'host'), { [`${APP}-stable`]: 100 - weight, [`${APP}-canary`]: weight });
+    },
+  },
+  istioSubset: {
+    name: 'Istio subset-level',
+    subsetLevel: true,
+    canary: {
+      abortScaleDownDelaySeconds: 2,
+      trafficRouting: {
+        istio: {
+          virtualService: { name: `${APP}-vs`, routes: ['primary'] },
+          destinationRule: { name: `${APP}-dr`, canarySubsetName: 'canary', stableSubsetName: 'stable' },
+        },
+      },
+    },
+    objects: [
+      service(APP, APP),
+      virtualService([
+        { destination: { host: APP, subset: 'stable' }, weight: 100 },
+        { destination: { host: APP, subset: 'canary' }, weight: 0 },
+      ]),
+      {
+        apiVersion: 'networking.istio.io/v1alpha3',
+        kind: 'DestinationRule',
+        metadata: { name: `${APP}-dr` },
+        spec: { host: APP, subsets: [{ name: 'stable', labels: { app: APP } }, { name: 'canary', labels: { app: APP } }] },
+      } as KubeObject,
+    ],
+    async checkRouting(c, ns, weight, hashes) {
+      assert.deepEqual(await routeWeights(c, ns, 'subset'), { stable: 100 - weight, canary: weight });
+      const dr = await c.get<DestinationRuleLike>(ISTIO_DESTINATION_RULES, ns, `${APP}-dr`);
+      const subsets = Object.fromEntries((dr.spec?.subsets ?? []).map((s) => [s.name, s.labels ?? {}]));
+      assert.deepEqual(subsets, {
+        stable: { app: APP, [HASH_LABEL]: hashes.stable },
+        canary: { app: APP, [HASH_LABEL]: hashes.canary },
+      }, 'the DestinationRule subsets select the pods by pod-template hash');
+    },
+  },
+};
+
+function virtualService(route: Route['route']): KubeObject {
+  return {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'VirtualService',
+    metadata: { name: `${APP}-vs` },
+    spec: { hosts: [APP], http: [{ name: 'primary', route }] },
+  } as KubeObject;
+}
+
+/** Everything one walk needs: the namespace, the helpers, the controller (which a test may restart). */
+export class CanaryWalk {
+  readonly cli = kubeClientFromConfig(loadKubeConfig());
+  controller!: RunningController;
+  private restarts = 0;
+
+  constructor(
+    readonly t: Parameters<typeof testNamespace>[0],
+    readonly ns: string,
+    readonly provider: Provider,
+    readonly ro = new RolloutHelper(ns),
+  ) {}
+
+  static async start(t: Parameters<typeof testNamespace>[0], provider: Provider): Promise<CanaryWalk> {
+    const walk = new CanaryWalk(t, await testNamespace(t), provider);
+    await createAll(walk.ro.client, walk.ns, [...provider.objects, canaryRollout(APP, provider.canary)]);
+    await walk.startController();
+    return walk;
+  }
+
+  async startController(): Promise<void> {
+    const controller = await startController({ namespace: this.ns, name: `${this.ns}-${this.restarts++}` });
+    this.t.after(() => controller.kill());
+    this.controller = controller;
+  }
+
+  get(): Promise<RolloutLike> {
+    return this.ro.get(APP);
+  }
+
+  healthy(what: string, hash?: string): Promise<RolloutLike> {
+    return this.ro.waitFor(APP, what, (r) =>
+      r.status?.phase === 'Healthy' &&
+      !!r.status.currentPodHash &&
+      r.status.stableRS === r.status.currentPodHash &&
+      (hash === undefined || r.status.currentPodHash === hash) &&
+      r.status.observedGeneration === String((r.metadata as { generation?: number }).generation));
+  }
+
+  /** Waits for the walk to stand at step `index` (a pause step: paused there). */
+  atStep(index: number, what: string, hash?: string): Promise<RolloutLike> {
+    const pause = STEPS[index]?.pause !== undefined;
+    return this.ro.waitFor(APP, `${what} (step ${index})`, (r) =>
+      r.status?.currentStepIndex === index &&
+      (hash === undefined || r.status.currentPodHash === hash) &&
+      (!pause || (r.status.pauseConditions ?? []).some((p) => p.reason === 'CanaryPauseStep')));
+  }
+
+  async setImage(tag: string): Promise<string> {
+    const before = (await this.get()).status?.currentPodHash;
+    await this.ro.setImage(APP, `registry.local/app:${tag}`);
+    const ro = await this.ro.waitFor(APP, `the ${tag} ReplicaSet`, (r) => !!r.status?.currentPodHash && r.status.currentPodHash !== before);
+    return ro.status!.currentPodHash!;
+  }
+
+  /** ReplicaSet replicas and routing at `weight`, with the canary `canary` and the stable `stable`. */
+  async checkAt(weight: number, hashes: { canary: string; stable: string }, what: string): Promise<void> {
+    const traffic = this.provider.objects.length > 0;
+    const canaryReplicas = Math.ceil((REPLICAS * weight) / 100);
+    // A basic canary splits by replica counts alone: the stable gives up what the canary takes.
+    const stableReplicas = traffic || hashes.canary === hashes.stable ? REPLICAS : REPLICAS - canaryReplicas;
+    await eventually(`${what}: ReplicaSets at canary ${canaryReplicas}, stable ${stableReplicas}`, async () => {
+      const canary = await this.ro.replicaSet(hashes.canary);
+      const stable = await this.ro.replicaSet(hashes.stable);
+      if (hashes.canary === hashes.stable) return canary?.spec?.replicas === REPLICAS && canary.status?.availableReplicas === REPLICAS;
+      return canary?.spec?.replicas === canaryReplicas && stable?.spec?.replicas === stableReplicas && canary.status?.availableReplicas === canaryReplicas;
+    }, 30_000);
+    // The step was reached only once the routing objects carried the weight: no waiting here.
+    await this.provider.checkRouting(this.ro.client, this.ns, weight, hashes).catch((err: unknown) => {
+      throw new Error(`${this.provider.name}, ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
+    if (traffic) {
+      const ro = await this.get();
+      assert.equal(ro.status?.canary?.weights?.canary.weight, weight, `${what}: status.canary.weights records the canary weight`);
+    }
+  }
+
+  promote(full = false): Promise<unknown> {
+    return promoteRollout(this.cli, this.ns, APP, { full });
+  }
+  abort(): Promise<unknown> {
+    return abortRollout(this.cli, this.ns, APP);
+  }
+  retry(): Promise<unknown> {
+    return retryRollout(this.cli, this.ns, APP);
+  }
+}
+
+/**
+ * The whole walk: v1 deploys; v2 goes through every step (promote past the indefinite pause, the
+ * timed pause ends by itself); v3 is aborted mid-way, retried and promoted with --full; v4 is
+ * paused when the controller is SIGKILLed, and a new controller takes it to the same end.
+ */
+export async function walkCanary(t: Parameters<typeof testNamespace>[0], provider: Provider): Promise<void> {
+  const walk = await CanaryWalk.start(t, provider);
+  const v1 = (await walk.healthy('v1 Healthy')).status!.currentPodHash!;
+  await walk.checkAt(0, { canary: v1, stable: v1 }, 'v1 deployed');
+
+  // v2: every step.
+  const v2 = await walk.setImage('v2');
+  let ro = await walk.atStep(1, 'v2 paused after setWeight 33', v2);
+  assert.equal(ro.status?.phase, 'Paused');
+  assert.equal(ro.status?.stableRS, v1);
+  await walk.checkAt(33, { canary: v2, stable: v1 }, 'setWeight 33');
+
+  await walk.promote();
+  ro = await walk.atStep(3, 'v2 in the timed pause after setWeight 66', v2);
+  assert.equal(ro.spec.paused ?? false, false, 'promote cleared spec.paused');
+  assert.ok(ro.status?.pauseConditions?.[0]?.startTime, 'the timed pause records when it started');
+  await walk.checkAt(66, { canary: v2, stable: v1 }, 'setWeight 66');
+
+  ro = await walk.healthy('v2 fully promoted after the timed pause ends by itself', v2);
+  assert.equal(ro.status?.currentStepIndex, STEPS.length);
+  await walk.checkAt(0, { canary: v2, stable: v2 }, 'v2 fully promoted');
+  await eventually('v1 scaled down', async () => ((await walk.ro.replicaSet(v1))?.spec?.replicas === 0 ? true : undefined), 60_000);
+
+  // v3: abort mid-way, retry, promote --full.
+  const v3 = await walk.setImage('v3');
+  await walk.atStep(1, 'v3 paused after setWeight 33', v3);
+  await walk.abort();
+  ro = await walk.ro.waitFor('app', 'v3 aborted and Degraded', (r) => r.status?.phase === 'Degraded' && r.status.abort === true);
+  assert.match(ro.status?.message ?? '', /^RolloutAborted: Rollout aborted update to revision 3/);
+  assert.equal(ro.status?.stableRS, v2);
+  await eventually('the aborted canary scaled down', async () => ((await walk.ro.replicaSet(v3))?.spec?.replicas === 0 ? true : undefined), 30_000);
+  // Argo points the canary Service back at the stable pods; a DestinationRule's canary subset keeps the aborted hash.
+  const abortedCanary = provider.subsetLevel ? v3 : v2;
+  await eventually('weight 0 on the routing objects after abort', async () => {
+    await provider.checkRouting(walk.ro.client, walk.ns, 0, { canary: abortedCanary, stable: v2 });
+    return true;
+  }, 30_000);
+  assert.equal((await walk.get()).status?.canary?.weights?.canary.weight ?? 0, 0, 'weight back to 0 after abort');
+
+  await walk.retry();
+  ro = await walk.atStep(1, 'v3 paused at setWeight 33 again after retry', v3);
+  assert.notEqual(ro.status?.abort, true);
+  await walk.checkAt(33, { canary: v3, stable: v2 }, 'setWeight 33 after retry');
+  await walk.promote(true);
+  ro = await walk.healthy('v3 fully promoted by promote --full', v3);
+  assert.equal(ro.status?.promoteFull ?? false, false, 'promoteFull is cleared once fully promoted');
+  await walk.checkAt(0, { canary: v3, stable: v3 }, 'v3 fully promoted');
+
+  // v4: a controller killed at a step; a new one resumes to the same end.
+  const v4 = await walk.setImage('v4');
+  const paused = await walk.atStep(1, 'v4 paused after setWeight 33', v4);
+  await walk.controller.kill();
+  await walk.startController();
+  await sleep(2000);
+  ro = await walk.get();
+  assert.equal(ro.status?.currentStepIndex, 1, 'the new controller keeps the step');
+  assert.equal(ro.status?.currentPodHash, v4);
+  assert.equal(ro.status?.pauseConditions?.[0]?.startTime, paused.status?.pauseConditions?.[0]?.startTime, 'and the pause');
+  await walk.checkAt(33, { canary: v4, stable: v3 }, 'setWeight 33 after a controller restart');
+  await walk.promote();
+  await walk.atStep(3, 'v4 in the timed pause after the restart', v4);
+  await walk.checkAt(66, { canary: v4, stable: v3 }, 'setWeight 66 after a controller restart');
+  await walk.healthy('v4 fully promoted after the restart', v4);
+  await walk.checkAt(0, { canary: v4, stable: v4 }, 'v4 fully promoted');
+  assert.equal(walk.controller.process.exitCode, null, 'the controller is still running');
+}
