@@ -53,6 +53,8 @@ export interface CanaryFacts {
   stepReached: boolean;
   /** The outcome of the current analysis, experiment or plugin step. */
   stepGate: AnalysisGate;
+  /** The outcome of the background analysis (`strategy.canary.analysis`) so far. */
+  backgroundGate: AnalysisGate;
   /** startTime of the CanaryPauseStep pause condition, when there is one. */
   pauseStartedAt?: number;
   /** An InconclusiveAnalysisRun pause condition is present. */
@@ -112,8 +114,11 @@ const newRevision = [
 const promoteFull = { guard: 'promoteFullRequested', target: '#canary.progressing.promotingFull', actions: ['promoteFull', 'notePromoteFull'] } as const;
 const fullyPromote = { guard: 'readyToPromote', target: '#canary.healthy', actions: ['markStable', 'noteStable'] } as const;
 const abort = { guard: 'abortRequested', target: '#canary.aborted', actions: ['recordAbort', 'noteAborted'] } as const;
+/** A failed background run aborts like a user would; Argo's shouldFullPromote refuses an aborted rollout. */
+const backgroundFailed = { guard: 'backgroundFailed', target: '#canary.aborted', actions: ['recordAbort', 'noteAborted'] } as const;
+const backgroundInconclusive = { guard: 'backgroundInconclusive', actions: ['addInconclusivePause', 'noteInconclusivePause'] } as const;
 const userPause = { guard: 'userPaused', target: '#canary.progressing.userPaused' } as const;
-const interrupts = [...newRevision, promoteFull, fullyPromote, abort, userPause] as const;
+const interrupts = [...newRevision, promoteFull, backgroundFailed, fullyPromote, abort, backgroundInconclusive, userPause] as const;
 const completeStep = { target: 'choosingStep', actions: ['completeStep', 'noteStepCompleted'] } as const;
 
 export const canaryMachine = setup({
@@ -153,6 +158,8 @@ export const canaryMachine = setup({
     gateSucceeded: ({ context: { facts } }) => !facts.moved && facts.stepGate === 'successful',
     gateFailed: ({ context: { facts } }) => facts.stepGate === 'failed',
     gateInconclusive: ({ context: { facts } }) => facts.stepGate === 'inconclusive' && !facts.inconclusivePaused,
+    backgroundFailed: ({ context: { facts } }) => facts.backgroundGate === 'failed' && !facts.abortRequested,
+    backgroundInconclusive: ({ context: { facts } }) => facts.backgroundGate === 'inconclusive' && !facts.inconclusivePaused,
     notMoved: ({ context: { facts } }) => !facts.moved,
   },
   actions: {
@@ -179,6 +186,7 @@ export const canaryMachine = setup({
         promoteFullRequested: false,
         stepReached: false,
         stepGate: 'pending' as const,
+        backgroundGate: 'pending' as const,
         moved: true,
       }),
     }),
@@ -269,7 +277,7 @@ export const canaryMachine = setup({
         promotingFull: { always: [...newRevision, fullyPromote] },
         /** `spec.paused`: nothing moves until the user resumes. */
         userPaused: {
-          always: [...newRevision, promoteFull, fullyPromote, abort, { guard: not('userPaused'), target: 'choosingStep' }],
+          always: [...newRevision, promoteFull, backgroundFailed, fullyPromote, abort, backgroundInconclusive, { guard: not('userPaused'), target: 'choosingStep' }],
         },
       },
     },

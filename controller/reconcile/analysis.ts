@@ -29,6 +29,15 @@ import type { Effect, RolloutEvent } from './types.ts';
 export const ROLLOUT_TYPE_LABEL = 'rollout-type';
 export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
 export type PromotionKind = 'PrePromotion' | 'PostPromotion';
+/** The `rollout-type` label of a Rollout's AnalysisRun: Argo's RolloutType*Label values. */
+export type AnalysisRunKind = PromotionKind | 'Step' | 'Background';
+/** Where each kind of analysis is configured, for error messages. */
+const SPEC_PATH: Record<AnalysisRunKind, string> = {
+  PrePromotion: 'prePromotionAnalysis',
+  PostPromotion: 'postPromotionAnalysis',
+  Step: 'the analysis step',
+  Background: 'canary.analysis',
+};
 
 const INFIX: Record<PromotionKind, string> = { PrePromotion: 'pre', PostPromotion: 'post' };
 const STATUS_FIELD = { PrePromotion: 'prePromotionAnalysisRunStatus', PostPromotion: 'postPromotionAnalysisRunStatus' } as const;
@@ -55,7 +64,7 @@ export interface PromotionAnalysis {
   kind: PromotionKind;
   spec?: RolloutAnalysis;
   /** The run as observed, or as last recorded in the status when the cache has not caught up. */
-  current?: { name: string; phase?: string; message?: string; run?: AnalysisRun };
+  current?: CurrentRun;
   gate: AnalysisGate;
 }
 
@@ -64,8 +73,8 @@ export interface BlueGreenAnalysisView {
   post: PromotionAnalysis;
 }
 
-const runHash = (run: AnalysisRun): string | undefined => run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
-const runKind = (run: AnalysisRun): string | undefined => run.metadata.labels?.[ROLLOUT_TYPE_LABEL];
+export const runHash = (run: AnalysisRun): string | undefined => run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+export const runKind = (run: AnalysisRun): string | undefined => run.metadata.labels?.[ROLLOUT_TYPE_LABEL];
 const created = (run: AnalysisRun): number => Date.parse(run.metadata.creationTimestamp ?? '') || 0;
 const newestFirst = (a: AnalysisRun, b: AnalysisRun): number => created(b) - created(a) || (b.metadata.name ?? '').localeCompare(a.metadata.name ?? '');
 
@@ -74,7 +83,46 @@ function retrying(rollout: Rollout): boolean {
   return rollout.status?.abort !== true && !!rollout.status?.abortedAt;
 }
 
-function gateOf(phase: string | undefined): AnalysisGate {
+/** A run as the planner sees it: observed, or as last recorded in the status when the cache has not caught up. */
+export interface CurrentRun {
+  name: string;
+  phase?: string;
+  message?: string;
+  run?: AnalysisRun;
+}
+
+/**
+ * The run that counts for one kind of analysis: the one recorded in the status if it still
+ * belongs there, else the newest one still going (a pass whose status write was lost created it),
+ * else the recorded one when the cache has not seen it yet. None on the first pass after a retry:
+ * Argo runs the analysis again then.
+ */
+export function findCurrentRun(
+  rollout: Rollout,
+  newHash: string,
+  runs: readonly AnalysisRun[],
+  recorded: RolloutAnalysisRunStatus | undefined,
+  belongs: (run: AnalysisRun) => boolean,
+): CurrentRun | undefined {
+  if (retrying(rollout)) return undefined;
+  const named = recorded ? runs.find((r) => r.metadata.name === recorded.name) : undefined;
+  if (named && belongs(named)) return fromRun(named);
+  const going = runs.filter((r) => belongs(r) && !r.spec.terminate && !isCompleted(r.status?.phase)).sort(newestFirst)[0];
+  if (going) return fromRun(going);
+  if (recorded && !named && rollout.status?.currentPodHash === newHash) {
+    return { name: recorded.name, phase: recorded.status, ...(recorded.message ? { message: recorded.message } : {}) };
+  }
+  return undefined;
+}
+
+/** The status entry Argo writes for a current run. */
+export function runStatusEntry(current: CurrentRun): RolloutAnalysisRunStatus {
+  const entry: RolloutAnalysisRunStatus = { name: current.name, status: (current.phase ?? 'Pending') as RolloutAnalysisRunStatus['status'] };
+  if (current.message) entry.message = current.message;
+  return entry;
+}
+
+export function gateOf(phase: string | undefined): AnalysisGate {
   switch (phase) {
     case 'Running':
       return 'running';
@@ -92,22 +140,11 @@ function gateOf(phase: string | undefined): AnalysisGate {
 
 function currentRun(kind: PromotionKind, input: BlueGreenAnalysisInput): PromotionAnalysis['current'] {
   const { rollout, newHash, analysisRuns } = input;
-  if (retrying(rollout)) return undefined;
   const recorded = rollout.status?.blueGreen?.[STATUS_FIELD[kind]];
-  const ofRevision = (run: AnalysisRun): boolean => runHash(run) === newHash && runKind(run) === kind;
-  const named = recorded ? analysisRuns.find((r) => r.metadata.name === recorded.name) : undefined;
-  if (named && ofRevision(named)) return fromRun(named);
-  // A run created by a pass whose status write was lost: the newest one still going.
-  const going = analysisRuns.filter((r) => ofRevision(r) && !r.spec.terminate && !isCompleted(r.status?.phase)).sort(newestFirst)[0];
-  if (going) return fromRun(going);
-  // Recorded for this revision but not in the cache yet: trust what the last pass wrote.
-  if (recorded && !named && rollout.status?.currentPodHash === newHash) {
-    return { name: recorded.name, phase: recorded.status, ...(recorded.message ? { message: recorded.message } : {}) };
-  }
-  return undefined;
+  return findCurrentRun(rollout, newHash, analysisRuns, recorded, (run) => runHash(run) === newHash && runKind(run) === kind);
 }
 
-function fromRun(run: AnalysisRun): NonNullable<PromotionAnalysis['current']> {
+function fromRun(run: AnalysisRun): CurrentRun {
   const message = run.status?.message;
   return { name: run.metadata.name ?? '', phase: run.status?.phase, ...(message ? { message } : {}), run };
 }
@@ -149,24 +186,28 @@ export interface BlueGreenAnalysisPlan {
   abortMessage?: string;
 }
 
-/** Argo's `<rollout>-<hash>-<revision>-pre|post`, with `.N` when a run of that name already exists. */
-export function analysisRunName(rollout: Rollout, hash: string, kind: PromotionKind, taken: ReadonlySet<string>): string {
+/**
+ * Argo's `<rollout>-<hash>-<revision>[-<infix>]` (infix `pre`, `post` or a step index; none for a
+ * background run), with `.N` when a run of that name already exists (CreateWithCollisionCounter).
+ */
+export function analysisRunName(rollout: Rollout, hash: string, infix: string, taken: ReadonlySet<string>): string {
   const revision = rollout.metadata.annotations?.[REVISION_ANNOTATION] ?? '';
-  const base = [rollout.metadata.name ?? '', hash, revision, INFIX[kind]].join('-');
+  const base = [rollout.metadata.name ?? '', hash, revision, ...(infix ? [infix] : [])].join('-');
   if (!taken.has(base)) return base;
   for (let n = 1; ; n++) if (!taken.has(`${base}.${n}`)) return `${base}.${n}`;
 }
 
-/** Argo's newAnalysisRunFromRollout for a blue-green analysis. */
+/** Argo's newAnalysisRunFromRollout: `extraLabels` carries a step run's `step-index`. */
 export function renderAnalysisRun(
   rollout: Rollout,
-  kind: PromotionKind,
+  kind: AnalysisRunKind,
   spec: RolloutAnalysis,
   hashes: { newHash: string; stableHash?: string },
   templates: AnalysisTemplates,
   name: string,
+  extraLabels: Record<string, string> = {},
 ): AnalysisRun {
-  const labels: Record<string, string> = { [POD_TEMPLATE_HASH_LABEL]: hashes.newHash, [ROLLOUT_TYPE_LABEL]: kind };
+  const labels: Record<string, string> = { [POD_TEMPLATE_HASH_LABEL]: hashes.newHash, [ROLLOUT_TYPE_LABEL]: kind, ...extraLabels };
   const instanceId = rollout.metadata.labels?.[INSTANCE_ID_LABEL];
   if (instanceId) labels[INSTANCE_ID_LABEL] = instanceId;
   Object.assign(labels, spec.analysisRunMetadata?.labels, rollout.spec.selector?.matchLabels);
@@ -187,7 +228,7 @@ export function renderAnalysisRun(
   });
 }
 
-function resolveTemplates(spec: RolloutAnalysis, templates: AnalysisTemplates, kind: PromotionKind) {
+function resolveTemplates(spec: RolloutAnalysis, templates: AnalysisTemplates, kind: AnalysisRunKind) {
   const out = { templates: [] as AnalysisTemplate[], clusterTemplates: [] as ClusterAnalysisTemplate[] };
   for (const ref of spec.templates ?? []) {
     const name = ref.templateName ?? '';
@@ -201,17 +242,24 @@ function resolveTemplates(spec: RolloutAnalysis, templates: AnalysisTemplates, k
       if (!out.templates.includes(t)) out.templates.push(t);
     }
   }
-  if (out.templates.length + out.clusterTemplates.length === 0) throw new Error(`${SPEC_FIELD[kind]} names no templates`);
+  if (out.templates.length + out.clusterTemplates.length === 0) throw new Error(`${SPEC_PATH[kind]} names no templates`);
   return out;
 }
 
-/** Argo's getReferencedAnalysisTemplates errors: every template a blue-green analysis names must exist. */
+/**
+ * Argo's getReferencedRolloutAnalyses errors: every template a blue-green analysis, a canary
+ * analysis step or a canary's background analysis names must exist.
+ */
 export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
-  const errors: FieldError[] = [];
+  const analyses: Array<[string, RolloutAnalysis | undefined]> = [];
   const bg = rollout.spec.strategy.blueGreen;
-  for (const kind of ['PrePromotion', 'PostPromotion'] as const) {
-    const field = `spec.strategy.blueGreen.${SPEC_FIELD[kind]}.templates`;
-    for (const ref of bg?.[SPEC_FIELD[kind]]?.templates ?? []) {
+  for (const kind of ['PrePromotion', 'PostPromotion'] as const) analyses.push([`spec.strategy.blueGreen.${SPEC_FIELD[kind]}.templates`, bg?.[SPEC_FIELD[kind]]]);
+  const canary = rollout.spec.strategy.canary;
+  for (const [i, step] of (canary?.steps ?? []).entries()) analyses.push([`spec.strategy.canary.steps[${i}].analysis.templates`, step.analysis]);
+  analyses.push(['spec.strategy.canary.analysis.templates', canary?.analysis]);
+  const errors: FieldError[] = [];
+  for (const [field, analysis] of analyses) {
+    for (const ref of analysis?.templates ?? []) {
       const name = ref.templateName ?? '';
       if (ref.clusterScope && !templates.clusterTemplates?.has(name)) {
         errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${JSON.stringify(name)} not found`));
@@ -223,7 +271,6 @@ export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTe
   return errors;
 }
 
-const ANALYSIS_TYPE_LABEL: Record<PromotionKind, string> = { PrePromotion: 'PrePromotion', PostPromotion: 'PostPromotion' };
 
 /**
  * After the machine decided: create the run it asked for, record both runs in the status, say why
@@ -243,7 +290,7 @@ export function planBlueGreenAnalysis(input: BlueGreenAnalysisInput, view: BlueG
     const start = kind === 'PrePromotion' ? 'startPrePromotionAnalysis' : 'startPostPromotionAnalysis';
     let current = analysis.current;
     if (decision.actions.includes(start) && analysis.spec && analysis.gate !== 'none' && (!current || isCompleted(current.phase))) {
-      const name = analysisRunName(rollout, newHash, kind, taken);
+      const name = analysisRunName(rollout, newHash, INFIX[kind], taken);
       try {
         const run = renderAnalysisRun(rollout, kind, analysis.spec, { newHash, ...(decision.stableHash ? { stableHash: decision.stableHash } : {}) }, input.templates, name);
         effects.push({ kind: 'createAnalysisRun', analysisRun: run, reason: `${INFIX[kind]}-promotion analysis` });
@@ -251,15 +298,13 @@ export function planBlueGreenAnalysis(input: BlueGreenAnalysisInput, view: BlueG
         current = { name, run };
       } catch (err) {
         // Argo fails the pass; here the Rollout stays where it is and the next pass tries again.
-        events.push({ type: 'Warning', reason: 'AnalysisRunCreateError', message: `Failed to create ${ANALYSIS_TYPE_LABEL[kind]} AnalysisRun: ${(err as Error).message}` });
+        events.push({ type: 'Warning', reason: 'AnalysisRunCreateError', message: `Failed to create ${kind} AnalysisRun: ${(err as Error).message}` });
         current = undefined;
       }
     }
     if (!current) continue;
-    const entry: RolloutAnalysisRunStatus = { name: current.name, status: (current.phase ?? 'Pending') as RolloutAnalysisRunStatus['status'] };
-    if (current.message) entry.message = current.message;
-    recorded[kind] = entry;
-    const event = statusChangeEvent(kind, rollout.status?.blueGreen?.[STATUS_FIELD[kind]], current);
+    recorded[kind] = runStatusEntry(current);
+    const event = analysisRunStatusEvent(kind, rollout.status?.blueGreen?.[STATUS_FIELD[kind]], current);
     if (event) events.push(event);
     if (decision.aborted && (current.phase === 'Failed' || current.phase === 'Error') && out.abortMessage === undefined) {
       out.abortMessage = current.message || MESSAGES.rolloutAnalysisRunFailed(current.name, rollout.metadata.name ?? '');
@@ -284,14 +329,14 @@ export function planBlueGreenAnalysis(input: BlueGreenAnalysisInput, view: BlueG
 }
 
 /** Argo's emitAnalysisRunStatusChanges: an event when the current run's phase moves on. */
-function statusChangeEvent(kind: PromotionKind, previous: RolloutAnalysisRunStatus | undefined, current: NonNullable<PromotionAnalysis['current']>): RolloutEvent | undefined {
+export function analysisRunStatusEvent(kind: AnalysisRunKind, previous: RolloutAnalysisRunStatus | undefined, current: CurrentRun): RolloutEvent | undefined {
   const phase = current.phase;
   if (!phase || phase === 'Pending') return undefined;
   if (previous && (previous.name !== current.name || previous.status === phase)) return undefined;
   return {
     type: phase === 'Failed' || phase === 'Error' ? 'Warning' : 'Normal',
     reason: `AnalysisRun${phase}`,
-    message: `${ANALYSIS_TYPE_LABEL[kind]} Analysis Run '${current.name}' Status New: '${phase}' Previous: '${previous?.status ?? 'NoPreviousStatus'}'`,
+    message: `${kind} Analysis Run '${current.name}' Status New: '${phase}' Previous: '${previous?.status ?? 'NoPreviousStatus'}'`,
   };
 }
 

@@ -1,7 +1,9 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { CanaryStep, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../api/index.ts';
+import type { AnalysisRun, CanaryStep, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../api/index.ts';
 import { decideCanary, type CanaryStateValue } from '../machine/canary-decide.ts';
-import type { AnalysisGate, CanaryActionName, CanaryFacts } from '../machine/canary.ts';
+import type { CanaryActionName, CanaryFacts } from '../machine/canary.ts';
+import type { AnalysisTemplates } from './analysis.ts';
+import { observeCanaryAnalysis, planCanaryAnalysis, type CanaryAnalysisInput } from './canary-analysis.ts';
 import { planCanaryReplicaSets } from './canary-replicasets.ts';
 import { serviceSelectorEffects } from './canary-services.ts';
 import { stepDescription, stepFacts, stepsHash } from './canary-steps.ts';
@@ -33,8 +35,9 @@ export interface CanaryInput {
   replicaSets: V1ReplicaSet[];
   /** The Services the strategy names, by name. */
   services: ReadonlyMap<string, V1Service>;
-  /** Outcome of the current analysis, experiment or plugin step, from the analysis wiring. */
-  stepGate?: AnalysisGate;
+  /** AnalysisRuns controlled by the Rollout and the templates its analyses name. */
+  analysisRuns?: readonly AnalysisRun[];
+  analysisTemplates?: AnalysisTemplates;
   now: Date;
 }
 
@@ -85,6 +88,17 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   if (step?.setCanaryScale) stepReached = atDesired;
   if (step?.setWeight !== undefined) stepReached = atDesired && (!traffic || stepWeightApplied(rollout, newHash));
   const canaryPause = pauseOf(status, CANARY_PAUSE);
+  const withinWindow = rollbackWithinWindow(rollout, newRS, stableRS, allRSs);
+  const analysisInput: CanaryAnalysisInput = {
+    rollout,
+    newHash,
+    newRS,
+    analysisRuns: input.analysisRuns ?? [],
+    replicaSets: allRSs,
+    templates: input.analysisTemplates ?? {},
+    rollbackWithinWindow: withinWindow,
+  };
+  const analysis = observeCanaryAnalysis(analysisInput);
   const facts: CanaryFacts = {
     now: now.getTime(),
     newHash,
@@ -95,11 +109,12 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     stepIndex,
     stableHash: status.stableRS || undefined,
     stableReplicaSetExists: stableRS !== undefined,
-    rollbackWithinWindow: rollbackWithinWindow(rollout, newRS, stableRS, allRSs),
+    rollbackWithinWindow: withinWindow,
     newReplicaSetActive: (newRS.spec?.replicas ?? 0) > 0,
     newReplicaSetAvailable: !newRSCreated && (newRS.status?.availableReplicas ?? 0) === specReplicas(rollout),
     stepReached,
-    stepGate: input.stepGate ?? 'pending',
+    stepGate: analysis.step.gate,
+    backgroundGate: analysis.background.gate,
     pauseStartedAt: canaryPause ? toMillis(canaryPause.startTime) ?? now.getTime() : undefined,
     inconclusivePaused: pauseOf(status, INCONCLUSIVE_PAUSE) !== undefined,
     controllerPause: status.controllerPause === true,
@@ -200,6 +215,20 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   const added = did('addCanaryPause') || did('addInconclusivePause');
   const controllerPause = pauseConditions.length > 0 && (status.controllerPause === true || added);
 
+  // AnalysisRuns: the step and background runs the decided position needs.
+  const decidedPhase = typeof decision.state === 'string' ? decision.state : decision.state.progressing;
+  const analysisPlan = planCanaryAnalysis(analysisInput, analysis, {
+    actions: decision.actions,
+    aborted,
+    stepIndex: decided.stepIndex,
+    atAnalysisStep: decidedPhase === 'analysis',
+    ...(stableHash ? { stableHash } : {}),
+    paused: pauseConditions.length > 0,
+    inconclusivePaused: pauseConditions.some((p) => p.reason === INCONCLUSIVE_PAUSE),
+  });
+  effects.push(...analysisPlan.effects);
+  events.push(...analysisPlan.events);
+
   const next: RolloutStatus = {
     ...core,
     pauseConditions: pauseConditions.length > 0 ? pauseConditions : undefined,
@@ -207,8 +236,8 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     canary: {
       ...status.canary,
       weights,
-      currentStepAnalysisRunStatus: did('completeStep') || did('startNewRevision') ? undefined : status.canary?.currentStepAnalysisRunStatus,
-      currentBackgroundAnalysisRunStatus: did('startNewRevision') ? undefined : status.canary?.currentBackgroundAnalysisRunStatus,
+      currentStepAnalysisRunStatus: analysisPlan.currentStepAnalysisRunStatus,
+      currentBackgroundAnalysisRunStatus: analysisPlan.currentBackgroundAnalysisRunStatus,
     },
   };
 
@@ -234,6 +263,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     state: decision.state,
     actions: decision.actions,
     markedStable: did('markStable'),
+    ...(aborted && analysisPlan.abortMessage ? { abortMessage: analysisPlan.abortMessage } : {}),
   };
 }
 

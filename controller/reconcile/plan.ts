@@ -37,7 +37,17 @@ export function plan(observed: Observed): Plan {
   const rolloutWithCollision: Rollout = collisionCount === undefined ? annotated : { ...annotated, status: { ...annotated.status, collisionCount } };
   const services = observed.services;
   const decided = !blueGreen
-    ? planCanary({ rollout: rolloutWithCollision, newHash: podHashOf(newRS), newRS, newRSCreated: created, replicaSets: observed.replicaSets, services, now: observed.now })
+    ? planCanary({
+      rollout: rolloutWithCollision,
+      newHash: podHashOf(newRS),
+      newRS,
+      newRSCreated: created,
+      replicaSets: observed.replicaSets,
+      services,
+      analysisRuns: observed.analysisRuns,
+      analysisTemplates: { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates },
+      now: observed.now,
+    })
     : planBlueGreen({
     rollout: rolloutWithCollision,
     newHash: podHashOf(newRS),
