@@ -32,13 +32,7 @@ export interface OwnerReference {
   blockOwnerDeletion?: boolean;
 }
 
-// Prometheus fields Argo documents (basic auth, a private CA, range queries)
-// that the shared schema does not carry yet; read when present.
-export type PrometheusMetric = ApiPrometheusMetric & {
-  authentication?: ApiPrometheusMetric['authentication'] & { basicAuth?: { username?: string; password?: string } };
-  caCert?: string;
-  rangeQuery?: { start?: string; end?: string; step?: string };
-};
+export type PrometheusMetric = ApiPrometheusMetric;
 
 const COMPLETED_PHASES: ReadonlySet<string> = new Set<AnalysisPhase>(['Successful', 'Failed', 'Error', 'Inconclusive']);
 

@@ -26,9 +26,22 @@ export const Sigv4ConfigSchema = z.strictObject({
   roleArn: z.string().optional(),
 });
 
+export const BasicAuthSchema = z.strictObject({
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
+
 export const AuthenticationSchema = z.strictObject({
   sigv4: Sigv4ConfigSchema.optional(),
   oauth2: OAuth2ConfigSchema.optional(),
+  basicAuth: BasicAuthSchema.optional(),
+});
+
+/** A Prometheus range query: start and end are expressions over now(), step a duration. */
+export const PrometheusRangeQuerySchema = z.strictObject({
+  start: z.string().optional(),
+  end: z.string().optional(),
+  step: z.string().optional(),
 });
 
 export const PrometheusMetricSchema = z.strictObject({
@@ -39,6 +52,9 @@ export const PrometheusMetricSchema = z.strictObject({
   timeout: int64().optional(),
   insecure: z.boolean().optional(),
   headers: z.array(WebMetricHeaderSchema).optional(),
+  /** A PEM CA bundle trusted for the server's certificate, verification kept on. */
+  caCert: z.string().optional(),
+  rangeQuery: PrometheusRangeQuerySchema.optional(),
 });
 export type PrometheusMetric = z.infer<typeof PrometheusMetricSchema>;
 

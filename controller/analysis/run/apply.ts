@@ -125,6 +125,8 @@ function record(results: MetricResult[], t: TakenMeasurement, dryRun: boolean, n
   const m: Measurement = { ...t.measurement };
   if (isCompleted(m.phase)) {
     if (!m.finishedAt) m.finishedAt = formatTime(now);
+    // A streak of successes, for consecutiveSuccessLimit: anything else breaks it.
+    result.consecutiveSuccess = m.phase === 'Successful' ? (result.consecutiveSuccess ?? 0) + 1 : 0;
     if (m.phase === 'Error') {
       result.error = (result.error ?? 0) + 1;
       result.consecutiveError = (result.consecutiveError ?? 0) + 1;
@@ -181,7 +183,7 @@ function compactResult(r: MetricResult): MetricResult {
   const out: MetricResult = { name: r.name, phase: r.phase };
   if (r.measurements && r.measurements.length > 0) out.measurements = r.measurements;
   if (r.message) out.message = r.message;
-  for (const key of ['count', 'successful', 'failed', 'inconclusive', 'error', 'consecutiveError'] as const) {
+  for (const key of ['count', 'successful', 'failed', 'inconclusive', 'error', 'consecutiveError', 'consecutiveSuccess'] as const) {
     if (r[key]) out[key] = r[key];
   }
   if (r.dryRun) out.dryRun = true;

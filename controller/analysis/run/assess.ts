@@ -36,10 +36,15 @@ export function assessMetricStatus(metric: Metric, result: MetricResult, termina
   if (!isCompleted(last.phase)) return 'Running';
   const bad = failureInconclusiveOrError(metric, result);
   if (bad.phase !== undefined) return bad.phase;
+  const successLimit = intValue(metric.consecutiveSuccessLimit);
+  if (successLimit > 0 && (result.consecutiveSuccess ?? 0) >= successLimit) return 'Successful';
   const count = effectiveCount(metric, intValue);
-  if (count !== undefined && (result.count ?? 0) >= count) return 'Successful';
-  // An endless metric (interval, no count) ends well when the run is stopped.
-  return terminating ? 'Successful' : 'Running';
+  // With a consecutiveSuccessLimit, reaching the count (or being stopped) without the streak and
+  // without exceeding failureLimit decides nothing: Argo calls that Inconclusive.
+  const ended = successLimit > 0 ? 'Inconclusive' : 'Successful';
+  if (count !== undefined && (result.count ?? 0) >= count) return ended;
+  // An endless metric (interval, no count) ends when the run is stopped.
+  return terminating ? ended : 'Running';
 }
 
 export interface RunAssessment {

@@ -61,6 +61,7 @@ describe('measurement bookkeeping follows Argo', () => {
           measurements: [{ phase: 'Successful', startedAt: iso(0), finishedAt: iso(0) }],
           count: 1,
           successful: 1,
+          consecutiveSuccess: 1,
         },
       ],
       startedAt: iso(0),
@@ -105,6 +106,33 @@ describe('measurement bookkeeping follows Argo', () => {
     assert.deepEqual(run.status?.runSummary, { count: 1, failed: 1 });
     const r = run.status?.metricResults?.[0];
     assert.deepEqual([r?.phase, r?.count, r?.failed], ['Failed', 2, 2]);
+  });
+
+  it('consecutiveSuccessLimit ends the metric Successful once the streak is reached, before count', () => {
+    let run = newRun([metric({ interval: '10s', count: 10, failureLimit: 3, consecutiveSuccessLimit: 2 })]);
+    const phases: AnalysisPhase[] = ['Successful', 'Failed', 'Successful', 'Successful'];
+    for (const [i, phase] of phases.entries()) {
+      ({ run } = step(run, i * 11, () => phase));
+      const r = run.status?.metricResults?.[0];
+      if (i < phases.length - 1) assert.equal(run.status?.phase, 'Running', `after measurement ${i + 1}`);
+      if (i === 1) assert.equal(r?.consecutiveSuccess, undefined, 'a failure breaks the streak');
+    }
+    assert.equal(run.status?.phase, 'Successful');
+    const r = run.status?.metricResults?.[0];
+    assert.deepEqual([r?.count, r?.failed, r?.consecutiveSuccess], [4, 1, 2]);
+  });
+
+  it('with consecutiveSuccessLimit, reaching count without the streak or too many failures is Inconclusive', () => {
+    let run = newRun([metric({ interval: '10s', count: 3, failureLimit: 3, consecutiveSuccessLimit: 3 })]);
+    for (const [i, phase] of (['Successful', 'Failed', 'Successful'] as AnalysisPhase[]).entries()) ({ run } = step(run, i * 11, () => phase));
+    assert.equal(run.status?.phase, 'Inconclusive');
+    assert.equal(run.status?.metricResults?.[0]?.phase, 'Inconclusive');
+  });
+
+  it('consecutiveSuccessLimit does not override failureLimit', () => {
+    let run = newRun([metric({ interval: '10s', count: 5, failureLimit: 0, consecutiveSuccessLimit: 2 })]);
+    ({ run } = step(run, 0, () => 'Failed'));
+    assert.equal(run.status?.phase, 'Failed');
   });
 
   it('one inconclusive measurement makes the run Inconclusive by default', () => {
