@@ -19,6 +19,11 @@ export interface Config {
   context?: string;
   /** Namespace-scoped mode when set; cluster-wide otherwise. */
   namespace?: string;
+  /**
+   * Read no cluster-scoped kinds (ClusterAnalysisTemplates), so a namespaced Role is enough, as
+   * Argo Rollouts' --namespaced. Needs `namespace`.
+   */
+  namespaced: boolean;
   /** Only objects labelled argo-rollouts.argoproj.io/controller-instance-id=<id>; unlabelled ones when unset. */
   instanceId?: string;
   workers: number;
@@ -108,6 +113,7 @@ const OPTIONS = [
   { key: 'kubeconfig', flag: 'kubeconfig', env: [], description: 'path to a kubeconfig (default: $KUBECONFIG, in-cluster, then ~/.kube/config)' },
   { key: 'context', flag: 'context', env: ['RAMP_CONTEXT'], description: 'kubeconfig context to use' },
   { key: 'namespace', flag: 'namespace', env: ['RAMP_NAMESPACE'], description: 'watch only this namespace (default: all namespaces)' },
+  { key: 'namespaced', flag: 'namespaced', env: ['RAMP_NAMESPACED'], description: 'read no cluster-scoped kinds (ClusterAnalysisTemplates), so a namespaced Role suffices; needs --namespace', defaultText: 'false', booleanFlag: true },
   { key: 'instanceId', flag: 'instance-id', env: ['RAMP_INSTANCE_ID'], description: 'operate only on objects labelled argo-rollouts.argoproj.io/controller-instance-id=<id>' },
   { key: 'workers', flag: 'workers', env: ['RAMP_WORKERS'], description: 'concurrent reconciles per controller', defaultText: '10' },
   { key: 'metricsPort', flag: 'metrics-port', env: ['RAMP_METRICS_PORT'], description: 'port for /metrics', defaultText: '8090' },
@@ -127,6 +133,7 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   kubeconfig: nonEmpty,
   context: nonEmpty,
   namespace: dns1123Label,
+  namespaced: bool,
   instanceId: labelValue,
   workers: integer(1, 1000),
   metricsPort: port,
@@ -238,6 +245,7 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       kubeconfig,
       context: validate<string>('context', raw.get('context')),
       namespace: validate<string>('namespace', raw.get('namespace')),
+      namespaced: validate('namespaced', raw.get('namespaced'), false),
       instanceId: validate<string>('instanceId', raw.get('instanceId')),
       workers: validate('workers', raw.get('workers'), 10),
       metricsPort: validate('metricsPort', raw.get('metricsPort'), 8090),
@@ -251,6 +259,9 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       identity: `${host.hostname}_${host.pid}`,
       istioApiVersion: validate('istioApiVersion', raw.get('istioApiVersion'), DEFAULT_ISTIO_VERSION),
     };
+    if (config.namespaced && !config.namespace) {
+      return { kind: 'error', message: `${raw.get('namespaced')?.source ?? '--namespaced'} needs --namespace (or RAMP_NAMESPACE): the namespace to watch` };
+    }
     return { kind: 'run', config };
   } catch (err) {
     if (err instanceof InvalidValue) return { kind: 'error', message: err.message };

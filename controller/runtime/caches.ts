@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { KubeClient } from '../kube/client.ts';
-import type { Clock } from '../kube/clock.ts';
-import { Informer, kubeListWatch } from '../kube/informer.ts';
+import { sleep, type Clock } from '../kube/clock.ts';
+import { Informer, kubeListWatch, type ListWatchSource } from '../kube/informer.ts';
 import { qualifiedName, type KubeObject, type ResourceType } from '../kube/resources.ts';
 import type { Caches } from './types.ts';
 
@@ -20,13 +20,30 @@ export function informerScope(type: ResourceType, config: Pick<Config, 'namespac
   };
 }
 
+/** Whether the controller reads this kind at all: --namespaced reads no cluster-scoped kinds. */
+export function readsKind(type: ResourceType, config: Pick<Config, 'namespaced'>): boolean {
+  return type.namespaced || !config.namespaced;
+}
+
+/**
+ * The source of a kind the controller does not read: an empty list, and watches that see nothing
+ * until their timeout. Its informer syncs at once, so the caches that are read never wait on a
+ * list a namespaced Role would forbid; references to such objects are reported as not found.
+ */
+export function unreadSource<T>(clock: Clock): ListWatchSource<T> {
+  return {
+    list: () => Promise.resolve({ items: [], resourceVersion: '0' }),
+    watch: (opts) => sleep(clock, opts.timeoutSeconds * 1000, opts.signal),
+  };
+}
+
 export type InformerFactory = (type: ResourceType) => Informer<KubeObject>;
 
 export function kubeInformerFactory(deps: { client: KubeClient; config: Config; clock: Clock; logger: Logger }): InformerFactory {
   return (type) =>
     new Informer<KubeObject>({
       name: qualifiedName(type),
-      source: kubeListWatch(deps.client, type, informerScope(type, deps.config)),
+      source: readsKind(type, deps.config) ? kubeListWatch(deps.client, type, informerScope(type, deps.config)) : unreadSource(deps.clock),
       clock: deps.clock,
       logger: deps.logger,
       resyncMs: deps.config.resyncSeconds * 1000,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { Informer } from '../../../controller/kube/informer.ts';
 import { CLUSTER_ANALYSIS_TEMPLATES, REPLICA_SETS, ROLLOUTS, type KubeObject, type ResourceType } from '../../../controller/kube/resources.ts';
-import { informerScope, InformerSet, instanceIdSelector } from '../../../controller/runtime/caches.ts';
+import { informerScope, InformerSet, instanceIdSelector, readsKind, unreadSource } from '../../../controller/runtime/caches.ts';
 import { ownedBy } from '../../../controller/runtime/types.ts';
 import { FakeClock } from '../kube/fake-clock.ts';
 
@@ -26,6 +26,32 @@ describe('instance id filtering, as Argo Rollouts filters', () => {
 
   it('cluster-scoped kinds are watched cluster-wide even in namespace mode', () => {
     assert.equal(informerScope(CLUSTER_ANALYSIS_TEMPLATES, { namespace: 'shop', instanceId: undefined }).namespace, undefined);
+  });
+});
+
+describe('--namespaced: no cluster-scoped kinds, so a Role suffices', () => {
+  it('reads ClusterAnalysisTemplates unless --namespaced, and namespaced kinds always', () => {
+    assert.equal(readsKind(CLUSTER_ANALYSIS_TEMPLATES, { namespaced: false }), true);
+    assert.equal(readsKind(CLUSTER_ANALYSIS_TEMPLATES, { namespaced: true }), false);
+    assert.equal(readsKind(ROLLOUTS, { namespaced: true }), true);
+  });
+
+  it('an unread kind syncs empty at once, and its watches last their timeout without a relist', async () => {
+    const clock = new FakeClock();
+    const inner = unreadSource<KubeObject>(clock);
+    const calls = { list: 0, watch: 0 };
+    const source = {
+      list: (signal: AbortSignal) => ((calls.list += 1), inner.list(signal)),
+      watch: (...args: Parameters<typeof inner.watch>) => ((calls.watch += 1), inner.watch(...args)),
+    };
+    const informer = new Informer<KubeObject>({ name: 'clusteranalysistemplates.argoproj.io', clock, logger: pino({ level: 'silent' }), source, watchTimeoutSeconds: () => 300 });
+    informer.start();
+    assert.equal(await informer.waitForSync(AbortSignal.timeout(5_000)), true);
+    assert.deepEqual(informer.list(), []);
+    for (let i = 0; i < 3; i += 1) await clock.advance(300_000);
+    assert.equal(calls.list, 1, 'never relisted: no watch failed');
+    assert.ok(calls.watch >= 3, `re-watched after each timeout (${calls.watch} watches)`);
+    await informer.stop();
   });
 });
 

@@ -28,6 +28,7 @@ describe('parseConfig', () => {
         leaderElect: config.leaderElect,
         leaseName: config.leaseName,
         namespace: config.namespace,
+        namespaced: config.namespaced,
         instanceId: config.instanceId,
         logLevel: config.logLevel,
         resyncSeconds: config.resyncSeconds,
@@ -39,6 +40,7 @@ describe('parseConfig', () => {
         leaderElect: true,
         leaseName: 'ramp-controller-lock',
         namespace: undefined,
+        namespaced: false,
         instanceId: undefined,
         logLevel: 'info',
         resyncSeconds: 900,
@@ -55,6 +57,7 @@ describe('parseConfig', () => {
       '--kubeconfig', '/tmp/kc',
       '--context', 'kind-dev',
       '--namespace', 'shop',
+      '--namespaced',
       '--instance-id', 'blue',
       '--workers', '4',
       '--metrics-port', '9000',
@@ -71,6 +74,7 @@ describe('parseConfig', () => {
       kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
       context: 'kind-dev',
       namespace: 'shop',
+      namespaced: true,
       instanceId: 'blue',
       workers: 4,
       metricsPort: 9000,
@@ -161,6 +165,12 @@ describe('parseConfig', () => {
         assert.ok(!got.includes('\n'));
       });
     }
+
+    it('--namespaced without a namespace to watch', () => {
+      assert.equal(error(['--namespaced']), '--namespaced needs --namespace (or RAMP_NAMESPACE): the namespace to watch');
+      assert.equal(error([], { ...home, RAMP_NAMESPACED: 'true' }), 'RAMP_NAMESPACED needs --namespace (or RAMP_NAMESPACE): the namespace to watch');
+      assert.equal(run(['--namespaced'], { ...home, RAMP_NAMESPACE: 'team-a' }).namespaced, true);
+    });
 
     it('names the environment variable when the value came from there', () => {
       assert.equal(error([], { ...home, RAMP_WORKERS: 'many' }), 'invalid RAMP_WORKERS "many": must be an integer from 1 to 1000');
