@@ -12,14 +12,15 @@ import { repoRoot } from '../cluster/layout.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { eventually, testNamespace } from './support/cluster.ts';
 import { startController, type RunningController } from './support/controller.ts';
+import { canaryRollout, createAll, installIstioCrds, PROVIDERS, type Provider } from './support/canary.ts';
 import { kubectl, serviceAccountKubeconfig, testDir } from './support/install.ts';
 import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
 
 /**
  * The install manifests on the real control plane: kubectl applies them as the admin, then the
  * controller process runs with nothing but the ServiceAccount's token (minted by the TokenRequest
- * API) and walks a blue-green rollout gated by a job and a web analysis, and a canary, to
- * Healthy. A permission missing from the ClusterRole or the Role fails the test: the caches
+ * API) and walks a blue-green rollout gated by a job and a web analysis, a basic canary and
+ * canaries routed by NGINX and Istio to Healthy. A permission missing from the ClusterRole or the Role fails the test: the caches
  * never sync (/readyz says which), or a write is refused (the rollout never gets Healthy).
  */
 
@@ -134,8 +135,29 @@ async function walkRollouts(ns: string, labels: Record<string, string>): Promise
   assert.ok(events.items.length > 0, 'the controller recorded events');
 }
 
+/**
+ * A canary routed by `provider` (NGINX or Istio): it pauses at 50 % with the routing objects
+ * carrying that weight, then a promote takes it to Healthy. The controller creates and patches
+ * the canary Ingress, or patches the VirtualService and DestinationRule, with its own rights.
+ */
+async function walkRoutedCanary(ns: string, labels: Record<string, string>, provider: Provider): Promise<void> {
+  const ro = new RolloutHelper(ns);
+  await createAll(ro.client, ns, provider.objects);
+  const rollout = canaryRollout('app', provider.canary, [{ setWeight: 50 }, { pause: {} }]);
+  await ro.client.create(ROLLOUTS, { ...rollout, metadata: { ...rollout.metadata, namespace: ns, labels } });
+  await ro.waitFor('app', `${provider.name} v1 Healthy`, healthy, 90_000);
+  await ro.setImage('app', 'registry.local/app:v2');
+  const paused = await ro.waitFor('app', `${provider.name} paused at 50 %`, (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1, 90_000);
+  await eventually(`${provider.name} routing at 50 %`, async () => {
+    await provider.checkRouting(ro.client, ns, 50, { canary: paused.status!.currentPodHash!, stable: paused.status!.stableRS! });
+    return true;
+  }, 30_000, 500);
+  await ro.promote('app');
+  await ro.waitFor('app', `${provider.name} v2 Healthy after promote`, (r) => healthy(r) && r.status?.currentPodHash === paused.status?.currentPodHash, 90_000);
+}
+
 describe('the install manifests on the real control plane', () => {
-  test('cluster-wide: with only the ramp-controller ServiceAccount, blue-green with analysis and canary reach Healthy', async (t) => {
+  test('cluster-wide: with only the ramp-controller ServiceAccount, blue-green with analysis and canaries (basic, NGINX, Istio) reach Healthy', async (t) => {
     kubectl('apply', '--server-side', '--force-conflicts', '-k', 'install/');
     kubectl('wait', '--for=condition=established', '--timeout=60s', 'crd/rollouts.argoproj.io');
     const ns = await testNamespace(t);
@@ -156,7 +178,13 @@ describe('the install manifests on the real control plane', () => {
       return lease.spec?.holderIdentity?.endsWith(`_${controller.process.pid}`) ? true : undefined;
     });
 
-    await explained(controller, walkRollouts(ns, { [INSTANCE_LABEL]: id }));
+    const istioNs = await testNamespace({ after: (fn) => t.after(fn), name: `${t.name} istio` });
+    await installIstioCrds(new RolloutHelper(ns).client);
+    await explained(controller, Promise.all([
+      walkRollouts(ns, { [INSTANCE_LABEL]: id }),
+      walkRoutedCanary(ns, { [INSTANCE_LABEL]: id }, PROVIDERS.nginx),
+      walkRoutedCanary(istioNs, { [INSTANCE_LABEL]: id }, PROVIDERS.istioSubset),
+    ]).then(() => undefined));
     assert.deepEqual(forbiddenLines(controller), [], 'no request was forbidden');
 
     // Every metric docs/operations.md names is served.
@@ -168,7 +196,7 @@ describe('the install manifests on the real control plane', () => {
     assert.deepEqual(documented.filter((name) => !types.has(name)), [], 'every documented metric is served');
   });
 
-  test('namespaced: with only the Role in its namespace and --namespaced, the same rollouts reach Healthy', async (t) => {
+  test('namespaced: with only the Role in its namespace and --namespaced, blue-green with analysis and canaries (basic, NGINX) reach Healthy', async (t) => {
     const ns = await testNamespace(t);
     // An overlay puts install/namespaced into the test's namespace, as a user's overlay would.
     const overlay = testDir(`${ns}-overlay`);
@@ -187,7 +215,7 @@ describe('the install manifests on the real control plane', () => {
     t.after(() => controller.kill());
     await ready(controller);
 
-    await explained(controller, walkRollouts(ns, {}));
+    await explained(controller, Promise.all([walkRollouts(ns, {}), walkRoutedCanary(ns, {}, PROVIDERS.nginx)]).then(() => undefined));
     assert.deepEqual(forbiddenLines(controller), [], 'no request was forbidden');
   });
 });
