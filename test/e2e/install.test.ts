@@ -8,6 +8,8 @@ import { SECRETS } from '../../controller/analysis/controller/index.ts';
 import { KubeClient, loadKubeConfig } from '../../controller/kube/client.ts';
 import { statusCodeOf } from '../../controller/kube/errors.ts';
 import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, JOBS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
+import { startDashboard } from '../../dashboard/server/start.ts';
+import type { Settings } from '../../dashboard/shared/api.ts';
 import { repoRoot } from '../cluster/layout.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { eventually, testNamespace } from './support/cluster.ts';
@@ -71,7 +73,8 @@ async function explained(controller: RunningController, walk: Promise<void>): Pr
 /**
  * A Secret, an AnalysisTemplate with a job metric and a web metric whose bearer token comes from
  * the Secret, a blue-green Rollout gated by it before promotion, and a canary Rollout with
- * canary/stable Services; v1 and then v2 of each reach Healthy.
+ * canary/stable Services and an analysis step on the same template; v1 and then v2 of each reach
+ * Healthy.
  */
 async function walkRollouts(ns: string, labels: Record<string, string>): Promise<void> {
   const ro = new RolloutHelper(ns);
@@ -109,7 +112,7 @@ async function walkRollouts(ns: string, labels: Record<string, string>): Promise
     prePromotionAnalysis: { templates: [{ templateName: 'smoke' }], args: [{ name: 'base', value: fixture.url }] },
   }, 2);
   const canary = blueGreenRollout('canary', {}, 2) as KubeObject & { spec: Record<string, unknown> };
-  canary.spec.strategy = { canary: { canaryService: 'canary-canary', stableService: 'canary-stable', steps: [{ setWeight: 50 }, { pause: { duration: '1s' } }] } };
+  canary.spec.strategy = { canary: { canaryService: 'canary-canary', stableService: 'canary-stable', steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'smoke' }], args: [{ name: 'base', value: fixture.url }] } }] } };
   await ro.client.create(ROLLOUTS, withLabels(bg));
   await ro.client.create(ROLLOUTS, withLabels(canary));
 
@@ -128,6 +131,9 @@ async function walkRollouts(ns: string, labels: Record<string, string>): Promise
   assert.equal(runStatus?.status, 'Successful');
   const run = await ro.client.get<AnalysisRun & KubeObject>(ANALYSIS_RUNS, ns, runStatus!.name);
   assert.deepEqual(run.status?.metricResults?.map((m) => [m.name, m.phase]), [['smoke-job', 'Successful'], ['health', 'Successful']]);
+  const runs = await ro.client.list<AnalysisRun & KubeObject>(ANALYSIS_RUNS, { namespace: ns });
+  const canaryRuns = runs.items.filter((r) => (r.metadata.ownerReferences as Array<{ name?: string }> | undefined)?.[0]?.name === 'canary');
+  assert.deepEqual(canaryRuns.map((r) => r.status?.phase), ['Successful'], 'the canary analysis step ran once and succeeded');
   const jobs = await ro.client.list<KubeObject>(JOBS, { namespace: ns, labelSelector: `analysisrun.argoproj.io/uid=${run.metadata.uid}` });
   assert.equal(jobs.items.length, 1, 'the job metric ran a Job');
   assert.ok(fixture.requests.some((r) => r.path === '/health' && r.headers.authorization === `Bearer ${token}`), 'the web metric sent the token read from the Secret');
@@ -140,7 +146,9 @@ async function walkRollouts(ns: string, labels: Record<string, string>): Promise
  * carrying that weight, then a promote takes it to Healthy. The controller creates and patches
  * the canary Ingress, or patches the VirtualService and DestinationRule, with its own rights.
  */
-async function walkRoutedCanary(ns: string, labels: Record<string, string>, provider: Provider): Promise<void> {
+type Promote = (ns: string, name: string) => Promise<unknown>;
+
+async function walkRoutedCanary(ns: string, labels: Record<string, string>, provider: Provider, promote?: Promote): Promise<void> {
   const ro = new RolloutHelper(ns);
   await createAll(ro.client, ns, provider.objects);
   const rollout = canaryRollout('app', provider.canary, [{ setWeight: 50 }, { pause: {} }]);
@@ -152,12 +160,12 @@ async function walkRoutedCanary(ns: string, labels: Record<string, string>, prov
     await provider.checkRouting(ro.client, ns, 50, { canary: paused.status!.currentPodHash!, stable: paused.status!.stableRS! });
     return true;
   }, 30_000, 500);
-  await ro.promote('app');
+  await (promote ? promote(ns, 'app') : ro.promote('app'));
   await ro.waitFor('app', `${provider.name} v2 Healthy after promote`, (r) => healthy(r) && r.status?.currentPodHash === paused.status?.currentPodHash, 90_000);
 }
 
 describe('the install manifests on the real control plane', () => {
-  test('cluster-wide: with only the ramp-controller ServiceAccount, blue-green with analysis and canaries (basic, NGINX, Istio) reach Healthy', async (t) => {
+  test('cluster-wide: with only the ramp-controller ServiceAccount, blue-green with analysis and canaries (basic, NGINX, Istio) reach Healthy; the dashboard ServiceAccount promotes', async (t) => {
     kubectl('apply', '--server-side', '--force-conflicts', '-k', 'install/');
     kubectl('wait', '--for=condition=established', '--timeout=60s', 'crd/rollouts.argoproj.io');
     const ns = await testNamespace(t);
@@ -178,11 +186,29 @@ describe('the install manifests on the real control plane', () => {
       return lease.spec?.holderIdentity?.endsWith(`_${controller.process.pid}`) ? true : undefined;
     });
 
+    // The dashboard of install/dashboard, with its own ServiceAccount: it lists every kind it shows
+    // and its promote button moves the NGINX canary on.
+    kubectl('apply', '--server-side', '-k', 'install/dashboard/');
+    const dashboardKubeconfig = await serviceAccountKubeconfig('ramp', 'ramp-dashboard', 'ramp', join(testDir(ns), 'kubeconfig-dashboard'));
+    const token = randomBytes(16).toString('hex');
+    const dashboard = await startDashboard({ kubeconfig: dashboardKubeconfig, port: 0, token, buildWeb: false, say: () => undefined });
+    t.after(() => dashboard.close());
+    const settings = (await (await fetch(new URL('api/v1/settings', dashboard.url))).json()) as Settings;
+    assert.deepEqual(settings.unavailable, [], 'the dashboard ServiceAccount may list every kind the page shows');
+    const promoteFromDashboard: Promote = async (namespace, name) => {
+      const res = await fetch(new URL(`api/v1/namespaces/${namespace}/rollouts/${name}/promote`, dashboard.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: '{}',
+      });
+      assert.equal(res.status, 200, `promote through the dashboard: ${await res.text()}`);
+    };
+
     const istioNs = await testNamespace({ after: (fn) => t.after(fn), name: `${t.name} istio` });
     await installIstioCrds(new RolloutHelper(ns).client);
     await explained(controller, Promise.all([
       walkRollouts(ns, { [INSTANCE_LABEL]: id }),
-      walkRoutedCanary(ns, { [INSTANCE_LABEL]: id }, PROVIDERS.nginx),
+      walkRoutedCanary(ns, { [INSTANCE_LABEL]: id }, PROVIDERS.nginx, promoteFromDashboard),
       walkRoutedCanary(istioNs, { [INSTANCE_LABEL]: id }, PROVIDERS.istioSubset),
     ]).then(() => undefined));
     assert.deepEqual(forbiddenLines(controller), [], 'no request was forbidden');
