@@ -236,6 +236,13 @@ describe('the install manifests on the real control plane', () => {
     await assert.rejects(asController.list(ROLLOUTS, {}), (err: unknown) => statusCodeOf(err) === 403, 'no cluster-wide access');
     asController.close();
 
+    // Without --namespaced the Role is not enough: ClusterAnalysisTemplates are listed at cluster
+    // scope, that cache never syncs and nothing is reconciled.
+    const unscoped = await startController({ kubeconfig, namespace: ns, leaderElect: false, name: `${ns}-unscoped` });
+    await eventually('the cluster-scoped list refused', async () => (/forbidden: cannot list clusteranalysistemplates\.argoproj\.io at cluster scope/.test(unscoped.output()) ? true : undefined), 30_000);
+    assert.match(await (await fetch(`${unscoped.healthzUrl}/readyz`)).text(), /cache of clusteranalysistemplates\.argoproj\.io not synced/);
+    await unscoped.kill();
+
     // The arguments install/namespaced gives the pod: --namespaced, and the namespace to watch.
     const controller = await startController({ kubeconfig, namespace: ns, leaderElect: true, leaseName: 'ramp-controller-lock', args: ['--namespaced'], name: `${ns}-namespaced` });
     t.after(() => controller.kill());
