@@ -155,7 +155,7 @@ export interface CanaryAnalysisDecision {
   /** Names of the actions the machine took this pass. */
   actions: readonly CanaryActionName[];
   aborted: boolean;
-  /** The step index after this pass, and whether its step is the one the machine waits in. */
+  /** The step index after this pass, and whether that step is an analysis step. */
   stepIndex: number;
   atAnalysisStep: boolean;
   /** The stable revision after this pass. */

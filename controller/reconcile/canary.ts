@@ -216,12 +216,12 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   const controllerPause = pauseConditions.length > 0 && (status.controllerPause === true || added);
 
   // AnalysisRuns: the step and background runs the decided position needs.
-  const decidedPhase = typeof decision.state === 'string' ? decision.state : decision.state.progressing;
   const analysisPlan = planCanaryAnalysis(analysisInput, analysis, {
     actions: decision.actions,
     aborted,
     stepIndex: decided.stepIndex,
-    atAnalysisStep: decidedPhase === 'analysis',
+    // By the step index, not the machine's state: a user pause (spec.paused) leaves the run going.
+    atAnalysisStep: steps[decided.stepIndex]?.analysis !== undefined,
     ...(stableHash ? { stableHash } : {}),
     paused: pauseConditions.length > 0,
     inconclusivePaused: pauseConditions.some((p) => p.reason === INCONCLUSIVE_PAUSE),

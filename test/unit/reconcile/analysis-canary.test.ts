@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, Rollout, RolloutStatus } from '../../../controller/api/index.ts';
-import { ABORT_PATCH, RETRY_PATCH, promotePatches } from '../../../controller/cli/actions/patches.ts';
+import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH, promotePatches } from '../../../controller/cli/actions/patches.ts';
 import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
 import { plan } from '../../../controller/reconcile/plan.ts';
 import type { Plan, RolloutEvent, RolloutObject } from '../../../controller/reconcile/types.ts';
@@ -292,6 +292,38 @@ describe('canary analysis step', () => {
     assert.equal(world.status.pauseConditions, undefined);
     assert.equal(world.status.stableRS, v2);
     assert.equal(world.status.phase, 'Healthy');
+  });
+
+  test('clearing the inconclusive pause without moving past the step analyses again under the next name', async () => {
+    const { world, v2 } = await v2At();
+    const first = `app-${v2}-2-1`;
+    world.runPhase(first, 'Inconclusive');
+    await world.settle(2);
+    assert.equal(world.status.controllerPause, true);
+    world.patch({ status: { pauseConditions: null } }); // what Argo's promote did before it skipped the step
+    await world.pass();
+    assert.deepEqual(world.status.canary?.currentStepAnalysisRunStatus, { name: `${first}.1`, status: 'Pending' });
+    assert.equal(world.status.pauseConditions, undefined);
+    assert.equal(world.status.controllerPause, undefined);
+    world.runPhase(`${first}.1`, 'Successful');
+    await world.settle(4);
+    assert.equal(world.status.stableRS, v2);
+  });
+
+  test('a user pause (spec.paused) at the step leaves the run going; resuming goes on with it', async () => {
+    const { world, v2 } = await v2At();
+    const name = `app-${v2}-2-1`;
+    world.runPhase(name, 'Running');
+    world.patch(PAUSE_PATCH);
+    await world.settle(2);
+    assert.equal(world.status.phase, 'Paused');
+    assert.equal(world.terminated(name), false);
+    assert.deepEqual(world.status.canary?.currentStepAnalysisRunStatus, { name, status: 'Running' });
+    world.runPhase(name, 'Successful');
+    world.patch(RESUME_PATCH);
+    await world.settle(4);
+    assert.equal(world.runs.size, 1);
+    assert.equal(world.status.stableRS, v2);
   });
 
   test('an abort while the run is running terminates it, once', async () => {
