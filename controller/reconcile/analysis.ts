@@ -12,7 +12,7 @@ import {
   type RolloutAnalysis,
   type RolloutAnalysisRunStatus,
 } from '../api/index.ts';
-import { invalid } from '../api/validation/field-error.ts';
+import { formatValue, invalid } from '../api/validation/field-error.ts';
 import type { AnalysisGate } from '../machine/bluegreen.ts';
 import { MESSAGES } from './conditions.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
@@ -262,9 +262,9 @@ export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTe
     for (const ref of analysis?.templates ?? []) {
       const name = ref.templateName ?? '';
       if (ref.clusterScope && !templates.clusterTemplates?.has(name)) {
-        errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${JSON.stringify(name)} not found`));
+        errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${formatValue(name)} not found`));
       } else if (!ref.clusterScope && !templates.templates?.has(name)) {
-        errors.push(invalid(field, name, `analysistemplate.argoproj.io ${JSON.stringify(name)} not found`));
+        errors.push(invalid(field, name, `analysistemplate.argoproj.io ${formatValue(name)} not found`));
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import { invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
+import { formatValue, invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
 import { validateIngress } from '../api/validation/references.ts';
 import { missingAnalysisTemplates } from './analysis.ts';
@@ -97,7 +97,7 @@ function withWorkloadTemplate(observed: Observed): unknown {
 function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
   const errors: FieldError[] = [];
   const need = (field: string, name: string | undefined): void => {
-    if (name && !observed.services.has(name)) errors.push(invalid(field, name, `service "${name}" not found`));
+    if (name && !observed.services.has(name)) errors.push(invalid(field, name, `service ${formatValue(name)} not found`));
   };
   const bg = rollout.spec.strategy.blueGreen;
   if (bg) {
@@ -112,7 +112,7 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
   }
   errors.push(...missingAnalysisTemplates(rollout, { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates }));
   if (rollout.spec.workloadRef && observed.workloadTemplate === null) {
-    errors.push(invalid('spec.workloadRef.name', rollout.spec.workloadRef.name, `workload "${rollout.spec.workloadRef.name}" not found`));
+    errors.push(invalid('spec.workloadRef.name', rollout.spec.workloadRef.name, `workload ${formatValue(rollout.spec.workloadRef.name)} not found`));
   }
   return errors;
 }

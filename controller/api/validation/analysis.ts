@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compile, ExprError } from '../../analysis/expr/index.ts';
 import { DurationError, parseGoDuration } from '../duration.ts';
 import type { IntOrString } from '../kit.ts';
 import { type AnalysisTemplate, AnalysisTemplateSchema } from '../analysistemplate.ts';
@@ -147,6 +148,8 @@ export function validateMetric(metric: Metric, path: string): FieldError[] {
     errors.push(invalid(child(path, 'consecutiveSuccessLimit'), metric.consecutiveSuccessLimit, 'consecutiveSuccessLimit must be >= 0'));
   }
 
+  for (const key of ['successCondition', 'failureCondition'] as const) errors.push(...conditionErrors(metric[key], child(path, key)));
+
   const provider = metric.provider;
   const providers = METRIC_PROVIDER_KINDS.flatMap((kind) => {
     const value = provider[kind];
@@ -168,5 +171,21 @@ function durationErrors(value: string | undefined, path: string, prefix: string)
   } catch (err) {
     if (!(err instanceof DurationError)) throw err;
     return [invalid(path, value, `${prefix}: ${err.message}`)];
+  }
+}
+
+/** The names a condition may use, as the measurement evaluates it (controller/analysis/conditions.ts). */
+const CONDITION_NAMES = ['result', 'args'] as const;
+
+/** A condition that cannot compile would make every measurement an Error: say so before the run starts. */
+function conditionErrors(condition: string | undefined, path: string): FieldError[] {
+  // Argument references are substituted when the run is created; the result is checked then.
+  if (condition === undefined || condition.trim() === '' || isArgumentReference(condition)) return [];
+  try {
+    compile(condition, { names: CONDITION_NAMES });
+    return [];
+  } catch (err) {
+    if (!(err instanceof ExprError)) throw err;
+    return [invalid(path, condition, `the condition does not compile: ${err.message}`)];
   }
 }

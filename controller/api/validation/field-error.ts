@@ -10,10 +10,16 @@ export interface FieldError {
   message: string;
 }
 
+/** Longest bad value quoted in a message: a 100 kB string must not become a 100 kB condition. */
+const MAX_VALUE_CHARS = 200;
+
+/** Longest InvalidSpec message: the Rollout's status stays small whatever the spec holds. */
+export const MAX_MESSAGE_CHARS = 1_000;
+
 /** Renders a bad value as Go's field.Error does: strings quoted, scalars bare, maps as Go literals. */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > MAX_VALUE_CHARS ? `${value.slice(0, MAX_VALUE_CHARS - 3)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value instanceof StringMapValue) {
     const entries = Object.keys(value.map)
@@ -22,7 +28,7 @@ export function formatValue(value: unknown): string {
     return `map[string]string{${entries.join(', ')}}`;
   }
   const json = JSON.stringify(value);
-  return json.length > 200 ? `${json.slice(0, 197)}...` : json;
+  return json.length > MAX_VALUE_CHARS ? `${json.slice(0, MAX_VALUE_CHARS - 3)}...` : json;
 }
 
 /** A map[string]string value (labels, annotations), printed the way Go prints one. */
@@ -77,5 +83,6 @@ export function pathOf(segments: readonly PropertyKey[]): string {
 export function invalidSpecMessage(name: string, errors: readonly FieldError[]): string {
   const first = errors[0];
   const detail = first ? `${first.field}: ${first.message}` : 'unknown validation error';
-  return `The Rollout "${name}" is invalid: ${detail}`;
+  const message = `The Rollout "${name}" is invalid: ${detail}`;
+  return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 3)}...` : message;
 }

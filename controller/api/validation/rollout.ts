@@ -19,10 +19,11 @@ const knownRolloutKeys = lookupOf(RolloutSchema);
  * fields) are reported alone; semantic checks run on a well-typed Rollout.
  */
 export function validateRollout(obj: unknown): RolloutValidation {
-  const sizeErrors = checkSize(obj);
-  if (sizeErrors.length > 0) return { ok: false, errors: sizeErrors };
+  // The step limit first: a list of 10,000 steps is too many steps before it is too long a list.
   const stepsErrors = checkStepCount(obj);
   if (stepsErrors.length > 0) return { ok: false, errors: stepsErrors };
+  const sizeErrors = checkSize(obj);
+  if (sizeErrors.length > 0) return { ok: false, errors: sizeErrors };
 
   const parsed = RolloutSchema.safeParse(obj);
   if (!parsed.success) {
