@@ -222,3 +222,24 @@ export async function down(options: { quiet?: boolean; keepLogs?: boolean } = {}
   if (!options.keepLogs) rmSync(logDir(), { recursive: true, force: true });
   if (!options.quiet) say(options.keepLogs ? `stopped; logs kept in ${logDir()}` : 'stopped');
 }
+
+/**
+ * Stops the kube-apiserver of the running control plane and starts it again with the same flags
+ * (same port, certificates and etcd, so every client's kubeconfig stays valid), then waits until it
+ * is ready. For tests of what clients do while the apiserver is away.
+ */
+export async function restartApiserver(options: { downMs?: number } = {}): Promise<void> {
+  const state = readState();
+  if (!isRunning(state)) throw new Error('restartApiserver: no running control plane (npm run cluster -- up)');
+  const index = state.processes.findIndex((p) => p.name === 'kube-apiserver');
+  const apiserver = state.processes[index];
+  if (!apiserver?.command) throw new Error('restartApiserver: the state file does not record how kube-apiserver was started; restart the control plane with this version');
+  await stopProcess(apiserver.pid);
+  if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+  const restarted = startDetached('kube-apiserver', apiserver.command.bin, apiserver.command.args, logDir());
+  state.processes[index] = restarted;
+  writeFileSync(stateFile(), JSON.stringify(state, null, 2));
+  const ca = readFileSync(state.caCert, 'utf8');
+  await waitFor('kube-apiserver /readyz after restart', async () => (await httpsGet(`${state.server}/readyz`, ca, state.adminToken)).status === 200,
+    90_000, restarted.log);
+}

@@ -7,6 +7,8 @@ export interface ManagedProcess {
   name: string;
   pid: number;
   log: string;
+  /** How it was started, so that one process can be restarted alone (see restartApiserver). */
+  command?: { bin: string; args: string[] };
 }
 
 /** Starts a process in its own process group, detached from ours, with output in `<logDir>/<name>.log`. */
@@ -17,7 +19,7 @@ export function startDetached(name: string, bin: string, args: string[], logDir:
     const child = spawn(bin, args, { detached: true, stdio: ['ignore', fd, fd], env });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${bin})`);
     child.unref();
-    return { name, pid: child.pid, log };
+    return { name, pid: child.pid, log, command: { bin, args } };
   } finally {
     closeSync(fd);
   }

@@ -18,7 +18,7 @@ function metricValue(text: string, name: string): number {
 }
 
 describe('controller runtime on the real control plane', () => {
-  test('two controllers: exactly one holds the Lease and reconciles; the other takes over when the leader is killed', async (t) => {
+  test('two controllers: exactly one holds the Lease and reconciles; the leader killed mid-rollout, the follower takes over and finishes it', async (t) => {
     const ns = await testNamespace(t);
     const ro = new RolloutHelper(ns);
     const lease = 'ramp-e2e-lock';
@@ -39,8 +39,12 @@ describe('controller runtime on the real control plane', () => {
     assert.ok(holder?.endsWith(`_${leader.process.pid}`) || holder?.includes(String(leader.process.pid)), `the Lease names the leader (holder ${holder})`);
 
     await ro.create(service('app-active', 'app'));
-    await ro.create(blueGreenRollout('app', { activeService: 'app-active' }, 2));
-    await ro.waitFor('app', 'Healthy under the leader', (r) => r.status?.phase === 'Healthy');
+    await ro.create(service('app-preview', 'app'));
+    await ro.create(blueGreenRollout('app', { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false }, 2));
+    const v1 = (await ro.waitFor('app', 'Healthy under the leader', (r) => r.status?.phase === 'Healthy')).status!.currentPodHash!;
+    // Mid-rollout: v2 waits behind the preview Service when the leader dies.
+    await ro.setImage('app', 'registry.local/app:v2');
+    const v2 = (await ro.waitFor('app', 'v2 paused under the leader', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1)).status!.currentPodHash!;
     const followerMetrics = await (await fetch(follower.metricsUrl)).text();
     assert.equal(metricValue(followerMetrics, 'rollout_reconcile_count'), 0, 'the follower reconciled nothing');
     assert.ok(metricValue(await (await fetch(leader.metricsUrl)).text(), 'rollout_reconcile_count') > 0, 'the leader reconciled');
@@ -51,8 +55,12 @@ describe('controller runtime on the real control plane', () => {
     const tookMs = Date.now() - started;
     assert.ok(tookMs < 25_000, `took over in ${tookMs} ms (lease 15 s)`);
 
-    await ro.setImage('app', 'registry.local/app:v2');
-    await ro.waitFor('app', 'the new leader rolls v2 out', (r) => r.status?.phase === 'Healthy' && r.status.stableRS === r.status.currentPodHash && (r.metadata?.annotations?.['rollout.argoproj.io/revision'] === '2'));
+    assert.equal((await ro.get('app')).status?.phase, 'Paused', 'the new leader keeps the pause');
+    await ro.promote('app');
+    await ro.waitFor('app', 'the new leader promotes v2', (r) => r.status?.phase === 'Healthy' && r.status.currentPodHash === v2 && r.status.stableRS === v2 && r.status.blueGreen?.activeSelector === v2 && (r.metadata?.annotations?.['rollout.argoproj.io/revision'] === '2'));
+    assert.equal(await ro.selector('app-active'), v2);
+    const revisions = (await ro.replicaSets()).map((rs) => rs.metadata?.annotations?.['rollout.argoproj.io/revision']).sort();
+    assert.deepEqual(revisions, ['1', '2'], 'one ReplicaSet per revision across the two leaders');
   });
 
   test('/metrics serves the reconcile histogram and the request counter by verb, kind and code; /readyz is ready', async (t) => {
