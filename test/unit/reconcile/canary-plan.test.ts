@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, Rollout, RolloutStatus } from '../../../controller/api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, Rollout, RolloutStatus } from '../../../controller/api/index.ts';
 import { promotePatches, ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
 import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
 import type { TrafficRoutingAccess } from '../../../controller/reconcile/canary-traffic-apply.ts';
@@ -34,6 +34,13 @@ const virtualService = (): KubeObject => ({
   },
 });
 
+const SUCCESS_RATE: AnalysisTemplate = {
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'AnalysisTemplate',
+  metadata: { name: 'success-rate', namespace: NS },
+  spec: { metrics: [{ name: 'success-rate', successCondition: 'result[0] >= 0.95', provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } }] },
+};
+
 const ROUTING = {
   trafficRouting: {
     nginx: { stableIngress: 'app' },
@@ -52,6 +59,7 @@ class World implements RolloutWriter {
   replicaSets = new Map<string, V1ReplicaSet>();
   services = new Map<string, V1Service>();
   analysisRuns = new Map<string, AnalysisRun>();
+  analysisTemplates = new Map<string, AnalysisTemplate>([['success-rate', SUCCESS_RATE]]);
   events: RolloutEvent[] = [];
   /** Every write apply() made to ReplicaSets, Services and the Rollout, for "writes nothing" checks. */
   writes: string[] = [];
@@ -80,6 +88,7 @@ class World implements RolloutWriter {
       services: new Map([...this.services].map(([k, v]) => [k, structuredClone(v)])),
       ...(this.ingresses ? { ingresses: new Map(this.ingresses) } : {}),
       analysisRuns: [...this.analysisRuns.values()].map((run) => structuredClone(run)),
+      analysisTemplates: new Map(this.analysisTemplates),
       now: new Date(this.now),
     };
   }
@@ -544,6 +553,27 @@ describe('canary with traffic routing (NGINX and Istio together)', () => {
     await world.pass();
     assert.equal(world.replicas(v2), 0);
     assert.equal(world.replicas(v1), 3);
+  });
+
+  test('a failed analysis step sends all traffic back to stable, as an abort does', async () => {
+    const analysis = { templates: [{ templateName: 'success-rate' }] };
+    const { world, v1 } = await deployedV1({ abortScaleDownDelaySeconds: 0, steps: [{ setWeight: 33 }, { analysis }, { setWeight: 100 }] }, true);
+    world.setImage('app:v2');
+    await world.settle(5);
+    const v2 = world.status.currentPodHash!;
+    const name = world.status.canary?.currentStepAnalysisRunStatus?.name;
+    assert.equal(name, `app-${v2}-2-1`);
+    assert.deepEqual(world.vsWeights(), [67, 33], 'the weight of the step before holds during the analysis');
+    const run = world.analysisRuns.get(name!)!;
+    run.status = { phase: 'Failed', message: 'Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)' };
+    const aborted = await world.pass();
+    assert.equal(aborted.state, 'aborted');
+    assert.deepEqual(world.vsWeights(), [100, 0]);
+    assert.equal(world.ingressWeight(), '0');
+    assert.equal(world.selector('app-canary'), v1);
+    assert.equal(world.status.message, `RolloutAborted: Rollout aborted update to revision 2: ${run.status.message}`);
+    await world.settle(2);
+    assert.deepEqual([world.replicas(v1), world.replicas(v2)], [3, 0]);
   });
 
   test('retry after abort walks the steps again with weights', async () => {
