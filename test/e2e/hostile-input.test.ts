@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KubeApiError } from '../../controller/kube/errors.ts';
-import { ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
+import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
+import { hostileTemplates } from '../fixtures/hostile/analysis-templates.ts';
 import { hostileRollouts, invalidSpecMismatch, WORLD, type HostileRollout } from '../fixtures/hostile/rollouts.ts';
 import { eventually, testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
@@ -13,6 +14,8 @@ import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './su
  * InvalidSpec condition naming the field, while a good rollout in the same namespace deploys and
  * promotes, and the controller never exits.
  */
+
+const matches = (text: string, reason: string | RegExp): boolean => (typeof reason === 'string' ? text.includes(reason) : reason.test(text));
 
 function named(c: HostileRollout, name: string): KubeObject {
   return { ...c.rollout, metadata: { ...(c.rollout.metadata as object), name } } as KubeObject;
@@ -84,5 +87,28 @@ describe('hostile input on the real control plane', () => {
     await eventually('the controller still running', async () => (controller.process.exitCode === null ? true : undefined), 1_000);
     assert.doesNotMatch(controller.output(), /"level":"(error|fatal)"/, 'no error-level log line: bad input is reported on the Rollout, not as a controller failure');
     assert.doesNotMatch(controller.output(), /\n\s+at .*\(.*:\d+:\d+\)/, 'no stack trace');
+  });
+
+  test('bad AnalysisRuns: each ends in phase Error with the reason, measuring nothing, and the controller keeps running', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const cases = hostileTemplates.filter((c) => c.runMessage !== undefined);
+    assert.ok(cases.length >= 10, `${cases.length} cases`);
+    for (const [i, c] of cases.entries()) {
+      await ro.client.create(ANALYSIS_RUNS, { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: `bad-run-${i}`, namespace: ns }, spec: (c.template as { spec: unknown }).spec } as KubeObject);
+    }
+    const controller = await startController({ namespace: ns, name: `${ns}-runs` });
+    t.after(() => controller.kill());
+    for (const [i, c] of cases.entries()) {
+      const run = await eventually(`bad-run-${i} (${c.name}) in Error`, async () => {
+        const r = await ro.client.get<KubeObject & { status?: { phase?: string; message?: string; metricResults?: unknown[] } }>(ANALYSIS_RUNS, ns, `bad-run-${i}`);
+        return r.status?.phase === 'Error' ? r : undefined;
+      }, 60_000);
+      const message = run.status?.message ?? '';
+      assert.ok(matches(message, c.runMessage!), `${c.name}: expected ${String(c.runMessage)}, got: ${message}`);
+      assert.equal((run.status?.metricResults ?? []).length, 0, `${c.name}: nothing was measured`);
+    }
+    assert.equal(controller.process.exitCode, null, 'the controller kept running');
+    assert.doesNotMatch(controller.output(), /"level":"(error|fatal)"/, 'no error-level log line');
   });
 });
