@@ -116,13 +116,13 @@ async function walkRollouts(ns: string, labels: Record<string, string>): Promise
   await ro.client.create(ROLLOUTS, withLabels(bg));
   await ro.client.create(ROLLOUTS, withLabels(canary));
 
-  const [bg1, canary1] = await Promise.all([ro.waitFor('bg', 'blue-green v1 Healthy', healthy, 90_000), ro.waitFor('canary', 'canary v1 Healthy', healthy, 90_000)]);
+  const [bg1, canary1] = await Promise.all([ro.waitFor('bg', 'blue-green v1 Healthy', healthy, 180_000), ro.waitFor('canary', 'canary v1 Healthy', healthy, 180_000)]);
   await ro.setImage('bg', 'registry.local/app:v2');
   await ro.setImage('canary', 'registry.local/app:v2');
   const notV1 = (v1: RolloutLike) => (r: RolloutLike): boolean => healthy(r) && r.status?.currentPodHash !== v1.status?.currentPodHash;
   const [bg2, canary2] = await Promise.all([
-    ro.waitFor('bg', 'blue-green v2 promoted after its analysis', notV1(bg1), 120_000),
-    ro.waitFor('canary', 'canary v2 through its steps', notV1(canary1), 120_000),
+    ro.waitFor('bg', 'blue-green v2 promoted after its analysis', notV1(bg1), 180_000),
+    ro.waitFor('canary', 'canary v2 through its steps', notV1(canary1), 180_000),
   ]);
 
   assert.equal(await ro.selector('bg-active'), bg2.status?.currentPodHash, 'the active Service selects v2');
@@ -153,15 +153,15 @@ async function walkRoutedCanary(ns: string, labels: Record<string, string>, prov
   await createAll(ro.client, ns, provider.objects);
   const rollout = canaryRollout('app', provider.canary, [{ setWeight: 50 }, { pause: {} }]);
   await ro.client.create(ROLLOUTS, { ...rollout, metadata: { ...rollout.metadata, namespace: ns, labels } });
-  await ro.waitFor('app', `${provider.name} v1 Healthy`, healthy, 90_000);
+  await ro.waitFor('app', `${provider.name} v1 Healthy`, healthy, 180_000);
   await ro.setImage('app', 'registry.local/app:v2');
-  const paused = await ro.waitFor('app', `${provider.name} paused at 50 %`, (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1, 90_000);
+  const paused = await ro.waitFor('app', `${provider.name} paused at 50 %`, (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1, 180_000);
   await eventually(`${provider.name} routing at 50 %`, async () => {
     await provider.checkRouting(ro.client, ns, 50, { canary: paused.status!.currentPodHash!, stable: paused.status!.stableRS! });
     return true;
   }, 30_000, 500);
   await (promote ? promote(ns, 'app') : ro.promote('app'));
-  await ro.waitFor('app', `${provider.name} v2 Healthy after promote`, (r) => healthy(r) && r.status?.currentPodHash === paused.status?.currentPodHash, 90_000);
+  await ro.waitFor('app', `${provider.name} v2 Healthy after promote`, (r) => healthy(r) && r.status?.currentPodHash === paused.status?.currentPodHash, 180_000);
 }
 
 describe('the install manifests on the real control plane', () => {
