@@ -7,8 +7,9 @@ import { planBlueGreen } from './bluegreen.ts';
 import { planCanary } from './canary.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
 import { REVISION_ANNOTATION, findNewReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
+import { progressCheckAfterMs } from './conditions.ts';
 import { completeStatus, invalidSpecStatus } from './status.ts';
-import type { Effect, Observed, Plan } from './types.ts';
+import type { Effect, Observed, Plan, RolloutEvent } from './types.ts';
 
 /**
  * plan(observed): the whole decision of one reconcile pass, pure. It validates the Rollout,
@@ -60,6 +61,7 @@ export function plan(observed: Observed): Plan {
     analysisTemplates: { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates },
     now: observed.now,
   });
+  const statusEvents: RolloutEvent[] = [];
   const status: RolloutStatus = completeStatus({
     rollout: rolloutWithCollision,
     status: { ...decided.status, collisionCount },
@@ -68,14 +70,31 @@ export function plan(observed: Observed): Plan {
     stateName: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
     ...(decided.abortMessage ? { abortMessage: decided.abortMessage } : {}),
     now: observed.now,
+    events: statusEvents,
   });
+  const events = created ? [{ type: 'Normal' as const, reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events;
   return {
     effects: [...effects, ...decided.effects],
     status,
-    events: created ? [{ type: 'Normal', reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events,
-    requeueAfterMs: decided.requeueAfterMs,
+    events: [...events, ...statusEvents],
+    requeueAfterMs: earliest(decided.requeueAfterMs, progressCheckMs(rolloutWithCollision, status, observed.now)),
     state: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
   };
+}
+
+/**
+ * When to look again for the progress deadline (Argo's requeueStuckRollout): nothing else wakes
+ * a Rollout whose new ReplicaSet never becomes available.
+ */
+function progressCheckMs(rollout: Rollout, status: RolloutStatus, now: Date): number | undefined {
+  const after = progressCheckAfterMs(rollout, status, now);
+  return after === undefined ? undefined : Math.max(1000, after);
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
 }
 
 function revisionLabel(rs: V1ReplicaSet): string {

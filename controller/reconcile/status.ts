@@ -3,7 +3,8 @@ import type { Rollout, RolloutStatus } from '../api/index.ts';
 import { calculateRolloutConditions, newCondition, pausedConditionUpdates, removeCondition, setCondition } from './conditions.ts';
 import { statusCounts } from './counts.ts';
 import { calculateRolloutPhase } from './phase.ts';
-import type { RolloutObject } from './types.ts';
+import { formatTime } from './replicasets.ts';
+import type { RolloutEvent, RolloutObject } from './types.ts';
 
 export interface CompleteStatusInput {
   /** The Rollout as observed (its status is the previous one). */
@@ -16,6 +17,8 @@ export interface CompleteStatusInput {
   /** Why an abort decided by this pass happened (a failed AnalysisRun's message). */
   abortMessage?: string;
   now: Date;
+  /** Receives the events of decisions made here (an abort at the progress deadline). */
+  events?: RolloutEvent[];
 }
 
 /**
@@ -44,7 +47,13 @@ export function completeStatus(input: CompleteStatusInput): RolloutStatus {
     now,
   });
   status = computed.status;
+  // Argo computes the phase before its pause context adds a progress-deadline abort, so the pass
+  // that aborts reports ProgressDeadlineExceeded; the next pass acts on the abort and reports it.
   const { phase, message } = calculateRolloutPhase(rollout.spec, status);
+  if (computed.abort !== undefined) {
+    status = { ...status, abort: true, abortedAt: formatTime(now) };
+    input.events?.push({ type: 'Warning', reason: 'RolloutAborted', message: computed.abort });
+  }
   return stripEmpty({ ...status, phase, message });
 }
 

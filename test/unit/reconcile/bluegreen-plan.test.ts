@@ -258,3 +258,77 @@ describe('invalid blue-green specs', () => {
     assert.equal(world.rollout.status?.phase, 'Healthy');
   });
 });
+
+describe('progress deadline', () => {
+  /** v1 deployed, then v2 whose pods never become available. */
+  function stuckV2(over: Record<string, unknown>): { world: World; v1: string; v2: string } {
+    const world = new World({ ...spec({ abortScaleDownDelaySeconds: 0 }), progressDeadlineSeconds: 10, ...over });
+    world.settle();
+    const v1 = world.rollout.status!.currentPodHash!;
+    world.setImage('app:v2');
+    world.pass();
+    return { world, v1, v2: world.rollout.status!.currentPodHash! };
+  }
+
+  test('progressDeadlineAbort aborts a new ReplicaSet that is not available within progressDeadlineSeconds', () => {
+    const { world, v1, v2 } = stuckV2({ progressDeadlineAbort: true });
+    const waiting = world.pass();
+    assert.equal(waiting.status.abort, undefined);
+    assert.ok(waiting.requeueAfterMs !== undefined && waiting.requeueAfterMs <= 11_000, `a progress check is queued (${waiting.requeueAfterMs})`);
+
+    world.now += 11_000;
+    const timedOut = world.pass();
+    const status = world.rollout.status!;
+    const message = `ReplicaSet "app-${v2}" has timed out progressing.`;
+    assert.equal(status.abort, true);
+    assert.equal(status.abortedAt, '2026-01-01T00:00:11Z');
+    assert.equal(status.phase, 'Degraded');
+    assert.equal(status.message, `ProgressDeadlineExceeded: ${message}`);
+    assert.deepEqual(timedOut.events.filter((e) => e.reason === 'RolloutAborted'), [{ type: 'Warning', reason: 'RolloutAborted', message }]);
+
+    // The next pass acts on the abort as on a user's: v1 keeps serving, v2 scales down.
+    world.pass();
+    const aborted = world.rollout.status!;
+    assert.equal(aborted.abort, true);
+    assert.match(aborted.message ?? '', /^RolloutAborted: Rollout aborted update to revision 2/);
+    assert.equal(world.selector('app-active'), v1);
+    assert.equal(world.selector('app-preview'), v1);
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 0);
+    assert.equal(world.rsByHash(v1)?.spec?.replicas, 3);
+    const again = world.pass();
+    assert.equal(again.status.abort, true, 'the abort holds');
+    assert.deepEqual(again.effects, []);
+  });
+
+  test('without progressDeadlineAbort the rollout is Degraded but not aborted', () => {
+    const { world, v2 } = stuckV2({});
+    world.now += 11_000;
+    const timedOut = world.pass();
+    assert.equal(world.rollout.status?.abort, undefined);
+    assert.equal(world.rollout.status?.phase, 'Degraded');
+    assert.equal(world.rollout.status?.message, `ProgressDeadlineExceeded: ReplicaSet "app-${v2}" has timed out progressing.`);
+    assert.ok(!timedOut.events.some((e) => e.reason === 'RolloutAborted'));
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 3, 'the new ReplicaSet keeps trying');
+  });
+
+  test('setting progressDeadlineAbort after the deadline passed aborts at once', () => {
+    const { world } = stuckV2({});
+    world.now += 11_000;
+    world.pass();
+    (world.rollout.spec as Record<string, unknown>).progressDeadlineAbort = true;
+    world.pass();
+    assert.equal(world.rollout.status?.abort, true);
+  });
+
+  test('a retried rollout does not abort again at once because of the old deadline', () => {
+    const { world } = stuckV2({ progressDeadlineAbort: true });
+    world.now += 11_000;
+    world.pass();
+    world.pass();
+    world.rollout.status!.abort = false; // kubectl argo rollouts retry
+    world.now += 1_000;
+    world.pass();
+    assert.equal(world.rollout.status?.abort, undefined);
+    assert.notEqual(world.rollout.status?.phase, 'Degraded');
+  });
+});
