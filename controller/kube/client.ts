@@ -20,7 +20,7 @@ import type { KubeconfigSource } from '../config.ts';
 import { AgentPool } from './agents.ts';
 import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
 import { requestLabels } from './request-labels.ts';
-import { apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
+import { PODS, apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
 
 /** Called once per apiserver response; feeds controller_clientset_k8s_request_total. */
 export type RequestObserver = (labels: { verb: string; kind: string; statusCode: number }) => void;
@@ -310,6 +310,20 @@ export class KubeClient {
       body: opts.propagationPolicy ? { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: opts.propagationPolicy } : undefined,
       signal: opts.signal,
       target: targetOf(type, 'delete', namespace, name),
+    });
+  }
+
+  /**
+   * POST pods/<name>/eviction (policy/v1): deletes the pod unless a PodDisruptionBudget forbids it
+   * now, which the apiserver answers with 429.
+   */
+  evictPod(namespace: string, name: string, opts: { signal?: AbortSignal } = {}): Promise<unknown> {
+    return this.request<unknown>({
+      method: HttpMethod.POST,
+      path: `${objectPath(PODS, namespace, name)}/eviction`,
+      body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
+      signal: opts.signal,
+      target: { verb: 'create', group: '', resource: 'pods/eviction', namespace, name },
     });
   }
 

@@ -13,6 +13,8 @@ export interface RolloutWriter {
   createReplicaSet(namespace: string, rs: V1ReplicaSet): Promise<void>;
   patchReplicaSet(namespace: string, name: string, patch: object): Promise<void>;
   deleteReplicaSet(namespace: string, name: string): Promise<void>;
+  /** Evicts a pod for spec.restartAt; a pod already gone is not an error. */
+  evictPod?(namespace: string, name: string): Promise<void>;
   patchService(namespace: string, name: string, patch: object): Promise<void>;
   /** Returns the Rollout's new resourceVersion, which the status patch of the same pass must carry. */
   patchRollout(namespace: string, name: string, patch: object): Promise<string | undefined>;
@@ -48,6 +50,11 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
     }
     case 'deleteReplicaSet':
       return (w, ns) => w.deleteReplicaSet(ns, effect.name);
+    case 'evictPod':
+      return (w, ns) => {
+        if (!w.evictPod) throw new Error(`cannot evict pod ${ns}/${effect.name} (${effect.reason}): this writer has no pod access`);
+        return w.evictPod(ns, effect.name);
+      };
     case 'annotateRollout':
       return (w, ns) => w.patchRollout(ns, rolloutName, { metadata: { annotations: effect.annotations } });
     case 'setServiceSelector':

@@ -8,6 +8,7 @@ import { planCanary } from './canary.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
 import { REVISION_ANNOTATION, findNewReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
 import { progressCheckAfterMs } from './conditions.ts';
+import { planRestart } from './restart.ts';
 import { completeStatus, invalidSpecStatus } from './status.ts';
 import type { Effect, Observed, Plan, RolloutEvent } from './types.ts';
 
@@ -61,10 +62,18 @@ export function plan(observed: Observed): Plan {
     analysisTemplates: { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates },
     now: observed.now,
   });
+  const restart = planRestart({
+    rollout: rolloutWithCollision,
+    replicaSets: observed.replicaSets,
+    newRS: created ? undefined : newRS,
+    pods: observed.pods,
+    strategyEffects: [...effects, ...decided.effects],
+    now: observed.now,
+  });
   const statusEvents: RolloutEvent[] = [];
   const status: RolloutStatus = completeStatus({
     rollout: rolloutWithCollision,
-    status: { ...decided.status, collisionCount },
+    status: { ...decided.status, collisionCount, ...(restart.restartedAt ? { restartedAt: restart.restartedAt } : {}) },
     newRS: created ? undefined : newRS,
     replicaSets: observed.replicaSets,
     stateName: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
@@ -74,10 +83,10 @@ export function plan(observed: Observed): Plan {
   });
   const events = created ? [{ type: 'Normal' as const, reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events;
   return {
-    effects: [...effects, ...decided.effects],
+    effects: [...effects, ...decided.effects, ...restart.effects],
     status,
     events: [...events, ...statusEvents],
-    requeueAfterMs: earliest(decided.requeueAfterMs, progressCheckMs(rolloutWithCollision, status, observed.now)),
+    requeueAfterMs: earliest(earliest(decided.requeueAfterMs, restart.requeueAfterMs), progressCheckMs(rolloutWithCollision, status, observed.now)),
     state: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
   };
 }

@@ -1,4 +1,4 @@
-import type { V1Deployment, V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
@@ -10,6 +10,7 @@ import {
   EVENTS,
   INGRESSES,
   ISTIO_VIRTUAL_SERVICES,
+  PODS,
   REPLICA_SETS,
   ROLLOUTS,
   SERVICES,
@@ -21,10 +22,11 @@ import { analysisRunWriter } from './analysis-writer.ts';
 import { apply, type RolloutWriter } from './apply.ts';
 import { observe, stableIngressNames, type ClusterView } from './observe.ts';
 import { plan } from './plan.ts';
+import { podLabelSelector, restartPending } from './restart.ts';
 import { clientTrafficKube } from './traffic-kube.ts';
 import type { TrafficRouterOptions } from '../traffic/registry.ts';
 import { WrittenVersions } from './written-versions.ts';
-import type { RolloutEvent, RolloutObject } from './types.ts';
+import type { Observed, RolloutEvent, RolloutObject } from './types.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
 const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
@@ -69,6 +71,11 @@ export function clientWriter(client: KubeClient, signal?: AbortSignal, traffic: 
         if (!isNotFound(err)) throw err;
       });
     },
+    evictPod: async (ns, name) => {
+      await client.evictPod(ns, name, { signal }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
     patchService: async (ns, name, patch) => {
       await client.mergePatch(SERVICES, ns, name, patch, opts);
     },
@@ -108,6 +115,20 @@ function rolloutEvent(rollout: RolloutObject, event: RolloutEvent): KubeObject {
     count: 1,
     source: { component: 'rollouts-controller' },
   } as KubeObject;
+}
+
+/**
+ * The pods a restart looks at, read from the apiserver only while one is pending rather than
+ * cached for every Rollout; managedFields are dropped as the informers drop them.
+ */
+async function readPods(client: KubeClient, observed: Observed, signal?: AbortSignal): Promise<V1Pod[]> {
+  const selector = (observed.rollout.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector ?? observed.workloadTemplate?.selector;
+  const labelSelector = podLabelSelector(selector);
+  const { items } = await client.listAll<KubeObject>(PODS, { namespace: observed.rollout.metadata.namespace, ...(labelSelector ? { labelSelector } : {}), signal });
+  return items.map((pod) => {
+    if (pod.metadata) delete pod.metadata.managedFields;
+    return pod as V1Pod;
+  });
 }
 
 function referencedServices(rollout: KubeObject): string[] {
@@ -173,6 +194,7 @@ export const rolloutRegistration: ReconcilerRegistration = {
       }
       const cachedVersion = (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion;
       if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
+      if (restartPending(observed.rollout, observed.now)) observed.pods = await readPods(ctx.client, observed, signal);
       const decided = plan(observed);
       const result = await apply(clientWriter(ctx.client, signal, traffic), observed, decided);
       written.record(key, result.resourceVersion);

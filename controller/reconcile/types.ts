@@ -1,4 +1,4 @@
-import type { V1Ingress, V1LabelSelector, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Ingress, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 
@@ -39,6 +39,8 @@ export interface Observed {
   analysisTemplates?: ReadonlyMap<string, AnalysisTemplate>;
   /** ClusterAnalysisTemplates its analyses name, by name. */
   clusterAnalysisTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
+  /** Pods matching the Rollout's selector, read only while a spec.restartAt restart is pending. */
+  pods?: V1Pod[];
   now: Date;
 }
 
@@ -60,6 +62,8 @@ export type Effect =
   | { kind: 'createReplicaSet'; replicaSet: V1ReplicaSet; reason: string }
   | { kind: 'patchReplicaSet'; name: string; patch: ReplicaSetPatch; reason: string }
   | { kind: 'deleteReplicaSet'; name: string; reason: string }
+  /** Evicts a pod (policy/v1 Eviction, so PodDisruptionBudgets hold), for spec.restartAt. */
+  | { kind: 'evictPod'; name: string; reason: string }
   | { kind: 'setServiceSelector'; service: string; hash: string; rollout: string; reason: string }
   | { kind: 'annotateRollout'; annotations: Record<string, string>; reason: string }
   | { kind: 'createAnalysisRun'; analysisRun: AnalysisRun; reason: string }
