@@ -1,7 +1,8 @@
-import type { V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { AnalysisRun } from '../api/index.ts';
 import { createMergePatch } from '../traffic/merge-patch.ts';
 import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight, type TrafficRoutingAccess } from './canary-traffic-apply.ts';
+import { podMetadataPatch } from './ephemeral-metadata.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from './types.ts';
 import type { TrafficEffect } from './types.ts';
@@ -15,6 +16,10 @@ export interface RolloutWriter {
   deleteReplicaSet(namespace: string, name: string): Promise<void>;
   /** Evicts a pod for spec.restartAt; a pod already gone is not an error. */
   evictPod?(namespace: string, name: string): Promise<void>;
+  /** Pods matching a label selector, for syncPodMetadata. */
+  listPods?(namespace: string, labelSelector: string): Promise<V1Pod[]>;
+  /** A merge patch of a pod; a pod already gone is not an error. */
+  patchPod?(namespace: string, name: string, patch: object): Promise<void>;
   patchService(namespace: string, name: string, patch: object): Promise<void>;
   /** Returns the Rollout's new resourceVersion, which the status patch of the same pass must carry. */
   patchRollout(namespace: string, name: string, patch: object): Promise<string | undefined>;
@@ -43,13 +48,20 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
     case 'createReplicaSet':
       return (w, ns) => w.createReplicaSet(ns, effect.replicaSet);
     case 'patchReplicaSet': {
-      const patch: { spec?: { replicas: number }; metadata?: { annotations: Record<string, string | null> } } = {};
-      if (effect.patch.replicas !== undefined) patch.spec = { replicas: effect.patch.replicas };
+      const patch: { spec?: { replicas?: number; minReadySeconds?: number; template?: object }; metadata?: { annotations: Record<string, string | null> } } = {};
+      const spec = {
+        ...(effect.patch.replicas !== undefined ? { replicas: effect.patch.replicas } : {}),
+        ...(effect.patch.minReadySeconds !== undefined ? { minReadySeconds: effect.patch.minReadySeconds } : {}),
+        ...(effect.patch.template ? { template: effect.patch.template } : {}),
+      };
+      if (Object.keys(spec).length > 0) patch.spec = spec;
       if (effect.patch.annotations && Object.keys(effect.patch.annotations).length > 0) patch.metadata = { annotations: effect.patch.annotations };
       return (w, ns) => w.patchReplicaSet(ns, effect.name, patch);
     }
     case 'deleteReplicaSet':
       return (w, ns) => w.deleteReplicaSet(ns, effect.name);
+    case 'syncPodMetadata':
+      return (w, ns) => syncPodMetadata(w, ns, effect);
     case 'evictPod':
       return (w, ns) => {
         if (!w.evictPod) throw new Error(`cannot evict pod ${ns}/${effect.name} (${effect.reason}): this writer has no pod access`);
@@ -69,6 +81,17 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
       return (w, ns) => w.patchAnalysisRun(ns, effect.name, { spec: { terminate: true } });
     case 'deleteAnalysisRun':
       return (w, ns) => w.deleteAnalysisRun(ns, effect.name);
+  }
+}
+
+/** Argo's syncEphemeralMetadata for the running pods: one read of the ReplicaSet's pods, a patch for each that differs. */
+async function syncPodMetadata(w: RolloutWriter, ns: string, effect: Extract<Effect, { kind: 'syncPodMetadata' }>): Promise<void> {
+  if (!w.listPods || !w.patchPod) throw new Error(`cannot update the pods of ReplicaSet ${ns}/${effect.replicaSet} (${effect.reason}): this writer has no pod access`);
+  const pods = await w.listPods(ns, `${POD_TEMPLATE_HASH_LABEL}=${effect.podHash}`);
+  for (const pod of pods) {
+    if (!(pod.metadata?.ownerReferences ?? []).some((ref) => ref.kind === 'ReplicaSet' && ref.name === effect.replicaSet)) continue;
+    const patch = podMetadataPatch(pod, effect.existing, effect.desired);
+    if (patch) await w.patchPod(ns, pod.metadata?.name ?? '', patch);
   }
 }
 

@@ -6,8 +6,9 @@ import { missingAnalysisTemplates } from './analysis.ts';
 import { planBlueGreen } from './bluegreen.ts';
 import { planCanary } from './canary.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
-import { REVISION_ANNOTATION, findNewReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
+import { REVISION_ANNOTATION, findNewReplicaSet, findStableReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
 import { progressCheckAfterMs } from './conditions.ts';
+import { metadataForNewReplicaSet, planEphemeralMetadata } from './ephemeral-metadata.ts';
 import { planRestart } from './restart.ts';
 import { completeStatus, invalidSpecStatus } from './status.ts';
 import type { Effect, Observed, Plan, RolloutEvent } from './types.ts';
@@ -83,7 +84,7 @@ export function plan(observed: Observed): Plan {
   });
   const events = created ? [{ type: 'Normal' as const, reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events;
   return {
-    effects: [...effects, ...decided.effects, ...restart.effects],
+    effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects],
     status,
     events: [...events, ...statusEvents],
     requeueAfterMs: earliest(earliest(decided.requeueAfterMs, restart.requeueAfterMs), progressCheckMs(rolloutWithCollision, status, observed.now)),
@@ -188,7 +189,7 @@ function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Ef
   const firstDeploy = rss.every((rs) => (rs.spec?.replicas ?? 0) === 0);
   // A canary's ReplicaSet starts empty, as Argo creates it; the canary planner sizes it in the same pass.
   const initialReplicas = rollout.spec.strategy.canary ? 0 : firstDeploy ? specReplicas(rollout) : replicas;
-  const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, initialReplicas);
+  const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, initialReplicas, metadataForNewReplicaSet(rollout, findStableReplicaSet(rollout, rss) !== undefined));
   effects.push({ kind: 'createReplicaSet', replicaSet: newRS, reason: 'new pod template' });
   return { newRS, created: true, collisionCount };
 }

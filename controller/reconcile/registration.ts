@@ -76,6 +76,12 @@ export function clientWriter(client: KubeClient, signal?: AbortSignal, traffic: 
         if (!isNotFound(err)) throw err;
       });
     },
+    listPods: async (ns, labelSelector) => (await client.listAll<KubeObject>(PODS, { namespace: ns, labelSelector, signal })).items as V1Pod[],
+    patchPod: async (ns, name, patch) => {
+      await client.mergePatch(PODS, ns, name, patch, opts).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
     patchService: async (ns, name, patch) => {
       await client.mergePatch(SERVICES, ns, name, patch, opts);
     },

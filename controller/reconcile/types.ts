@@ -1,5 +1,6 @@
 import type { V1Ingress, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
+import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
+import type { JsonObject } from '../traffic/merge-patch.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 
 /** A Rollout as read from the cluster: not yet validated, so every field is suspect. */
@@ -62,6 +63,11 @@ export type Effect =
   | { kind: 'createReplicaSet'; replicaSet: V1ReplicaSet; reason: string }
   | { kind: 'patchReplicaSet'; name: string; patch: ReplicaSetPatch; reason: string }
   | { kind: 'deleteReplicaSet'; name: string; reason: string }
+  /**
+   * Rewrites the ephemeral labels and annotations of the running pods of a ReplicaSet: what
+   * `existing` injected and `desired` no longer has goes, what `desired` has is set.
+   */
+  | { kind: 'syncPodMetadata'; replicaSet: string; podHash: string; existing?: PodTemplateMetadata; desired?: PodTemplateMetadata; reason: string }
   /** Evicts a pod (policy/v1 Eviction, so PodDisruptionBudgets hold), for spec.restartAt. */
   | { kind: 'evictPod'; name: string; reason: string }
   | { kind: 'setServiceSelector'; service: string; hash: string; rollout: string; reason: string }
@@ -75,6 +81,9 @@ export interface ReplicaSetPatch {
   replicas?: number;
   /** null removes the annotation. */
   annotations?: Record<string, string | null>;
+  minReadySeconds?: number;
+  /** A merge patch of spec.template (ephemeral metadata, injected anti-affinity). */
+  template?: JsonObject;
 }
 
 export interface RolloutEvent {
