@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually, testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
-import { blueGreenRollout, RolloutHelper, service } from './support/rollouts.ts';
+import { PODS } from '../../controller/kube/resources.ts';
+import { blueGreenRollout, HASH_LABEL, RolloutHelper, service } from './support/rollouts.ts';
 
 const healthy = (ro: { status?: { phase?: string; currentPodHash?: string; stableRS?: string; blueGreen?: { activeSelector?: string } } }): boolean =>
   ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.blueGreen?.activeSelector === ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
@@ -46,6 +47,31 @@ describe('blue-green on the real control plane', () => {
     await eventually('v1 scaled to 0 after scaleDownDelaySeconds', async () => ((await ro.replicaSet(v1))?.spec?.replicas === 0 ? true : undefined), 20_000);
     const rss = await ro.replicaSets();
     assert.equal(rss.length, 2, 'exactly one ReplicaSet per revision');
+  });
+
+  test('previewMetadata labels the new revision\'s pods until promotion, then activeMetadata moves to them', async (t) => {
+    const { ro, v1 } = await deployV1(t, { scaleDownDelaySeconds: 30, activeMetadata: { labels: { role: 'active' } }, previewMetadata: { labels: { role: 'preview' } } });
+    const roles = async (hash: string): Promise<Array<string | undefined>> =>
+      (await ro.client.list<{ metadata?: { labels?: Record<string, string>; deletionTimestamp?: string } }>(PODS, { namespace: ro.namespace })).items
+        .filter((p) => p.metadata?.labels?.[HASH_LABEL] === hash && !p.metadata.deletionTimestamp)
+        .map((p) => p.metadata?.labels?.role);
+    const templateRole = async (hash: string): Promise<string | undefined> =>
+      ((await ro.replicaSet(hash)) as { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } } | undefined)?.spec?.template?.metadata?.labels?.role;
+    assert.equal(await templateRole(v1), 'active');
+    await eventually('v1 pods labelled active', async () => ((await roles(v1)).join() === 'active,active,active' ? true : undefined));
+
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor('app', 'v2 paused', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1);
+    const v2 = paused.status!.currentPodHash!;
+    assert.equal(await templateRole(v2), 'preview');
+    await eventually('v2 pods labelled preview', async () => ((await roles(v2)).join() === 'preview,preview,preview' ? true : undefined));
+    assert.deepEqual(await roles(v1), ['active', 'active', 'active']);
+
+    await ro.promote('app');
+    await ro.waitFor('app', 'v2 promoted and Healthy', healthy);
+    await eventually('the running v2 pods relabelled active', async () => ((await roles(v2)).join() === 'active,active,active' ? true : undefined));
+    assert.equal(await templateRole(v2), 'active');
+    await eventually('v1 loses the active label during its scale-down delay', async () => ((await roles(v1)).every((r) => r === undefined) && (await templateRole(v1)) === undefined ? true : undefined));
   });
 
   test('abort before promote keeps v1 active and scales v2 down; retry pauses again', async (t) => {
