@@ -16,6 +16,8 @@ export interface RolloutWriter {
   deleteReplicaSet(namespace: string, name: string): Promise<void>;
   /** Evicts a pod for spec.restartAt; a pod already gone is not an error. */
   evictPod?(namespace: string, name: string): Promise<void>;
+  /** A merge patch of a Deployment (workloadRef.scaleDown). */
+  patchDeployment?(namespace: string, name: string, patch: object): Promise<void>;
   /** Pods matching a label selector, for syncPodMetadata. */
   listPods?(namespace: string, labelSelector: string): Promise<V1Pod[]>;
   /** A merge patch of a pod; a pod already gone is not an error. */
@@ -60,6 +62,11 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
     }
     case 'deleteReplicaSet':
       return (w, ns) => w.deleteReplicaSet(ns, effect.name);
+    case 'scaleDeployment':
+      return (w, ns) => {
+        if (!w.patchDeployment) throw new Error(`cannot scale Deployment ${ns}/${effect.name} (${effect.reason}): this writer has no Deployment access`);
+        return w.patchDeployment(ns, effect.name, { spec: { replicas: effect.replicas } });
+      };
     case 'syncPodMetadata':
       return (w, ns) => syncPodMetadata(w, ns, effect);
     case 'evictPod':

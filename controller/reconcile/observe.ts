@@ -52,7 +52,9 @@ export function observe(view: ClusterView, namespace: string, name: string, now:
   let workloadTemplate: Observed['workloadTemplate'];
   if (workloadRef?.name) {
     const deployment = view.deployment(namespace, workloadRef.name);
-    workloadTemplate = deployment ? { template: deployment.spec?.template, selector: deployment.spec?.selector } : null;
+    workloadTemplate = deployment
+      ? { template: deployment.spec?.template, selector: deployment.spec?.selector, generation: deployment.metadata?.generation, replicas: deployment.spec?.replicas ?? 1 }
+      : null;
   }
   const ingresses = new Map<string, V1Ingress>();
   for (const ingressName of stableIngressNames(rollout.spec)) {

@@ -10,6 +10,7 @@ import { REVISION_ANNOTATION, findNewReplicaSet, findStableReplicaSet, maxRevisi
 import { progressCheckAfterMs } from './conditions.ts';
 import { metadataForNewReplicaSet, planEphemeralMetadata } from './ephemeral-metadata.ts';
 import { planRestart } from './restart.ts';
+import { planWorkload } from './workload.ts';
 import { completeStatus, invalidSpecStatus } from './status.ts';
 import type { Effect, Observed, Plan, RolloutEvent } from './types.ts';
 
@@ -19,9 +20,9 @@ import type { Effect, Observed, Plan, RolloutEvent } from './types.ts';
  * status to write. Nothing here reads the cluster or the clock.
  */
 export function plan(observed: Observed): Plan {
-  const validation = validateRollout(withWorkloadTemplate(observed));
+  const validation = validateRollout(observed.rollout);
   if (!validation.ok) return invalidSpecPlan(observed, validation.errors);
-  const rollout = validation.rollout;
+  const rollout = withWorkloadTemplate(validation.rollout, observed.workloadTemplate);
 
   const referenceErrors = missingReferences(rollout, observed);
   if (referenceErrors.length > 0) return invalidSpecPlan(observed, referenceErrors);
@@ -82,9 +83,11 @@ export function plan(observed: Observed): Plan {
     now: observed.now,
     events: statusEvents,
   });
+  const workload = planWorkload(rolloutWithCollision, observed.workloadTemplate, created ? undefined : newRS, status);
+  if (workload.workloadObservedGeneration !== undefined) status.workloadObservedGeneration = workload.workloadObservedGeneration;
   const events = created ? [{ type: 'Normal' as const, reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events;
   return {
-    effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects],
+    effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects, ...workload.effects],
     status,
     events: [...events, ...statusEvents],
     requeueAfterMs: earliest(earliest(decided.requeueAfterMs, restart.requeueAfterMs), progressCheckMs(rolloutWithCollision, status, observed.now)),
@@ -111,14 +114,16 @@ function revisionLabel(rs: V1ReplicaSet): string {
   return rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? '1';
 }
 
-/** A Rollout with workloadRef takes its pod template (and, if unset, its selector) from the Deployment. */
-function withWorkloadTemplate(observed: Observed): unknown {
-  const raw = observed.rollout;
-  const spec = raw.spec as Record<string, unknown> | undefined;
-  if (!spec || !spec.workloadRef || !observed.workloadTemplate) return raw;
+/**
+ * A Rollout with workloadRef takes its pod template (and, if unset, its selector) from the
+ * Deployment. Validation has seen the Rollout as written (its own template must be empty); the
+ * apiserver has validated the Deployment's.
+ */
+function withWorkloadTemplate(rollout: Rollout, workload: Observed['workloadTemplate']): Rollout {
+  if (!rollout.spec.workloadRef || !workload?.template) return rollout;
   return {
-    ...raw,
-    spec: { ...spec, template: observed.workloadTemplate.template, selector: spec.selector ?? observed.workloadTemplate.selector },
+    ...rollout,
+    spec: { ...rollout.spec, template: workload.template as Rollout['spec']['template'], selector: rollout.spec.selector ?? (workload.selector as Rollout['spec']['selector']) },
   };
 }
 

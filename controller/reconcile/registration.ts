@@ -76,6 +76,9 @@ export function clientWriter(client: KubeClient, signal?: AbortSignal, traffic: 
         if (!isNotFound(err)) throw err;
       });
     },
+    patchDeployment: async (ns, name, patch) => {
+      await client.mergePatch(DEPLOYMENTS, ns, name, patch, opts);
+    },
     listPods: async (ns, labelSelector) => (await client.listAll<KubeObject>(PODS, { namespace: ns, labelSelector, signal })).items as V1Pod[],
     patchPod: async (ns, name, patch) => {
       await client.mergePatch(PODS, ns, name, patch, opts).catch((err: unknown) => {

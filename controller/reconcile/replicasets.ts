@@ -16,6 +16,8 @@ export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-meta
 /** v1alpha1.DefaultReplicaSetScaleDownDeadlineAnnotationKey: Argo's key carries no prefix. */
 export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
 export const LAST_APPLIED_CONFIG_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+/** The workloadRef Deployment's generation the controller has seen (rollout bookkeeping, not copied). */
+const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation';
 
 export const DEFAULT_REPLICAS = 1;
 export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
@@ -30,6 +32,7 @@ const ANNOTATIONS_NOT_COPIED = new Set([
   REVISION_ANNOTATION,
   REVISION_HISTORY_ANNOTATION,
   DESIRED_REPLICAS_ANNOTATION,
+  WORKLOAD_GENERATION_ANNOTATION,
 ]);
 
 // ---------------------------------------------------------------------------------------------

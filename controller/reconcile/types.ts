@@ -35,7 +35,7 @@ export interface Observed {
   /** AnalysisRuns controlled by the Rollout. */
   analysisRuns: AnalysisRun[];
   /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */
-  workloadTemplate?: { template?: V1PodTemplateSpec; selector?: V1LabelSelector } | null;
+  workloadTemplate?: { template?: V1PodTemplateSpec; selector?: V1LabelSelector; generation?: number; replicas?: number } | null;
   /** AnalysisTemplates (in the Rollout's namespace) its analyses name, by name; a name missing here does not exist. */
   analysisTemplates?: ReadonlyMap<string, AnalysisTemplate>;
   /** ClusterAnalysisTemplates its analyses name, by name. */
@@ -68,6 +68,8 @@ export type Effect =
    * `existing` injected and `desired` no longer has goes, what `desired` has is set.
    */
   | { kind: 'syncPodMetadata'; replicaSet: string; podHash: string; existing?: PodTemplateMetadata; desired?: PodTemplateMetadata; reason: string }
+  /** Sets the replicas of the Deployment spec.workloadRef names (workloadRef.scaleDown). */
+  | { kind: 'scaleDeployment'; name: string; replicas: number; reason: string }
   /** Evicts a pod (policy/v1 Eviction, so PodDisruptionBudgets hold), for spec.restartAt. */
   | { kind: 'evictPod'; name: string; reason: string }
   | { kind: 'setServiceSelector'; service: string; hash: string; rollout: string; reason: string }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { podMetadataPatch } from '../../../controller/reconcile/ephemeral-metadata.ts';
 import { plan } from '../../../controller/reconcile/plan.ts';
 import { restartPending } from '../../../controller/reconcile/restart.ts';
@@ -19,6 +19,8 @@ export class World {
   services = new Map<string, V1Service>();
   pods = new Map<string, V1Pod>();
   evicted: string[] = [];
+  /** The Deployment spec.workloadRef names, when there is one. */
+  deployment?: { template?: V1PodTemplateSpec; selector?: V1LabelSelector; generation?: number; replicas?: number };
   private serial = 0;
 
   constructor(spec: Record<string, unknown>) {
@@ -34,6 +36,7 @@ export class World {
       replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
       services: new Map(this.services),
       analysisRuns: [],
+      ...(this.deployment ? { workloadTemplate: structuredClone(this.deployment) } : {}),
       ...(restartPending(this.rollout, new Date(this.now)) ? { pods: [...this.pods.values()].map((p) => structuredClone(p)) } : {}),
       now: new Date(this.now),
     };
@@ -63,6 +66,7 @@ export class World {
     }
     if (e.kind === 'annotateRollout') this.rollout.metadata.annotations = { ...this.rollout.metadata.annotations, ...e.annotations };
     if (e.kind === 'setServiceSelector') this.services.get(e.service)!.spec!.selector![HASH] = e.hash;
+    if (e.kind === 'scaleDeployment') this.deployment!.replicas = e.replicas;
     if (e.kind === 'syncPodMetadata') {
       const rs = this.replicaSets.get(e.replicaSet)!;
       for (const pod of this.podsOf(rs)) {
