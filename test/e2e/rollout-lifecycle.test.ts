@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { restartRollout } from '../../controller/cli/actions/rollout-actions.ts';
 import { kubeClientFromConfig } from '../../controller/cli/kube/client-node.ts';
-import { EVENTS, PODS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
+import { DEPLOYMENTS, EVENTS, PODS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { eventually, loadKubeConfig, sleep, testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
 import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
@@ -26,6 +26,10 @@ async function pods(ro: RolloutHelper): Promise<PodLike[]> {
 }
 
 const ready = (pod: PodLike): boolean => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+async function deployment(ro: RolloutHelper): Promise<KubeObject & { spec?: { replicas?: number }; status?: { availableReplicas?: number }; metadata?: { generation?: number } }> {
+  return ro.client.get(DEPLOYMENTS, ro.namespace, 'app');
+}
 
 async function deployV1(t: Parameters<typeof testNamespace>[0], blueGreen: Record<string, unknown> = {}) {
   const ns = await testNamespace(t);
@@ -95,5 +99,49 @@ describe('rollout lifecycle on the real control plane', () => {
       events.some((e) => e.reason === 'RolloutAborted' && e.message === `ReplicaSet "app-${v2}" has timed out progressing.`),
       `a RolloutAborted event names the timeout; saw ${JSON.stringify(events.map((e) => `${e.reason}: ${e.message}`))}`,
     );
+  });
+
+  test('workloadRef: the Rollout runs the Deployment\'s template, scales the Deployment down on success and follows its updates', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    await ro.create(service('app-active', 'app'));
+    await ro.client.create(DEPLOYMENTS, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'app', namespace: ns },
+      spec: {
+        replicas: 3,
+        selector: { matchLabels: { app: 'app' } },
+        template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
+      },
+    } as KubeObject);
+    await eventually('the Deployment runs 3 available pods', async () => ((await deployment(ro)).status?.availableReplicas === 3 ? true : undefined), 60_000);
+    await ro.create({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'app' },
+      spec: {
+        replicas: 3,
+        workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'app', scaleDown: 'onsuccess' },
+        strategy: { blueGreen: { activeService: 'app-active' } },
+      },
+    } as KubeObject);
+    const controller = await startController({ namespace: ns, name: `${ns}-a` });
+    t.after(() => controller.kill());
+
+    const v1 = await ro.waitFor('app', 'v1 Healthy from the Deployment\'s template', healthy, 90_000);
+    const rs = (await ro.replicaSet(v1.status!.currentPodHash!)) as { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } } | undefined;
+    assert.equal(rs?.spec?.template?.spec?.containers?.[0]?.image, 'registry.local/app:v1');
+    assert.equal(await ro.selector('app-active'), v1.status!.currentPodHash);
+    await eventually('the Deployment scaled to 0 once the Rollout is Healthy', async () => ((await deployment(ro)).spec?.replicas === 0 ? true : undefined), 30_000);
+    const generation = String((await deployment(ro)).metadata?.generation);
+    await ro.waitFor('app', 'the Deployment generation recorded', (r) => r.status?.workloadObservedGeneration === generation && r.metadata?.annotations?.['rollout.argoproj.io/workload-generation'] === generation);
+
+    // An update is made to the Deployment's template; the Rollout rolls it out, the Deployment stays at 0.
+    await ro.client.mergePatch(DEPLOYMENTS, ns, 'app', { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.local/app:v2' }] } } } });
+    const v2 = await ro.waitFor('app', 'v2 Healthy', (r) => healthy(r) && r.status?.currentPodHash !== v1.status?.currentPodHash, 90_000);
+    const rs2 = (await ro.replicaSet(v2.status!.currentPodHash!)) as { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } } | undefined;
+    assert.equal(rs2?.spec?.template?.spec?.containers?.[0]?.image, 'registry.local/app:v2');
+    assert.equal((await deployment(ro)).spec?.replicas, 0);
   });
 });
