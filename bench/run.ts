@@ -1,0 +1,140 @@
+/**
+ * npm run bench [-- --full] [-- --only=latency,scale]: measures Ramp on a local control plane
+ * (started when none runs, stopped again afterwards), prints a table and writes
+ * bench/results/<date>.json and the scaling plot bench/results/<date>-scale.svg.
+ * Quick mode takes a few minutes; --full measures more promotions, 3,000 rollouts and a 10-minute
+ * soak. Figures are never asserted: the machine they ran on is recorded with them.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { runDashboard } from './scenarios/dashboard.ts';
+import { runLatency } from './scenarios/latency.ts';
+import { runScale } from './scenarios/scale.ts';
+import { openCluster, type Say } from './support/env.ts';
+import { describeMachine, renderTable, scalePlotSvg, type BenchResults, type Figure, type Machine } from './support/report.ts';
+
+const SCENARIOS = ['latency', 'scale', 'dashboard'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}]
+
+  (default)  quick mode: 12 blue-green promotions, 9 canary steps, 100/300/1,000 rollouts,
+             30 s idle windows, a restart with 1,000 rollouts, a 2-minute soak, the dashboard
+             with 300 rollouts (a few minutes)
+  --full     60 promotions, 51 canary steps, 100/300/1,000/3,000 rollouts, 60 s idle windows,
+             a 10-minute soak (about 30 minutes)
+  --only     run some scenarios (the dashboard needs scale)`;
+
+const MODES = {
+  quick: {
+    latency: { promotions: 12, canaryRollouts: 3 },
+    scale: { counts: [100, 300, 1000], idleSeconds: 30, restartAt: 1000, soakSeconds: 120, createParallelism: 16 },
+    dashboard: { count: 300, requests: 30, streamChanges: 10, pageLoads: 3 },
+  },
+  full: {
+    latency: { promotions: 60, canaryRollouts: 17 },
+    scale: { counts: [100, 300, 1000, 3000], idleSeconds: 60, restartAt: 1000, soakSeconds: 600, createParallelism: 16 },
+    dashboard: { count: 300, requests: 100, streamChanges: 30, pageLoads: 10 },
+  },
+} as const;
+
+function machine(): Machine {
+  const cpu = cpus();
+  return {
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    memoryGiB: totalmem() / 1024 ** 3,
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    loadAtStart: loadavg()[0] ?? NaN,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
+  } catch (err) {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const only = args.values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown && unknown.length > 0) {
+    process.stderr.write(`bench: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n`);
+    return 2;
+  }
+  const selected = new Set<Scenario>((only as Scenario[] | undefined) ?? SCENARIOS);
+  if (selected.has('dashboard') && !selected.has('scale')) {
+    process.stderr.write('bench: the dashboard is measured on the scale run\'s rollouts: add scale to --only\n');
+    return 2;
+  }
+  const mode = args.values.full ? 'full' : 'quick';
+  const plan = MODES[mode];
+  const started = performance.now();
+  const say: Say = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  const host = machine();
+  say(`${mode} mode on ${describeMachine(host)}`);
+
+  const cluster = await openCluster(say);
+  const figures: Figure[] = [];
+  const notes: string[] = [
+    'The controller talks to the apiserver without a client-side rate limit (it has no QPS flag), so nothing was raised; kube-controller-manager runs with --kube-api-qps=200.',
+    'Reconcile quantiles are interpolated inside Argo Rollouts\' histogram buckets (0.01, 0.15, 0.25, 0.5, 1 s), so they are coarse; the mean is exact.',
+  ];
+  let points: BenchResults['scale'] = [];
+  try {
+    if (selected.has('latency')) {
+      say('latency and API cost: blue-green promotions, basic canary steps');
+      const r = await runLatency(cluster, plan.latency, say);
+      figures.push(...r.figures);
+      notes.push(...r.notes);
+    }
+    if (selected.has('scale')) {
+      say(`scale: ${plan.scale.counts.join(', ')} rollouts, restart at ${plan.scale.restartAt}, ${plan.scale.soakSeconds} s soak`);
+      const dashboardFigures: Figure[] = [];
+      const r = await runScale(cluster, {
+        ...plan.scale,
+        counts: [...plan.scale.counts],
+        ...(selected.has('dashboard')
+          ? { dashboardAt: { count: plan.dashboard.count, run: async (ns: string, names: string[]) => { dashboardFigures.push(...(await runDashboard(cluster, ns, names, plan.dashboard, say))); } } }
+          : {}),
+      }, say);
+      figures.push(...r.figures, ...dashboardFigures);
+      notes.push(...r.notes);
+      points = r.points;
+    }
+    if (existsSync(fileURLToPath(new URL('../examples/canary-nginx', import.meta.url)))) {
+      notes.push('examples/canary-nginx exists, but the NGINX canary-weight latency is not measured by this bench yet.');
+    } else {
+      notes.push('NGINX canary-weight latency not measured: traffic-routed canaries (examples/canary-nginx) were not on main when this bench was written.');
+    }
+  } finally {
+    await cluster.stop();
+  }
+
+  host.loadAtEnd = loadavg()[0] ?? NaN;
+  const date = new Date().toISOString().slice(0, 10);
+  const results: BenchResults = { date: new Date().toISOString(), mode, machine: host, figures, scale: points, notes, durationSeconds: (performance.now() - started) / 1000 };
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}`;
+  writeFileSync(`${dir}${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  if (points.length > 0) writeFileSync(`${dir}${stem}-scale.svg`, scalePlotSvg(points, `Ramp ${mode} bench, ${date}: ${describeMachine(host)}`));
+
+  process.stdout.write(`\nRamp bench (${mode}), ${results.date}\n${describeMachine(host)}\n\n${renderTable(figures)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  process.stdout.write(`\nwrote bench/results/${stem}.json${points.length > 0 ? ` and bench/results/${stem}-scale.svg` : ''} in ${Math.round(results.durationSeconds)} s\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,163 @@
+/**
+ * Promote → switch latency and API cost per rollout, on one namespace with its own controller:
+ * - blue-green: from the promote patch to the active Service selecting the new hash, and the
+ *   controller's requests over one whole rollout (new image → paused → promoted → old scaled down);
+ * - basic canary: from the promote of a pause step to the canary ReplicaSet sized for the next
+ *   weight (and its pods Ready), and the requests per step.
+ */
+import { performance } from 'node:perf_hooks';
+import { REPLICA_SETS, ROLLOUTS, SERVICES } from '../../controller/kube/resources.ts';
+import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/e2e/support/rollouts.ts';
+import { benchController, createNamespace, deleteNamespace, scrape, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
+import { requestCounts, requestDelta, type RequestCounts } from '../support/prom.ts';
+import type { Figure } from '../support/report.ts';
+import { summarize } from '../support/stats.ts';
+
+export interface LatencyOptions {
+  promotions: number;
+  canaryRollouts: number;
+}
+
+export interface LatencyResult {
+  figures: Figure[];
+  notes: string[];
+}
+
+/** Settling time before a request-counter scrape, so a pass's trailing status write is counted. */
+const SETTLE_MS = 1_500;
+
+const bgPaused = (previous: string | undefined) => (ro: RolloutLike | undefined): boolean =>
+  ro?.status?.phase === 'Paused' && !!ro.status.currentPodHash && ro.status.currentPodHash !== previous && (ro.status.pauseConditions?.length ?? 0) > 0;
+const healthy = (ro: RolloutLike | undefined): boolean =>
+  ro?.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash &&
+  ro.status.observedGeneration === String((ro.metadata as { generation?: number } | undefined)?.generation);
+
+function canaryRollout(name: string, replicas: number): Record<string, unknown> {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name },
+    spec: {
+      replicas,
+      revisionHistoryLimit: 2,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
+      strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 75 }, { pause: {} }] } },
+    },
+  };
+}
+
+function costFigures(section: string, what: string, deltas: RequestCounts[], note: string): Figure[] {
+  const writes = summarize(deltas.map((d) => d.writes));
+  const reads = summarize(deltas.map((d) => d.reads));
+  return [
+    { section, name: `writes per ${what} (median)`, value: writes.p50, unit: 'requests', note: `${note}; max ${writes.max}, n=${writes.n}` },
+    { section, name: `reads per ${what} (median)`, value: reads.p50, unit: 'requests', note: `Get+List; max ${reads.max}` },
+  ];
+}
+
+function breakdown(d: RequestCounts): string {
+  return Object.entries(d.byVerbAndKind).filter(([k]) => !k.startsWith('Watch')).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
+}
+
+export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, say: Say): Promise<LatencyResult> {
+  const ns = await createNamespace(cluster, 'bench-latency');
+  const helper = new RolloutHelper(ns);
+  const rollouts = new Watched<RolloutLike>(cluster.client, ROLLOUTS, ns);
+  const services = new Watched<ServiceLike>(cluster.client, SERVICES, ns);
+  const replicaSets = new Watched<ReplicaSetLike>(cluster.client, REPLICA_SETS, ns);
+  await Promise.all([rollouts.start(), services.start(), replicaSets.start()]);
+  const controller = await benchController(ns, 'latency');
+  const figures: Figure[] = [];
+  const notes: string[] = [];
+  try {
+    // Blue-green.
+    await helper.create(service('bg-active', 'bg'));
+    await helper.create(service('bg-preview', 'bg'));
+    await helper.create(blueGreenRollout('bg', { activeService: 'bg-active', previewService: 'bg-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 1 }, 1));
+    await rollouts.until('bg v1 Healthy', (items) => healthy(items.find((r) => r.metadata?.name === 'bg')));
+    const switches: number[] = [];
+    const bgCosts: RequestCounts[] = [];
+    let stableHash = rollouts.get('bg')?.status?.currentPodHash;
+    await sleep(SETTLE_MS);
+    let before = requestCounts(await scrape(controller));
+    for (let i = 0; i < opts.promotions; i++) {
+      await helper.setImage('bg', `registry.local/app:v${i + 2}`);
+      await rollouts.until(`bg v${i + 2} paused behind the preview`, () => bgPaused(stableHash)(rollouts.get('bg')));
+      const newHash = rollouts.get('bg')!.status!.currentPodHash!;
+      const t0 = performance.now();
+      await helper.promote('bg');
+      const t1 = await services.until('the active Service to select the new hash', () => services.get('bg-active')?.spec?.selector?.[HASH_LABEL] === newHash);
+      switches.push(t1 - t0);
+      await rollouts.until('bg Healthy on the new hash', () => healthy(rollouts.get('bg')) && rollouts.get('bg')?.status?.currentPodHash === newHash);
+      const old = stableHash;
+      await replicaSets.until('the old ReplicaSet scaled to 0', (items) => items.filter((rs) => rs.metadata?.labels?.[HASH_LABEL] === old).every((rs) => rs.spec?.replicas === 0));
+      stableHash = newHash;
+      await sleep(SETTLE_MS);
+      const after = requestCounts(await scrape(controller));
+      bgCosts.push(requestDelta(before, after));
+      before = after;
+      say(`  blue-green promotion ${i + 1}/${opts.promotions}: switch ${Math.round(t1 - t0)} ms, ${bgCosts.at(-1)!.writes} writes`);
+    }
+    const s = summarize(switches);
+    figures.push(
+      { section: 'latency', name: 'blue-green promote → active switch p50', value: s.p50, unit: 'ms', note: `n=${s.n}; promote patch sent → Service watch event` },
+      { section: 'latency', name: 'blue-green promote → active switch p99', value: s.p99, unit: 'ms', note: `max ${Math.round(s.max)} ms` },
+      ...costFigures('api', 'blue-green rollout', bgCosts, 'new image → paused → promoted → old RS at 0'),
+    );
+    notes.push(`One blue-green rollout's requests: ${breakdown(bgCosts.at(-1)!)}.`);
+
+    // Basic canary (no traffic routing): the weight is the canary ReplicaSet's size.
+    const replicas = 4;
+    await helper.client.create(ROLLOUTS, { ...canaryRollout('cn', replicas), metadata: { name: 'cn', namespace: ns } } as never);
+    await rollouts.until('cn v1 Healthy', () => healthy(rollouts.get('cn')));
+    const sized: number[] = [];
+    const ready: number[] = [];
+    const stepCosts: RequestCounts[] = [];
+    const steps = [{ next: 3, weight: 50 }, { next: 5, weight: 75 }, { next: undefined, weight: 100 }];
+    for (let c = 0; c < opts.canaryRollouts; c++) {
+      await helper.setImage('cn', `registry.local/app:c${c + 2}`);
+      await rollouts.until('cn paused at step 1 (setWeight 25)', () => {
+        const ro = rollouts.get('cn');
+        return ro?.status?.phase === 'Paused' && ro.status.currentStepIndex === 1 && !!ro.status.currentPodHash && ro.status.currentPodHash !== ro.status.stableRS;
+      });
+      const hash = rollouts.get('cn')!.status!.currentPodHash!;
+      const canaryRs = (): ReplicaSetLike | undefined => replicaSets.list().find((rs) => rs.metadata?.labels?.[HASH_LABEL] === hash);
+      await sleep(SETTLE_MS);
+      let stepBefore = requestCounts(await scrape(controller));
+      for (const step of steps) {
+        const want = Math.ceil((replicas * step.weight) / 100);
+        const t0 = performance.now();
+        await helper.promote('cn');
+        const t1 = await replicaSets.until(`canary ReplicaSet sized for weight ${step.weight}`, () => canaryRs()?.spec?.replicas === want);
+        const t2 = await replicaSets.until(`canary ReplicaSet with ${want} available pods`, () => (canaryRs()?.status?.availableReplicas ?? 0) >= want);
+        sized.push(t1 - t0);
+        ready.push(t2 - t0);
+        await rollouts.until(step.next === undefined ? 'cn Healthy' : `cn paused at step ${step.next}`, () => {
+          const ro = rollouts.get('cn');
+          return step.next === undefined ? healthy(ro) && ro?.status?.currentPodHash === hash : ro?.status?.phase === 'Paused' && ro.status.currentStepIndex === step.next;
+        });
+        await sleep(SETTLE_MS);
+        const stepAfter = requestCounts(await scrape(controller));
+        stepCosts.push(requestDelta(stepBefore, stepAfter));
+        stepBefore = stepAfter;
+      }
+      say(`  canary rollout ${c + 1}/${opts.canaryRollouts}: steps sized in ${sized.slice(-3).map((v) => Math.round(v)).join(', ')} ms`);
+    }
+    const sz = summarize(sized);
+    const rd = summarize(ready);
+    figures.push(
+      { section: 'latency', name: 'canary promote → weight sized p50', value: sz.p50, unit: 'ms', note: `n=${sz.n}; basic canary, canary RS spec.replicas` },
+      { section: 'latency', name: 'canary promote → weight sized p99', value: sz.p99, unit: 'ms', note: `max ${Math.round(sz.max)} ms` },
+      { section: 'latency', name: 'canary promote → weight live p50', value: rd.p50, unit: 'ms', note: 'canary pods available (kwok)' },
+      { section: 'latency', name: 'canary promote → weight live p99', value: rd.p99, unit: 'ms', note: `max ${Math.round(rd.max)} ms` },
+      ...costFigures('api', 'canary step', stepCosts, 'promote → next pause settled'),
+    );
+    notes.push(`One canary step's requests: ${breakdown(stepCosts.at(-2) ?? stepCosts.at(-1)!)}.`);
+    return { figures, notes };
+  } finally {
+    await controller.stop();
+    await Promise.all([rollouts.stop(), services.stop(), replicaSets.stop()]);
+    await deleteNamespace(cluster, ns);
+  }
+}
