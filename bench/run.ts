@@ -22,7 +22,7 @@ type Scenario = (typeof SCENARIOS)[number];
 const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}]
 
   (default)  quick mode: 12 blue-green promotions, 9 canary steps, 100/300/1,000 rollouts,
-             30 s idle windows, a restart with 1,000 rollouts, a 2-minute soak, the dashboard
+             20 s idle windows, a restart with 1,000 rollouts, a 2-minute soak, the dashboard
              with 300 rollouts (a few minutes)
   --full     60 promotions, 51 canary steps, 100/300/1,000/3,000 rollouts, 60 s idle windows,
              a 10-minute soak (about 30 minutes)
@@ -31,7 +31,7 @@ const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')
 const MODES = {
   quick: {
     latency: { promotions: 12, canaryRollouts: 3 },
-    scale: { counts: [100, 300, 1000], idleSeconds: 30, restartAt: 1000, soakSeconds: 120, createParallelism: 16 },
+    scale: { counts: [100, 300, 1000], idleSeconds: 20, restartAt: 1000, soakSeconds: 120, createParallelism: 16 },
     dashboard: { count: 300, requests: 30, streamChanges: 10, pageLoads: 3 },
   },
   full: {
@@ -89,27 +89,35 @@ async function main(argv: string[]): Promise<number> {
     'The controller talks to the apiserver without a client-side rate limit (it has no QPS flag), so nothing was raised; kube-controller-manager runs with --kube-api-qps=200.',
     'Reconcile quantiles are interpolated inside Argo Rollouts\' histogram buckets (0.01, 0.15, 0.25, 0.5, 1 s), so they are coarse; the mean is exact.',
   ];
-  let points: BenchResults['scale'] = [];
+  const points: BenchResults['scale'] = [];
+  let failed = 0;
+  // A scenario that fails is reported and the others still run; what it measured before is kept.
+  const attempt = async (scenario: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (err) {
+      failed++;
+      const message = err instanceof Error ? err.message : String(err);
+      say(`${scenario} failed: ${message}`);
+      notes.push(`The ${scenario} scenario failed part-way: ${message.split('\n')[0]}`);
+    }
+  };
   try {
     if (selected.has('latency')) {
       say('latency and API cost: blue-green promotions, basic canary steps');
-      const r = await runLatency(cluster, plan.latency, say);
-      figures.push(...r.figures);
-      notes.push(...r.notes);
+      await attempt('latency', () => runLatency(cluster, plan.latency, { figures, notes }, say));
     }
     if (selected.has('scale')) {
       say(`scale: ${plan.scale.counts.join(', ')} rollouts, restart at ${plan.scale.restartAt}, ${plan.scale.soakSeconds} s soak`);
       const dashboardFigures: Figure[] = [];
-      const r = await runScale(cluster, {
-        ...plan.scale,
-        counts: [...plan.scale.counts],
-        ...(selected.has('dashboard')
-          ? { dashboardAt: { count: plan.dashboard.count, run: async (ns: string, names: string[]) => { dashboardFigures.push(...(await runDashboard(cluster, ns, names, plan.dashboard, say))); } } }
-          : {}),
-      }, say);
-      figures.push(...r.figures, ...dashboardFigures);
-      notes.push(...r.notes);
-      points = r.points;
+      const dashboard = {
+        count: plan.dashboard.count,
+        run: (ns: string, names: string[]) => attempt('dashboard', async () => {
+          dashboardFigures.push(...(await runDashboard(cluster, ns, names, plan.dashboard, say)));
+        }),
+      };
+      await attempt('scale', () => runScale(cluster, { ...plan.scale, counts: [...plan.scale.counts], ...(selected.has('dashboard') ? { dashboardAt: dashboard } : {}) }, { figures, points, notes }, say));
+      figures.push(...dashboardFigures);
     }
     if (existsSync(fileURLToPath(new URL('../examples/canary-nginx', import.meta.url)))) {
       notes.push('examples/canary-nginx exists, but the NGINX canary-weight latency is not measured by this bench yet.');
@@ -131,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
 
   process.stdout.write(`\nRamp bench (${mode}), ${results.date}\n${describeMachine(host)}\n\n${renderTable(figures)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   process.stdout.write(`\nwrote bench/results/${stem}.json${points.length > 0 ? ` and bench/results/${stem}-scale.svg` : ''} in ${Math.round(results.durationSeconds)} s\n`);
-  return 0;
+  return failed > 0 ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {

@@ -18,7 +18,8 @@ export interface LatencyOptions {
   canaryRollouts: number;
 }
 
-export interface LatencyResult {
+/** Where figures and notes go as they are measured, so a later failure keeps them. */
+export interface Sink {
   figures: Figure[];
   notes: string[];
 }
@@ -60,7 +61,7 @@ function breakdown(d: RequestCounts): string {
   return Object.entries(d.byVerbAndKind).filter(([k]) => !k.startsWith('Watch')).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
 }
 
-export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, say: Say): Promise<LatencyResult> {
+export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, sink: Sink, say: Say): Promise<void> {
   const ns = await createNamespace(cluster, 'bench-latency');
   const helper = new RolloutHelper(ns);
   const rollouts = new Watched<RolloutLike>(cluster.client, ROLLOUTS, ns);
@@ -68,8 +69,7 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, sa
   const replicaSets = new Watched<ReplicaSetLike>(cluster.client, REPLICA_SETS, ns);
   await Promise.all([rollouts.start(), services.start(), replicaSets.start()]);
   const controller = await benchController(ns, 'latency');
-  const figures: Figure[] = [];
-  const notes: string[] = [];
+  const { figures, notes } = sink;
   try {
     // Blue-green.
     await helper.create(service('bg-active', 'bg'));
@@ -154,7 +154,6 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, sa
       ...costFigures('api', 'canary step', stepCosts, 'promote → next pause settled'),
     );
     notes.push(`One canary step's requests: ${breakdown(stepCosts.at(-2) ?? stepCosts.at(-1)!)}.`);
-    return { figures, notes };
   } finally {
     await controller.stop();
     await Promise.all([rollouts.stop(), services.stop(), replicaSets.stop()]);

@@ -109,6 +109,13 @@ export function histogramQuantile(h: Histogram, q: number): number {
   return lowerBound;
 }
 
+/** True when the q-th observation lies in the +Inf bucket, where histogram_quantile can only answer the top bound. */
+export function beyondTopBucket(h: Histogram, q: number): boolean {
+  const total = h.buckets.at(-1)?.count ?? 0;
+  const finite = h.buckets.filter((b) => b.le !== Infinity).at(-1);
+  return total > 0 && finite !== undefined && finite.count < q * total;
+}
+
 export interface RequestCounts {
   /** Get and List. */
   reads: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { histogramDelta, histogramOf, histogramQuantile, parsePrometheus, requestCounts, requestDelta, sumOf, valueOf } from '../../../bench/support/prom.ts';
+import { beyondTopBucket, histogramDelta, histogramOf, histogramQuantile, parsePrometheus, requestCounts, requestDelta, sumOf, valueOf } from '../../../bench/support/prom.ts';
 
 const SCRAPE = `# HELP controller_clientset_k8s_request_total Number of kubernetes requests executed during application reconciliation.
 # TYPE controller_clientset_k8s_request_total counter
@@ -70,6 +70,13 @@ describe('reading the controller /metrics', () => {
     // Rank 19.8 falls in +Inf: the highest finite bound.
     assert.equal(histogramQuantile(h, 0.99), 0.15);
     assert.ok(Number.isNaN(histogramQuantile({ buckets: [], sum: 0, count: 0 }, 0.5)));
+  });
+
+  test('a quantile past the top finite bucket is flagged, since it only reads as that bound', () => {
+    const h = histogramOf(samples, 'rollout_reconcile');
+    assert.equal(beyondTopBucket(h, 0.99), true);
+    assert.equal(beyondTopBucket(h, 0.5), false);
+    assert.equal(beyondTopBucket({ buckets: [], sum: 0, count: 0 }, 0.99), false);
   });
 
   test('a histogram delta is the window between two scrapes, never negative', () => {
