@@ -6,7 +6,7 @@
  *   weight (and its pods Ready), and the requests per step.
  */
 import { performance } from 'node:perf_hooks';
-import { REPLICA_SETS, ROLLOUTS, SERVICES } from '../../controller/kube/resources.ts';
+import { INGRESSES, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
 import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/e2e/support/rollouts.ts';
 import { benchController, createNamespace, deleteNamespace, scrape, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { requestCounts, requestDelta, type RequestCounts } from '../support/prom.ts';
@@ -33,6 +33,33 @@ const healthy = (ro: RolloutLike | undefined): boolean =>
   ro?.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash &&
   ro.status.observedGeneration === String((ro.metadata as { generation?: number } | undefined)?.generation);
 
+const CANARY_STEPS = [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 75 }, { pause: {} }];
+const CANARY_WEIGHT = 'nginx.ingress.kubernetes.io/canary-weight';
+
+function ingress(name: string, serviceName: string): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ host: `${name}.local`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: serviceName, port: { name: 'http' } } } }] } }],
+    },
+  } as KubeObject;
+}
+
+/** examples/canary-nginx's shape: stable and canary Services, NGINX routing on the stable Ingress. */
+function nginxCanaryRollout(name: string, replicas: number): Record<string, unknown> {
+  const base = canaryRollout(name, replicas) as { spec: { strategy: unknown } };
+  return {
+    ...base,
+    spec: {
+      ...base.spec,
+      strategy: { canary: { stableService: `${name}-stable`, canaryService: `${name}-canary`, trafficRouting: { nginx: { stableIngress: name } }, steps: CANARY_STEPS } },
+    },
+  };
+}
+
 function canaryRollout(name: string, replicas: number): Record<string, unknown> {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -43,7 +70,7 @@ function canaryRollout(name: string, replicas: number): Record<string, unknown> 
       revisionHistoryLimit: 2,
       selector: { matchLabels: { app: name } },
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
-      strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 75 }, { pause: {} }] } },
+      strategy: { canary: { steps: CANARY_STEPS } },
     },
   };
 }
@@ -154,6 +181,48 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
       ...costFigures('api', 'canary step', stepCosts, 'promote → next pause settled'),
     );
     notes.push(`One canary step's requests: ${breakdown(stepCosts.at(-2) ?? stepCosts.at(-1)!)}.`);
+
+    // NGINX canary (examples/canary-nginx): the weight is the canary Ingress's canary-weight.
+    const ingresses = new Watched<KubeObject>(cluster.client, INGRESSES, ns);
+    await ingresses.start();
+    try {
+      await helper.create(service('ng-stable', 'ng'));
+      await helper.create(service('ng-canary', 'ng'));
+      await helper.client.create(INGRESSES, { ...ingress('ng', 'ng-stable'), metadata: { name: 'ng', namespace: ns } });
+      await helper.client.create(ROLLOUTS, { ...nginxCanaryRollout('ng', replicas), metadata: { name: 'ng', namespace: ns } } as never);
+      await rollouts.until('ng v1 Healthy', () => healthy(rollouts.get('ng')));
+      const weightOf = (): string | undefined => ingresses.get('ng-ng-canary')?.metadata?.annotations?.[CANARY_WEIGHT];
+      const weights: number[] = [];
+      for (let c = 0; c < opts.canaryRollouts; c++) {
+        await helper.setImage('ng', `registry.local/app:n${c + 2}`);
+        await rollouts.until('ng paused at step 1 (setWeight 25)', () => {
+          const ro = rollouts.get('ng');
+          return ro?.status?.phase === 'Paused' && ro.status.currentStepIndex === 1 && ro.status.currentPodHash !== ro.status.stableRS;
+        });
+        await ingresses.until('the canary Ingress at weight 25', () => weightOf() === '25');
+        const hash = rollouts.get('ng')!.status!.currentPodHash!;
+        for (const step of [{ next: 3, weight: 50 }, { next: 5, weight: 75 }]) {
+          const t0 = performance.now();
+          await helper.promote('ng');
+          const t1 = await ingresses.until(`the canary Ingress at weight ${step.weight}`, () => weightOf() === String(step.weight));
+          weights.push(t1 - t0);
+          await rollouts.until(`ng paused at step ${step.next}`, () => {
+            const ro = rollouts.get('ng');
+            return ro?.status?.phase === 'Paused' && ro.status.currentStepIndex === step.next;
+          });
+        }
+        await helper.promote('ng');
+        await rollouts.until('ng Healthy', () => healthy(rollouts.get('ng')) && rollouts.get('ng')?.status?.currentPodHash === hash);
+        say(`  NGINX canary rollout ${c + 1}/${opts.canaryRollouts}: weights set in ${weights.slice(-2).map((v) => Math.round(v)).join(', ')} ms`);
+      }
+      const w = summarize(weights);
+      figures.push(
+        { section: 'latency', name: 'NGINX canary promote → canary-weight p50', value: w.p50, unit: 'ms', note: `n=${w.n}; promote patch → canary Ingress annotation (watch)` },
+        { section: 'latency', name: 'NGINX canary promote → canary-weight p99', value: w.p99, unit: 'ms', note: `max ${Math.round(w.max)} ms; includes the canary pods becoming available first` },
+      );
+    } finally {
+      await ingresses.stop();
+    }
   } finally {
     await controller.stop();
     await Promise.all([rollouts.stop(), services.stop(), replicaSets.stop()]);

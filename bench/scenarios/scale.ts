@@ -23,6 +23,8 @@ export interface ScaleOptions {
   restartAt: number;
   soakSeconds: number;
   createParallelism: number;
+  /** Extra controller flags, e.g. --workers=30. */
+  controllerArgs?: readonly string[];
   /** Called once when this many rollouts are Healthy (the dashboard is measured there). */
   dashboardAt?: { count: number; run: (namespace: string, names: string[]) => Promise<void> };
 }
@@ -92,7 +94,7 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
   const ns = await createNamespace(cluster, 'bench-scale');
   const rollouts = new Watched<RolloutLike>(cluster.client, ROLLOUTS, ns);
   await rollouts.start();
-  let controller = await benchController(ns, 'scale');
+  let controller = await benchController(ns, 'scale', opts.controllerArgs);
   const { figures, points, notes } = sink;
   const countHealthy = (): number => rollouts.list().filter(healthy).length;
   let created = 0;
@@ -171,7 +173,7 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
       if (target === opts.restartAt) {
         await controller.stop();
         const r0 = performance.now();
-        controller = await benchController(ns, 'scale-restarted');
+        controller = await benchController(ns, 'scale-restarted', opts.controllerArgs);
         const tHealthz = performance.now();
         const { last, maxDepth: restartDepth } = await pollUntil(controller, `the restarted controller to reconcile all ${target} rollouts`,
           (s) => reconciles(s).count >= target && depth(s) === 0, Math.max(300_000, target * 300));

@@ -74,8 +74,8 @@ export async function deleteNamespace(cluster: BenchCluster, name: string): Prom
 }
 
 /** The controller process watching one namespace, logging at info (debug costs CPU at scale). */
-export function benchController(namespace: string, name: string): Promise<RunningController> {
-  return startController({ namespace, name: `bench-${name}`, args: ['--log-level=info'] });
+export function benchController(namespace: string, name: string, args: readonly string[] = []): Promise<RunningController> {
+  return startController({ namespace, name: `bench-${name}`, args: ['--log-level=info', ...args] });
 }
 
 export async function scrape(controller: RunningController): Promise<Sample[]> {
