@@ -14,7 +14,7 @@ import { runDashboard } from './scenarios/dashboard.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runScale } from './scenarios/scale.ts';
 import { openCluster, type Say } from './support/env.ts';
-import { describeMachine, renderTable, scalePlotSvg, type BenchResults, type Figure, type Machine } from './support/report.ts';
+import { describeMachine, renderMarkdownTable, renderTable, scalePlotSvg, type BenchResults, type Figure, type Machine } from './support/report.ts';
 
 const SCENARIOS = ['latency', 'scale', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -137,10 +137,11 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(dir, { recursive: true });
   const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}${workers ? `-workers${workers}` : ''}`;
   writeFileSync(`${dir}${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${dir}${stem}.md`, `# Ramp bench (${mode}), ${results.date}\n\n${describeMachine(host)}\n\n${renderMarkdownTable(figures)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   if (points.length > 0) writeFileSync(`${dir}${stem}-scale.svg`, scalePlotSvg(points, `Ramp ${mode} bench, ${date}: ${describeMachine(host)}`));
 
   process.stdout.write(`\nRamp bench (${mode}), ${results.date}\n${describeMachine(host)}\n\n${renderTable(figures)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
-  process.stdout.write(`\nwrote bench/results/${stem}.json${points.length > 0 ? ` and bench/results/${stem}-scale.svg` : ''} in ${Math.round(results.durationSeconds)} s\n`);
+  process.stdout.write(`\nwrote bench/results/${stem}.json, ${stem}.md${points.length > 0 ? ` and bench/results/${stem}-scale.svg` : ''} in ${Math.round(results.durationSeconds)} s\n`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -61,6 +61,16 @@ export function renderTable(figures: readonly Figure[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** The same figures as a Markdown table, for docs/performance.md. */
+export function renderMarkdownTable(figures: readonly Figure[]): string {
+  const cell = (s: string): string => s.replace(/\|/g, '\\|');
+  return [
+    '| section | figure | value | unit | note |',
+    '|---|---|--:|---|---|',
+    ...figures.map((f) => `| ${cell(f.section)} | ${cell(f.name)} | ${formatValue(f.value)} | ${cell(f.unit)} | ${cell(f.note ?? '')} |`),
+  ].join('\n');
+}
+
 export function describeMachine(m: Machine): string {
   const load = m.loadAtEnd !== undefined ? `${m.loadAtStart.toFixed(1)} → ${m.loadAtEnd.toFixed(1)}` : m.loadAtStart.toFixed(1);
   return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node} on ${m.platform}; 1-min load ${load} (shared machine)`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatValue, niceTicks, renderTable, scalePlotSvg, type ScalePoint } from '../../../bench/support/report.ts';
+import { formatValue, niceTicks, renderMarkdownTable, renderTable, scalePlotSvg, type ScalePoint } from '../../../bench/support/report.ts';
 import { mapBounded, percentile, slope, summarize } from '../../../bench/support/stats.ts';
 
 describe('bench statistics', () => {
@@ -54,6 +54,12 @@ describe('bench report', () => {
     assert.match(table[0]!, /^section\s+figure\s+value\s+unit\s+note$/);
     assert.match(table[2]!, /latency\s+promote → active switch p50\s+123\s+ms$/);
     assert.match(table[3]!, /api\s+idle writes\s+0\s+per minute\s+1000 rollouts$/);
+  });
+
+  test('the Markdown table has one row per figure and escapes pipes', () => {
+    const md = renderMarkdownTable([{ section: 'api', name: 'writes | reads', value: 2.5, unit: 'requests' }]).split('\n');
+    assert.equal(md.length, 3);
+    assert.equal(md[2], '| api | writes \\| reads | 2.5 | requests |  |');
   });
 
   test('axis ticks are round and cover the maximum', () => {
