@@ -12,7 +12,8 @@ import { metadataForNewReplicaSet, planEphemeralMetadata } from './ephemeral-met
 import { planRestart } from './restart.ts';
 import { planWorkload } from './workload.ts';
 import { completeStatus, invalidSpecStatus } from './status.ts';
-import type { Effect, Observed, Plan, RolloutEvent } from './types.ts';
+import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
+import { createMergePatch } from '../traffic/merge-patch.ts';
 
 /**
  * plan(observed): the whole decision of one reconcile pass, pure. It validates the Rollout,
@@ -178,7 +179,7 @@ function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Ef
   if (existing) {
     const synced = syncedNewReplicaSet(rollout, existing, rss.filter((rs) => rs !== existing));
     if (synced) {
-      effects.push({ kind: 'patchReplicaSet', name: existing.metadata?.name ?? '', patch: { annotations: { ...synced.metadata?.annotations } }, reason: 'sync revision' });
+      effects.push({ kind: 'patchReplicaSet', name: existing.metadata?.name ?? '', patch: syncPatch(existing, synced), reason: 'sync revision' });
     }
     return { newRS: synced ?? existing, created: false, collisionCount: rollout.status?.collisionCount };
   }
@@ -197,6 +198,19 @@ function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Ef
   const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, initialReplicas, metadataForNewReplicaSet(rollout, findStableReplicaSet(rollout, rss) !== undefined));
   effects.push({ kind: 'createReplicaSet', replicaSet: newRS, reason: 'new pod template' });
   return { newRS, created: true, collisionCount };
+}
+
+/**
+ * What Argo's syncReplicaSetRevision updates on the new ReplicaSet in place: the copied
+ * annotations and revision, minReadySeconds and the injected anti-affinity rule.
+ */
+function syncPatch(existing: V1ReplicaSet, synced: V1ReplicaSet): ReplicaSetPatch {
+  const patch: ReplicaSetPatch = { annotations: { ...synced.metadata?.annotations } };
+  const minReadySeconds = synced.spec?.minReadySeconds ?? 0;
+  if ((existing.spec?.minReadySeconds ?? 0) !== minReadySeconds) patch.minReadySeconds = minReadySeconds;
+  const affinity = createMergePatch({ spec: { affinity: existing.spec?.template?.spec?.affinity ?? null } }, { spec: { affinity: synced.spec?.template?.spec?.affinity ?? null } });
+  if (affinity) patch.template = affinity;
+  return patch;
 }
 
 function invalidSpecPlan(observed: Observed, errors: FieldError[]): Plan {
