@@ -1,6 +1,7 @@
 import { tryParseDuration, type AnalysisRun, type Rollout } from '../../api/index.ts';
 import { analysisRunInfos } from './analysisrun-info.ts';
-import { canaryStepString, currentCanaryStep, currentSetWeight, trafficRouterName } from './canary.ts';
+import { stepDescription } from '../../reconcile/canary-steps.ts';
+import { currentCanaryStep, currentSetWeight } from '../../reconcile/counts.ts';
 import { rolloutIcon, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from './icons.ts';
 import { rolloutPhase } from './phase.ts';
 import { replicaSetInfos } from './replicaset-info.ts';
@@ -34,7 +35,7 @@ export function newRolloutInfo(objects: RolloutObjects): RolloutInfo {
     const allSteps = canary.steps ?? [];
     if (status.currentStepIndex !== undefined && allSteps.length > 0) {
       step = `${status.currentStepIndex}/${allSteps.length}`;
-      steps = allSteps.map(canaryStepString);
+      steps = allSteps.map(stepDescription);
     }
     setWeight = String(currentSetWeight(ro));
     actualWeight = canaryActualWeight(ro, replicaSets, setWeight);
@@ -168,4 +169,14 @@ export function revisions(info: RolloutInfo): number[] {
   for (const rs of info.replicaSets) set.add(rs.revision);
   for (const run of info.analysisRuns) set.add(run.revision);
   return [...set].sort((a, b) => b - a);
+}
+
+/** The traffic routers a canary uses, by their field names in trafficRouting; empty without one. */
+export function trafficRouterName(ro: Rollout): string {
+  const routing = ro.spec.strategy.canary?.trafficRouting;
+  if (routing === undefined) return '';
+  const names = Object.entries(routing)
+    .filter(([key, value]) => value !== undefined && key !== 'managedRoutes' && key !== 'maxTrafficWeight')
+    .map(([key]) => key);
+  return names.join(',');
 }

@@ -1,5 +1,6 @@
 import { parseDuration, type CanaryStep, type Rollout } from '../../api/index.ts';
-import { canaryStepString, trafficRouterName } from '../info/canary.ts';
+import { stepDescription } from '../../reconcile/canary-steps.ts';
+import { trafficRouterName } from '../info/rollout-info.ts';
 
 /** One row of `plan`: what the cluster looks like once a step has been carried out. */
 export interface PlanRow {
@@ -89,7 +90,7 @@ function planCanary(ro: Rollout): RolloutPlan {
       scale = step.setCanaryScale;
       if (!routed) notes.push('ignored without trafficRouting');
     }
-    let action = canaryStepString(step);
+    let action = stepDescription(step);
     if (step.pause !== undefined) action = step.pause.duration !== undefined ? `pause ${seconds(step.pause.duration)}` : 'pause until promoted';
     if (step.analysis !== undefined) action = `analysis (${templates(step.analysis)}); must succeed to go on`;
     if (step.experiment !== undefined) {

@@ -1,5 +1,5 @@
 import { tryParseDuration, type CanaryStep, type Rollout } from '../../../controller/api/index.ts';
-import { canaryStepString } from '../../../controller/cli/info/canary.ts';
+import { stepDescription } from '../../../controller/reconcile/canary-steps.ts';
 import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
 import type { PauseView, StepKind, StepView } from '../../shared/api.ts';
 
@@ -29,7 +29,7 @@ export function stepTrack(ro: Rollout): StepView[] {
     const view: StepView = {
       index,
       kind: stepKind(step),
-      label: canaryStepString(step),
+      label: stepDescription(step),
       state: index < current ? 'done' : index === current ? 'current' : 'pending',
     };
     if (step.pause?.duration !== undefined) {
