@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,7 +12,8 @@ import { clients, eventually, loadKubeConfig, testNamespace } from './support/cl
 /**
  * The dashboard in real headless Chromium against the real control plane: the page follows a
  * rollout's status as the apiserver changes it, without reloading, and its buttons send actions
- * that the token guards. The run leaves a screenshot in docs/screenshots/dashboard.png.
+ * that the token guards. The run leaves its screenshots in test-results/screenshots/; with
+ * RAMP_UPDATE_SCREENSHOTS=1 it writes them over the tracked ones in docs/screenshots/ instead.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,8 +27,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshots/dashboard.png', import.meta.url));
-const LIST_SCREENSHOT = fileURLToPath(new URL('../../docs/screenshots/dashboard-list.png', import.meta.url));
+const SCREENSHOT_DIR = fileURLToPath(new URL(process.env.RAMP_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url));
+const SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard.png');
+const LIST_SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard-list.png');
 // Controllers started without this instance id ignore the rollout, so only this test writes its status.
 const INSTANCE = { 'argo-rollouts.argoproj.io/controller-instance-id': 'dashboard-e2e' };
 const TOKEN = 'browser-e2e-token-abcdefghijklmnop';
@@ -230,7 +233,7 @@ test('the dashboard follows a rollout live and sends promote only with the token
     assert.equal(await page.locator('[data-testid^="row-"]').count(), 1, 'the filter leaves only checkout');
     await page.fill('[data-testid="filter"]', '');
     await page.waitForSelector('[data-testid="row-' + ns + '-payments"]');
-    mkdirSync(fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)), { recursive: true });
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: LIST_SCREENSHOT });
     await page.click(`[data-testid="row-${ns}-checkout"] a`);
     await page.waitForSelector('[data-testid="steps"]');
