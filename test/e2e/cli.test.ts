@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { eventually, testNamespace } from './support/cluster.ts';
+import { kubectl, manifestDir, pluginArgs, ramp, rampOk, TmuxPane, type CliResult } from './support/cli.ts';
+import { startController } from './support/controller.ts';
+import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+
+/**
+ * kubectl-ramp end to end: each rollout is driven only by the plugin (run as its own process, as
+ * kubectl runs it) against the real control plane with the controller running. Every write is
+ * checked on the Rollout object the apiserver holds, and every view on the text it printed.
+ */
+
+const image = (ro: RolloutLike): string | undefined => ro.spec.template?.spec?.containers?.[0]?.image;
+const phase = (ro: RolloutLike): string | undefined => ro.status?.phase;
+/** Healthy on its current template: the stable ReplicaSet is the newest one. */
+const healthyOn = (ro: RolloutLike): boolean => ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
+
+/** The value of a summary field of `get rollout` ("Step:", "SetWeight:", …), as printed. */
+function summaryField(text: string, label: string): string | undefined {
+  const line = text.split('\n').find((l) => l.trimStart().startsWith(`${label} `) || l.trimStart() === label);
+  return line?.trimStart().slice(label.length).trim();
+}
+
+/** An error as users should see it: one line on stderr, nothing on stdout, no stack trace. */
+function assertOneLineError(result: CliResult, code: number, pattern: RegExp): void {
+  assert.equal(result.code, code, `exit code ${result.code}; stderr: ${result.stderr}`);
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr, got:\n${result.stderr}`);
+  assert.match(lines[0]!, /^error: /);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(result.stderr, /\n\s+at |node:internal|\.ts:\d+/, 'no stack trace');
+}
+
+function canaryRollout(name: string, steps: object[], replicas = 5): object {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name },
+    spec: {
+      replicas,
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.local/${name}:v1` }] } },
+      strategy: { canary: { steps } },
+    },
+  };
+}
+
+describe('kubectl-ramp on the real control plane', () => {
+  test('blue-green: create, set image, promote, pause and resume, undo, restart, with status exit codes', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const file = manifestDir(t);
+    const cli = { namespace: ns };
+
+    // Services through the cluster's kubectl, the Rollout through the plugin.
+    kubectl(['apply', '-n', ns, '-f', file('services.yaml', service('app-active', 'app'), service('app-preview', 'app'))]);
+    const rolloutFile = file('rollout.yaml', blueGreenRollout('app', { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 2 }, 2));
+    assert.equal(await rampOk(['create', '-f', rolloutFile], cli), 'rollout.argoproj.io/app created\n');
+    const controller = await startController({ namespace: ns, name: `${ns}-cli` });
+    t.after(() => controller.kill());
+
+    const first = await ramp(['status', 'app', '--timeout', '90s'], cli);
+    assert.equal(first.code, 0, `status exits 0 once Healthy; stderr: ${first.stderr}`);
+    assert.equal(first.stdout.trimEnd().split('\n').at(-1), 'Healthy');
+    const v1 = (await ro.get('app')).status!.currentPodHash!;
+
+    const healthy = await rampOk(['get', 'rollout', 'app'], cli);
+    assert.equal(summaryField(healthy, 'Status:'), '✔ Healthy');
+    assert.equal(summaryField(healthy, 'Strategy:'), 'BlueGreen');
+    assert.equal(summaryField(healthy, 'Images:'), 'registry.local/app:v1 (stable, active)');
+    assert.match(healthy, new RegExp(`⧉ app-${v1}\\s+ReplicaSet\\s+✔ Healthy\\s+\\S+\\s+stable,active`));
+
+    assert.equal(await rampOk(['set', 'image', 'app', 'app=registry.local/app:v2'], cli), 'rollout "app" image updated\n');
+    assert.equal(image(await ro.get('app')), 'registry.local/app:v2', 'set image changed spec.template');
+    const paused = await ro.waitFor('app', 'v2 paused behind the preview', (r) => phase(r) === 'Paused' && r.status?.currentPodHash !== v1 && r.status?.blueGreen?.previewSelector === r.status?.currentPodHash);
+    const v2 = paused.status!.currentPodHash!;
+
+    // A pause is neither Healthy nor Degraded: status waits, then gives up with exit 2.
+    const waiting = await ramp(['status', 'app', '--timeout', '2s'], cli);
+    assert.equal(waiting.stdout, 'Paused - BlueGreenPause\n');
+    assertOneLineError(waiting, 2, /rollout "app" is still Paused after 2s: status watch exceeded timeout/);
+
+    const pausedView = await rampOk(['get', 'rollout', 'app'], cli);
+    assert.equal(summaryField(pausedView, 'Status:'), '॥ Paused');
+    assert.equal(summaryField(pausedView, 'Message:'), 'BlueGreenPause');
+    assert.match(pausedView, /registry\.local\/app:v2 \(preview\)/);
+    assert.match(pausedView, new RegExp(`app-${v2}\\s+ReplicaSet\\s+✔ Healthy\\s+\\S+\\s+preview`));
+    const explained = await rampOk(['explain', 'app'], cli);
+    assert.match(explained, /for the preview ReplicaSet app-\w+ \(revision 2\) to be promoted/);
+    assert.match(explained, /Promote it with: kubectl ramp promote app/);
+
+    assert.equal(await rampOk(['promote', 'app'], cli), "rollout 'app' promoted\n");
+    const promoted = await ro.waitFor('app', 'v2 Healthy and active', (r) => healthyOn(r) && r.status?.currentPodHash === v2);
+    assert.equal(promoted.status?.blueGreen?.activeSelector, v2);
+    assert.equal(await ro.selector('app-active'), v2, 'the active Service selects v2');
+
+    assert.equal(await rampOk(['pause', 'app'], cli), "rollout 'app' paused\n");
+    assert.equal((await ro.get('app')).spec.paused, true, 'pause set spec.paused');
+    await ro.waitFor('app', 'the user pause shown as Paused', (r) => phase(r) === 'Paused');
+    assert.equal(await rampOk(['resume', 'app'], cli), "rollout 'app' resumed\n");
+    assert.notEqual((await ro.get('app')).spec.paused, true, 'resume cleared spec.paused');
+    await ro.waitFor('app', 'Healthy again after resume', healthyOn);
+
+    // undo goes back to revision 1's template; the rollout deploys it as a new revision.
+    assert.equal(await rampOk(['undo', 'app'], cli), "rollout 'app' undo\n");
+    assert.equal(image(await ro.get('app')), 'registry.local/app:v1', 'undo restored the v1 template');
+    const back = await ro.waitFor('app', 'the v1 template back in the preview or active', (r) => r.status?.currentPodHash === v1 && (phase(r) === 'Paused' || healthyOn(r)));
+    if (phase(back) === 'Paused') await rampOk(['promote', 'app'], cli);
+    const done = await ramp(['status', 'app', '--timeout', '90s'], cli);
+    assert.equal(done.code, 0, `Healthy on v1 again; stderr: ${done.stderr}`);
+    assert.equal(await ro.selector('app-active'), v1);
+    assert.equal(summaryField(await rampOk(['get', 'rollout', 'app'], cli), 'Images:'), 'registry.local/app:v1 (stable, active)');
+
+    const before = Date.now();
+    assert.equal(await rampOk(['restart', 'app', '--in', '1h'], cli), "rollout 'app' restarts in 1h\n");
+    const restartAt = Date.parse(String((await ro.get('app')).spec.restartAt));
+    assert.ok(restartAt >= before + 3_590_000 && restartAt <= Date.now() + 3_600_000, `restart --in 1h set spec.restartAt an hour ahead, got ${new Date(restartAt).toISOString()}`);
+    assert.equal(await rampOk(['restart', 'app'], cli), "rollout 'app' restarts in 0s\n");
+    const now = Date.parse(String((await ro.get('app')).spec.restartAt));
+    assert.ok(now <= Date.now() && now >= before - 1000, 'restart set spec.restartAt to now');
+  });
+
+  test('canary: steps, weights, list, explain, promote, promote --full, abort (status exit 1) and retry', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const file = manifestDir(t);
+    const cli = { namespace: ns };
+    // A last pause tells promote --full (which skips it) from promote (which would stop there).
+    const steps = [{ setWeight: 20 }, { pause: {} }, { setWeight: 40 }, { pause: {} }, { setWeight: 80 }, { pause: {} }];
+    await rampOk(['create', '-f', file('web.yaml', canaryRollout('web', steps))], cli);
+    const controller = await startController({ namespace: ns, name: `${ns}-cli` });
+    t.after(() => controller.kill());
+    assert.equal((await ramp(['status', 'web', '--timeout', '90s'], cli)).code, 0);
+    const v1 = (await ro.get('web')).status!.stableRS!;
+
+    await rampOk(['set', 'image', 'web', 'web=registry.local/web:v2'], cli);
+    const atPause = await ro.waitFor('web', 'the canary paused at step 1', (r) => phase(r) === 'Paused' && r.status?.currentStepIndex === 1 && r.status.currentPodHash !== v1);
+    const v2 = atPause.status!.currentPodHash!;
+    await eventually('one of five pods on the canary', async () => ((await ro.replicaSet(v2))?.status?.availableReplicas === 1 ? true : undefined), 60_000);
+
+    const first = await rampOk(['get', 'rollout', 'web'], cli);
+    assert.equal(summaryField(first, 'Strategy:'), 'Canary');
+    assert.equal(summaryField(first, 'Step:'), '1/6');
+    assert.equal(summaryField(first, 'SetWeight:'), '20');
+    assert.equal(summaryField(first, 'ActualWeight:'), '20');
+    assert.equal(summaryField(first, 'Message:'), 'CanaryPauseStep');
+    assert.match(first, /registry\.local\/web:v1 \(stable\)/);
+    assert.match(first, /registry\.local\/web:v2 \(canary\)/);
+
+    const list = await rampOk(['list', 'rollouts'], cli);
+    const [header, row] = list.trimEnd().split('\n');
+    assert.match(header!, /^NAME\s+STRATEGY\s+STATUS\s+STEP\s+SET-WEIGHT\s+READY\s+DESIRED\s+UP-TO-DATE\s+AVAILABLE$/);
+    assert.deepEqual(row!.split(/\s+/), ['web', 'Canary', 'Paused', '1/6', '20', '5/5', '5', '1', '5']);
+
+    const explained = await rampOk(['explain', 'web'], cli);
+    assert.match(explained, /It waits at step 2 of 6 \(pause\) since .*, with the canary at 20% of traffic\./);
+    assert.match(explained, /Continue with: kubectl ramp promote web/);
+
+    // The watch in a real terminal: promote, and the same screen shows the next pause.
+    const pane = TmuxPane.start(ns, [process.execPath, ...pluginArgs(['get', 'rollout', 'web', '--watch'], cli)], { columns: 120, rows: 40 });
+    t.after(() => pane.close());
+    await eventually('the watch drawn in the terminal', async () => summaryField(pane.screen(), 'Step:') === '1/6', 60_000);
+    assert.equal(await rampOk(['promote', 'web'], cli), "rollout 'web' promoted\n");
+    await ro.waitFor('web', 'the canary paused at step 3', (r) => phase(r) === 'Paused' && r.status?.currentStepIndex === 3);
+    const redrawn = await eventually('the watch redrawn at step 3 with 2 canary pods', async () => {
+      const screen = pane.screen();
+      return summaryField(screen, 'Step:') === '3/6' && summaryField(screen, 'ActualWeight:') === '40' ? screen : undefined;
+    }, 60_000);
+    assert.equal(summaryField(redrawn, 'SetWeight:'), '40');
+    assert.equal(redrawn.split('\n').filter((l) => l.startsWith('Name:')).length, 1, `one frame on the screen:\n${redrawn}`);
+    assert.equal(redrawn.split('\n')[0], `Name:            web`, 'the frame starts at the top of the screen');
+    const history = pane.history();
+    assert.equal(history.split('\n').filter((l) => l.startsWith('Name:')).length, 1, `redrawn in place, nothing scrolled away:\n${history}`);
+    assert.doesNotMatch(history, /Step:\s+1\/6/, 'no trace of the earlier frame');
+    assert.equal(pane.dead(), false, 'the watch still runs');
+    pane.sendKeys('C-c');
+    await eventually('the watch ended by Ctrl-C', async () => pane.dead(), 20_000);
+
+    assert.equal(await rampOk(['promote', 'web', '--full'], cli), "rollout 'web' fully promoted\n");
+    const fullStatus = (await ro.get('web')).status;
+    assert.ok(fullStatus?.promoteFull === true || fullStatus?.stableRS === v2, 'promote --full set status.promoteFull (or the controller already finished it)');
+    const full = await ramp(['status', 'web', '--timeout', '90s'], cli);
+    assert.equal(full.code, 0, `Healthy after the full promotion; stderr: ${full.stderr}`);
+    const promoted = await ro.waitFor('web', 'v2 stable', (r) => healthyOn(r) && r.status?.stableRS === v2);
+    assert.equal(promoted.status?.currentStepIndex, 6);
+    const end = await rampOk(['get', 'rollout', 'web'], cli);
+    assert.equal(summaryField(end, 'Step:'), '6/6');
+    assert.equal(summaryField(end, 'SetWeight:'), '100');
+    assert.equal(summaryField(end, 'Images:'), 'registry.local/web:v2 (stable)');
+
+    // A third version, aborted at its first pause: status reports Degraded with exit 1.
+    await rampOk(['set', 'image', 'web', 'web=registry.local/web:v3'], cli);
+    await ro.waitFor('web', 'v3 paused at step 1', (r) => phase(r) === 'Paused' && r.status?.currentStepIndex === 1 && r.status.currentPodHash !== v2);
+    assert.equal(await rampOk(['abort', 'web'], cli), "rollout 'web' aborted\n");
+    assert.equal((await ro.get('web')).status?.abort, true, 'abort set status.abort');
+    const aborted = await ramp(['status', 'web', '--timeout', '90s'], cli);
+    assertOneLineError(aborted, 1, /^error: The rollout is in a degraded state with message: RolloutAborted: Rollout aborted update to revision 3.*; see why with: kubectl ramp explain web$/);
+    const abortedView = await rampOk(['get', 'rollout', 'web'], cli);
+    assert.equal(summaryField(abortedView, 'Status:'), '✖ Degraded');
+    assert.equal(summaryField(abortedView, 'SetWeight:'), '0');
+    await eventually('the aborted canary scaled down', async () => {
+      const rss = await ro.replicaSets();
+      const canary = rss.find((rs) => rs.metadata?.labels?.['rollouts-pod-template-hash'] !== v2 && rs.metadata?.labels?.['rollouts-pod-template-hash'] !== v1);
+      return canary?.spec?.replicas === 0 ? true : undefined;
+    }, 60_000);
+
+    assert.equal(await rampOk(['retry', 'rollout', 'web'], cli), "rollout 'web' retried\n");
+    assert.notEqual((await ro.get('web')).status?.abort, true, 'retry cleared status.abort');
+    const retried = await ro.waitFor('web', 'v3 back at its first pause', (r) => phase(r) === 'Paused' && r.status?.currentStepIndex === 1 && r.status.abort !== true);
+    assert.equal(retried.status?.stableRS, v2, 'v2 stays stable');
+    assert.equal(summaryField(await rampOk(['get', 'rollout', 'web'], cli), 'Step:'), '1/6');
+  });
+
+  test('errors are one line with a non-zero exit: unknown rollout, forbidden, not a rollout, bad arguments', async (t) => {
+    const ns = await testNamespace(t);
+    const file = manifestDir(t);
+    const cli = { namespace: ns };
+
+    assertOneLineError(await ramp(['get', 'rollout', 'nope'], cli), 1, new RegExp(`^error: rollout "nope" not found in namespace "${ns}"; list them with: kubectl ramp list rollouts -n ${ns}$`));
+    assertOneLineError(await ramp(['promote', 'nope'], cli), 1, /rollout "nope" not found/);
+    assertOneLineError(await ramp(['status', 'nope', '--timeout', '5s'], cli), 1, /rollout "nope" not found/);
+
+    const restricted = process.env.RAMP_RESTRICTED_KUBECONFIG;
+    assert.ok(restricted, 'the test runner provides RAMP_RESTRICTED_KUBECONFIG');
+    const forbidden = await ramp(['get', 'rollout', 'app'], { ...cli, kubeconfig: restricted });
+    assertOneLineError(forbidden, 1, /forbidden: User "[^"]+" cannot get resource "rollouts" in API group "argoproj\.io".*; ask a cluster administrator for a Role that allows it$/);
+    assertOneLineError(await ramp(['abort', 'app'], { ...cli, kubeconfig: restricted }), 1, /forbidden: .*cannot patch resource "rollouts\/status"|forbidden: .*cannot patch resource "rollouts"/);
+
+    const services = file('services.yaml', service('app-active', 'app'));
+    assertOneLineError(await ramp(['create', '-f', services], cli), 1, /document 1 is a v1 Service; create takes Rollout, AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun \(use kubectl apply for other kinds\)$/);
+    const invalid = file('invalid.yaml', canaryRollout('bad', [{ setWeight: 150 }]));
+    assertOneLineError(await ramp(['create', '-f', invalid], cli), 1, /Rollout "bad" is invalid: spec\.strategy\.canary\.steps\[0\]\.setWeight: .*kubectl ramp lint/);
+    assertOneLineError(await ramp(['create', '-f', '/no/such/file.yaml'], cli), 1, /cannot read "\/no\/such\/file\.yaml": no such file$/);
+    assert.equal(kubectl(['get', 'rollouts', '-n', ns, '-o', 'name']), '', 'nothing was created');
+
+    assertOneLineError(await ramp(['set', 'image', 'app', 'registry.local/app:v2'], cli), 1, /expected CONTAINER=IMAGE, got "registry\.local\/app:v2"/);
+    assertOneLineError(await ramp(['status', 'app', '--timeout', 'soon'], cli), 1, /invalid --timeout "soon"/);
+    const unreachable = file('kubeconfig', {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+      users: [{ name: 'u', user: { token: 'x' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    });
+    assertOneLineError(await ramp(['get', 'rollout', 'app'], { ...cli, kubeconfig: unreachable }), 1, /check that the cluster is running/);
+  });
+});

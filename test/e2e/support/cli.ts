@@ -1,0 +1,145 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { binDir } from '../../cluster/layout.ts';
+import { kubeconfigPath } from './cluster.ts';
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+export const PLUGIN = join(repoRoot, 'bin/kubectl-ramp.mjs');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  kubeconfig?: string;
+  namespace?: string;
+  timeoutMs?: number;
+}
+
+/** The environment a user's shell would give the plugin, minus anything pointing at another cluster. */
+function pluginEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, KUBECONFIG: '', NO_COLOR: '1' };
+}
+
+/** The argument list `kubectl ramp ARGS` runs with: the test cluster's kubeconfig and namespace first. */
+export function pluginArgs(args: readonly string[], opts: CliOptions = {}): string[] {
+  return [
+    PLUGIN,
+    `--kubeconfig=${opts.kubeconfig ?? kubeconfigPath()}`,
+    ...(opts.namespace !== undefined ? ['-n', opts.namespace] : []),
+    ...args,
+  ];
+}
+
+/** Runs `kubectl ramp ARGS` as its own process and collects what it printed and its exit code. */
+export function ramp(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, pluginArgs(args, opts), { cwd: repoRoot, env: pluginEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Like `ramp`, but fails (showing both streams) unless the command exits 0. */
+export async function rampOk(args: readonly string[], opts: CliOptions = {}): Promise<string> {
+  const result = await ramp(args, opts);
+  if (result.code !== 0) {
+    throw new Error(`kubectl ramp ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** The cluster's own kubectl (built with the control plane), for what the plugin does not create. */
+export function kubectl(args: readonly string[], kubeconfig = kubeconfigPath()): string {
+  const result = spawnSync(join(binDir(), 'kubectl'), [`--kubeconfig=${kubeconfig}`, ...args], { encoding: 'utf8', env: pluginEnv() });
+  if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+/** A temporary directory of manifests, removed when the test ends. */
+export function manifestDir(t: { after: (fn: () => void) => void }): (file: string, ...docs: object[]) => string {
+  const dir = mkdtempSync(join(tmpdir(), 'ramp-cli-e2e-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return (file, ...docs) => {
+    const path = join(dir, file);
+    writeFileSync(path, docs.map((doc) => stringify(doc)).join('---\n'));
+    return path;
+  };
+}
+
+/**
+ * A command running in a detached tmux session of a fixed size: a real pseudo-terminal, so the
+ * plugin sees a TTY and redraws in place. Each session gets its own tmux server (socket), so
+ * the test never touches anyone else's tmux; `close` kills that server.
+ */
+export class TmuxPane {
+  private constructor(
+    private readonly socket: string,
+    readonly session: string,
+  ) {}
+
+  static start(session: string, command: readonly string[], size: { columns: number; rows: number }): TmuxPane {
+    const pane = new TmuxPane(`ramp-e2e-${session}`, session);
+    const line = command.map(shellQuote).join(' ');
+    // Set before the command runs: no status line (the pane is the whole size), the pane kept
+    // readable if the command ends early, and no copying of a cleared screen into the history
+    // (tmux's scroll-on-clear), so the history holds only lines that really scrolled away.
+    const dir = mkdtempSync(join(tmpdir(), 'ramp-tmux-'));
+    const config = join(dir, 'tmux.conf');
+    writeFileSync(config, 'set -g status off\nsetw -g remain-on-exit on\nsetw -g scroll-on-clear off\n');
+    try {
+      pane.tmux(['-f', config, 'new-session', '-d', '-s', session, '-x', String(size.columns), '-y', String(size.rows), `exec env TERM=xterm-256color KUBECONFIG= NO_COLOR=1 ${line}`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return pane;
+  }
+
+  /** The visible screen, one string per row (trailing blanks trimmed). */
+  screen(): string {
+    return this.tmux(['capture-pane', '-p', '-t', this.session]);
+  }
+
+  /** Everything the pane holds: the scrollback above the screen and the screen itself. */
+  history(): string {
+    return this.tmux(['capture-pane', '-p', '-S', '-', '-E', '-', '-t', this.session]);
+  }
+
+  /** Whether the command in the pane has exited. */
+  dead(): boolean {
+    return this.tmux(['display-message', '-p', '-t', this.session, '#{pane_dead}']).trim() === '1';
+  }
+
+  sendKeys(...keys: string[]): void {
+    this.tmux(['send-keys', '-t', this.session, ...keys]);
+  }
+
+  close(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server'], { encoding: 'utf8' });
+  }
+
+  private tmux(args: readonly string[]): string {
+    const result = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    if (result.error) throw new Error(`tmux ${args[0]} failed: ${result.error.message}; install tmux (scripts/setup.sh does)`);
+    if (result.status !== 0) throw new Error(`tmux ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`);
+    return result.stdout;
+  }
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
