@@ -1,4 +1,4 @@
-# The two entry points a new machine needs: `make demo` and `make test`.
+# The two entry points a new machine needs: `make demo` (KEEP=1 leaves it running) and `make test`.
 .PHONY: setup test demo cluster-up cluster-down bench crds
 
 setup:
@@ -8,7 +8,7 @@ test: setup
 	@node scripts/run-tests.mjs
 
 demo: setup
-	@node --import tsx scripts/demo.ts
+	@node --import tsx scripts/demo.ts $(if $(filter 1 yes true,$(KEEP)),--keep)
 
 cluster-up: setup
 	@npm run --silent cluster -- up

@@ -1,18 +1,38 @@
-// The newcomer's tour: a local control plane, the CRDs, the controller, and example rollouts
-// walked through their steps with kubectl and kubectl-ramp, printing each command as it runs.
-// `make demo` leaves everything running until Ctrl-C; RAMP_DEMO_EXIT=1 tears down at the end.
+// The newcomer's tour: a local control plane, the CRDs, the controller and the dashboard, then a
+// blue-green and a canary rollout walked through their steps with kubectl and kubectl-ramp,
+// printing each command as it runs. It ends with a clean `down`; with --keep (make demo KEEP=1)
+// everything stays up for exploring until Ctrl-C.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { down, up } from '../test/cluster/cluster.ts';
+import { down, isRunning, readState, up } from '../test/cluster/cluster.ts';
 import { binDir, repoRoot, stateDir } from '../test/cluster/layout.ts';
+import { freePort } from '../test/cluster/processes.ts';
 
 const NAMESPACE = 'ramp-demo';
-const bold = (s: string): string => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
+const USAGE = 'usage: node --import tsx scripts/demo.ts [--keep]   (make demo [KEEP=1])';
+
+const args = process.argv.slice(2);
+if (args.some((a) => a === '-h' || a === '--help')) {
+  console.log(`${USAGE}\n  --keep  leave the control plane, the controller and the dashboard running until Ctrl-C`);
+  process.exit(0);
+}
+const unknown = args.filter((a) => a !== '--keep');
+if (unknown.length > 0) {
+  console.error(`demo: unknown argument ${unknown.join(' ')}\n${USAGE}`);
+  process.exit(2);
+}
+const keep = args.includes('--keep') || process.env.RAMP_DEMO_KEEP === '1';
+
+const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const bold = (s: string): string => (color ? `\x1b[1m${s}\x1b[0m` : s);
 const say = (s: string): void => console.log(`\n${bold(`▶ ${s}`)}`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const logDir = join(stateDir(), '..', 'demo');
 
 let kubeconfig = '';
+let startedCluster = false;
 const children: ChildProcess[] = [];
 
 function run(cmd: string, args: string[], opts: { quiet?: boolean } = {}): string {
@@ -26,57 +46,156 @@ function run(cmd: string, args: string[], opts: { quiet?: boolean } = {}): strin
 }
 const kubectl = (...args: string[]): string => run(join(binDir(), 'kubectl'), args);
 const kubectlQuiet = (...args: string[]): string => run(join(binDir(), 'kubectl'), args, { quiet: true });
-const ramp = (...args: string[]): string => run(process.execPath, [join(repoRoot, 'bin/kubectl-ramp.mjs'), ...args]);
+const ramp = (...args: string[]): string => run(process.execPath, [join(repoRoot, 'bin/kubectl-ramp.mjs'), ...args, '-n', NAMESPACE]);
 
-async function waitFor(what: string, jsonpath: string, want: (value: string) => boolean, timeoutMs = 90_000): Promise<string> {
+/** Polls one jsonpath of a rollout until `want` accepts it. */
+async function waitFor(what: string, rollout: string, jsonpath: string, want: (value: string) => boolean, timeoutMs = 120_000): Promise<string> {
   process.stdout.write(`  waiting for ${what} …`);
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    last = kubectlQuiet('get', 'rollout', '-n', NAMESPACE, ...jsonpath.split(' '));
+    last = kubectlQuiet('get', 'rollout', rollout, '-n', NAMESPACE, '-o', `jsonpath=${jsonpath}`);
     if (want(last)) {
       console.log(' done');
       return last;
     }
     await sleep(500);
   }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what} (last: ${last}); the controller's log is in ${join(logDir, 'controller.log')}`);
 }
 
-function startController(): ChildProcess {
-  const logDir = join(stateDir(), '..', 'demo');
+const PHASE_STEP = '{.status.phase}/{.status.currentStepIndex}/{.status.stableRS}/{.status.currentPodHash}';
+/** Waits until the rollout is in `phase` at canary step `step` (any step when undefined). */
+const waitForStep = (what: string, rollout: string, phase: string, step?: number): Promise<string> =>
+  waitFor(what, rollout, PHASE_STEP, (v) => {
+    const [p, index] = v.split('/');
+    return p === phase && (step === undefined || index === String(step));
+  });
+/** Waits until the rollout is Healthy on its current template (the stable ReplicaSet is the newest). */
+const waitForPromoted = (what: string, rollout: string): Promise<string> =>
+  waitFor(what, rollout, PHASE_STEP, (v) => {
+    const [p, , stable, current] = v.split('/');
+    return p === 'Healthy' && stable !== '' && stable === current;
+  });
+
+function logFile(name: string): { path: string; fd: number } {
   mkdirSync(logDir, { recursive: true });
-  const log = openSync(join(logDir, 'controller.log'), 'w');
+  const path = join(logDir, name);
+  return { path, fd: openSync(path, 'w') };
+}
+
+async function startController(): Promise<void> {
+  const [metricsPort, healthzPort] = [await freePort(), await freePort()];
+  const log = logFile('controller.log');
   const child = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts', `--kubeconfig=${kubeconfig}`, `--namespace=${NAMESPACE}`,
-    '--leader-elect=false', '--metrics-port=18090', '--healthz-port=18080'], { cwd: repoRoot, stdio: ['ignore', log, log] });
+    '--leader-elect=false', `--metrics-port=${metricsPort}`, `--healthz-port=${healthzPort}`], { cwd: repoRoot, stdio: ['ignore', log.fd, log.fd] });
   children.push(child);
-  console.log(`  controller pid ${child.pid}, logs in ${join(logDir, 'controller.log')}, metrics on http://127.0.0.1:18090/metrics`);
-  return child;
+  console.log(`$ npm run controller -- --kubeconfig=${kubeconfig} --namespace=${NAMESPACE} --leader-elect=false`);
+  console.log(`  controller pid ${child.pid}, logs in ${log.path}, metrics on http://127.0.0.1:${metricsPort}/metrics`);
+}
+
+interface Dashboard {
+  url: string;
+  token: string;
+}
+
+/** `kubectl ramp dashboard` as its own process, on a free port; resolves with the URL it prints. */
+function startDashboard(): Promise<Dashboard> {
+  const token = randomBytes(16).toString('hex');
+  console.log(`$ kubectl ramp dashboard -n ${NAMESPACE} --port 0 --token …`);
+  const log = logFile('dashboard.log');
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/kubectl-ramp.mjs'), 'dashboard', '-n', NAMESPACE, '--port', '0', '--token', token], {
+    cwd: repoRoot,
+    stdio: ['ignore', log.fd, 'pipe'],
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`the dashboard did not start within 3 minutes; its output is in ${log.path}`)), 180_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      writeSync(log.fd, chunk);
+      output += chunk.toString();
+      const url = /Ramp dashboard: (http:\/\/\S+)/.exec(output)?.[1];
+      if (url !== undefined && output.includes('Press Ctrl-C')) {
+        clearTimeout(timer);
+        resolve({ url, token });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`kubectl ramp dashboard exited (${code}): ${output.trim().split('\n').at(-1) ?? ''}; see ${log.path}`));
+    });
+  });
 }
 
 async function blueGreenTour(): Promise<void> {
   const name = 'bluegreen-demo';
+  const services = ['get', 'service', '-n', NAMESPACE, '-l', 'app!=canary-demo', '-o', 'custom-columns=SERVICE:.metadata.name,SELECTS-HASH:.spec.selector.rollouts-pod-template-hash'];
   say('Blue-green: deploy v1 (the first revision goes straight to the active Service)');
   kubectl('apply', '-n', NAMESPACE, '-k', 'examples/bluegreen');
-  await waitFor('the rollout to be Healthy', `${name} -o jsonpath={.status.phase}`, (v) => v === 'Healthy');
-  ramp('get', 'rollout', name, '-n', NAMESPACE);
+  await waitForPromoted('the rollout to be Healthy', name);
+  ramp('get', 'rollout', name);
 
   say('Blue-green: update the image; v2 comes up behind the preview Service and pauses');
-  ramp('set', 'image', name, `${name}=argoproj/rollouts-demo:green`, '-n', NAMESPACE);
-  await waitFor('the BlueGreenPause', `${name} -o jsonpath={.status.phase}`, (v) => v === 'Paused');
-  ramp('get', 'rollout', name, '-n', NAMESPACE);
-  kubectl('get', 'service', '-n', NAMESPACE, '-o', 'custom-columns=SERVICE:.metadata.name,SELECTS-HASH:.spec.selector.rollouts-pod-template-hash');
+  ramp('set', 'image', name, `${name}=argoproj/rollouts-demo:green`);
+  await waitForStep('the BlueGreenPause', name, 'Paused');
+  ramp('get', 'rollout', name);
+  kubectl(...services);
 
-  say('Blue-green: promote; the active Service switches to v2, v1 scales down after scaleDownDelaySeconds');
-  ramp('promote', name, '-n', NAMESPACE);
-  await waitFor('the rollout to be Healthy on v2', `${name} -o jsonpath={.status.phase}/{.status.stableRS}/{.status.currentPodHash}`,
-    (v) => { const [phase, stable, current] = v.split('/'); return phase === 'Healthy' && stable === current; });
-  kubectl('get', 'service', '-n', NAMESPACE, '-o', 'custom-columns=SERVICE:.metadata.name,SELECTS-HASH:.spec.selector.rollouts-pod-template-hash');
-  ramp('get', 'rollout', name, '-n', NAMESPACE);
+  say('Blue-green: promote; the active Service switches to v2, v1 scales down after scaleDownDelaySeconds (30 s)');
+  ramp('promote', name);
+  await waitForPromoted('the rollout to be Healthy on v2', name);
+  kubectl(...services);
+  ramp('get', 'rollout', name);
+}
+
+async function canaryTour(): Promise<void> {
+  const name = 'canary-demo';
+  say('Canary: deploy v1 (a first revision skips the steps and becomes stable at once)');
+  kubectl('apply', '-n', NAMESPACE, '-k', 'examples/canary');
+  await waitForPromoted('the rollout to be Healthy', name);
+  ramp('get', 'rollout', name);
+
+  say('Canary: update the image; step 1 (setWeight: 20) gives the canary 1 of the 5 pods, step 2 pauses until you promote');
+  ramp('set', 'image', name, `${name}=argoproj/rollouts-demo:green`);
+  await waitForStep('the pause at step 2', name, 'Paused', 1);
+  ramp('get', 'rollout', name);
+  ramp('explain', name);
+
+  say('Canary: promote; step 3 (setWeight: 40) moves a second pod over, step 4 pauses for 10 s and goes on by itself');
+  ramp('promote', name);
+  await waitForStep('the timed pause at step 4', name, 'Paused', 3);
+  ramp('get', 'rollout', name);
+
+  say('Canary: after the 10 s, step 5 (setWeight: 60) and step 6, a pause that waits for you again');
+  await waitForStep('the pause at step 6', name, 'Paused', 5);
+  ramp('get', 'rollout', name);
+
+  say('Canary: promote --full skips the remaining steps; v2 becomes stable and v1 scales down');
+  ramp('promote', name, '--full');
+  await waitForPromoted('the rollout to be Healthy on v2', name);
+  ramp('get', 'rollout', name);
+  ramp('list', 'rollouts');
+}
+
+/** A namespace left by an earlier run on a reused control plane would hold finished rollouts. */
+async function freshNamespace(): Promise<void> {
+  const exists = (): boolean => kubectlQuiet('get', 'namespace', '-o', 'name').split('\n').includes(`namespace/${NAMESPACE}`);
+  if (exists()) {
+    console.log(`  deleting the namespace ${NAMESPACE} an earlier demo left`);
+    kubectlQuiet('delete', 'namespace', NAMESPACE, '--wait=false');
+    for (let i = 0; exists(); i++) {
+      if (i > 240) throw new Error(`namespace ${NAMESPACE} is still terminating after 2 minutes; delete it by hand and run the demo again`);
+      await sleep(500);
+    }
+  }
+  kubectl('create', 'namespace', NAMESPACE);
 }
 
 async function main(): Promise<void> {
-  say('Local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok) — a cold machine builds it first');
+  say('Local control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok); a cold machine builds it first');
+  startedCluster = !isRunning(readState());
   const state = await up();
   kubeconfig = state.kubeconfig;
   kubectl('get', 'nodes');
@@ -93,26 +212,60 @@ async function main(): Promise<void> {
       await sleep(500);
     }
   }
-  if (!kubectlQuiet('get', 'namespace', '-o', 'name').split('\n').includes(`namespace/${NAMESPACE}`)) kubectl('create', 'namespace', NAMESPACE);
+  await freshNamespace();
 
   say('Start the controller');
-  startController();
+  await startController();
+
+  say('Start the dashboard (the first start builds the web app, which takes a little while)');
+  const dashboard = await startDashboard();
+  console.log(`  ${bold('Dashboard:')} ${dashboard.url}`);
+  console.log(`  ${bold('Token')} for its buttons (promote, abort, …): ${dashboard.token}`);
+  console.log('  Open it now to follow the rollouts below as they move.');
 
   await blueGreenTour();
+  await canaryTour();
 
-  console.log(`\n${bold('Done.')} Everything is still running:`);
+  console.log(`\n${bold('Done.')} Both rollouts went through their steps.`);
+  if (!keep) {
+    console.log('To explore on your own afterwards, run `make demo KEEP=1`: everything stays up until Ctrl-C.');
+    return;
+  }
+  console.log('Everything is still running. In another terminal:');
   console.log(`  export KUBECONFIG=${kubeconfig}`);
-  console.log(`  node bin/kubectl-ramp.mjs get rollout bluegreen-demo -n ${NAMESPACE} --watch`);
-  if (process.env.RAMP_DEMO_EXIT === '1' || !process.stdin.isTTY) return;
-  console.log('Press Ctrl-C to stop the controller and the control plane.');
-  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  console.log(`  alias kubectl-ramp="node ${join(repoRoot, 'bin/kubectl-ramp.mjs')}"   # or npm link, then: kubectl ramp …`);
+  console.log(`  kubectl-ramp get rollout canary-demo -n ${NAMESPACE} --watch`);
+  console.log(`  kubectl-ramp set image canary-demo canary-demo=argoproj/rollouts-demo:yellow -n ${NAMESPACE}`);
+  console.log(`  kubectl-ramp promote canary-demo -n ${NAMESPACE}`);
+  console.log(`Dashboard: ${dashboard.url} (token ${dashboard.token})`);
+  console.log('Press Ctrl-C to stop the dashboard, the controller and the control plane.');
+  holding = true;
+  await new Promise<never>(() => undefined);
 }
 
 async function cleanup(): Promise<void> {
+  const exits = children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => c.once('exit', r)));
   for (const child of children) child.kill('SIGTERM');
-  if (existsSync(join(stateDir(), 'state.json'))) await down({ quiet: true });
-  console.log('stopped: controller and local control plane');
+  await Promise.race([Promise.all(exits), sleep(10_000)]);
+  if (startedCluster) {
+    await down({ quiet: true });
+    console.log('stopped: dashboard, controller and local control plane');
+  } else {
+    if (kubeconfig !== '') spawnSync(join(binDir(), 'kubectl'), ['delete', 'namespace', NAMESPACE, '--wait=false'], { env: { ...process.env, KUBECONFIG: kubeconfig } });
+    console.log(`stopped: dashboard and controller; the control plane was already running before the demo and stays up (namespace ${NAMESPACE} deleted)`);
+  }
 }
+
+// Ctrl-C stops everything as cleanly as the end of the tour does: after --keep's wait it is the
+// normal way out (exit 0); during the tour it is an interruption (130). A second one exits at once.
+let holding = false;
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  console.log(holding ? '\nstopping …' : '\ninterrupted; stopping …');
+  void cleanup().then(() => process.exit(holding ? 0 : 130));
+});
 
 main().then(cleanup, async (err: unknown) => {
   console.error(`\ndemo failed: ${err instanceof Error ? err.message : String(err)}`);
