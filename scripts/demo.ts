@@ -131,7 +131,7 @@ function startDashboard(): Promise<Dashboard> {
 
 async function blueGreenTour(): Promise<void> {
   const name = 'bluegreen-demo';
-  const services = ['get', 'service', '-n', NAMESPACE, '-l', 'app!=canary-demo', '-o', 'custom-columns=SERVICE:.metadata.name,SELECTS-HASH:.spec.selector.rollouts-pod-template-hash'];
+  const services = ['get', 'service', '-n', NAMESPACE, '-o', 'custom-columns=SERVICE:.metadata.name,SELECTS-HASH:.spec.selector.rollouts-pod-template-hash'];
   say('Blue-green: deploy v1 (the first revision goes straight to the active Service)');
   kubectl('apply', '-n', NAMESPACE, '-k', 'examples/bluegreen');
   await waitForPromoted('the rollout to be Healthy', name);
@@ -151,30 +151,39 @@ async function blueGreenTour(): Promise<void> {
 }
 
 async function canaryTour(): Promise<void> {
-  const name = 'canary-demo';
-  say('Canary: deploy v1 (a first revision skips the steps and becomes stable at once)');
-  kubectl('apply', '-n', NAMESPACE, '-k', 'examples/canary');
+  const name = 'canary-nginx-demo';
+  // The controller owns a second Ingress, `<rollout>-<stable Ingress>-canary`, whose canary-weight
+  // annotation NGINX reads; no ingress controller runs here, so the objects are what there is to see.
+  const ingresses = ['get', 'ingress', '-n', NAMESPACE, '-o',
+    'custom-columns=INGRESS:.metadata.name,SERVICE:.spec.rules[0].http.paths[0].backend.service.name,CANARY-WEIGHT:.metadata.annotations.nginx\\.ingress\\.kubernetes\\.io/canary-weight'];
+  say('Canary with NGINX: deploy v1 (a first revision skips the steps and becomes stable at once)');
+  kubectl('apply', '-n', NAMESPACE, '-k', 'examples/canary-nginx');
   await waitForPromoted('the rollout to be Healthy', name);
   ramp('get', 'rollout', name);
 
-  say('Canary: update the image; step 1 (setWeight: 20) gives the canary 1 of the 5 pods, step 2 pauses until you promote');
+  say('Canary: update the image; step 1 (setWeight: 33) sends 33% of the traffic to v2, step 2 pauses until you promote');
   ramp('set', 'image', name, `${name}=argoproj/rollouts-demo:green`);
   await waitForStep('the pause at step 2', name, 'Paused', 1);
   ramp('get', 'rollout', name);
+  kubectl(...ingresses);
   ramp('explain', name);
 
-  say('Canary: promote; step 3 (setWeight: 40) moves a second pod over, step 4 pauses for 10 s and goes on by itself');
+  say('Canary: promote; step 3 (setWeight: 66), then step 4 pauses for 5 s and goes on by itself');
   ramp('promote', name);
   await waitForStep('the timed pause at step 4', name, 'Paused', 3);
   ramp('get', 'rollout', name);
+  kubectl(...ingresses);
 
-  say('Canary: after the 10 s, step 5 (setWeight: 60) and step 6, a pause that waits for you again');
-  await waitForStep('the pause at step 6', name, 'Paused', 5);
-  ramp('get', 'rollout', name);
-
-  say('Canary: promote --full skips the remaining steps; v2 becomes stable and v1 scales down');
-  ramp('promote', name, '--full');
+  say('Canary: after the 5 s, step 5 (setWeight: 100) and the end of the steps: v2 becomes stable');
   await waitForPromoted('the rollout to be Healthy on v2', name);
+  ramp('get', 'rollout', name);
+  kubectl(...ingresses);
+
+  say('Canary: a third version, then promote --full at its first pause skips every remaining step');
+  ramp('set', 'image', name, `${name}=argoproj/rollouts-demo:yellow`);
+  await waitForStep('the pause at step 2', name, 'Paused', 1);
+  ramp('promote', name, '--full');
+  await waitForPromoted('the rollout to be Healthy on v3', name);
   ramp('get', 'rollout', name);
   ramp('list', 'rollouts');
 }
@@ -234,9 +243,10 @@ async function main(): Promise<void> {
   console.log('Everything is still running. In another terminal:');
   console.log(`  export KUBECONFIG=${kubeconfig}`);
   console.log(`  alias kubectl-ramp="node ${join(repoRoot, 'bin/kubectl-ramp.mjs')}"   # or npm link, then: kubectl ramp …`);
-  console.log(`  kubectl-ramp get rollout canary-demo -n ${NAMESPACE} --watch`);
-  console.log(`  kubectl-ramp set image canary-demo canary-demo=argoproj/rollouts-demo:yellow -n ${NAMESPACE}`);
-  console.log(`  kubectl-ramp promote canary-demo -n ${NAMESPACE}`);
+  console.log(`  kubectl-ramp get rollout canary-nginx-demo -n ${NAMESPACE} --watch`);
+  console.log(`  kubectl-ramp set image canary-nginx-demo canary-nginx-demo=argoproj/rollouts-demo:purple -n ${NAMESPACE}`);
+  console.log(`  kubectl-ramp promote canary-nginx-demo -n ${NAMESPACE}`);
+  console.log(`  kubectl apply -n ${NAMESPACE} -k examples/canary   # a canary without a traffic router: weights follow pod counts`);
   console.log(`Dashboard: ${dashboard.url} (token ${dashboard.token})`);
   console.log('Press Ctrl-C to stop the dashboard, the controller and the control plane.');
   holding = true;
@@ -255,6 +265,10 @@ async function cleanup(): Promise<void> {
     console.log(`stopped: dashboard and controller; the control plane was already running before the demo and stays up (namespace ${NAMESPACE} deleted)`);
   }
 }
+
+// Output into a pipe that closed (`make demo | tee demo.log`, then Ctrl-C, which ends tee too)
+// must not stop the clean-up half-way.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 // Ctrl-C stops everything as cleanly as the end of the tour does: after --keep's wait it is the
 // normal way out (exit 0); during the tour it is an interruption (130). A second one exits at once.
