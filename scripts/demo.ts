@@ -168,20 +168,16 @@ async function canaryTour(): Promise<void> {
   kubectl(...ingresses);
   ramp('explain', name);
 
-  say('Canary: promote; step 3 (setWeight: 66), then step 4 pauses for 5 s and goes on by itself');
+  say('Canary: promote; step 3 (setWeight: 66), step 4 pauses 5 s and goes on by itself, step 5 (setWeight: 100) ends the steps');
   ramp('promote', name);
-  await waitForStep('the timed pause at step 4', name, 'Paused', 3);
-  ramp('get', 'rollout', name);
-  kubectl(...ingresses);
-
-  say('Canary: after the 5 s, step 5 (setWeight: 100) and the end of the steps: v2 becomes stable');
   await waitForPromoted('the rollout to be Healthy on v2', name);
   ramp('get', 'rollout', name);
   kubectl(...ingresses);
 
-  say('Canary: a third version, then promote --full at its first pause skips every remaining step');
+  say('Canary: a third version pauses at step 2 again; promote --full skips every remaining step');
   ramp('set', 'image', name, `${name}=argoproj/rollouts-demo:yellow`);
   await waitForStep('the pause at step 2', name, 'Paused', 1);
+  ramp('list', 'rollouts');
   ramp('promote', name, '--full');
   await waitForPromoted('the rollout to be Healthy on v3', name);
   ramp('get', 'rollout', name);
