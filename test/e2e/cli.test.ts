@@ -32,6 +32,12 @@ function assertOneLineError(result: CliResult, code: number, pattern: RegExp): v
   assert.doesNotMatch(result.stderr, /\n\s+at |node:internal|\.ts:\d+/, 'no stack trace');
 }
 
+/** Names of the pods of `app` that are not being deleted, read with the cluster's kubectl. */
+function livePods(ns: string, app: string): string[] {
+  const list = JSON.parse(kubectl(['get', 'pods', '-n', ns, '-l', `app=${app}`, '-o', 'json'])) as { items: Array<{ metadata: { name: string; deletionTimestamp?: string } }> };
+  return list.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name);
+}
+
 function canaryRollout(name: string, steps: object[], replicas = 5): object {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -117,9 +123,16 @@ describe('kubectl-ramp on the real control plane', () => {
     assert.equal(await rampOk(['restart', 'app', '--in', '1h'], cli), "rollout 'app' restarts in 1h\n");
     const restartAt = Date.parse(String((await ro.get('app')).spec.restartAt));
     assert.ok(restartAt >= before + 3_590_000 && restartAt <= Date.now() + 3_600_000, `restart --in 1h set spec.restartAt an hour ahead, got ${new Date(restartAt).toISOString()}`);
+    const podsBefore = new Set(livePods(ns, 'app'));
     assert.equal(await rampOk(['restart', 'app'], cli), "rollout 'app' restarts in 0s\n");
     const now = Date.parse(String((await ro.get('app')).spec.restartAt));
     assert.ok(now <= Date.now() && now >= before - 1000, 'restart set spec.restartAt to now');
+    await ro.waitFor('app', 'the restart recorded in status.restartedAt, Healthy again', (r) => Date.parse(String(r.status?.restartedAt)) === now && healthyOn(r), 120_000);
+    const podsAfter = await eventually('the evicted pods gone', async () => {
+      const pods = livePods(ns, 'app');
+      return pods.length === 2 ? pods : undefined;
+    }, 60_000);
+    assert.ok(podsAfter.every((name) => !podsBefore.has(name)), `every pod was replaced: before ${[...podsBefore].join(', ')}, after ${podsAfter.join(', ')}`);
   });
 
   test('canary: steps, weights, list, explain, promote, promote --full, abort (status exit 1) and retry', async (t) => {
