@@ -69,7 +69,7 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.EVENTS, verbs: ['create'], why: 'events on Rollouts and AnalysisRuns' },
   { type: SECRETS, verbs: ['get'], why: 'analysis args from secrets' },
   { type: resources.JOBS, verbs: ['get', 'list', 'watch', 'create', 'delete'], why: 'job metrics' },
-  { type: resources.INGRESSES, verbs: ['get', 'create', 'patch', 'delete'], why: 'NGINX canary Ingress' },
+  { type: resources.INGRESSES, verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'], why: 'NGINX canary Ingress, the Ingress informer' },
   { type: resources.ISTIO_VIRTUAL_SERVICES, verbs: ['get', 'patch'], why: 'Istio weights' },
   { type: resources.ISTIO_DESTINATION_RULES, verbs: ['get', 'patch'], why: 'Istio subsets' },
 ];
