@@ -9,6 +9,7 @@ import {
   INGRESSES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
+  PODS,
   ROLLOUTS,
   SERVICES,
   type KubeObject,
@@ -163,7 +164,14 @@ export const PROVIDERS: Record<'basic' | 'nginx' | 'istioHost' | 'istioSubset', 
   },
   nginx: {
     name: 'NGINX',
-    canary: { stableService: `${APP}-stable`, canaryService: `${APP}-canary`, abortScaleDownDelaySeconds: 2, trafficRouting: { nginx: { stableIngress: 'web' } } },
+    canary: {
+      stableService: `${APP}-stable`,
+      canaryService: `${APP}-canary`,
+      abortScaleDownDelaySeconds: 2,
+      trafficRouting: { nginx: { stableIngress: 'web' } },
+      canaryMetadata: { labels: { role: 'canary' } },
+      stableMetadata: { labels: { role: 'stable' } },
+    },
     objects: [service(`${APP}-stable`, APP), service(`${APP}-canary`, APP), ingress('web', `${APP}-stable`)],
     async checkRouting(c, ns, weight, hashes) {
       await checkServices(c, ns, hashes);
@@ -317,6 +325,18 @@ export class CanaryWalk {
     await this.provider.checkRouting(this.ro.client, this.ns, weight, hashes).catch((err: unknown) => {
       throw new Error(`${this.provider.name}, ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
+    if (this.provider.canary.canaryMetadata) {
+      // Ephemeral metadata follows the role of each ReplicaSet's pods, patched in place.
+      const roles = async (hash: string) =>
+        (await this.ro.client.list<KubeObject>(PODS, { namespace: this.ns, labelSelector: `${HASH_LABEL}=${hash}` })).items.map((p) => p.metadata?.labels?.role);
+      await eventually(`${what}: canary pods labelled role=canary, stable pods role=stable`, async () => {
+        const canary = await roles(hashes.canary);
+        const stable = hashes.canary === hashes.stable ? [] : await roles(hashes.stable);
+        const want = hashes.canary === hashes.stable ? 'stable' : 'canary';
+        const some = canary.length > 0 && (hashes.canary === hashes.stable || stable.length > 0);
+        return some && canary.every((r) => r === want) && stable.every((r) => r === 'stable') ? true : { canary, stable };
+      }, 30_000);
+    }
     if (traffic) {
       const ro = await this.get();
       assert.equal(ro.status?.canary?.weights?.canary.weight, weight, `${what}: status.canary.weights records the canary weight`);
