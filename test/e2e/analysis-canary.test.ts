@@ -100,10 +100,11 @@ async function rolledBack(ro: RolloutHelper, v1: string, v2: string): Promise<vo
 
 describe('canary analysis on the real control plane', () => {
   test('an analysis step over a good metric lets the canary go on to 100% and complete', async (t) => {
-    const { ro, run, runs, v1 } = await setUp(t, { steps: [{ setWeight: 50 }, analysisStep('good'), { setWeight: 100 }] }, { interval: '1s', count: 2 });
+    const { ro, run, runs, v1 } = await setUp(t, { steps: [{ setWeight: 50 }, analysisStep('good'), { setWeight: 100 }] }, { interval: '2s', count: 4 });
     assert.deepEqual(await runs(), [], 'no analysis on the first deploy');
 
     await ro.setImage('app', 'registry.local/app:v2');
+    // Four measurements 2 s apart keep the step in progress for at least 6 s: long enough to be seen.
     const analysing = await ro.waitFor('app', 'the step run recorded', (r) => r.status?.currentStepIndex === 1 && !!r.status.canary?.currentStepAnalysisRunStatus);
     const v2 = analysing.status!.currentPodHash!;
     const name = analysing.status!.canary!.currentStepAnalysisRunStatus!.name;
@@ -120,7 +121,7 @@ describe('canary analysis on the real control plane', () => {
     assert.equal(done.status?.canary?.currentStepAnalysisRunStatus, undefined, 'cleared when the step completed');
     const finished = await run(name);
     assert.equal(finished.status?.phase, 'Successful');
-    assert.equal(finished.status?.metricResults?.[0]?.count, 2);
+    assert.equal(finished.status?.metricResults?.[0]?.count, 4);
     assert.equal(finished.status?.metricResults?.[0]?.measurements?.[0]?.value, '[0.99]');
     assert.equal((await ro.replicaSet(v2))?.spec?.replicas, 4);
   });
