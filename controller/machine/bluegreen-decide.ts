@@ -30,6 +30,8 @@ export function blueGreenStateFromStatus(status: BlueGreenStatusView): BlueGreen
     return status.stableRS === status.currentPodHash ? 'healthy' : { progressing: 'postPromotionAnalysis' };
   }
   if (status.pauseReasons.includes('BlueGreenPause') || status.pauseReasons.includes('InconclusiveAnalysisRun')) return { progressing: 'paused' };
+  // A promote cleared the pause an inconclusive pre-promotion run caused: not promoted, it analyses again.
+  if (status.controllerPause && status.prePromotionAnalysisRunStatus?.status === 'Inconclusive') return { progressing: 'prePromotionAnalysis' };
   if (status.controllerPause || status.scaleUpPreviewCheckPoint) return { progressing: 'promoting' };
   if (status.prePromotionAnalysisRunStatus) return { progressing: 'prePromotionAnalysis' };
   return { progressing: 'scalingUp' };

@@ -28,6 +28,13 @@ export interface BlueGreenFacts {
   /** Gates the analysis wiring fills in; 'none' when the strategy has no such analysis. */
   prePromotionAnalysis: AnalysisGate;
   postPromotionAnalysis: AnalysisGate;
+  /**
+   * Argo's needsNewAnalysisRun for a run that exists: it was inconclusive, the controller paused
+   * for it, and a promote cleared that pause (status.controllerPause still set). The analysis
+   * then runs again under the next name instead of the rollout moving on.
+   */
+  prePromotionRerun: boolean;
+  postPromotionRerun: boolean;
 }
 
 export type AnalysisGate = 'none' | 'pending' | 'running' | 'successful' | 'failed' | 'inconclusive';
@@ -79,6 +86,8 @@ export const blueGreenMachine = setup({
     postPromotionSucceeded: ({ context }) => context.facts.postPromotionAnalysis === 'successful',
     postPromotionFailed: ({ context }) => context.facts.postPromotionAnalysis === 'failed',
     postPromotionInconclusive: ({ context }) => context.facts.postPromotionAnalysis === 'inconclusive',
+    prePromotionRerun: ({ context }) => context.facts.prePromotionRerun,
+    postPromotionRerun: ({ context }) => context.facts.postPromotionRerun,
   },
   actions: {
     recordFacts: assign({ facts: ({ event }) => event.facts }),
@@ -103,6 +112,8 @@ export const blueGreenMachine = setup({
         abortRequested: false,
         prePromotionAnalysis: context.facts.prePromotionAnalysis === 'none' ? 'none' : 'pending',
         postPromotionAnalysis: context.facts.postPromotionAnalysis === 'none' ? 'none' : 'pending',
+        prePromotionRerun: false,
+        postPromotionRerun: false,
       }),
     }),
     notePauseStarted: assign({ facts: ({ context }) => ({ ...context.facts, pauseStartedAt: context.facts.now }) }),
@@ -110,6 +121,8 @@ export const blueGreenMachine = setup({
     noteActivePromoted: assign({ facts: ({ context }) => ({ ...context.facts, activeHash: context.facts.newHash }) }),
     noteAbortCleared: assign({ facts: ({ context }) => ({ ...context.facts, abortRequested: false }) }),
     noteAborted: assign({ facts: ({ context }) => ({ ...context.facts, abortRequested: true }) }),
+    notePrePromotionRerun: assign({ facts: ({ context }) => ({ ...context.facts, prePromotionAnalysis: 'pending', prePromotionRerun: false }) }),
+    notePostPromotionRerun: assign({ facts: ({ context }) => ({ ...context.facts, postPromotionAnalysis: 'pending', postPromotionRerun: false }) }),
   },
 }).createMachine({
   id: 'blueGreen',
@@ -142,19 +155,29 @@ export const blueGreenMachine = setup({
             { guard: and([not('userPaused'), 'newReplicaSetReady']), target: 'promoting' },
           ],
         },
+        /**
+         * The pre-promotion run gates the switch: failure aborts, an inconclusive result pauses
+         * (InconclusiveAnalysisRun), and a promote that clears that pause analyses again, as Argo does.
+         */
         prePromotionAnalysis: {
           always: [
             { guard: 'prePromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
+            { guard: 'prePromotionRerun', actions: ['startPrePromotionAnalysis', 'notePrePromotionRerun'] },
             { guard: and(['prePromotionInconclusive', 'pauseCleared']), target: 'paused', actions: ['pauseInconclusive', 'notePauseStarted'] },
             { guard: and([not('userPaused'), 'prePromotionSucceeded', 'manualPromotion']), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
             { guard: and([not('userPaused'), 'prePromotionSucceeded']), target: 'promoting' },
           ],
         },
-        /** Waiting for a promote (the pause condition cleared) or for autoPromotionSeconds. */
+        /**
+         * Waiting for a promote (the pause condition cleared) or for autoPromotionSeconds. A cleared
+         * InconclusiveAnalysisRun pause does not promote: the pre-promotion analysis runs again.
+         * autoPromotionSeconds ends only the BlueGreenPause, never the inconclusive one.
+         */
         paused: {
           always: [
-            { guard: and([not('userPaused'), 'pauseCleared']), target: 'promoting' },
-            { guard: and([not('userPaused'), 'autoPromotionDue']), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
+            { guard: 'prePromotionRerun', target: 'prePromotionAnalysis', actions: ['startPrePromotionAnalysis', 'notePrePromotionRerun'] },
+            { guard: and([not('userPaused'), 'pauseCleared', not('prePromotionInconclusive')]), target: 'promoting' },
+            { guard: and([not('userPaused'), 'autoPromotionDue', not('prePromotionInconclusive')]), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
           ],
         },
         /** Promoted: the new ReplicaSet scales to full size, then the active Service switches. */
@@ -164,11 +187,16 @@ export const blueGreenMachine = setup({
             { guard: 'newReplicaSetSaturated', target: '#blueGreen.healthy', actions: ['promoteActive', 'noteActivePromoted', 'markStable'] },
           ],
         },
-        /** The active Service already selects the new revision; it becomes stable once analysis passes. */
+        /**
+         * The active Service already selects the new revision; it becomes stable once analysis
+         * passes. An inconclusive run pauses here, once (traffic stays on the new revision); a
+         * promote that clears the pause analyses again, as Argo does.
+         */
         postPromotionAnalysis: {
           always: [
             { guard: 'postPromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
-            { guard: 'postPromotionInconclusive', target: 'paused', actions: ['pauseInconclusive', 'notePauseStarted'] },
+            { guard: 'postPromotionRerun', actions: ['startPostPromotionAnalysis', 'notePostPromotionRerun'] },
+            { guard: and(['postPromotionInconclusive', 'pauseCleared']), actions: ['pauseInconclusive', 'notePauseStarted'] },
             { guard: 'postPromotionSucceeded', target: '#blueGreen.healthy', actions: 'markStable' },
           ],
         },

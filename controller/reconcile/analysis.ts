@@ -66,6 +66,8 @@ export interface PromotionAnalysis {
   /** The run as observed, or as last recorded in the status when the cache has not caught up. */
   current?: CurrentRun;
   gate: AnalysisGate;
+  /** The current run is inconclusive and its pause was cleared: Argo creates the next run. */
+  rerun: boolean;
 }
 
 export interface BlueGreenAnalysisView {
@@ -122,6 +124,23 @@ export function runStatusEntry(current: CurrentRun): RolloutAnalysisRunStatus {
   return entry;
 }
 
+const pauseReasons = (rollout: Rollout): string[] => (rollout.status?.pauseConditions ?? []).map((p) => p.reason);
+
+/**
+ * Argo's needsNewAnalysisRun, for blue-green and canary runs alike: no run yet, or the user
+ * cleared the pause the controller added for an inconclusive run (status.controllerPause still
+ * set, no CanaryPauseStep or BlueGreenPause condition), and Argo analyses again. Argo's other case,
+ * a retry after an abort, is findCurrentRun finding no run.
+ */
+export function needsNewAnalysisRun(current: CurrentRun | undefined, rollout: Rollout): boolean {
+  if (!current) return true;
+  const reasons = pauseReasons(rollout);
+  if (rollout.status?.controllerPause === true && !reasons.includes('CanaryPauseStep') && !reasons.includes('BlueGreenPause')) {
+    return current.phase === 'Inconclusive';
+  }
+  return false;
+}
+
 export function gateOf(phase: string | undefined): AnalysisGate {
   switch (phase) {
     case 'Running':
@@ -156,8 +175,11 @@ function fromRun(run: AnalysisRun): CurrentRun {
 function promotionAnalysis(kind: PromotionKind, input: BlueGreenAnalysisInput): PromotionAnalysis {
   const spec = input.rollout.spec.strategy.blueGreen?.[SPEC_FIELD[kind]];
   const current = currentRun(kind, input);
-  const skipped = !spec || !input.rollout.status?.stableRS || input.rollout.status?.promoteFull === true;
-  return { kind, ...(spec ? { spec } : {}), ...(current ? { current } : {}), gate: skipped ? 'none' : gateOf(current?.phase) };
+  const { rollout } = input;
+  const skipped = !spec || !rollout.status?.stableRS || rollout.status?.promoteFull === true;
+  // As Argo's reconcilePre/PostPromotionAnalysisRun: while the inconclusive pause is on, the run stays.
+  const rerun = !skipped && current !== undefined && !pauseReasons(rollout).includes('InconclusiveAnalysisRun') && needsNewAnalysisRun(current, rollout);
+  return { kind, ...(spec ? { spec } : {}), ...(current ? { current } : {}), gate: skipped ? 'none' : gateOf(current?.phase), rerun };
 }
 
 export function observeBlueGreenAnalysis(input: BlueGreenAnalysisInput): BlueGreenAnalysisView {

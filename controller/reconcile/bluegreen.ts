@@ -97,6 +97,8 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     userPaused: rollout.spec.paused === true,
     prePromotionAnalysis: analysis.pre.gate,
     postPromotionAnalysis: analysis.post.gate,
+    prePromotionRerun: analysis.pre.rerun,
+    postPromotionRerun: analysis.post.rerun,
   };
   const decision = decideBlueGreen(
     {

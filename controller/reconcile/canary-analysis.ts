@@ -8,6 +8,7 @@ import {
   analysisRunsToDelete,
   findCurrentRun,
   gateOf,
+  needsNewAnalysisRun,
   renderAnalysisRun,
   runHash,
   runKind,
@@ -28,8 +29,6 @@ import type { Effect, RolloutEvent } from './types.ts';
  */
 
 export const STEP_INDEX_LABEL = 'step-index';
-const CANARY_PAUSE = 'CanaryPauseStep';
-const BLUE_GREEN_PAUSE = 'BlueGreenPause';
 const INCONCLUSIVE_PAUSE = 'InconclusiveAnalysisRun';
 
 export interface CanaryAnalysisInput {
@@ -95,19 +94,6 @@ function recordedRun(input: CanaryAnalysisInput, recorded: RolloutAnalysisRunSta
   return { name: recorded.name, phase: run.status?.phase ?? recorded.status, ...(message ? { message } : {}), run };
 }
 
-/**
- * Argo's needsNewAnalysisRun: no run yet, or the user resumed a rollout the controller had paused
- * for an inconclusive run (Argo then analyses again).
- */
-function needsNewRun(current: CurrentRun | undefined, rollout: Rollout): boolean {
-  if (!current) return true;
-  const reasons = pauseReasons(rollout);
-  if (rollout.status?.controllerPause === true && !reasons.includes(CANARY_PAUSE) && !reasons.includes(BLUE_GREEN_PAUSE)) {
-    return current.phase === 'Inconclusive';
-  }
-  return false;
-}
-
 const backgroundSpec = (rollout: Rollout): RolloutAnalysis | undefined => {
   const analysis = rollout.spec.strategy.canary?.analysis;
   return analysis && (analysis.templates ?? []).length > 0 ? analysis : undefined;
@@ -138,11 +124,11 @@ export function observeCanaryAnalysis(input: CanaryAnalysisInput): CanaryAnalysi
   const stepCurrent = steps[index]?.analysis ? stepRun(input, index) : undefined;
   let stepGate: AnalysisGate = 'pending';
   // While any pause is on, Argo's reconcileStepBasedAnalysisRun neither pauses nor aborts again.
-  if (stepCurrent && !paused && !needsNewRun(stepCurrent, rollout)) stepGate = gateOf(stepCurrent.phase);
+  if (stepCurrent && !paused && !needsNewAnalysisRun(stepCurrent, rollout)) stepGate = gateOf(stepCurrent.phase);
 
   const bgCurrent = backgroundSpec(rollout) ? backgroundRun(input) : undefined;
   let bgGate: AnalysisGate = 'pending';
-  if (bgCurrent && !pauseReasons(rollout).includes(INCONCLUSIVE_PAUSE) && !needsNewRun(bgCurrent, rollout)) bgGate = gateOf(bgCurrent.phase);
+  if (bgCurrent && !pauseReasons(rollout).includes(INCONCLUSIVE_PAUSE) && !needsNewAnalysisRun(bgCurrent, rollout)) bgGate = gateOf(bgCurrent.phase);
 
   return {
     skipped: false,
@@ -215,7 +201,7 @@ export function planCanaryAnalysis(input: CanaryAnalysisInput, view: CanaryAnaly
     const index = decision.stepIndex;
     const stepSpec = rollout.spec.strategy.canary?.steps?.[index]?.analysis;
     step = index === (status.currentStepIndex ?? 0) ? view.step.current : stepRun(input, index);
-    if (stepSpec && mayCreate && !decision.paused && needsNewRun(step, rollout)) {
+    if (stepSpec && mayCreate && !decision.paused && needsNewAnalysisRun(step, rollout)) {
       step = create('Step', stepSpec, String(index), { [STEP_INDEX_LABEL]: String(index) });
     }
   }
@@ -229,7 +215,7 @@ export function planCanaryAnalysis(input: CanaryAnalysisInput, view: CanaryAnaly
     background = view.background.current;
   } else if (!beforeStartingStep(rollout, decision.stepIndex)) {
     background = view.background.current;
-    if (mayCreate && !decision.inconclusivePaused && needsNewRun(background, rollout)) background = create('Background', bgSpec, '', {});
+    if (mayCreate && !decision.inconclusivePaused && needsNewAnalysisRun(background, rollout)) background = create('Background', bgSpec, '', {});
   }
 
   if (step) {

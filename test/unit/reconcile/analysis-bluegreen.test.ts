@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../../controller/api/index.ts';
+import type { Rollout } from '../../../controller/api/index.ts';
+import { promotePatches } from '../../../controller/cli/actions/patches.ts';
 import { plan } from '../../../controller/reconcile/plan.ts';
 import type { Effect, Observed, Plan, RolloutObject } from '../../../controller/reconcile/types.ts';
+import { applyMergePatch, type Json } from '../../../controller/traffic/merge-patch.ts';
 
 const HASH = 'rollouts-pod-template-hash';
 type Phase = NonNullable<NonNullable<AnalysisRun['status']>['phase']>;
@@ -121,6 +124,14 @@ class World {
 
   selector(service: string): string | undefined {
     return this.services.get(service)!.spec!.selector![HASH];
+  }
+
+  /** `kubectl argo rollouts promote`: the patches it sends, applied as the API server would. */
+  promote(): void {
+    const patches = promotePatches(this.rollout as unknown as Rollout);
+    for (const patch of [patches.spec, patches.status]) {
+      if (patch) this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
+    }
   }
 
   runsOfType(type: string): AnalysisRun[] {
@@ -268,6 +279,75 @@ describe('blue-green pre-promotion analysis', () => {
     assert.equal(world.selector('app-active'), v1);
   });
 
+  test('promote after an inconclusive analysis runs it again under the next name; success then promotes', () => {
+    const { world, v1, v2 } = v2Ready({ prePromotionAnalysis: analysisRef() });
+    const first = `app-${v2}-2-pre`;
+    world.runPhase(first, 'Inconclusive');
+    world.settle(2);
+    assert.equal(world.rollout.status?.controllerPause, true);
+    world.promote();
+    assert.equal(world.rollout.status?.pauseConditions, undefined, 'promote cleared the pause');
+    assert.equal(world.rollout.status?.controllerPause, true, 'and left controllerPause, as Argo');
+    world.pass();
+    assert.equal(world.selector('app-active'), v1, 'not promoted past the inconclusive run');
+    assert.deepEqual(world.rollout.status?.blueGreen?.prePromotionAnalysisRunStatus, { name: `${first}.1`, status: 'Pending' });
+    assert.equal(world.rollout.status?.controllerPause, undefined);
+    assert.equal(world.rollout.status?.pauseConditions, undefined);
+    world.settle(3);
+    assert.deepEqual(world.runsOfType('PrePromotion').map((r) => r.metadata.name).sort(), [first, `${first}.1`], 'one new run, not one per pass');
+    assert.equal(world.selector('app-active'), v1, 'the new run gates the switch');
+    world.runPhase(`${first}.1`, 'Successful');
+    world.settle(3);
+    assert.equal(world.selector('app-active'), v2);
+    assert.equal(world.rollout.status?.stableRS, v2);
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+  });
+
+  test('a second inconclusive run pauses again, and another promote runs a third', () => {
+    const { world, v1, v2 } = v2Ready({ prePromotionAnalysis: analysisRef() });
+    const first = `app-${v2}-2-pre`;
+    world.runPhase(first, 'Inconclusive');
+    world.settle(2);
+    world.promote();
+    world.settle(2);
+    world.runPhase(`${first}.1`, 'Inconclusive');
+    world.settle(3);
+    assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['InconclusiveAnalysisRun']);
+    assert.equal(world.runs.size, 2);
+    world.promote();
+    world.settle(2);
+    assert.deepEqual(world.rollout.status?.blueGreen?.prePromotionAnalysisRunStatus, { name: `${first}.2`, status: 'Pending' });
+    assert.equal(world.selector('app-active'), v1);
+  });
+
+  test('with autoPromotionEnabled false, a successful rerun leads to the BlueGreenPause; promote then switches', () => {
+    const { world, v1, v2 } = v2Ready({ prePromotionAnalysis: analysisRef(), autoPromotionEnabled: false });
+    const first = `app-${v2}-2-pre`;
+    world.runPhase(first, 'Inconclusive');
+    world.settle(2);
+    world.promote();
+    world.settle(2);
+    world.runPhase(`${first}.1`, 'Successful');
+    world.settle(2);
+    assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(world.selector('app-active'), v1);
+    world.promote();
+    world.settle(3);
+    assert.equal(world.selector('app-active'), v2);
+    assert.equal(world.rollout.status?.stableRS, v2);
+  });
+
+  test('autoPromotionSeconds does not end the inconclusive pause', () => {
+    const { world, v1, v2 } = v2Ready({ prePromotionAnalysis: analysisRef(), autoPromotionEnabled: false, autoPromotionSeconds: 30 });
+    world.runPhase(`app-${v2}-2-pre`, 'Inconclusive');
+    world.settle(2);
+    world.now += 120_000;
+    world.settle(3);
+    assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['InconclusiveAnalysisRun']);
+    assert.equal(world.selector('app-active'), v1);
+    assert.equal(world.runs.size, 1);
+  });
+
   test('an abort while the analysis runs terminates the run', () => {
     const { world, v2 } = v2Ready({ prePromotionAnalysis: analysisRef() });
     const name = `app-${v2}-2-pre`;
@@ -365,6 +445,36 @@ describe('blue-green post-promotion analysis', () => {
     assert.equal(world.runsOfType('PostPromotion').length, 1);
     assert.equal(world.rollout.status?.stableRS, v1);
     world.runPhase(name, 'Successful');
+    world.settle(2);
+    assert.equal(world.rollout.status?.stableRS, v2);
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+  });
+
+  test('an inconclusive PostPromotion run pauses once with v2 serving; promote runs it again and success marks v2 stable', () => {
+    const { world, v1, v2 } = v2Ready({ postPromotionAnalysis: analysisRef() });
+    const first = `app-${v2}-2-post`;
+    world.runPhase(first, 'Inconclusive');
+    const paused = world.pass();
+    assert.ok(paused.events.some((e) => e.reason === 'AnalysisRunInconclusive'));
+    const startTime = world.rollout.status?.pauseConditions?.[0]?.startTime;
+    world.now += 5_000;
+    world.settle(3);
+    assert.deepEqual(world.rollout.status?.pauseConditions, [{ reason: 'InconclusiveAnalysisRun', startTime }], 'paused once, not again every pass');
+    assert.equal(world.rollout.status?.controllerPause, true);
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.equal(world.selector('app-active'), v2, 'traffic stays on v2 while paused');
+    assert.equal(world.replicaSets.get(`app-${v2}`)?.spec?.replicas, 2);
+    assert.equal(world.rollout.status?.stableRS, v1);
+
+    world.promote();
+    world.pass();
+    assert.deepEqual(world.rollout.status?.blueGreen?.postPromotionAnalysisRunStatus, { name: `${first}.1`, status: 'Pending' });
+    assert.equal(world.rollout.status?.pauseConditions, undefined);
+    assert.equal(world.rollout.status?.controllerPause, undefined);
+    assert.equal(world.rollout.status?.stableRS, v1, 'not stable before the new run passes');
+    world.settle(3);
+    assert.equal(world.runsOfType('PostPromotion').length, 2);
+    world.runPhase(`${first}.1`, 'Successful');
     world.settle(2);
     assert.equal(world.rollout.status?.stableRS, v2);
     assert.equal(world.rollout.status?.phase, 'Healthy');
