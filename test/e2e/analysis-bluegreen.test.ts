@@ -133,6 +133,52 @@ describe('blue-green analysis on the real control plane', () => {
     assert.deepEqual(runs.items.map((r) => r.metadata?.name).sort(), [entry!.name, `${entry!.name}.1`]);
   });
 
+  test('an Inconclusive pre-promotion run pauses; promote runs the analysis again and, the metric good now, promotes', async (t) => {
+    const metrics = (flaky: string) =>
+      ['# TYPE app_success_ratio gauge', 'app_success_ratio{service="good"} 0.99', 'app_success_ratio{service="bad"} 0.42', `app_success_ratio{service="flaky"} ${flaky}`, ''].join('\n');
+    fixture.setMetrics(metrics('0.7'));
+    t.after(() => fixture.setMetrics(metrics('0.7')));
+    const flakyValue = async (): Promise<string | undefined> => {
+      const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('app_success_ratio{service="flaky"}')}`);
+      const body = (await res.json()) as { data?: { result?: Array<{ value?: [number, string] }> } };
+      return body.data?.result?.[0]?.value?.[1];
+    };
+    await eventually('Prometheus scraped the flaky series', async () => ((await flakyValue()) === '0.7' ? true : undefined), 30_000);
+
+    // 0.7 is neither >= 0.95 (success) nor < 0.5 (failure): the measurement is Inconclusive.
+    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'flaky', { failureCondition: 'result[0] < 0.5' });
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor(
+      'app',
+      'paused for the inconclusive run',
+      (r) => r.status?.blueGreen?.prePromotionAnalysisRunStatus?.status === 'Inconclusive' && (r.status.pauseConditions ?? []).some((p) => p.reason === 'InconclusiveAnalysisRun'),
+      60_000,
+    );
+    const v2 = paused.status!.currentPodHash!;
+    const first = paused.status!.blueGreen!.prePromotionAnalysisRunStatus!.name;
+    assert.equal(first, `app-${v2}-2-pre`);
+    assert.equal(paused.status?.controllerPause, true);
+    assert.equal(paused.status?.phase, 'Paused');
+    assert.equal(await ro.selector('app-active'), v1);
+    assert.equal((await run(first)).status?.phase, 'Inconclusive');
+
+    fixture.setMetrics(metrics('0.99'));
+    await eventually('Prometheus scraped the good value', async () => ((await flakyValue()) === '0.99' ? true : undefined), 30_000);
+    await ro.promote('app');
+
+    const promoted = await ro.waitFor('app', 'v2 promoted after the second run succeeded', healthy, 60_000);
+    assert.equal(promoted.status?.currentPodHash, v2);
+    assert.equal(await ro.selector('app-active'), v2);
+    assert.deepEqual(promoted.status?.blueGreen?.prePromotionAnalysisRunStatus, { name: `${first}.1`, status: 'Successful' });
+    assert.equal(promoted.status?.controllerPause, undefined);
+    assert.equal(promoted.status?.pauseConditions, undefined);
+    const second = await run(`${first}.1`);
+    assert.equal(second.metadata.labels?.['rollout-type'], 'PrePromotion');
+    assert.equal(second.status?.metricResults?.[0]?.measurements?.[0]?.value, '[0.99]');
+    const runs = await ro.client.list<KubeObject>(ANALYSIS_RUNS, { namespace: ro.namespace });
+    assert.deepEqual(runs.items.map((r) => r.metadata?.name).sort(), [first, `${first}.1`]);
+  });
+
   test('a web-provider AnalysisRun against a loopback endpoint succeeds, and shows in Argo’s metrics', async (t) => {
     const { ns, ro, run, controller } = await setUp(t);
     fixture.setJson('/health', { status: 'ok', checks: { db: 'up' } });
