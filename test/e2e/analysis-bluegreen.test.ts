@@ -78,6 +78,21 @@ async function blueGreenWithPrePromotion(t: Parameters<typeof testNamespace>[0],
   return { ...env, v1 };
 }
 
+/** The `flaky` series: 0.7 is neither >= 0.95 (success) nor < 0.5 (failure), so a measurement of it is Inconclusive. */
+const INCONCLUSIVE_BETWEEN = { failureCondition: 'result[0] < 0.5' };
+const withFlaky = (value: string): string =>
+  ['# TYPE app_success_ratio gauge', 'app_success_ratio{service="good"} 0.99', 'app_success_ratio{service="bad"} 0.42', `app_success_ratio{service="flaky"} ${value}`, ''].join('\n');
+
+/** Serves the flaky series at `value` and waits until Prometheus answers with it. */
+async function setFlaky(value: string): Promise<void> {
+  fixture.setMetrics(withFlaky(value));
+  await eventually(`Prometheus scraped app_success_ratio{service="flaky"} ${value}`, async () => {
+    const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('app_success_ratio{service="flaky"}')}`);
+    const body = (await res.json()) as { data?: { result?: Array<{ value?: [number, string] }> } };
+    return body.data?.result?.[0]?.value?.[1] === value ? true : undefined;
+  }, 30_000);
+}
+
 describe('blue-green analysis on the real control plane', () => {
   test('prePromotionAnalysis holds promotion while its run is Running and promotes when it succeeds', async (t) => {
     const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'good', { interval: '2s', count: 4 });
@@ -134,19 +149,9 @@ describe('blue-green analysis on the real control plane', () => {
   });
 
   test('an Inconclusive pre-promotion run pauses; promote runs the analysis again and, the metric good now, promotes', async (t) => {
-    const metrics = (flaky: string) =>
-      ['# TYPE app_success_ratio gauge', 'app_success_ratio{service="good"} 0.99', 'app_success_ratio{service="bad"} 0.42', `app_success_ratio{service="flaky"} ${flaky}`, ''].join('\n');
-    fixture.setMetrics(metrics('0.7'));
-    t.after(() => fixture.setMetrics(metrics('0.7')));
-    const flakyValue = async (): Promise<string | undefined> => {
-      const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('app_success_ratio{service="flaky"}')}`);
-      const body = (await res.json()) as { data?: { result?: Array<{ value?: [number, string] }> } };
-      return body.data?.result?.[0]?.value?.[1];
-    };
-    await eventually('Prometheus scraped the flaky series', async () => ((await flakyValue()) === '0.7' ? true : undefined), 30_000);
-
-    // 0.7 is neither >= 0.95 (success) nor < 0.5 (failure): the measurement is Inconclusive.
-    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'flaky', { failureCondition: 'result[0] < 0.5' });
+    await setFlaky('0.7');
+    t.after(() => fixture.setMetrics(withFlaky('0.7')));
+    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'flaky', INCONCLUSIVE_BETWEEN);
     await ro.setImage('app', 'registry.local/app:v2');
     const paused = await ro.waitFor(
       'app',
@@ -162,8 +167,7 @@ describe('blue-green analysis on the real control plane', () => {
     assert.equal(await ro.selector('app-active'), v1);
     assert.equal((await run(first)).status?.phase, 'Inconclusive');
 
-    fixture.setMetrics(metrics('0.99'));
-    await eventually('Prometheus scraped the good value', async () => ((await flakyValue()) === '0.99' ? true : undefined), 30_000);
+    await setFlaky('0.99');
     await ro.promote('app');
 
     const promoted = await ro.waitFor('app', 'v2 promoted after the second run succeeded', healthy, 60_000);
@@ -175,6 +179,48 @@ describe('blue-green analysis on the real control plane', () => {
     const second = await run(`${first}.1`);
     assert.equal(second.metadata.labels?.['rollout-type'], 'PrePromotion');
     assert.equal(second.status?.metricResults?.[0]?.measurements?.[0]?.value, '[0.99]');
+    const runs = await ro.client.list<KubeObject>(ANALYSIS_RUNS, { namespace: ro.namespace });
+    assert.deepEqual(runs.items.map((r) => r.metadata?.name).sort(), [first, `${first}.1`]);
+  });
+
+  test('an Inconclusive post-promotion run pauses with v2 serving; promote runs it again and, the metric good now, v2 becomes stable', async (t) => {
+    await setFlaky('0.7');
+    t.after(() => fixture.setMetrics(withFlaky('0.7')));
+    const env = await setUp(t);
+    const { ro, run, create } = env;
+    await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', INCONCLUSIVE_BETWEEN));
+    await ro.create(service('app-active', 'app'));
+    await ro.create(service('app-preview', 'app'));
+    await ro.create(
+      blueGreenRollout('app', {
+        activeService: 'app-active',
+        previewService: 'app-preview',
+        postPromotionAnalysis: { templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: 'flaky' }] },
+      }),
+    );
+    const v1 = (await ro.waitFor('app', 'v1 Healthy', healthy)).status!.currentPodHash!;
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor(
+      'app',
+      'paused for the inconclusive post-promotion run',
+      (r) => r.status?.blueGreen?.postPromotionAnalysisRunStatus?.status === 'Inconclusive' && (r.status.pauseConditions ?? []).some((p) => p.reason === 'InconclusiveAnalysisRun'),
+      60_000,
+    );
+    const v2 = paused.status!.currentPodHash!;
+    const first = paused.status!.blueGreen!.postPromotionAnalysisRunStatus!.name;
+    assert.equal(first, `app-${v2}-2-post`);
+    assert.equal(paused.status?.phase, 'Paused');
+    assert.equal(paused.status?.stableRS, v1);
+    assert.equal(await ro.selector('app-active'), v2, 'v2 keeps serving while paused');
+    assert.equal((await ro.replicaSet(v2))?.spec?.replicas, 3);
+
+    await setFlaky('0.99');
+    await ro.promote('app');
+    const stable = await ro.waitFor('app', 'v2 stable after the second post-promotion run succeeded', healthy, 60_000);
+    assert.deepEqual(stable.status?.blueGreen?.postPromotionAnalysisRunStatus, { name: `${first}.1`, status: 'Successful' });
+    assert.equal(stable.status?.pauseConditions, undefined);
+    assert.equal((await run(first)).status?.phase, 'Inconclusive');
+    assert.equal((await run(`${first}.1`)).metadata.labels?.['rollout-type'], 'PostPromotion');
     const runs = await ro.client.list<KubeObject>(ANALYSIS_RUNS, { namespace: ro.namespace });
     assert.deepEqual(runs.items.map((r) => r.metadata?.name).sort(), [first, `${first}.1`]);
   });
