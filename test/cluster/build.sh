@@ -1,29 +1,38 @@
 #!/usr/bin/env bash
 # Builds the local control plane (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok) from the Go module proxy into a cache keyed by
-# version, outside the repository. A warm cache makes this a no-op.
+# kube-scheduler, kubectl, kwok) and helm (for the chart's tests) from the Go module
+# proxy into caches keyed by version, outside the repository. A warm cache makes this a no-op.
+# `build.sh helm` builds (when missing) and prints only helm's directory.
 set -euo pipefail
 
 K8S_VERSION="${RAMP_K8S_VERSION:-v1.35.4}"
 ETCD_VERSION="${RAMP_ETCD_VERSION:-v3.5.35}"
 KWOK_VERSION="${RAMP_KWOK_VERSION:-v0.8.0}"
+HELM_VERSION="${RAMP_HELM_VERSION:-v3.22.0}"
 CACHE_ROOT="${RAMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ramp}"
 CACHE="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION"
 BIN="$CACHE/bin"
+HELM_BIN="$CACHE_ROOT/helm-$HELM_VERSION/bin"
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 
 say() { printf '[cluster-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
+only_helm=false
+[ "${1:-}" = helm ] && only_helm=true
 wanted=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
 missing=()
-for b in "${wanted[@]}"; do [ -x "$BIN/$b" ] || missing+=("$b"); done
-[ -s "$BIN/kwok-stages.yaml" ] || missing+=(kwok-stages.yaml)
+if ! $only_helm; then
+  for b in "${wanted[@]}"; do [ -x "$BIN/$b" ] || missing+=("$b"); done
+  [ -s "$BIN/kwok-stages.yaml" ] || missing+=(kwok-stages.yaml)
+fi
+[ -x "$HELM_BIN/helm" ] || missing+=(helm)
+if $only_helm && [ ${#missing[@]} -eq 0 ]; then echo "$HELM_BIN"; exit 0; fi
 if [ ${#missing[@]} -eq 0 ]; then echo "$BIN"; exit 0; fi
 
 command -v go >/dev/null || { say "go is not on PATH: install Go 1.24 or newer"; exit 1; }
 mkdir -p "$BIN"
-say "cold build of ${missing[*]} into $BIN (several minutes on 2 cores)"
+say "cold build of ${missing[*]} into $BIN and $HELM_BIN (several minutes on 2 cores)"
 
 minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
 staging_version="v0.${K8S_VERSION#v1.}"
@@ -99,7 +108,31 @@ kwok_stages() {
   mv "$out" "$BIN/kwok-stages.yaml"
 }
 
+# helm renders and lints install/helm/ramp in the tests. It is built like the rest: a throwaway
+# wrapper module, its own module graph (k8s.io client libraries, mostly already in the module
+# cache), and the ldflags of helm's Makefile so `helm version` and the lint's Kubernetes version
+# are right.
+build_helm() {
+  [ -x "$HELM_BIN/helm" ] && return
+  local mod="$CACHE_ROOT/helm-$HELM_VERSION/mod"
+  mkdir -p "$mod" "$HELM_BIN"; cd "$mod"
+  [ -f go.mod ] || go mod init ramp.local/helm-build >/dev/null 2>&1
+  say "building helm $HELM_VERSION"
+  go get "helm.sh/helm/v3@$HELM_VERSION" >/dev/null
+  local client_go k8s_minor
+  client_go="$(go list -m -f '{{.Version}}' k8s.io/client-go)"   # v0.<minor>.<patch>
+  k8s_minor="${client_go#v0.}"; k8s_minor="${k8s_minor%%.*}"
+  local v=helm.sh/helm/v3
+  local ldflags="-s -w -X $v/internal/version.version=$HELM_VERSION -X $v/internal/version.gitTreeState=clean"
+  ldflags+=" -X $v/pkg/lint/rules.k8sVersionMajor=1 -X $v/pkg/lint/rules.k8sVersionMinor=$k8s_minor"
+  ldflags+=" -X $v/pkg/chartutil.k8sVersionMajor=1 -X $v/pkg/chartutil.k8sVersionMinor=$k8s_minor"
+  go build -trimpath -ldflags "$ldflags" -o "$HELM_BIN/helm.tmp" "$v/cmd/helm"
+  mv "$HELM_BIN/helm.tmp" "$HELM_BIN/helm"
+}
+
 start=$(date +%s)
+build_helm
+if $only_helm; then say "done in $(( $(date +%s) - start ))s"; echo "$HELM_BIN"; exit 0; fi
 build_etcd
 build_kwok
 kwok_stages

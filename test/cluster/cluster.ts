@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { binDir, kubeconfigPath, logDir, repoRoot, restrictedKubeconfigPath, stateDir, stateFile, versions } from './layout.ts';
+import { binDir, helmBinDir, kubeconfigPath, logDir, repoRoot, restrictedKubeconfigPath, stateDir, stateFile, versions } from './layout.ts';
 import { generatePki } from './pki.ts';
 import { freePort, isAlive, startDetached, stopProcess, waitFor, type ManagedProcess } from './processes.ts';
 
@@ -26,11 +26,22 @@ const say = (msg: string): void => {
 export function ensureBinaries(): string {
   const result = spawnSync('bash', [join(repoRoot, 'test/cluster/build.sh')], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, RAMP_K8S_VERSION: versions.kubernetes, RAMP_ETCD_VERSION: versions.etcd, RAMP_KWOK_VERSION: versions.kwok },
+    env: buildEnv(),
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error('building the control plane failed (output above)');
   return binDir();
+}
+
+function buildEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, RAMP_K8S_VERSION: versions.kubernetes, RAMP_ETCD_VERSION: versions.etcd, RAMP_KWOK_VERSION: versions.kwok, RAMP_HELM_VERSION: versions.helm };
+}
+
+/** The path of the helm binary, built first when the cache is cold (progress on stderr). */
+export function ensureHelm(): string {
+  const result = spawnSync('bash', [join(repoRoot, 'test/cluster/build.sh'), 'helm'], { stdio: ['ignore', 'pipe', 'inherit'], env: buildEnv(), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error('building helm failed (output above); it needs Go and the Go module proxy');
+  return join(helmBinDir(), 'helm');
 }
 
 export function readState(): ClusterState | undefined {

@@ -7,6 +7,8 @@ export const versions = {
   kubernetes: process.env.RAMP_K8S_VERSION ?? 'v1.35.4',
   etcd: process.env.RAMP_ETCD_VERSION ?? 'v3.5.35',
   kwok: process.env.RAMP_KWOK_VERSION ?? 'v0.8.0',
+  /** Not part of the control plane: the chart's tests render install/helm/ramp with it. */
+  helm: process.env.RAMP_HELM_VERSION ?? 'v3.22.0',
 } as const;
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -17,6 +19,11 @@ export function cacheRoot(): string {
 
 export function binDir(): string {
   return join(cacheRoot(), `k8s-${versions.kubernetes}-etcd-${versions.etcd}-kwok-${versions.kwok}`, 'bin');
+}
+
+/** helm's own cache, keyed by its version, next to the control plane's. */
+export function helmBinDir(): string {
+  return join(cacheRoot(), `helm-${versions.helm}`, 'bin');
 }
 
 /** Where a running control plane keeps its state, certificates, kubeconfig and logs. */
