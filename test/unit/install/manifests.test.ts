@@ -8,23 +8,20 @@ import { SECRETS } from '../../../controller/analysis/controller/index.ts';
 import { parseConfig } from '../../../controller/config.ts';
 import * as resources from '../../../controller/kube/resources.ts';
 import { qualifiedName, type ResourceType } from '../../../controller/kube/resources.ts';
+import { allows, controllerRules as chartControllerRules, dashboardRules, namespacedRules, type Rule } from '../../support/install-rules.ts';
 
 /**
  * The install manifests, the Helm chart and the Dockerfile, checked without a cluster, a Helm
  * binary or a Docker daemon: the same permission rules everywhere, every kind the controller
  * reads or writes covered, arguments the controller accepts, and a non-root image.
- * test/e2e/install.test.ts proves on the control plane that the rules are enough.
+ * test/integration/helm-chart.test.ts renders the chart with helm; test/e2e/install.test.ts and
+ * test/e2e/helm-install.test.ts prove on the control plane that the rules are enough.
  */
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 const yaml = <T>(path: string): T => parse(read(path)) as T;
 
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-}
 interface RoleDoc {
   kind: string;
   rules: Rule[];
@@ -40,15 +37,10 @@ interface DeploymentDoc {
   spec: { replicas: number; template: { spec: { serviceAccountName: string; securityContext: { runAsNonRoot: boolean; runAsUser: number }; containers: Container[] } } };
 }
 
-const controllerRules = yaml<Rule[]>('install/helm/ramp/files/controller-rules.yaml');
+const controllerRules = chartControllerRules();
 const clusterRole = yaml<RoleDoc>('install/cluster-rbac/clusterrole.yaml');
 const namespacedRole = yaml<RoleDoc>('install/namespaced/role.yaml');
 const packageVersion = (JSON.parse(read('package.json')) as { version: string }).version;
-
-/** Whether `rules` let the subject do `verb` on `group`/`resource`. */
-function allows(rules: readonly Rule[], group: string, resource: string, verb: string): boolean {
-  return rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
-}
 
 /**
  * What the controller does with each kind (controller/kube/resources.ts and the analysis ports),
@@ -88,10 +80,7 @@ describe('controller permissions', () => {
 
   it('the namespaced Role carries the same rules without cluster-scoped kinds', () => {
     assert.equal(namespacedRole.kind, 'Role');
-    const expected = controllerRules
-      .map((r) => ({ ...r, resources: r.resources.filter((res) => res !== 'clusteranalysistemplates') }))
-      .filter((r) => r.resources.length > 0);
-    assert.deepEqual(namespacedRole.rules, expected);
+    assert.deepEqual(namespacedRole.rules, namespacedRules(controllerRules));
   });
 
   for (const use of USES) {
@@ -126,7 +115,7 @@ describe('controller permissions', () => {
 });
 
 describe('dashboard permissions', () => {
-  const rules = yaml<Rule[]>('install/helm/ramp/files/dashboard-rules.yaml');
+  const rules = dashboardRules();
 
   it('the kustomize ClusterRole carries exactly the chart rules', () => {
     assert.deepEqual(yaml<RoleDoc>('install/dashboard/clusterrole.yaml').rules, rules);
