@@ -161,7 +161,7 @@ describe('helm template', () => {
     assert.deepEqual(kinds(r), kinds(renderChart(RELEASE, NS)));
   });
 
-  it('custom image, replicas, resources, instance id, workers and log level reach the Deployment and the controller', () => {
+  it('custom image, replicas, resources, instance id, workers, log level and extra args reach the Deployment and the controller', () => {
     const r = renderChart('prod', NS, {
       'image.repository': 'registry.example.com/ramp',
       'image.tag': '1.2.3',
@@ -171,6 +171,7 @@ describe('helm template', () => {
       'controller.logLevel': 'debug',
       'controller.resources.requests.cpu': '250m',
       'controller.resources.limits.memory': '1Gi',
+      'controller.extraArgs': '{--resync-seconds=60,--shutdown-grace-seconds=5}',
     });
     const deployment = objectOf<Deployment>(r, 'Deployment', 'prod-controller');
     assert.equal(deployment.spec.replicas, 3);
@@ -185,6 +186,8 @@ describe('helm template', () => {
     assert.equal(config.workers, 4);
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.leaseName, 'prod-controller-lock');
+    assert.equal(config.resyncSeconds, 60, 'controller.extraArgs are passed on');
+    assert.equal(config.shutdownGraceSeconds, 5);
     objectOf(r, 'ClusterRole', 'prod-controller');
   });
 });
