@@ -26,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-command -v go >/dev/null 2>&1 || { say "Go 1.24 or newer is required to build the local control plane"; exit 1; }
+command -v go >/dev/null 2>&1 || { say "Go 1.26 or newer is required to build the local control plane and helm (kwok v0.8.0 and helm v3.22.0 need it)"; exit 1; }
 
 stamp=node_modules/.ramp-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then

@@ -30,7 +30,7 @@ fi
 if $only_helm && [ ${#missing[@]} -eq 0 ]; then echo "$HELM_BIN"; exit 0; fi
 if [ ${#missing[@]} -eq 0 ]; then echo "$BIN"; exit 0; fi
 
-command -v go >/dev/null || { say "go is not on PATH: install Go 1.24 or newer"; exit 1; }
+command -v go >/dev/null || { say "go is not on PATH: install Go 1.26 or newer"; exit 1; }
 mkdir -p "$BIN"
 say "cold build of ${missing[*]} into $BIN and $HELM_BIN (several minutes on 2 cores)"
 
