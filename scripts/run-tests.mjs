@@ -78,16 +78,35 @@ if (needsCluster) {
 
 const env = { ...process.env, RAMP_KUBECONFIG: join(root, '.ramp/cluster/kubeconfig'), RAMP_RESTRICTED_KUBECONFIG: join(root, '.ramp/cluster/kubeconfig-restricted') };
 const concurrency = process.env.RAMP_TEST_CONCURRENCY ?? '2';
-const runner = spawn(process.execPath, [
-  '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, '--test-timeout=900000', ...files,
-], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+// Files under test/e2e/serial/ disturb the shared control plane (an apiserver restart): they run
+// after all others, one at a time, so no other test sees the disturbance.
+const serialDir = join(root, 'test/e2e/serial');
+const serialFiles = files.filter((f) => f.startsWith(serialDir));
+const batches = [
+  { files: files.filter((f) => !f.startsWith(serialDir)), concurrency },
+  { files: serialFiles, concurrency: '1' },
+].filter((b) => b.files.length > 0);
 
 const counts = { pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
-let tail = '';
-runner.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
-});
+let runner;
+/** Runs one batch with node's test runner; resolves to its exit code and adds its summary to `counts`. */
+function runBatch(batch) {
+  runner = spawn(process.execPath, [
+    '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${batch.concurrency}`, '--test-timeout=900000', ...batch.files,
+  ], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let tail = '';
+  runner.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    tail = (tail + chunk.toString()).slice(-4000);
+  });
+  return new Promise((resolve) => runner.on('close', (code) => {
+    for (const key of Object.keys(counts)) {
+      const m = tail.match(new RegExp(`ℹ ${key} (\\d+)`));
+      if (m) counts[key] += Number(m[1]);
+    }
+    resolve(code);
+  }));
+}
 
 let stopping = false;
 async function stopCluster(failed) {
@@ -95,19 +114,21 @@ async function stopCluster(failed) {
   stopping = true;
   cluster('down', ...(failed ? ['--keep-logs'] : []));
 }
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => { runner.kill(sig); });
+  process.on(sig, () => { interrupted = true; runner?.kill(sig); });
 }
 
-runner.on('close', async (code) => {
-  for (const key of Object.keys(counts)) {
-    const m = tail.match(new RegExp(`ℹ ${key} (\\d+)`));
-    if (m) counts[key] = Number(m[1]);
-  }
-  const failed = code !== 0 || counts.fail > 0;
-  await stopCluster(failed);
-  if (failed && startedCluster) say(`control-plane logs kept in ${join(root, '.ramp/cluster/logs')}`);
-  // The runner's counts again as the last line, after teardown messages.
-  console.log(`tests: ${counts.pass} passed, ${counts.fail + counts.cancelled} failed, ${counts.skipped + counts.todo} skipped`);
-  process.exit(failed ? 1 : 0);
-});
+let exitCode = 0;
+for (const batch of batches) {
+  if (interrupted) break;
+  if (batch.files === serialFiles) say(`${serialFiles.length} serial test file(s), one at a time`);
+  const code = await runBatch(batch);
+  if (code !== 0) exitCode = code ?? 1;
+}
+const failed = exitCode !== 0 || counts.fail > 0 || interrupted;
+await stopCluster(failed);
+if (failed && startedCluster) say(`control-plane logs kept in ${join(root, '.ramp/cluster/logs')}`);
+// The runners' counts, summed, as the last line, after teardown messages.
+console.log(`tests: ${counts.pass} passed, ${counts.fail + counts.cancelled} failed, ${counts.skipped + counts.todo} skipped`);
+process.exit(failed ? 1 : 0);
