@@ -1,7 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { formatValue, invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
-import { validateIngress } from '../api/validation/references.ts';
+import { validateIngress, validateIstioReferences } from '../api/validation/references.ts';
 import { missingAnalysisTemplates } from './analysis.ts';
 import { planBlueGreen } from './bluegreen.ts';
 import { planCanary } from './canary.ts';
@@ -15,6 +15,9 @@ import { completeStatus, invalidSpecStatus } from './status.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
 import { createMergePatch } from '../traffic/merge-patch.ts';
 
+/** How soon a Rollout invalid because of its Istio objects looks at them again (they are read, not watched). */
+export const ISTIO_RECHECK_MS = 5_000;
+
 /**
  * plan(observed): the whole decision of one reconcile pass, pure. It validates the Rollout,
  * resolves the new ReplicaSet, lets the strategy's machine decide, and returns the effects and the
@@ -27,6 +30,9 @@ export function plan(observed: Observed): Plan {
 
   const referenceErrors = missingReferences(rollout, observed);
   if (referenceErrors.length > 0) return invalidSpecPlan(observed, referenceErrors);
+  const istioErrors = observed.istio ? validateIstioReferences(rollout, observed.istio) : [];
+  // Nothing watches the Istio objects, so look again until they are fixed.
+  if (istioErrors.length > 0) return { ...invalidSpecPlan(observed, istioErrors), requeueAfterMs: ISTIO_RECHECK_MS };
 
   const blueGreen = rollout.spec.strategy.blueGreen;
 

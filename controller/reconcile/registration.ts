@@ -24,6 +24,7 @@ import { observe, stableIngressNames, type ClusterView } from './observe.ts';
 import { plan } from './plan.ts';
 import { podLabelSelector, restartPending } from './restart.ts';
 import { clientTrafficKube } from './traffic-kube.ts';
+import { readIstioReferences } from './istio-references.ts';
 import type { TrafficRouterOptions } from '../traffic/registry.ts';
 import { WrittenVersions } from './written-versions.ts';
 import type { Observed, RolloutEvent, RolloutObject } from './types.ts';
@@ -193,7 +194,8 @@ export const rolloutRegistration: ReconcilerRegistration = {
   setup(ctx) {
     const view = cacheView(ctx.caches);
     const written = new WrittenVersions();
-    const traffic: TrafficRouterOptions = { istio: { apiVersion: `${ISTIO_GROUP}/${ctx.config.istioApiVersion}` } };
+    const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
+    const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion } };
     return async (key, signal) => {
       const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
       const observed = observe(view, namespace, name, new Date(ctx.clock.now()));
@@ -204,6 +206,8 @@ export const rolloutRegistration: ReconcilerRegistration = {
       const cachedVersion = (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion;
       if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
       if (restartPending(observed.rollout, observed.now)) observed.pods = await readPods(ctx.client, observed, signal);
+      const istio = await readIstioReferences(clientTrafficKube(ctx.client, { signal }), istioApiVersion, namespace, observed.rollout.spec);
+      if (istio) observed.istio = istio;
       const decided = plan(observed);
       const result = await apply(clientWriter(ctx.client, signal, traffic), observed, decided);
       written.record(key, result.resourceVersion);

@@ -1,6 +1,7 @@
 import type { V1Ingress, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
 import type { JsonObject } from '../traffic/merge-patch.ts';
+import type { IstioReferences } from '../api/validation/references.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 
 /** A Rollout as read from the cluster: not yet validated, so every field is suspect. */
@@ -32,6 +33,11 @@ export interface Observed {
    * Absent when the caller does not observe Ingresses (then they are not checked).
    */
   ingresses?: ReadonlyMap<string, V1Ingress>;
+  /**
+   * The VirtualServices and DestinationRule `trafficRouting.istio` names, read from the apiserver
+   * before the pass. Absent when the caller does not read them (then they are not checked).
+   */
+  istio?: IstioReferences;
   /** AnalysisRuns controlled by the Rollout. */
   analysisRuns: AnalysisRun[];
   /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */

@@ -95,3 +95,89 @@ export function validateIngress(rollout: Rollout, ingress: V1Ingress): FieldErro
   if (ingressRoutesTo(ingress, serviceName)) return [];
   return [invalid(field, ingressName, `ingress \`${name}\` has no rules using service ${serviceName} backend`)];
 }
+
+/** A VirtualService or DestinationRule as read (unstructured): only the fields validation reads are typed. */
+export interface IstioObject {
+  metadata?: { name?: string; namespace?: string };
+  spec?: {
+    http?: Array<{ name?: string; [field: string]: unknown }>;
+    subsets?: Array<{ name?: string; [field: string]: unknown }>;
+    [field: string]: unknown;
+  };
+}
+
+/**
+ * The Istio objects a canary names, read by the reconciler (they are not cached: the controller
+ * runs without the Istio CRDs). VirtualServices are keyed by the name as written in the spec
+ * (`name`, `name.namespace` or `namespace/name`), DestinationRules by name; a name missing from
+ * a map does not exist (nor does its CRD, perhaps).
+ */
+export interface IstioReferences {
+  virtualServices: ReadonlyMap<string, IstioObject>;
+  destinationRules: ReadonlyMap<string, IstioObject>;
+}
+
+const ISTIO_FIELD = 'spec.strategy.canary.trafficRouting.istio';
+
+/**
+ * Argo's GetReferencedVirtualServices and ValidateVirtualService: every VirtualService named must
+ * exist and hold the HTTP routes the Rollout names (or, with `routes` omitted, exactly one HTTP
+ * route); the DestinationRule must exist and hold both subsets. Managed routes (setHeaderRoute,
+ * setMirrorRoute) are the controller's own, so they never count as the user's single route.
+ */
+export function validateIstioReferences(rollout: Rollout, refs: IstioReferences): FieldError[] {
+  const canary = rollout.spec.strategy.canary;
+  const istio = canary?.trafficRouting?.istio;
+  if (!canary || !istio) return [];
+  const errors: FieldError[] = [];
+  const multiple = (istio.virtualServices?.length ?? 0) > 0;
+  const vsField = `${ISTIO_FIELD}.${multiple ? 'virtualServices' : 'virtualService'}.name`;
+  const managed = new Set((canary.trafficRouting?.managedRoutes ?? []).map((r) => r.name));
+  for (const ref of multiple ? (istio.virtualServices ?? []) : istio.virtualService ? [istio.virtualService] : []) {
+    const vs = refs.virtualServices.get(ref.name);
+    const name = vs?.metadata?.name ?? virtualServiceName(ref.name);
+    if (!vs) {
+      errors.push(invalid(vsField, name, `virtualservices.networking.istio.io ${JSON.stringify(name)} not found`));
+      continue;
+    }
+    const http = vs.spec?.http ?? [];
+    if (ref.routes && ref.routes.length > 0) {
+      const missing = ref.routes.find((route) => !http.some((r) => r.name === route));
+      if (missing !== undefined) {
+        errors.push(invalid(vsField, name, `Istio VirtualService has invalid HTTP routes. Error: HTTP Route '${missing}' is not found in the defined Virtual Service.`));
+      }
+    } else if (!ref.tlsRoutes?.length && !ref.tcpRoutes?.length) {
+      const own = http.filter((r) => !managed.has(r.name ?? ''));
+      if (own.length !== 1) {
+        errors.push(
+          invalid(
+            vsField,
+            name,
+            'Istio VirtualService has invalid HTTP routes. Error: spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes',
+          ),
+        );
+      }
+    }
+  }
+  const rule = istio.destinationRule;
+  if (rule) {
+    const dr = refs.destinationRules.get(rule.name);
+    if (!dr) {
+      errors.push(invalid(`${ISTIO_FIELD}.destinationRule.name`, rule.name, `destinationrules.networking.istio.io ${JSON.stringify(rule.name)} not found`));
+    } else {
+      const subsets = new Set((dr.spec?.subsets ?? []).map((s) => s.name));
+      for (const [key, subset] of [['canarySubsetName', rule.canarySubsetName], ['stableSubsetName', rule.stableSubsetName]] as const) {
+        if (!subsets.has(subset)) {
+          errors.push(invalid(`${ISTIO_FIELD}.destinationRule.${key}`, subset, `subset '${subset}' is not found in DestinationRule '${rule.name}'`));
+        }
+      }
+    }
+  }
+  return errors;
+}
+
+/** The object name in a VirtualService reference (`name`, `name.namespace` or `namespace/name`). */
+function virtualServiceName(ref: string): string {
+  const slash = ref.indexOf('/');
+  return slash >= 0 ? ref.slice(slash + 1) : (ref.split('.')[0] ?? '');
+}

@@ -5,7 +5,8 @@ import type { AnalysisRun, AnalysisTemplate, Rollout, RolloutStatus } from '../.
 import { promotePatches, ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
 import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
 import type { TrafficRoutingAccess } from '../../../controller/reconcile/canary-traffic-apply.ts';
-import { plan } from '../../../controller/reconcile/plan.ts';
+import { readIstioReferences } from '../../../controller/reconcile/istio-references.ts';
+import { ISTIO_RECHECK_MS, plan } from '../../../controller/reconcile/plan.ts';
 import type { Observed, Plan, RolloutEvent, RolloutObject } from '../../../controller/reconcile/types.ts';
 import { applyMergePatch, type Json } from '../../../controller/traffic/merge-patch.ts';
 import type { KubeObject } from '../../../controller/traffic/router.ts';
@@ -66,6 +67,8 @@ class World implements RolloutWriter {
   readonly kube: MemoryKube | undefined;
   /** The stable Ingresses the controller's cache holds; undefined: not observed. */
   ingresses: Map<string, V1Ingress> | undefined;
+  /** Read the Istio objects from `kube` before each pass, as the reconciler does. */
+  readsIstio = false;
   private version = 1;
 
   constructor(spec: Record<string, unknown>, traffic = false) {
@@ -96,6 +99,10 @@ class World implements RolloutWriter {
   /** One reconcile pass: plan, then apply through this world's writer. */
   async pass(): Promise<Plan> {
     const observed = this.observed();
+    if (this.readsIstio && this.kube) {
+      const istio = await readIstioReferences(this.kube, VS_API, NS, observed.rollout.spec);
+      if (istio) observed.istio = istio;
+    }
     const p = plan(observed);
     await apply(this, observed, p);
     return p;
@@ -712,6 +719,36 @@ describe('invalid canary specs', () => {
     world.ingresses = new Map([['app', stableIngress() as unknown as V1Ingress]]);
     await world.settle();
     assert.equal(world.status.conditions?.find((c) => c.type === 'InvalidSpec'), undefined, 'InvalidSpec clears once the Ingress is right');
+  });
+
+  test('a missing Istio VirtualService names virtualService.name, a missing route names it too, and the canary deploys once both exist', async () => {
+    const world = new World(spec({ trafficRouting: { istio: { virtualService: { name: 'app-vs', routes: ['primary'] } } } }), true);
+    world.readsIstio = true;
+    await world.kube!.delete(VS_API, 'VirtualService', NS, 'app-vs');
+    world.kube!.writes.length = 0;
+    const first = await world.pass();
+    assert.equal(world.status.phase, 'Degraded');
+    assert.equal(first.requeueAfterMs, ISTIO_RECHECK_MS, 'nothing watches VirtualServices, so the Rollout looks again');
+    assert.deepEqual(first.effects, []);
+    assert.match(
+      world.status.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '',
+      /^The Rollout "app" is invalid: spec\.strategy\.canary\.trafficRouting\.istio\.virtualService\.name: Invalid value: "app-vs": virtualservices\.networking\.istio\.io "app-vs" not found/,
+    );
+    assert.deepEqual([...world.replicaSets.keys()], [], 'an invalid Rollout gets no ReplicaSet');
+
+    const renamed = virtualService();
+    (renamed.spec as { http: Array<{ name: string }> }).http[0]!.name = 'other';
+    world.kube!.put(renamed);
+    await world.pass();
+    assert.match(
+      world.status.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '',
+      /istio\.virtualService\.name: Invalid value: "app-vs": Istio VirtualService has invalid HTTP routes\. Error: HTTP Route 'primary' is not found in the defined Virtual Service\./,
+    );
+
+    world.kube!.put(virtualService());
+    await world.settle();
+    assert.equal(world.status.conditions?.find((c) => c.type === 'InvalidSpec'), undefined, 'InvalidSpec clears once the VirtualService is right');
+    assert.equal(world.status.phase, 'Healthy', world.status.message);
   });
 
   test('a missing canary Service names canaryService', async () => {
