@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { canaryRollout, createAll, ingress, PROVIDERS, walkCanary } from './support/canary.ts';
+import { canaryRollout, createAll, ingress, installIstioCrds, PROVIDERS, walkCanary } from './support/canary.ts';
+import type { KubeObject } from '../../controller/kube/resources.ts';
 import { testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
 import { RolloutHelper, service } from './support/rollouts.ts';
@@ -54,6 +55,58 @@ describe('canary on the real control plane', () => {
     await createAll(ro.client, ns, [ingress('no-such-ingress', 'mi-stable')]);
     const fixed = await ro.waitFor('missing-ingress', 'the canary deploys once its stable Ingress exists', (r) => r.status?.phase === 'Healthy');
     assert.equal(fixed.status?.conditions?.find((c) => c.type === 'InvalidSpec'), undefined);
+    assert.equal(controller.process.exitCode, null, 'the controller is still running');
+  });
+  test('a missing Istio VirtualService or DestinationRule gets InvalidSpec naming the field; the canary deploys once they exist', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    await installIstioCrds(ro.client);
+    const virtualService = (name: string, route: unknown[]): KubeObject =>
+      ({ apiVersion: 'networking.istio.io/v1alpha3', kind: 'VirtualService', metadata: { name }, spec: { hosts: [name], http: [{ name: 'primary', route }] } }) as KubeObject;
+    await createAll(ro.client, ns, [
+      service('mv-stable', 'missing-vs'),
+      service('mv-canary', 'missing-vs'),
+      service('missing-dr', 'missing-dr'),
+      canaryRollout('missing-vs', { stableService: 'mv-stable', canaryService: 'mv-canary', trafficRouting: { istio: { virtualService: { name: 'no-such-vs', routes: ['primary'] } } } }),
+      virtualService('dr-vs', [{ destination: { host: 'missing-dr', subset: 'stable' }, weight: 100 }, { destination: { host: 'missing-dr', subset: 'canary' }, weight: 0 }]),
+      canaryRollout('missing-dr', {
+        trafficRouting: { istio: { virtualService: { name: 'dr-vs', routes: ['primary'] }, destinationRule: { name: 'no-such-dr', canarySubsetName: 'canary', stableSubsetName: 'stable' } } },
+      }),
+    ]);
+    const controller = await startController({ namespace: ns, name: `${ns}-istio-invalid` });
+    t.after(() => controller.kill());
+
+    const invalid = async (name: string): Promise<string> => {
+      const r = await ro.waitFor(name, `InvalidSpec on ${name}`, (x) => x.status?.phase === 'Degraded');
+      const condition = r.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+      assert.equal(condition?.status, 'True');
+      assert.equal(r.status?.message, `InvalidSpec: ${condition?.message}`);
+      return condition?.message ?? '';
+    };
+    assert.match(
+      await invalid('missing-vs'),
+      /^The Rollout "missing-vs" is invalid: spec\.strategy\.canary\.trafficRouting\.istio\.virtualService\.name: Invalid value: "no-such-vs": virtualservices\.networking\.istio\.io "no-such-vs" not found/,
+    );
+    assert.match(
+      await invalid('missing-dr'),
+      /^The Rollout "missing-dr" is invalid: spec\.strategy\.canary\.trafficRouting\.istio\.destinationRule\.name: Invalid value: "no-such-dr": destinationrules\.networking\.istio\.io "no-such-dr" not found/,
+    );
+    assert.deepEqual((await ro.replicaSets()).map((rs) => rs.metadata?.name), [], 'an invalid Rollout gets no ReplicaSet');
+
+    // Nothing watches Istio objects: the controller looks again on its own and finds them.
+    await createAll(ro.client, ns, [
+      virtualService('no-such-vs', [{ destination: { host: 'mv-stable' }, weight: 100 }, { destination: { host: 'mv-canary' }, weight: 0 }]),
+      {
+        apiVersion: 'networking.istio.io/v1alpha3',
+        kind: 'DestinationRule',
+        metadata: { name: 'no-such-dr' },
+        spec: { host: 'missing-dr', subsets: [{ name: 'stable', labels: { app: 'missing-dr' } }, { name: 'canary', labels: { app: 'missing-dr' } }] },
+      } as KubeObject,
+    ]);
+    for (const name of ['missing-vs', 'missing-dr']) {
+      const fixed = await ro.waitFor(name, `${name} deploys once its Istio objects exist`, (r) => r.status?.phase === 'Healthy');
+      assert.equal(fixed.status?.conditions?.find((c) => c.type === 'InvalidSpec'), undefined);
+    }
     assert.equal(controller.process.exitCode, null, 'the controller is still running');
   });
 });
