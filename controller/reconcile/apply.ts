@@ -1,6 +1,6 @@
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { AnalysisRun } from '../api/index.ts';
-import { createMergePatch } from '../traffic/merge-patch.ts';
+import { createMergePatch } from '../kube/merge-patch.ts';
 import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight, type TrafficRoutingAccess } from './canary-traffic-apply.ts';
 import { podMetadataPatch } from './ephemeral-metadata.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';

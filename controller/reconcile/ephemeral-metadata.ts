@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { PodTemplateMetadata, Rollout } from '../api/index.ts';
-import { createMergePatch, type JsonObject } from '../traffic/merge-patch.ts';
+import { createMergePatch, type JsonObject } from '../kube/merge-patch.ts';
 import { EPHEMERAL_METADATA_ANNOTATION, parseEphemeralMetadata, podHashOf, syncEphemeralPodMetadata, syncReplicaSetEphemeralMetadata } from './replicasets.ts';
 import type { Effect } from './types.ts';
 

@@ -13,7 +13,7 @@ import { planRestart } from './restart.ts';
 import { planWorkload } from './workload.ts';
 import { completeStatus, invalidSpecStatus } from './status.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
-import { createMergePatch } from '../traffic/merge-patch.ts';
+import { createMergePatch } from '../kube/merge-patch.ts';
 
 /** How soon a Rollout invalid because of its Istio objects looks at them again (they are read, not watched). */
 export const ISTIO_RECHECK_MS = 5_000;

@@ -1,6 +1,6 @@
 import type { V1Ingress, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
-import type { JsonObject } from '../traffic/merge-patch.ts';
+import type { JsonObject } from '../kube/merge-patch.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 

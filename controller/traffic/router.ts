@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from './merge-patch.ts';
+import { isJsonObject, type JsonObject } from '../kube/merge-patch.ts';
 import type { SetHeaderRoute, SetMirrorRoute, WeightDestination } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
 // Pure decisions around one AnalysisRun pass: the status write, the events
 // Argo records on the run, and when a finished run's ttlStrategy deletes it.
-import { createMergePatch, type JsonObject } from '../../traffic/merge-patch.ts';
+import { createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
 import { isCompleted, type AnalysisRun, type AnalysisRunStatus } from '../types.ts';
 
 export interface RunEvent {

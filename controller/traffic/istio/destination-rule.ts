@@ -1,4 +1,4 @@
-import { cloneJson } from '../merge-patch.ts';
+import { cloneJson } from '../../kube/merge-patch.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, TrafficRoutingError, type KubeObject } from '../router.ts';
 import type { IstioDestinationRule, WeightDestination } from '../types.ts';
 

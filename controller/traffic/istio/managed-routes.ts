@@ -1,4 +1,4 @@
-import { cloneJson } from '../merge-patch.ts';
+import { cloneJson } from '../../kube/merge-patch.ts';
 import { TrafficRoutingError } from '../router.ts';
 import type { IstioVirtualService, ManagedRoute, RouteMatch, SetHeaderRoute, SetMirrorRoute, StringMatch } from '../types.ts';
 import {

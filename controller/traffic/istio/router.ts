@@ -1,4 +1,4 @@
-import { createMergePatch } from '../merge-patch.ts';
+import { createMergePatch } from '../../kube/merge-patch.ts';
 import {
   TrafficRoutingError,
   guardedPatch,

@@ -1,4 +1,4 @@
-import { cloneJson } from '../merge-patch.ts';
+import { cloneJson } from '../../kube/merge-patch.ts';
 import { TrafficRoutingError, type KubeObject } from '../router.ts';
 import type { IstioDestinationRule, IstioVirtualService, ManagedRoute, TCPRoute, TLSRoute, WeightDestination } from '../types.ts';
 

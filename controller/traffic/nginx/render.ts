@@ -1,4 +1,4 @@
-import { cloneJson, createMergePatch, type JsonObject } from '../merge-patch.ts';
+import { cloneJson, createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, TrafficRoutingError, type KubeObject } from '../router.ts';
 import type { RoutingTarget } from '../target.ts';
 import type { NginxTrafficRouting, SetHeaderRoute } from '../types.ts';

@@ -6,7 +6,7 @@ import type { Rollout } from '../../../controller/api/index.ts';
 import { promotePatches } from '../../../controller/cli/actions/patches.ts';
 import { plan } from '../../../controller/reconcile/plan.ts';
 import type { Effect, Observed, Plan, RolloutObject } from '../../../controller/reconcile/types.ts';
-import { applyMergePatch, type Json } from '../../../controller/traffic/merge-patch.ts';
+import { applyMergePatch, type Json } from '../../../controller/kube/merge-patch.ts';
 
 const HASH = 'rollouts-pod-template-hash';
 type Phase = NonNullable<NonNullable<AnalysisRun['status']>['phase']>;

@@ -6,7 +6,7 @@ import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH, promotePatches } f
 import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
 import { plan } from '../../../controller/reconcile/plan.ts';
 import type { Plan, RolloutEvent, RolloutObject } from '../../../controller/reconcile/types.ts';
-import { applyMergePatch, type Json } from '../../../controller/traffic/merge-patch.ts';
+import { applyMergePatch, type Json } from '../../../controller/kube/merge-patch.ts';
 
 const HASH = 'rollouts-pod-template-hash';
 const NS = 'ns';

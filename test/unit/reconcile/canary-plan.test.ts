@@ -8,7 +8,7 @@ import type { TrafficRoutingAccess } from '../../../controller/reconcile/canary-
 import { readIstioReferences } from '../../../controller/reconcile/istio-references.ts';
 import { ISTIO_RECHECK_MS, plan } from '../../../controller/reconcile/plan.ts';
 import type { Observed, Plan, RolloutEvent, RolloutObject } from '../../../controller/reconcile/types.ts';
-import { applyMergePatch, type Json } from '../../../controller/traffic/merge-patch.ts';
+import { applyMergePatch, type Json } from '../../../controller/kube/merge-patch.ts';
 import type { KubeObject } from '../../../controller/traffic/router.ts';
 import { MemoryKube } from '../traffic/support/memory-kube.ts';
 

@@ -4,7 +4,7 @@ import { podMetadataPatch } from '../../../controller/reconcile/ephemeral-metada
 import { plan } from '../../../controller/reconcile/plan.ts';
 import { restartPending } from '../../../controller/reconcile/restart.ts';
 import type { Effect, Observed, Plan, RolloutObject } from '../../../controller/reconcile/types.ts';
-import { applyMergePatch } from '../../../controller/traffic/merge-patch.ts';
+import { applyMergePatch } from '../../../controller/kube/merge-patch.ts';
 
 export const HASH = 'rollouts-pod-template-hash';
 

@@ -1,4 +1,4 @@
-import { applyMergePatch, cloneJson, type JsonObject } from '../../../../controller/traffic/merge-patch.ts';
+import { applyMergePatch, cloneJson, type JsonObject } from '../../../../controller/kube/merge-patch.ts';
 import type { KubeObject, TrafficKube } from '../../../../controller/traffic/router.ts';
 
 /** An API error as the client reports it: a status code and a message. */

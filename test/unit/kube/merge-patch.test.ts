@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyMergePatch, createMergePatch, jsonEqual } from '../../../controller/traffic/merge-patch.ts';
+import { applyMergePatch, createMergePatch, jsonEqual } from '../../../controller/kube/merge-patch.ts';
 
 describe('JSON merge patches', () => {
   const cases: { name: string; current: unknown; desired: unknown; patch: unknown }[] = [
