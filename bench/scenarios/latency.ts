@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { INGRESSES, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
-import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/e2e/support/rollouts.ts';
+import { blueGreenRollout, canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/e2e/support/rollouts.ts';
 import { benchController, createNamespace, deleteNamespace, scrape, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { requestCounts, requestDelta, type RequestCounts } from '../support/prom.ts';
 import type { Figure } from '../support/report.ts';
@@ -36,43 +36,13 @@ const healthy = (ro: RolloutLike | undefined): boolean =>
 const CANARY_STEPS = [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { setWeight: 75 }, { pause: {} }];
 const CANARY_WEIGHT = 'nginx.ingress.kubernetes.io/canary-weight';
 
-function ingress(name: string, serviceName: string): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { name },
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{ host: `${name}.local`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: serviceName, port: { name: 'http' } } } }] } }],
-    },
-  } as KubeObject;
-}
-
 /** examples/canary-nginx's shape: stable and canary Services, NGINX routing on the stable Ingress. */
-function nginxCanaryRollout(name: string, replicas: number): Record<string, unknown> {
-  const base = canaryRollout(name, replicas) as { spec: { strategy: unknown } };
-  return {
-    ...base,
-    spec: {
-      ...base.spec,
-      strategy: { canary: { stableService: `${name}-stable`, canaryService: `${name}-canary`, trafficRouting: { nginx: { stableIngress: name } }, steps: CANARY_STEPS } },
-    },
-  };
+function nginxCanaryRollout(name: string, replicas: number): KubeObject {
+  return rolloutWith(name, { stableService: `${name}-stable`, canaryService: `${name}-canary`, trafficRouting: { nginx: { stableIngress: name } }, steps: CANARY_STEPS }, { replicas, revisionHistoryLimit: 2 });
 }
 
-function canaryRollout(name: string, replicas: number): Record<string, unknown> {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas,
-      revisionHistoryLimit: 2,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
-      strategy: { canary: { steps: CANARY_STEPS } },
-    },
-  };
+function canaryRollout(name: string, replicas: number): KubeObject {
+  return rolloutWith(name, { steps: CANARY_STEPS }, { replicas, revisionHistoryLimit: 2 });
 }
 
 function costFigures(section: string, what: string, deltas: RequestCounts[], note: string): Figure[] {
@@ -188,7 +158,7 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
     try {
       await helper.create(service('ng-stable', 'ng'));
       await helper.create(service('ng-canary', 'ng'));
-      await helper.client.create(INGRESSES, { ...ingress('ng', 'ng-stable'), metadata: { name: 'ng', namespace: ns } });
+      await helper.client.create(INGRESSES, { ...ingress('ng', 'ng-stable', { name: 'http' }), metadata: { name: 'ng', namespace: ns } });
       await helper.client.create(ROLLOUTS, { ...nginxCanaryRollout('ng', replicas), metadata: { name: 'ng', namespace: ns } } as never);
       await rollouts.until('ng v1 Healthy', () => healthy(rollouts.get('ng')));
       const weightOf = (): string | undefined => ingresses.get('ng-ng-canary')?.metadata?.annotations?.[CANARY_WEIGHT];

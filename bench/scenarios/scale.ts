@@ -7,8 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { RunningController } from '../../test/e2e/support/controller.ts';
-import { ROLLOUTS } from '../../controller/kube/resources.ts';
-import type { RolloutLike } from '../../test/e2e/support/rollouts.ts';
+import { ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
+import { canaryRollout, type RolloutLike } from '../../test/e2e/support/rollouts.ts';
 import { benchController, createNamespace, deleteNamespace, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { beyondTopBucket, histogramDelta, histogramOf, histogramQuantile, requestCounts, requestDelta, sumOf, valueOf, type Histogram, type RequestCounts, type Sample } from '../support/prom.ts';
 import { parsePrometheus } from '../support/prom.ts';
@@ -39,19 +39,8 @@ export interface ScaleSink {
 const MiB = 1024 * 1024;
 const name = (i: number): string => `r-${String(i).padStart(5, '0')}`;
 
-function rollout(n: string, image: string): Record<string, unknown> {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: n },
-    spec: {
-      replicas: 1,
-      revisionHistoryLimit: 1,
-      selector: { matchLabels: { app: n } },
-      template: { metadata: { labels: { app: n } }, spec: { containers: [{ name: 'app', image }] } },
-      strategy: { canary: {} },
-    },
-  };
+function rollout(n: string, image: string): KubeObject {
+  return canaryRollout(n, {}, { replicas: 1, revisionHistoryLimit: 1, image });
 }
 
 const healthy = (ro: RolloutLike): boolean =>

@@ -6,7 +6,7 @@ import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { eventually, testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
-import { RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
 
 /**
  * Canary analysis on the real control plane: an analysis step and a background analysis over a
@@ -39,18 +39,7 @@ after(async () => {
 type Run = AnalysisRun & KubeObject;
 
 function canaryRollout(name: string, canary: Record<string, unknown>, replicas = 4): KubeObject {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas,
-      revisionHistoryLimit: 3,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
-      strategy: { canary: { canaryService: `${name}-canary`, stableService: `${name}-stable`, ...canary } },
-    },
-  } as KubeObject;
+  return rolloutWith(name, { canaryService: `${name}-canary`, stableService: `${name}-stable`, ...canary }, { replicas });
 }
 
 const healthy = (ro: RolloutLike): boolean => ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;

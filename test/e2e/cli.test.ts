@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { eventually, testNamespace } from './support/cluster.ts';
 import { kubectl, manifestDir, pluginArgs, ramp, rampOk, TmuxPane, type CliResult } from './support/cli.ts';
 import { startController } from './support/controller.ts';
-import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
 
 /**
  * kubectl-ramp end to end: each rollout is driven only by the plugin (run as its own process, as
@@ -39,18 +39,7 @@ function livePods(ns: string, app: string): string[] {
 }
 
 function canaryRollout(name: string, steps: object[], replicas = 5): object {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas,
-      revisionHistoryLimit: 3,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.local/${name}:v1` }] } },
-      strategy: { canary: { steps } },
-    },
-  };
+  return rolloutWith(name, { steps }, { replicas, container: name, image: `registry.local/${name}:v1` });
 }
 
 describe('kubectl-ramp on the real control plane', () => {

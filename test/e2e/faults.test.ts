@@ -9,7 +9,7 @@ import { eventually, sleep, testNamespace } from './support/cluster.ts';
 import { startController, type RunningController } from './support/controller.ts';
 import { FaultProxy } from './support/fault-proxy.ts';
 import { analysisRuns, assertOneReplicaSetPerTemplate, healthyAt, noStackTraces } from './support/end-state.ts';
-import { blueGreenRollout, RolloutHelper, service } from './support/rollouts.ts';
+import { blueGreenRollout, canaryRollout, RolloutHelper, service } from './support/rollouts.ts';
 
 /**
  * Fault tolerance on the real control plane: a controller whose apiserver connection drops
@@ -144,18 +144,7 @@ describe('fault tolerance on the real control plane', () => {
     const ns = await testNamespace(t);
     const ro = new RolloutHelper(ns);
     const steps = [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: 2 } }, { setWeight: 75 }, { pause: {} }];
-    await ro.create({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Rollout',
-      metadata: { name: 'app' },
-      spec: {
-        replicas: 4,
-        revisionHistoryLimit: 3,
-        selector: { matchLabels: { app: 'app' } },
-        template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
-        strategy: { canary: { steps } },
-      },
-    } as KubeObject);
+    await ro.create(canaryRollout('app', { steps }, { replicas: 4 }));
     let generation = 0;
     let controller: RunningController | undefined;
     const restart = async (): Promise<void> => {

@@ -17,7 +17,9 @@ import {
 } from '../../../controller/kube/resources.ts';
 import { eventually, loadKubeConfig, sleep, testNamespace } from './cluster.ts';
 import { startController, type RunningController } from './controller.ts';
-import { HASH_LABEL, RolloutHelper, service, type RolloutLike } from './rollouts.ts';
+import { canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type RolloutLike } from './rollouts.ts';
+
+export { ingress };
 
 /**
  * A canary walk on the real control plane, shared by the basic, NGINX and Istio tests: the same
@@ -61,18 +63,7 @@ export interface Provider {
 }
 
 export function canaryRollout(name: string, canary: Record<string, unknown>, steps: unknown[] = STEPS): KubeObject {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas: REPLICAS,
-      revisionHistoryLimit: 3,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
-      strategy: { canary: { steps, ...canary } },
-    },
-  } as KubeObject;
+  return rolloutWith(name, { steps, ...canary }, { replicas: REPLICAS });
 }
 
 const TYPES: Record<string, ResourceType> = {
@@ -108,18 +99,6 @@ export async function installIstioCrds(c: KubeClient): Promise<void> {
     await c.list(ISTIO_DESTINATION_RULES, { namespace: 'default', limit: 1 });
     return true;
   }, 30_000, 250);
-}
-
-export function ingress(name: string, backend: string): KubeObject {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { name },
-    spec: {
-      ingressClassName: 'nginx',
-      rules: [{ host: `${name}.local`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } }] } }],
-    },
-  } as KubeObject;
 }
 
 interface IngressLike extends KubeObject {

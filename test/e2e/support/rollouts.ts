@@ -91,17 +91,53 @@ export function service(name: string, app: string): KubeObject {
   } as KubeObject;
 }
 
-export function blueGreenRollout(name: string, blueGreen: Record<string, unknown>, replicas = 3): KubeObject {
+/** An NGINX Ingress for `<name>.local` whose one path goes to port `port` of the Service `backend`. */
+export function ingress(name: string, backend: string, port: { number: number } | { name: string } = { number: 80 }): KubeObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ host: `${name}.local`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port } } }] } }],
+    },
+  } as KubeObject;
+}
+
+/** How a test Rollout differs from the usual one: 3 replicas of `registry.local/app:v1` in a container `app`. */
+export interface RolloutOptions {
+  replicas?: number;
+  image?: string;
+  /** The container's name. */
+  container?: string;
+  revisionHistoryLimit?: number;
+}
+
+/**
+ * A Rollout whose pods are labelled `app: <name>`, with the given `strategy` (`{ canary: … }` or
+ * `{ blueGreen: … }`): the one manifest builder the e2e tests and the bench share.
+ */
+export function rollout(name: string, strategy: Record<string, unknown>, opts: RolloutOptions = {}): KubeObject {
+  const { replicas = 3, image = 'registry.local/app:v1', container = 'app', revisionHistoryLimit = 3 } = opts;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
     metadata: { name },
     spec: {
       replicas,
-      revisionHistoryLimit: 3,
+      revisionHistoryLimit,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } },
-      strategy: { blueGreen },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: container, image }] } },
+      strategy,
     },
   } as KubeObject;
+}
+
+export function blueGreenRollout(name: string, blueGreen: Record<string, unknown>, replicas = 3): KubeObject {
+  return rollout(name, { blueGreen }, { replicas });
+}
+
+/** A canary Rollout; `canary` holds the strategy's fields (steps, Services, traffic routing, …). */
+export function canaryRollout(name: string, canary: Record<string, unknown>, opts: RolloutOptions = {}): KubeObject {
+  return rollout(name, { canary }, opts);
 }
