@@ -13,6 +13,7 @@ import { loadKubeConfig } from '../../controller/kube/client.ts';
 import type { BenchCluster, Say } from '../support/env.ts';
 import type { Figure } from '../support/report.ts';
 import { summarize } from '../support/stats.ts';
+import { takeSseEvents } from '../../test/support/sse.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -39,17 +40,9 @@ class EventStream {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) return;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1];
-            const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (event === undefined || data === undefined) continue;
-            const parsed = JSON.parse(data) as unknown;
-            for (const w of [...stream.waiters]) w(event, parsed);
-          }
+          const { events, rest } = takeSseEvents(buffer + value);
+          buffer = rest;
+          for (const { event, data } of events) for (const w of [...stream.waiters]) w(event, data);
         }
       } catch {
         /* closed */

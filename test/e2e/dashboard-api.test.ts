@@ -7,6 +7,7 @@ import { REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/r
 import { DashboardStartError, startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
 import type { RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
 import { clients, eventually, kubeconfigPath, loadKubeConfig, testNamespace } from './support/cluster.ts';
+import { takeSseEvents, type SseEvent } from '../support/sse.ts';
 
 /**
  * The dashboard's API against the real control plane: objects created through the apiserver show
@@ -74,16 +75,11 @@ function pausedAt(index: number, startTime = new Date()): Record<string, unknown
   };
 }
 
-interface StreamEvent {
-  event: string;
-  data: unknown;
-}
-
 /** Reads a server-sent-events response until `wanted` accepts an event or the deadline passes. */
-async function waitForEvent(url: string, wanted: (e: StreamEvent) => boolean, trigger: () => Promise<unknown>, timeoutMs = 20_000): Promise<StreamEvent[]> {
+async function waitForEvent(url: string, wanted: (e: SseEvent) => boolean, trigger: () => Promise<unknown>, timeoutMs = 20_000): Promise<SseEvent[]> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
-  const seen: StreamEvent[] = [];
+  const seen: SseEvent[] = [];
   try {
     const res = await fetch(url, { signal: abort.signal, headers: { Accept: 'text/event-stream' } });
     assert.equal(res.status, 200);
@@ -94,15 +90,9 @@ async function waitForEvent(url: string, wanted: (e: StreamEvent) => boolean, tr
     for (;;) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`stream ended; events: ${seen.map((e) => e.event).join(', ')}`);
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event === undefined || data === undefined) continue;
-        const parsed = { event, data: JSON.parse(data) as unknown };
+      const { events, rest } = takeSseEvents(buffer + value);
+      buffer = rest;
+      for (const parsed of events) {
         seen.push(parsed);
         if (triggered && wanted(parsed)) return seen;
         if (!triggered) {

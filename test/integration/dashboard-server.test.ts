@@ -17,6 +17,7 @@ import { RolloutHub } from '../../dashboard/server/hub.ts';
 import type { ErrorBody, RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
 import { FakeKube } from '../unit/cli/fake-kube.ts';
 import { loadFixture } from '../unit/cli/fixtures.ts';
+import { takeSseEvents, type SseEvent } from '../support/sse.ts';
 
 /**
  * The dashboard's HTTP server on loopback with real informers fed by in-memory list/watch sources
@@ -115,22 +116,16 @@ async function json<T>(res: Response): Promise<T> {
 }
 
 /** Reads SSE blocks from a response until `until` says stop. */
-async function readEvents(res: Response, until: (events: { event: string; data: unknown }[]) => boolean): Promise<{ event: string; data: unknown }[]> {
+async function readEvents(res: Response, until: (events: SseEvent[]) => boolean): Promise<SseEvent[]> {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: { event: string; data: unknown }[] = [];
+  const events: SseEvent[] = [];
   let buffer = '';
   while (!until(events)) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as unknown });
-    }
+    const taken = takeSseEvents(buffer + value);
+    buffer = taken.rest;
+    events.push(...taken.events);
   }
   await reader.cancel();
   return events;
