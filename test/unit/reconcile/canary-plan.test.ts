@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, Rollout, RolloutStatus } from '../../../controller/api/index.ts';
-import { promotePatches, ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
-import { apply, type RolloutWriter } from '../../../controller/reconcile/apply.ts';
+import type { V1Ingress } from '@kubernetes/client-node';
+import type { AnalysisTemplate } from '../../../controller/api/index.ts';
+import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
 import type { TrafficRoutingAccess } from '../../../controller/reconcile/canary-traffic-apply.ts';
 import { readIstioReferences } from '../../../controller/reconcile/istio-references.ts';
-import { ISTIO_RECHECK_MS, plan } from '../../../controller/reconcile/plan.ts';
-import type { Observed, Plan, RolloutEvent, RolloutObject } from '../../../controller/reconcile/types.ts';
-import { applyMergePatch, type Json } from '../../../controller/kube/merge-patch.ts';
+import { ISTIO_RECHECK_MS } from '../../../controller/reconcile/plan.ts';
+import type { Observed } from '../../../controller/reconcile/types.ts';
 import type { KubeObject } from '../../../controller/traffic/router.ts';
 import { MemoryKube } from '../traffic/support/memory-kube.ts';
+import { HASH, NS, RolloutWorld } from './support/world.ts';
 
-const HASH = 'rollouts-pod-template-hash';
-const NS = 'ns';
 const VS_API = 'networking.istio.io/v1beta1';
 const INGRESS_API = 'networking.k8s.io/v1';
 const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
@@ -50,182 +47,29 @@ const ROUTING = {
   },
 };
 
-/**
- * A tiny world for plan() and apply(): the Rollout, its ReplicaSets and Services, and the routing
- * objects, changed only through the RolloutWriter port that apply() writes through.
- */
-class World implements RolloutWriter {
-  now = Date.parse('2026-01-01T00:00:00Z');
-  rollout: RolloutObject;
-  replicaSets = new Map<string, V1ReplicaSet>();
-  services = new Map<string, V1Service>();
-  analysisRuns = new Map<string, AnalysisRun>();
-  analysisTemplates = new Map<string, AnalysisTemplate>([['success-rate', SUCCESS_RATE]]);
-  events: RolloutEvent[] = [];
-  /** Every write apply() made to ReplicaSets, Services and the Rollout, for "writes nothing" checks. */
-  writes: string[] = [];
+/** The canary's world, with the success-rate template and, for trafficRouting, the routing objects. */
+class World extends RolloutWorld {
   readonly kube: MemoryKube | undefined;
-  /** The stable Ingresses the controller's cache holds; undefined: not observed. */
-  ingresses: Map<string, V1Ingress> | undefined;
   /** Read the Istio objects from `kube` before each pass, as the reconciler does. */
   readsIstio = false;
-  private version = 1;
 
   constructor(spec: Record<string, unknown>, traffic = false) {
-    this.rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'app', namespace: NS, uid: 'uid-1', generation: 1 }, spec };
-    for (const name of ['app-stable', 'app-canary']) {
-      this.services.set(name, { metadata: { name, namespace: NS }, spec: { selector: { app: 'app' } } });
-    }
+    super(spec, { templates: [SUCCESS_RATE] });
     this.kube = traffic ? new MemoryKube([stableIngress(), virtualService()]) : undefined;
   }
 
-  trafficRouting(): TrafficRoutingAccess {
-    assert.ok(this.kube, 'only a Rollout with trafficRouting reaches routing objects');
-    return { kube: this.kube };
-  }
-
-  observed(): Observed {
-    return {
-      rollout: structuredClone(this.rollout),
-      replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
-      services: new Map([...this.services].map(([k, v]) => [k, structuredClone(v)])),
-      ...(this.ingresses ? { ingresses: new Map(this.ingresses) } : {}),
-      analysisRuns: [...this.analysisRuns.values()].map((run) => structuredClone(run)),
-      analysisTemplates: new Map(this.analysisTemplates),
-      now: new Date(this.now),
-    };
-  }
-
-  /** One reconcile pass: plan, then apply through this world's writer. */
-  async pass(): Promise<Plan> {
+  protected override async observeForPass(): Promise<Observed> {
     const observed = this.observed();
     if (this.readsIstio && this.kube) {
       const istio = await readIstioReferences(this.kube, VS_API, NS, observed.rollout.spec);
       if (istio) observed.istio = istio;
     }
-    const p = plan(observed);
-    await apply(this, observed, p);
-    return p;
+    return observed;
   }
 
-  /** Passes with pods catching up in between, as the ReplicaSet controller and kubelets would. */
-  async settle(passes = 4): Promise<Plan> {
-    let last = await this.pass();
-    for (let i = 1; i < passes; i++) {
-      this.podsCatchUp();
-      last = await this.pass();
-    }
-    return last;
-  }
-
-  podsCatchUp(): void {
-    for (const rs of this.replicaSets.values()) {
-      const n = rs.spec?.replicas ?? 0;
-      rs.status = { replicas: n, readyReplicas: n, availableReplicas: n, observedGeneration: rs.metadata?.generation ?? 1 };
-    }
-  }
-
-  // RolloutWriter -------------------------------------------------------------------------------
-
-  async createReplicaSet(_ns: string, rs: V1ReplicaSet): Promise<void> {
-    const name = rs.metadata!.name!;
-    this.writes.push(`create rs ${name}`);
-    const created = structuredClone(rs);
-    created.metadata = { ...created.metadata, uid: `uid-${name}`, generation: 1, creationTimestamp: new Date(this.now) };
-    created.status = { replicas: 0, availableReplicas: 0, readyReplicas: 0, observedGeneration: 1 };
-    this.replicaSets.set(name, created);
-  }
-
-  async patchReplicaSet(_ns: string, name: string, patch: object): Promise<void> {
-    this.writes.push(`patch rs ${name} ${JSON.stringify(patch)}`);
-    const rs = this.replicaSets.get(name);
-    assert.ok(rs, `ReplicaSet ${name} exists`);
-    this.replicaSets.set(name, { ...(applyMergePatch(rs as unknown as Json, patch as Json) as V1ReplicaSet), status: rs.status });
-  }
-
-  async deleteReplicaSet(_ns: string, name: string): Promise<void> {
-    this.writes.push(`delete rs ${name}`);
-    this.replicaSets.delete(name);
-  }
-
-  async patchService(_ns: string, name: string, patch: object): Promise<void> {
-    this.writes.push(`patch service ${name}`);
-    this.services.set(name, applyMergePatch(this.services.get(name) as unknown as Json, patch as Json) as V1Service);
-  }
-
-  async patchRollout(_ns: string, _name: string, patch: object): Promise<string> {
-    this.writes.push('patch rollout');
-    this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
-    return String(++this.version);
-  }
-
-  async patchRolloutStatus(_ns: string, _name: string, patch: object): Promise<string> {
-    this.writes.push('patch status');
-    const { status } = patch as { status: Json };
-    this.rollout.status = applyMergePatch(this.rollout.status ?? {}, status) as RolloutStatus;
-    return String(++this.version);
-  }
-
-  async recordEvent(_rollout: RolloutObject, event: RolloutEvent): Promise<void> {
-    this.events.push(event);
-  }
-
-  async createAnalysisRun(_ns: string, run: AnalysisRun): Promise<void> {
-    this.writes.push(`create analysisrun ${run.metadata?.name}`);
-    this.analysisRuns.set(run.metadata?.name ?? '', structuredClone(run));
-  }
-
-  async patchAnalysisRun(_ns: string, name: string, patch: object): Promise<void> {
-    this.writes.push(`patch analysisrun ${name}`);
-    this.analysisRuns.set(name, applyMergePatch(this.analysisRuns.get(name) as unknown as Json, patch as Json) as unknown as AnalysisRun);
-  }
-
-  async deleteAnalysisRun(_ns: string, name: string): Promise<void> {
-    this.writes.push(`delete analysisrun ${name}`);
-    this.analysisRuns.delete(name);
-  }
-
-  // Users ---------------------------------------------------------------------------------------
-
-  setImage(image: string): void {
-    (this.spec.template as { spec: { containers: Array<{ image: string }> } }).spec.containers[0]!.image = image;
-    this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
-  }
-
-  get spec(): Record<string, unknown> {
-    return this.rollout.spec as Record<string, unknown>;
-  }
-
-  get status(): RolloutStatus {
-    return this.rollout.status ?? {};
-  }
-
-  /** `kubectl argo rollouts promote [--full]`: the patches the CLI sends. */
-  promote(full = false): void {
-    const patches = promotePatches(this.rollout as unknown as Rollout, { full });
-    for (const patch of [patches.status, patches.spec]) {
-      if (patch) this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
-    }
-  }
-
-  /** abort, retry, pause, resume: the CLI's fixed patches. */
-  patch(patch: object): void {
-    this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
-    if ('spec' in patch) this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
-  }
-
-  // Views ---------------------------------------------------------------------------------------
-
-  selector(service: string): string | undefined {
-    return this.services.get(service)!.spec!.selector![HASH];
-  }
-
-  rsByHash(hash: string | undefined): V1ReplicaSet | undefined {
-    return [...this.replicaSets.values()].find((rs) => rs.metadata?.labels?.[HASH] === hash);
-  }
-
-  replicas(hash: string | undefined): number | undefined {
-    return this.rsByHash(hash)?.spec?.replicas;
+  trafficRouting(): TrafficRoutingAccess {
+    assert.ok(this.kube, 'only a Rollout with trafficRouting reaches routing objects');
+    return { kube: this.kube };
   }
 
   /** [stable, canary] weights in the VirtualService route. */
@@ -237,10 +81,6 @@ class World implements RolloutWriter {
   /** The canary-weight annotation of the NGINX canary Ingress. */
   ingressWeight(): string | undefined {
     return this.kube!.read(INGRESS_API, 'Ingress', NS, 'app-app-canary')?.metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight'];
-  }
-
-  reasons(): string[] {
-    return this.events.map((e) => e.reason);
   }
 }
 
@@ -571,7 +411,7 @@ describe('canary with traffic routing (NGINX and Istio together)', () => {
     const name = world.status.canary?.currentStepAnalysisRunStatus?.name;
     assert.equal(name, `app-${v2}-2-1`);
     assert.deepEqual(world.vsWeights(), [67, 33], 'the weight of the step before holds during the analysis');
-    const run = world.analysisRuns.get(name!)!;
+    const run = world.runs.get(name!)!;
     run.status = { phase: 'Failed', message: 'Metric "success-rate" assessed Failed due to failed (1) > failureLimit (0)' };
     const aborted = await world.pass();
     assert.equal(aborted.state, 'aborted');
