@@ -1,141 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../../controller/api/index.ts';
-import type { Rollout } from '../../../controller/api/index.ts';
-import { promotePatches } from '../../../controller/cli/actions/patches.ts';
-import { plan } from '../../../controller/reconcile/plan.ts';
-import type { Effect, Observed, Plan, RolloutObject } from '../../../controller/reconcile/types.ts';
-import { applyMergePatch, type Json } from '../../../controller/kube/merge-patch.ts';
-
-const HASH = 'rollouts-pod-template-hash';
-type Phase = NonNullable<NonNullable<AnalysisRun['status']>['phase']>;
+import type { AnalysisTemplate, ClusterAnalysisTemplate } from '../../../controller/api/index.ts';
+import { HASH, PlanWorld, type RunPhase as Phase } from './support/world.ts';
 
 /**
  * A small world for plan(): the Rollout, its ReplicaSets, Services, AnalysisRuns and templates,
  * changed only by the plan's effects and by what the other controllers would do.
  */
-class World {
-  now = Date.parse('2026-01-01T00:00:00Z');
-  rollout: RolloutObject;
-  replicaSets = new Map<string, V1ReplicaSet>();
-  services = new Map<string, V1Service>();
-  runs = new Map<string, AnalysisRun>();
-  templates = new Map<string, AnalysisTemplate>();
-  clusterTemplates = new Map<string, ClusterAnalysisTemplate>();
-  created: AnalysisRun[] = [];
-  private uids = 0;
+class World extends PlanWorld {
+  declare templates: Map<string, AnalysisTemplate>;
+  declare clusterTemplates: Map<string, ClusterAnalysisTemplate>;
 
   constructor(spec: Record<string, unknown>) {
-    this.rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'app', namespace: 'ns', uid: 'uid-1', generation: 1 }, spec };
-    for (const name of ['app-active', 'app-preview']) {
-      this.services.set(name, { metadata: { name, namespace: 'ns' }, spec: { selector: { app: 'app' } } });
-    }
-    this.templates.set('success-rate', template('success-rate'));
-  }
-
-  observed(): Observed {
-    return {
-      rollout: structuredClone(this.rollout),
-      replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
-      services: new Map(this.services),
-      analysisRuns: [...this.runs.values()].map((r) => structuredClone(r)),
-      analysisTemplates: new Map(this.templates),
-      clusterAnalysisTemplates: new Map(this.clusterTemplates),
-      now: new Date(this.now),
-    };
-  }
-
-  pass(): Plan {
-    const p = plan(this.observed());
-    for (const e of p.effects) this.applyEffect(e);
-    this.rollout.status = structuredClone(p.status);
-    return p;
-  }
-
-  private applyEffect(e: Effect): void {
-    switch (e.kind) {
-      case 'createReplicaSet':
-        this.replicaSets.set(e.replicaSet.metadata!.name!, { ...structuredClone(e.replicaSet), status: { replicas: 0, availableReplicas: 0 } });
-        break;
-      case 'patchReplicaSet': {
-        const rs = this.replicaSets.get(e.name)!;
-        if (e.patch.replicas !== undefined) rs.spec!.replicas = e.patch.replicas;
-        for (const [k, v] of Object.entries(e.patch.annotations ?? {})) {
-          rs.metadata!.annotations ??= {};
-          if (v === null) delete rs.metadata!.annotations[k];
-          else rs.metadata!.annotations[k] = v;
-        }
-        break;
-      }
-      case 'deleteReplicaSet':
-        this.replicaSets.delete(e.name);
-        break;
-      case 'annotateRollout':
-        this.rollout.metadata.annotations = { ...this.rollout.metadata.annotations, ...e.annotations };
-        break;
-      case 'setServiceSelector':
-        this.services.get(e.service)!.spec!.selector![HASH] = e.hash;
-        break;
-      case 'createAnalysisRun': {
-        const run = structuredClone(e.analysisRun);
-        assert.ok(!this.runs.has(run.metadata.name!), `run ${run.metadata.name} created twice`);
-        run.metadata.uid = `run-${++this.uids}`;
-        run.metadata.creationTimestamp = new Date(this.now).toISOString();
-        this.runs.set(run.metadata.name!, run);
-        this.created.push(run);
-        break;
-      }
-      case 'terminateAnalysisRun':
-        this.runs.get(e.name)!.spec.terminate = true;
-        break;
-      case 'deleteAnalysisRun':
-        this.runs.delete(e.name);
-        break;
-    }
-  }
-
-  podsCatchUp(): void {
-    for (const rs of this.replicaSets.values()) {
-      const n = rs.spec?.replicas ?? 0;
-      rs.status = { replicas: n, readyReplicas: n, availableReplicas: n, observedGeneration: 1 };
-    }
-  }
-
-  settle(passes = 4): Plan {
-    let last = this.pass();
-    for (let i = 1; i < passes; i++) {
-      this.podsCatchUp();
-      last = this.pass();
-    }
-    return last;
-  }
-
-  setImage(image: string): void {
-    (this.rollout.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image = image;
-    this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
-  }
-
-  /** What the AnalysisRun controller would write. */
-  runPhase(name: string, phase: Phase, message?: string): void {
-    const run = this.runs.get(name)!;
-    run.status = { ...run.status, phase, ...(message ? { message } : {}) };
-  }
-
-  selector(service: string): string | undefined {
-    return this.services.get(service)!.spec!.selector![HASH];
-  }
-
-  /** `kubectl argo rollouts promote`: the patches it sends, applied as the API server would. */
-  promote(): void {
-    const patches = promotePatches(this.rollout as unknown as Rollout);
-    for (const patch of [patches.spec, patches.status]) {
-      if (patch) this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
-    }
-  }
-
-  runsOfType(type: string): AnalysisRun[] {
-    return [...this.runs.values()].filter((r) => r.metadata.labels?.['rollout-type'] === type);
+    super(spec, { services: ['app-active', 'app-preview'], templates: [template('success-rate')], clusterTemplates: [] });
   }
 }
 

@@ -1,81 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { plan } from '../../../controller/reconcile/plan.ts';
-import type { Effect, Observed, Plan, RolloutObject } from '../../../controller/reconcile/types.ts';
+import type { Effect } from '../../../controller/reconcile/types.ts';
+import { PlanWorld } from './support/world.ts';
 
-const HASH = 'rollouts-pod-template-hash';
-
-/** A tiny world for plan(): the Rollout, its ReplicaSets and Services, changed only by effects. */
-class World {
-  now = Date.parse('2026-01-01T00:00:00Z');
-  rollout: RolloutObject;
-  replicaSets = new Map<string, V1ReplicaSet>();
-  services = new Map<string, V1Service>();
-
+/** The blue-green world: the Rollout, its ReplicaSets and the active and preview Services, changed only by effects. */
+class World extends PlanWorld {
   constructor(spec: Record<string, unknown>) {
-    this.rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'app', namespace: 'ns', uid: 'uid-1', generation: 1 }, spec };
-    for (const name of ['app-active', 'app-preview']) {
-      this.services.set(name, { metadata: { name, namespace: 'ns' }, spec: { selector: { app: 'app' } } });
-    }
-  }
-
-  observed(): Observed {
-    return { rollout: structuredClone(this.rollout), replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)), services: new Map(this.services), analysisRuns: [], now: new Date(this.now) };
-  }
-
-  /** One reconcile pass: plan, apply the effects to the world, store the status. */
-  pass(): Plan {
-    const p = plan(this.observed());
-    for (const e of p.effects) this.applyEffect(e);
-    this.rollout.status = structuredClone(p.status);
-    return p;
-  }
-
-  private applyEffect(e: Effect): void {
-    if (e.kind === 'createReplicaSet') this.replicaSets.set(e.replicaSet.metadata!.name!, { ...structuredClone(e.replicaSet), status: { replicas: 0, availableReplicas: 0 } });
-    if (e.kind === 'patchReplicaSet') {
-      const rs = this.replicaSets.get(e.name)!;
-      if (e.patch.replicas !== undefined) rs.spec!.replicas = e.patch.replicas;
-      for (const [k, v] of Object.entries(e.patch.annotations ?? {})) {
-        rs.metadata!.annotations ??= {};
-        if (v === null) delete rs.metadata!.annotations[k];
-        else rs.metadata!.annotations[k] = v;
-      }
-    }
-    if (e.kind === 'deleteReplicaSet') this.replicaSets.delete(e.name);
-    if (e.kind === 'annotateRollout') this.rollout.metadata.annotations = { ...this.rollout.metadata.annotations, ...e.annotations };
-    if (e.kind === 'setServiceSelector') this.services.get(e.service)!.spec!.selector![HASH] = e.hash;
-  }
-
-  /** What the ReplicaSet controller and kubelets would do: every ReplicaSet reaches its size. */
-  podsCatchUp(): void {
-    for (const rs of this.replicaSets.values()) {
-      const n = rs.spec?.replicas ?? 0;
-      rs.status = { replicas: n, readyReplicas: n, availableReplicas: n, observedGeneration: 1 };
-    }
-  }
-
-  settle(passes = 4): Plan {
-    let last = this.pass();
-    for (let i = 1; i < passes; i++) {
-      this.podsCatchUp();
-      last = this.pass();
-    }
-    return last;
-  }
-
-  setImage(image: string): void {
-    (this.rollout.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image = image;
-    this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
-  }
-
-  selector(service: string): string | undefined {
-    return this.services.get(service)!.spec!.selector![HASH];
-  }
-
-  rsByHash(hash: string | undefined): V1ReplicaSet | undefined {
-    return [...this.replicaSets.values()].find((rs) => rs.metadata?.labels?.[HASH] === hash);
+    super(spec, { services: ['app-active', 'app-preview'] });
   }
 }
 

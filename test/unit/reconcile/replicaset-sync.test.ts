@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HASH, World } from './pod-world.ts';
+import { HASH, World } from './support/pod-world.ts';
 
 const spec = (blueGreen: Record<string, unknown> = {}): Record<string, unknown> => ({
   replicas: 2,

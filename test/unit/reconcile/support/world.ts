@@ -5,7 +5,7 @@ import { promotePatches } from '../../../../controller/cli/actions/patches.ts';
 import { applyMergePatch, type Json } from '../../../../controller/kube/merge-patch.ts';
 import { apply, type RolloutWriter } from '../../../../controller/reconcile/apply.ts';
 import { plan } from '../../../../controller/reconcile/plan.ts';
-import type { Observed, Plan, RolloutEvent, RolloutObject } from '../../../../controller/reconcile/types.ts';
+import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from '../../../../controller/reconcile/types.ts';
 
 export const HASH = 'rollouts-pod-template-hash';
 export const NS = 'ns';
@@ -217,5 +217,149 @@ export class RolloutWorld implements RolloutWriter {
 
   reasons(): string[] {
     return this.events.map((e) => e.reason);
+  }
+}
+
+/**
+ * A small world for plan() alone: the Rollout `ns/app`, its ReplicaSets, Services, AnalysisRuns
+ * and templates, changed only by the plan's effects (applied here as the API server would) and
+ * by what the other controllers would do. Subclasses add effects they play (pods, Deployments).
+ */
+export class PlanWorld {
+  now = Date.parse('2026-01-01T00:00:00Z');
+  rollout: RolloutObject;
+  replicaSets = new Map<string, V1ReplicaSet>();
+  services = new Map<string, V1Service>();
+  runs = new Map<string, AnalysisRun>();
+  /** The AnalysisTemplates the controller's cache holds; not observed when not given. */
+  templates: Map<string, AnalysisTemplate> | undefined;
+  /** The ClusterAnalysisTemplates the controller's cache holds; not observed when not given. */
+  clusterTemplates: Map<string, ClusterAnalysisTemplate> | undefined;
+  /** Every run created, in order. */
+  created: AnalysisRun[] = [];
+  private uids = 0;
+
+  constructor(spec: Record<string, unknown>, opts: WorldOptions & { services: string[] }) {
+    this.rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'app', namespace: NS, uid: 'uid-1', generation: 1 }, spec };
+    for (const name of opts.services) {
+      this.services.set(name, { metadata: { name, namespace: NS }, spec: { selector: { app: 'app' } } });
+    }
+    this.templates = opts.templates ? new Map(opts.templates.map((t) => [t.metadata.name!, t])) : undefined;
+    this.clusterTemplates = opts.clusterTemplates ? new Map(opts.clusterTemplates.map((t) => [t.metadata.name!, t])) : undefined;
+  }
+
+  observed(): Observed {
+    return {
+      rollout: structuredClone(this.rollout),
+      replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
+      services: new Map(this.services),
+      analysisRuns: [...this.runs.values()].map((r) => structuredClone(r)),
+      ...(this.templates ? { analysisTemplates: new Map(this.templates) } : {}),
+      ...(this.clusterTemplates ? { clusterAnalysisTemplates: new Map(this.clusterTemplates) } : {}),
+      now: new Date(this.now),
+    };
+  }
+
+  /** One reconcile pass: plan, apply the effects to the world, store the status. */
+  pass(): Plan {
+    const p = plan(this.observed());
+    for (const e of p.effects) this.applyEffect(e);
+    this.rollout.status = structuredClone(p.status);
+    return p;
+  }
+
+  protected applyEffect(e: Effect): void {
+    switch (e.kind) {
+      case 'createReplicaSet': {
+        const name = e.replicaSet.metadata!.name!;
+        this.replicaSets.set(name, { ...structuredClone(e.replicaSet), metadata: { ...structuredClone(e.replicaSet.metadata), uid: `uid-${name}` }, status: { replicas: 0, availableReplicas: 0 } });
+        break;
+      }
+      case 'patchReplicaSet': {
+        const rs = this.replicaSets.get(e.name)!;
+        if (e.patch.replicas !== undefined) rs.spec!.replicas = e.patch.replicas;
+        if (e.patch.minReadySeconds !== undefined) rs.spec!.minReadySeconds = e.patch.minReadySeconds;
+        if (e.patch.template) rs.spec!.template = applyMergePatch(rs.spec!.template, e.patch.template) as NonNullable<V1ReplicaSet['spec']>['template'];
+        for (const [k, v] of Object.entries(e.patch.annotations ?? {})) {
+          rs.metadata!.annotations ??= {};
+          if (v === null) delete rs.metadata!.annotations[k];
+          else rs.metadata!.annotations[k] = v;
+        }
+        break;
+      }
+      case 'deleteReplicaSet':
+        this.replicaSets.delete(e.name);
+        break;
+      case 'annotateRollout':
+        this.rollout.metadata.annotations = { ...this.rollout.metadata.annotations, ...e.annotations };
+        break;
+      case 'setServiceSelector':
+        this.services.get(e.service)!.spec!.selector![HASH] = e.hash;
+        break;
+      case 'createAnalysisRun': {
+        const run = structuredClone(e.analysisRun);
+        assert.ok(!this.runs.has(run.metadata.name!), `run ${run.metadata.name} created twice`);
+        run.metadata.uid = `run-${++this.uids}`;
+        run.metadata.creationTimestamp = new Date(this.now).toISOString();
+        this.runs.set(run.metadata.name!, run);
+        this.created.push(run);
+        break;
+      }
+      case 'terminateAnalysisRun':
+        this.runs.get(e.name)!.spec.terminate = true;
+        break;
+      case 'deleteAnalysisRun':
+        this.runs.delete(e.name);
+        break;
+    }
+  }
+
+  /** What the ReplicaSet controller and kubelets would do: every ReplicaSet reaches its size. */
+  podsCatchUp(): void {
+    for (const rs of this.replicaSets.values()) {
+      const n = rs.spec?.replicas ?? 0;
+      rs.status = { replicas: n, readyReplicas: n, availableReplicas: n, observedGeneration: 1 };
+    }
+  }
+
+  /** Passes with pods catching up in between; the last pass's plan. */
+  settle(passes = 4): Plan {
+    let last = this.pass();
+    for (let i = 1; i < passes; i++) {
+      this.podsCatchUp();
+      last = this.pass();
+    }
+    return last;
+  }
+
+  setImage(image: string): void {
+    (this.rollout.spec as { template: { spec: { containers: Array<{ image: string }> } } }).template.spec.containers[0]!.image = image;
+    this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
+  }
+
+  /** `kubectl argo rollouts promote [--full]`: the patches the CLI sends, applied as the API server would. */
+  promote(full = false): void {
+    const patches = promotePatches(this.rollout as unknown as Rollout, { full });
+    for (const patch of [patches.spec, patches.status]) {
+      if (patch) this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
+    }
+  }
+
+  /** What the AnalysisRun controller would write. */
+  runPhase(name: string, phase: RunPhase, message?: string): void {
+    const run = this.runs.get(name)!;
+    run.status = { ...run.status, phase, ...(message ? { message } : {}) };
+  }
+
+  selector(service: string): string | undefined {
+    return this.services.get(service)!.spec!.selector![HASH];
+  }
+
+  rsByHash(hash: string | undefined): V1ReplicaSet | undefined {
+    return [...this.replicaSets.values()].find((rs) => rs.metadata?.labels?.[HASH] === hash);
+  }
+
+  runsOfType(type: string): AnalysisRun[] {
+    return [...this.runs.values()].filter((r) => r.metadata.labels?.['rollout-type'] === type);
   }
 }

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import type { V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import { podMetadataPatch } from '../../../controller/reconcile/ephemeral-metadata.ts';
-import { plan } from '../../../controller/reconcile/plan.ts';
-import { restartPending } from '../../../controller/reconcile/restart.ts';
-import type { Effect, Observed, Plan, RolloutObject } from '../../../controller/reconcile/types.ts';
-import { applyMergePatch } from '../../../controller/kube/merge-patch.ts';
+import type { V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
+import { applyMergePatch } from '../../../../controller/kube/merge-patch.ts';
+import { podMetadataPatch } from '../../../../controller/reconcile/ephemeral-metadata.ts';
+import { restartPending } from '../../../../controller/reconcile/restart.ts';
+import type { Effect, Observed, Plan } from '../../../../controller/reconcile/types.ts';
+import { HASH, PlanWorld } from './world.ts';
 
-export const HASH = 'rollouts-pod-template-hash';
+export { HASH };
 
 /**
  * plan() with pods: the ReplicaSet controller is played by podsCatchUp (pods created at the
  * world's clock, Ready at once, as kwok makes them), evictions delete pods.
  */
-export class World {
-  now = Date.parse('2026-01-01T00:00:00Z');
-  rollout: RolloutObject;
-  replicaSets = new Map<string, V1ReplicaSet>();
-  services = new Map<string, V1Service>();
+export class World extends PlanWorld {
   pods = new Map<string, V1Pod>();
   evicted: string[] = [];
   /** The Deployment spec.workloadRef names, when there is one. */
@@ -24,48 +20,19 @@ export class World {
   private serial = 0;
 
   constructor(spec: Record<string, unknown>) {
-    this.rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'app', namespace: 'ns', uid: 'uid-1', generation: 1 }, spec };
-    for (const name of ['app-active', 'app-preview', 'app-stable', 'app-canary']) {
-      this.services.set(name, { metadata: { name, namespace: 'ns' }, spec: { selector: { app: 'app' } } });
-    }
+    super(spec, { services: ['app-active', 'app-preview', 'app-stable', 'app-canary'] });
   }
 
-  observed(): Observed {
+  override observed(): Observed {
     return {
-      rollout: structuredClone(this.rollout),
-      replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
-      services: new Map(this.services),
-      analysisRuns: [],
+      ...super.observed(),
       ...(this.deployment ? { workloadTemplate: structuredClone(this.deployment) } : {}),
       ...(restartPending(this.rollout, new Date(this.now)) ? { pods: [...this.pods.values()].map((p) => structuredClone(p)) } : {}),
-      now: new Date(this.now),
     };
   }
 
-  pass(): Plan {
-    const p = plan(this.observed());
-    for (const e of p.effects) this.applyEffect(e);
-    this.rollout.status = structuredClone(p.status);
-    return p;
-  }
-
-  private applyEffect(e: Effect): void {
-    if (e.kind === 'createReplicaSet') {
-      this.replicaSets.set(e.replicaSet.metadata!.name!, { ...structuredClone(e.replicaSet), metadata: { ...structuredClone(e.replicaSet.metadata), uid: `uid-${e.replicaSet.metadata!.name}` }, status: { replicas: 0, availableReplicas: 0 } });
-    }
-    if (e.kind === 'patchReplicaSet') {
-      const rs = this.replicaSets.get(e.name)!;
-      if (e.patch.replicas !== undefined) rs.spec!.replicas = e.patch.replicas;
-      if (e.patch.minReadySeconds !== undefined) rs.spec!.minReadySeconds = e.patch.minReadySeconds;
-      if (e.patch.template) rs.spec!.template = applyMergePatch(rs.spec!.template, e.patch.template) as NonNullable<V1ReplicaSet['spec']>['template'];
-      for (const [k, v] of Object.entries(e.patch.annotations ?? {})) {
-        rs.metadata!.annotations ??= {};
-        if (v === null) delete rs.metadata!.annotations[k];
-        else rs.metadata!.annotations[k] = v;
-      }
-    }
-    if (e.kind === 'annotateRollout') this.rollout.metadata.annotations = { ...this.rollout.metadata.annotations, ...e.annotations };
-    if (e.kind === 'setServiceSelector') this.services.get(e.service)!.spec!.selector![HASH] = e.hash;
+  protected override applyEffect(e: Effect): void {
+    super.applyEffect(e);
     if (e.kind === 'scaleDeployment') this.deployment!.replicas = e.replicas;
     if (e.kind === 'syncPodMetadata') {
       const rs = this.replicaSets.get(e.replicaSet)!;
@@ -82,7 +49,7 @@ export class World {
   }
 
   /** The ReplicaSet controller and kwok: each ReplicaSet gets its pods, Ready at once. */
-  podsCatchUp(): void {
+  override podsCatchUp(): void {
     for (const rs of this.replicaSets.values()) {
       const owned = this.podsOf(rs);
       const want = rs.spec?.replicas ?? 0;
@@ -110,11 +77,14 @@ export class World {
     return [...this.pods.values()].filter((p) => p.metadata?.ownerReferences?.[0]?.uid === rs.metadata?.uid);
   }
 
-  settle(passes = 4): void {
+  /** Each pass followed by the pods catching up; the last pass's plan. */
+  override settle(passes = 4): Plan {
+    let last: Plan | undefined;
     for (let i = 0; i < passes; i++) {
-      this.pass();
+      last = this.pass();
       this.podsCatchUp();
     }
+    return last!;
   }
 
   restart(at: string): void {
@@ -126,4 +96,3 @@ export class World {
     return [...this.pods.values()].filter((p) => new Date(p.metadata!.creationTimestamp!).getTime() < Date.parse(iso)).map((p) => p.metadata!.name!);
   }
 }
-
