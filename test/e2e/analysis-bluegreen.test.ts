@@ -6,7 +6,7 @@ import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { eventually, testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
-import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { blueGreenRollout, RolloutHelper, service, successRateTemplate, type RolloutLike } from './support/rollouts.ts';
 
 /**
  * Analysis on the real control plane: the controller process runs both reconcilers, a real
@@ -30,26 +30,6 @@ after(async () => {
 const healthy = (ro: RolloutLike): boolean =>
   ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.blueGreen?.activeSelector === ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
 
-function successRateTemplate(name: string, metric: Record<string, unknown>): KubeObject {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name },
-    spec: {
-      args: [{ name: 'service-name' }],
-      metrics: [
-        {
-          name: 'success-rate',
-          successCondition: 'result[0] >= 0.95',
-          failureLimit: 0,
-          provider: { prometheus: { address: prometheus.url, query: 'app_success_ratio{service="{{args.service-name}}"}' } },
-          ...metric,
-        },
-      ],
-    },
-  } as KubeObject;
-}
-
 async function setUp(t: Parameters<typeof testNamespace>[0]) {
   const ns = await testNamespace(t);
   const ro = new RolloutHelper(ns);
@@ -63,7 +43,7 @@ async function setUp(t: Parameters<typeof testNamespace>[0]) {
 async function blueGreenWithPrePromotion(t: Parameters<typeof testNamespace>[0], serviceName: string, metric: Record<string, unknown>) {
   const env = await setUp(t);
   const { ro, create } = env;
-  await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', metric));
+  await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', prometheus.url, metric));
   await ro.create(service('app-active', 'app'));
   await ro.create(service('app-preview', 'app'));
   await ro.create(
@@ -188,7 +168,7 @@ describe('blue-green analysis on the real control plane', () => {
     t.after(() => fixture.setMetrics(withFlaky('0.7')));
     const env = await setUp(t);
     const { ro, run, create } = env;
-    await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', INCONCLUSIVE_BETWEEN));
+    await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', prometheus.url, INCONCLUSIVE_BETWEEN));
     await ro.create(service('app-active', 'app'));
     await ro.create(service('app-preview', 'app'));
     await ro.create(

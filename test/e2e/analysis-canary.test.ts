@@ -6,7 +6,7 @@ import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { eventually, testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
-import { canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { canaryRollout as rolloutWith, RolloutHelper, service, successRateTemplate, type RolloutLike } from './support/rollouts.ts';
 
 /**
  * Canary analysis on the real control plane: an analysis step and a background analysis over a
@@ -49,23 +49,8 @@ async function setUp(t: Parameters<typeof testNamespace>[0], canary: Record<stri
   const ro = new RolloutHelper(ns);
   const controller = await startController({ namespace: ns, name: `${ns}-canary-analysis` });
   t.after(() => controller.kill());
-  await ro.client.create(ANALYSIS_TEMPLATES, {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name: 'success-rate', namespace: ns },
-    spec: {
-      args: [{ name: 'service-name' }],
-      metrics: [
-        {
-          name: 'success-rate',
-          successCondition: 'result[0] >= 0.95',
-          failureLimit: 0,
-          provider: { prometheus: { address: prometheus.url, query: 'app_success_ratio{service="{{args.service-name}}"}' } },
-          ...metric,
-        },
-      ],
-    },
-  } as KubeObject);
+  const template = successRateTemplate('success-rate', prometheus.url, metric);
+  await ro.client.create(ANALYSIS_TEMPLATES, { ...template, metadata: { ...template.metadata, namespace: ns } });
   await ro.create(service('app-stable', 'app'));
   await ro.create(service('app-canary', 'app'));
   await ro.create(canaryRollout('app', canary));

@@ -104,6 +104,31 @@ export function ingress(name: string, backend: string, port: { number: number } 
   } as KubeObject;
 }
 
+/**
+ * The success-rate AnalysisTemplate the analysis tests share: one Prometheus metric over
+ * `app_success_ratio{service="<service-name arg>"}` that succeeds at 0.95 or more and fails at
+ * once; `metric` adds or overrides the metric's fields (interval, count, …).
+ */
+export function successRateTemplate(name: string, prometheusUrl: string, metric: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name },
+    spec: {
+      args: [{ name: 'service-name' }],
+      metrics: [
+        {
+          name: 'success-rate',
+          successCondition: 'result[0] >= 0.95',
+          failureLimit: 0,
+          provider: { prometheus: { address: prometheusUrl, query: 'app_success_ratio{service="{{args.service-name}}"}' } },
+          ...metric,
+        },
+      ],
+    },
+  } as KubeObject;
+}
+
 /** How a test Rollout differs from the usual one: 3 replicas of `registry.local/app:v1` in a container `app`. */
 export interface RolloutOptions {
   replicas?: number;
