@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { canaryRollout, createAll, ingress, installIstioCrds, PROVIDERS, walkCanary } from './support/canary.ts';
+import { canaryRollout, createAll, installIstioCrds, PROVIDERS, walkCanary } from './support/canary.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
 import { testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
-import { RolloutHelper, service } from './support/rollouts.ts';
+import { ingress, RolloutHelper, service } from './support/rollouts.ts';
 
 describe('canary on the real control plane', () => {
   test('basic canary: replica counts follow each step through promote, abort, retry, promote --full and a restart', (t) => walkCanary(t, PROVIDERS.basic));

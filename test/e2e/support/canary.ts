@@ -19,8 +19,6 @@ import { eventually, loadKubeConfig, sleep, testNamespace } from './cluster.ts';
 import { startController, type RunningController } from './controller.ts';
 import { canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type RolloutLike } from './rollouts.ts';
 
-export { ingress };
-
 /**
  * A canary walk on the real control plane, shared by the basic, NGINX and Istio tests: the same
  * steps, the same user actions (the kubectl-ramp write functions, which send Argo's patches) and,
