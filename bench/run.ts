@@ -21,10 +21,10 @@ type Scenario = (typeof SCENARIOS)[number];
 
 const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}]
 
-  (default)  quick mode: 12 blue-green promotions, 9 basic and 6 NGINX canary steps,
+  (default)  quick mode: 12 blue-green promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
              100/300/1,000 rollouts, 20 s idle windows, a restart with 1,000 rollouts, a 2-minute
              soak, the dashboard with 300 rollouts (about 8 minutes on 2 shared cores)
-  --full     60 promotions, 51 basic and 34 NGINX canary steps, 100/300/1,000/3,000 rollouts,
+  --full     60 promotions, 51 basic, 34 NGINX and 34 Istio canary steps, 100/300/1,000/3,000 rollouts,
              60 s idle windows, a 10-minute soak (about 30 minutes)
   --only     run some scenarios (the dashboard needs scale)
   --workers  the controller's --workers in the scale run (default: the controller's, 10)`;
@@ -111,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     if (selected.has('latency')) {
-      say('latency and API cost: blue-green promotions, basic canary steps');
+      say('latency and API cost: blue-green promotions; basic, NGINX and Istio canary steps');
       await attempt('latency', () => runLatency(cluster, plan.latency, { figures, notes }, say));
     }
     if (selected.has('scale')) {

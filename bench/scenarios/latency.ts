@@ -3,12 +3,17 @@
  * - blue-green: from the promote patch to the active Service selecting the new hash, and the
  *   controller's requests over one whole rollout (new image → paused → promoted → old scaled down);
  * - basic canary: from the promote of a pause step to the canary ReplicaSet sized for the next
- *   weight (and its pods Ready), and the requests per step.
+ *   weight (and its pods Ready), and the requests per step;
+ * - NGINX canary: from the promote to the canary Ingress's canary-weight;
+ * - Istio canary (examples/canary-istio, subset-level): from the promote to the VirtualService
+ *   route weights and the DestinationRule canary subset at the next step, and the requests per step.
  */
 import { performance } from 'node:perf_hooks';
-import { INGRESSES, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
+import { INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
+import { installIstioCrds } from '../../test/e2e/support/canary.ts';
 import { blueGreenRollout, canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/e2e/support/rollouts.ts';
-import { benchController, createNamespace, deleteNamespace, scrape, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
+import { istioAtStep, subsetHash, subsetWeights, type DestinationRuleLike, type IstioStep, type VirtualServiceLike } from '../support/istio.ts';
+import { benchController, createNamespace, deleteNamespace, scrape, sleep, untilAny, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { requestCounts, requestDelta, type RequestCounts } from '../support/prom.ts';
 import type { Figure } from '../support/report.ts';
 import { summarize } from '../support/stats.ts';
@@ -43,6 +48,32 @@ function nginxCanaryRollout(name: string, replicas: number): KubeObject {
 
 function canaryRollout(name: string, replicas: number): KubeObject {
   return rolloutWith(name, { steps: CANARY_STEPS }, { replicas, revisionHistoryLimit: 2 });
+}
+
+/** examples/canary-istio's shape: one Service, the VirtualService route `primary` between the DestinationRule's subsets. */
+function istioCanaryRollout(name: string, replicas: number): KubeObject {
+  const istio = { virtualService: { name: `${name}-vs`, routes: ['primary'] }, destinationRule: { name: `${name}-dr`, canarySubsetName: 'canary', stableSubsetName: 'stable' } };
+  return rolloutWith(name, { trafficRouting: { istio }, steps: CANARY_STEPS }, { replicas, revisionHistoryLimit: 2 });
+}
+
+function istioObjects(name: string): { virtualService: KubeObject; destinationRule: KubeObject } {
+  return {
+    virtualService: {
+      apiVersion: 'networking.istio.io/v1alpha3',
+      kind: 'VirtualService',
+      metadata: { name: `${name}-vs` },
+      spec: {
+        hosts: [name],
+        http: [{ name: 'primary', route: [{ destination: { host: name, subset: 'stable' }, weight: 100 }, { destination: { host: name, subset: 'canary' }, weight: 0 }] }],
+      },
+    } as KubeObject,
+    destinationRule: {
+      apiVersion: 'networking.istio.io/v1alpha3',
+      kind: 'DestinationRule',
+      metadata: { name: `${name}-dr` },
+      spec: { host: name, subsets: [{ name: 'stable', labels: { app: name } }, { name: 'canary', labels: { app: name } }] },
+    } as KubeObject,
+  };
 }
 
 function costFigures(section: string, what: string, deltas: RequestCounts[], note: string): Figure[] {
@@ -192,6 +223,68 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
       );
     } finally {
       await ingresses.stop();
+    }
+
+    // Istio canary (examples/canary-istio, subset-level): the weight is the VirtualService route's,
+    // and the DestinationRule's canary subset must select the canary's pods.
+    await installIstioCrds(cluster.client);
+    const virtualServices = new Watched<VirtualServiceLike>(cluster.client, ISTIO_VIRTUAL_SERVICES, ns);
+    const destinationRules = new Watched<DestinationRuleLike>(cluster.client, ISTIO_DESTINATION_RULES, ns);
+    await Promise.all([virtualServices.start(), destinationRules.start()]);
+    try {
+      const { virtualService, destinationRule } = istioObjects('ist');
+      await helper.create(service('ist', 'ist'));
+      await cluster.client.create(ISTIO_VIRTUAL_SERVICES, { ...virtualService, metadata: { ...virtualService.metadata, namespace: ns } });
+      await cluster.client.create(ISTIO_DESTINATION_RULES, { ...destinationRule, metadata: { ...destinationRule.metadata, namespace: ns } });
+      await helper.client.create(ROLLOUTS, { ...istioCanaryRollout('ist', replicas), metadata: { name: 'ist', namespace: ns } } as never);
+      await rollouts.until('ist v1 Healthy', () => healthy(rollouts.get('ist')));
+      const routing = (weight: number, canaryHash: string): boolean => {
+        const step: IstioStep = { route: 'primary', stableSubset: 'stable', canarySubset: 'canary', weight, canaryHash };
+        return istioAtStep(virtualServices.get('ist-vs'), destinationRules.get('ist-dr'), step);
+      };
+      const routingNow = (): string => `weights ${JSON.stringify(subsetWeights(virtualServices.get('ist-vs'), 'primary'))}, canary subset ${subsetHash(destinationRules.get('ist-dr'), 'canary') ?? 'unlabelled'}`;
+      const istioWatches = [virtualServices, destinationRules] as ReadonlyArray<Watched<KubeObject>>;
+      const istioWeights: number[] = [];
+      const istioCosts: RequestCounts[] = [];
+      for (let c = 0; c < opts.canaryRollouts; c++) {
+        await helper.setImage('ist', `registry.local/app:i${c + 2}`);
+        await rollouts.until('ist paused at step 1 (setWeight 25)', () => {
+          const ro = rollouts.get('ist');
+          return ro?.status?.phase === 'Paused' && ro.status.currentStepIndex === 1 && !!ro.status.currentPodHash && ro.status.currentPodHash !== ro.status.stableRS;
+        });
+        const hash = rollouts.get('ist')!.status!.currentPodHash!;
+        await untilAny(`the VirtualService at weight 25 and the canary subset on ${hash} (before: ${routingNow()})`, istioWatches, () => routing(25, hash));
+        await sleep(SETTLE_MS);
+        let stepBefore = requestCounts(await scrape(controller));
+        for (const step of [{ next: 3, weight: 50 }, { next: 5, weight: 75 }]) {
+          const t0 = performance.now();
+          await helper.promote('ist');
+          // Either watch may deliver the last change: the sample ends at the first event showing both.
+          const t1 = await untilAny(`the VirtualService at weight ${step.weight} and the canary subset on ${hash}`, istioWatches, () => routing(step.weight, hash));
+          istioWeights.push(t1 - t0);
+          await rollouts.until(`ist paused at step ${step.next}`, () => {
+            const ro = rollouts.get('ist');
+            return ro?.status?.phase === 'Paused' && ro.status.currentStepIndex === step.next;
+          });
+          await sleep(SETTLE_MS);
+          const stepAfter = requestCounts(await scrape(controller));
+          istioCosts.push(requestDelta(stepBefore, stepAfter));
+          stepBefore = stepAfter;
+        }
+        await helper.promote('ist');
+        await rollouts.until('ist Healthy', () => healthy(rollouts.get('ist')) && rollouts.get('ist')?.status?.currentPodHash === hash);
+        await virtualServices.until(`the VirtualService back at weight 0 (before: ${routingNow()})`, () => subsetWeights(virtualServices.get('ist-vs'), 'primary')?.canary === 0);
+        say(`  Istio canary rollout ${c + 1}/${opts.canaryRollouts}: weights set in ${istioWeights.slice(-2).map((v) => Math.round(v)).join(', ')} ms, ${istioCosts.slice(-2).map((d) => d.writes).join(', ')} writes`);
+      }
+      const iw = summarize(istioWeights);
+      figures.push(
+        { section: 'latency', name: 'Istio canary promote → VirtualService weight p50', value: iw.p50, unit: 'ms', note: `n=${iw.n}; promote patch → route weights and canary subset hash (watch)` },
+        { section: 'latency', name: 'Istio canary promote → VirtualService weight p99', value: iw.p99, unit: 'ms', note: `max ${Math.round(iw.max)} ms; includes the canary pods becoming available first` },
+        ...costFigures('api', 'Istio canary step', istioCosts, 'promote → next pause settled (setWeight 50, 75)'),
+      );
+      notes.push(`One Istio canary step's requests: ${breakdown(istioCosts.at(-1)!)}.`);
+    } finally {
+      await Promise.all([virtualServices.stop(), destinationRules.stop()]);
     }
   } finally {
     await controller.stop();

@@ -123,11 +123,17 @@ export class Watched<T extends KubeObject> {
     return this.informer.list().find((o) => o.metadata?.name === name);
   }
 
-  until(what: string, check: (items: T[]) => boolean, timeoutMs = 120_000): Promise<number> {
+  /** `signal` gives up waiting (rejecting with its reason), e.g. once another watch saw the change. */
+  until(what: string, check: (items: T[]) => boolean, timeoutMs = 120_000, signal?: AbortSignal): Promise<number> {
     return new Promise((resolve, reject) => {
       const finish = (): void => {
         this.waiters.delete(test);
         clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+      };
+      const abort = (): void => {
+        finish();
+        reject(signal?.reason);
       };
       const test = (): void => {
         let ok = false;
@@ -145,8 +151,25 @@ export class Watched<T extends KubeObject> {
         finish();
         reject(new Error(`bench: timed out after ${timeoutMs / 1000}s waiting for ${what}`));
       }, timeoutMs);
+      if (signal?.aborted) return abort();
+      signal?.addEventListener('abort', abort);
       this.waiters.add(test);
       test();
     });
+  }
+}
+
+/**
+ * The moment (performance.now()) a condition over several watches first holds: each watch checks
+ * it on its own events, so the one delivering the last change ends the wait; the others stop.
+ */
+export async function untilAny(what: string, watches: ReadonlyArray<Watched<KubeObject>>, check: () => boolean, timeoutMs = 120_000): Promise<number> {
+  const done = new AbortController();
+  const waits = watches.map((w) => w.until(what, check, timeoutMs, done.signal));
+  try {
+    return await Promise.race(waits);
+  } finally {
+    done.abort(new Error(`bench: ${what} seen by another watch`));
+    await Promise.allSettled(waits);
   }
 }
