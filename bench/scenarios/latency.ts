@@ -243,7 +243,7 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
         return istioAtStep(virtualServices.get('ist-vs'), destinationRules.get('ist-dr'), step);
       };
       const routingNow = (): string => `weights ${JSON.stringify(subsetWeights(virtualServices.get('ist-vs'), 'primary'))}, canary subset ${subsetHash(destinationRules.get('ist-dr'), 'canary') ?? 'unlabelled'}`;
-      const istioWatches = [virtualServices, destinationRules] as ReadonlyArray<Watched<KubeObject>>;
+      const istioWatches = [virtualServices, destinationRules];
       const istioWeights: number[] = [];
       const istioCosts: RequestCounts[] = [];
       for (let c = 0; c < opts.canaryRollouts; c++) {

@@ -163,7 +163,9 @@ export class Watched<T extends KubeObject> {
  * The moment (performance.now()) a condition over several watches first holds: each watch checks
  * it on its own events, so the one delivering the last change ends the wait; the others stop.
  */
-export async function untilAny(what: string, watches: ReadonlyArray<Watched<KubeObject>>, check: () => boolean, timeoutMs = 120_000): Promise<number> {
+export type Waitable = Pick<Watched<KubeObject>, 'until'>;
+
+export async function untilAny(what: string, watches: readonly Waitable[], check: () => boolean, timeoutMs = 120_000): Promise<number> {
   const done = new AbortController();
   const waits = watches.map((w) => w.until(what, check, timeoutMs, done.signal));
   try {
