@@ -40,7 +40,10 @@ describe('fault tolerance on the real control plane', () => {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
       metadata: { name: 'health', namespace: ns },
-      spec: { metrics: [{ name: 'health', successCondition: 'result == true', provider: { web: { url: `${fixture.url}/health`, jsonPath: '{$.ok}', timeoutSeconds: 5 } } }] },
+      // Five measurements 3 s apart: the run is still going when the controller, its create's answer
+      // lost, next looks, so it must find and keep that run. (A run that had already finished by
+      // then would be analysed again under the next name, as Argo's CreateWithCollisionCounter does.)
+      spec: { metrics: [{ name: 'health', successCondition: 'result == true', count: 5, interval: '3s', provider: { web: { url: `${fixture.url}/health`, jsonPath: '{$.ok}', timeoutSeconds: 5 } } }] },
     } as KubeObject);
     await ro.create(service('app-active', 'app'));
     await ro.create(service('app-preview', 'app'));
