@@ -73,6 +73,16 @@ async function setFlaky(value: string): Promise<void> {
   }, 30_000);
 }
 
+/** Waits for the pause an Inconclusive pre- or post-promotion run puts the rollout in. */
+function inconclusivePause(ro: RolloutHelper, field: 'prePromotionAnalysisRunStatus' | 'postPromotionAnalysisRunStatus'): Promise<RolloutLike> {
+  return ro.waitFor(
+    'app',
+    `paused for the inconclusive ${field === 'prePromotionAnalysisRunStatus' ? 'pre' : 'post'}-promotion run`,
+    (r) => r.status?.blueGreen?.[field]?.status === 'Inconclusive' && (r.status.pauseConditions ?? []).some((p) => p.reason === 'InconclusiveAnalysisRun'),
+    60_000,
+  );
+}
+
 describe('blue-green analysis on the real control plane', () => {
   test('prePromotionAnalysis holds promotion while its run is Running and promotes when it succeeds', async (t) => {
     const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'good', { interval: '2s', count: 4 });
@@ -133,12 +143,7 @@ describe('blue-green analysis on the real control plane', () => {
     t.after(() => fixture.setMetrics(withFlaky('0.7')));
     const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'flaky', INCONCLUSIVE_BETWEEN);
     await ro.setImage('app', 'registry.local/app:v2');
-    const paused = await ro.waitFor(
-      'app',
-      'paused for the inconclusive run',
-      (r) => r.status?.blueGreen?.prePromotionAnalysisRunStatus?.status === 'Inconclusive' && (r.status.pauseConditions ?? []).some((p) => p.reason === 'InconclusiveAnalysisRun'),
-      60_000,
-    );
+    const paused = await inconclusivePause(ro, 'prePromotionAnalysisRunStatus');
     const v2 = paused.status!.currentPodHash!;
     const first = paused.status!.blueGreen!.prePromotionAnalysisRunStatus!.name;
     assert.equal(first, `app-${v2}-2-pre`);
@@ -180,12 +185,7 @@ describe('blue-green analysis on the real control plane', () => {
     );
     const v1 = (await ro.waitFor('app', 'v1 Healthy', healthy)).status!.currentPodHash!;
     await ro.setImage('app', 'registry.local/app:v2');
-    const paused = await ro.waitFor(
-      'app',
-      'paused for the inconclusive post-promotion run',
-      (r) => r.status?.blueGreen?.postPromotionAnalysisRunStatus?.status === 'Inconclusive' && (r.status.pauseConditions ?? []).some((p) => p.reason === 'InconclusiveAnalysisRun'),
-      60_000,
-    );
+    const paused = await inconclusivePause(ro, 'postPromotionAnalysisRunStatus');
     const v2 = paused.status!.currentPodHash!;
     const first = paused.status!.blueGreen!.postPromotionAnalysisRunStatus!.name;
     assert.equal(first, `app-${v2}-2-post`);
