@@ -40,7 +40,14 @@ async function setUp(t: Parameters<typeof testNamespace>[0]) {
   return { ns, ro, controller, create, run };
 }
 
-async function blueGreenWithPrePromotion(t: Parameters<typeof testNamespace>[0], serviceName: string, metric: Record<string, unknown>) {
+/** v1 Healthy behind app-active, its pre- or post-promotion analysis over the `success-rate` template of `metric`. */
+async function blueGreenWithAnalysis(
+  t: Parameters<typeof testNamespace>[0],
+  analysis: 'prePromotionAnalysis' | 'postPromotionAnalysis',
+  serviceName: string,
+  metric: Record<string, unknown>,
+  blueGreen: Record<string, unknown> = {},
+) {
   const env = await setUp(t);
   const { ro, create } = env;
   await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', prometheus.url, metric));
@@ -50,8 +57,8 @@ async function blueGreenWithPrePromotion(t: Parameters<typeof testNamespace>[0],
     blueGreenRollout('app', {
       activeService: 'app-active',
       previewService: 'app-preview',
-      abortScaleDownDelaySeconds: 0,
-      prePromotionAnalysis: { templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: serviceName }] },
+      ...blueGreen,
+      [analysis]: { templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: serviceName }] },
     }),
   );
   const v1 = (await ro.waitFor('app', 'v1 Healthy', healthy)).status!.currentPodHash!;
@@ -85,7 +92,7 @@ function inconclusivePause(ro: RolloutHelper, field: 'prePromotionAnalysisRunSta
 
 describe('blue-green analysis on the real control plane', () => {
   test('prePromotionAnalysis holds promotion while its run is Running and promotes when it succeeds', async (t) => {
-    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'good', { interval: '2s', count: 4 });
+    const { ro, run, v1 } = await blueGreenWithAnalysis(t, 'prePromotionAnalysis', 'good', { interval: '2s', count: 4 }, { abortScaleDownDelaySeconds: 0 });
     assert.equal((await ro.get('app')).status?.blueGreen?.prePromotionAnalysisRunStatus, undefined, 'no analysis on the first deploy');
 
     await ro.setImage('app', 'registry.local/app:v2');
@@ -112,7 +119,7 @@ describe('blue-green analysis on the real control plane', () => {
   });
 
   test('a bad metric fails the run and the rollout aborts: Degraded, v1 stays active', async (t) => {
-    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'bad', {});
+    const { ro, run, v1 } = await blueGreenWithAnalysis(t, 'prePromotionAnalysis', 'bad', {}, { abortScaleDownDelaySeconds: 0 });
     await ro.setImage('app', 'registry.local/app:v2');
     const aborted = await ro.waitFor('app', 'aborted after the analysis failed', (r) => r.status?.phase === 'Degraded', 60_000);
     const entry = aborted.status?.blueGreen?.prePromotionAnalysisRunStatus;
@@ -141,7 +148,7 @@ describe('blue-green analysis on the real control plane', () => {
   test('an Inconclusive pre-promotion run pauses; promote runs the analysis again and, the metric good now, promotes', async (t) => {
     await setFlaky('0.7');
     t.after(() => fixture.setMetrics(withFlaky('0.7')));
-    const { ro, run, v1 } = await blueGreenWithPrePromotion(t, 'flaky', INCONCLUSIVE_BETWEEN);
+    const { ro, run, v1 } = await blueGreenWithAnalysis(t, 'prePromotionAnalysis', 'flaky', INCONCLUSIVE_BETWEEN, { abortScaleDownDelaySeconds: 0 });
     await ro.setImage('app', 'registry.local/app:v2');
     const paused = await inconclusivePause(ro, 'prePromotionAnalysisRunStatus');
     const v2 = paused.status!.currentPodHash!;
@@ -171,19 +178,7 @@ describe('blue-green analysis on the real control plane', () => {
   test('an Inconclusive post-promotion run pauses with v2 serving; promote runs it again and, the metric good now, v2 becomes stable', async (t) => {
     await setFlaky('0.7');
     t.after(() => fixture.setMetrics(withFlaky('0.7')));
-    const env = await setUp(t);
-    const { ro, run, create } = env;
-    await create(ANALYSIS_TEMPLATES, successRateTemplate('success-rate', prometheus.url, INCONCLUSIVE_BETWEEN));
-    await ro.create(service('app-active', 'app'));
-    await ro.create(service('app-preview', 'app'));
-    await ro.create(
-      blueGreenRollout('app', {
-        activeService: 'app-active',
-        previewService: 'app-preview',
-        postPromotionAnalysis: { templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: 'flaky' }] },
-      }),
-    );
-    const v1 = (await ro.waitFor('app', 'v1 Healthy', healthy)).status!.currentPodHash!;
+    const { ro, run, v1 } = await blueGreenWithAnalysis(t, 'postPromotionAnalysis', 'flaky', INCONCLUSIVE_BETWEEN);
     await ro.setImage('app', 'registry.local/app:v2');
     const paused = await inconclusivePause(ro, 'postPromotionAnalysisRunStatus');
     const v2 = paused.status!.currentPodHash!;
