@@ -18,6 +18,8 @@ import { MESSAGES } from './conditions.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 import { REVISION_ANNOTATION } from './replicasets.ts';
 import type { Effect, RolloutEvent } from './types.ts';
+import { INSTANCE_ID_LABEL } from '../api/labels.ts';
+export { INSTANCE_ID_LABEL };
 
 /**
  * The AnalysisRuns of a blue-green Rollout, as Argo keeps them: one pre-promotion and one
@@ -27,7 +29,6 @@ import type { Effect, RolloutEvent } from './types.ts';
  */
 
 export const ROLLOUT_TYPE_LABEL = 'rollout-type';
-export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
 export type PromotionKind = 'PrePromotion' | 'PostPromotion';
 /** The `rollout-type` label of a Rollout's AnalysisRun: Argo's RolloutType*Label values. */
 export type AnalysisRunKind = PromotionKind | 'Step' | 'Background';

@@ -6,8 +6,9 @@ import { podMetadataPatch } from './ephemeral-metadata.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from './types.ts';
 import type { TrafficEffect } from './types.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../api/labels.ts';
+export { MANAGED_BY_ROLLOUTS_ANNOTATION };
 
-export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
 /** The writes a pass may make. Every method is a single idempotent request. */
 export interface RolloutWriter {
@@ -79,7 +80,7 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
     case 'setServiceSelector':
       return (w, ns) =>
         w.patchService(ns, effect.service, {
-          metadata: { annotations: { [MANAGED_BY_ANNOTATION]: effect.rollout } },
+          metadata: { annotations: { [MANAGED_BY_ROLLOUTS_ANNOTATION]: effect.rollout } },
           spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: effect.hash } },
         });
     case 'createAnalysisRun':

@@ -2,9 +2,8 @@ import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 import { isReplicaSetAvailable, isReplicaSetPartiallyAvailable, podHashOf } from './replicasets.ts';
 import type { Effect, RolloutEvent } from './types.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../api/labels.ts';
 
-/** Argo's ManagedByRolloutsKey: set on a Service the first time a Rollout switches its selector. */
-const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
 export interface ServiceTarget {
   /** The Service name from the strategy; none when the strategy names none. */
@@ -33,7 +32,7 @@ export function serviceSelectorEffects(
     const current = service.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] ?? '';
     const desired = podHashOf(replicaSet);
     if (current === desired) continue;
-    const managed = service.metadata?.annotations?.[MANAGED_BY_ANNOTATION] !== undefined;
+    const managed = service.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION] !== undefined;
     if (checkAvailability && !managed && !isReplicaSetAvailable(replicaSet)) continue;
     if (checkAvailability && !isReplicaSetPartiallyAvailable(replicaSet)) continue;
     effects.push({ kind: 'setServiceSelector', service: name, hash: desired, rollout: rolloutName, reason: `select ${desired}` });

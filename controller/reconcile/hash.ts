@@ -1,4 +1,6 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
+import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.ts';
+export { POD_TEMPLATE_HASH_LABEL };
 
 /**
  * Identity of a pod template: the `rollouts-pod-template-hash` a ReplicaSet is named and
@@ -7,8 +9,6 @@ import type { V1PodTemplateSpec } from '@kubernetes/client-node';
  * here), so that such ReplicaSets are adopted rather than duplicated.
  */
 
-/** v1alpha1.DefaultRolloutUniqueLabelKey */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 
 const FNV_OFFSET_BASIS = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;

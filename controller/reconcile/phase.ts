@@ -1,6 +1,8 @@
 import type { Rollout, RolloutPhase, RolloutSpec, RolloutStatus } from '../api/index.ts';
 import { REASONS } from './conditions.ts';
 import { DEFAULT_REPLICAS, toMillis } from './replicasets.ts';
+import { WORKLOAD_GENERATION_ANNOTATION } from '../api/labels.ts';
+export { WORKLOAD_GENERATION_ANNOTATION };
 
 export { rolloutCompleted } from './conditions.ts';
 
@@ -16,7 +18,6 @@ export interface PhaseResult {
   message: string;
 }
 
-export const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation';
 
 /** Argo's IsFullyPromoted: the stable hash is the desired one. */
 export function isFullyPromoted(rollout: { status?: RolloutStatus }): boolean {

@@ -2,6 +2,8 @@ import type { V1Affinity, V1LabelSelector, V1Pod, V1PodAffinityTerm, V1PodTempla
 import { resolveIntOrPercent } from '../api/index.ts';
 import type { AntiAffinity, IntOrString, PodTemplateMetadata, Rollout } from '../api/index.ts';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
+import { REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, EPHEMERAL_METADATA_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION, LAST_APPLIED_CONFIG_ANNOTATION, WORKLOAD_GENERATION_ANNOTATION } from '../api/labels.ts';
+export { REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, EPHEMERAL_METADATA_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION, LAST_APPLIED_CONFIG_ANNOTATION };
 
 /**
  * The ReplicaSets of a Rollout: which one is new, which is stable, their revisions, how a new one
@@ -9,15 +11,6 @@ import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, templatesEqualIgnoringHash } 
  * bound scaling. Mirrors Argo Rollouts' utils/replicaset and utils/annotations.
  */
 
-export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
-export const REVISION_HISTORY_ANNOTATION = 'rollout.argoproj.io/revision-history';
-export const DESIRED_REPLICAS_ANNOTATION = 'rollout.argoproj.io/desired-replicas';
-export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-metadata';
-/** v1alpha1.DefaultReplicaSetScaleDownDeadlineAnnotationKey: Argo's key carries no prefix. */
-export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
-export const LAST_APPLIED_CONFIG_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
-/** The workloadRef Deployment's generation the controller has seen (rollout bookkeeping, not copied). */
-const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation';
 
 export const DEFAULT_REPLICAS = 1;
 export const DEFAULT_REVISION_HISTORY_LIMIT = 10;

@@ -5,8 +5,9 @@ import { sleep, type Clock } from '../kube/clock.ts';
 import { Informer, kubeListWatch, type ListWatchSource } from '../kube/informer.ts';
 import { qualifiedName, type KubeObject, type ResourceType } from '../kube/resources.ts';
 import type { Caches } from './types.ts';
+import { INSTANCE_ID_LABEL } from '../api/labels.ts';
+export { INSTANCE_ID_LABEL };
 
-export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
 
 /** Argo's rule: with an instance id, only objects carrying it; without one, only objects carrying none. */
 export function instanceIdSelector(instanceId: string | undefined): string {

@@ -1,5 +1,7 @@
 import { isJsonObject, type JsonObject } from '../kube/merge-patch.ts';
 import type { SetHeaderRoute, SetMirrorRoute, WeightDestination } from './types.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.ts';
+export { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL };
 
 /**
  * One traffic router per provider configured under `spec.strategy.canary.trafficRouting`, as
@@ -110,8 +112,4 @@ export function guardedPatch(patch: JsonObject, read: KubeObject): JsonObject {
   return { ...patch, metadata: { ...metadata, resourceVersion } };
 }
 
-/** Argo Rollouts' annotation naming the Rollout that manages an object it does not own. */
-export const MANAGED_BY_ROLLOUTS_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
-/** The label each ReplicaSet's pods carry with their pod template hash. */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';

@@ -1,6 +1,8 @@
 import type { V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { Rollout } from '../rollout.ts';
 import { type FieldError, invalid } from './field-error.ts';
+import { POD_TEMPLATE_HASH_LABEL, MANAGED_BY_ROLLOUTS_ANNOTATION } from '../labels.ts';
+export { POD_TEMPLATE_HASH_LABEL, MANAGED_BY_ROLLOUTS_ANNOTATION };
 
 /**
  * Argo's ValidateRolloutReferencedResources for the objects a Rollout names: its Services and its
@@ -19,10 +21,6 @@ export interface ReferencedResources {
   ingresses?: readonly V1Ingress[];
 }
 
-/** The label Argo adds to a Service selector to pin it to one ReplicaSet. */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
-/** Annotation naming the Rollout that manages a Service. */
-export const MANAGED_BY_ROLLOUTS_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 
 const SERVICE_FIELD: Record<ServiceType, string> = {
   ActiveService: 'spec.strategy.blueGreen.activeService',

@@ -1,7 +1,5 @@
-/** Label and annotation keys Argo Rollouts writes on the objects it owns. */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
-export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
-export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
+export { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION };
 
 export function parseRevision(annotations: Record<string, string> | undefined): number {
   const raw = annotations?.[REVISION_ANNOTATION];

@@ -1,0 +1,21 @@
+/**
+ * The label and annotation keys Argo Rollouts reads and writes on Rollouts and the objects they own.
+ * Ramp writes the same keys so that Argo's tools (and Argo itself after a migration back) read them.
+ */
+
+/** On each ReplicaSet, its pods and the Services pinned to it: the pod template's hash. */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+/** Scopes objects to one controller instance (`--instance-id`). */
+export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
+/** Names the Rollout that manages an object it does not own (a Service, a router object). */
+export const MANAGED_BY_ROLLOUTS_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
+
+export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
+export const REVISION_HISTORY_ANNOTATION = 'rollout.argoproj.io/revision-history';
+export const DESIRED_REPLICAS_ANNOTATION = 'rollout.argoproj.io/desired-replicas';
+export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-metadata';
+/** The workloadRef Deployment's generation the controller has seen (rollout bookkeeping, not copied). */
+export const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation';
+/** v1alpha1.DefaultReplicaSetScaleDownDeadlineAnnotationKey: Argo's key carries no prefix. */
+export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
+export const LAST_APPLIED_CONFIG_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
