@@ -1,6 +1,7 @@
 import { progressDeadlineSecondsOrDefault, replicasOrDefault, revisionHistoryLimitOrDefault } from '../defaults.ts';
 import { type Rollout, RolloutSchema } from '../rollout.ts';
-import { type FieldError, StringMapValue, child, internalError, invalid, notSupported, required, tooMany } from './field-error.ts';
+import { type FieldError, StringMapValue, child, forbidden, internalError, invalid, notSupported, required, tooMany } from './field-error.ts';
+import { unsupportedInRollout, unsupportedMessage } from '../support.ts';
 import { LIMITS, checkSize } from './limits.ts';
 import { selectorMatches, validateLabelSelector } from './selector.ts';
 import { nonNegative } from './common.ts';
@@ -105,6 +106,8 @@ export function validateRolloutSpec(rollout: Rollout): FieldError[] {
     );
   }
   errors.push(...validateStrategy(rollout, child(path, 'strategy')));
+  // After Argo's own checks, so a Rollout Argo refuses gets Argo's message first.
+  errors.push(...unsupportedInRollout(rollout).map((use) => forbidden(use.path, unsupportedMessage(use.entry))));
   return errors;
 }
 

@@ -1,0 +1,131 @@
+/**
+ * What Ramp carries out, field by field: the one table that validation refuses from and that
+ * docs/support.md is generated from (`npm run docs:support`), so the two cannot drift.
+ *
+ * The contract: a field Ramp accepts is carried out. A field listed here as not supported is
+ * refused with InvalidSpec naming it, before any ReplicaSet changes, never accepted and ignored.
+ */
+
+import { child } from './validation/field-error.ts';
+
+export type SupportKind = 'traffic router' | 'router plugin' | 'canary step' | 'step plugin' | 'metric provider' | 'authentication' | 'field';
+
+export interface SupportEntry {
+  /**
+   * Where the field is. Rollout fields start at `spec`; metric fields (AnalysisTemplate,
+   * ClusterAnalysisTemplate and AnalysisRun alike) start at the metric: `provider.datadog`.
+   * `[]` stands for every item of a list, `*` for every key of a map.
+   */
+  field: string;
+  on: 'Rollout' | 'metric';
+  kind: SupportKind;
+  /** What a person calls it: "the SMI traffic router". */
+  what: string;
+  supported: boolean;
+  /** Supported: how Ramp carries it out. Not supported: what to use instead. */
+  note: string;
+  /** Applies only to Rollouts of this strategy. */
+  strategy?: 'canary' | 'blueGreen';
+}
+
+const ROUTING = 'spec.strategy.canary.trafficRouting';
+const STEP = 'spec.strategy.canary.steps[]';
+const ROUTERS_NOTE = 'use trafficRouting.nginx or trafficRouting.istio, or no trafficRouting (weights follow pod counts)';
+const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
+
+export const SUPPORT: readonly SupportEntry[] = [
+  // Traffic routers
+  { field: `${ROUTING}.nginx`, on: 'Rollout', kind: 'traffic router', what: 'the NGINX Ingress traffic router', supported: true, note: 'a canary Ingress per stable Ingress with canary-weight and header routes, weights read back' },
+  { field: `${ROUTING}.istio`, on: 'Rollout', kind: 'traffic router', what: 'the Istio traffic router', supported: true, note: 'VirtualService HTTP/TLS/TCP route weights (host- or subset-level), DestinationRule subsets, header and mirror routes, weights read back' },
+  { field: `${ROUTING}.smi`, on: 'Rollout', kind: 'traffic router', what: 'the SMI traffic router', supported: false, note: ROUTERS_NOTE },
+  { field: `${ROUTING}.alb`, on: 'Rollout', kind: 'traffic router', what: 'the AWS ALB traffic router', supported: false, note: ROUTERS_NOTE },
+  { field: `${ROUTING}.ambassador`, on: 'Rollout', kind: 'traffic router', what: 'the Ambassador traffic router', supported: false, note: ROUTERS_NOTE },
+  { field: `${ROUTING}.appMesh`, on: 'Rollout', kind: 'traffic router', what: 'the App Mesh traffic router', supported: false, note: ROUTERS_NOTE },
+  { field: `${ROUTING}.traefik`, on: 'Rollout', kind: 'traffic router', what: 'the Traefik traffic router', supported: false, note: ROUTERS_NOTE },
+  { field: `${ROUTING}.apisix`, on: 'Rollout', kind: 'traffic router', what: 'the APISIX traffic router', supported: false, note: ROUTERS_NOTE },
+  { field: `${ROUTING}.plugins.*`, on: 'Rollout', kind: 'router plugin', what: 'traffic router plugins', supported: false, note: ROUTERS_NOTE },
+  { field: 'spec.strategy.canary.pingPong', on: 'Rollout', kind: 'field', what: 'ping-pong Services', supported: false, note: 'use canaryService and stableService' },
+
+  // Canary steps
+  { field: `${STEP}.setWeight`, on: 'Rollout', kind: 'canary step', what: 'the setWeight step', supported: true, note: 'canary pods scaled to the weight; with a router, its weight set and read back' },
+  { field: `${STEP}.pause`, on: 'Rollout', kind: 'canary step', what: 'the pause step', supported: true, note: 'timed or indefinite, status.pauseConditions as Argo writes them' },
+  { field: `${STEP}.setCanaryScale`, on: 'Rollout', kind: 'canary step', what: 'the setCanaryScale step', supported: true, note: 'weight, replicas or matchTrafficWeight' },
+  { field: `${STEP}.analysis`, on: 'Rollout', kind: 'canary step', what: 'the analysis step', supported: true, note: 'an AnalysisRun the step waits for; failure aborts' },
+  { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router' },
+  { field: `${STEP}.setMirrorRoute`, on: 'Rollout', kind: 'canary step', what: 'the setMirrorRoute step', supported: true, note: 'with the Istio router' },
+  { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
+  { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },
+
+  // Rollout fields whose behaviour is strategy-specific
+  { field: 'spec.rollbackWindow', on: 'Rollout', kind: 'field', what: 'rollbackWindow with the blue-green strategy', supported: false, strategy: 'blueGreen', note: 'remove it: a blue-green rollback goes through preview and promotion as any update' },
+
+  // Metric providers
+  { field: 'provider.prometheus', on: 'metric', kind: 'metric provider', what: 'the Prometheus provider', supported: true, note: 'instant and range queries, basicAuth, oauth2, headers, caCert, timeout' },
+  { field: 'provider.web', on: 'metric', kind: 'metric provider', what: 'the web provider', supported: true, note: 'GET/POST/PUT with headers, body or jsonBody, jsonPath, timeoutSeconds' },
+  { field: 'provider.job', on: 'metric', kind: 'metric provider', what: 'the job provider', supported: true, note: 'a Job per measurement, owned by the AnalysisRun' },
+  { field: 'provider.datadog', on: 'metric', kind: 'metric provider', what: 'the Datadog provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.newRelic', on: 'metric', kind: 'metric provider', what: 'the New Relic provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.wavefront', on: 'metric', kind: 'metric provider', what: 'the Wavefront provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.cloudWatch', on: 'metric', kind: 'metric provider', what: 'the CloudWatch provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.graphite', on: 'metric', kind: 'metric provider', what: 'the Graphite provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.influxdb', on: 'metric', kind: 'metric provider', what: 'the InfluxDB provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.skywalking', on: 'metric', kind: 'metric provider', what: 'the SkyWalking provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.kayenta', on: 'metric', kind: 'metric provider', what: 'the Kayenta provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.plugin', on: 'metric', kind: 'metric provider', what: 'metric provider plugins', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.prometheus.authentication.sigv4', on: 'metric', kind: 'authentication', what: 'SigV4 authentication for Prometheus', supported: false, note: 'use basicAuth, oauth2 or headers' },
+  { field: 'provider.web.authentication', on: 'metric', kind: 'authentication', what: 'authentication for the web provider', supported: false, note: 'send credentials in headers (values may come from a Secret through args)' },
+];
+
+/** One place in an object where a field Ramp does not carry out is set. */
+export interface UnsupportedUse {
+  /** The concrete path: `spec.strategy.canary.steps[2].experiment`. */
+  path: string;
+  entry: SupportEntry;
+}
+
+type Segment = { key: string; each: boolean };
+
+function segmentsOf(field: string): Segment[] {
+  return field.split('.').map((part) => (part.endsWith('[]') ? { key: part.slice(0, -2), each: true } : { key: part, each: false }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every concrete path at which `field` is set in `value` (set: present and not null). */
+function find(value: unknown, segments: readonly Segment[], path: string): string[] {
+  if (segments.length === 0) return value === undefined || value === null ? [] : [path];
+  if (!isRecord(value)) return [];
+  const [head, ...rest] = segments as [Segment, ...Segment[]];
+  if (head.key === '*') return Object.keys(value).flatMap((key) => find(value[key], rest, child(path, key)));
+  const next = value[head.key];
+  if (!head.each) return find(next, rest, child(path, head.key));
+  if (!Array.isArray(next)) return [];
+  return next.flatMap((item, i) => find(item, rest, child(child(path, head.key), i)));
+}
+
+function strategyOf(rollout: unknown): 'canary' | 'blueGreen' | undefined {
+  const strategy = isRecord(rollout) && isRecord(rollout.spec) && isRecord(rollout.spec.strategy) ? rollout.spec.strategy : undefined;
+  if (strategy?.blueGreen) return 'blueGreen';
+  if (strategy?.canary) return 'canary';
+  return undefined;
+}
+
+/** The fields of a Rollout that Ramp does not carry out, in the table's order. */
+export function unsupportedInRollout(rollout: unknown): UnsupportedUse[] {
+  const strategy = strategyOf(rollout);
+  return SUPPORT.filter((e) => e.on === 'Rollout' && !e.supported && (e.strategy === undefined || e.strategy === strategy)).flatMap((entry) =>
+    find(rollout, segmentsOf(entry.field), '').map((path) => ({ path, entry })),
+  );
+}
+
+/** The fields of one metric that Ramp does not carry out; `path` is where the metric is. */
+export function unsupportedInMetric(metric: unknown, path: string): UnsupportedUse[] {
+  return SUPPORT.filter((e) => e.on === 'metric' && !e.supported).flatMap((entry) => find(metric, segmentsOf(entry.field), path).map((p) => ({ path: p, entry })));
+}
+
+/** The detail of the InvalidSpec message for one unsupported use. */
+export function unsupportedMessage(entry: SupportEntry): string {
+  return `Ramp does not support ${entry.what}; ${entry.note}`;
+}

@@ -1,0 +1,185 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { invalidSpecMessage, validateRollout } from '../../../controller/api/index.ts';
+import { MetricSchema } from '../../../controller/api/metric.ts';
+import { RolloutSchema } from '../../../controller/api/rollout.ts';
+import { SUPPORT, unsupportedInMetric, unsupportedInRollout, type SupportEntry } from '../../../controller/api/support.ts';
+import { renderSupportDoc } from '../../../scripts/support-doc.ts';
+
+type Json = Record<string, unknown>;
+
+function rollout(strategy: Json, spec: Json = {}): Json {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'guestbook', namespace: 'default' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'guestbook' } },
+      template: { metadata: { labels: { app: 'guestbook' } }, spec: { containers: [{ name: 'app', image: 'guestbook:v1' }] } },
+      strategy,
+      ...spec,
+    },
+  };
+}
+
+const services = { canaryService: 'guestbook-canary', stableService: 'guestbook-stable' };
+const router = (trafficRouting: Json): Json => rollout({ canary: { ...services, trafficRouting, steps: [{ setWeight: 20 }, { pause: {} }] } });
+const step = (s: Json): Json => rollout({ canary: { steps: [{ setWeight: 20 }, s, { pause: {} }] } });
+
+/** For each refused Rollout field: a Rollout that Argo accepts and that sets it, and the path named. */
+const refusedRollouts: Record<string, { input: Json; path: string }> = {
+  'spec.strategy.canary.trafficRouting.smi': { input: router({ smi: { rootService: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.smi' },
+  'spec.strategy.canary.trafficRouting.alb': { input: router({ alb: { ingress: 'guestbook', servicePort: 80 } }), path: 'spec.strategy.canary.trafficRouting.alb' },
+  'spec.strategy.canary.trafficRouting.ambassador': { input: router({ ambassador: { mappings: ['guestbook'] } }), path: 'spec.strategy.canary.trafficRouting.ambassador' },
+  'spec.strategy.canary.trafficRouting.appMesh': {
+    input: router({ appMesh: { virtualService: { name: 'guestbook' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } } }),
+    path: 'spec.strategy.canary.trafficRouting.appMesh',
+  },
+  'spec.strategy.canary.trafficRouting.traefik': { input: router({ traefik: { weightedTraefikServiceName: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.traefik' },
+  'spec.strategy.canary.trafficRouting.apisix': { input: router({ apisix: { route: { name: 'guestbook' } } }), path: 'spec.strategy.canary.trafficRouting.apisix' },
+  'spec.strategy.canary.trafficRouting.plugins.*': {
+    input: router({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'guestbook', namespace: 'default' } } }),
+    path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/gatewayAPI]',
+  },
+  'spec.strategy.canary.pingPong': {
+    input: rollout({ canary: { pingPong: { pingService: 'ping', pongService: 'pong' }, trafficRouting: { alb: { ingress: 'guestbook', servicePort: 80, rootService: 'guestbook' } } } }),
+    path: 'spec.strategy.canary.pingPong',
+  },
+  'spec.strategy.canary.steps[].experiment': { input: step({ experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '5m' } }), path: 'spec.strategy.canary.steps[1].experiment' },
+  'spec.strategy.canary.steps[].plugin': { input: step({ plugin: { name: 'argoproj-labs/sample', config: {} } }), path: 'spec.strategy.canary.steps[1].plugin' },
+  'spec.rollbackWindow': {
+    input: rollout({ blueGreen: { activeService: 'active', previewService: 'preview' } }, { rollbackWindow: { revisions: 2 } }),
+    path: 'spec.rollbackWindow',
+  },
+};
+
+/** The zod schema at a table path, or undefined where the path leaves the schema. */
+function schemaAt(root: unknown, field: string): unknown {
+  let node = root as { _zod?: { def: Record<string, unknown> } } | undefined;
+  const unwrap = (): void => {
+    for (;;) {
+      const def = node?._zod?.def;
+      if (def && ['optional', 'nullable', 'default', 'readonly'].includes(def.type as string)) node = def.innerType as typeof node;
+      else if (def?.type === 'pipe') node = def.in as typeof node;
+      else return;
+    }
+  };
+  for (const part of field.split('.')) {
+    unwrap();
+    const def = node?._zod?.def;
+    if (part === '*') {
+      if (def?.type !== 'record' && !(def?.type === 'object' && def.catchall)) return undefined;
+      return node;
+    }
+    const key = part.endsWith('[]') ? part.slice(0, -2) : part;
+    if (def?.type !== 'object') return undefined;
+    node = (def.shape as Record<string, typeof node>)[key];
+    if (part.endsWith('[]')) {
+      unwrap();
+      if (node?._zod?.def.type !== 'array') return undefined;
+      node = node._zod.def.element as typeof node;
+    }
+  }
+  return node;
+}
+
+describe('the support table', () => {
+  it('names only fields the API schemas have', () => {
+    for (const entry of SUPPORT) {
+      const root = entry.on === 'Rollout' ? RolloutSchema : MetricSchema;
+      assert.notEqual(schemaAt(root, entry.field), undefined, `${entry.field} is not a field of the ${entry.on} schema`);
+    }
+  });
+
+  it('has one entry per field and strategy, with what and how filled in', () => {
+    const keys = SUPPORT.map((e) => `${e.on} ${e.field} ${e.strategy ?? ''}`);
+    assert.deepEqual(keys, [...new Set(keys)]);
+    for (const entry of SUPPORT) {
+      assert.ok(entry.what.length > 0 && entry.note.length > 0, entry.field);
+    }
+  });
+
+  it('docs/support.md is the table as generated (npm run docs:support)', () => {
+    assert.equal(readFileSync(new URL('../../../docs/support.md', import.meta.url), 'utf8'), renderSupportDoc());
+  });
+});
+
+describe('a Rollout that sets a field Ramp does not carry out is refused, naming the field', () => {
+  const refused = SUPPORT.filter((e: SupportEntry) => e.on === 'Rollout' && !e.supported);
+  it('every refused Rollout field has a case here', () => {
+    assert.deepEqual(refused.map((e) => e.field).sort(), Object.keys(refusedRollouts).sort());
+  });
+  for (const entry of refused) {
+    it(`${entry.what} (${entry.field})`, () => {
+      const { input, path } = refusedRollouts[entry.field]!;
+      const result = validateRollout(input);
+      assert.equal(result.ok, false);
+      if (result.ok) return;
+      const error = result.errors.find((e) => e.field === path);
+      assert.ok(error, `an error names ${path}; got ${JSON.stringify(result.errors)}`);
+      assert.equal(error.message, `Forbidden: Ramp does not support ${entry.what}; ${entry.note}`);
+    });
+  }
+
+  it('the InvalidSpec message leads with the refused field when Argo accepts the rest', () => {
+    const result = validateRollout(refusedRollouts['spec.strategy.canary.steps[].experiment']!.input);
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(
+      invalidSpecMessage('guestbook', result.errors),
+      'The Rollout "guestbook" is invalid: spec.strategy.canary.steps[1].experiment: Forbidden: Ramp does not support the experiment step; use an analysis step, or a pause and a separate Deployment',
+    );
+  });
+
+  it('a Rollout with Argo errors too reports Argo’s first, as Argo would', () => {
+    const input = router({ smi: {}, maxTrafficWeight: 0 });
+    const result = validateRollout(input);
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(result.errors[0]?.field, 'spec.strategy.canary.trafficRouting.maxTrafficWeight');
+    assert.ok(result.errors.some((e) => e.field === 'spec.strategy.canary.trafficRouting.smi'));
+  });
+
+  it('rollbackWindow is refused with blue-green only; a canary carries it out', () => {
+    assert.equal(validateRollout(rollout({ canary: { steps: [{ setWeight: 50 }] } }, { rollbackWindow: { revisions: 2 } })).ok, true);
+    assert.deepEqual(
+      unsupportedInRollout(refusedRollouts['spec.rollbackWindow']!.input).map((u) => u.path),
+      ['spec.rollbackWindow'],
+    );
+  });
+
+  it('the routers and steps Ramp carries out are accepted', () => {
+    assert.equal(validateRollout(router({ nginx: { stableIngress: 'guestbook' } })).ok, true);
+    assert.equal(validateRollout(router({ istio: { virtualService: { name: 'guestbook', routes: ['primary'] } } })).ok, true);
+    assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
+    assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
+  });
+
+  it('finds every step that uses a refused kind', () => {
+    const input = rollout({ canary: { steps: [{ plugin: { name: 'a' } }, { setWeight: 10 }, { plugin: { name: 'b' } }] } });
+    assert.deepEqual(
+      unsupportedInRollout(input).map((u) => u.path),
+      ['spec.strategy.canary.steps[0].plugin', 'spec.strategy.canary.steps[2].plugin'],
+    );
+  });
+});
+
+describe('metric fields Ramp does not carry out', () => {
+  it('each refused provider is found where the metric sets it', () => {
+    for (const entry of SUPPORT.filter((e) => e.on === 'metric' && !e.supported)) {
+      const provider = entry.field.split('.').slice(1).reduceRight<unknown>((inner, key) => ({ [key]: inner }), { configured: true });
+      const uses = unsupportedInMetric({ name: 'm', provider }, 'spec.metrics[0]');
+      assert.ok(
+        uses.some((u) => u.entry === entry && u.path === `spec.metrics[0].${entry.field}`),
+        `${entry.field}: ${JSON.stringify(uses.map((u) => u.path))}`,
+      );
+    }
+  });
+
+  it('the providers Ramp runs are not refused', () => {
+    assert.deepEqual(unsupportedInMetric({ name: 'm', provider: { prometheus: { address: 'http://p', query: 'up', authentication: { basicAuth: { username: 'u' } } } } }, 'm'), []);
+    assert.deepEqual(unsupportedInMetric({ name: 'm', provider: { web: { url: 'http://w' } } }, 'm'), []);
+  });
+});
