@@ -11,6 +11,9 @@ command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || missing+=
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+# Argo CD's Lua health check and actions for Rollouts run under Lua 5.1 (as Argo CD's gopher-lua).
+command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1)
+lua5.1 -e 'require "cjson"' >/dev/null 2>&1 || missing+=(lua-cjson)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   sudo_cmd=""

@@ -2,7 +2,8 @@
 # Builds the local control plane (etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler, kubectl, kwok) and helm (for the chart's tests) from the Go module
 # proxy into caches keyed by version, outside the repository. A warm cache makes this a no-op.
-# `build.sh helm` builds (when missing) and prints only helm's directory.
+# `build.sh helm` builds (when missing) and prints only helm's directory; `build.sh argo` the
+# same for Argo Rollouts' controller and kubectl plugin (the compatibility tests and the bench).
 set -euo pipefail
 
 K8S_VERSION="${RAMP_K8S_VERSION:-v1.35.4}"
@@ -13,6 +14,8 @@ CACHE_ROOT="${RAMP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ramp}"
 CACHE="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION"
 BIN="$CACHE/bin"
 HELM_BIN="$CACHE_ROOT/helm-$HELM_VERSION/bin"
+ARGO_VERSION="${RAMP_ARGO_ROLLOUTS_VERSION:-v1.10.2}"
+ARGO_BIN="$CACHE_ROOT/argo-rollouts-$ARGO_VERSION/bin"
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 
@@ -20,6 +23,12 @@ say() { printf '[cluster-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 only_helm=false
 [ "${1:-}" = helm ] && only_helm=true
+if [ "${1:-}" = argo ]; then
+  if [ -x "$ARGO_BIN/rollouts-controller" ] && [ -x "$ARGO_BIN/kubectl-argo-rollouts" ]; then echo "$ARGO_BIN"; exit 0; fi
+  build_argo_only=true
+else
+  build_argo_only=false
+fi
 wanted=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
 missing=()
 if ! $only_helm; then
@@ -28,11 +37,16 @@ if ! $only_helm; then
 fi
 [ -x "$HELM_BIN/helm" ] || missing+=(helm)
 if $only_helm && [ ${#missing[@]} -eq 0 ]; then echo "$HELM_BIN"; exit 0; fi
+$build_argo_only && missing=(argo-rollouts)
 if [ ${#missing[@]} -eq 0 ]; then echo "$BIN"; exit 0; fi
 
 command -v go >/dev/null || { say "go is not on PATH: install Go 1.26 or newer"; exit 1; }
-mkdir -p "$BIN"
-say "cold build of ${missing[*]} into $BIN and $HELM_BIN (several minutes on 2 cores)"
+if $build_argo_only; then
+  say "cold build of Argo Rollouts $ARGO_VERSION into $ARGO_BIN (several minutes on 2 cores)"
+else
+  mkdir -p "$BIN"
+  say "cold build of ${missing[*]} into $BIN and $HELM_BIN (several minutes on 2 cores)"
+fi
 
 minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
 staging_version="v0.${K8S_VERSION#v1.}"
@@ -130,7 +144,34 @@ build_helm() {
   mv "$HELM_BIN/helm.tmp" "$HELM_BIN/helm"
 }
 
+# Argo Rollouts' controller and kubectl plugin, to prove Ramp against Argo itself. Its module's
+# replace block pins the k8s.io modules; a dependency's replaces are ignored, so the wrapper
+# module copies that block from Argo's go.mod before resolving.
+build_argo() {
+  local mod="$CACHE_ROOT/argo-rollouts-$ARGO_VERSION/mod"
+  mkdir -p "$mod" "$ARGO_BIN"; cd "$mod"
+  [ -f go.mod ] || go mod init ramp.local/argo-rollouts-build >/dev/null 2>&1
+  say "downloading github.com/argoproj/argo-rollouts@$ARGO_VERSION"
+  local gomod
+  gomod=$(go mod download -json "github.com/argoproj/argo-rollouts@$ARGO_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [ -f "$gomod" ] || { say "could not read go.mod of github.com/argoproj/argo-rollouts@$ARGO_VERSION"; exit 1; }
+  if ! grep -q '^replace' go.mod; then
+    { echo; sed -n '/^replace (/,/^)/p; /^replace [^(]/p' "$gomod"; } >> go.mod
+  fi
+  say "resolving Argo Rollouts' module graph"
+  go get "github.com/argoproj/argo-rollouts@$ARGO_VERSION" >/dev/null
+  local pkg=github.com/argoproj/argo-rollouts
+  local ldflags="-s -w -X $pkg/utils/version.version=${ARGO_VERSION#v} -X $pkg/utils/version.gitTag=$ARGO_VERSION -X $pkg/utils/version.gitTreeState=clean"
+  for b in rollouts-controller kubectl-argo-rollouts; do
+    [ -x "$ARGO_BIN/$b" ] && continue
+    say "building Argo Rollouts' $b $ARGO_VERSION"
+    go build -trimpath -ldflags "$ldflags" -o "$ARGO_BIN/$b.tmp" "$pkg/cmd/$b"
+    mv "$ARGO_BIN/$b.tmp" "$ARGO_BIN/$b"
+  done
+}
+
 start=$(date +%s)
+if $build_argo_only; then build_argo; say "done in $(( $(date +%s) - start ))s"; echo "$ARGO_BIN"; exit 0; fi
 build_helm
 if $only_helm; then say "done in $(( $(date +%s) - start ))s"; echo "$HELM_BIN"; exit 0; fi
 build_etcd

@@ -1,12 +1,16 @@
 import { binDir, kubeconfigPath, logDir } from './layout.ts';
-import { down, ensureBinaries, isRunning, readState, up } from './cluster.ts';
+import { down, ensureArgoRollouts, ensureBinaries, isRunning, readState, up } from './cluster.ts';
 
-const usage = 'usage: npm run cluster -- up|down|status|build|bin|env [--keep-logs]';
+const usage = 'usage: npm run cluster -- up|down|status|build [argo]|bin|env [--keep-logs]';
 
 async function main(argv: string[]): Promise<number> {
   const [verb] = argv;
   switch (verb) {
     case 'build':
+      if (argv[1] === 'argo') {
+        console.log(ensureArgoRollouts());
+        return 0;
+      }
       ensureBinaries();
       console.log(binDir());
       return 0;

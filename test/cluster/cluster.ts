@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { binDir, helmBinDir, kubeconfigPath, logDir, repoRoot, restrictedKubeconfigPath, stateDir, stateFile, versions } from './layout.ts';
+import { argoBinDir, binDir, helmBinDir, kubeconfigPath, logDir, repoRoot, restrictedKubeconfigPath, stateDir, stateFile, versions } from './layout.ts';
 import { generatePki } from './pki.ts';
 import { freePort, isAlive, startDetached, stopProcess, waitFor, type ManagedProcess } from './processes.ts';
 
@@ -34,7 +34,7 @@ export function ensureBinaries(): string {
 }
 
 function buildEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, RAMP_K8S_VERSION: versions.kubernetes, RAMP_ETCD_VERSION: versions.etcd, RAMP_KWOK_VERSION: versions.kwok, RAMP_HELM_VERSION: versions.helm };
+  return { ...process.env, RAMP_K8S_VERSION: versions.kubernetes, RAMP_ETCD_VERSION: versions.etcd, RAMP_KWOK_VERSION: versions.kwok, RAMP_HELM_VERSION: versions.helm, RAMP_ARGO_ROLLOUTS_VERSION: versions.argoRollouts };
 }
 
 /** The path of the helm binary, built first when the cache is cold (progress on stderr). */
@@ -42,6 +42,16 @@ export function ensureHelm(): string {
   const result = spawnSync('bash', [join(repoRoot, 'test/cluster/build.sh'), 'helm'], { stdio: ['ignore', 'pipe', 'inherit'], env: buildEnv(), encoding: 'utf8' });
   if (result.status !== 0) throw new Error('building helm failed (output above); it needs Go and the Go module proxy');
   return join(helmBinDir(), 'helm');
+}
+
+/**
+ * The directory holding Argo Rollouts' `rollouts-controller` and `kubectl-argo-rollouts`, built
+ * first from the Go module proxy when the cache is cold (progress on stderr).
+ */
+export function ensureArgoRollouts(): string {
+  const result = spawnSync('bash', [join(repoRoot, 'test/cluster/build.sh'), 'argo'], { stdio: ['ignore', 'pipe', 'inherit'], env: buildEnv(), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error('building Argo Rollouts failed (output above); it needs Go and the Go module proxy');
+  return argoBinDir();
 }
 
 export function readState(): ClusterState | undefined {

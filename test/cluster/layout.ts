@@ -9,6 +9,10 @@ export const versions = {
   kwok: process.env.RAMP_KWOK_VERSION ?? 'v0.8.0',
   /** Not part of the control plane: the chart's tests render install/helm/ramp with it. */
   helm: process.env.RAMP_HELM_VERSION ?? 'v3.22.0',
+  /** Argo Rollouts itself, run beside Ramp by the compatibility tests and the bench. */
+  argoRollouts: process.env.RAMP_ARGO_ROLLOUTS_VERSION ?? 'v1.10.2',
+  /** Argo CD's module, for its Lua health check and actions of Rollouts (source only, not built); 3.6 needs Go 1.27. */
+  argoCd: process.env.RAMP_ARGO_CD_VERSION ?? 'v3.5.8',
 } as const;
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -24,6 +28,11 @@ export function binDir(): string {
 /** helm's own cache, keyed by its version, next to the control plane's. */
 export function helmBinDir(): string {
   return join(cacheRoot(), `helm-${versions.helm}`, 'bin');
+}
+
+/** Argo Rollouts' controller and kubectl plugin, keyed by its version. */
+export function argoBinDir(): string {
+  return join(cacheRoot(), `argo-rollouts-${versions.argoRollouts}`, 'bin');
 }
 
 /** Where a running control plane keeps its state, certificates, kubeconfig and logs. */
