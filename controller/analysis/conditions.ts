@@ -1,5 +1,5 @@
 // Decides a measurement's phase from its value, as Argo's evaluate.EvaluateResult does.
-import { compile, ExprError, typeName, toValue } from './expr/index.ts';
+import { compile, ExprError, typeName, toValue } from '../expr/index.ts';
 import type { AnalysisPhase, Metric } from './types.ts';
 
 export interface EvaluationOutcome {

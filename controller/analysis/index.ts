@@ -1,6 +1,5 @@
 // Analysis: conditions, AnalysisRun bookkeeping, metric providers and the
-// AnalysisRun builder the Rollout reconcile uses.
-export { compile, ExprError, type Program } from './expr/index.ts';
+// AnalysisRun builder the Rollout reconcile uses. The condition language is controller/expr/.
 export { evalCondition, evaluateResult, type EvaluationOutcome } from './conditions.ts';
 export { buildAnalysisRun, mergeArgs, type BuildAnalysisRunOptions } from './build.ts';
 export {

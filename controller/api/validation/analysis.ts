@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compile, ExprError } from '../../analysis/expr/index.ts';
+import { compile, ExprError } from '../../expr/index.ts';
 import { DurationError, parseGoDuration } from '../duration.ts';
 import type { IntOrString } from '../kit.ts';
 import { type AnalysisTemplate, AnalysisTemplateSchema } from '../analysistemplate.ts';

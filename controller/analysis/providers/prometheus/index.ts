@@ -3,7 +3,7 @@
 // of numbers, a scalar a number.
 import { evaluateResult } from '../../conditions.ts';
 import { parseDuration } from '../../duration.ts';
-import { parseGoFloat } from '../../expr/builtins.ts';
+import { parseGoFloat } from '../../../expr/index.ts';
 import { formatTime } from '../../run/helpers.ts';
 import type { PrometheusMetric } from '../../types.ts';
 import { formatGoFloat } from '../format.ts';
