@@ -1,5 +1,5 @@
 // Spec checks Argo runs before measuring, with its messages.
-import { parseDuration } from './duration.ts';
+import { parseGoDurationMillis } from '../api/duration.ts';
 import type { DryRun, IntOrString, MeasurementRetention, Metric } from './types.ts';
 
 const PROVIDER_KEYS = [
@@ -39,14 +39,14 @@ export function validateMetric(metric: Metric): void {
   if (count > 1 && !metric.interval) throw new Error('interval must be specified when count > 1');
   if (metric.interval) {
     try {
-      parseDuration(metric.interval);
+      parseGoDurationMillis(metric.interval);
     } catch (err) {
       throw new Error(`invalid interval string: ${(err as Error).message}`);
     }
   }
   if (metric.initialDelay) {
     try {
-      parseDuration(metric.initialDelay);
+      parseGoDurationMillis(metric.initialDelay);
     } catch (err) {
       throw new Error(`invalid startDelay string: ${(err as Error).message}`);
     }

@@ -1,7 +1,7 @@
 // Folds taken measurements into an AnalysisRun's status and decides what
 // comes next: Argo's runMeasurements bookkeeping, assessRunStatus,
 // garbageCollectMeasurements and calculateNextReconcileTime, as one pure step.
-import { parseDuration } from '../duration.ts';
+import { parseGoDurationMillis } from '../../api/duration.ts';
 import {
   isCompleted,
   type AnalysisRun,
@@ -158,7 +158,7 @@ function nextReconcileTime(run: AnalysisRun, metrics: readonly Metric[], now: nu
     const result = getResult(results, metric.name);
     const last = lastMeasurement(result);
     if (last === undefined) {
-      if (metric.initialDelay) consider((parseTime(run.status?.startedAt) ?? now) + parseDuration(metric.initialDelay));
+      if (metric.initialDelay) consider((parseTime(run.status?.startedAt) ?? now) + parseGoDurationMillis(metric.initialDelay));
       continue;
     }
     if (!last.finishedAt) {
@@ -170,7 +170,7 @@ function nextReconcileTime(run: AnalysisRun, metrics: readonly Metric[], now: nu
     if (count !== undefined && (result?.count ?? 0) >= count) continue;
     let interval: number;
     if (last.phase === 'Error') interval = DEFAULT_ERROR_RETRY_INTERVAL_MS;
-    else if (metric.interval) interval = parseDuration(metric.interval);
+    else if (metric.interval) interval = parseGoDurationMillis(metric.interval);
     else continue;
     consider((parseTime(last.finishedAt) ?? now) + interval);
   }

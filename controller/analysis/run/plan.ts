@@ -1,5 +1,5 @@
 // Which metrics need a measurement now: Argo's generateMetricTasks, pure.
-import { parseDuration } from '../duration.ts';
+import { parseGoDurationMillis } from '../../api/duration.ts';
 import { isCompleted, type AnalysisRun, type AnalysisRunStatus, type Measurement, type Metric } from '../types.ts';
 import { dryRunMetricNames, intValue, measurementRetentionByMetric, validateMetrics } from '../validate.ts';
 import {
@@ -85,7 +85,7 @@ function dueTasks(run: AnalysisRun, resolved: Metric[], now: number): MetricTask
       if (metric.initialDelay) {
         const startedAt = parseTime(run.status?.startedAt);
         if (startedAt === undefined) return;
-        if (startedAt + parseDuration(metric.initialDelay) > now) return;
+        if (startedAt + parseGoDurationMillis(metric.initialDelay) > now) return;
       }
       tasks.push({ metric: specMetric, action: 'run' });
       return;
@@ -94,7 +94,7 @@ function dueTasks(run: AnalysisRun, resolved: Metric[], now: number): MetricTask
     if (count !== undefined && (result?.count ?? 0) >= count) return;
     // Without an interval the metric is only retried after an error.
     let interval = DEFAULT_ERROR_RETRY_INTERVAL_MS;
-    if (last.phase !== 'Error' && metric.interval) interval = parseDuration(metric.interval);
+    if (last.phase !== 'Error' && metric.interval) interval = parseGoDurationMillis(metric.interval);
     const finishedAt = parseTime(last.finishedAt) ?? 0;
     if (now > finishedAt + interval) tasks.push({ metric: specMetric, action: 'run' });
   });
