@@ -6,7 +6,7 @@ import { errorMessage, markMeasurementError, type MetricProvider, type ProviderC
 import { providerFor, type ProviderRegistry } from './providers/registry.ts';
 import { applyMeasurements, planMeasurements, type MetricTask, type TakenMeasurement } from './run/index.ts';
 import { errorStatus } from './run/plan.ts';
-import { formatTime } from './run/helpers.ts';
+import { formatTime } from '../api/kit.ts';
 import { resolveMetricArgs } from './template.ts';
 import type { AnalysisRun, AnalysisRunStatus, Argument, Measurement } from './types.ts';
 
@@ -61,7 +61,7 @@ export async function reconcileAnalysisRun(run: AnalysisRun, deps: AnalysisDeps)
 
 async function measure(run: AnalysisRun, task: MetricTask, args: Argument[], deps: AnalysisDeps): Promise<TakenMeasurement> {
   const replacesLast = task.action !== 'run';
-  const base: Measurement = task.incomplete ?? { phase: 'Running', startedAt: formatTime(deps.now()) };
+  const base: Measurement = task.incomplete ?? { phase: 'Running', startedAt: formatTime(new Date(deps.now())) };
   let provider: MetricProvider;
   let ctx: ProviderContext;
   try {

@@ -2,6 +2,7 @@
 // comes next: Argo's runMeasurements bookkeeping, assessRunStatus,
 // garbageCollectMeasurements and calculateNextReconcileTime, as one pure step.
 import { parseGoDurationMillis } from '../../api/duration.ts';
+import { formatTime } from '../../api/kit.ts';
 import {
   isCompleted,
   type AnalysisRun,
@@ -17,7 +18,6 @@ import {
   DEFAULT_ERROR_RETRY_INTERVAL_MS,
   DEFAULT_MEASUREMENT_HISTORY_LIMIT,
   effectiveCount,
-  formatTime,
   getResult,
   isTerminating,
   lastMeasurement,
@@ -89,7 +89,7 @@ export function applyMeasurements(
     status.phase = assessment.phase;
     status.message = assessment.message;
     if (status.message === '') delete status.message;
-    if (isCompleted(assessment.phase) && !status.completedAt) status.completedAt = formatTime(now);
+    if (isCompleted(assessment.phase) && !status.completedAt) status.completedAt = formatTime(new Date(now));
   }
 
   const garbageCollect: GarbageCollection[] = [];
@@ -124,7 +124,7 @@ function record(results: MetricResult[], t: TakenMeasurement, dryRun: boolean, n
   }
   const m: Measurement = { ...t.measurement };
   if (isCompleted(m.phase)) {
-    if (!m.finishedAt) m.finishedAt = formatTime(now);
+    if (!m.finishedAt) m.finishedAt = formatTime(new Date(now));
     // A streak of successes, for consecutiveSuccessLimit: anything else breaks it.
     result.consecutiveSuccess = m.phase === 'Successful' ? (result.consecutiveSuccess ?? 0) + 1 : 0;
     if (m.phase === 'Error') {

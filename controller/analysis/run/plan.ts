@@ -1,11 +1,11 @@
 // Which metrics need a measurement now: Argo's generateMetricTasks, pure.
 import { parseGoDurationMillis } from '../../api/duration.ts';
+import { formatTime } from '../../api/kit.ts';
 import { isCompleted, type AnalysisRun, type AnalysisRunStatus, type Measurement, type Metric } from '../types.ts';
 import { dryRunMetricNames, intValue, measurementRetentionByMetric, validateMetrics } from '../validate.ts';
 import {
   DEFAULT_ERROR_RETRY_INTERVAL_MS,
   effectiveCount,
-  formatTime,
   getResult,
   isTerminating,
   lastMeasurement,
@@ -61,7 +61,7 @@ export function errorStatus(run: AnalysisRun, message: string, now: number): Ana
     metricResults: run.status?.metricResults ?? [],
     phase: 'Error',
     message,
-    completedAt: run.status?.completedAt ?? formatTime(now),
+    completedAt: run.status?.completedAt ?? formatTime(new Date(now)),
   };
 }
 

@@ -4,7 +4,7 @@
 import { evaluateResult } from '../../conditions.ts';
 import { parseGoDurationMillis } from '../../../api/duration.ts';
 import { parseGoFloat } from '../../../expr/index.ts';
-import { formatTime } from '../../run/helpers.ts';
+import { formatTime } from '../../../api/kit.ts';
 import type { PrometheusMetric } from '../../types.ts';
 import { formatGoFloat } from '../format.ts';
 import { requestWithTimeout, type HttpPort, type HttpRequestInit } from '../http.ts';
@@ -50,7 +50,7 @@ export function createPrometheusProvider(deps: PrometheusDeps): MetricProvider {
           phase: outcome.phase,
           value,
           ...(warnings ? { metadata: { warnings } } : {}),
-          finishedAt: formatTime(ctx.now()),
+          finishedAt: formatTime(new Date(ctx.now())),
         };
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
