@@ -10,7 +10,6 @@ export {
   type SecretPort,
 } from './args.ts';
 export { resolveArgs, resolveMetricArgs, resolveQuotedArgs } from './template.ts';
-export { validateMetrics } from './validate.ts';
 export * from './run/index.ts';
 export { reconcileAnalysisRun, type AnalysisDeps, type ReconcileOutcome } from './reconcile.ts';
 export * from './providers/index.ts';

@@ -12,7 +12,7 @@ import {
   type MetricResult,
   type RunSummary,
 } from '../types.ts';
-import { dryRunMetricNames, intValue, measurementRetentionByMetric } from '../validate.ts';
+import { intValue } from '../../api/intstr.ts';
 import { assessRunStatus } from './assess.ts';
 import {
   DEFAULT_ERROR_RETRY_INTERVAL_MS,
@@ -25,6 +25,7 @@ import {
   parseTime,
 } from './helpers.ts';
 import { checkSpec } from './plan.ts';
+import { dryRunMetricNames, measurementRetentionByMetric } from './rules.ts';
 
 export interface TakenMeasurement {
   metricName: string;

@@ -1,7 +1,7 @@
 // Metric and run phases from measurements: Argo's assessMetricStatus and
 // assessRunStatus, pure.
 import { isCompleted, type AnalysisPhase, type AnalysisRun, type Metric, type MetricResult, type RunSummary } from '../types.ts';
-import { intValue } from '../validate.ts';
+import { intValue } from '../../api/intstr.ts';
 import { formatTime } from '../../api/kit.ts';
 import { DEFAULT_CONSECUTIVE_ERROR_LIMIT, effectiveCount, isWorse, lastMeasurement } from './helpers.ts';
 

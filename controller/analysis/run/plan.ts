@@ -2,7 +2,8 @@
 import { parseGoDurationMillis } from '../../api/duration.ts';
 import { formatTime } from '../../api/kit.ts';
 import { isCompleted, type AnalysisRun, type AnalysisRunStatus, type Measurement, type Metric } from '../types.ts';
-import { dryRunMetricNames, intValue, measurementRetentionByMetric, validateMetrics } from '../validate.ts';
+import { intValue } from '../../api/intstr.ts';
+import { analysisRunSpecError } from '../../api/validation/analysis.ts';
 import {
   DEFAULT_ERROR_RETRY_INTERVAL_MS,
   effectiveCount,
@@ -45,13 +46,8 @@ export function checkSpec(run: AnalysisRun, now: number): { metrics: Metric[] } 
   } catch (err) {
     return invalid(`Unable to resolve metric arguments: ${(err as Error).message}`);
   }
-  try {
-    validateMetrics(metrics);
-    dryRunMetricNames(run.spec.dryRun, metrics);
-    measurementRetentionByMetric(run.spec.measurementRetention, metrics);
-  } catch (err) {
-    return invalid(`Analysis spec invalid: ${(err as Error).message}`);
-  }
+  const specError = analysisRunSpecError({ ...run.spec, metrics });
+  if (specError !== undefined) return invalid(`Analysis spec invalid: ${specError}`);
   return { metrics };
 }
 
