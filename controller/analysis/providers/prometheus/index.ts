@@ -1,7 +1,7 @@
 // Prometheus metric provider: an instant (or range) query over the HTTP API,
 // the result handed to the conditions as Argo does: a vector becomes an array
 // of numbers, a scalar a number.
-import { evaluateResult } from '../../conditions.ts';
+import { evaluateResult } from '../../metric-conditions.ts';
 import { parseGoDurationMillis } from '../../../api/duration.ts';
 import { parseGoFloat } from '../../../expr/index.ts';
 import { formatTime } from '../../../api/kit.ts';

@@ -1,6 +1,6 @@
 // Web metric provider: one HTTP request, a JSONPath into the JSON response,
 // the selected value handed to the conditions (Argo's webmetric provider).
-import { evaluateResult } from '../../conditions.ts';
+import { evaluateResult } from '../../metric-conditions.ts';
 import { formatTime } from '../../../api/kit.ts';
 import { goJsonMarshal } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
