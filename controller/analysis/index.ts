@@ -1,7 +1,6 @@
 // Analysis: conditions, AnalysisRun bookkeeping, metric providers and the
-// AnalysisRun builder the Rollout reconcile uses.
-export { compile, ExprError, type Program } from './expr/index.ts';
-export { evalCondition, evaluateResult, type EvaluationOutcome } from './conditions.ts';
+// AnalysisRun builder the Rollout reconcile uses. The condition language is controller/expr/.
+export { evalCondition, evaluateResult, type EvaluationOutcome } from './metric-conditions.ts';
 export { buildAnalysisRun, mergeArgs, type BuildAnalysisRunOptions } from './build.ts';
 export {
   buildArgumentsForRollout,
@@ -11,8 +10,7 @@ export {
   type SecretPort,
 } from './args.ts';
 export { resolveArgs, resolveMetricArgs, resolveQuotedArgs } from './template.ts';
-export { validateMetrics } from './validate.ts';
 export * from './run/index.ts';
-export { reconcileAnalysisRun, type AnalysisDeps, type ReconcileOutcome } from './reconcile.ts';
+export { reconcileAnalysisRun, type AnalysisDeps, type ReconcileOutcome } from './run-controller/measure.ts';
 export * from './providers/index.ts';
 export { isCompleted } from './types.ts';

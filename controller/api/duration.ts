@@ -1,9 +1,10 @@
 /**
  * Argo's duration strings: Go's time.ParseDuration format ("30s", "5m", "1h30m", "1.5h", "500ms")
- * and, for pause durations, a bare integer number of seconds (30 or "30").
+ * and, for pause durations, a bare integer number of seconds (30 or "30"). One scanner reads the
+ * format; the functions below differ only in the unit they return and the words of their errors.
  */
 
-const UNIT_SECONDS: Record<string, number> = {
+const UNIT_SECONDS: Readonly<Record<string, number>> = {
   ns: 1e-9,
   us: 1e-6,
   'µs': 1e-6,
@@ -14,7 +15,61 @@ const UNIT_SECONDS: Record<string, number> = {
   h: 3600,
 };
 
-const COMPONENT = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+// Kept as its own table rather than UNIT_SECONDS * 1000 so that millisecond sums round exactly
+// as they always have (0.3ms is 0.3, not 0.30000000000000004).
+const UNIT_MILLIS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  'µs': 1e-3,
+  'μs': 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+interface Component {
+  amount: number;
+  unit: string;
+}
+
+type Scan =
+  | { ok: true; sign: number; components: Component[] }
+  /** `rest` is the text from the component that failed on; `goMessage` is time.ParseDuration's error. */
+  | { ok: false; rest: string; goMessage: string };
+
+/** time.ParseDuration's grammar: an optional sign, then number-unit pairs, or "0" alone. */
+function scanGoDuration(text: string): Scan {
+  const quoted = JSON.stringify(text);
+  const invalidAt = (rest: string): Scan => ({ ok: false, rest, goMessage: `time: invalid duration ${quoted}` });
+  let rest = text;
+  let sign = 1;
+  if (rest.startsWith('-') || rest.startsWith('+')) {
+    if (rest.startsWith('-')) sign = -1;
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return { ok: true, sign, components: [] };
+  if (rest === '') return invalidAt(rest);
+  const components: Component[] = [];
+  while (rest !== '') {
+    const number = (/^(\d*)(\.\d*)?/.exec(rest) as RegExpExecArray)[0];
+    if (number === '' || number === '.') return invalidAt(rest);
+    const unit = (/^[^\d.]*/.exec(rest.slice(number.length)) as RegExpExecArray)[0];
+    if (unit === '') return { ok: false, rest, goMessage: `time: missing unit in duration ${quoted}` };
+    if (!Object.hasOwn(UNIT_SECONDS, unit)) {
+      return { ok: false, rest, goMessage: `time: unknown unit ${JSON.stringify(unit)} in duration ${quoted}` };
+    }
+    components.push({ amount: Number(number), unit });
+    rest = rest.slice(number.length + unit.length);
+  }
+  return { ok: true, sign, components };
+}
+
+function total(scan: { sign: number; components: Component[] }, scale: Readonly<Record<string, number>>): number {
+  let sum = 0;
+  for (const { amount, unit } of scan.components) sum += amount * (scale[unit] as number);
+  return scan.components.length === 0 ? 0 : scan.sign * sum;
+}
 
 export class DurationError extends Error {
   constructor(
@@ -41,34 +96,31 @@ export function parseDuration(value: string | number): number {
 
 /**
  * Seconds in a Go duration string, as time.ParseDuration reads it: a unit is required except
- * for "0". Metric intervals, initial delays and experiment durations use this form.
+ * for "0". Surrounding spaces are forgiven. Metric intervals, initial delays and experiment
+ * durations use this form.
  */
 export function parseGoDuration(value: string): number {
   const text = value.trim();
   if (text === '') throw new DurationError(value, 'empty');
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest.startsWith('-')) sign = -1;
-    rest = rest.slice(1);
+  const scan = scanGoDuration(text);
+  if (!scan.ok) {
+    const unitless = /^(\d+(?:\.\d*)?|\.\d+)$/.test(scan.rest);
+    throw new DurationError(value, unitless ? 'missing unit (use ns, us, ms, s, m or h)' : 'expected a number followed by a unit, e.g. "30s", "5m", "1h30m"');
   }
-  if (rest === '0') return 0;
-  if (rest === '') throw new DurationError(value, 'expected a number followed by a unit, e.g. "30s", "5m", "1h30m"');
-  let total = 0;
-  COMPONENT.lastIndex = 0;
-  let consumed = 0;
-  while (consumed < rest.length) {
-    COMPONENT.lastIndex = consumed;
-    const match = COMPONENT.exec(rest);
-    if (!match) {
-      const unitless = /^(\d+(?:\.\d*)?|\.\d+)$/.test(rest.slice(consumed));
-      throw new DurationError(value, unitless ? 'missing unit (use ns, us, ms, s, m or h)' : 'expected a number followed by a unit, e.g. "30s", "5m", "1h30m"');
-    }
-    total += Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number);
-    consumed = COMPONENT.lastIndex;
-  }
-  if (!Number.isFinite(total)) throw new DurationError(value, 'too large');
-  return sign * total;
+  const seconds = total(scan, UNIT_SECONDS);
+  if (!Number.isFinite(seconds)) throw new DurationError(value, 'too large');
+  return seconds;
+}
+
+/**
+ * Milliseconds in a Go duration string read exactly as time.ParseDuration reads it, failing with
+ * Go's own message ("time: missing unit in duration \"5\""), which Argo writes into AnalysisRun
+ * messages. The AnalysisRun controller schedules measurements with it.
+ */
+export function parseGoDurationMillis(text: string): number {
+  const scan = scanGoDuration(text);
+  if (!scan.ok) throw new Error(scan.goMessage);
+  return total(scan, UNIT_MILLIS);
 }
 
 /** Like parseDuration but returns undefined instead of throwing; for validation code paths. */

@@ -20,3 +20,11 @@ export function resolveIntOrPercent(value: IntOrString, total: number, roundUp: 
 export function isIntOrPercent(value: IntOrString): boolean {
   return typeof value === 'number' ? Number.isInteger(value) : /^-?\d+%$/.test(value);
 }
+
+/** Kubernetes' IntOrString.IntValue(): an integer as is, a string that is not one counts as 0. */
+export function intValue(value: IntOrString | undefined): number {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number') return Math.trunc(value);
+  const n = Number.parseInt(value, 10);
+  return /^[+-]?\d+$/.test(value.trim()) && Number.isFinite(n) ? n : 0;
+}

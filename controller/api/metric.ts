@@ -106,6 +106,9 @@ export const MetricProviderSchema = z.strictObject({
 export type MetricProvider = z.infer<typeof MetricProviderSchema>;
 export const METRIC_PROVIDER_KINDS = Object.keys(MetricProviderSchema.shape) as (keyof MetricProvider)[];
 
+/** The names a successCondition or failureCondition may use: the measured value and the run's arguments. */
+export const METRIC_CONDITION_NAMES = ['result', 'args'] as const;
+
 export const MetricSchema = z.strictObject({
   name: z.string(),
   /** Time between measurements ("30s", "5m"); omitted means a single measurement. */

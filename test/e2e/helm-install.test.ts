@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { SECRETS } from '../../controller/analysis/controller/index.ts';
+import { SECRETS } from '../../controller/analysis/run-controller/index.ts';
 import { KubeClient, loadKubeConfig } from '../../controller/kube/client.ts';
 import { statusCodeOf } from '../../controller/kube/errors.ts';
 import { ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AnalysisRun } from '../../controller/api/index.ts';
-import { SECRETS } from '../../controller/analysis/controller/index.ts';
+import { SECRETS } from '../../controller/analysis/run-controller/index.ts';
 import { KubeClient, loadKubeConfig } from '../../controller/kube/client.ts';
 import { statusCodeOf } from '../../controller/kube/errors.ts';
 import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, JOBS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';

@@ -1,4 +1,4 @@
-import { formatTime } from '../run/helpers.ts';
+import { formatTime } from '../../api/kit.ts';
 import type { AnalysisRun, Measurement, Metric } from '../types.ts';
 
 export interface ProviderContext {
@@ -33,10 +33,10 @@ export function markMeasurementError(measurement: Measurement, err: unknown, now
     ...measurement,
     phase: 'Error',
     message: errorMessage(err),
-    finishedAt: measurement.finishedAt ?? formatTime(now),
+    finishedAt: measurement.finishedAt ?? formatTime(new Date(now)),
   };
 }
 
 export function startMeasurement(now: number): Measurement {
-  return { phase: 'Running', startedAt: formatTime(now) };
+  return { phase: 'Running', startedAt: formatTime(new Date(now)) };
 }

@@ -1,7 +1,8 @@
 // Folds taken measurements into an AnalysisRun's status and decides what
 // comes next: Argo's runMeasurements bookkeeping, assessRunStatus,
 // garbageCollectMeasurements and calculateNextReconcileTime, as one pure step.
-import { parseDuration } from '../duration.ts';
+import { parseGoDurationMillis } from '../../api/duration.ts';
+import { formatTime } from '../../api/kit.ts';
 import {
   isCompleted,
   type AnalysisRun,
@@ -11,13 +12,12 @@ import {
   type MetricResult,
   type RunSummary,
 } from '../types.ts';
-import { dryRunMetricNames, intValue, measurementRetentionByMetric } from '../validate.ts';
+import { intValue } from '../../api/intstr.ts';
 import { assessRunStatus } from './assess.ts';
 import {
   DEFAULT_ERROR_RETRY_INTERVAL_MS,
   DEFAULT_MEASUREMENT_HISTORY_LIMIT,
   effectiveCount,
-  formatTime,
   getResult,
   isTerminating,
   lastMeasurement,
@@ -25,6 +25,7 @@ import {
   parseTime,
 } from './helpers.ts';
 import { checkSpec } from './plan.ts';
+import { dryRunMetricNames, measurementRetentionByMetric } from './rules.ts';
 
 export interface TakenMeasurement {
   metricName: string;
@@ -89,7 +90,7 @@ export function applyMeasurements(
     status.phase = assessment.phase;
     status.message = assessment.message;
     if (status.message === '') delete status.message;
-    if (isCompleted(assessment.phase) && !status.completedAt) status.completedAt = formatTime(now);
+    if (isCompleted(assessment.phase) && !status.completedAt) status.completedAt = formatTime(new Date(now));
   }
 
   const garbageCollect: GarbageCollection[] = [];
@@ -124,7 +125,7 @@ function record(results: MetricResult[], t: TakenMeasurement, dryRun: boolean, n
   }
   const m: Measurement = { ...t.measurement };
   if (isCompleted(m.phase)) {
-    if (!m.finishedAt) m.finishedAt = formatTime(now);
+    if (!m.finishedAt) m.finishedAt = formatTime(new Date(now));
     // A streak of successes, for consecutiveSuccessLimit: anything else breaks it.
     result.consecutiveSuccess = m.phase === 'Successful' ? (result.consecutiveSuccess ?? 0) + 1 : 0;
     if (m.phase === 'Error') {
@@ -158,7 +159,7 @@ function nextReconcileTime(run: AnalysisRun, metrics: readonly Metric[], now: nu
     const result = getResult(results, metric.name);
     const last = lastMeasurement(result);
     if (last === undefined) {
-      if (metric.initialDelay) consider((parseTime(run.status?.startedAt) ?? now) + parseDuration(metric.initialDelay));
+      if (metric.initialDelay) consider((parseTime(run.status?.startedAt) ?? now) + parseGoDurationMillis(metric.initialDelay));
       continue;
     }
     if (!last.finishedAt) {
@@ -170,7 +171,7 @@ function nextReconcileTime(run: AnalysisRun, metrics: readonly Metric[], now: nu
     if (count !== undefined && (result?.count ?? 0) >= count) continue;
     let interval: number;
     if (last.phase === 'Error') interval = DEFAULT_ERROR_RETRY_INTERVAL_MS;
-    else if (metric.interval) interval = parseDuration(metric.interval);
+    else if (metric.interval) interval = parseGoDurationMillis(metric.interval);
     else continue;
     consider((parseTime(last.finishedAt) ?? now) + interval);
   }

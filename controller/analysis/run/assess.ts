@@ -1,8 +1,9 @@
 // Metric and run phases from measurements: Argo's assessMetricStatus and
 // assessRunStatus, pure.
 import { isCompleted, type AnalysisPhase, type AnalysisRun, type Metric, type MetricResult, type RunSummary } from '../types.ts';
-import { intValue } from '../validate.ts';
-import { DEFAULT_CONSECUTIVE_ERROR_LIMIT, effectiveCount, formatTime, isWorse, lastMeasurement } from './helpers.ts';
+import { intValue } from '../../api/intstr.ts';
+import { formatTime } from '../../api/kit.ts';
+import { DEFAULT_CONSECUTIVE_ERROR_LIMIT, effectiveCount, isWorse, lastMeasurement } from './helpers.ts';
 
 export function failureInconclusiveOrError(metric: Metric, result: MetricResult): { phase?: AnalysisPhase; message: string } {
   let phase: AnalysisPhase | undefined;
@@ -64,7 +65,7 @@ export function assessRunStatus(
   now: number,
 ): RunAssessment {
   const results = (run.status?.metricResults ?? []).map((r) => ({ ...r }));
-  const startedAt = run.status?.startedAt || formatTime(now);
+  const startedAt = run.status?.startedAt || formatTime(new Date(now));
   let worstStatus: AnalysisPhase | undefined;
   let worstMessage = run.spec.terminate ? 'Run Terminated' : '';
   let everythingCompleted = true;

@@ -6,11 +6,6 @@ export const DEFAULT_MEASUREMENT_HISTORY_LIMIT = 10;
 export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
 export const DEFAULT_ERROR_RETRY_INTERVAL_MS = 10_000;
 
-// Kubernetes serializes metav1.Time as RFC 3339 in UTC with whole seconds.
-export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 export function parseTime(value: string | undefined): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Date.parse(value);

@@ -11,6 +11,5 @@ export {
   DEFAULT_CONSECUTIVE_ERROR_LIMIT,
   DEFAULT_ERROR_RETRY_INTERVAL_MS,
   DEFAULT_MEASUREMENT_HISTORY_LIMIT,
-  formatTime,
   isTerminating,
 } from './helpers.ts';

@@ -1,11 +1,12 @@
 // Which metrics need a measurement now: Argo's generateMetricTasks, pure.
-import { parseDuration } from '../duration.ts';
+import { parseGoDurationMillis } from '../../api/duration.ts';
+import { formatTime } from '../../api/kit.ts';
 import { isCompleted, type AnalysisRun, type AnalysisRunStatus, type Measurement, type Metric } from '../types.ts';
-import { dryRunMetricNames, intValue, measurementRetentionByMetric, validateMetrics } from '../validate.ts';
+import { intValue } from '../../api/intstr.ts';
+import { analysisRunSpecError } from '../../api/validation/analysis.ts';
 import {
   DEFAULT_ERROR_RETRY_INTERVAL_MS,
   effectiveCount,
-  formatTime,
   getResult,
   isTerminating,
   lastMeasurement,
@@ -45,13 +46,8 @@ export function checkSpec(run: AnalysisRun, now: number): { metrics: Metric[] } 
   } catch (err) {
     return invalid(`Unable to resolve metric arguments: ${(err as Error).message}`);
   }
-  try {
-    validateMetrics(metrics);
-    dryRunMetricNames(run.spec.dryRun, metrics);
-    measurementRetentionByMetric(run.spec.measurementRetention, metrics);
-  } catch (err) {
-    return invalid(`Analysis spec invalid: ${(err as Error).message}`);
-  }
+  const specError = analysisRunSpecError({ ...run.spec, metrics });
+  if (specError !== undefined) return invalid(`Analysis spec invalid: ${specError}`);
   return { metrics };
 }
 
@@ -61,7 +57,7 @@ export function errorStatus(run: AnalysisRun, message: string, now: number): Ana
     metricResults: run.status?.metricResults ?? [],
     phase: 'Error',
     message,
-    completedAt: run.status?.completedAt ?? formatTime(now),
+    completedAt: run.status?.completedAt ?? formatTime(new Date(now)),
   };
 }
 
@@ -85,7 +81,7 @@ function dueTasks(run: AnalysisRun, resolved: Metric[], now: number): MetricTask
       if (metric.initialDelay) {
         const startedAt = parseTime(run.status?.startedAt);
         if (startedAt === undefined) return;
-        if (startedAt + parseDuration(metric.initialDelay) > now) return;
+        if (startedAt + parseGoDurationMillis(metric.initialDelay) > now) return;
       }
       tasks.push({ metric: specMetric, action: 'run' });
       return;
@@ -94,7 +90,7 @@ function dueTasks(run: AnalysisRun, resolved: Metric[], now: number): MetricTask
     if (count !== undefined && (result?.count ?? 0) >= count) return;
     // Without an interval the metric is only retried after an error.
     let interval = DEFAULT_ERROR_RETRY_INTERVAL_MS;
-    if (last.phase !== 'Error' && metric.interval) interval = parseDuration(metric.interval);
+    if (last.phase !== 'Error' && metric.interval) interval = parseGoDurationMillis(metric.interval);
     const finishedAt = parseTime(last.finishedAt) ?? 0;
     if (now > finishedAt + interval) tasks.push({ metric: specMetric, action: 'run' });
   });

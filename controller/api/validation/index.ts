@@ -7,10 +7,12 @@ export {
   validateAnalysisSpec,
   validateMetrics,
   validateMetric,
+  analysisRunSpecError,
   type AnalysisTemplateValidation,
   type AnalysisRunValidation,
 } from './analysis.ts';
 export { selectorMatches } from './selector.ts';
+export { metricNameMatches, RULE_MATCHES_NO_METRIC, type MetricRules, type SpecProblem } from './metric-rules.ts';
 export { StringMapValue } from './field-error.ts';
 export {
   validateReferencedResources,

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildArgumentsForRollout, resolveSecretArgs, type SecretPort } from '../../../controller/analysis/args.ts';
 import { buildAnalysisRun } from '../../../controller/analysis/build.ts';
-import { parseDuration } from '../../../controller/analysis/duration.ts';
 import { resolveArgs, resolveMetricArgs } from '../../../controller/analysis/template.ts';
 import type { AnalysisTemplate, ClusterAnalysisTemplate, Metric } from '../../../controller/analysis/types.ts';
 
@@ -141,15 +140,5 @@ describe('buildAnalysisRun merges templates as a Rollout templates[] does', () =
         }),
       { message: "Argument `x` specified multiple times with different values: '1', '2'" },
     );
-  });
-});
-
-describe('durations parse as Go does', () => {
-  const ok: [string, number][] = [['30s', 30_000], ['5m', 300_000], ['1h30m', 5_400_000], ['1.5s', 1500], ['250ms', 250], ['0', 0]];
-  for (const [text, ms] of ok) it(`${text} is ${ms} ms`, () => assert.equal(parseDuration(text), ms));
-  it('rejects a number without unit and unknown units', () => {
-    assert.throws(() => parseDuration('5'), { message: 'time: missing unit in duration "5"' });
-    assert.throws(() => parseDuration('1d'), { message: 'time: unknown unit "d" in duration "1d"' });
-    assert.throws(() => parseDuration('abc'), { message: 'time: invalid duration "abc"' });
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateAnalysisTemplate, type FieldError } from '../../../controller/api/index.ts';
 import type { MetricProvider } from '../../../controller/analysis/providers/provider.ts';
-import { reconcileAnalysisRun, type AnalysisDeps } from '../../../controller/analysis/reconcile.ts';
+import { reconcileAnalysisRun, type AnalysisDeps } from '../../../controller/analysis/run-controller/measure.ts';
 import type { AnalysisRun } from '../../../controller/analysis/types.ts';
 import { hostileTemplates } from '../../fixtures/hostile/analysis-templates.ts';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DurationError, parseDuration, parseGoDuration, tryParseDuration } from '../../../controller/api/index.ts';
+import { DurationError, parseDuration, parseGoDuration, parseGoDurationMillis, tryParseDuration } from '../../../controller/api/index.ts';
 
 describe('parseDuration', () => {
   const cases: [string | number, number][] = [
@@ -51,5 +51,15 @@ describe('tryParseDuration', () => {
   it('returns undefined for an invalid duration', () => {
     assert.equal(tryParseDuration('soon'), undefined);
     assert.equal(tryParseDuration('10m'), 600);
+  });
+});
+
+describe('parseGoDurationMillis: durations parse as Go does', () => {
+  const ok: [string, number][] = [['30s', 30_000], ['5m', 300_000], ['1h30m', 5_400_000], ['1.5s', 1500], ['250ms', 250], ['0', 0]];
+  for (const [text, ms] of ok) it(`${text} is ${ms} ms`, () => assert.equal(parseGoDurationMillis(text), ms));
+  it('rejects a number without unit and unknown units', () => {
+    assert.throws(() => parseGoDurationMillis('5'), { message: 'time: missing unit in duration "5"' });
+    assert.throws(() => parseGoDurationMillis('1d'), { message: 'time: unknown unit "d" in duration "1d"' });
+    assert.throws(() => parseGoDurationMillis('abc'), { message: 'time: invalid duration "abc"' });
   });
 });

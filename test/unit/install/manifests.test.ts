@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
-import { SECRETS } from '../../../controller/analysis/controller/index.ts';
+import { SECRETS } from '../../../controller/analysis/run-controller/index.ts';
 import { parseConfig } from '../../../controller/config.ts';
 import * as resources from '../../../controller/kube/resources.ts';
 import { qualifiedName, type ResourceType } from '../../../controller/kube/resources.ts';

@@ -10,7 +10,7 @@ import {
   runEvents,
   statusPatch,
   ttlDecision,
-} from '../../../controller/analysis/controller/index.ts';
+} from '../../../controller/analysis/run-controller/index.ts';
 import type { KubeObject, ResourceType } from '../../../controller/kube/resources.ts';
 import type { Informer } from '../../../controller/kube/informer.ts';
 import type { Caches } from '../../../controller/runtime/types.ts';

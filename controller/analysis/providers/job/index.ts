@@ -1,6 +1,6 @@
 // Job metric provider: a Kubernetes Job is the measurement; it succeeds when
 // the Job completes and fails when the Job fails.
-import { formatTime } from '../../run/helpers.ts';
+import { formatTime } from '../../../api/kit.ts';
 import type { Measurement } from '../../types.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider, type ProviderContext } from '../provider.ts';
 import { ANALYSIS_RUN_UID_LABEL, JOB_NAME_KEY, renderJob, type JobObject } from './render.ts';
@@ -72,7 +72,7 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }
-      return { ...measurement, phase: 'Successful', finishedAt: formatTime(ctx.now()) };
+      return { ...measurement, phase: 'Successful', finishedAt: formatTime(new Date(ctx.now())) };
     },
 
     async garbageCollect(ctx, limit) {
@@ -91,8 +91,8 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
 export function phaseFromConditions(measurement: Measurement, job: ObservedJob, now: number): Measurement {
   let out = measurement;
   for (const condition of job.status?.conditions ?? []) {
-    if (condition.type === 'Complete') out = { ...out, phase: 'Successful', finishedAt: formatTime(now) };
-    else if (condition.type === 'Failed') out = { ...out, phase: 'Failed', finishedAt: formatTime(now) };
+    if (condition.type === 'Complete') out = { ...out, phase: 'Successful', finishedAt: formatTime(new Date(now)) };
+    else if (condition.type === 'Failed') out = { ...out, phase: 'Failed', finishedAt: formatTime(new Date(now)) };
   }
   return out;
 }

@@ -1,10 +1,10 @@
 // Prometheus metric provider: an instant (or range) query over the HTTP API,
 // the result handed to the conditions as Argo does: a vector becomes an array
 // of numbers, a scalar a number.
-import { evaluateResult } from '../../conditions.ts';
-import { parseDuration } from '../../duration.ts';
-import { parseGoFloat } from '../../expr/builtins.ts';
-import { formatTime } from '../../run/helpers.ts';
+import { evaluateResult } from '../../metric-conditions.ts';
+import { parseGoDurationMillis } from '../../../api/duration.ts';
+import { parseGoFloat } from '../../../expr/index.ts';
+import { formatTime } from '../../../api/kit.ts';
 import type { PrometheusMetric } from '../../types.ts';
 import { formatGoFloat } from '../format.ts';
 import { requestWithTimeout, type HttpPort, type HttpRequestInit } from '../http.ts';
@@ -50,7 +50,7 @@ export function createPrometheusProvider(deps: PrometheusDeps): MetricProvider {
           phase: outcome.phase,
           value,
           ...(warnings ? { metadata: { warnings } } : {}),
-          finishedAt: formatTime(ctx.now()),
+          finishedAt: formatTime(new Date(ctx.now())),
         };
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
@@ -92,7 +92,7 @@ async function query(deps: PrometheusDeps, spec: PrometheusMetric, now: number):
     endpoint = `${address}/api/v1/query_range`;
     form.set('start', unixSeconds(evalTime(spec.rangeQuery.start ?? 'now()', now)));
     form.set('end', unixSeconds(evalTime(spec.rangeQuery.end ?? 'now()', now)));
-    form.set('step', String(parseDuration(spec.rangeQuery.step ?? '1m') / 1000));
+    form.set('step', String(parseGoDurationMillis(spec.rangeQuery.step ?? '1m') / 1000));
   } else {
     form.set('time', unixSeconds(now));
   }
@@ -169,7 +169,7 @@ export function evalTime(expression: string, now: number): number {
     throw new Error(`unsupported rangeQuery time ${JSON.stringify(expression)}: use now() or now() - duration("5m")`);
   }
   if (m[1] === undefined) return now;
-  const offset = parseDuration(m[2] ?? m[3] ?? '');
+  const offset = parseGoDurationMillis(m[2] ?? m[3] ?? '');
   return m[1] === '-' ? now - offset : now + offset;
 }
 

@@ -1,7 +1,7 @@
 // Web metric provider: one HTTP request, a JSONPath into the JSON response,
 // the selected value handed to the conditions (Argo's webmetric provider).
-import { evaluateResult } from '../../conditions.ts';
-import { formatTime } from '../../run/helpers.ts';
+import { evaluateResult } from '../../metric-conditions.ts';
+import { formatTime } from '../../../api/kit.ts';
 import { goJsonMarshal } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
@@ -61,7 +61,7 @@ export function createWebProvider(deps: WebDeps): MetricProvider {
       } catch {
         // Argo records a body that is not JSON as the value and succeeds
         // without evaluating the conditions.
-        return { ...measurement, phase: 'Successful', ...(response.body ? { value: response.body } : {}), finishedAt: formatTime(ctx.now()) };
+        return { ...measurement, phase: 'Successful', ...(response.body ? { value: response.body } : {}), finishedAt: formatTime(new Date(ctx.now())) };
       }
       let found: unknown[];
       try {
@@ -74,7 +74,7 @@ export function createWebProvider(deps: WebDeps): MetricProvider {
       const value = goJsonMarshal(result);
       const outcome = evaluateResult(result, ctx.metric);
       if (outcome.error !== undefined) return fail(new Error(outcome.error));
-      return { ...measurement, phase: outcome.phase, value, finishedAt: formatTime(ctx.now()) };
+      return { ...measurement, phase: outcome.phase, value, finishedAt: formatTime(new Date(ctx.now())) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compile, ExprError } from '../../../controller/analysis/expr/index.ts';
+import { compile, ExprError } from '../../../controller/expr/index.ts';
 
 const run = (source: string, result: unknown = null, args: Record<string, string> = {}): unknown =>
   compile(source, { names: ['result', 'args'] }).run({ result, args });

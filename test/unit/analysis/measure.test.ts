@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MetricProvider } from '../../../controller/analysis/providers/provider.ts';
-import { reconcileAnalysisRun, type AnalysisDeps } from '../../../controller/analysis/reconcile.ts';
+import { reconcileAnalysisRun, type AnalysisDeps } from '../../../controller/analysis/run-controller/measure.ts';
 import type { AnalysisRun, Metric } from '../../../controller/analysis/types.ts';
 
 const T = Date.parse('2025-03-01T12:00:00Z');

@@ -3,7 +3,7 @@
 // so every series describes an object that exists now. analysis_run_reconcile
 // and analysis_run_reconcile_error come from the runtime's reconcile metrics.
 import { Gauge, type Registry } from 'prom-client';
-import { dryRunMetricNames } from '../validate.ts';
+import { dryRunMetricNames } from '../run/rules.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Metric } from '../types.ts';
 
 export interface Sample {

@@ -12,6 +12,8 @@ import { toValue } from './values.ts';
 export { ExprError } from './errors.ts';
 export type { Value } from './ast.ts';
 export { toValue, typeName } from './values.ts';
+// Go's strconv.ParseFloat, which providers also need to read their results as Argo does.
+export { parseGoFloat } from './builtins.ts';
 
 export interface Program {
   source: string;

@@ -1,5 +1,6 @@
 // Decides a measurement's phase from its value, as Argo's evaluate.EvaluateResult does.
-import { compile, ExprError, typeName, toValue } from './expr/index.ts';
+import { compile, ExprError, typeName, toValue } from '../expr/index.ts';
+import { METRIC_CONDITION_NAMES } from '../api/metric.ts';
 import type { AnalysisPhase, Metric } from './types.ts';
 
 export interface EvaluationOutcome {
@@ -8,13 +9,11 @@ export interface EvaluationOutcome {
   error?: string;
 }
 
-const NAMES = ['result', 'args'] as const;
-
 // Evaluates one condition to a boolean. `args` maps argument names to values
 // for conditions that name them directly (`result > args.threshold`); Argo's
 // `{{args.x}}` placeholders are substituted before this is called.
 export function evalCondition(result: unknown, condition: string, args: Record<string, string> = {}): boolean {
-  const program = compile(condition, { names: NAMES });
+  const program = compile(condition, { names: METRIC_CONDITION_NAMES });
   const output = program.run({ result, args });
   if (typeof output !== 'boolean') throw new ExprError(`expected bool, but got ${typeName(output)}`);
   return output;

@@ -1,14 +1,14 @@
 // One pass over an AnalysisRun: decide what is due (pure), take those
 // measurements through the providers (effects), fold them in (pure). The
 // caller writes the returned status and requeues after `requeueAfterMs`.
-import { resolveSecretArgs, type SecretPort } from './args.ts';
-import { errorMessage, markMeasurementError, type MetricProvider, type ProviderContext } from './providers/provider.ts';
-import { providerFor, type ProviderRegistry } from './providers/registry.ts';
-import { applyMeasurements, planMeasurements, type MetricTask, type TakenMeasurement } from './run/index.ts';
-import { errorStatus } from './run/plan.ts';
-import { formatTime } from './run/helpers.ts';
-import { resolveMetricArgs } from './template.ts';
-import type { AnalysisRun, AnalysisRunStatus, Argument, Measurement } from './types.ts';
+import { resolveSecretArgs, type SecretPort } from '../args.ts';
+import { errorMessage, markMeasurementError, type MetricProvider, type ProviderContext } from '../providers/provider.ts';
+import { providerFor, type ProviderRegistry } from '../providers/registry.ts';
+import { applyMeasurements, planMeasurements, type MetricTask, type TakenMeasurement } from '../run/index.ts';
+import { errorStatus } from '../run/plan.ts';
+import { formatTime } from '../../api/kit.ts';
+import { resolveMetricArgs } from '../template.ts';
+import type { AnalysisRun, AnalysisRunStatus, Argument, Measurement } from '../types.ts';
 
 export interface AnalysisDeps {
   providers: ProviderRegistry;
@@ -61,7 +61,7 @@ export async function reconcileAnalysisRun(run: AnalysisRun, deps: AnalysisDeps)
 
 async function measure(run: AnalysisRun, task: MetricTask, args: Argument[], deps: AnalysisDeps): Promise<TakenMeasurement> {
   const replacesLast = task.action !== 'run';
-  const base: Measurement = task.incomplete ?? { phase: 'Running', startedAt: formatTime(deps.now()) };
+  const base: Measurement = task.incomplete ?? { phase: 'Running', startedAt: formatTime(new Date(deps.now())) };
   let provider: MetricProvider;
   let ctx: ProviderContext;
   try {

@@ -16,7 +16,7 @@ import {
 import type { ReconcilerRegistration, SecondaryWatch } from '../../runtime/types.ts';
 import { ANALYSIS_RUN_NAME_ANNOTATION, ANALYSIS_RUN_UID_LABEL } from '../providers/job/render.ts';
 import { createProviderRegistry, nodeHttp, type HttpPort } from '../providers/index.ts';
-import { reconcileAnalysisRun } from '../reconcile.ts';
+import { reconcileAnalysisRun } from './measure.ts';
 import { isCompleted, type AnalysisRun, type AnalysisTemplate, type ClusterAnalysisTemplate } from '../types.ts';
 import { registerAnalysisMetrics } from './metrics.ts';
 import { runEvents, statusPatch, ttlDecision, type RunEvent } from './pass.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateResult } from '../../../controller/analysis/conditions.ts';
+import { evaluateResult } from '../../../controller/analysis/metric-conditions.ts';
 
 describe('evaluateResult decides the measurement phase as Argo does', () => {
   const cases: { name: string; result: unknown; success?: string; failure?: string; phase: string }[] = [
