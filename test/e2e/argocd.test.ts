@@ -38,7 +38,7 @@ async function untilHealth(ro: RolloutHelper, name: string, status: string, time
     return await eventually(`Argo CD health ${status} for ${name}`, async () => {
       const rollout = await ro.get(name);
       const health = rolloutHealth(rollout);
-      last = { health, status: rollout.status, generation: rollout.metadata?.generation };
+      last = { health, status: rollout.status };
       return health.status === status ? { health, rollout } : undefined;
     }, timeoutMs);
   } catch (err) {

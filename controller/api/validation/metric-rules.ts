@@ -2,7 +2,8 @@ import { compile, ExprError } from '../../expr/index.ts';
 import { DurationError, parseGoDuration, parseGoDurationMillis } from '../duration.ts';
 import { intValue } from '../intstr.ts';
 import { type Argument, type DryRun, type MeasurementRetention, type Metric, METRIC_CONDITION_NAMES, METRIC_PROVIDER_KINDS } from '../metric.ts';
-import { type FieldError, child, duplicate, invalid, required, tooMany } from './field-error.ts';
+import { type FieldError, child, duplicate, forbidden, invalid, required, tooMany } from './field-error.ts';
+import { unsupportedInMetric, unsupportedMessage } from '../support.ts';
 import { LIMITS } from './limits.ts';
 
 /**
@@ -156,6 +157,8 @@ export function metricProblems(metric: Metric, rules: MetricRules, path: string,
   const providers = providerNames(metric);
   if (providers.length === 0) add(required(at('provider'), 'no provider specified'), 'no provider specified');
   if (providers.length > 1) add(invalid(at('provider'), providers.join(', '), 'multiple providers specified'), 'multiple providers specified');
+  // Ramp's contract: a provider it does not run is refused before a run starts, never measured into an Error.
+  for (const use of unsupportedInMetric(metric, path)) add(forbidden(use.path, unsupportedMessage(use.entry)), unsupportedMessage(use.entry));
   return problems;
 }
 

@@ -65,13 +65,14 @@ describe('reconcileAnalysisRun takes due measurements and records them', () => {
     assert.equal(out.status.message, 'Unable to resolve metric arguments: secrets "absent" not found');
   });
 
-  it('an unsupported provider is a measurement Error naming the metric', async () => {
+  it('a provider Ramp does not run ends the run in Error before any measurement, naming the metric and provider', async () => {
     const web = scriptedWeb(() => ({ phase: 'Successful' }));
     const run = analysisRun([{ name: 'dd', provider: { datadog: { query: 'x' } } }]);
     const out = await reconcileAnalysisRun(run, deps(web.provider));
-    const m = out.status.metricResults?.[0]?.measurements?.[0];
-    assert.equal(m?.phase, 'Error');
-    assert.match(m?.message ?? '', /metric 'dd' uses provider 'datadog'/);
+    assert.equal(out.status.phase, 'Error');
+    assert.match(out.status.message ?? '', /metrics\[0\]: Ramp does not support the Datadog provider; use the prometheus, web or job provider/);
+    assert.equal(out.status.metricResults?.[0]?.measurements?.length ?? 0, 0);
+    assert.deepEqual(web.urls, []);
   });
 
   it('a completed run is left alone', async () => {
