@@ -146,8 +146,11 @@ build_helm() {
 
 # Argo Rollouts' controller and kubectl plugin, to prove Ramp against Argo itself. Its module's
 # replace block pins the k8s.io modules; a dependency's replaces are ignored, so the wrapper
-# module copies that block from Argo's go.mod before resolving.
+# module copies that block from Argo's go.mod before resolving. Argo's go.mod may ask for a newer
+# Go patch release than the machine has: the go command then fetches that toolchain from the Go
+# module proxy (golang.org/toolchain), for this build only.
 build_argo() {
+  export GOTOOLCHAIN=auto
   local mod="$CACHE_ROOT/argo-rollouts-$ARGO_VERSION/mod"
   mkdir -p "$mod" "$ARGO_BIN"; cd "$mod"
   [ -f go.mod ] || go mod init ramp.local/argo-rollouts-build >/dev/null 2>&1
