@@ -6,6 +6,7 @@ export * from './kit.ts';
 export * from './metric.ts';
 export * from './analysis-ref.ts';
 export * from './traffic.ts';
+export * from './gatewayapi.ts';
 export * from './canary.ts';
 export * from './bluegreen.ts';
 export * from './rollout.ts';

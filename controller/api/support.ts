@@ -6,6 +6,7 @@
  * refused with InvalidSpec naming it, before any ReplicaSet changes, never accepted and ignored.
  */
 
+import { GATEWAY_API_PLUGIN } from './gatewayapi.ts';
 import { child } from './validation/field-error.ts';
 
 export type SupportKind = 'traffic router' | 'router plugin' | 'canary step' | 'step plugin' | 'metric provider' | 'authentication' | 'field';
@@ -30,7 +31,9 @@ export interface SupportEntry {
 
 const ROUTING = 'spec.strategy.canary.trafficRouting';
 const STEP = 'spec.strategy.canary.steps[]';
-const ROUTERS_NOTE = 'use trafficRouting.nginx or trafficRouting.istio, or no trafficRouting (weights follow pod counts)';
+const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
+const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
+const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
 const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
@@ -44,6 +47,21 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${ROUTING}.traefik`, on: 'Rollout', kind: 'traffic router', what: 'the Traefik traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.apisix`, on: 'Rollout', kind: 'traffic router', what: 'the APISIX traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.plugins.*`, on: 'Rollout', kind: 'router plugin', what: 'traffic router plugins', supported: false, note: ROUTERS_NOTE },
+  {
+    field: GATEWAY,
+    on: 'Rollout',
+    kind: 'router plugin',
+    what: 'the Gateway API traffic router (Argo\'s argoproj-labs/gatewayAPI plugin, built in)',
+    supported: true,
+    note: 'backendRef weights in the named HTTPRoutes, GRPCRoutes (gateway.networking.k8s.io/v1) and TCPRoutes (v1alpha2), header routes as named rules, the in-progress label, weights read back',
+  },
+  { field: `${GATEWAY}.tlsRoute`, on: 'Rollout', kind: 'field', what: 'TLSRoutes with the Gateway API router', supported: false, note: GATEWAY_NOTE },
+  { field: `${GATEWAY}.tlsRoutes`, on: 'Rollout', kind: 'field', what: 'TLSRoutes with the Gateway API router', supported: false, note: GATEWAY_NOTE },
+  { field: `${GATEWAY}.httpRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
+  { field: `${GATEWAY}.grpcRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
+  { field: `${GATEWAY}.tcpRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
+  { field: `${GATEWAY}.tlsRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
+  { field: `${GATEWAY}.configMap`, on: 'Rollout', kind: 'field', what: 'a state ConfigMap for the Gateway API router', supported: false, note: 'remove it: Ramp keeps no routing state outside the routes' },
   { field: 'spec.strategy.canary.pingPong', on: 'Rollout', kind: 'field', what: 'ping-pong Services', supported: false, note: 'use canaryService and stableService' },
 
   // Canary steps
@@ -51,7 +69,7 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${STEP}.pause`, on: 'Rollout', kind: 'canary step', what: 'the pause step', supported: true, note: 'timed or indefinite, status.pauseConditions as Argo writes them' },
   { field: `${STEP}.setCanaryScale`, on: 'Rollout', kind: 'canary step', what: 'the setCanaryScale step', supported: true, note: 'weight, replicas or matchTrafficWeight' },
   { field: `${STEP}.analysis`, on: 'Rollout', kind: 'canary step', what: 'the analysis step', supported: true, note: 'an AnalysisRun the step waits for; failure aborts' },
-  { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router' },
+  { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
   { field: `${STEP}.setMirrorRoute`, on: 'Rollout', kind: 'canary step', what: 'the setMirrorRoute step', supported: true, note: 'with the Istio router' },
   { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },
@@ -112,12 +130,25 @@ function strategyOf(rollout: unknown): 'canary' | 'blueGreen' | undefined {
   return undefined;
 }
 
-/** The fields of a Rollout that Ramp does not carry out, in the table's order. */
+/** How many `*` a field has: the fewer, the more specific an entry is. */
+function wildcards(field: string): number {
+  return segmentsOf(field).filter((s) => s.key === '*').length;
+}
+
+/**
+ * The fields of a Rollout that Ramp does not carry out, in the table's order. An entry that names
+ * a key wins over one that reaches it through `*`: `plugins.argoproj-labs/gatewayAPI` is carried
+ * out although `plugins.*` is refused.
+ */
 export function unsupportedInRollout(rollout: unknown): UnsupportedUse[] {
   const strategy = strategyOf(rollout);
-  return SUPPORT.filter((e) => e.on === 'Rollout' && !e.supported && (e.strategy === undefined || e.strategy === strategy)).flatMap((entry) =>
-    find(rollout, segmentsOf(entry.field), '').map((path) => ({ path, entry })),
-  );
+  const applies = (e: SupportEntry) => e.on === 'Rollout' && (e.strategy === undefined || e.strategy === strategy);
+  const uses = (entry: SupportEntry) => find(rollout, segmentsOf(entry.field), '').map((path) => ({ path, entry }));
+  const carriedOut = SUPPORT.filter((e) => applies(e) && e.supported).flatMap(uses);
+  const overridden = (use: UnsupportedUse) => carriedOut.some((s) => s.path === use.path && wildcards(s.entry.field) < wildcards(use.entry.field));
+  return SUPPORT.filter((e) => applies(e) && !e.supported)
+    .flatMap(uses)
+    .filter((use) => !overridden(use));
 }
 
 /** The fields of one metric that Ramp does not carry out; `path` is where the metric is. */

@@ -74,6 +74,11 @@ export const LEASES = resource('coordination.k8s.io', 'v1', 'leases', 'Lease');
 /** Argo Rollouts' default Istio API version. */
 export const ISTIO_VIRTUAL_SERVICES = resource('networking.istio.io', 'v1alpha3', 'virtualservices', 'VirtualService');
 export const ISTIO_DESTINATION_RULES = resource('networking.istio.io', 'v1alpha3', 'destinationrules', 'DestinationRule');
+/** The Gateway API routes the Gateway API router weights, at the versions Argo's plugin reads. */
+export const GATEWAY_HTTP_ROUTES = resource('gateway.networking.k8s.io', 'v1', 'httproutes', 'HTTPRoute');
+export const GATEWAY_GRPC_ROUTES = resource('gateway.networking.k8s.io', 'v1', 'grpcroutes', 'GRPCRoute');
+export const GATEWAY_TCP_ROUTES = resource('gateway.networking.k8s.io', 'v1alpha2', 'tcproutes', 'TCPRoute');
+export const GATEWAY_ROUTES: readonly ResourceType[] = [GATEWAY_HTTP_ROUTES, GATEWAY_GRPC_ROUTES, GATEWAY_TCP_ROUTES];
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

@@ -1,6 +1,6 @@
 import type { KubeClient, WriteOptions } from '../kube/client.ts';
 import { isNotFound } from '../kube/errors.ts';
-import { INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, type ResourceType } from '../kube/resources.ts';
+import { GATEWAY_ROUTES, INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, type ResourceType } from '../kube/resources.ts';
 import type { KubeObject, TrafficKube } from '../traffic/router.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { KubeObject, TrafficKube } from '../traffic/router.ts';
  * controller's --istio-api-version, or the version an object was read at).
  */
 
-const ROUTING_KINDS: readonly ResourceType[] = [INGRESSES, ISTIO_VIRTUAL_SERVICES, ISTIO_DESTINATION_RULES];
+const ROUTING_KINDS: readonly ResourceType[] = [INGRESSES, ISTIO_VIRTUAL_SERVICES, ISTIO_DESTINATION_RULES, ...GATEWAY_ROUTES];
 
 export function routingResource(apiVersion: string, kind: string): ResourceType {
   const slash = apiVersion.indexOf('/');
@@ -18,7 +18,7 @@ export function routingResource(apiVersion: string, kind: string): ResourceType 
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
   const known = ROUTING_KINDS.find((t) => t.group === group && t.kind === kind);
   if (!known || !version) {
-    throw new Error(`traffic routing: ${kind} ${apiVersion} is not a routing object the controller edits (Ingress, VirtualService, DestinationRule)`);
+    throw new Error(`traffic routing: ${kind} ${apiVersion} is not a routing object the controller edits (${ROUTING_KINDS.map((t) => t.kind).join(', ')})`);
   }
   return known.version === version ? known : Object.freeze({ ...known, version });
 }

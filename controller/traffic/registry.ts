@@ -1,6 +1,8 @@
+import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../api/gatewayapi.ts';
+import { createGatewayAPIRouter } from './gatewayapi/router.ts';
 import { createIstioRouter, type IstioRouterOptions } from './istio/router.ts';
 import { createNginxRouter } from './nginx/router.ts';
-import type { TrafficKube, TrafficRouter } from './router.ts';
+import { TrafficRoutingError, type TrafficKube, type TrafficRouter } from './router.ts';
 import { routingTarget, type RoutingTarget } from './target.ts';
 import type { TrafficRollout } from './types.ts';
 
@@ -12,7 +14,8 @@ export interface TrafficRouterOptions {
 export type TrafficRouterProvider = (target: RoutingTarget, kube: TrafficKube, options: TrafficRouterOptions) => TrafficRouter | undefined;
 
 /**
- * Providers keyed by their field under `spec.strategy.canary.trafficRouting`, in Argo's order:
+ * Providers keyed by their field under `spec.strategy.canary.trafficRouting` (a plugin by its name
+ * under `plugins`), in Argo's order, plugins last:
  * a Rollout may combine them (NGINX in front of a mesh, say), and each gets its own router.
  */
 export const trafficRouterProviders: Record<string, TrafficRouterProvider> = {
@@ -23,6 +26,19 @@ export const trafficRouterProviders: Record<string, TrafficRouterProvider> = {
   nginx: (target, kube) => {
     const nginx = target.trafficRouting.nginx;
     return nginx && createNginxRouter(target, nginx, kube);
+  },
+  /** Argo's Gateway API plugin, carried out here: its configuration is read as the plugin reads it. */
+  [GATEWAY_API_PLUGIN]: (target, kube) => {
+    const plugins = target.trafficRouting.plugins;
+    if (!plugins || !Object.hasOwn(plugins, GATEWAY_API_PLUGIN)) return undefined;
+    const parsed = GatewayAPIConfigSchema.safeParse(plugins[GATEWAY_API_PLUGIN]);
+    if (!parsed.success) {
+      throw new TrafficRoutingError(
+        `Rollout ${target.namespace}/${target.rolloutName}: spec.strategy.canary.trafficRouting.plugins[${GATEWAY_API_PLUGIN}] is invalid: ${parsed.error.issues[0]?.message ?? ''}`,
+        { kind: 'Rollout', namespace: target.namespace, name: target.rolloutName },
+      );
+    }
+    return createGatewayAPIRouter(target, parsed.data, kube);
   },
 };
 

@@ -24,7 +24,7 @@ describe('nothing accepted and ignored, on the real control plane', () => {
       service('bg-active', 'bg-window'),
       service('bg-preview', 'bg-window'),
       canaryRollout('smi', { ...routed, trafficRouting: { smi: { rootService: 'smi-root' } } }),
-      canaryRollout('gateway-plugin', { ...routed, trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'web', namespace: ns } } } }),
+      canaryRollout('contour-plugin', { ...routed, trafficRouting: { plugins: { 'argoproj-labs/contour': { trafficRouting: 'web' } } } }),
       canaryRollout('experiment', { steps: [{ setWeight: 20 }, { experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '1m' } }] }),
       canaryRollout('step-plugin', { steps: [{ plugin: { name: 'argoproj-labs/sample' } }] }),
       blueGreenRollout('bg-window', { activeService: 'bg-active', previewService: 'bg-preview' }),
@@ -44,7 +44,7 @@ describe('nothing accepted and ignored, on the real control plane', () => {
     };
     const expectations: Array<[string, string, string]> = [
       ['smi', 'spec.strategy.canary.trafficRouting.smi', 'spec.strategy.canary.trafficRouting.smi'],
-      ['gateway-plugin', 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/gatewayAPI]', 'spec.strategy.canary.trafficRouting.plugins.*'],
+      ['contour-plugin', 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]', 'spec.strategy.canary.trafficRouting.plugins.*'],
       ['experiment', 'spec.strategy.canary.steps[1].experiment', 'spec.strategy.canary.steps[].experiment'],
       ['step-plugin', 'spec.strategy.canary.steps[0].plugin', 'spec.strategy.canary.steps[].plugin'],
       ['bg-window', 'spec.rollbackWindow', 'spec.rollbackWindow'],

@@ -5,6 +5,7 @@ import type { Rollout } from '../rollout.ts';
 import type { RolloutTrafficRouting } from '../traffic.ts';
 import { type FieldError, child, internalError, invalid, required, tooMany } from './field-error.ts';
 import { LIMITS } from './limits.ts';
+import { validateGatewayAPI } from './gatewayapi.ts';
 import {
   checkPauseDuration,
   intOrPercentNumber,
@@ -64,6 +65,7 @@ export function validateCanary(rollout: Rollout, path: string): FieldError[] {
     if (canary.dynamicStableScale) errors.push(invalid(child(path, 'dynamicStableScale'), true, M.InvalidCanaryDynamicStableScale));
   } else {
     errors.push(...validateTrafficRouting(tr, child(path, 'trafficRouting')));
+    errors.push(...validateGatewayAPI(canary, path));
     if (canary.scaleDownDelaySeconds !== undefined && canary.dynamicStableScale) {
       errors.push(invalid(child(path, 'dynamicStableScale'), true, M.InvalidCanaryDynamicStableScaleWithScaleDownDelay));
     }

@@ -6,6 +6,7 @@ import { kubeClientFromConfig } from '../../../controller/cli/kube/client-node.t
 import type { KubeClient } from '../../../controller/kube/client.ts';
 import { isAlreadyExists } from '../../../controller/traffic/router.ts';
 import {
+  GATEWAY_HTTP_ROUTES,
   INGRESSES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
@@ -20,16 +21,16 @@ import { startController, type RunningController } from './controller.ts';
 import { canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type RolloutLike } from './rollouts.ts';
 
 /**
- * A canary walk on the real control plane, shared by the basic, NGINX and Istio tests: the same
+ * A canary walk on the real control plane, shared by the basic, NGINX, Istio and Gateway API tests: the same
  * steps, the same user actions (the kubectl-ramp write functions, which send Argo's patches) and,
  * at every step, the objects read back as a user would read them.
  */
 
 export const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
 const REPLICAS = 3;
-const APP = 'app';
+export const APP = 'app';
 
-const CRDS: ResourceType = {
+export const CRDS: ResourceType = {
   group: 'apiextensions.k8s.io',
   version: 'v1',
   plural: 'customresourcedefinitions',
@@ -69,6 +70,7 @@ const TYPES: Record<string, ResourceType> = {
   Ingress: INGRESSES,
   VirtualService: ISTIO_VIRTUAL_SERVICES,
   DestinationRule: ISTIO_DESTINATION_RULES,
+  HTTPRoute: GATEWAY_HTTP_ROUTES,
   Rollout: ROLLOUTS,
 };
 
@@ -117,7 +119,7 @@ const serviceHash = async (c: KubeClient, ns: string, name: string) =>
   (await c.get<{ spec?: { selector?: Record<string, string> } }>(SERVICES, ns, name)).spec?.selector?.[HASH_LABEL];
 
 /** Both Services pinned to their ReplicaSets, as every traffic-routed canary needs. */
-async function checkServices(c: KubeClient, ns: string, hashes: { canary: string; stable: string }): Promise<void> {
+export async function checkServices(c: KubeClient, ns: string, hashes: { canary: string; stable: string }): Promise<void> {
   assert.equal(await serviceHash(c, ns, `${APP}-canary`), hashes.canary, 'the canary Service selects the canary pods');
   assert.equal(await serviceHash(c, ns, `${APP}-stable`), hashes.stable, 'the stable Service selects the stable pods');
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { validateAnalysisTemplate, validateRollout } from '../../../controller/api/index.ts';
+import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema, validateAnalysisTemplate, validateRollout } from '../../../controller/api/index.ts';
 import { validateIngress } from '../../../controller/api/validation/references.ts';
 
 function documents(file: string): Record<string, unknown>[] {
@@ -74,7 +74,7 @@ const named = (docs: Record<string, unknown>[], kind: string, name: string | und
   docs.find((d) => d.kind === kind && (d.metadata as { name?: string }).name === name) as Record<string, any> | undefined;
 
 describe('examples a new user applies', () => {
-  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio']) {
+  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi']) {
     it(`examples/${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
       const docs = kustomized(dir);
       const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
@@ -113,6 +113,32 @@ describe('examples a new user applies', () => {
     assert.equal(route?.route.reduce((sum, d) => sum + d.weight, 0), 100);
     assert.deepEqual((dr.spec.subsets as Array<{ name: string }>).map((s) => s.name).sort(), ['canary', 'stable']);
     assert.ok(named(docs, 'Service', dr.spec.host), 'the DestinationRule host is the example Service');
+  });
+
+  it('examples/canary-gatewayapi: the HTTPRoute the plugin configuration names splits between the two Services', () => {
+    const docs = kustomized('canary-gatewayapi');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const canary = result.rollout.spec.strategy.canary!;
+    const config = GatewayAPIConfigSchema.parse(canary.trafficRouting?.plugins?.[GATEWAY_API_PLUGIN]);
+    const route = named(docs, 'HTTPRoute', config.httpRoute);
+    assert.ok(route, 'the HTTPRoute is part of the example');
+    assert.equal(route.apiVersion, 'gateway.networking.k8s.io/v1');
+    const refs = (route.spec.rules as Array<{ backendRefs: Array<{ name: string; weight: number }> }>)[0]?.backendRefs ?? [];
+    assert.deepEqual(refs.map((r) => r.name).sort(), [canary.canaryService, canary.stableService].sort());
+    assert.equal(refs.reduce((sum, r) => sum + r.weight, 0), 100);
+  });
+
+  it('examples/canary-gatewayapi/crds: schema-less HTTPRoute, GRPCRoute (v1) and TCPRoute (v1alpha2) CRDs', () => {
+    const crds = kustomized('canary-gatewayapi/crds') as Array<Record<string, any>>;
+    assert.deepEqual(crds.map((c) => c.metadata.name), ['httproutes.gateway.networking.k8s.io', 'grpcroutes.gateway.networking.k8s.io', 'tcproutes.gateway.networking.k8s.io']);
+    const served = crds.map((crd) => (crd.spec.versions as Array<{ name: string; served: boolean }>).filter((v) => v.served).map((v) => v.name));
+    assert.ok(served[0]?.includes('v1') && served[1]?.includes('v1') && served[2]?.includes('v1alpha2'));
+    for (const crd of crds) {
+      const versions = crd.spec.versions as Array<{ storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+      assert.equal(versions.filter((v) => v.storage).length, 1, 'exactly one storage version');
+      for (const v of versions) assert.equal(v.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+    }
   });
 
   it('examples/canary-istio/crds: schema-less VirtualService and DestinationRule CRDs serving Argo\'s default v1alpha3', () => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { invalidSpecMessage, validateRollout } from '../../../controller/api/index.ts';
+import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../../../controller/api/gatewayapi.ts';
 import { MetricSchema } from '../../../controller/api/metric.ts';
 import { RolloutSchema } from '../../../controller/api/rollout.ts';
 import { SUPPORT, unsupportedInMetric, unsupportedInRollout, type SupportEntry } from '../../../controller/api/support.ts';
@@ -40,9 +41,28 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
   'spec.strategy.canary.trafficRouting.traefik': { input: router({ traefik: { weightedTraefikServiceName: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.traefik' },
   'spec.strategy.canary.trafficRouting.apisix': { input: router({ apisix: { route: { name: 'guestbook' } } }), path: 'spec.strategy.canary.trafficRouting.apisix' },
   'spec.strategy.canary.trafficRouting.plugins.*': {
-    input: router({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'guestbook', namespace: 'default' } } }),
-    path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/gatewayAPI]',
+    input: router({ plugins: { 'argoproj-labs/contour': { httpProxies: ['guestbook'], namespace: 'default' } } }),
+    path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]',
   },
+  ...Object.fromEntries(
+    (
+      [
+        ['tlsRoute', 'guestbook'],
+        ['tlsRoutes', [{ name: 'guestbook' }]],
+        ['httpRouteSelector', { matchLabels: { app: 'guestbook' } }],
+        ['grpcRouteSelector', { matchLabels: { app: 'guestbook' } }],
+        ['tcpRouteSelector', { matchLabels: { app: 'guestbook' } }],
+        ['tlsRouteSelector', { matchLabels: { app: 'guestbook' } }],
+        ['configMap', 'argo-gatewayapi-configmap'],
+      ] as const
+    ).map(([field, value]) => [
+      `spec.strategy.canary.trafficRouting.plugins.argoproj-labs/gatewayAPI.${field}`,
+      {
+        input: router({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'guestbook', [field]: value } } }),
+        path: `spec.strategy.canary.trafficRouting.plugins[argoproj-labs/gatewayAPI].${field}`,
+      },
+    ]),
+  ),
   'spec.strategy.canary.pingPong': {
     input: rollout({ canary: { pingPong: { pingService: 'ping', pongService: 'pong' }, trafficRouting: { alb: { ingress: 'guestbook', servicePort: 80, rootService: 'guestbook' } } } }),
     path: 'spec.strategy.canary.pingPong',
@@ -85,11 +105,19 @@ function schemaAt(root: unknown, field: string): unknown {
   return node;
 }
 
+/** The Gateway API plugin's fields are checked against its own schema: `plugins` stays opaque in the Rollout's. */
+const GATEWAY_FIELD = `spec.strategy.canary.trafficRouting.plugins.${GATEWAY_API_PLUGIN}`;
+
 describe('the support table', () => {
   it('names only fields the API schemas have', () => {
     for (const entry of SUPPORT) {
       const root = entry.on === 'Rollout' ? RolloutSchema : MetricSchema;
-      assert.notEqual(schemaAt(root, entry.field), undefined, `${entry.field} is not a field of the ${entry.on} schema`);
+      const found = entry.field.startsWith(`${GATEWAY_FIELD}.`)
+        ? schemaAt(GatewayAPIConfigSchema, entry.field.slice(GATEWAY_FIELD.length + 1))
+        : entry.field === GATEWAY_FIELD
+          ? schemaAt(root, 'spec.strategy.canary.trafficRouting.plugins.*')
+          : schemaAt(root, entry.field);
+      assert.notEqual(found, undefined, `${entry.field} is not a field of the ${entry.on} schema`);
     }
   });
 
@@ -155,6 +183,22 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.equal(validateRollout(router({ istio: { virtualService: { name: 'guestbook', routes: ['primary'] } } })).ok, true);
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
+  });
+
+  it('a key named in the table wins over the `*` that refuses every other plugin', () => {
+    const gateway = { httpRoute: 'guestbook' };
+    assert.deepEqual(unsupportedInRollout(router({ plugins: { 'argoproj-labs/gatewayAPI': gateway } })), []);
+    assert.equal(validateRollout(router({ plugins: { 'argoproj-labs/gatewayAPI': gateway } })).ok, true);
+    assert.deepEqual(
+      unsupportedInRollout(router({ plugins: { 'argoproj-labs/gatewayAPI': gateway, 'argoproj-labs/contour': {} } })).map((u) => u.path),
+      ['spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]'],
+      'the other plugin is still refused',
+    );
+    assert.deepEqual(
+      unsupportedInRollout(router({ plugins: { 'argoproj-labs/gatewayAPI': { ...gateway, tlsRoute: 't' } } })).map((u) => u.path),
+      ['spec.strategy.canary.trafficRouting.plugins[argoproj-labs/gatewayAPI].tlsRoute'],
+      'a refused field inside the supported plugin is still refused',
+    );
   });
 
   it('finds every step that uses a refused kind', () => {

@@ -64,6 +64,7 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.INGRESSES, verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'], why: 'NGINX canary Ingress, the Ingress informer' },
   { type: resources.ISTIO_VIRTUAL_SERVICES, verbs: ['get', 'patch'], why: 'Istio weights' },
   { type: resources.ISTIO_DESTINATION_RULES, verbs: ['get', 'patch'], why: 'Istio subsets' },
+  ...resources.GATEWAY_ROUTES.map((type) => ({ type, verbs: ['get', 'patch'], why: 'Gateway API weights and header rules' })),
 ];
 
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */

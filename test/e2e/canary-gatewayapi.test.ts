@@ -1,0 +1,25 @@
+import { before, describe, test } from 'node:test';
+import { KubeClient, loadKubeConfig } from '../../controller/kube/client.ts';
+import { walkCanary } from './support/canary.ts';
+import { kubeconfigPath } from './support/cluster.ts';
+import { gatewayApiProvider, installGatewayApiCrds } from './support/gatewayapi.ts';
+
+/**
+ * A canary configured as for Argo's Gateway API plugin, on the real control plane: the full walk
+ * (every step, promote, the timed pause, abort, retry, promote --full, a controller SIGKILL and
+ * restart) with the HTTPRoute's backendRef weights and in-progress label read back at each step.
+ */
+
+before(async () => {
+  const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
+  try {
+    await installGatewayApiCrds(client);
+  } finally {
+    client.close();
+  }
+});
+
+describe('canary with the Gateway API router on the real control plane', () => {
+  test('HTTPRoute: the backendRef weights follow each step through promote, abort, retry, promote --full and a restart', (t) =>
+    walkCanary(t, gatewayApiProvider));
+});
