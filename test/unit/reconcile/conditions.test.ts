@@ -17,7 +17,7 @@ import {
   rolloutHealthy,
   rolloutProgressing,
   setCondition,
-} from '../../../controller/reconcile/conditions.ts';
+} from '../../../controller/reconcile/shared/conditions.ts';
 
 const T0 = new Date('2024-05-01T10:00:00Z');
 const T1 = new Date('2024-05-01T10:01:00Z');

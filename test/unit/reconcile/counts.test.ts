@@ -17,7 +17,7 @@ import {
   statusCounts,
   trafficRoutedCanaryReplicaCounts,
   useSetCanaryScale,
-} from '../../../controller/reconcile/counts.ts';
+} from '../../../controller/reconcile/shared/counts.ts';
 
 /** Argo's canary_test.go newRollout: one step (setWeight, optionally setCanaryScale). */
 function canaryRollout(o: {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { podMetadataPatch } from '../../../controller/reconcile/ephemeral-metadata.ts';
+import { podMetadataPatch } from '../../../controller/reconcile/shared/ephemeral-metadata.ts';
 import { HASH, World } from './support/pod-world.ts';
 
 const EPHEMERAL = 'rollout.argoproj.io/ephemeral-metadata';

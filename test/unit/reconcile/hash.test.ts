@@ -9,7 +9,7 @@ import {
   podTemplateHash,
   safeEncodeString,
   templatesEqualIgnoringHash,
-} from '../../../controller/reconcile/hash.ts';
+} from '../../../controller/reconcile/shared/hash.ts';
 
 /** Its canonical JSON is exactly the byte string used for the Go reference values below. */
 const demo = (): V1PodTemplateSpec => ({

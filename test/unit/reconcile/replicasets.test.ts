@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Rollout, RolloutSpec, RolloutStatus } from '../../../controller/api/index.ts';
-import { podTemplateHash } from '../../../controller/reconcile/hash.ts';
+import { podTemplateHash } from '../../../controller/reconcile/shared/hash.ts';
 import {
   byRevision,
   findNewReplicaSet,
@@ -35,7 +35,7 @@ import {
   syncReplicaSetEphemeralMetadata,
   syncedNewReplicaSet,
   timeRemainingBeforeScaleDownDeadline,
-} from '../../../controller/reconcile/replicasets.ts';
+} from '../../../controller/reconcile/shared/replicasets.ts';
 
 const template = (image = 'nginx:1.25'): V1PodTemplateSpec => ({
   metadata: { labels: { app: 'demo' } },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { podLabelSelector, restartPending } from '../../../controller/reconcile/restart.ts';
+import { podLabelSelector, restartPending } from '../../../controller/reconcile/shared/restart.ts';
 import type { RolloutObject } from '../../../controller/reconcile/types.ts';
 import { World } from './support/pod-world.ts';
 

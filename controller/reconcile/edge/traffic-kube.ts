@@ -1,7 +1,7 @@
-import type { KubeClient, WriteOptions } from '../kube/client.ts';
-import { isNotFound } from '../kube/errors.ts';
-import { INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, type ResourceType } from '../kube/resources.ts';
-import type { KubeObject, TrafficKube } from '../traffic/router.ts';
+import type { KubeClient, WriteOptions } from '../../kube/client.ts';
+import { isNotFound } from '../../kube/errors.ts';
+import { INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, type ResourceType } from '../../kube/resources.ts';
+import type { KubeObject, TrafficKube } from '../../traffic/router.ts';
 
 /**
  * The routers' TrafficKube port over the controller's counted client. Routers name objects by

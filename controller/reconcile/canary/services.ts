@@ -1,8 +1,8 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
-import { isReplicaSetAvailable, isReplicaSetPartiallyAvailable, podHashOf } from './replicasets.ts';
-import type { Effect, RolloutEvent } from './types.ts';
-import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../api/labels.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
+import { isReplicaSetAvailable, isReplicaSetPartiallyAvailable, podHashOf } from '../shared/replicasets.ts';
+import type { Effect, RolloutEvent } from '../types.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 
 
 export interface ServiceTarget {

@@ -1,8 +1,8 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { Rollout, RolloutStatus } from '../api/index.ts';
+import type { Rollout, RolloutStatus } from '../../api/index.ts';
 import { WORKLOAD_GENERATION_ANNOTATION } from './phase.ts';
 import { revisionOf, specReplicas } from './replicasets.ts';
-import type { Effect, Observed } from './types.ts';
+import type { Effect, Observed } from '../types.ts';
 
 /**
  * spec.workloadRef: the Rollout takes its pod template from a Deployment (see plan's

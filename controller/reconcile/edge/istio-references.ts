@@ -1,6 +1,6 @@
-import type { IstioObject, IstioReferences } from '../api/validation/references.ts';
-import type { TrafficKube } from '../traffic/router.ts';
-import { parseVirtualServiceRef } from '../traffic/istio/virtual-service.ts';
+import type { IstioObject, IstioReferences } from '../../api/validation/references.ts';
+import type { TrafficKube } from '../../traffic/router.ts';
+import { parseVirtualServiceRef } from '../../traffic/istio/virtual-service.ts';
 
 /**
  * The VirtualServices and DestinationRule a canary's `trafficRouting.istio` names, read from the

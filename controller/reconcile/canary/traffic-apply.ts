@@ -1,8 +1,8 @@
-import type { RolloutStatus } from '../api/index.ts';
-import { newTrafficRouters, type TrafficRouterOptions } from '../traffic/registry.ts';
-import type { TrafficKube, TrafficRouter, TrafficWrite } from '../traffic/router.ts';
-import type { TrafficRollout } from '../traffic/types.ts';
-import type { Effect, RolloutEvent, RolloutObject, TrafficEffect } from './types.ts';
+import type { RolloutStatus } from '../../api/index.ts';
+import { newTrafficRouters, type TrafficRouterOptions } from '../../traffic/registry.ts';
+import type { TrafficKube, TrafficRouter, TrafficWrite } from '../../traffic/router.ts';
+import type { TrafficRollout } from '../../traffic/types.ts';
+import type { Effect, RolloutEvent, RolloutObject, TrafficEffect } from '../types.ts';
 
 /**
  * The effectful edge of canary traffic routing: carries out the traffic effects plan() asked for

@@ -1,8 +1,8 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { PodTemplateMetadata, Rollout } from '../api/index.ts';
-import { createMergePatch, type JsonObject } from '../kube/merge-patch.ts';
+import type { PodTemplateMetadata, Rollout } from '../../api/index.ts';
+import { createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
 import { EPHEMERAL_METADATA_ANNOTATION, parseEphemeralMetadata, podHashOf, syncEphemeralPodMetadata, syncReplicaSetEphemeralMetadata } from './replicasets.ts';
-import type { Effect } from './types.ts';
+import type { Effect } from '../types.ts';
 
 /**
  * Ephemeral pod metadata (Argo's reconcileEphemeralMetadata): blue-green's previewMetadata and

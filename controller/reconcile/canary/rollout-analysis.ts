@@ -1,7 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import { isCompleted } from '../analysis/types.ts';
-import type { AnalysisRun, Rollout, RolloutAnalysis, RolloutAnalysisRunStatus } from '../api/index.ts';
-import type { AnalysisGate, CanaryActionName } from '../machine/canary.ts';
+import { isCompleted } from '../../analysis/types.ts';
+import type { AnalysisRun, Rollout, RolloutAnalysis, RolloutAnalysisRunStatus } from '../../api/index.ts';
+import type { AnalysisGate, CanaryActionName } from '../../machine/canary.ts';
 import {
   analysisRunName,
   analysisRunStatusEvent,
@@ -15,10 +15,10 @@ import {
   runStatusEntry,
   type AnalysisTemplates,
   type CurrentRun,
-} from './analysis.ts';
-import { MESSAGES } from './conditions.ts';
-import { SCALE_DOWN_DEADLINE_ANNOTATION } from './replicasets.ts';
-import type { Effect, RolloutEvent } from './types.ts';
+} from '../shared/rollout-analysis.ts';
+import { MESSAGES } from '../shared/conditions.ts';
+import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../shared/replicasets.ts';
+import type { Effect, RolloutEvent } from '../types.ts';
 
 /**
  * The AnalysisRuns of a canary, as Argo keeps them: one run per `analysis` step (named

@@ -1,7 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import { buildArgumentsForRollout } from '../analysis/args.ts';
-import { buildAnalysisRun } from '../analysis/build.ts';
-import { isCompleted } from '../analysis/types.ts';
+import { buildArgumentsForRollout } from '../../analysis/args.ts';
+import { buildAnalysisRun } from '../../analysis/build.ts';
+import { isCompleted } from '../../analysis/types.ts';
 import {
   DEFAULTS,
   type AnalysisRun,
@@ -11,14 +11,14 @@ import {
   type Rollout,
   type RolloutAnalysis,
   type RolloutAnalysisRunStatus,
-} from '../api/index.ts';
-import { formatValue, invalid } from '../api/validation/field-error.ts';
-import type { AnalysisGate } from '../machine/bluegreen.ts';
+} from '../../api/index.ts';
+import { formatValue, invalid } from '../../api/validation/field-error.ts';
+import type { AnalysisGate } from '../../machine/bluegreen.ts';
 import { MESSAGES } from './conditions.ts';
 import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 import { REVISION_ANNOTATION } from './replicasets.ts';
-import type { Effect, RolloutEvent } from './types.ts';
-import { INSTANCE_ID_LABEL } from '../api/labels.ts';
+import type { Effect, RolloutEvent } from '../types.ts';
+import { INSTANCE_ID_LABEL } from '../../api/labels.ts';
 export { INSTANCE_ID_LABEL };
 
 /**

@@ -1,6 +1,6 @@
-import { parseDuration, type CanaryStep, type RolloutPause } from '../api/index.ts';
-import type { CanaryStepFacts, CanaryStepKind } from '../machine/canary.ts';
-import { fnv1a32, safeEncodeString } from './hash.ts';
+import { parseDuration, type CanaryStep, type RolloutPause } from '../../api/index.ts';
+import type { CanaryStepFacts, CanaryStepKind } from '../../machine/canary.ts';
+import { fnv1a32, safeEncodeString } from '../shared/hash.ts';
 
 /**
  * What the canary planner needs to know about `spec.strategy.canary.steps`: the kind of each step,

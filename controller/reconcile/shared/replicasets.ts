@@ -1,8 +1,8 @@
 import type { V1Affinity, V1LabelSelector, V1Pod, V1PodAffinityTerm, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
-import { resolveIntOrPercent } from '../api/index.ts';
-import type { AntiAffinity, IntOrString, PodTemplateMetadata, Rollout } from '../api/index.ts';
+import { resolveIntOrPercent } from '../../api/index.ts';
+import type { AntiAffinity, IntOrString, PodTemplateMetadata, Rollout } from '../../api/index.ts';
 import { POD_TEMPLATE_HASH_LABEL, podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
-import { REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, EPHEMERAL_METADATA_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION, LAST_APPLIED_CONFIG_ANNOTATION, WORKLOAD_GENERATION_ANNOTATION } from '../api/labels.ts';
+import { REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, EPHEMERAL_METADATA_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION, LAST_APPLIED_CONFIG_ANNOTATION, WORKLOAD_GENERATION_ANNOTATION } from '../../api/labels.ts';
 export { REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, EPHEMERAL_METADATA_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION, LAST_APPLIED_CONFIG_ANNOTATION };
 
 /**

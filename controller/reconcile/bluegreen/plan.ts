@@ -6,12 +6,12 @@ import {
   type PauseCondition,
   type Rollout,
   type RolloutStatus,
-} from '../api/index.ts';
-import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../machine/bluegreen-decide.ts';
-import type { BlueGreenFacts } from '../machine/bluegreen.ts';
-import type { AnalysisRun } from '../api/index.ts';
-import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis, type AnalysisTemplates } from './analysis.ts';
-import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+} from '../../api/index.ts';
+import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../../machine/bluegreen-decide.ts';
+import type { BlueGreenFacts } from '../../machine/bluegreen.ts';
+import type { AnalysisRun } from '../../api/index.ts';
+import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis, type AnalysisTemplates } from '../shared/rollout-analysis.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
 import {
   DESIRED_REPLICAS_ANNOTATION,
   SCALE_DOWN_DEADLINE_ANNOTATION,
@@ -24,8 +24,8 @@ import {
   specReplicas,
   timeRemainingBeforeScaleDownDeadline,
   toMillis,
-} from './replicasets.ts';
-import type { Effect, ReplicaSetPatch, RolloutEvent } from './types.ts';
+} from '../shared/replicasets.ts';
+import type { Effect, ReplicaSetPatch, RolloutEvent } from '../types.ts';
 
 export interface BlueGreenInput {
   rollout: Rollout;

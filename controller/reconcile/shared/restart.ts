@@ -1,7 +1,7 @@
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import type { Rollout } from '../api/index.ts';
+import type { Rollout } from '../../api/index.ts';
 import { RESTART_POD_CHECK_MS, findStableReplicaSet, needsRestart, podsToRestart, toMillis } from './replicasets.ts';
-import type { Effect, RolloutObject } from './types.ts';
+import type { Effect, RolloutObject } from '../types.ts';
 
 /**
  * spec.restartAt, for every strategy (Argo's RolloutPodRestarter): once restartAt has passed, the

@@ -1,16 +1,16 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, CanaryStep, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../api/index.ts';
-import { decideCanary, type CanaryStateValue } from '../machine/canary-decide.ts';
-import type { CanaryActionName, CanaryFacts } from '../machine/canary.ts';
-import type { AnalysisTemplates } from './analysis.ts';
-import { observeCanaryAnalysis, planCanaryAnalysis, type CanaryAnalysisInput } from './canary-analysis.ts';
-import { planCanaryReplicaSets } from './canary-replicasets.ts';
-import { serviceSelectorEffects } from './canary-services.ts';
-import { stepDescription, stepFacts, stepsHash } from './canary-steps.ts';
-import { planTraffic, stepWeightApplied, type TrafficPlan } from './canary-traffic.ts';
-import { MESSAGES, REASONS } from './conditions.ts';
-import { atDesiredReplicaCountsForCanary } from './counts.ts';
-import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import type { AnalysisRun, CanaryStep, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../../api/index.ts';
+import { decideCanary, type CanaryStateValue } from '../../machine/canary-decide.ts';
+import type { CanaryActionName, CanaryFacts } from '../../machine/canary.ts';
+import type { AnalysisTemplates } from '../shared/rollout-analysis.ts';
+import { observeCanaryAnalysis, planCanaryAnalysis, type CanaryAnalysisInput } from './rollout-analysis.ts';
+import { planCanaryReplicaSets } from './replicasets.ts';
+import { serviceSelectorEffects } from './services.ts';
+import { stepDescription, stepFacts, stepsHash } from './steps.ts';
+import { planTraffic, stepWeightApplied, type TrafficPlan } from './traffic.ts';
+import { MESSAGES, REASONS } from '../shared/conditions.ts';
+import { atDesiredReplicaCountsForCanary } from '../shared/counts.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
 import {
   byCreationTimestamp,
   findStableReplicaSet,
@@ -20,8 +20,8 @@ import {
   revisionOf,
   specReplicas,
   toMillis,
-} from './replicasets.ts';
-import type { Effect, RolloutEvent } from './types.ts';
+} from '../shared/replicasets.ts';
+import type { Effect, RolloutEvent } from '../types.ts';
 
 export interface CanaryInput {
   /** The validated Rollout as observed: its status is the one the last pass wrote. */

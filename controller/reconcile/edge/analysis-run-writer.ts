@@ -1,12 +1,12 @@
-import { isCompleted } from '../analysis/types.ts';
-import type { AnalysisRun } from '../api/index.ts';
-import type { KubeClient, WriteOptions } from '../kube/client.ts';
-import { isConflict, isNotFound } from '../kube/errors.ts';
-import { ANALYSIS_RUNS, type KubeObject } from '../kube/resources.ts';
-import { controllerOf } from '../kube/store.ts';
-import { ROLLOUT_TYPE_LABEL } from './analysis.ts';
-import type { RolloutWriter } from './apply.ts';
-import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import { isCompleted } from '../../analysis/types.ts';
+import type { AnalysisRun } from '../../api/index.ts';
+import type { KubeClient, WriteOptions } from '../../kube/client.ts';
+import { isConflict, isNotFound } from '../../kube/errors.ts';
+import { ANALYSIS_RUNS, type KubeObject } from '../../kube/resources.ts';
+import { controllerOf } from '../../kube/store.ts';
+import { ROLLOUT_TYPE_LABEL } from '../shared/rollout-analysis.ts';
+import type { RolloutWriter } from '../apply.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
 
 /** Collisions tried before giving up; each one is a run of that name that is not ours. */
 const MAX_COLLISIONS = 50;

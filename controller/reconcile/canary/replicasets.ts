@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import { scaleDownDelaySecondsOrDefault, type Rollout, type TrafficWeights } from '../api/index.ts';
-import { MESSAGES, REASONS } from './conditions.ts';
+import { scaleDownDelaySecondsOrDefault, type Rollout, type TrafficWeights } from '../../api/index.ts';
+import { MESSAGES, REASONS } from '../shared/conditions.ts';
 import {
   availableReplicaCount,
   basicCanaryReplicaCounts,
@@ -8,7 +8,7 @@ import {
   replicaCount,
   stableExistsApartFromNew,
   trafficRoutedCanaryReplicaCounts,
-} from './counts.ts';
+} from '../shared/counts.ts';
 import {
   DESIRED_REPLICAS_ANNOTATION,
   SCALE_DOWN_DEADLINE_ANNOTATION,
@@ -21,8 +21,8 @@ import {
   revisionOf,
   specReplicas,
   timeRemainingBeforeScaleDownDeadline,
-} from './replicasets.ts';
-import type { Effect, ReplicaSetPatch, RolloutEvent } from './types.ts';
+} from '../shared/replicasets.ts';
+import type { Effect, ReplicaSetPatch, RolloutEvent } from '../types.ts';
 
 /**
  * The sizes of a canary's ReplicaSets (Argo's reconcileCanaryReplicaSets): the stable and the

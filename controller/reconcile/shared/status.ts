@@ -1,10 +1,10 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { Rollout, RolloutStatus } from '../api/index.ts';
+import type { Rollout, RolloutStatus } from '../../api/index.ts';
 import { calculateRolloutConditions, newCondition, pausedConditionUpdates, removeCondition, setCondition } from './conditions.ts';
 import { statusCounts } from './counts.ts';
 import { calculateRolloutPhase } from './phase.ts';
 import { formatTime } from './replicasets.ts';
-import type { RolloutEvent, RolloutObject } from './types.ts';
+import type { RolloutEvent, RolloutObject } from '../types.ts';
 
 export interface CompleteStatusInput {
   /** The Rollout as observed (its status is the previous one). */

@@ -1,7 +1,7 @@
-import type { Rollout, RolloutPhase, RolloutSpec, RolloutStatus } from '../api/index.ts';
+import type { Rollout, RolloutPhase, RolloutSpec, RolloutStatus } from '../../api/index.ts';
 import { REASONS } from './conditions.ts';
 import { DEFAULT_REPLICAS, toMillis } from './replicasets.ts';
-import { WORKLOAD_GENERATION_ANNOTATION } from '../api/labels.ts';
+import { WORKLOAD_GENERATION_ANNOTATION } from '../../api/labels.ts';
 export { WORKLOAD_GENERATION_ANNOTATION };
 
 export { rolloutCompleted } from './conditions.ts';

@@ -1,5 +1,5 @@
 import type { V1ReplicaSet, V1ReplicaSetCondition } from '@kubernetes/client-node';
-import type { Rollout, RolloutCondition, RolloutConditionType, RolloutStatus } from '../api/index.ts';
+import type { Rollout, RolloutCondition, RolloutConditionType, RolloutStatus } from '../../api/index.ts';
 import { availableReplicaCount, currentCanaryStep } from './counts.ts';
 import { formatTime, isSaturated, replicaSetByHash, revisionOf, specReplicas, toMillis } from './replicasets.ts';
 

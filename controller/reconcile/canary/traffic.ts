@@ -1,9 +1,9 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import { maxTrafficWeight, type CanaryStep, type Rollout, type TrafficWeights, type WeightDestination } from '../api/index.ts';
-import { MESSAGES, REASONS } from './conditions.ts';
-import { atDesiredReplicaCountsForCanary, currentSetWeight } from './counts.ts';
-import { podHashOf, specReplicas } from './replicasets.ts';
-import type { RolloutEvent, TrafficEffect } from './types.ts';
+import { maxTrafficWeight, type CanaryStep, type Rollout, type TrafficWeights, type WeightDestination } from '../../api/index.ts';
+import { MESSAGES, REASONS } from '../shared/conditions.ts';
+import { atDesiredReplicaCountsForCanary, currentSetWeight } from '../shared/counts.ts';
+import { podHashOf, specReplicas } from '../shared/replicasets.ts';
+import type { RolloutEvent, TrafficEffect } from '../types.ts';
 
 /**
  * The traffic a canary with trafficRouting should have, decided from the status this pass

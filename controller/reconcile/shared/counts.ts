@@ -1,5 +1,5 @@
 import type { V1LabelSelector, V1ReplicaSet } from '@kubernetes/client-node';
-import type { CanaryStep, Rollout, RolloutStatus, SetCanaryScale, TrafficWeights } from '../api/index.ts';
+import type { CanaryStep, Rollout, RolloutStatus, SetCanaryScale, TrafficWeights } from '../../api/index.ts';
 import {
   findStableReplicaSet,
   maxSurge,

@@ -1,7 +1,7 @@
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
-import type { KubeClient } from '../kube/client.ts';
-import { isNotFound } from '../kube/errors.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../api/index.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { isNotFound } from '../../kube/errors.ts';
 import {
   ANALYSIS_RUNS,
   ANALYSIS_TEMPLATES,
@@ -15,19 +15,19 @@ import {
   ROLLOUTS,
   SERVICES,
   type KubeObject,
-} from '../kube/resources.ts';
-import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../runtime/types.ts';
-import { analysisTemplateWatches } from './analysis-watch.ts';
-import { analysisRunWriter } from './analysis-writer.ts';
-import { apply, type RolloutWriter } from './apply.ts';
-import { observe, stableIngressNames, type ClusterView } from './observe.ts';
-import { plan } from './plan.ts';
-import { podLabelSelector, restartPending } from './restart.ts';
+} from '../../kube/resources.ts';
+import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
+import { analysisTemplateWatches } from './analysis-template-watch.ts';
+import { analysisRunWriter } from './analysis-run-writer.ts';
+import { apply, type RolloutWriter } from '../apply.ts';
+import { observe, stableIngressNames, type ClusterView } from '../observe.ts';
+import { plan } from '../plan.ts';
+import { podLabelSelector, restartPending } from '../shared/restart.ts';
 import { clientTrafficKube } from './traffic-kube.ts';
 import { readIstioReferences } from './istio-references.ts';
-import type { TrafficRouterOptions } from '../traffic/registry.ts';
+import type { TrafficRouterOptions } from '../../traffic/registry.ts';
 import { WrittenVersions } from './written-versions.ts';
-import type { Observed, RolloutEvent, RolloutObject } from './types.ts';
+import type { Observed, RolloutEvent, RolloutObject } from '../types.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
 const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
