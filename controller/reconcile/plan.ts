@@ -6,7 +6,11 @@ import { missingAnalysisTemplates } from './shared/rollout-analysis.ts';
 import { planBlueGreen } from './bluegreen/plan.ts';
 import { planCanary } from './canary/plan.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './shared/hash.ts';
-import { REVISION_ANNOTATION, findNewReplicaSet, findStableReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './shared/replicasets.ts';
+import { REVISION_ANNOTATION } from '../api/labels.ts';
+import { findNewReplicaSet, findStableReplicaSet, podHashOf } from './shared/replicaset-identity.ts';
+import { maxRevision, syncedNewReplicaSet } from './shared/revisions.ts';
+import { renderReplicaSet } from './shared/replicaset-render.ts';
+import { replicasOrDefault } from '../api/defaults.ts';
 import { progressCheckAfterMs } from './shared/conditions.ts';
 import { metadataForNewReplicaSet, planEphemeralMetadata } from './shared/ephemeral-metadata.ts';
 import { planRestart } from './shared/restart.ts';
@@ -197,10 +201,10 @@ function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Ef
     collisionCount = (collisionCount ?? 0) + 1;
     hash = podTemplateHash(rollout.spec.template, collisionCount);
   }
-  const replicas = rollout.spec.strategy.blueGreen?.previewReplicaCount ?? specReplicas(rollout);
+  const replicas = rollout.spec.strategy.blueGreen?.previewReplicaCount ?? replicasOrDefault(rollout);
   const firstDeploy = rss.every((rs) => (rs.spec?.replicas ?? 0) === 0);
   // A canary's ReplicaSet starts empty, as Argo creates it; the canary planner sizes it in the same pass.
-  const initialReplicas = rollout.spec.strategy.canary ? 0 : firstDeploy ? specReplicas(rollout) : replicas;
+  const initialReplicas = rollout.spec.strategy.canary ? 0 : firstDeploy ? replicasOrDefault(rollout) : replicas;
   const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, initialReplicas, metadataForNewReplicaSet(rollout, findStableReplicaSet(rollout, rss) !== undefined));
   effects.push({ kind: 'createReplicaSet', replicaSet: newRS, reason: 'new pod template' });
   return { newRS, created: true, collisionCount };

@@ -11,20 +11,15 @@ import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '.
 import type { BlueGreenFacts } from '../../machine/bluegreen.ts';
 import type { AnalysisRun } from '../../api/index.ts';
 import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis, type AnalysisTemplates } from '../shared/rollout-analysis.ts';
-import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
-import {
-  DESIRED_REPLICAS_ANNOTATION,
-  SCALE_DOWN_DEADLINE_ANNOTATION,
-  byRevision,
-  formatScaleDownDeadline,
-  formatTime,
-  podHashOf,
-  replicaSetByHash,
-  replicaSetsToCleanUp,
-  specReplicas,
-  timeRemainingBeforeScaleDownDeadline,
-  toMillis,
-} from '../shared/replicasets.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
+import { DESIRED_REPLICAS_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
+import { byRevision } from '../shared/revisions.ts';
+import { formatScaleDownDeadline, timeRemainingBeforeScaleDownDeadline } from '../shared/scale-down-deadline.ts';
+import { formatTime } from '../../api/kit.ts';
+import { podHashOf, replicaSetByHash } from '../shared/replicaset-identity.ts';
+import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
+import { replicasOrDefault } from '../../api/defaults.ts';
+import { toMillis } from '../shared/time.ts';
 import type { Effect, ReplicaSetPatch, RolloutEvent } from '../types.ts';
 
 export interface BlueGreenInput {
@@ -73,7 +68,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   const { rollout, newHash, newRS, replicaSets, activeService, previewService, now } = input;
   const strategy = rollout.spec.strategy.blueGreen!;
   const status = rollout.status ?? {};
-  const replicas = specReplicas(rollout);
+  const replicas = replicasOrDefault(rollout);
   const activeHash = selectorHash(activeService);
   const firstDeploy = activeHash === undefined || replicaSetByHash(replicaSets, activeHash) === undefined;
   const previewReplicas = firstDeploy ? replicas : strategy.previewReplicaCount ?? replicas;

@@ -10,17 +10,13 @@ import { stepDescription, stepFacts, stepsHash } from './steps.ts';
 import { planTraffic, stepWeightApplied, type TrafficPlan } from './traffic.ts';
 import { MESSAGES, REASONS } from '../shared/conditions.ts';
 import { atDesiredReplicaCountsForCanary } from '../shared/counts.ts';
-import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
-import {
-  byCreationTimestamp,
-  findStableReplicaSet,
-  formatTime,
-  otherReplicaSets,
-  replicaSetsToCleanUp,
-  revisionOf,
-  specReplicas,
-  toMillis,
-} from '../shared/replicasets.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
+import { byCreationTimestamp, findStableReplicaSet, otherReplicaSets } from '../shared/replicaset-identity.ts';
+import { formatTime } from '../../api/kit.ts';
+import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
+import { revisionOf } from '../shared/revisions.ts';
+import { replicasOrDefault } from '../../api/defaults.ts';
+import { toMillis } from '../shared/time.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
 
 export interface CanaryInput {
@@ -111,7 +107,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     stableReplicaSetExists: stableRS !== undefined,
     rollbackWithinWindow: withinWindow,
     newReplicaSetActive: (newRS.spec?.replicas ?? 0) > 0,
-    newReplicaSetAvailable: !newRSCreated && (newRS.status?.availableReplicas ?? 0) === specReplicas(rollout),
+    newReplicaSetAvailable: !newRSCreated && (newRS.status?.availableReplicas ?? 0) === replicasOrDefault(rollout),
     stepReached,
     stepGate: analysis.step.gate,
     backgroundGate: analysis.background.gate,

@@ -9,19 +9,12 @@ import {
   stableExistsApartFromNew,
   trafficRoutedCanaryReplicaCounts,
 } from '../shared/counts.ts';
-import {
-  DESIRED_REPLICAS_ANNOTATION,
-  SCALE_DOWN_DEADLINE_ANNOTATION,
-  byCreationTimestamp,
-  byRevision,
-  formatScaleDownDeadline,
-  hasScaleDownDeadline,
-  maxUnavailable,
-  podHashOf,
-  revisionOf,
-  specReplicas,
-  timeRemainingBeforeScaleDownDeadline,
-} from '../shared/replicasets.ts';
+import { DESIRED_REPLICAS_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
+import { byCreationTimestamp, podHashOf } from '../shared/replicaset-identity.ts';
+import { byRevision, revisionOf } from '../shared/revisions.ts';
+import { formatScaleDownDeadline, hasScaleDownDeadline, timeRemainingBeforeScaleDownDeadline } from '../shared/scale-down-deadline.ts';
+import { maxUnavailable } from '../shared/fenceposts.ts';
+import { replicasOrDefault } from '../../api/defaults.ts';
 import type { Effect, ReplicaSetPatch, RolloutEvent } from '../types.ts';
 
 /**
@@ -86,7 +79,7 @@ export function planCanaryReplicaSets(input: CanaryLayoutInput): CanaryLayout {
       canary = newRS.spec?.replicas ?? 0;
     } else if (!hasScaleDownDeadline(newRS)) {
       // The deadline starts only once the stable can take all the traffic back.
-      if ((stableRS?.status?.availableReplicas ?? 0) === specReplicas(rollout)) {
+      if ((stableRS?.status?.availableReplicas ?? 0) === replicasOrDefault(rollout)) {
         newAnnotations = { [SCALE_DOWN_DEADLINE_ANNOTATION]: formatScaleDownDeadline(now, abortDelay) };
         layout.waits.push(abortDelay * 1000);
       }
@@ -125,7 +118,7 @@ function scaleDownOtherReplicaSets(input: CanaryLayoutInput, layout: CanaryLayou
   }
 
   const allRSs = [input.newRS, ...(input.stableRS && input.stableRS !== input.newRS ? [input.stableRS] : []), ...input.otherRSs];
-  let maxScaleDown = availableReplicaCount(allRSs) - (specReplicas(rollout) - maxUnavailable(rollout));
+  let maxScaleDown = availableReplicaCount(allRSs) - (replicasOrDefault(rollout) - maxUnavailable(rollout));
   if (maxScaleDown <= 0) return;
 
   const fullyPromoted = (rollout.status?.stableRS ?? '') === (rollout.status?.currentPodHash ?? '');
@@ -178,7 +171,7 @@ function scaleTo(layout: CanaryLayout, rollout: Rollout, rs: V1ReplicaSet, desir
   const existing = layout.effects.find((e): e is Extract<Effect, { kind: 'patchReplicaSet' }> => e.kind === 'patchReplicaSet' && e.name === name);
   const from = existing?.patch.replicas ?? rs.spec?.replicas ?? 0;
   const want: Record<string, string | null> = { ...annotations };
-  const replicas = String(specReplicas(rollout));
+  const replicas = String(replicasOrDefault(rollout));
   if (rs.metadata?.annotations?.[DESIRED_REPLICAS_ANNOTATION] !== replicas) want[DESIRED_REPLICAS_ANNOTATION] = replicas;
   const patch: ReplicaSetPatch = {};
   if (Object.keys(want).length > 0) patch.annotations = want;

@@ -1,6 +1,7 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
-import { isReplicaSetAvailable, isReplicaSetPartiallyAvailable, podHashOf } from '../shared/replicasets.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
+import { isReplicaSetAvailable, isReplicaSetPartiallyAvailable } from '../shared/replicaset-availability.ts';
+import { podHashOf } from '../shared/replicaset-identity.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 

@@ -2,7 +2,8 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { maxTrafficWeight, type CanaryStep, type Rollout, type TrafficWeights, type WeightDestination } from '../../api/index.ts';
 import { MESSAGES, REASONS } from '../shared/conditions.ts';
 import { atDesiredReplicaCountsForCanary, currentSetWeight } from '../shared/counts.ts';
-import { podHashOf, specReplicas } from '../shared/replicasets.ts';
+import { podHashOf } from '../shared/replicaset-identity.ts';
+import { replicasOrDefault } from '../../api/defaults.ts';
 import type { RolloutEvent, TrafficEffect } from '../types.ts';
 
 /**
@@ -48,7 +49,7 @@ function weightOnAbortOrRollback(input: TrafficInput): number {
   const { rollout, stableRS, observedWeights } = input;
   if (!rollout.spec.strategy.canary?.dynamicStableScale) return 0;
   const max = maxTrafficWeight(rollout);
-  const weight = max - Math.trunc((max * available(stableRS)) / specReplicas(rollout));
+  const weight = max - Math.trunc((max * available(stableRS)) / replicasOrDefault(rollout));
   return observedWeights ? Math.min(weight, observedWeights.canary.weight) : weight;
 }
 
@@ -79,7 +80,7 @@ export function planTraffic(input: TrafficInput): TrafficPlan {
     canary.dynamicStableScale === true &&
     observedWeights !== undefined &&
     observedWeights.canary.podTemplateHash !== canaryHash &&
-    (input.newRSCreated || available(newRS) < specReplicas(rollout));
+    (input.newRSCreated || available(newRS) < replicasOrDefault(rollout));
 
   if (dynamicallyRollingBack) {
     desiredWeight = weightOnAbortOrRollback(input);
@@ -96,7 +97,7 @@ export function planTraffic(input: TrafficInput): TrafficPlan {
     desiredWeight = 0;
   } else if (status.promoteFull) {
     desiredWeight = canary.dynamicStableScale
-      ? Math.trunc((max * available(newRS)) / specReplicas(rollout))
+      ? Math.trunc((max * available(newRS)) / replicasOrDefault(rollout))
       : (observedWeights?.canary.weight ?? 0);
     removeManagedRoutes = true;
   } else if (steps.length > 0) {

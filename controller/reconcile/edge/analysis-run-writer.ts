@@ -6,7 +6,7 @@ import { ANALYSIS_RUNS, type KubeObject } from '../../kube/resources.ts';
 import { controllerOf } from '../../kube/store.ts';
 import { ROLLOUT_TYPE_LABEL } from '../shared/rollout-analysis.ts';
 import type { RolloutWriter } from '../apply.ts';
-import { POD_TEMPLATE_HASH_LABEL } from '../shared/hash.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 
 /** Collisions tried before giving up; each one is a run of that name that is not ours. */
 const MAX_COLLISIONS = 50;

@@ -1,7 +1,12 @@
 import type { V1ReplicaSet, V1ReplicaSetCondition } from '@kubernetes/client-node';
 import type { Rollout, RolloutCondition, RolloutConditionType, RolloutStatus } from '../../api/index.ts';
 import { availableReplicaCount, currentCanaryStep } from './counts.ts';
-import { formatTime, isSaturated, replicaSetByHash, revisionOf, specReplicas, toMillis } from './replicasets.ts';
+import { formatTime } from '../../api/kit.ts';
+import { isSaturated } from './replicaset-availability.ts';
+import { replicaSetByHash } from './replicaset-identity.ts';
+import { revisionOf } from './revisions.ts';
+import { replicasOrDefault } from '../../api/defaults.ts';
+import { toMillis } from './time.ts';
 
 /**
  * Rollout conditions as Argo Rollouts writes them (utils/conditions/conditions.go and the
@@ -207,7 +212,7 @@ export function rolloutProgressing(rollout: Rollout, newStatus: RolloutStatus): 
  * run, the current ReplicaSet is stable and the old pods are gone).
  */
 export function rolloutHealthy(rollout: Rollout, newStatus: RolloutStatus): boolean {
-  const replicas = specReplicas(rollout);
+  const replicas = replicasOrDefault(rollout);
   const currentPodHash = newStatus.currentPodHash ?? '';
   let completedStrategy = true;
   const blueGreen = rollout.spec.strategy.blueGreen;
@@ -413,7 +418,7 @@ export function calculateRolloutConditions(input: ConditionsInput): ConditionsRe
     }
   }
 
-  const replicas = specReplicas(rollout);
+  const replicas = replicasOrDefault(rollout);
   const activeRS = replicaSetByHash(allRSs, status.blueGreen?.activeSelector);
   const hasAvailability =
     (rollout.spec.strategy.blueGreen !== undefined && activeRS !== undefined && isSaturated(rollout, activeRS)) ||

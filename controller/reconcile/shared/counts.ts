@@ -1,14 +1,8 @@
 import type { V1LabelSelector, V1ReplicaSet } from '@kubernetes/client-node';
 import type { CanaryStep, Rollout, RolloutStatus, SetCanaryScale, TrafficWeights } from '../../api/index.ts';
-import {
-  findStableReplicaSet,
-  maxSurge,
-  maxUnavailable,
-  otherReplicaSets,
-  podHashOf,
-  replicaSetByHash,
-  specReplicas,
-} from './replicasets.ts';
+import { findStableReplicaSet, otherReplicaSets, podHashOf, replicaSetByHash } from './replicaset-identity.ts';
+import { maxSurge, maxUnavailable } from './fenceposts.ts';
+import { replicasOrDefault } from '../../api/defaults.ts';
 
 /**
  * Replica arithmetic: how many pods the canary and stable ReplicaSets should have for a weight
@@ -194,7 +188,7 @@ export function basicCanaryReplicaCounts(
   stableRS: V1ReplicaSet | undefined,
   olderRSs: readonly V1ReplicaSet[],
 ): CanaryStableCounts {
-  const replicas = specReplicas(rollout);
+  const replicas = replicasOrDefault(rollout);
   const { weight } = canaryReplicasOrWeight(rollout);
   const surge = maxSurge(rollout);
   let { canary: desiredCanary, stable: desiredStable } = approximateWeightedCanaryStableReplicaCounts(replicas, weight, surge);
@@ -291,7 +285,7 @@ function adjustWithinLimits(
  * desired and actual weight until traffic has moved back). `weights` is status.canary.weights.
  */
 export function trafficRoutedCanaryReplicaCounts(rollout: Rollout, weights: TrafficWeights | undefined): CanaryStableCounts {
-  const replicas = specReplicas(rollout);
+  const replicas = replicasOrDefault(rollout);
   const { replicas: explicitCanary, weight } = canaryReplicasOrWeight(rollout);
   let canary = explicitCanary ?? checkMinPodsPerReplicaSet(rollout, desiredReplicasForWeight(replicas, weight));
   if (!rollout.spec.strategy.canary?.dynamicStableScale) return { canary, stable: replicas };
@@ -352,7 +346,7 @@ export function newReplicaSetReplicas(
   const blueGreen = rollout.spec.strategy.blueGreen;
   const status: RolloutStatus = rollout.status ?? {};
   if (blueGreen) {
-    const desired = specReplicas(rollout);
+    const desired = replicasOrDefault(rollout);
     if (blueGreen.previewReplicaCount === undefined) return desired;
     const activeRS = replicaSetByHash(allRSs, status.blueGreen?.activeSelector);
     if (!activeRS || activeRS.metadata?.name === newRS.metadata?.name) return desired;

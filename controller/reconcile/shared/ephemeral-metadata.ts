@@ -1,7 +1,9 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { PodTemplateMetadata, Rollout } from '../../api/index.ts';
 import { createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
-import { EPHEMERAL_METADATA_ANNOTATION, parseEphemeralMetadata, podHashOf, syncEphemeralPodMetadata, syncReplicaSetEphemeralMetadata } from './replicasets.ts';
+import { EPHEMERAL_METADATA_ANNOTATION } from '../../api/labels.ts';
+import { parseEphemeralMetadata, syncEphemeralPodMetadata, syncReplicaSetEphemeralMetadata } from './ephemeral-pod-metadata.ts';
+import { podHashOf } from './replicaset-identity.ts';
 import type { Effect } from '../types.ts';
 
 /**

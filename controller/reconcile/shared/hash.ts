@@ -1,6 +1,5 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
-export { POD_TEMPLATE_HASH_LABEL };
 
 /**
  * Identity of a pod template: the `rollouts-pod-template-hash` a ReplicaSet is named and

@@ -1,10 +1,9 @@
 import type { Rollout, RolloutPhase, RolloutSpec, RolloutStatus } from '../../api/index.ts';
 import { REASONS } from './conditions.ts';
-import { DEFAULT_REPLICAS, toMillis } from './replicasets.ts';
+import { DEFAULTS } from '../../api/defaults.ts';
+import { toMillis } from './time.ts';
 import { WORKLOAD_GENERATION_ANNOTATION } from '../../api/labels.ts';
-export { WORKLOAD_GENERATION_ANNOTATION };
 
-export { rolloutCompleted } from './conditions.ts';
 
 /**
  * The phase and message of a Rollout, as Argo Rollouts computes them (utils/rollout/rolloututil.go):
@@ -82,7 +81,7 @@ export function calculateRolloutPhase(spec: RolloutSpec, status: RolloutStatus):
     return { phase: 'Progressing', message: 'rollout is restarting' };
   }
   const updated = status.updatedReplicas ?? 0;
-  if (updated < (spec.replicas ?? DEFAULT_REPLICAS)) return { phase: 'Progressing', message: 'more replicas need to be updated' };
+  if (updated < (spec.replicas ?? DEFAULTS.replicas)) return { phase: 'Progressing', message: 'more replicas need to be updated' };
   if ((status.availableReplicas ?? 0) < updated) return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
   const fullyPromoted = isFullyPromoted({ status });
   const stableRS = status.stableRS ?? '';

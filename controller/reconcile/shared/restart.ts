@@ -1,6 +1,8 @@
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Rollout } from '../../api/index.ts';
-import { RESTART_POD_CHECK_MS, findStableReplicaSet, needsRestart, podsToRestart, toMillis } from './replicasets.ts';
+import { RESTART_POD_CHECK_MS, needsRestart, podsToRestart } from './restart-pods.ts';
+import { findStableReplicaSet } from './replicaset-identity.ts';
+import { toMillis } from './time.ts';
 import type { Effect, RolloutObject } from '../types.ts';
 
 /**

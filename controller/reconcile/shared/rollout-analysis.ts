@@ -15,11 +15,10 @@ import {
 import { formatValue, invalid } from '../../api/validation/field-error.ts';
 import type { AnalysisGate } from '../../machine/bluegreen.ts';
 import { MESSAGES } from './conditions.ts';
-import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
-import { REVISION_ANNOTATION } from './replicasets.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
+import { REVISION_ANNOTATION } from '../../api/labels.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
 import { INSTANCE_ID_LABEL } from '../../api/labels.ts';
-export { INSTANCE_ID_LABEL };
 
 /**
  * The AnalysisRuns of a blue-green Rollout, as Argo keeps them: one pre-promotion and one

@@ -3,7 +3,7 @@ import type { Rollout, RolloutStatus } from '../../api/index.ts';
 import { calculateRolloutConditions, newCondition, pausedConditionUpdates, removeCondition, setCondition } from './conditions.ts';
 import { statusCounts } from './counts.ts';
 import { calculateRolloutPhase } from './phase.ts';
-import { formatTime } from './replicasets.ts';
+import { formatTime } from '../../api/kit.ts';
 import type { RolloutEvent, RolloutObject } from '../types.ts';
 
 export interface CompleteStatusInput {

@@ -1,7 +1,8 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { Rollout, RolloutStatus } from '../../api/index.ts';
-import { WORKLOAD_GENERATION_ANNOTATION } from './phase.ts';
-import { revisionOf, specReplicas } from './replicasets.ts';
+import { WORKLOAD_GENERATION_ANNOTATION } from '../../api/labels.ts';
+import { revisionOf } from './revisions.ts';
+import { replicasOrDefault } from '../../api/defaults.ts';
 import type { Effect, Observed } from '../types.ts';
 
 /**
@@ -42,6 +43,6 @@ export function planWorkload(rollout: Rollout, workload: Observed['workloadTempl
 function deploymentTarget(scaleDown: string | undefined, rollout: Rollout, newRS: V1ReplicaSet | undefined, status: RolloutStatus): number | undefined {
   if (!newRS || revisionOf(newRS) !== 1) return undefined;
   if (scaleDown === 'onsuccess') return status.phase === 'Healthy' ? 0 : undefined;
-  if (scaleDown === 'progressively') return Math.max(0, specReplicas(rollout) - (newRS.status?.availableReplicas ?? 0));
+  if (scaleDown === 'progressively') return Math.max(0, replicasOrDefault(rollout) - (newRS.status?.availableReplicas ?? 0));
   return undefined;
 }
