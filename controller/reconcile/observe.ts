@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
-import { referencedAnalysisTemplates } from './shared/rollout-analysis.ts';
+import { referencedAnalysisTemplates } from './shared/analysis-templates.ts';
 import type { Observed, RolloutObject } from './types.ts';
 
 /** Read-only access to the informer caches: the only way a pass sees the cluster. */

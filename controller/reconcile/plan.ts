@@ -2,7 +2,7 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { formatValue, invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
 import { validateIngress, validateIstioReferences } from '../api/validation/references.ts';
-import { missingAnalysisTemplates } from './shared/rollout-analysis.ts';
+import { missingAnalysisTemplates } from './shared/analysis-templates.ts';
 import { planBlueGreen } from './bluegreen/plan.ts';
 import { planCanary } from './canary/plan.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './shared/hash.ts';

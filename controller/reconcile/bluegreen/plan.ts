@@ -10,7 +10,8 @@ import {
 import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../../machine/bluegreen-decide.ts';
 import type { BlueGreenFacts } from '../../machine/bluegreen.ts';
 import type { AnalysisRun } from '../../api/index.ts';
-import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis, type AnalysisTemplates } from '../shared/rollout-analysis.ts';
+import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis } from './rollout-analysis.ts';
+import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import { DESIRED_REPLICAS_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
 import { byRevision } from '../shared/revisions.ts';

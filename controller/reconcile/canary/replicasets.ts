@@ -1,14 +1,8 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { scaleDownDelaySecondsOrDefault, type Rollout, type TrafficWeights } from '../../api/index.ts';
-import { MESSAGES, REASONS } from '../shared/conditions.ts';
-import {
-  availableReplicaCount,
-  basicCanaryReplicaCounts,
-  canaryReplicaCounts,
-  replicaCount,
-  stableExistsApartFromNew,
-  trafficRoutedCanaryReplicaCounts,
-} from '../shared/counts.ts';
+import { MESSAGES, REASONS } from '../shared/messages.ts';
+import { availableReplicaCount, replicaCount } from '../shared/counts.ts';
+import { basicCanaryReplicaCounts, canaryReplicaCounts, stableExistsApartFromNew, trafficRoutedCanaryReplicaCounts } from '../shared/replica-targets.ts';
 import { DESIRED_REPLICAS_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
 import { byCreationTimestamp, podHashOf } from '../shared/replicaset-identity.ts';
 import { byRevision, revisionOf } from '../shared/revisions.ts';

@@ -2,8 +2,10 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { isCompleted } from '../../analysis/types.ts';
 import type { AnalysisRun, Rollout, RolloutAnalysis, RolloutAnalysisRunStatus } from '../../api/index.ts';
 import type { AnalysisGate, CanaryActionName } from '../../machine/canary.ts';
-import { analysisRunName, analysisRunStatusEvent, analysisRunsToDelete, findCurrentRun, gateOf, needsNewAnalysisRun, renderAnalysisRun, runHash, runKind, runStatusEntry, type AnalysisTemplates, type CurrentRun } from '../shared/rollout-analysis.ts';
-import { MESSAGES } from '../shared/conditions.ts';
+import { analysisRunName, renderAnalysisRun } from '../shared/analysis-run-render.ts';
+import { analysisRunStatusEvent, analysisRunsToDelete, findCurrentRun, gateOf, needsNewAnalysisRun, runHash, runKind, runStatusEntry, type CurrentRun } from '../shared/rollout-analysis.ts';
+import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
+import { MESSAGES } from '../shared/messages.ts';
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
 

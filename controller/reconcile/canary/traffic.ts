@@ -1,7 +1,8 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { maxTrafficWeight, type CanaryStep, type Rollout, type TrafficWeights, type WeightDestination } from '../../api/index.ts';
-import { MESSAGES, REASONS } from '../shared/conditions.ts';
-import { atDesiredReplicaCountsForCanary, currentSetWeight } from '../shared/counts.ts';
+import { MESSAGES, REASONS } from '../shared/messages.ts';
+import { atDesiredReplicaCountsForCanary } from '../shared/replica-targets.ts';
+import { currentSetWeight } from '../shared/current-step.ts';
 import { podHashOf } from '../shared/replicaset-identity.ts';
 import { replicasOrDefault } from '../../api/defaults.ts';
 import type { RolloutEvent, TrafficEffect } from '../types.ts';

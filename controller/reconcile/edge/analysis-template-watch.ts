@@ -1,6 +1,6 @@
 import { ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject } from '../../kube/resources.ts';
 import type { SecondaryWatch } from '../../runtime/types.ts';
-import { referencedAnalysisTemplates } from '../shared/rollout-analysis.ts';
+import { referencedAnalysisTemplates } from '../shared/analysis-templates.ts';
 
 const specOf = (rollout: KubeObject): unknown => (rollout as { spec?: unknown }).spec;
 

@@ -1,19 +1,15 @@
 import type { V1ReplicaSet, V1ReplicaSetCondition } from '@kubernetes/client-node';
+import { progressDeadlineSecondsOrDefault, replicasOrDefault } from '../../api/defaults.ts';
 import type { Rollout, RolloutCondition, RolloutConditionType, RolloutStatus } from '../../api/index.ts';
-import { availableReplicaCount, currentCanaryStep } from './counts.ts';
 import { formatTime } from '../../api/kit.ts';
-import { isSaturated } from './replicaset-availability.ts';
-import { replicaSetByHash } from './replicaset-identity.ts';
-import { revisionOf } from './revisions.ts';
-import { replicasOrDefault } from '../../api/defaults.ts';
+import { currentCanaryStep } from './current-step.ts';
+import { REASONS } from './messages.ts';
 import { toMillis } from './time.ts';
 
 /**
- * Rollout conditions as Argo Rollouts writes them (utils/conditions/conditions.go and the
- * condition half of rollout/sync.go): the reasons and messages clients such as Argo CD and
- * `kubectl argo rollouts` read, how a condition is set without losing its transition time, and
- * how the Progressing, Healthy, Available, ReplicaFailure and Completed conditions follow from a
- * freshly computed status.
+ * Rollout conditions as Argo Rollouts writes them (utils/conditions/conditions.go): how a
+ * condition is set without losing its transition time, and the predicates over a freshly
+ * computed status (progressing, healthy, completed, timed out, paused) the conditions follow.
  */
 
 export const CONDITION_TYPES = {
@@ -27,88 +23,6 @@ export const CONDITION_TYPES = {
 } as const satisfies Record<string, RolloutConditionType>;
 
 export type ConditionStatus = RolloutCondition['status'];
-
-/** Reasons, named as the Go constants without their `Reason` suffix. */
-export const REASONS = {
-  InvalidSpec: 'InvalidSpec',
-  Available: 'AvailableReason',
-  ReplicaSetUpdated: 'ReplicaSetUpdated',
-  FailedRSCreate: 'ReplicaSetCreateError',
-  NewReplicaSet: 'NewReplicaSetCreated',
-  FoundNewRS: 'FoundNewReplicaSet',
-  RolloutUpdated: 'RolloutUpdated',
-  RolloutCompleted: 'RolloutCompleted',
-  RolloutNotCompleted: 'RolloutNotCompleted',
-  RolloutHealthy: 'RolloutHealthy',
-  RolloutAborted: 'RolloutAborted',
-  RolloutRetry: 'RolloutRetry',
-  RolloutPaused: 'RolloutPaused',
-  ReplicaSetNotAvailable: 'ReplicaSetNotAvailable',
-  RolloutResumed: 'RolloutResumed',
-  RolloutStepCompleted: 'RolloutStepCompleted',
-  TrafficWeightUpdated: 'TrafficWeightUpdated',
-  NewRSAvailable: 'NewReplicaSetAvailable',
-  RolloutAnalysisRunFailed: 'AnalysisRunFailed',
-  RolloutExperimentFailed: 'ExperimentFailed',
-  TimedOut: 'ProgressDeadlineExceeded',
-  RolloutDeleted: 'RolloutDeleted',
-  ScalingReplicaSet: 'ScalingReplicaSet',
-  ServiceReference: 'ServiceReferenceError',
-  TargetGroupVerified: 'TargetGroupVerified',
-  TargetGroupUnverified: 'TargetGroupUnverified',
-  TargetGroupVerifyError: 'TargetGroupVerifyError',
-  WeightVerifyError: 'WeightVerifyError',
-  LoadBalancerNotFound: 'LoadBalancerNotFound',
-  RolloutAddedToInformer: 'RolloutAddedToInformer',
-} as const;
-
-/** Go's %q for the names quoted in messages (DNS names, so JSON quoting writes the same). */
-const q = (s: string) => JSON.stringify(s);
-
-/** Messages, as the Go format strings render them. */
-export const MESSAGES = {
-  missingField: (field: string) => `Rollout has missing field '${field}'`,
-  rolloutSelectAll: 'This rollout is selecting all pods. A non-empty selector is required.',
-  notAvailable: 'Rollout does not have minimum availability',
-  available: 'Rollout has minimum availability',
-  rolloutProgressing: (rollout: string) => `Rollout ${q(rollout)} is progressing.`,
-  replicaSetProgressing: (rs: string) => `ReplicaSet ${q(rs)} is progressing.`,
-  failedRSCreate: (rs: string, error: string) => `Failed to create new replica set ${q(rs)}: ${error}`,
-  newReplicaSet: (rs: string) => `Created new replica set ${q(rs)}`,
-  newReplicaSetDetailed: (rs: string, revision: number) => `Created ReplicaSet ${rs} (revision ${revision})`,
-  foundNewRS: (rs: string) => `Found new replica set ${q(rs)}`,
-  rolloutUpdated: (revision: string) => `Rollout updated to revision ${revision}`,
-  rolloutCompleted: (revision: number, podHash: string, reason: string) => `Rollout completed update to revision ${revision} (${podHash}): ${reason}`,
-  rolloutNotCompleted: (revision: number, podHash: string) => `Rollout not completed, started update to revision ${revision} (${podHash})`,
-  rolloutHealthy: 'Rollout is healthy',
-  rolloutNotHealthy: 'Rollout is not healthy',
-  rolloutAborted: (revision: number) => `Rollout aborted update to revision ${revision}`,
-  rolloutRetry: 'Retrying Rollout after abort',
-  rolloutPaused: 'Rollout is paused',
-  rolloutResumed: 'Rollout is resumed',
-  rolloutStepCompleted: (step: number, steps: number, description: string) => `Rollout step ${step}/${steps} completed (${description})`,
-  trafficWeightUpdated: (detail: string) => `Traffic weight updated ${detail}`,
-  rolloutAnalysisRunFailed: (analysisRun: string, rollout: string) => `AnalysisRun '${analysisRun}' owned by the Rollout '${q(rollout)}' failed.`,
-  rolloutExperimentFailed: (experiment: string, rollout: string) => `Experiment '${experiment}' owned by the Rollout '${q(rollout)}' has timed out.`,
-  rolloutTimeOut: (rollout: string) => `Rollout ${q(rollout)} has timed out progressing.`,
-  rolloutDeleted: (namespace: string, rollout: string) => `Rollout ${namespace}/${rollout} is deleted.`,
-  scalingReplicaSet: (operation: 'up' | 'down', rs: string, revision: number, from: number, to: number) =>
-    `Scaled ${operation} ReplicaSet ${rs} (revision ${revision}) from ${from} to ${to}`,
-  replicaSetTimeOut: (rs: string) => `ReplicaSet ${q(rs)} has timed out progressing.`,
-  replicaSetCompleted: (rs: string) => `ReplicaSet ${q(rs)} has successfully progressed.`,
-  serviceReferencingManagedService: (service: string) => `Service ${q(service)} is managed by another Rollout`,
-  weightVerifyError: (error: string) => `Failed to verify weight: ${error}`,
-  loadBalancerNotFound: (error: string) => `Failed to find load balancer: ${error}`,
-} as const;
-
-export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
-
-export function progressDeadlineSeconds(rollout: Rollout): number {
-  return rollout.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Setting conditions
 
 /** Argo's NewRolloutCondition, with the clock passed in. */
 export function newCondition(
@@ -167,9 +81,6 @@ export function replicaFailureConditions(allRSs: readonly V1ReplicaSet[], newRS:
   const fromNew = failures(newRS);
   return fromNew.length > 0 ? fromNew : allRSs.flatMap(failures);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Predicates
 
 function stepCount(rollout: Rollout): number {
   return rollout.spec.strategy.canary?.steps?.length ?? 0;
@@ -250,7 +161,7 @@ export function progressDeadlineExceeded(rollout: Rollout, progressing: RolloutC
   if (!progressing || progressing.reason === REASONS.RolloutAborted) return false;
   if (progressing.reason === REASONS.TimedOut) return true;
   const lastUpdate = toMillis(progressing.lastUpdateTime) ?? 0;
-  return lastUpdate + progressDeadlineSeconds(rollout) * 1000 < now.getTime();
+  return lastUpdate + progressDeadlineSecondsOrDefault(rollout) * 1000 < now.getTime();
 }
 
 export function rolloutTimedOut(rollout: Rollout, newStatus: RolloutStatus, now: Date): boolean {
@@ -285,165 +196,6 @@ export function progressCheckAfterMs(rollout: Rollout, newStatus: RolloutStatus,
   ) {
     return undefined;
   }
-  const after = (toMillis(current.lastUpdateTime) ?? 0) + progressDeadlineSeconds(rollout) * 1000 - now.getTime();
+  const after = (toMillis(current.lastUpdateTime) ?? 0) + progressDeadlineSecondsOrDefault(rollout) * 1000 - now.getTime();
   return after < 1000 ? 0 : after + 1000;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deriving conditions
-
-export interface RolloutEvent {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-}
-
-/**
- * Argo's checkPausedConditions: the conditions to set when the paused state (spec.paused or
- * pause conditions) disagrees with the Progressing and Paused conditions, or when a retried
- * rollout still carries its abort. Nothing changes while aborted.
- */
-export function pausedConditionUpdates(rollout: Rollout, now: Date): RolloutCondition[] {
-  const conditions = rollout.status?.conditions;
-  const progressing = getCondition(conditions, 'Progressing');
-  const progressingPaused = progressing?.reason === REASONS.RolloutPaused;
-  const paused = isPaused(rollout);
-  const abortConditionExists = progressing?.reason === REASONS.RolloutAborted;
-  const updates: RolloutCondition[] = [];
-  if (paused !== progressingPaused && !abortConditionExists) {
-    updates.push(
-      paused
-        ? newCondition('Progressing', 'Unknown', REASONS.RolloutPaused, MESSAGES.rolloutPaused, now)
-        : newCondition('Progressing', 'Unknown', REASONS.RolloutResumed, MESSAGES.rolloutResumed, now),
-    );
-  }
-  if (!rollout.status?.abort && abortConditionExists) {
-    updates.push(newCondition('Progressing', 'Unknown', REASONS.RolloutRetry, MESSAGES.rolloutRetry, now));
-  }
-  const pausedConditionTrue = getCondition(conditions, 'Paused')?.status === 'True';
-  if (paused !== pausedConditionTrue && !abortConditionExists) {
-    updates.push(newCondition('Paused', paused ? 'True' : 'False', REASONS.RolloutPaused, MESSAGES.rolloutPaused, now));
-  }
-  return updates;
-}
-
-export interface ConditionsInput {
-  /** The Rollout as observed: its status is the previous one. */
-  rollout: Rollout;
-  /**
-   * The status computed this pass (counts, selectors, stable and current hashes), whose
-   * conditions start as the previous ones, as Argo's calculateBaseStatus leaves them.
-   */
-  newStatus: RolloutStatus;
-  allRSs: readonly V1ReplicaSet[];
-  newRS: V1ReplicaSet | undefined;
-  /** The pause context's abort: status.abort, or an abort decided during this pass. */
-  aborted: boolean;
-  /** Why it was aborted (e.g. the failed AnalysisRun), appended to the abort message. */
-  abortMessage?: string;
-  now: Date;
-}
-
-export interface ConditionsResult {
-  status: RolloutStatus;
-  /** Kubernetes events to record on the Rollout. */
-  events: RolloutEvent[];
-  /** Set when the progress deadline passed and spec.progressDeadlineAbort asks to abort: the abort message. */
-  abort?: string;
-}
-
-/**
- * Argo's calculateRolloutConditions: Healthy, Progressing (aborted, available, progressing or
- * timed out), Available, ReplicaFailure and Completed, from the status computed this pass.
- */
-export function calculateRolloutConditions(input: ConditionsInput): ConditionsResult {
-  const { rollout, allRSs, newRS, aborted, now } = input;
-  const events: RolloutEvent[] = [];
-  let abort: string | undefined;
-  let conditions = [...(input.newStatus.conditions ?? [])];
-  const status: RolloutStatus = { ...input.newStatus };
-  const set = (condition: RolloutCondition): boolean => {
-    const result = setCondition(conditions, condition);
-    conditions = result.conditions;
-    return result.changed;
-  };
-  const withConditions = (): RolloutStatus => ({ ...status, conditions });
-
-  let becameUnhealthy = false;
-  const hadHealthy = getCondition(rollout.status?.conditions, 'Healthy') !== undefined;
-  if (!isPaused(rollout) && rolloutHealthy(rollout, withConditions())) {
-    set(newCondition('Healthy', 'True', REASONS.RolloutHealthy, MESSAGES.rolloutHealthy, now));
-  } else if (hadHealthy) {
-    becameUnhealthy = set(newCondition('Healthy', 'False', REASONS.RolloutHealthy, MESSAGES.rolloutNotHealthy, now));
-  }
-
-  const rolloutName = rollout.metadata.name ?? '';
-  const newRSName = newRS?.metadata?.name;
-  const revision = revisionOf(rollout) ?? 0;
-  if (aborted) {
-    const base = MESSAGES.rolloutAborted(revision);
-    const message = input.abortMessage ? `${base}: ${input.abortMessage}` : base;
-    if (set(newCondition('Progressing', 'False', REASONS.RolloutAborted, message, now))) {
-      events.push({ type: 'Warning', reason: REASONS.RolloutAborted, message });
-    }
-  } else {
-    // Argo also skips this when its isHealthyRollout guard holds, but that guard asks for a
-    // Progressing condition whose type is not Progressing and so never holds.
-    const current = getCondition(rollout.status?.conditions, 'Progressing');
-    if (rolloutHealthy(rollout, withConditions())) {
-      set(newCondition('Progressing', 'True', REASONS.NewRSAvailable, MESSAGES.replicaSetCompleted(newRSName ?? ''), now));
-    } else if (rolloutProgressing(rollout, withConditions()) || becameUnhealthy) {
-      let reason: string = REASONS.ReplicaSetUpdated;
-      let message = newRSName !== undefined ? MESSAGES.replicaSetProgressing(newRSName) : MESSAGES.rolloutProgressing(rolloutName);
-      if ((status.stableRS ?? '') === (status.currentPodHash ?? '') && becameUnhealthy) {
-        // A fully promoted rollout that lost pods is progressing again, so it does not time out.
-        reason = REASONS.ReplicaSetNotAvailable;
-        message = MESSAGES.notAvailable;
-      }
-      // Progress refreshes lastUpdateTime even when the reason is unchanged, which setCondition
-      // alone would not do; the transition time is kept while the status stays True.
-      const condition = newCondition('Progressing', 'True', reason, message, now);
-      if (current) {
-        if (current.status === 'True') condition.lastTransitionTime = current.lastTransitionTime;
-        conditions = removeCondition(conditions, 'Progressing');
-      }
-      set(condition);
-    } else if (!isIndefiniteStep(rollout) && rolloutTimedOut(rollout, withConditions(), now)) {
-      const message = newRSName !== undefined ? MESSAGES.replicaSetTimeOut(newRSName) : MESSAGES.rolloutTimeOut(rolloutName);
-      set(newCondition('Progressing', 'False', REASONS.TimedOut, message, now));
-      if (rollout.spec.progressDeadlineAbort) {
-        abort = message;
-        events.push({ type: 'Warning', reason: REASONS.RolloutAborted, message });
-      }
-    }
-  }
-
-  const replicas = replicasOrDefault(rollout);
-  const activeRS = replicaSetByHash(allRSs, status.blueGreen?.activeSelector);
-  const hasAvailability =
-    (rollout.spec.strategy.blueGreen !== undefined && activeRS !== undefined && isSaturated(rollout, activeRS)) ||
-    (rollout.spec.strategy.canary !== undefined && availableReplicaCount(allRSs) >= replicas);
-  set(
-    hasAvailability
-      ? newCondition('Available', 'True', REASONS.Available, MESSAGES.available, now)
-      : newCondition('Available', 'False', REASONS.Available, MESSAGES.notAvailable, now),
-  );
-
-  const [failure] = replicaFailureConditions(allRSs, newRS);
-  if (failure) set(failure);
-  else conditions = removeCondition(conditions, 'ReplicaFailure');
-
-  if (rolloutCompleted(status)) {
-    set(newCondition('Completed', 'True', REASONS.RolloutCompleted, REASONS.RolloutCompleted, now));
-  } else if (set(newCondition('Completed', 'False', REASONS.RolloutCompleted, REASONS.RolloutCompleted, now))) {
-    events.push({
-      type: 'Normal',
-      reason: REASONS.RolloutNotCompleted,
-      message: MESSAGES.rolloutNotCompleted(revision + 1, status.currentPodHash ?? ''),
-    });
-  }
-
-  const result: ConditionsResult = { status: withConditions(), events };
-  if (abort !== undefined) result.abort = abort;
-  return result;
 }

@@ -1,5 +1,5 @@
 import type { Rollout, RolloutPhase, RolloutSpec, RolloutStatus } from '../../api/index.ts';
-import { REASONS } from './conditions.ts';
+import { REASONS } from './messages.ts';
 import { DEFAULTS } from '../../api/defaults.ts';
 import { toMillis } from './time.ts';
 import { WORKLOAD_GENERATION_ANNOTATION } from '../../api/labels.ts';

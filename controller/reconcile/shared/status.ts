@@ -1,6 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { Rollout, RolloutStatus } from '../../api/index.ts';
-import { calculateRolloutConditions, newCondition, pausedConditionUpdates, removeCondition, setCondition } from './conditions.ts';
+import { calculateRolloutConditions, pausedConditionUpdates } from './rollout-conditions.ts';
+import { newCondition, removeCondition, setCondition } from './conditions.ts';
 import { statusCounts } from './counts.ts';
 import { calculateRolloutPhase } from './phase.ts';
 import { formatTime } from '../../api/kit.ts';
