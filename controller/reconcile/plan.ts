@@ -16,6 +16,7 @@ import { metadataForNewReplicaSet, planEphemeralMetadata } from './shared/epheme
 import { planRestart } from './shared/restart.ts';
 import { planWorkload } from './shared/workload.ts';
 import { completeStatus, invalidSpecStatus } from './shared/status.ts';
+import { MESSAGES, REASONS } from './shared/messages.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
 
@@ -96,7 +97,7 @@ export function plan(observed: Observed): Plan {
   });
   const workload = planWorkload(rolloutWithCollision, observed.workloadTemplate, created ? undefined : newRS, status);
   if (workload.workloadObservedGeneration !== undefined) status.workloadObservedGeneration = workload.workloadObservedGeneration;
-  const events = created ? [{ type: 'Normal' as const, reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events;
+  const events = created ? [{ type: 'Normal' as const, reason: REASONS.RolloutUpdated, message: MESSAGES.rolloutUpdated(revisionLabel(newRS)) }, ...decided.events] : decided.events;
   return {
     effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects, ...workload.effects],
     status,

@@ -1,27 +1,18 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import {
-  abortScaleDownDelaySecondsOrDefault,
-  autoPromotionEnabledOrDefault,
-  scaleDownDelaySecondsOrDefault,
-  type PauseCondition,
-  type Rollout,
-  type RolloutStatus,
-} from '../../api/index.ts';
-import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../../machine/bluegreen-decide.ts';
-import type { BlueGreenFacts } from '../../machine/bluegreen.ts';
-import type { AnalysisRun } from '../../api/index.ts';
-import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis } from './rollout-analysis.ts';
-import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
-import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
-import { DESIRED_REPLICAS_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
-import { byRevision } from '../shared/revisions.ts';
-import { formatScaleDownDeadline, timeRemainingBeforeScaleDownDeadline } from '../shared/scale-down-deadline.ts';
+import { abortScaleDownDelaySecondsOrDefault, autoPromotionEnabledOrDefault, replicasOrDefault } from '../../api/defaults.ts';
+import type { AnalysisRun, PauseCondition, Rollout, RolloutStatus } from '../../api/index.ts';
 import { formatTime } from '../../api/kit.ts';
-import { podHashOf, replicaSetByHash } from '../shared/replicaset-identity.ts';
+import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../../machine/bluegreen-decide.ts';
+import type { BlueGreenActionName, BlueGreenFacts } from '../../machine/bluegreen.ts';
+import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
+import { replicaSetByHash } from '../shared/replicaset-identity.ts';
 import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
-import { replicasOrDefault } from '../../api/defaults.ts';
 import { toMillis } from '../shared/time.ts';
-import type { Effect, ReplicaSetPatch, RolloutEvent } from '../types.ts';
+import type { Effect, RolloutEvent } from '../types.ts';
+import { decisionEvents } from './events.ts';
+import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis } from './rollout-analysis.ts';
+import { removeDeadline, scaledDownAfterDelay, scaleOlderReplicaSets, scaleTo } from './scaling.ts';
+import { selectorHash, serviceSelectorEffects } from './services.ts';
 
 export interface BlueGreenInput {
   rollout: Rollout;
@@ -53,10 +44,6 @@ export interface BlueGreenPlan {
 
 const BLUE_GREEN_PAUSE = 'BlueGreenPause';
 const INCONCLUSIVE_PAUSE = 'InconclusiveAnalysisRun';
-
-export function selectorHash(service: V1Service | undefined): string | undefined {
-  return service?.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] || undefined;
-}
 
 const available = (rs: V1ReplicaSet | undefined): number => rs?.status?.availableReplicas ?? 0;
 
@@ -111,7 +98,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     facts,
   );
   const state = decision.state;
-  const did = (name: string): boolean => decision.actions.includes(name as never);
+  const did = (name: BlueGreenActionName): boolean => decision.actions.includes(name);
   const stateName = blueGreenStateName(state);
   const aborted = state === 'aborted';
   const stableHash = did('markStable') ? newHash : status.stableRS ?? (firstDeploy ? undefined : activeHash);
@@ -138,47 +125,13 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   scaleTo(newRS, newDesired, replicas, effects, 'new revision', aborted ? {} : removeDeadline(newRS));
 
   // Services: the preview first, the active one only in states that allow it.
-  if (previewService && desiredPreview && selectorHash(previewService) !== desiredPreview) {
-    effects.push({ kind: 'setServiceSelector', service: previewService.metadata?.name ?? '', hash: desiredPreview, rollout: name, reason: 'preview' });
-  }
-  if (desiredActive && activeHash !== desiredActive) {
-    effects.push({ kind: 'setServiceSelector', service: activeService.metadata?.name ?? '', hash: desiredActive, rollout: name, reason: 'active' });
-    events.push({ type: 'Normal', reason: 'SwitchService', message: `Switched selector for service '${activeService.metadata?.name}' from '${activeHash ?? ''}' to '${desiredActive}'` });
-  }
+  const services = serviceSelectorEffects({ rolloutName: name, activeService, previewService, activeHash, desiredActive, desiredPreview });
+  effects.push(...services.effects);
+  events.push(...services.events);
 
   // Older ReplicaSets: the one serving stays; the one that just stopped serving waits out
   // scaleDownDelaySeconds; the rest scale to zero, up to scaleDownDelayRevisionLimit kept warm.
-  const olderRSs = replicaSets.filter((rs) => podHashOf(rs) !== newHash).sort(byRevision).reverse();
-  let delayedKept = 0;
-  for (const rs of olderRSs) {
-    const hash = podHashOf(rs);
-    if (hash === desiredActive) {
-      scaleTo(rs, replicas, replicas, effects, 'active revision', removeDeadline(rs));
-      continue;
-    }
-    if (hash === desiredPreview) continue;
-    const justLeftActive = hash === activeHash && desiredActive !== activeHash;
-    const limit = strategy.scaleDownDelayRevisionLimit;
-    const mayKeep = limit === undefined || delayedKept < limit;
-    if ((rs.spec?.replicas ?? 0) === 0) continue;
-    if (justLeftActive && mayKeep) {
-      delayedKept++;
-      const delay = scaleDownDelaySecondsOrDefault(rollout);
-      if (delay > 0) {
-        effects.push({ kind: 'patchReplicaSet', name: rs.metadata?.name ?? '', patch: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: formatScaleDownDeadline(now, delay) } }, reason: 'scale down after delay' });
-        waits.push(delay * 1000);
-        continue;
-      }
-    } else if (mayKeep && !aborted) {
-      const remaining = timeRemainingBeforeScaleDownDeadline(rs, now);
-      if (remaining.kind === 'waiting') {
-        delayedKept++;
-        waits.push(remaining.remainingMs);
-        continue;
-      }
-    }
-    scaleTo(rs, 0, replicas, effects, 'old revision', {});
-  }
+  scaleOlderReplicaSets({ rollout, replicaSets, newHash, activeHash, desiredActive, desiredPreview, aborted, now }, effects, waits);
 
   for (const rs of replicaSetsToCleanUp(rollout, replicaSets, [newHash, stableHash ?? '', desiredActive ?? ''])) {
     effects.push({ kind: 'deleteReplicaSet', name: rs.metadata?.name ?? '', reason: 'revisionHistoryLimit' });
@@ -190,9 +143,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
 
   // Status, from the decision.
   const pauseConditions = pauseConditionsAfter(status.pauseConditions, decision.facts.pauseStartedAt, did('pauseInconclusive'), now);
-  if (did('addBlueGreenPause')) events.push({ type: 'Normal', reason: 'RolloutPaused', message: 'Rollout is paused (BlueGreenPause)' });
-  if (did('recordAbort')) events.push({ type: 'Warning', reason: 'RolloutAborted', message: `Rollout aborted update to revision with hash ${newHash}` });
-  if (did('markStable')) events.push({ type: 'Normal', reason: 'RolloutCompleted', message: `Rollout completed update to revision with hash ${newHash}` });
+  events.push(...decisionEvents(rollout, newHash, did));
   const controllerPause = pauseConditions.length > 0 || (status.controllerPause === true && stateName === 'progressing.promoting');
 
   if (stateName === 'progressing.paused' && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
@@ -235,40 +186,3 @@ function pauseConditionsAfter(current: PauseCondition[] | undefined, startedAt: 
   return [...others, { reason, startTime: existing?.startTime ?? formatTime(new Date(startedAt || now.getTime())) }];
 }
 
-function removeDeadline(rs: V1ReplicaSet): ReplicaSetPatch['annotations'] {
-  return rs.metadata?.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined ? { [SCALE_DOWN_DEADLINE_ANNOTATION]: null } : {};
-}
-
-/** Keeps the ReplicaSet up until `delaySeconds` after the first pass that asked for its scale-down. */
-function scaledDownAfterDelay(rs: V1ReplicaSet, delaySeconds: number, now: Date, effects: Effect[], waits: number[], reason: string): number {
-  if ((rs.spec?.replicas ?? 0) === 0 || delaySeconds <= 0) return 0;
-  const remaining = timeRemainingBeforeScaleDownDeadline(rs, now);
-  if (remaining.kind === 'waiting') {
-    waits.push(remaining.remainingMs);
-    return rs.spec?.replicas ?? 0;
-  }
-  if (rs.metadata?.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION] === undefined) {
-    effects.push({ kind: 'patchReplicaSet', name: rs.metadata?.name ?? '', patch: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: formatScaleDownDeadline(now, delaySeconds) } }, reason });
-    waits.push(delaySeconds * 1000);
-    return rs.spec?.replicas ?? 0;
-  }
-  return 0;
-}
-
-/** Adds a patch when the ReplicaSet's size or annotations differ from what is wanted. */
-function scaleTo(rs: V1ReplicaSet, desired: number, rolloutReplicas: number, effects: Effect[], reason: string, annotations: ReplicaSetPatch['annotations'] = {}): void {
-  const patch: ReplicaSetPatch = {};
-  const wantAnnotations: Record<string, string | null> = { ...annotations };
-  if (rs.metadata?.annotations?.[DESIRED_REPLICAS_ANNOTATION] !== String(rolloutReplicas)) {
-    wantAnnotations[DESIRED_REPLICAS_ANNOTATION] = String(rolloutReplicas);
-  }
-  if (Object.keys(wantAnnotations).length > 0) patch.annotations = wantAnnotations;
-  if ((rs.spec?.replicas ?? 0) !== desired) patch.replicas = desired;
-  if (patch.replicas === undefined && patch.annotations === undefined) return;
-  const existing = effects.find((e): e is Extract<Effect, { kind: 'patchReplicaSet' }> => e.kind === 'patchReplicaSet' && e.name === rs.metadata?.name);
-  if (existing) {
-    existing.patch = { ...existing.patch, ...patch, annotations: { ...existing.patch.annotations, ...patch.annotations } };
-    return;
-  }
-  effects.push({ kind: 'patchReplicaSet', name: rs.metadata?.name ?? '', patch, reason: `scale ${reason} to ${desired}` });
-}

@@ -6,9 +6,10 @@ import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { observeCanaryAnalysis, planCanaryAnalysis, type CanaryAnalysisInput } from './rollout-analysis.ts';
 import { planCanaryReplicaSets } from './replicasets.ts';
 import { serviceSelectorEffects } from './services.ts';
-import { stepDescription, stepFacts, stepsHash } from './steps.ts';
+import { stepFacts, stepsHash } from './steps.ts';
 import { planTraffic, stepWeightApplied, type TrafficPlan } from './traffic.ts';
-import { MESSAGES, REASONS } from '../shared/messages.ts';
+import { rolloutAbortedEvent } from '../shared/events.ts';
+import { decisionEvents, pauseEvents } from './events.ts';
 import { atDesiredReplicaCountsForCanary } from '../shared/replica-targets.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import { byCreationTimestamp, findStableReplicaSet, otherReplicaSets } from '../shared/replicaset-identity.ts';
@@ -240,7 +241,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   events.push(...decisionEvents(rollout, facts, decision.actions, stableHash, steps, step));
   if (aborted && !status.abortedAt) {
     // Argo reports the abort when it first sets the RolloutAborted condition.
-    events.push({ type: 'Warning', reason: REASONS.RolloutAborted, message: MESSAGES.rolloutAborted(revisionOf(rollout) ?? 0) });
+    events.push(rolloutAbortedEvent(revisionOf(rollout) ?? 0));
   }
   events.push(...pauseEvents(status, next, aborted));
 
@@ -274,53 +275,6 @@ function pausesAfter(status: RolloutStatus, decided: CanaryFacts, now: Date): Pa
   if (decided.pauseStartedAt !== undefined && !has(CANARY_PAUSE)) kept.push({ reason: CANARY_PAUSE, startTime: formatTime(new Date(decided.pauseStartedAt)) });
   if (decided.inconclusivePaused && !has(INCONCLUSIVE_PAUSE)) kept.push({ reason: INCONCLUSIVE_PAUSE, startTime: formatTime(now) });
   return kept;
-}
-
-/** Argo's sendStateChangeEvents: RolloutPaused when the first pause condition appears, RolloutResumed when the last goes. */
-function pauseEvents(previous: RolloutStatus, next: RolloutStatus, aborted: boolean): RolloutEvent[] {
-  const wasPaused = (previous.pauseConditions ?? []).length > 0;
-  const [first] = next.pauseConditions ?? [];
-  if (!wasPaused && first) return [{ type: 'Normal', reason: REASONS.RolloutPaused, message: `${MESSAGES.rolloutPaused} (${first.reason})` }];
-  if (wasPaused && !first && !aborted) return [{ type: 'Normal', reason: REASONS.RolloutResumed, message: MESSAGES.rolloutResumed }];
-  return [];
-}
-
-function decisionEvents(
-  rollout: Rollout,
-  facts: CanaryFacts,
-  actions: readonly CanaryActionName[],
-  stableHash: string | undefined,
-  steps: readonly CanaryStep[],
-  step: CanaryStep | undefined,
-): RolloutEvent[] {
-  const status = rollout.status ?? {};
-  const events: RolloutEvent[] = [];
-  for (const action of actions) {
-    if (action === 'skipAllSteps') {
-      const message = facts.newHash === facts.stableHash ? 'Rollback to stable ReplicaSets' : 'Rollback to active ReplicaSets within RollbackWindow';
-      events.push({ type: 'Normal', reason: 'SkipSteps', message });
-    }
-    if (action === 'completeStep' && step) {
-      const description = stepDescription(step);
-      events.push({ type: 'Normal', reason: REASONS.RolloutStepCompleted, message: MESSAGES.rolloutStepCompleted(facts.stepIndex + 1, steps.length, description) });
-    }
-    if (action === 'markStable' && (status.stableRS ?? '') !== stableHash) {
-      events.push({
-        type: 'Normal',
-        reason: REASONS.RolloutCompleted,
-        message: MESSAGES.rolloutCompleted(revisionOf(rollout) ?? 0, facts.newHash, promotionReason(facts)),
-      });
-    }
-  }
-  return events;
-}
-
-/** The reason Argo's shouldFullPromote gives. */
-function promotionReason(facts: CanaryFacts): string {
-  if (!facts.stableReplicaSetExists) return 'Initial deploy';
-  if (facts.promoteFullRequested) return 'Full promotion requested';
-  if (facts.rollbackWithinWindow) return 'Rollback within window';
-  return `Completed all ${facts.steps.length} canary steps`;
 }
 
 /**

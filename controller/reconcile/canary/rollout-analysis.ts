@@ -5,6 +5,7 @@ import type { AnalysisGate, CanaryActionName } from '../../machine/canary.ts';
 import { analysisRunName, renderAnalysisRun } from '../shared/analysis-run-render.ts';
 import { analysisRunStatusEvent, analysisRunsToDelete, findCurrentRun, gateOf, needsNewAnalysisRun, runHash, runKind, runStatusEntry, type CurrentRun } from '../shared/rollout-analysis.ts';
 import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
+import { analysisRunCreateErrorEvent } from '../shared/events.ts';
 import { MESSAGES } from '../shared/messages.ts';
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
@@ -175,7 +176,7 @@ export function planCanaryAnalysis(input: CanaryAnalysisInput, view: CanaryAnaly
       return { name, run };
     } catch (err) {
       // Argo fails the pass; here the Rollout stays where it is and the next pass tries again.
-      events.push({ type: 'Warning', reason: 'AnalysisRunCreateError', message: `Failed to create ${kind} AnalysisRun: ${(err as Error).message}` });
+      events.push(analysisRunCreateErrorEvent(kind, err));
       return undefined;
     }
   };

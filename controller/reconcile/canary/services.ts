@@ -1,10 +1,9 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import { isReplicaSetAvailable, isReplicaSetPartiallyAvailable } from '../shared/replicaset-availability.ts';
 import { podHashOf } from '../shared/replicaset-identity.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
-import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
-
+import { switchServiceEvent } from '../shared/events.ts';
 
 export interface ServiceTarget {
   /** The Service name from the strategy; none when the strategy names none. */
@@ -37,7 +36,7 @@ export function serviceSelectorEffects(
     if (checkAvailability && !managed && !isReplicaSetAvailable(replicaSet)) continue;
     if (checkAvailability && !isReplicaSetPartiallyAvailable(replicaSet)) continue;
     effects.push({ kind: 'setServiceSelector', service: name, hash: desired, rollout: rolloutName, reason: `select ${desired}` });
-    events.push({ type: 'Normal', reason: 'SwitchService', message: `Switched selector for service '${name}' from '${current}' to '${desired}'` });
+    events.push(switchServiceEvent(name, current, desired));
   }
   return { effects, events };
 }

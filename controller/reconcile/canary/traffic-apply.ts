@@ -2,6 +2,7 @@ import type { RolloutStatus } from '../../api/index.ts';
 import { newTrafficRouters, type TrafficRouterOptions } from '../../traffic/registry.ts';
 import type { TrafficKube, TrafficRouter, TrafficWrite } from '../../traffic/router.ts';
 import type { TrafficRollout } from '../../traffic/types.ts';
+import { MESSAGES, REASONS } from '../shared/messages.ts';
 import type { Effect, RolloutEvent, RolloutObject, TrafficEffect } from '../types.ts';
 
 /**
@@ -100,7 +101,7 @@ async function verifyWeight(routers: TrafficRouter[], weight: number): Promise<{
     } catch (err) {
       verified = false;
       const detail = err instanceof Error ? err.message : String(err);
-      events.push({ type: 'Warning', reason: 'WeightVerifyError', message: `Failed to verify weight: ${detail}` });
+      events.push({ type: 'Warning', reason: REASONS.WeightVerifyError, message: MESSAGES.weightVerifyError(detail) });
     }
   }
   return { verified, events };
