@@ -20,14 +20,13 @@ import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch 
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
 import { apply, type RolloutWriter } from '../apply.ts';
-import { observe, stableIngressNames, type ClusterView } from '../observe.ts';
+import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
 import { plan } from '../plan.ts';
-import { podLabelSelector, restartPending } from '../shared/restart.ts';
 import { clientTrafficKube } from './traffic-kube.ts';
-import { readIstioReferences } from './istio-references.ts';
+import { clientDirectReads } from './direct-reads.ts';
 import type { TrafficRouterOptions } from '../../traffic/registry.ts';
 import { WrittenVersions } from './written-versions.ts';
-import type { Observed, RolloutEvent, RolloutObject } from '../types.ts';
+import type { RolloutEvent, RolloutObject } from '../types.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
 const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
@@ -127,20 +126,6 @@ function rolloutEvent(rollout: RolloutObject, event: RolloutEvent): KubeObject {
   } as KubeObject;
 }
 
-/**
- * The pods a restart looks at, read from the apiserver only while one is pending rather than
- * cached for every Rollout; managedFields are dropped as the informers drop them.
- */
-async function readPods(client: KubeClient, observed: Observed, signal?: AbortSignal): Promise<V1Pod[]> {
-  const selector = (observed.rollout.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector ?? observed.workloadTemplate?.selector;
-  const labelSelector = podLabelSelector(selector);
-  const { items } = await client.listAll<KubeObject>(PODS, { namespace: observed.rollout.metadata.namespace, ...(labelSelector ? { labelSelector } : {}), signal });
-  return items.map((pod) => {
-    if (pod.metadata) delete pod.metadata.managedFields;
-    return pod as V1Pod;
-  });
-}
-
 function referencedServices(rollout: KubeObject): string[] {
   const strategy = (rollout as { spec?: { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } }).spec?.strategy;
   return [strategy?.blueGreen?.activeService, strategy?.blueGreen?.previewService, strategy?.canary?.canaryService, strategy?.canary?.stableService]
@@ -198,16 +183,19 @@ export const rolloutRegistration: ReconcilerRegistration = {
     const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion } };
     return async (key, signal) => {
       const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
-      const observed = observe(view, namespace, name, new Date(ctx.clock.now()));
+      const rollout = liveRollout(view, namespace, name);
+      if (!rollout) {
+        written.forget(key);
+        return;
+      }
+      // Checked before observe() so a pass that will not run makes no apiserver reads.
+      const cachedVersion = (rollout.metadata as { resourceVersion?: string }).resourceVersion;
+      if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
+      const observed = await observe(view, clientDirectReads(ctx.client, istioApiVersion, signal), namespace, name, new Date(ctx.clock.now()));
       if (!observed) {
         written.forget(key);
         return;
       }
-      const cachedVersion = (observed.rollout.metadata as { resourceVersion?: string }).resourceVersion;
-      if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
-      if (restartPending(observed.rollout, observed.now)) observed.pods = await readPods(ctx.client, observed, signal);
-      const istio = await readIstioReferences(clientTrafficKube(ctx.client, { signal }), istioApiVersion, namespace, observed.rollout.spec);
-      if (istio) observed.istio = istio;
       const decided = plan(observed);
       const result = await apply(clientWriter(ctx.client, signal, traffic), observed, decided);
       written.record(key, result.resourceVersion);
