@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { CanaryStep, IntOrString, Rollout, RolloutSpec, RolloutStatus, SetCanaryScale, TrafficWeights } from '../../../controller/api/index.ts';
-import { approximateWeightedCanaryStableReplicaCounts, atDesiredReplicaCountsForCanary, basicCanaryReplicaCounts, canaryReplicaCounts, desiredReplicasForWeight, newReplicaSetReplicas, replicasForScaleDown, trafficRoutedCanaryReplicaCounts } from '../../../controller/reconcile/shared/replica-targets.ts';
-import { canaryReplicasOrWeight, currentCanaryStep, currentSetWeight, useSetCanaryScale } from '../../../controller/reconcile/shared/current-step.ts';
-import { formatLabelSelector, statusCounts } from '../../../controller/reconcile/shared/counts.ts';
+import type { CanaryStep, IntOrString, Rollout, RolloutSpec, RolloutStatus, SetCanaryScale, TrafficWeights } from '../../../../controller/api/index.ts';
+import { approximateWeightedCanaryStableReplicaCounts, atDesiredReplicaCountsForCanary, basicCanaryReplicaCounts, canaryReplicaCounts, desiredReplicasForWeight, newReplicaSetReplicas, replicasForScaleDown, trafficRoutedCanaryReplicaCounts } from '../../../../controller/reconcile/shared/replica-targets.ts';
+import { canaryReplicasOrWeight, currentCanaryStep, currentSetWeight, useSetCanaryScale } from '../../../../controller/reconcile/shared/current-step.ts';
+import { formatLabelSelector, statusCounts } from '../../../../controller/reconcile/shared/counts.ts';
 
 /** Argo's canary_test.go newRollout: one step (setWeight, optionally setCanaryScale). */
 function canaryRollout(o: {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CanaryStep } from '../../../controller/api/index.ts';
-import { goStepsJson, pauseDurationSeconds, stepDescription, stepFacts, stepsHash } from '../../../controller/reconcile/canary/steps.ts';
+import type { CanaryStep } from '../../../../controller/api/index.ts';
+import { goStepsJson, pauseDurationSeconds, stepDescription, stepFacts, stepsHash } from '../../../../controller/reconcile/canary/steps.ts';
 
 /**
  * Reference values from Go: encoding/json over Argo Rollouts' v1alpha1 step types, FNV-1a 32 and

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WrittenVersions } from '../../../controller/reconcile/edge/written-versions.ts';
+import { WrittenVersions } from '../../../../controller/reconcile/edge/written-versions.ts';
 
 test('a cached copy older than our last write is stale until the cache catches up, then forgotten', () => {
   const w = new WrittenVersions();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { podMetadataPatch } from '../../../controller/reconcile/shared/ephemeral-metadata.ts';
-import { HASH, World } from './support/pod-world.ts';
+import { podMetadataPatch } from '../../../../controller/reconcile/shared/ephemeral-metadata.ts';
+import { HASH, World } from '../support/pod-world.ts';
 
 const EPHEMERAL = 'rollout.argoproj.io/ephemeral-metadata';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RolloutStatus } from '../../../controller/api/index.ts';
-import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight } from '../../../controller/reconcile/canary/traffic-apply.ts';
-import type { RolloutObject } from '../../../controller/reconcile/types.ts';
-import type { KubeObject } from '../../../controller/traffic/router.ts';
-import { MemoryKube } from '../traffic/support/memory-kube.ts';
+import type { RolloutStatus } from '../../../../controller/api/index.ts';
+import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight } from '../../../../controller/reconcile/canary/traffic-apply.ts';
+import type { RolloutObject } from '../../../../controller/reconcile/types.ts';
+import type { KubeObject } from '../../../../controller/traffic/router.ts';
+import { MemoryKube } from '../../traffic/support/memory-kube.ts';
 
 const NS = 'shop';
 const VS_API = 'networking.istio.io/v1beta1';

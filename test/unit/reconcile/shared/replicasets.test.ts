@@ -1,19 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
-import type { Rollout, RolloutSpec, RolloutStatus } from '../../../controller/api/index.ts';
-import { podTemplateHash } from '../../../controller/reconcile/shared/hash.ts';
-import { byRevision, maxRevision, newReplicaSetAnnotations, nextRevision, revisionOf, syncedNewReplicaSet } from '../../../controller/reconcile/shared/revisions.ts';
-import { findNewReplicaSet, findStableReplicaSet, olderReplicaSets, otherReplicaSets, replicaSetByHash } from '../../../controller/reconcile/shared/replicaset-identity.ts';
-import { formatScaleDownDeadline, hasScaleDownDeadline, scaleDownDeadlineOf, timeRemainingBeforeScaleDownDeadline } from '../../../controller/reconcile/shared/scale-down-deadline.ts';
-import { formatTime } from '../../../controller/api/kit.ts';
-import { isPodAvailable, needsRestart, podsToRestart } from '../../../controller/reconcile/shared/restart-pods.ts';
-import { isReplicaSetAvailable, isSaturated, replicasAnnotationsNeedUpdate } from '../../../controller/reconcile/shared/replicaset-availability.ts';
-import { maxSurge, maxUnavailable, resolveFenceposts } from '../../../controller/reconcile/shared/fenceposts.ts';
-import { removeInjectedAntiAffinityRule } from '../../../controller/reconcile/shared/anti-affinity.ts';
-import { renderReplicaSet, selectorWithHash } from '../../../controller/reconcile/shared/replicaset-render.ts';
-import { replicaSetsToCleanUp } from '../../../controller/reconcile/shared/revision-history.ts';
-import { syncEphemeralPodMetadata, syncReplicaSetEphemeralMetadata } from '../../../controller/reconcile/shared/ephemeral-pod-metadata.ts';
+import type { Rollout, RolloutSpec, RolloutStatus } from '../../../../controller/api/index.ts';
+import { podTemplateHash } from '../../../../controller/reconcile/shared/hash.ts';
+import { byRevision, maxRevision, newReplicaSetAnnotations, nextRevision, revisionOf, syncedNewReplicaSet } from '../../../../controller/reconcile/shared/revisions.ts';
+import { findNewReplicaSet, findStableReplicaSet, olderReplicaSets, otherReplicaSets, replicaSetByHash } from '../../../../controller/reconcile/shared/replicaset-identity.ts';
+import { formatScaleDownDeadline, hasScaleDownDeadline, scaleDownDeadlineOf, timeRemainingBeforeScaleDownDeadline } from '../../../../controller/reconcile/shared/scale-down-deadline.ts';
+import { formatTime } from '../../../../controller/api/kit.ts';
+import { isPodAvailable, needsRestart, podsToRestart } from '../../../../controller/reconcile/shared/restart-pods.ts';
+import { isReplicaSetAvailable, isSaturated, replicasAnnotationsNeedUpdate } from '../../../../controller/reconcile/shared/replicaset-availability.ts';
+import { maxSurge, maxUnavailable, resolveFenceposts } from '../../../../controller/reconcile/shared/fenceposts.ts';
+import { removeInjectedAntiAffinityRule } from '../../../../controller/reconcile/shared/anti-affinity.ts';
+import { renderReplicaSet, selectorWithHash } from '../../../../controller/reconcile/shared/replicaset-render.ts';
+import { replicaSetsToCleanUp } from '../../../../controller/reconcile/shared/revision-history.ts';
+import { syncEphemeralPodMetadata, syncReplicaSetEphemeralMetadata } from '../../../../controller/reconcile/shared/ephemeral-pod-metadata.ts';
 
 const template = (image = 'nginx:1.25'): V1PodTemplateSpec => ({
   metadata: { labels: { app: 'demo' } },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { AnalysisTemplate, ClusterAnalysisTemplate } from '../../../controller/api/index.ts';
-import { HASH, PlanWorld, type RunPhase as Phase } from './support/world.ts';
+import type { AnalysisTemplate, ClusterAnalysisTemplate } from '../../../../controller/api/index.ts';
+import { HASH, PlanWorld, type RunPhase as Phase } from '../support/world.ts';
 
 /**
  * A small world for plan(): the Rollout, its ReplicaSets, Services, AnalysisRuns and templates,

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { istioReferenceNames, readIstioReferences } from '../../../controller/reconcile/edge/istio-references.ts';
-import type { KubeObject } from '../../../controller/traffic/router.ts';
+import { istioReferenceNames, readIstioReferences } from '../../../../controller/reconcile/edge/istio-references.ts';
+import type { KubeObject } from '../../../../controller/traffic/router.ts';
 
 const API = 'networking.istio.io/v1alpha3';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { Rollout, RolloutStatus } from '../../../controller/api/index.ts';
-import { abortScaleDownDelaySeconds, planCanaryReplicaSets, type CanaryLayoutInput } from '../../../controller/reconcile/canary/replicasets.ts';
-import type { Effect } from '../../../controller/reconcile/types.ts';
+import type { Rollout, RolloutStatus } from '../../../../controller/api/index.ts';
+import { abortScaleDownDelaySeconds, planCanaryReplicaSets, type CanaryLayoutInput } from '../../../../controller/reconcile/canary/replicasets.ts';
+import type { Effect } from '../../../../controller/reconcile/types.ts';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const ROUTING = { nginx: { stableIngress: 'app' } };

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
-import { canonicalJson, defaultPullPolicy, fnv1a32, normalizeQuantity, podTemplateHash, safeEncodeString, templatesEqualIgnoringHash } from '../../../controller/reconcile/shared/hash.ts';
+import { canonicalJson, defaultPullPolicy, fnv1a32, normalizeQuantity, podTemplateHash, safeEncodeString, templatesEqualIgnoringHash } from '../../../../controller/reconcile/shared/hash.ts';
 
 /** Its canonical JSON is exactly the byte string used for the Go reference values below. */
 const demo = (): V1PodTemplateSpec => ({

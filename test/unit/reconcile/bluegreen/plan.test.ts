@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { plan } from '../../../controller/reconcile/plan.ts';
-import type { Effect } from '../../../controller/reconcile/types.ts';
-import { PlanWorld } from './support/world.ts';
+import { plan } from '../../../../controller/reconcile/plan.ts';
+import type { Effect } from '../../../../controller/reconcile/types.ts';
+import { PlanWorld } from '../support/world.ts';
 
 /** The blue-green world: the Rollout, its ReplicaSets and the active and preview Services, changed only by effects. */
 class World extends PlanWorld {

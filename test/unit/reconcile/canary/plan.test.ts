@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { AnalysisTemplate } from '../../../controller/api/index.ts';
-import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../controller/cli/actions/patches.ts';
-import type { TrafficRoutingAccess } from '../../../controller/reconcile/canary/traffic-apply.ts';
-import { readIstioReferences } from '../../../controller/reconcile/edge/istio-references.ts';
-import { ISTIO_RECHECK_MS } from '../../../controller/reconcile/plan.ts';
-import type { Observed } from '../../../controller/reconcile/types.ts';
-import type { KubeObject } from '../../../controller/traffic/router.ts';
-import { MemoryKube } from '../traffic/support/memory-kube.ts';
-import { HASH, NS, RolloutWorld } from './support/world.ts';
+import type { AnalysisTemplate } from '../../../../controller/api/index.ts';
+import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../../controller/cli/actions/patches.ts';
+import type { TrafficRoutingAccess } from '../../../../controller/reconcile/canary/traffic-apply.ts';
+import { readIstioReferences } from '../../../../controller/reconcile/edge/istio-references.ts';
+import { ISTIO_RECHECK_MS } from '../../../../controller/reconcile/plan.ts';
+import type { Observed } from '../../../../controller/reconcile/types.ts';
+import type { KubeObject } from '../../../../controller/traffic/router.ts';
+import { MemoryKube } from '../../traffic/support/memory-kube.ts';
+import { HASH, NS, RolloutWorld } from '../support/world.ts';
 
 const VS_API = 'networking.istio.io/v1beta1';
 const INGRESS_API = 'networking.k8s.io/v1';

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Rollout, RolloutSpec, RolloutStatus } from '../../../controller/api/index.ts';
-import { newCondition } from '../../../controller/reconcile/shared/conditions.ts';
-import { calculateRolloutPhase, isFullyPromoted, isUnpausing, rolloutPhase } from '../../../controller/reconcile/shared/phase.ts';
-import { rolloutCompleted } from '../../../controller/reconcile/shared/conditions.ts';
+import type { Rollout, RolloutSpec, RolloutStatus } from '../../../../controller/api/index.ts';
+import { newCondition } from '../../../../controller/reconcile/shared/conditions.ts';
+import { calculateRolloutPhase, isFullyPromoted, isUnpausing, rolloutPhase } from '../../../../controller/reconcile/shared/phase.ts';
+import { rolloutCompleted } from '../../../../controller/reconcile/shared/conditions.ts';
 
 const T0 = new Date('2024-05-01T10:00:00Z');
 

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { Rollout, RolloutCondition, RolloutSpec, RolloutStatus } from '../../../controller/api/index.ts';
-import { MESSAGES, REASONS } from '../../../controller/reconcile/shared/messages.ts';
-import { calculateRolloutConditions, pausedConditionUpdates } from '../../../controller/reconcile/shared/rollout-conditions.ts';
-import { getCondition, newCondition, progressCheckAfterMs, progressDeadlineExceeded, removeCondition, replicaFailureConditions, rolloutCompleted, rolloutHealthy, rolloutProgressing, setCondition } from '../../../controller/reconcile/shared/conditions.ts';
+import type { Rollout, RolloutCondition, RolloutSpec, RolloutStatus } from '../../../../controller/api/index.ts';
+import { MESSAGES, REASONS } from '../../../../controller/reconcile/shared/messages.ts';
+import { calculateRolloutConditions, pausedConditionUpdates } from '../../../../controller/reconcile/shared/rollout-conditions.ts';
+import { getCondition, newCondition, progressCheckAfterMs, progressDeadlineExceeded, removeCondition, replicaFailureConditions, rolloutCompleted, rolloutHealthy, rolloutProgressing, setCondition } from '../../../../controller/reconcile/shared/conditions.ts';
 
 const T0 = new Date('2024-05-01T10:00:00Z');
 const T1 = new Date('2024-05-01T10:01:00Z');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { podLabelSelector, restartPending } from '../../../controller/reconcile/shared/restart.ts';
-import type { RolloutObject } from '../../../controller/reconcile/types.ts';
-import { World } from './support/pod-world.ts';
+import { podLabelSelector, restartPending } from '../../../../controller/reconcile/shared/restart.ts';
+import type { RolloutObject } from '../../../../controller/reconcile/types.ts';
+import { World } from '../support/pod-world.ts';
 
 const template = { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } };
 const blueGreenSpec = { replicas: 3, selector: { matchLabels: { app: 'app' } }, template, strategy: { blueGreen: { activeService: 'app-active', previewService: 'app-preview' } } };
