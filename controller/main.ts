@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAnalysisRunRegistration } from './analysis/run-controller/index.ts';
 import { parseConfig } from './config.ts';
 import { describeKubeError } from './kube/errors.ts';
-import { rolloutRegistration } from './reconcile/registration.ts';
+import { rolloutRegistration } from './reconcile/edge/registration.ts';
 import { createLogger } from './runtime/logger.ts';
 import { startController } from './runtime/start.ts';
 import type { ReconcilerRegistration } from './runtime/types.ts';

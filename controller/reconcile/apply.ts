@@ -1,13 +1,12 @@
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { AnalysisRun } from '../api/index.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
-import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight, type TrafficRoutingAccess } from './canary-traffic-apply.ts';
-import { podMetadataPatch } from './ephemeral-metadata.ts';
-import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight, type TrafficRoutingAccess } from './canary/traffic-apply.ts';
+import { podMetadataPatch } from './shared/ephemeral-metadata.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.ts';
 import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from './types.ts';
 import type { TrafficEffect } from './types.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../api/labels.ts';
-export { MANAGED_BY_ROLLOUTS_ANNOTATION };
 
 
 /** The writes a pass may make. Every method is a single idempotent request. */

@@ -1,6 +1,8 @@
-import type { V1Deployment, V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
-import { referencedAnalysisTemplates } from './analysis.ts';
+import { referencedAnalysisTemplates } from './shared/analysis-templates.ts';
+import type { IstioReferences } from '../api/validation/references.ts';
+import { podLabelSelector, restartPending } from './shared/restart.ts';
 import type { Observed, RolloutObject } from './types.ts';
 
 /** Read-only access to the informer caches: the only way a pass sees the cluster. */
@@ -13,6 +15,18 @@ export interface ClusterView {
   analysisTemplate(namespace: string, name: string): AnalysisTemplate | undefined;
   clusterAnalysisTemplate(name: string): ClusterAnalysisTemplate | undefined;
   ingress(namespace: string, name: string): V1Ingress | undefined;
+}
+
+/**
+ * The reads a pass needs that no informer serves yet, made at the apiserver: the Istio objects
+ * (not watched, so the controller starts without Istio's CRDs) and pods (not cached, so memory
+ * stays flat; read only while a restart is pending).
+ */
+export interface DirectReads {
+  /** What `trafficRouting.istio` names; undefined when the spec has no Istio routing. */
+  istioReferences(namespace: string, spec: unknown): Promise<IstioReferences | undefined>;
+  /** The pods in the namespace the label selector matches (every pod when it is undefined). */
+  pods(namespace: string, labelSelector: string | undefined): Promise<V1Pod[]>;
 }
 
 /** The NGINX stable Ingresses a canary routes through (Argo's stableIngress and stableIngresses). */
@@ -38,10 +52,33 @@ function strategyServiceNames(spec: unknown): string[] {
 const isControlledBy = (uid: string) => (obj: { metadata?: { ownerReferences?: Array<{ uid?: string; controller?: boolean }> } }): boolean =>
   (obj.metadata?.ownerReferences ?? []).some((ref) => ref.uid === uid && ref.controller === true);
 
-/** Gathers what plan() needs for one Rollout; undefined when the Rollout is gone. */
-export function observe(view: ClusterView, namespace: string, name: string, now: Date): Observed | undefined {
+/** The cached Rollout, unless it is gone or being deleted (then there is nothing to reconcile). */
+export function liveRollout(view: ClusterView, namespace: string, name: string): RolloutObject | undefined {
   const rollout = view.rollout(namespace, name);
   if (!rollout || (rollout.metadata as { deletionTimestamp?: unknown }).deletionTimestamp) return undefined;
+  return rollout;
+}
+
+/**
+ * Gathers everything plan() looks at for one Rollout, the caches first and then the few direct
+ * reads; undefined when the Rollout is gone. What it returns is not changed afterwards.
+ */
+export async function observe(view: ClusterView, direct: DirectReads, namespace: string, name: string, now: Date): Promise<Observed | undefined> {
+  const cached = observeCaches(view, namespace, name, now);
+  if (!cached) return undefined;
+  const pods = restartPending(cached.rollout, now) ? await direct.pods(namespace, podLabelSelector(podSelector(cached))) : undefined;
+  const istio = await direct.istioReferences(namespace, cached.rollout.spec);
+  return { ...cached, ...(pods ? { pods } : {}), ...(istio ? { istio } : {}) };
+}
+
+/** A restart looks at the pods of the Rollout's selector, or of its workloadRef Deployment's. */
+function podSelector(observed: Observed): { matchLabels?: Record<string, string> } | undefined {
+  return (observed.rollout.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector ?? observed.workloadTemplate?.selector;
+}
+
+function observeCaches(view: ClusterView, namespace: string, name: string, now: Date): Observed | undefined {
+  const rollout = liveRollout(view, namespace, name);
+  if (!rollout) return undefined;
   const uid = rollout.metadata.uid;
   const services = new Map<string, V1Service>();
   for (const serviceName of strategyServiceNames(rollout.spec)) {

@@ -2,16 +2,21 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { formatValue, invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
 import { validateIngress, validateIstioReferences } from '../api/validation/references.ts';
-import { missingAnalysisTemplates } from './analysis.ts';
-import { planBlueGreen } from './bluegreen.ts';
-import { planCanary } from './canary.ts';
-import { podTemplateHash, templatesEqualIgnoringHash } from './hash.ts';
-import { REVISION_ANNOTATION, findNewReplicaSet, findStableReplicaSet, maxRevision, podHashOf, renderReplicaSet, specReplicas, syncedNewReplicaSet } from './replicasets.ts';
-import { progressCheckAfterMs } from './conditions.ts';
-import { metadataForNewReplicaSet, planEphemeralMetadata } from './ephemeral-metadata.ts';
-import { planRestart } from './restart.ts';
-import { planWorkload } from './workload.ts';
-import { completeStatus, invalidSpecStatus } from './status.ts';
+import { missingAnalysisTemplates } from './shared/analysis-templates.ts';
+import { planBlueGreen } from './bluegreen/plan.ts';
+import { planCanary } from './canary/plan.ts';
+import { podTemplateHash, templatesEqualIgnoringHash } from './shared/hash.ts';
+import { REVISION_ANNOTATION } from '../api/labels.ts';
+import { findNewReplicaSet, findStableReplicaSet, podHashOf } from './shared/replicaset-identity.ts';
+import { maxRevision, syncedNewReplicaSet } from './shared/revisions.ts';
+import { renderReplicaSet } from './shared/replicaset-render.ts';
+import { replicasOrDefault } from '../api/defaults.ts';
+import { progressCheckAfterMs } from './shared/conditions.ts';
+import { metadataForNewReplicaSet, planEphemeralMetadata } from './shared/ephemeral-metadata.ts';
+import { planRestart } from './shared/restart.ts';
+import { planWorkload } from './shared/workload.ts';
+import { completeStatus, invalidSpecStatus } from './shared/status.ts';
+import { MESSAGES, REASONS } from './shared/messages.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
 
@@ -92,7 +97,7 @@ export function plan(observed: Observed): Plan {
   });
   const workload = planWorkload(rolloutWithCollision, observed.workloadTemplate, created ? undefined : newRS, status);
   if (workload.workloadObservedGeneration !== undefined) status.workloadObservedGeneration = workload.workloadObservedGeneration;
-  const events = created ? [{ type: 'Normal' as const, reason: 'RolloutUpdated', message: `Rollout updated to revision ${revisionLabel(newRS)}` }, ...decided.events] : decided.events;
+  const events = created ? [{ type: 'Normal' as const, reason: REASONS.RolloutUpdated, message: MESSAGES.rolloutUpdated(revisionLabel(newRS)) }, ...decided.events] : decided.events;
   return {
     effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects, ...workload.effects],
     status,
@@ -197,10 +202,10 @@ function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Ef
     collisionCount = (collisionCount ?? 0) + 1;
     hash = podTemplateHash(rollout.spec.template, collisionCount);
   }
-  const replicas = rollout.spec.strategy.blueGreen?.previewReplicaCount ?? specReplicas(rollout);
+  const replicas = rollout.spec.strategy.blueGreen?.previewReplicaCount ?? replicasOrDefault(rollout);
   const firstDeploy = rss.every((rs) => (rs.spec?.replicas ?? 0) === 0);
   // A canary's ReplicaSet starts empty, as Argo creates it; the canary planner sizes it in the same pass.
-  const initialReplicas = rollout.spec.strategy.canary ? 0 : firstDeploy ? specReplicas(rollout) : replicas;
+  const initialReplicas = rollout.spec.strategy.canary ? 0 : firstDeploy ? replicasOrDefault(rollout) : replicas;
   const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, initialReplicas, metadataForNewReplicaSet(rollout, findStableReplicaSet(rollout, rss) !== undefined));
   effects.push({ kind: 'createReplicaSet', replicaSet: newRS, reason: 'new pod template' });
   return { newRS, created: true, collisionCount };

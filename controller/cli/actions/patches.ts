@@ -1,5 +1,5 @@
 import type { Rollout } from '../../api/index.ts';
-import { currentCanaryStep } from '../../reconcile/counts.ts';
+import { currentCanaryStep } from '../../reconcile/shared/current-step.ts';
 import { isFullyPromoted } from '../info/phase.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../info/labels.ts';
 

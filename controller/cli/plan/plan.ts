@@ -1,5 +1,5 @@
 import { parseDuration, type CanaryStep, type Rollout } from '../../api/index.ts';
-import { stepDescription } from '../../reconcile/canary-steps.ts';
+import { stepDescription } from '../../reconcile/canary/steps.ts';
 import { trafficRouterName } from '../info/rollout-info.ts';
 
 /** One row of `plan`: what the cluster looks like once a step has been carried out. */

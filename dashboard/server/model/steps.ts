@@ -1,5 +1,5 @@
 import { tryParseDuration, type CanaryStep, type Rollout } from '../../../controller/api/index.ts';
-import { stepDescription } from '../../../controller/reconcile/canary-steps.ts';
+import { stepDescription } from '../../../controller/reconcile/canary/steps.ts';
 import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
 import type { PauseView, StepKind, StepView } from '../../shared/api.ts';
 

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { validateRollout, type Rollout } from '../../../controller/api/index.ts';
 import { planRollout } from '../../../controller/cli/plan/plan.ts';
-import { stepFacts } from '../../../controller/reconcile/canary-steps.ts';
+import { stepFacts } from '../../../controller/reconcile/canary/steps.ts';
 
 /** The manifests a new user applies (examples/<name>/, through its kustomization) stay valid. */
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { validateAnalysisTemplate, validateRollout, type AnalysisTemplate } from '../../../controller/api/index.ts';
-import { renderAnalysisRun } from '../../../controller/reconcile/analysis.ts';
+import { renderAnalysisRun } from '../../../controller/reconcile/shared/analysis-run-render.ts';
 
 function documents(file: string): Record<string, unknown>[] {
   const text = readFileSync(new URL(`../../../examples/analysis/${file}`, import.meta.url), 'utf8');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeConfig, ResponseContext, wrapHttpLibrary, type RequestContext } from '@kubernetes/client-node';
 import { KubeClient } from '../../../controller/kube/client.ts';
-import { clientTrafficKube, routingResource } from '../../../controller/reconcile/traffic-kube.ts';
+import { clientTrafficKube, routingResource } from '../../../controller/reconcile/edge/traffic-kube.ts';
 import { isAlreadyExists } from '../../../controller/traffic/router.ts';
 
 interface Sent {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import { applyMergePatch } from '../../../../controller/kube/merge-patch.ts';
-import { podMetadataPatch } from '../../../../controller/reconcile/ephemeral-metadata.ts';
-import { restartPending } from '../../../../controller/reconcile/restart.ts';
+import { podMetadataPatch } from '../../../../controller/reconcile/shared/ephemeral-metadata.ts';
+import { restartPending } from '../../../../controller/reconcile/shared/restart.ts';
 import type { Effect, Observed, Plan } from '../../../../controller/reconcile/types.ts';
 import { HASH, PlanWorld } from './world.ts';
 

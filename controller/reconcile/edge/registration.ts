@@ -1,0 +1,208 @@
+import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../api/index.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { isNotFound } from '../../kube/errors.ts';
+import {
+  ANALYSIS_RUNS,
+  ANALYSIS_TEMPLATES,
+  CLUSTER_ANALYSIS_TEMPLATES,
+  DEPLOYMENTS,
+  EVENTS,
+  INGRESSES,
+  ISTIO_VIRTUAL_SERVICES,
+  PODS,
+  REPLICA_SETS,
+  ROLLOUTS,
+  SERVICES,
+  type KubeObject,
+} from '../../kube/resources.ts';
+import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
+import { analysisTemplateWatches } from './analysis-template-watch.ts';
+import { analysisRunWriter } from './analysis-run-writer.ts';
+import { apply, type RolloutWriter } from '../apply.ts';
+import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
+import { plan } from '../plan.ts';
+import { clientTrafficKube } from './traffic-kube.ts';
+import { clientDirectReads } from './direct-reads.ts';
+import type { TrafficRouterOptions } from '../../traffic/registry.ts';
+import { WrittenVersions } from './written-versions.ts';
+import type { RolloutEvent, RolloutObject } from '../types.ts';
+
+const FIELD_MANAGER = 'ramp-controller';
+const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
+/** How soon to look again when the cache has not yet seen our own last write. */
+const CACHE_CATCH_UP_MS = 100;
+
+/** Read access to the shared informer caches, shaped as plan() needs it. */
+export function cacheView(caches: Caches): ClusterView {
+  const rollouts = caches.informer<KubeObject>(ROLLOUTS);
+  const replicaSets = caches.informer<KubeObject>(REPLICA_SETS);
+  const services = caches.informer<KubeObject>(SERVICES);
+  const analysisRuns = caches.informer<KubeObject>(ANALYSIS_RUNS);
+  const deployments = caches.informer<KubeObject>(DEPLOYMENTS);
+  const analysisTemplates = caches.informer<KubeObject>(ANALYSIS_TEMPLATES);
+  const clusterAnalysisTemplates = caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES);
+  const ingresses = caches.informer<KubeObject>(INGRESSES);
+  return {
+    rollout: (ns, name) => rollouts.get(`${ns}/${name}`) as RolloutObject | undefined,
+    replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
+    service: (ns, name) => services.get(`${ns}/${name}`) as V1Service | undefined,
+    analysisRunsOwnedBy: (uid) => analysisRuns.byOwner(uid) as unknown as AnalysisRun[],
+    deployment: (ns, name) => deployments.get(`${ns}/${name}`) as V1Deployment | undefined,
+    analysisTemplate: (ns, name) => analysisTemplates.get(`${ns}/${name}`) as unknown as AnalysisTemplate | undefined,
+    clusterAnalysisTemplate: (name) => clusterAnalysisTemplates.get(name) as unknown as ClusterAnalysisTemplate | undefined,
+    ingress: (ns, name) => ingresses.get(`${ns}/${name}`) as V1Ingress | undefined,
+  };
+}
+
+/** The writes of a pass, each one request through the counted client. */
+export function clientWriter(client: KubeClient, signal?: AbortSignal, traffic: TrafficRouterOptions = {}): RolloutWriter {
+  const opts = { fieldManager: FIELD_MANAGER, signal };
+  return {
+    trafficRouting: () => ({ kube: clientTrafficKube(client, opts), options: traffic }),
+    createReplicaSet: async (ns, rs) => {
+      await client.create(REPLICA_SETS, rs as KubeObject, opts);
+    },
+    patchReplicaSet: async (ns, name, patch) => {
+      await client.mergePatch(REPLICA_SETS, ns, name, patch, opts);
+    },
+    deleteReplicaSet: async (ns, name) => {
+      await client.delete(REPLICA_SETS, ns, name, { propagationPolicy: 'Background', signal }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
+    evictPod: async (ns, name) => {
+      await client.evictPod(ns, name, { signal }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
+    patchDeployment: async (ns, name, patch) => {
+      await client.mergePatch(DEPLOYMENTS, ns, name, patch, opts);
+    },
+    listPods: async (ns, labelSelector) => (await client.listAll<KubeObject>(PODS, { namespace: ns, labelSelector, signal })).items as V1Pod[],
+    patchPod: async (ns, name, patch) => {
+      await client.mergePatch(PODS, ns, name, patch, opts).catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+    },
+    patchService: async (ns, name, patch) => {
+      await client.mergePatch(SERVICES, ns, name, patch, opts);
+    },
+    patchRollout: async (ns, name, patch) => {
+      const updated = await client.mergePatch(ROLLOUTS, ns, name, patch, opts);
+      return updated.metadata?.resourceVersion;
+    },
+    patchRolloutStatus: async (ns, name, patch) => {
+      const updated = await client.mergePatchStatus(ROLLOUTS, ns, name, patch, opts);
+      return updated.metadata?.resourceVersion;
+    },
+    recordEvent: async (rollout, event) => {
+      await client.create(EVENTS, rolloutEvent(rollout, event), opts);
+    },
+    ...analysisRunWriter(client, opts),
+  };
+}
+
+function rolloutEvent(rollout: RolloutObject, event: RolloutEvent): KubeObject {
+  const now = new Date().toISOString();
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { generateName: `${rollout.metadata.name}.`, namespace: rollout.metadata.namespace } as KubeObject['metadata'],
+    involvedObject: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      name: rollout.metadata.name,
+      namespace: rollout.metadata.namespace,
+      uid: rollout.metadata.uid,
+    },
+    type: event.type,
+    reason: event.reason,
+    message: event.message,
+    firstTimestamp: now,
+    lastTimestamp: now,
+    count: 1,
+    source: { component: 'rollouts-controller' },
+  } as KubeObject;
+}
+
+function referencedServices(rollout: KubeObject): string[] {
+  const strategy = (rollout as { spec?: { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } }).spec?.strategy;
+  return [strategy?.blueGreen?.activeService, strategy?.blueGreen?.previewService, strategy?.canary?.canaryService, strategy?.canary?.stableService]
+    .filter((s): s is string => typeof s === 'string');
+}
+
+/** A change to a Service or Deployment re-runs the Rollouts in its namespace that name it. */
+function referencedBy(resource: typeof SERVICES, names: (rollout: KubeObject) => string[]): SecondaryWatch {
+  return {
+    resource,
+    keysFor(obj: KubeObject, caches: Caches) {
+      const ns = obj.metadata?.namespace;
+      const name = obj.metadata?.name;
+      if (!ns || !name) return [];
+      return caches
+        .informer<KubeObject>(ROLLOUTS)
+        .list(ns)
+        .filter((r) => names(r).includes(name))
+        .map((r) => `${ns}/${r.metadata?.name}`);
+    },
+  };
+}
+
+/**
+ * As Argo's Ingress controller: a change to a stable Ingress re-runs the Rollouts naming it, and a
+ * change to (or deletion of) a canary Ingress re-runs the Rollout that owns it.
+ */
+const ingressWatch: SecondaryWatch = {
+  resource: INGRESSES,
+  keysFor(obj, caches) {
+    const owners = ownedBy(INGRESSES, 'Rollout').keysFor(obj, caches);
+    const referencing = referencedBy(INGRESSES, (r) => stableIngressNames((r as { spec?: unknown }).spec)).keysFor(obj, caches);
+    return [...new Set([...owners, ...referencing])];
+  },
+};
+
+export const rolloutRegistration: ReconcilerRegistration = {
+  name: 'rollout',
+  resource: ROLLOUTS,
+  watches: [
+    ownedBy(REPLICA_SETS, 'Rollout'),
+    ownedBy(ANALYSIS_RUNS, 'Rollout'),
+    referencedBy(SERVICES, referencedServices),
+    referencedBy(DEPLOYMENTS, (r) => {
+      const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
+      return ref ? [ref] : [];
+    }),
+    ...analysisTemplateWatches,
+    ingressWatch,
+  ],
+  setup(ctx) {
+    const view = cacheView(ctx.caches);
+    const written = new WrittenVersions();
+    const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
+    const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion } };
+    return async (key, signal) => {
+      const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
+      const rollout = liveRollout(view, namespace, name);
+      if (!rollout) {
+        written.forget(key);
+        return;
+      }
+      // Checked before observe() so a pass that will not run makes no apiserver reads.
+      const cachedVersion = (rollout.metadata as { resourceVersion?: string }).resourceVersion;
+      if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
+      const observed = await observe(view, clientDirectReads(ctx.client, istioApiVersion, signal), namespace, name, new Date(ctx.clock.now()));
+      if (!observed) {
+        written.forget(key);
+        return;
+      }
+      const decided = plan(observed);
+      const result = await apply(clientWriter(ctx.client, signal, traffic), observed, decided);
+      written.record(key, result.resourceVersion);
+      if (result.effects > 0 || result.statusPatched) {
+        ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
+      }
+      return decided.requeueAfterMs !== undefined ? { requeueAfterMs: decided.requeueAfterMs } : undefined;
+    };
+  },
+};

@@ -1,0 +1,59 @@
+import type { AnalysisTemplate, ClusterAnalysisTemplate, FieldError, Rollout, RolloutAnalysis } from '../../api/index.ts';
+import { formatValue, invalid } from '../../api/validation/field-error.ts';
+
+/** The AnalysisTemplates and ClusterAnalysisTemplates a Rollout's analyses name, and those missing. */
+
+export interface AnalysisTemplates {
+  /** AnalysisTemplates in the Rollout's namespace, by name. */
+  templates?: ReadonlyMap<string, AnalysisTemplate>;
+  /** ClusterAnalysisTemplates, by name. */
+  clusterTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
+}
+
+/**
+ * Argo's getReferencedRolloutAnalyses errors: every template a blue-green analysis, a canary
+ * analysis step or a canary's background analysis names must exist.
+ */
+export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
+  const analyses: Array<[string, RolloutAnalysis | undefined]> = [];
+  const bg = rollout.spec.strategy.blueGreen;
+  for (const field of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) analyses.push([`spec.strategy.blueGreen.${field}.templates`, bg?.[field]]);
+  const canary = rollout.spec.strategy.canary;
+  for (const [i, step] of (canary?.steps ?? []).entries()) analyses.push([`spec.strategy.canary.steps[${i}].analysis.templates`, step.analysis]);
+  analyses.push(['spec.strategy.canary.analysis.templates', canary?.analysis]);
+  const errors: FieldError[] = [];
+  for (const [field, analysis] of analyses) {
+    for (const ref of analysis?.templates ?? []) {
+      const name = ref.templateName ?? '';
+      if (ref.clusterScope && !templates.clusterTemplates?.has(name)) {
+        errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${formatValue(name)} not found`));
+      } else if (!ref.clusterScope && !templates.templates?.has(name)) {
+        errors.push(invalid(field, name, `analysistemplate.argoproj.io ${formatValue(name)} not found`));
+      }
+    }
+  }
+  return errors;
+}
+
+/**
+ * Names of the templates a Rollout's analyses refer to (blue-green and canary alike), read from the
+ * unvalidated spec so that observe() can fetch them before validation.
+ */
+export function referencedAnalysisTemplates(spec: unknown): { templates: string[]; clusterTemplates: string[] } {
+  const record = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const strategy = record(record(spec)['strategy']);
+  const blueGreen = record(strategy['blueGreen']);
+  const canary = record(strategy['canary']);
+  const steps = Array.isArray(canary['steps']) ? canary['steps'] : [];
+  const analyses = [blueGreen['prePromotionAnalysis'], blueGreen['postPromotionAnalysis'], canary['analysis'], ...steps.map((s) => record(s)['analysis'])];
+  const out = { templates: new Set<string>(), clusterTemplates: new Set<string>() };
+  for (const analysis of analyses) {
+    const refs = record(analysis)['templates'];
+    for (const ref of Array.isArray(refs) ? refs : []) {
+      const name = record(ref)['templateName'];
+      if (typeof name !== 'string' || name === '') continue;
+      (record(ref)['clusterScope'] === true ? out.clusterTemplates : out.templates).add(name);
+    }
+  }
+  return { templates: [...out.templates], clusterTemplates: [...out.clusterTemplates] };
+}

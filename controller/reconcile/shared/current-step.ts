@@ -1,0 +1,65 @@
+import type { CanaryStep, Rollout, SetCanaryScale } from '../../api/index.ts';
+
+/** Where a canary stands in its steps: the current step, the weight set so far, a setCanaryScale in force. */
+
+/**
+ * Argo's GetCurrentCanaryStep: the step at status.currentStepIndex (0 when unset). `index` is
+ * past the last step once every step has run; both are undefined without steps.
+ */
+export function currentCanaryStep(rollout: Rollout): { step?: CanaryStep; index?: number } {
+  const steps = rollout.spec.strategy.canary?.steps ?? [];
+  if (steps.length === 0) return {};
+  const index = rollout.status?.currentStepIndex ?? 0;
+  return { step: steps[index], index };
+}
+
+/**
+ * Argo's GetCurrentSetWeight: the last setWeight at or before the current step; 0 when aborted or
+ * no setWeight came yet, 100 once past the last step.
+ */
+export function currentSetWeight(rollout: Rollout): number {
+  if (rollout.status?.abort) return 0;
+  const { step, index } = currentCanaryStep(rollout);
+  if (!step || index === undefined) return 100;
+  const steps = rollout.spec.strategy.canary?.steps ?? [];
+  for (let i = index; i >= 0; i--) {
+    const weight = steps[i]?.setWeight;
+    if (weight !== undefined) return weight;
+  }
+  return 0;
+}
+
+/**
+ * Argo's UseSetCanaryScale: the setCanaryScale in force at the current step. Only with traffic
+ * routing; a later `matchTrafficWeight` cancels it, and so does an abort unless
+ * abortScaleDownDelaySeconds is 0 (which asks to leave the canary up).
+ */
+export function useSetCanaryScale(rollout: Rollout): SetCanaryScale | undefined {
+  const canary = rollout.spec.strategy.canary;
+  if (!canary?.trafficRouting) return undefined;
+  if (rollout.status?.abort && canary.abortScaleDownDelaySeconds !== 0) return undefined;
+  const { step, index } = currentCanaryStep(rollout);
+  if (!step || index === undefined) return undefined;
+  const steps = canary.steps ?? [];
+  for (let i = index; i >= 0; i--) {
+    const scale = steps[i]?.setCanaryScale;
+    if (!scale) continue;
+    return scale.matchTrafficWeight ? undefined : scale;
+  }
+  return undefined;
+}
+
+/**
+ * Argo's GetCanaryReplicasOrWeight: an explicit canary replica count (setCanaryScale.replicas) or
+ * a weight. 100 when fully promoting, before the first stable ReplicaSet, or once the current
+ * template is the stable one.
+ */
+export function canaryReplicasOrWeight(rollout: Rollout): { replicas?: number; weight: number } {
+  const status = rollout.status ?? {};
+  const stableRS = status.stableRS ?? '';
+  if (status.promoteFull || stableRS === '' || (status.currentPodHash ?? '') === stableRS) return { weight: 100 };
+  const scale = useSetCanaryScale(rollout);
+  if (scale?.replicas !== undefined) return { replicas: scale.replicas, weight: 0 };
+  if (scale?.weight !== undefined) return { weight: scale.weight };
+  return { weight: currentSetWeight(rollout) };
+}

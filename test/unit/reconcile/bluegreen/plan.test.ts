@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { plan } from '../../../../controller/reconcile/plan.ts';
+import type { Effect } from '../../../../controller/reconcile/types.ts';
+import { PlanWorld } from '../support/world.ts';
+
+/** The blue-green world: the Rollout, its ReplicaSets and the active and preview Services, changed only by effects. */
+class World extends PlanWorld {
+  constructor(spec: Record<string, unknown>) {
+    super(spec, { services: ['app-active', 'app-preview'] });
+  }
+}
+
+const spec = (blueGreen: Record<string, unknown> = {}): Record<string, unknown> => ({
+  replicas: 3,
+  selector: { matchLabels: { app: 'app' } },
+  template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } },
+  strategy: { blueGreen: { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 30, ...blueGreen } },
+});
+
+function deployedV1(over: Record<string, unknown> = {}): { world: World; v1: string } {
+  const world = new World(spec(over));
+  world.settle();
+  return { world, v1: world.rollout.status!.currentPodHash! };
+}
+
+describe('blue-green plan', () => {
+  test('the first deploy creates the ReplicaSet at full size and sends the active Service to it once available', () => {
+    const world = new World(spec());
+    const first = world.pass();
+    assert.equal(first.effects[0]?.kind, 'createReplicaSet');
+    const rs = (first.effects[0] as Extract<Effect, { kind: 'createReplicaSet' }>).replicaSet;
+    assert.equal(rs.spec?.replicas, 3);
+    assert.equal(rs.metadata?.annotations?.['rollout.argoproj.io/revision'], '1');
+    assert.equal(world.selector('app-active'), undefined, 'no traffic before pods are available');
+    assert.equal(world.rollout.status?.phase, 'Progressing');
+
+    world.podsCatchUp();
+    const second = world.pass();
+    const hash = world.rollout.status!.currentPodHash!;
+    assert.equal(world.selector('app-active'), hash);
+    assert.equal(world.rollout.status?.stableRS, hash);
+    assert.equal(world.rollout.status?.blueGreen?.activeSelector, hash);
+    assert.equal(second.state, 'healthy');
+    world.podsCatchUp();
+    world.pass();
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+    assert.equal(world.rollout.status?.observedGeneration, '1');
+  });
+
+  test('an update scales the new revision behind the preview Service and pauses, the active Service stays on v1', () => {
+    const { world, v1 } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    const status = world.rollout.status!;
+    assert.notEqual(status.currentPodHash, v1);
+    assert.equal(world.selector('app-active'), v1);
+    assert.equal(world.selector('app-preview'), status.currentPodHash);
+    assert.deepEqual(status.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(status.controllerPause, true);
+    assert.equal(status.phase, 'Paused');
+    assert.equal(status.message, 'BlueGreenPause');
+    assert.equal(status.stableRS, v1);
+    assert.equal(world.rsByHash(status.currentPodHash)?.spec?.replicas, 3);
+  });
+
+  test('previewReplicaCount sizes the preview, and promotion scales it up before the switch', () => {
+    const { world, v1 } = deployedV1({ previewReplicaCount: 1 });
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 1);
+    world.rollout.status!.pauseConditions = undefined; // kubectl argo rollouts promote
+    world.pass();
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 3);
+    assert.equal(world.selector('app-active'), v1, 'no switch before the new revision is saturated');
+    assert.equal(world.rollout.status?.blueGreen?.scaleUpPreviewCheckPoint, true);
+    world.podsCatchUp();
+    world.pass();
+    assert.equal(world.selector('app-active'), v2);
+  });
+
+  test('promote switches the active selector to the new hash; the old ReplicaSet scales down after scaleDownDelaySeconds', () => {
+    const { world, v1 } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    world.rollout.status!.pauseConditions = undefined;
+    const promoted = world.pass();
+    assert.equal(world.selector('app-active'), v2);
+    assert.equal(world.rollout.status?.stableRS, v2);
+    assert.equal(world.rollout.status?.controllerPause, undefined);
+    assert.ok(promoted.events.some((e) => e.reason === 'SwitchService'));
+    const old = world.rsByHash(v1)!;
+    assert.equal(old.spec?.replicas, 3, 'the old revision stays up during the delay');
+    assert.equal(old.metadata?.annotations?.['scale-down-deadline'], '2026-01-01T00:00:30Z');
+    assert.equal(promoted.requeueAfterMs, 30_000);
+
+    world.podsCatchUp();
+    world.now += 31_000;
+    world.pass();
+    assert.equal(world.rsByHash(v1)?.spec?.replicas, 0);
+    world.podsCatchUp();
+    world.pass();
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+  });
+
+  test('autoPromotionSeconds promotes by itself once the time has passed', () => {
+    const { world } = deployedV1({ autoPromotionSeconds: 20 });
+    world.setImage('app:v2');
+    const paused = world.settle(3);
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.equal(paused.requeueAfterMs, 20_000);
+    world.now += 20_000;
+    world.pass();
+    assert.equal(world.selector('app-active'), world.rollout.status?.currentPodHash);
+  });
+
+  test('abort keeps v1 active, points the preview back at v1 and scales v2 down after abortScaleDownDelaySeconds', () => {
+    const { world, v1 } = deployedV1({ abortScaleDownDelaySeconds: 10 });
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    world.rollout.status!.abort = true; // kubectl argo rollouts abort
+    world.pass();
+    const status = world.rollout.status!;
+    assert.equal(world.selector('app-active'), v1);
+    assert.equal(world.selector('app-preview'), v1);
+    assert.equal(status.phase, 'Degraded');
+    assert.match(status.message ?? '', /^RolloutAborted: Rollout aborted update to revision 2/);
+    assert.ok(status.abortedAt);
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 3, 'kept during abortScaleDownDelaySeconds');
+    world.now += 11_000;
+    world.pass();
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 0);
+  });
+
+  test('retry after abort clears the abort and pauses again before promotion', () => {
+    const { world } = deployedV1({ abortScaleDownDelaySeconds: 0 });
+    world.setImage('app:v2');
+    world.settle(3);
+    world.rollout.status!.abort = true;
+    world.settle(2);
+    world.rollout.status!.abort = false; // kubectl argo rollouts retry
+    world.settle(3);
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.equal(world.rollout.status?.abort, undefined);
+  });
+
+  test('a passes repeated without changes write nothing', () => {
+    const { world } = deployedV1();
+    world.podsCatchUp();
+    const again = plan(world.observed());
+    assert.deepEqual(again.effects, []);
+    assert.deepEqual(again.status, world.rollout.status);
+  });
+
+  test('the same template keeps the same hash and ReplicaSet across passes (restart safety)', () => {
+    const { world, v1 } = deployedV1();
+    const replayed = plan(world.observed());
+    assert.equal(replayed.status.currentPodHash, v1);
+    assert.ok(!replayed.effects.some((e) => e.kind === 'createReplicaSet'));
+  });
+});
+
+describe('invalid blue-green specs', () => {
+  test('activeService equal to previewService is InvalidSpec naming the field', () => {
+    const world = new World(spec({ previewService: 'app-active' }));
+    const p = world.pass();
+    assert.deepEqual(p.effects, []);
+    const cond = world.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+    assert.equal(cond?.status, 'True');
+    assert.match(cond?.message ?? '', /spec\.strategy\.blueGreen\.(activeService|previewService)/);
+    assert.equal(world.rollout.status?.phase, 'Degraded');
+  });
+
+  test('a missing active Service is InvalidSpec naming activeService', () => {
+    const world = new World(spec({ activeService: 'nope' }));
+    world.pass();
+    const cond = world.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+    assert.equal(cond?.message, 'The Rollout "app" is invalid: spec.strategy.blueGreen.activeService: Invalid value: "nope": service "nope" not found');
+  });
+
+  test('fixing the spec removes InvalidSpec and deploys', () => {
+    const world = new World(spec({ activeService: 'nope' }));
+    world.pass();
+    (world.rollout.spec as { strategy: { blueGreen: { activeService: string } } }).strategy.blueGreen.activeService = 'app-active';
+    world.settle(3);
+    assert.equal(world.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec'), undefined);
+    assert.equal(world.rollout.status?.phase, 'Healthy');
+  });
+});
+
+describe('progress deadline', () => {
+  /** v1 deployed, then v2 whose pods never become available. */
+  function stuckV2(over: Record<string, unknown>): { world: World; v1: string; v2: string } {
+    const world = new World({ ...spec({ abortScaleDownDelaySeconds: 0 }), progressDeadlineSeconds: 10, ...over });
+    world.settle();
+    const v1 = world.rollout.status!.currentPodHash!;
+    world.setImage('app:v2');
+    world.pass();
+    return { world, v1, v2: world.rollout.status!.currentPodHash! };
+  }
+
+  test('progressDeadlineAbort aborts a new ReplicaSet that is not available within progressDeadlineSeconds', () => {
+    const { world, v1, v2 } = stuckV2({ progressDeadlineAbort: true });
+    const waiting = world.pass();
+    assert.equal(waiting.status.abort, undefined);
+    assert.ok(waiting.requeueAfterMs !== undefined && waiting.requeueAfterMs <= 11_000, `a progress check is queued (${waiting.requeueAfterMs})`);
+
+    world.now += 11_000;
+    const timedOut = world.pass();
+    const status = world.rollout.status!;
+    const message = `ReplicaSet "app-${v2}" has timed out progressing.`;
+    assert.equal(status.abort, true);
+    assert.equal(status.abortedAt, '2026-01-01T00:00:11Z');
+    assert.equal(status.phase, 'Degraded');
+    assert.equal(status.message, `ProgressDeadlineExceeded: ${message}`);
+    assert.deepEqual(timedOut.events.filter((e) => e.reason === 'RolloutAborted'), [{ type: 'Warning', reason: 'RolloutAborted', message }]);
+
+    // The next pass acts on the abort as on a user's: v1 keeps serving, v2 scales down.
+    world.pass();
+    const aborted = world.rollout.status!;
+    assert.equal(aborted.abort, true);
+    assert.match(aborted.message ?? '', /^RolloutAborted: Rollout aborted update to revision 2/);
+    assert.equal(world.selector('app-active'), v1);
+    assert.equal(world.selector('app-preview'), v1);
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 0);
+    assert.equal(world.rsByHash(v1)?.spec?.replicas, 3);
+    const again = world.pass();
+    assert.equal(again.status.abort, true, 'the abort holds');
+    assert.deepEqual(again.effects, []);
+  });
+
+  test('without progressDeadlineAbort the rollout is Degraded but not aborted', () => {
+    const { world, v2 } = stuckV2({});
+    world.now += 11_000;
+    const timedOut = world.pass();
+    assert.equal(world.rollout.status?.abort, undefined);
+    assert.equal(world.rollout.status?.phase, 'Degraded');
+    assert.equal(world.rollout.status?.message, `ProgressDeadlineExceeded: ReplicaSet "app-${v2}" has timed out progressing.`);
+    assert.ok(!timedOut.events.some((e) => e.reason === 'RolloutAborted'));
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 3, 'the new ReplicaSet keeps trying');
+  });
+
+  test('setting progressDeadlineAbort after the deadline passed aborts at once', () => {
+    const { world } = stuckV2({});
+    world.now += 11_000;
+    world.pass();
+    (world.rollout.spec as Record<string, unknown>).progressDeadlineAbort = true;
+    world.pass();
+    assert.equal(world.rollout.status?.abort, true);
+  });
+
+  test('a retried rollout does not abort again at once because of the old deadline', () => {
+    const { world } = stuckV2({ progressDeadlineAbort: true });
+    world.now += 11_000;
+    world.pass();
+    world.pass();
+    world.rollout.status!.abort = false; // kubectl argo rollouts retry
+    world.now += 1_000;
+    world.pass();
+    assert.equal(world.rollout.status?.abort, undefined);
+    assert.notEqual(world.rollout.status?.phase, 'Degraded');
+  });
+});
