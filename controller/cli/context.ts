@@ -1,3 +1,4 @@
+import type { DashboardLauncher } from '../../client/dashboard-launch.ts';
 import type { Clock } from '../kube/clock.ts';
 import type { KubeClient } from './kube/port.ts';
 
@@ -38,4 +39,6 @@ export interface CliEnv {
   /** Loads the kubeconfig and makes a client; throws KubeconfigError with a one-line reason. */
   connect(opts: GlobalOptions): Connection;
   version: string;
+  /** Starts the web dashboard (`kubectl ramp dashboard`); provided by the dashboard server. */
+  serveDashboard: DashboardLauncher;
 }

@@ -1,4 +1,4 @@
-import { RefusedError } from './actions/patches.ts';
+import { RefusedError } from '../../client/actions/patches.ts';
 import { KubeconfigError } from './kube/config.ts';
 import { KubeApiError, KubeUnreachableError } from './kube/port.ts';
 

@@ -7,7 +7,7 @@ import {
   resumeRollout,
   retryRollout,
   undoRollout,
-} from '../../controller/cli/actions/rollout-actions.ts';
+} from '../../client/actions/rollout-actions.ts';
 import type { KubeClient } from '../../controller/cli/kube/port.ts';
 import type { ActionName, ActionResult } from '../shared/api.ts';
 

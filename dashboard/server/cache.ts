@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AnalysisRun, Rollout } from '../../controller/api/index.ts';
-import type { PodLike, ReplicaSetLike } from '../../controller/cli/info/types.ts';
+import type { PodLike, ReplicaSetLike } from '../../client/info/types.ts';
 import type { KubeClient, WatchEvent } from '../../controller/kube/client.ts';
 import type { Clock } from '../../controller/kube/clock.ts';
 import { Informer, kubeListWatch, type ListWatchSource } from '../../controller/kube/informer.ts';

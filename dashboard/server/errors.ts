@@ -1,4 +1,4 @@
-import { RefusedError } from '../../controller/cli/actions/patches.ts';
+import { RefusedError } from '../../client/actions/patches.ts';
 import { KubeApiError, KubeUnreachableError } from '../../controller/cli/kube/port.ts';
 import type { ErrorBody } from '../shared/api.ts';
 

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../../controller/kube/clock.ts';
 import { describeKubeError, statusCodeOf } from '../../controller/kube/errors.ts';
 import type { Informer } from '../../controller/kube/informer.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
+import { DashboardStartError, type DashboardLauncher } from '../../client/dashboard-launch.ts';
 import { ensureWebBuilt } from '../build.ts';
 import { createApp } from './app.ts';
 import { generateToken, type WritePolicy } from './auth.ts';
@@ -73,17 +74,6 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
-/** The dashboard could not start: what failed and what to do, one line each. */
-export class DashboardStartError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'DashboardStartError';
-  }
-}
 
 function packageVersion(): string {
   try {
@@ -269,3 +259,6 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     throw err;
   }
 }
+
+/** What `kubectl ramp dashboard` runs; the plugin's entry point wires it into the CLI. */
+export const serveDashboard: DashboardLauncher = (launch) => startDashboard(launch);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { restartRollout } from '../../controller/cli/actions/rollout-actions.ts';
+import { restartRollout } from '../../client/actions/rollout-actions.ts';
 import { kubeClientFromConfig } from '../../controller/cli/kube/client-node.ts';
 import { DEPLOYMENTS, EVENTS, PODS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { eventually, loadKubeConfig, sleep, testNamespace } from './support/cluster.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Rollout } from '../../controller/api/index.ts';
-import { RefusedError } from '../../controller/cli/actions/patches.ts';
-import { newRolloutInfo } from '../../controller/cli/info/rollout-info.ts';
+import { RefusedError } from '../../client/actions/patches.ts';
+import { newRolloutInfo } from '../../client/info/rollout-info.ts';
 import { KubeApiError, KubeUnreachableError } from '../../controller/cli/kube/port.ts';
 import { authorizeWrite, bearerToken, hostAllowed, hostName, tokensEqual } from '../../dashboard/server/auth.ts';
 import { filteredSource } from '../../dashboard/server/cache.ts';

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { AnalysisRun } from '../../api/index.ts';
-import { getRollout } from '../actions/rollout-actions.ts';
+import { getRollout } from '../../../client/actions/rollout-actions.ts';
 import type { CliEnv, Connection, GlobalOptions } from '../context.ts';
 import { CliError, describeError, type ErrorSubject } from '../errors.ts';
-import type { RolloutObjects } from '../info/rollout-info.ts';
-import type { PodLike, PodTemplateLike, ReplicaSetLike } from '../info/types.ts';
+import type { RolloutObjects } from '../../../client/info/rollout-info.ts';
+import type { PodLike, PodTemplateLike, ReplicaSetLike } from '../../../client/info/types.ts';
 import { ANALYSIS_RUNS, DEPLOYMENTS, PODS, REPLICA_SETS, type KubeClient } from '../kube/port.ts';
 import { colorEnabled, painter, type Painter } from '../render/color.ts';
 

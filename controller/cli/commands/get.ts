@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../context.ts';
-import { newRolloutInfo } from '../info/rollout-info.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { ROLLOUTS } from '../kube/port.ts';
 import { renderRolloutList } from '../render/list.ts';
 import { renderRollout } from '../render/tree.ts';

@@ -9,7 +9,7 @@ import {
   retryRollout,
   setImage,
   undoRollout,
-} from '../actions/rollout-actions.ts';
+} from '../../../client/actions/rollout-actions.ts';
 import type { CliEnv } from '../context.ts';
 import { CliError } from '../errors.ts';
 import type { KubeClient } from '../kube/port.ts';

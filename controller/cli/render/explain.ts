@@ -1,5 +1,5 @@
-import { humanDuration } from '../info/duration.ts';
-import type { AnalysisRunInfo, MetricInfo, PauseInfo, ReplicaSetInfo, RolloutInfo } from '../info/types.ts';
+import { humanDuration } from '../../../client/info/duration.ts';
+import type { AnalysisRunInfo, MetricInfo, PauseInfo, ReplicaSetInfo, RolloutInfo } from '../../../client/info/types.ts';
 
 /**
  * `explain`: the rollout's state in plain sentences — what it waits for and since when, which

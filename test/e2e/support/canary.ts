@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { abortRollout, promoteRollout, retryRollout } from '../../../controller/cli/actions/rollout-actions.ts';
+import { abortRollout, promoteRollout, retryRollout } from '../../../client/actions/rollout-actions.ts';
 import { kubeClientFromConfig } from '../../../controller/cli/kube/client-node.ts';
 import type { KubeClient } from '../../../controller/kube/client.ts';
 import { isAlreadyExists } from '../../../controller/traffic/router.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Rollout } from '../../../controller/api/index.ts';
-import { deepDerivative, promotePatches, RefusedError, restartPatch, resumePatch, undoPatch, withImage } from '../../../controller/cli/actions/patches.ts';
+import { deepDerivative, promotePatches, RefusedError, restartPatch, resumePatch, undoPatch, withImage } from '../../../client/actions/patches.ts';
 import {
   abortRollout,
   pauseRollout,
@@ -11,7 +11,7 @@ import {
   retryRollout,
   setImage,
   undoRollout,
-} from '../../../controller/cli/actions/rollout-actions.ts';
+} from '../../../client/actions/rollout-actions.ts';
 import { KubeApiError, type KubeObject } from '../../../controller/cli/kube/port.ts';
 import { FakeKube } from './fake-kube.ts';
 import { loadFixture } from './fixtures.ts';

@@ -57,6 +57,7 @@ export async function run(argv: string[], opts: TestEnvOptions = {}): Promise<Ru
       return { client: opts.kube, namespace: g.namespace ?? opts.namespace ?? 'demo' };
     },
     version: '0.1.0',
+    serveDashboard: () => Promise.reject(new Error('no dashboard in this test')),
   };
   const code = await runCli(argv, env);
   return { code, out, err };

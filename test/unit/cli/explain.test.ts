@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRolloutInfo } from '../../../controller/cli/info/rollout-info.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { explainRollout } from '../../../controller/cli/render/explain.ts';
 import { loadFixture, NOW } from './fixtures.ts';
 

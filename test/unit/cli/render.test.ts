@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRolloutInfo } from '../../../controller/cli/info/rollout-info.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { painter } from '../../../controller/cli/render/color.ts';
 import { renderRolloutList } from '../../../controller/cli/render/list.ts';
 import { alignColumns } from '../../../controller/cli/render/table.ts';

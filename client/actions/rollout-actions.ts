@@ -1,7 +1,7 @@
-import type { Rollout } from '../../api/index.ts';
+import type { Rollout } from '../../controller/api/index.ts';
 import { parseRevision } from '../info/labels.ts';
 import type { ReplicaSetLike } from '../info/types.ts';
-import { DEPLOYMENTS, isConflict, isNotFound, POD_TEMPLATES, REPLICA_SETS, ROLLOUTS, type KubeClient, type KubeObject, type Resource } from '../kube/port.ts';
+import { DEPLOYMENTS, isConflict, isNotFound, POD_TEMPLATES, REPLICA_SETS, ROLLOUTS, type KubeClient, type KubeObject, type Resource } from '../../controller/cli/kube/port.ts';
 import {
   ABORT_PATCH,
   PAUSE_PATCH,

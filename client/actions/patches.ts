@@ -1,5 +1,5 @@
-import type { Rollout } from '../../api/index.ts';
-import { currentCanaryStep } from '../../reconcile/counts.ts';
+import type { Rollout } from '../../controller/api/index.ts';
+import { currentCanaryStep } from '../../controller/reconcile/counts.ts';
 import { isFullyPromoted } from '../info/phase.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../info/labels.ts';
 
