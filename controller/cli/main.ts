@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { systemClock } from '../kube/clock.ts';
-import { kubeClientFromConfig } from './kube/client-node.ts';
-import { loadKubeconfig } from './kube/config.ts';
+import { KubeClient } from '../kube/client.ts';
+import { loadKubeConfigLikeKubectl } from '../kube/kubeconfig.ts';
 import type { DashboardLauncher } from '../../client/dashboard-launch.ts';
 import type { CliEnv } from './context.ts';
 import { runCli } from './program.ts';
@@ -51,14 +51,13 @@ export async function runKubectlRamp(ports: { serveDashboard: DashboardLauncher 
     signal: interrupt.signal,
     readFile: (path) => readFileSync(path, 'utf8'),
     connect(opts) {
-      const loaded = loadKubeconfig({
+      const kc = loadKubeConfigLikeKubectl({
         ...(opts.kubeconfig !== undefined ? { path: opts.kubeconfig } : {}),
         ...(opts.context !== undefined ? { context: opts.context } : {}),
         env: process.env,
-        readFile: (path) => readFileSync(path, 'utf8'),
-        exists: existsSync,
       });
-      return { client: kubeClientFromConfig(loaded.kc), namespace: opts.namespace ?? loaded.namespace };
+      const client = new KubeClient(kc);
+      return { client, namespace: opts.namespace ?? client.contextNamespace };
     },
     version: packageVersion(),
     serveDashboard: ports.serveDashboard,

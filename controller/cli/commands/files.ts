@@ -4,7 +4,7 @@ import { validateAnalysisRun, validateAnalysisTemplate, validateRollout, type Fi
 import type { CliEnv } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { lintText, renderLint } from '../lint/lint.ts';
-import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject, type Resource } from '../kube/port.ts';
+import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject, type ResourceType } from '../../kube/resources.ts';
 import { planRollout } from '../plan/plan.ts';
 import { renderPlan } from '../render/plan.ts';
 import { connect, guard } from './common.ts';
@@ -41,7 +41,7 @@ export function parseManifest(path: string, text: string): KubeObject[] {
   return out;
 }
 
-const CREATABLE: Record<string, { resource: Resource; singular: string; validate(obj: unknown): { ok: true } | { ok: false; errors: FieldError[] } }> = {
+const CREATABLE: Record<string, { resource: ResourceType; singular: string; validate(obj: unknown): { ok: true } | { ok: false; errors: FieldError[] } }> = {
   Rollout: { resource: ROLLOUTS, singular: 'rollout', validate: validateRollout },
   AnalysisTemplate: { resource: ANALYSIS_TEMPLATES, singular: 'analysistemplate', validate: validateAnalysisTemplate },
   ClusterAnalysisTemplate: { resource: CLUSTER_ANALYSIS_TEMPLATES, singular: 'clusteranalysistemplate', validate: validateAnalysisTemplate },
@@ -106,7 +106,7 @@ export function addFileCommands(program: Command, env: CliEnv): void {
         const creatable = CREATABLE[(obj as { kind: string }).kind]!;
         const ns = creatable.resource.namespaced ? (obj.metadata?.namespace ?? namespace) : undefined;
         const name = obj.metadata?.name ?? '';
-        const created = await guard({ kind: creatable.singular, name, ...(ns !== undefined ? { namespace: ns } : {}), verb: 'create' }, () => client.create(creatable.resource, ns, obj));
+        const created = await guard({ kind: creatable.singular, name, ...(ns !== undefined ? { namespace: ns } : {}), verb: 'create' }, () => client.create(creatable.resource, ns !== undefined ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj));
         env.io.out(`${creatable.singular}.argoproj.io/${created.metadata?.name ?? name} created\n`);
       }
     });

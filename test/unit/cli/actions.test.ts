@@ -12,9 +12,9 @@ import {
   setImage,
   undoRollout,
 } from '../../../client/actions/rollout-actions.ts';
-import { KubeApiError, type KubeObject } from '../../../controller/cli/kube/port.ts';
-import { FakeKube } from './fake-kube.ts';
-import { loadFixture } from './fixtures.ts';
+import type { KubeObject } from '../../../controller/kube/resources.ts';
+import { apiError, FakeKube } from '../../support/fake-kube.ts';
+import { loadFixture } from '../../support/rollout-fixtures.ts';
 
 function canary(status: Rollout['status'], spec: Partial<Rollout['spec']> = {}): Rollout {
   return {
@@ -190,7 +190,7 @@ describe('write functions against the API', () => {
 
   it('set image updates the rollout and retries once on a conflict', async () => {
     const kube = clusterWith(loadFixture('canary-aborted.yaml').rollout);
-    kube.failNext('replace', new KubeApiError(409, 'Conflict', 'the object has been modified'));
+    kube.failNext('replace', apiError(409, 'Conflict', 'the object has been modified'));
     const result = await setImage(kube, 'demo', 'checkout', 'checkout', 'registry.example/checkout:2.1');
     assert.deepEqual(result, { kind: 'Rollout', name: 'checkout' });
     assert.equal((kube.object('rollouts', 'demo', 'checkout') as Rollout).spec.template?.spec?.containers[0]?.image, 'registry.example/checkout:2.1');

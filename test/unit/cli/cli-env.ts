@@ -1,8 +1,8 @@
 import type { Clock } from '../../../controller/kube/clock.ts';
 import type { CliEnv } from '../../../controller/cli/context.ts';
 import { runCli } from '../../../controller/cli/program.ts';
-import type { KubeClient } from '../../../controller/cli/kube/port.ts';
-import { NOW } from './fixtures.ts';
+import type { KubeVerbs } from '../../../controller/kube/client.ts';
+import { NOW } from '../../support/rollout-fixtures.ts';
 
 /** A clock whose timers fire at once, moving time forward by their delay. */
 export function jumpingClock(start = NOW): Clock & { elapsed(): number } {
@@ -28,7 +28,7 @@ export interface Run {
 }
 
 export interface TestEnvOptions {
-  kube?: KubeClient;
+  kube?: KubeVerbs;
   connectError?: Error;
   files?: Record<string, string>;
   clock?: Clock;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { explainRollout } from '../../../controller/cli/render/explain.ts';
-import { loadFixture, NOW } from './fixtures.ts';
+import { loadFixture, NOW } from '../../support/rollout-fixtures.ts';
 
 const explain = (fixture: string): string => explainRollout(newRolloutInfo(loadFixture(fixture)), NOW);
 

@@ -6,7 +6,7 @@ import { currentSetWeight } from '../../../controller/reconcile/counts.ts';
 import { newPodInfo } from '../../../client/info/pod-info.ts';
 import { humanDuration } from '../../../client/info/duration.ts';
 import type { Rollout } from '../../../controller/api/index.ts';
-import { loadFixture } from './fixtures.ts';
+import { loadFixture } from '../../support/rollout-fixtures.ts';
 
 describe('rollout view model', () => {
   it('marks the blue-green ReplicaSets stable, active and preview', () => {
