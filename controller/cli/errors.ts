@@ -48,7 +48,8 @@ export function describeUnreachable(err: KubeRequestError): string {
   return `cannot reach the API server at ${err.server ?? 'the configured server'}: ${unreachableReason(err)}`;
 }
 
-function describeReadError(err: unknown): string {
+/** Why a file could not be read, in a few words: "no such file", "permission denied", … */
+export function describeReadError(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';

@@ -3,17 +3,9 @@ import { systemClock } from '../kube/clock.ts';
 import { KubeClient } from '../kube/client.ts';
 import { loadKubeConfigLikeKubectl } from '../kube/kubeconfig.ts';
 import type { DashboardLauncher } from '../../client/dashboard-launch.ts';
+import { packageVersion } from '../../client/package-version.ts';
 import type { CliEnv } from './context.ts';
 import { runCli } from './program.ts';
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 /**
  * Runs kubectl-ramp in this process: real stdout/stderr, Ctrl-C, the kubeconfig from disk. The

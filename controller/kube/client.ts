@@ -8,7 +8,6 @@ import {
   ServerConfiguration,
   setHeaderOptions,
   Watch,
-  wrapHttpLibrary,
   type Configuration,
   type ConfigurationOptions,
   type ObservableMiddleware,
@@ -16,31 +15,9 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { AgentPool } from './agents.ts';
+import { countingHttpLibrary, type RequestObserver } from './counting-http.ts';
 import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
-import { requestLabels } from './request-labels.ts';
 import { PODS, apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
-
-/** Called once per apiserver response; feeds controller_clientset_k8s_request_total. */
-export type RequestObserver = (labels: { verb: string; kind: string; statusCode: number }) => void;
-
-/**
- * Wraps client-node's fetch library: every typed-client and raw request is counted, and sent over
- * a pooled keep-alive agent when a pool is given.
- */
-export function countingHttpLibrary(inner: HttpLibrary, observe: RequestObserver | undefined, agents?: AgentPool): HttpLibrary {
-  if (!observe && !agents) return inner;
-  return wrapHttpLibrary({
-    async send(request: RequestContext): Promise<ResponseContext> {
-      agents?.reuse(request);
-      const response = await inner.send(request).toPromise();
-      if (observe) {
-        const { verb, kind } = requestLabels(request.getHttpMethod(), request.getUrl());
-        observe({ verb, kind, statusCode: response.httpStatusCode });
-      }
-      return response;
-    },
-  });
-}
 
 export interface KubeList<T> {
   items: T[];

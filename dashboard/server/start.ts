@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -11,6 +10,7 @@ import { loadKubeConfigLikeKubectl } from '../../controller/kube/kubeconfig.ts';
 import type { Informer } from '../../controller/kube/informer.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
 import { DashboardStartError, type DashboardLauncher } from '../../client/dashboard-launch.ts';
+import { packageVersion } from '../../client/package-version.ts';
 import { ensureWebBuilt } from '../build.ts';
 import { createApp } from './app.ts';
 import { generateToken, type WritePolicy } from './auth.ts';
@@ -73,15 +73,6 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 function resolveKubeConfig(options: DashboardOptions, env: Record<string, string | undefined>): KubeConfig {
   if (options.kubeConfig !== undefined) return options.kubeConfig;

@@ -2,20 +2,12 @@ import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { validateAnalysisRun, validateAnalysisTemplate, validateRollout, type FieldError, type Rollout } from '../../api/index.ts';
 import type { CliEnv } from '../context.ts';
-import { CliError } from '../errors.ts';
+import { CliError, describeReadError } from '../errors.ts';
 import { lintText, renderLint } from '../lint/lint.ts';
 import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject, type ResourceType } from '../../kube/resources.ts';
 import { planRollout } from '../plan/plan.ts';
 import { renderPlan } from '../render/plan.ts';
 import { connect, guard } from './common.ts';
-
-function describeReadError(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function readManifest(env: CliEnv, path: string): string {
   try {
