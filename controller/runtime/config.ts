@@ -203,6 +203,12 @@ function validate<T>(key: OptionKey, raw: RawValue | undefined, fallback?: T): T
   return result.data as T;
 }
 
+/**
+ * The controller's order, as controllers built on client-go resolve it: a pod's own service
+ * account comes before ~/.kube/config, and nothing is read from disk while the flags are parsed.
+ * kubectl-ramp and the dashboard use kube/kubeconfig.ts's `resolveKubeConfigSource` (kubectl's
+ * order); both load the result with the same `loadKubeConfig`.
+ */
 export function resolveKubeconfig(flagPath: string | undefined, env: Env): KubeConfigSource | undefined {
   if (flagPath) return { kind: 'files', paths: [flagPath] };
   const fromEnv = (env.KUBECONFIG ?? '').split(':').filter((p) => p.length > 0);
