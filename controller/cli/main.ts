@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../kube/clock.ts';
 import { KubeClient } from '../kube/client.ts';
-import { loadKubeConfigLikeKubectl } from '../kube/kubeconfig.ts';
+import { loadKubeConfig } from '../kube/kubeconfig.ts';
 import type { DashboardLauncher } from '../../client/dashboard-launch.ts';
 import { packageVersion } from '../../client/package-version.ts';
 import type { CliEnv } from './context.ts';
@@ -43,7 +43,7 @@ export async function runKubectlRamp(ports: { serveDashboard: DashboardLauncher 
     signal: interrupt.signal,
     readFile: (path) => readFileSync(path, 'utf8'),
     connect(opts) {
-      const kc = loadKubeConfigLikeKubectl({
+      const kc = loadKubeConfig({
         ...(opts.kubeconfig !== undefined ? { path: opts.kubeconfig } : {}),
         ...(opts.context !== undefined ? { context: opts.context } : {}),
         env: process.env,

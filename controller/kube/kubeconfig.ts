@@ -24,6 +24,8 @@ export const diskFiles: KubeConfigFiles = {
 export interface KubeConfigOptions {
   /** --kubeconfig */
   path?: string;
+  /** --context */
+  context?: string;
   env: Readonly<Record<string, string | undefined>>;
   files?: KubeConfigFiles;
 }
@@ -96,9 +98,19 @@ function loadInCluster(host: string, port: string, files: KubeConfigFiles): Kube
   return kc;
 }
 
-/** Loads credentials from the resolved source; throws KubeConfigError saying what is wrong. */
-export function loadKubeConfig(source: KubeConfigSource, context?: string, files: KubeConfigFiles = diskFiles): KubeConfig {
+/**
+ * Loads credentials from a resolved source (the controller resolves its own from its flags), or
+ * from kubectl's flags and environment by kubectl's rules; throws KubeConfigError saying what is
+ * wrong.
+ */
+export function loadKubeConfig(from: KubeConfigSource | KubeConfigOptions, context?: string): KubeConfig {
+  const files = ('kind' in from ? undefined : from.files) ?? diskFiles;
+  const source = 'kind' in from ? from : resolveKubeConfigSource(from);
   const kc = source.kind === 'files' ? loadFiles(source.paths, files) : loadInCluster(source.host, source.port, files);
+  return selectContext(kc, source, context ?? ('kind' in from ? undefined : from.context));
+}
+
+function selectContext(kc: KubeConfig, source: KubeConfigSource, context: string | undefined): KubeConfig {
   const where = source.kind === 'files' ? source.paths.join(':') : 'in-cluster';
   const known = kc.getContexts().map((c) => c.name);
   if (context) {
@@ -126,10 +138,4 @@ export function loadKubeConfig(source: KubeConfigSource, context?: string, files
     throw new KubeConfigError(where, `cluster "${cluster.name}" has an invalid server address ${JSON.stringify(cluster.server)}`, { cause: err });
   }
   return kc;
-}
-
-/** kubectl's whole resolution in one call: the flags and environment to a loaded kubeconfig. */
-export function loadKubeConfigLikeKubectl(opts: KubeConfigOptions & { context?: string }): KubeConfig {
-  const files = opts.files ?? diskFiles;
-  return loadKubeConfig(resolveKubeConfigSource({ ...opts, files }), opts.context, files);
 }

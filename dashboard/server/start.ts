@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { systemClock, type Clock } from '../../controller/kube/clock.ts';
 import { describeKubeError, statusCodeOf } from '../../controller/kube/errors.ts';
-import { loadKubeConfigLikeKubectl } from '../../controller/kube/kubeconfig.ts';
+import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import type { Informer } from '../../controller/kube/informer.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
 import { DashboardStartError, type DashboardLauncher } from '../../client/dashboard-launch.ts';
@@ -76,7 +76,7 @@ export interface RunningDashboard {
 
 function resolveKubeConfig(options: DashboardOptions, env: Record<string, string | undefined>): KubeConfig {
   if (options.kubeConfig !== undefined) return options.kubeConfig;
-  return loadKubeConfigLikeKubectl({
+  return loadKubeConfig({
     ...(options.kubeconfig !== undefined ? { path: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
     env,

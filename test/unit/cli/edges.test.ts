@@ -4,7 +4,7 @@ import { ApiException, wrapHttpLibrary } from '@kubernetes/client-node';
 import { describeError, describeUnreachable } from '../../../controller/cli/errors.ts';
 import { KubeClient } from '../../../controller/kube/client.ts';
 import { KubeApiError, KubeConfigError, KubeRequestError, wrapKubeError } from '../../../controller/kube/errors.ts';
-import { loadKubeConfigLikeKubectl } from '../../../controller/kube/kubeconfig.ts';
+import { loadKubeConfig } from '../../../controller/kube/kubeconfig.ts';
 import { ROLLOUTS } from '../../../controller/kube/resources.ts';
 import { colorEnabled } from '../../../controller/cli/render/color.ts';
 import { FrameWriter, poll } from '../../../controller/cli/watch.ts';
@@ -31,7 +31,7 @@ users:
 
 function load(opts: { path?: string; context?: string; files?: Record<string, string>; env?: Record<string, string> }) {
   const files = opts.files ?? { '/k/config': KUBECONFIG };
-  const kc = loadKubeConfigLikeKubectl({
+  const kc = loadKubeConfig({
     ...(opts.path !== undefined ? { path: opts.path } : {}),
     ...(opts.context !== undefined ? { context: opts.context } : {}),
     env: opts.env ?? { HOME: '/home/u' },
@@ -87,7 +87,7 @@ describe('client-node errors', () => {
     const refusing = wrapHttpLibrary({
       send: () => Promise.reject(Object.assign(new Error('request failed'), { name: 'FetchError', cause })),
     });
-    const kc = loadKubeConfigLikeKubectl({ path: '/k/config', env: {}, files: { readFile: () => KUBECONFIG, exists: () => true } });
+    const kc = loadKubeConfig({ path: '/k/config', env: {}, files: { readFile: () => KUBECONFIG, exists: () => true } });
     const err = await new KubeClient(kc, { http: refusing }).get(ROLLOUTS, 'demo', 'x').then(
       () => undefined,
       (e: unknown) => e,
