@@ -17,6 +17,7 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json ./
 COPY controller ./controller
+COPY client ./client
 COPY dashboard ./dashboard
 RUN node --import tsx dashboard/build.ts
 
@@ -27,6 +28,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY bin ./bin
 COPY controller ./controller
+COPY client ./client
 COPY dashboard ./dashboard
 COPY --from=web /app/dashboard/web/dist ./dashboard/web/dist
 # The dashboard rebuilds a web app older than its sources; this one is current, say so by its time.

@@ -4,4 +4,9 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../controller/cli/main.ts');
+const { runKubectlRamp } = await import('../controller/cli/main.ts');
+// The CLI and the dashboard do not import each other; the dashboard server is loaded only when
+// `kubectl ramp dashboard` runs, so the other verbs start fast.
+await runKubectlRamp({
+  serveDashboard: async (launch) => (await import('../dashboard/server/start.ts')).serveDashboard(launch),
+});

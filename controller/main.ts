@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAnalysisRunRegistration } from './analysis/run-controller/index.ts';
-import { parseConfig } from './config.ts';
+import { parseConfig } from './runtime/config.ts';
 import { describeKubeError } from './kube/errors.ts';
 import { rolloutRegistration } from './reconcile/edge/registration.ts';
 import { createLogger } from './runtime/logger.ts';

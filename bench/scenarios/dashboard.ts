@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { ROLLOUTS } from '../../controller/kube/resources.ts';
 import { startDashboard } from '../../dashboard/server/start.ts';
 import type { RolloutSummary } from '../../dashboard/shared/api.ts';
-import { loadKubeConfig } from '../../controller/kube/client.ts';
+import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import type { BenchCluster, Say } from '../support/env.ts';
 import type { Figure } from '../support/report.ts';
 import { summarize } from '../support/stats.ts';

@@ -23,14 +23,7 @@ export type {
   WebMetric,
 } from '../api/index.ts';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type { OwnerReference } from '../kube/resources.ts';
 
 export type PrometheusMetric = ApiPrometheusMetric;
 

@@ -1,5 +1,6 @@
+import type { DashboardLauncher } from '../../client/dashboard-launch.ts';
 import type { Clock } from '../kube/clock.ts';
-import type { KubeClient } from './kube/port.ts';
+import type { KubeVerbs } from '../kube/client.ts';
 
 /** Where output goes, and what kind of terminal it is. */
 export interface Io {
@@ -19,7 +20,7 @@ export interface GlobalOptions {
 }
 
 export interface Connection {
-  client: KubeClient;
+  client: KubeVerbs;
   /** -n, else the kubeconfig context's namespace, else "default". */
   namespace: string;
 }
@@ -35,7 +36,9 @@ export interface CliEnv {
   /** Aborted on Ctrl-C: watches stop and commands return. */
   signal: AbortSignal;
   readFile(path: string): string;
-  /** Loads the kubeconfig and makes a client; throws KubeconfigError with a one-line reason. */
+  /** Loads the kubeconfig and makes a client; throws KubeConfigError saying what is wrong. */
   connect(opts: GlobalOptions): Connection;
   version: string;
+  /** Starts the web dashboard (`kubectl ramp dashboard`); provided by the dashboard server. */
+  serveDashboard: DashboardLauncher;
 }

@@ -2,12 +2,12 @@ import { Command, CommanderError } from 'commander';
 import type { CliEnv } from './context.ts';
 import { describeError, exitCodeOf } from './errors.ts';
 import { addGetCommand, addListCommand } from './commands/get.ts';
+import { addDashboardCommand } from './commands/dashboard.ts';
 import { addExplainCommand } from './commands/explain.ts';
 import { addFileCommands } from './commands/files.ts';
 import { addStatusCommand } from './commands/status.ts';
 import { addVersionCommand } from './commands/version.ts';
 import { addWriteCommands } from './commands/writes.ts';
-import { addDashboardCommand } from '../../dashboard/server/command.ts';
 
 const EXAMPLES = `
 Examples:

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   createConfiguration,
   HttpMethod,
@@ -9,89 +8,16 @@ import {
   ServerConfiguration,
   setHeaderOptions,
   Watch,
-  wrapHttpLibrary,
   type Configuration,
   type ConfigurationOptions,
   type ObservableMiddleware,
   type HttpLibrary,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import type { KubeconfigSource } from '../config.ts';
 import { AgentPool } from './agents.ts';
+import { countingHttpLibrary, type RequestObserver } from './counting-http.ts';
 import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
-import { requestLabels } from './request-labels.ts';
 import { PODS, apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
-
-/** Called once per apiserver response; feeds controller_clientset_k8s_request_total. */
-export type RequestObserver = (labels: { verb: string; kind: string; statusCode: number }) => void;
-
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** Loads credentials from the resolved source; throws KubeConfigError with the reason. */
-export function loadKubeConfig(source: KubeconfigSource, context?: string): KubeConfig {
-  const kc = new KubeConfig();
-  const label = source.kind === 'files' ? source.paths.join(':') : 'in-cluster';
-  if (source.kind === 'files') {
-    source.paths.forEach((path, i) => {
-      const target = i === 0 ? kc : new KubeConfig();
-      try {
-        target.loadFromFile(path);
-      } catch (err) {
-        throw new KubeConfigError(path, 'cannot be read or parsed', { cause: err });
-      }
-      if (target !== kc) kc.mergeConfig(target);
-    });
-  } else {
-    const host = source.host.includes(':') ? `[${source.host}]` : source.host;
-    let namespace: string | undefined;
-    try {
-      namespace = readFileSync(`${SERVICE_ACCOUNT_DIR}/namespace`, 'utf8').trim();
-    } catch {
-      namespace = undefined;
-    }
-    kc.loadFromOptions({
-      clusters: [{ name: 'in-cluster', server: `https://${host}:${source.port}`, caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`, skipTLSVerify: false }],
-      users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: `${SERVICE_ACCOUNT_DIR}/token` } } }],
-      contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster', namespace }],
-      currentContext: 'in-cluster',
-    });
-  }
-  if (context) {
-    if (!kc.getContextObject(context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw new KubeConfigError(label, `context "${context}" not found (known: ${known.join(', ') || 'none'})`);
-    }
-    kc.setCurrentContext(context);
-  }
-  if (!kc.getCurrentContext()) throw new KubeConfigError(label, 'has no current-context: pass --context');
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeConfigError(label, `context "${kc.getCurrentContext()}" names no known cluster`);
-  try {
-    new URL(cluster.server);
-  } catch (err) {
-    throw new KubeConfigError(label, `cluster "${cluster.name}" has an invalid server address ${JSON.stringify(cluster.server)}`, { cause: err });
-  }
-  return kc;
-}
-
-/**
- * Wraps client-node's fetch library: every typed-client and raw request is counted, and sent over
- * a pooled keep-alive agent when a pool is given.
- */
-export function countingHttpLibrary(inner: HttpLibrary, observe: RequestObserver | undefined, agents?: AgentPool): HttpLibrary {
-  if (!observe && !agents) return inner;
-  return wrapHttpLibrary({
-    async send(request: RequestContext): Promise<ResponseContext> {
-      agents?.reuse(request);
-      const response = await inner.send(request).toPromise();
-      if (observe) {
-        const { verb, kind } = requestLabels(request.getHttpMethod(), request.getUrl());
-        observe({ verb, kind, statusCode: response.httpStatusCode });
-      }
-      return response;
-    },
-  });
-}
 
 export interface KubeList<T> {
   items: T[];
@@ -214,7 +140,7 @@ export class KubeClient {
       response = await this.http.send(ctx).toPromise();
       text = await response.body.text();
     } catch (err) {
-      throw wrapKubeError(err, req.target);
+      throw wrapKubeError(err, req.target, this.server);
     }
     if (response.httpStatusCode >= 400) {
       throw new KubeApiError(req.target, response.httpStatusCode, parseStatus(text) ?? { message: text.slice(0, 300).trim() || undefined });
@@ -337,6 +263,19 @@ export class KubeClient {
     return this.patch<T>(type, namespace, name, patch, 'status', opts);
   }
 
+  /** JSON patch (RFC 6902), as `kubectl argo rollouts undo` sends it. */
+  jsonPatch<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, operations: readonly unknown[], opts: WriteOptions = {}): Promise<T> {
+    return this.request<T>({
+      method: HttpMethod.PATCH,
+      path: objectPath(type, namespace, name),
+      query: { fieldManager: opts.fieldManager },
+      body: operations,
+      contentType: PatchStrategy.JsonPatch,
+      signal: opts.signal,
+      target: targetOf(type, 'patch', namespace, name),
+    });
+  }
+
   /** Server-side apply; `fieldManager` is required by the apiserver for apply patches. */
   apply<T extends KubeObject>(type: ResourceType, obj: T, opts: WriteOptions & { fieldManager: string; force?: boolean }): Promise<T> {
     const { name, namespace } = metaOf(obj);
@@ -446,3 +385,9 @@ function withTypeMeta<T extends KubeObject>(type: ResourceType, obj: T): T {
 export function mergePatchOptions(): ConfigurationOptions<ObservableMiddleware> {
   return setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 }
+
+/**
+ * The verbs the CLI, the dashboard's writes and client/ use: what the in-memory test fake
+ * (test/support/fake-kube.ts) implements.
+ */
+export type KubeVerbs = Pick<KubeClient, 'server' | 'get' | 'listAll' | 'mergePatch' | 'mergePatchStatus' | 'jsonPatch' | 'replace' | 'create'>;

@@ -48,28 +48,60 @@ export class KubeApiError extends Error {
     const detail = status?.message ?? status?.reason ?? 'no details';
     super(`${targetPrefix(target)}: ${statusCode} ${status?.reason ?? ''}`.trimEnd() + `: ${detail}`, options);
   }
+
+  /** metav1.Status reason: NotFound, Forbidden, Conflict, Invalid, AlreadyExists, …; "" when absent. */
+  get reason(): string {
+    return this.status?.reason ?? (this.statusCode === 401 ? 'Unauthorized' : '');
+  }
+
+  /** metav1.Status message as the apiserver wrote it; "" when absent. */
+  get serverMessage(): string {
+    return this.status?.message ?? '';
+  }
+
+  /** Which object the apiserver refers to; no name means the type itself (e.g. a CRD not installed). */
+  get details(): { name?: string; group?: string; kind?: string } {
+    return this.status?.details ?? {};
+  }
 }
 
 /** No answer: connection refused, DNS, TLS, reset. */
 export class KubeRequestError extends Error {
   override readonly name = 'KubeRequestError';
+  /** The apiserver's address, when the client knew it. */
+  readonly server: string | undefined;
   constructor(
     readonly target: KubeTarget,
-    options: { cause: unknown },
+    options: { cause: unknown; server?: string },
   ) {
-    super(`${targetPrefix(target)}: ${messageOf(options.cause)}`, options);
+    super(`${targetPrefix(target)}: ${messageOf(options.cause)}`, { cause: options.cause });
+    this.server = options.server;
   }
 }
+
+/**
+ * What was wrong with a kubeconfig, as data, so each front end (the controller's log, the CLI's
+ * one line, the dashboard) words it its own way.
+ */
+export type KubeConfigProblem =
+  | { kind: 'unreadable'; path: string }
+  | { kind: 'invalid'; path: string }
+  | { kind: 'none-found'; path: string }
+  | { kind: 'unknown-context'; where: string; context: string; known: string[] }
+  | { kind: 'no-current-context'; where: string; known: string[] }
+  | { kind: 'unknown-cluster'; where: string; context: string; cluster: string };
 
 /** The kubeconfig could not be loaded or has no usable cluster. */
 export class KubeConfigError extends Error {
   override readonly name = 'KubeConfigError';
+  readonly problem: KubeConfigProblem | undefined;
   constructor(
     readonly source: string,
     readonly reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; problem?: KubeConfigProblem },
   ) {
-    super(`kubeconfig ${source}: ${reason}`, options);
+    super(`kubeconfig ${source}: ${reason}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    this.problem = options?.problem;
   }
 }
 
@@ -92,12 +124,12 @@ export function parseStatus(body: unknown): StatusBody | undefined {
 }
 
 /** Wraps anything thrown by a client-node call or the raw request layer with the target it was aimed at. */
-export function wrapKubeError(err: unknown, target: KubeTarget): Error {
+export function wrapKubeError(err: unknown, target: KubeTarget, server?: string): Error {
   if (err instanceof KubeApiError || err instanceof KubeRequestError || err instanceof KubeConfigError) return err;
   if (err instanceof ApiException) {
     return new KubeApiError(target, err.code, parseStatus(err.body), { cause: err });
   }
-  return new KubeRequestError(target, { cause: err });
+  return new KubeRequestError(target, server !== undefined ? { cause: err, server } : { cause: err });
 }
 
 function* causeChain(err: unknown): Generator<unknown> {
@@ -144,6 +176,29 @@ function systemCodeOf(err: unknown): { code: string; message: string } | undefin
     if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return { code, message: messageOf(e) };
   }
   return undefined;
+}
+
+/** Why a request got no answer, in kubectl's words, from the system error code underneath. */
+const UNREACHABLE_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed and not trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its TLS certificate chain is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate does not name this host',
+};
+
+/** "connection refused", "host not found", …; the underlying message for anything else. */
+export function unreachableReason(err: KubeRequestError): string {
+  const system = systemCodeOf(err.cause);
+  if (system !== undefined && Object.hasOwn(UNREACHABLE_REASONS, system.code)) return UNREACHABLE_REASONS[system.code]!;
+  return oneLine(messageOf(err.cause));
 }
 
 function serverOf(message: string): string | undefined {

@@ -14,12 +14,14 @@ export interface ResourceType {
   instanceScoped: boolean;
 }
 
+/** metav1.OwnerReference: the apiserver requires the first four fields. */
 export interface OwnerReference {
-  apiVersion?: string;
-  kind?: string;
-  name?: string;
-  uid?: string;
-  controller?: boolean;
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean | undefined;
+  blockOwnerDeletion?: boolean | undefined;
 }
 
 /** The few metadata fields the runtime itself reads; the API schemas type the rest. */
@@ -67,6 +69,7 @@ export const REPLICA_SETS = resource('apps', 'v1', 'replicasets', 'ReplicaSet');
 export const DEPLOYMENTS = resource('apps', 'v1', 'deployments', 'Deployment');
 export const SERVICES = resource('', 'v1', 'services', 'Service');
 export const PODS = resource('', 'v1', 'pods', 'Pod');
+export const POD_TEMPLATES = resource('', 'v1', 'podtemplates', 'PodTemplate');
 export const EVENTS = resource('', 'v1', 'events', 'Event');
 export const INGRESSES = resource('networking.k8s.io', 'v1', 'ingresses', 'Ingress');
 export const JOBS = resource('batch', 'v1', 'jobs', 'Job');

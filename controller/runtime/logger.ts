@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from '../config.ts';
+import type { LogLevel } from './config.ts';
 
 /** JSON lines on stdout with ISO timestamps and level names, as log pipelines expect. */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {

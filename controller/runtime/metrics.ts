@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { RequestObserver } from '../kube/client.ts';
+import type { RequestObserver } from '../kube/counting-http.ts';
 import type { WorkQueueMetrics } from '../kube/workqueue.ts';
 import { splitKey } from '../kube/store.ts';
 

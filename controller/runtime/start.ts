@@ -1,9 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Config } from '../config.ts';
+import type { Config } from './config.ts';
 import { backoffDelay, reconnectBackoff } from '../kube/backoff.ts';
-import { KubeClient, loadKubeConfig } from '../kube/client.ts';
+import { KubeClient } from '../kube/client.ts';
+import { loadKubeConfig } from '../kube/kubeconfig.ts';
 import { sleep, systemClock, type Clock } from '../kube/clock.ts';
 import { describeKubeError } from '../kube/errors.ts';
 import { LeaderElector, type LeaderElectionTiming } from '../kube/leader-election.ts';

@@ -1,6 +1,7 @@
 import { isJsonObject, type JsonObject } from '../kube/merge-patch.ts';
 import type { SetHeaderRoute, SetMirrorRoute, WeightDestination } from './types.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.ts';
+import type { OwnerReference } from '../kube/resources.ts';
 export { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL };
 
 /**
@@ -42,14 +43,7 @@ export interface TrafficWrite {
   message: string;
 }
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean | undefined;
-  blockOwnerDeletion?: boolean | undefined;
-}
+export type { OwnerReference };
 
 export interface KubeObjectMeta {
   name: string;

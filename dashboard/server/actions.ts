@@ -7,8 +7,8 @@ import {
   resumeRollout,
   retryRollout,
   undoRollout,
-} from '../../controller/cli/actions/rollout-actions.ts';
-import type { KubeClient } from '../../controller/cli/kube/port.ts';
+} from '../../client/actions/rollout-actions.ts';
+import type { KubeVerbs } from '../../controller/kube/client.ts';
 import type { ActionName, ActionResult } from '../shared/api.ts';
 
 const Empty = z.strictObject({});
@@ -34,7 +34,7 @@ export type ActionBody<A extends ActionName> = z.infer<(typeof ACTION_BODIES)[A]
  * exactly the patches `kubectl ramp` (and `kubectl argo rollouts`) send.
  */
 export async function runAction(
-  client: KubeClient,
+  client: KubeVerbs,
   action: ActionName,
   namespace: string,
   name: string,

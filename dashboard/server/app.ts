@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../../controller/kube/clock.ts';
-import type { KubeClient as WriteClient } from '../../controller/cli/kube/port.ts';
+import type { KubeVerbs } from '../../controller/kube/client.ts';
 import { STREAM_EVENTS, type ActionName, type DeletedEvent, type Settings } from '../shared/api.ts';
 import { ACTION_BODIES, runAction } from './actions.ts';
 import { authorizeWrite, hostAllowed, type WritePolicy } from './auth.ts';
@@ -16,7 +16,7 @@ import { ActionParamsSchema, ListQuerySchema, parseInput, RolloutParamsSchema } 
 export interface AppDeps {
   hub: RolloutHub;
   /** The CLI's client, through which every write goes. */
-  writer: WriteClient;
+  writer: KubeVerbs;
   policy: WritePolicy;
   /** Namespace-scoped mode: every other namespace is refused. */
   namespace?: string;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AnalysisRun, Rollout } from '../../controller/api/index.ts';
-import type { PodLike, ReplicaSetLike } from '../../controller/cli/info/types.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../../controller/api/labels.ts';
+import type { PodLike, ReplicaSetLike } from '../../client/info/types.ts';
 import type { KubeClient, WatchEvent } from '../../controller/kube/client.ts';
 import type { Clock } from '../../controller/kube/clock.ts';
 import { Informer, kubeListWatch, type ListWatchSource } from '../../controller/kube/informer.ts';
@@ -40,7 +41,7 @@ export const WATCHED: Record<WatchedKind, ResourceType> = {
 export const REQUIRED_KINDS: readonly WatchedKind[] = ['rollouts', 'replicasets'];
 
 /** Every ReplicaSet and pod a rollout owns carries this label, so others are never cached. */
-const MANAGED_SELECTOR = 'rollouts-pod-template-hash';
+const MANAGED_SELECTOR = POD_TEMPLATE_HASH_LABEL;
 
 export function rolloutKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;

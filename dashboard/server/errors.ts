@@ -1,5 +1,5 @@
-import { RefusedError } from '../../controller/cli/actions/patches.ts';
-import { KubeApiError, KubeUnreachableError } from '../../controller/cli/kube/port.ts';
+import { RefusedError } from '../../client/actions/patches.ts';
+import { KubeApiError, KubeRequestError, unreachableReason } from '../../controller/kube/errors.ts';
 import type { ErrorBody } from '../shared/api.ts';
 
 /** A failure worded for the browser: an HTTP status, one sentence, and what to do about it. */
@@ -41,12 +41,12 @@ export function httpErrorOf(err: unknown, subject: WriteSubject): HttpError {
   if (err instanceof RefusedError) {
     return new HttpError(409, err.message, `the rollout's state does not allow ${subject.action} now; its page shows what it waits on`);
   }
-  if (err instanceof KubeUnreachableError) {
-    return new HttpError(503, err.message, 'check that the cluster is running and that the kubeconfig points at it, then try again');
+  if (err instanceof KubeRequestError) {
+    return new HttpError(503, `cannot reach the API server at ${err.server ?? 'the configured server'}: ${unreachableReason(err)}`, 'check that the cluster is running and that the kubeconfig points at it, then try again');
   }
   if (err instanceof KubeApiError) {
     const server = err.serverMessage ? `: ${err.serverMessage}` : '';
-    switch (err.status) {
+    switch (err.statusCode) {
       case 404:
         if (err.details.name === undefined) {
           return new HttpError(404, `the cluster does not serve argoproj.io rollouts${server}`, 'install the Rollout CRDs first (crds/ in the Ramp repository)');
@@ -65,7 +65,7 @@ export function httpErrorOf(err: unknown, subject: WriteSubject): HttpError {
       case 401:
         return new HttpError(502, 'the API server rejected the dashboard\'s credentials (401 Unauthorized)', 'refresh the credentials in the kubeconfig and restart the dashboard');
       default:
-        return new HttpError(502, `the API server answered ${err.status}${err.reason ? ` ${err.reason}` : ''}${server}`, 'try again; if it persists, check the API server');
+        return new HttpError(502, `the API server answered ${err.statusCode}${err.reason ? ` ${err.reason}` : ''}${server}`, 'try again; if it persists, check the API server');
     }
   }
   return new HttpError(500, `internal error while running ${subject.action} on ${what}`, 'the dashboard\'s log has the details');

@@ -1,4 +1,4 @@
-import { newRolloutInfo } from '../../controller/cli/info/rollout-info.ts';
+import { newRolloutInfo } from '../../client/info/rollout-info.ts';
 import type { Clock, TimerHandle } from '../../controller/kube/clock.ts';
 import type { RolloutDetail, RolloutSummary } from '../shared/api.ts';
 import { rolloutKey, type DashboardSource } from './cache.ts';

@@ -1,16 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { kubeClientFromConfig } from '../../controller/cli/kube/client-node.ts';
-import { loadKubeconfig } from '../../controller/cli/kube/config.ts';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { systemClock, type Clock } from '../../controller/kube/clock.ts';
 import { describeKubeError, statusCodeOf } from '../../controller/kube/errors.ts';
+import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import type { Informer } from '../../controller/kube/informer.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
+import { DashboardStartError, type DashboardLauncher } from '../../client/dashboard-launch.ts';
+import { packageVersion } from '../../client/package-version.ts';
 import { ensureWebBuilt } from '../build.ts';
 import { createApp } from './app.ts';
 import { generateToken, type WritePolicy } from './auth.ts';
@@ -73,36 +73,14 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
-/** The dashboard could not start: what failed and what to do, one line each. */
-export class DashboardStartError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'DashboardStartError';
-  }
-}
-
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 function resolveKubeConfig(options: DashboardOptions, env: Record<string, string | undefined>): KubeConfig {
   if (options.kubeConfig !== undefined) return options.kubeConfig;
-  return loadKubeconfig({
+  return loadKubeConfig({
     ...(options.kubeconfig !== undefined ? { path: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
     env,
-    readFile: (path) => readFileSync(path, 'utf8'),
-    exists: existsSync,
-  }).kc;
+  });
 }
 
 /**
@@ -191,12 +169,11 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
   }
 
   const kc = resolveKubeConfig({ ...opts, ...(kubeConfig !== undefined ? { kubeConfig } : {}) }, env);
-  const reader = new KubeClient(kc);
-  const writer = kubeClientFromConfig(kc);
-  const unavailable = await checkAccess(reader, opts.namespace);
+  const client = new KubeClient(kc);
+  const unavailable = await checkAccess(client, opts.namespace);
   for (const kind of unavailable) logger.warn({ kind }, `the kubeconfig may not list ${kind}; the dashboard shows rollouts without them`);
 
-  const deps = { client: reader, clock, logger, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) };
+  const deps = { client, clock, logger, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) };
   const informers: Partial<Record<WatchedKind, Informer<KubeObject>>> = {};
   for (const kind of Object.keys(WATCHED) as WatchedKind[]) {
     if (!unavailable.includes(kind)) informers[kind] = dashboardInformer(kind, deps);
@@ -221,7 +198,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     const webRoot = opts.buildWeb ? await ensureWebBuilt(say) : undefined;
     const { app, streams } = createApp({
       hub,
-      writer,
+      writer: client,
       policy,
       ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
       bindHost: opts.host,
@@ -269,3 +246,6 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     throw err;
   }
 }
+
+/** What `kubectl ramp dashboard` runs; the plugin's entry point wires it into the CLI. */
+export const serveDashboard: DashboardLauncher = (launch) => startDashboard(launch);

@@ -2,9 +2,9 @@
  * The dashboard's HTTP contract, shared by the server and the web app. Types only, plus the
  * action names: nothing here may import Node modules, since the browser bundle includes it.
  */
-import type { ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../controller/cli/info/types.ts';
+import type { ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../client/info/types.ts';
 
-export type { AnalysisRunInfo, PodInfo, ReplicaSetInfo, RolloutInfo } from '../../controller/cli/info/types.ts';
+export type { AnalysisRunInfo, PodInfo, ReplicaSetInfo, RolloutInfo } from '../../client/info/types.ts';
 
 /** Writes the dashboard offers, each the CLI verb of the same name. */
 export const ACTIONS = ['promote', 'promote-full', 'pause', 'resume', 'abort', 'retry', 'restart', 'undo'] as const;

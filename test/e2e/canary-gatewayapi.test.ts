@@ -1,5 +1,6 @@
 import { before, describe, test } from 'node:test';
-import { KubeClient, loadKubeConfig } from '../../controller/kube/client.ts';
+import { KubeClient } from '../../controller/kube/client.ts';
+import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import { walkCanary } from './support/canary.ts';
 import { kubeconfigPath } from './support/cluster.ts';
 import { gatewayApiProvider, installGatewayApiCrds } from './support/gatewayapi.ts';

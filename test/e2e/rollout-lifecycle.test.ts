@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { restartRollout } from '../../controller/cli/actions/rollout-actions.ts';
-import { kubeClientFromConfig } from '../../controller/cli/kube/client-node.ts';
+import { restartRollout } from '../../client/actions/rollout-actions.ts';
+import { KubeClient } from '../../controller/kube/client.ts';
 import { DEPLOYMENTS, EVENTS, PODS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { eventually, loadKubeConfig, sleep, testNamespace } from './support/cluster.ts';
 import { startController } from './support/controller.ts';
@@ -53,7 +53,7 @@ describe('rollout lifecycle on the real control plane', () => {
     // creationTimestamp has whole seconds: let restartAt fall strictly after every pod's.
     await sleep(2_000);
     // What `kubectl ramp restart app` does.
-    const patched = await restartRollout(kubeClientFromConfig(loadKubeConfig()), ro.namespace, 'app');
+    const patched = await restartRollout(new KubeClient(loadKubeConfig()), ro.namespace, 'app');
     const restartAt = (patched.spec as { restartAt?: string }).restartAt!;
     assert.ok(restartAt, 'restart wrote spec.restartAt');
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Rollout } from '../../controller/api/index.ts';
-import { RefusedError } from '../../controller/cli/actions/patches.ts';
-import { newRolloutInfo } from '../../controller/cli/info/rollout-info.ts';
-import { KubeApiError, KubeUnreachableError } from '../../controller/cli/kube/port.ts';
+import { RefusedError } from '../../client/actions/patches.ts';
+import { newRolloutInfo } from '../../client/info/rollout-info.ts';
+import { apiError, unreachable } from '../support/fake-kube.ts';
 import { authorizeWrite, bearerToken, hostAllowed, hostName, tokensEqual } from '../../dashboard/server/auth.ts';
 import { filteredSource } from '../../dashboard/server/cache.ts';
 import { HttpError, httpErrorOf } from '../../dashboard/server/errors.ts';
@@ -16,7 +16,7 @@ import { currentPause, stepTrack } from '../../dashboard/server/model/steps.ts';
 import { rolloutSummary } from '../../dashboard/server/model/summary.ts';
 import type { WatchEvent } from '../../controller/kube/client.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
-import { loadFixture, NOW } from '../unit/cli/fixtures.ts';
+import { loadFixture, NOW } from '../support/rollout-fixtures.ts';
 
 /** The dashboard's pure pieces: the view built on the CLI's model, thresholds, history, auth, errors. */
 
@@ -265,13 +265,13 @@ describe('errors of the write functions as HTTP answers', () => {
   const subject = { action: 'promote', namespace: 'shop', name: 'checkout' };
   const cases: [string, unknown, number, RegExp][] = [
     ['a refusal of the CLI', new RefusedError('rollout "checkout" is already fully promoted and not paused; nothing to promote'), 409, /already fully promoted/],
-    ['a missing rollout', new KubeApiError(404, 'NotFound', 'rollouts.argoproj.io "checkout" not found', { name: 'checkout', kind: 'rollouts' }), 404, /"checkout" in namespace "shop" not found/],
-    ['missing CRDs', new KubeApiError(404, 'NotFound', 'the server could not find the requested resource'), 404, /does not serve argoproj.io rollouts/],
-    ['RBAC', new KubeApiError(403, 'Forbidden', 'rollouts.argoproj.io "checkout" is forbidden'), 403, /may not promote/],
-    ['a conflict', new KubeApiError(409, 'Conflict', 'the object has been modified'), 409, /changed while promote/],
-    ['an invalid object', new KubeApiError(422, 'Invalid', 'spec.replicas: Invalid value'), 422, /rejected the change/],
-    ['expired credentials', new KubeApiError(401, 'Unauthorized', ''), 502, /credentials/],
-    ['an unreachable cluster', new KubeUnreachableError('https://127.0.0.1:6443', 'connection refused'), 503, /cannot reach/],
+    ['a missing rollout', apiError(404, 'NotFound', 'rollouts.argoproj.io "checkout" not found', { name: 'checkout', kind: 'rollouts' }), 404, /"checkout" in namespace "shop" not found/],
+    ['missing CRDs', apiError(404, 'NotFound', 'the server could not find the requested resource'), 404, /does not serve argoproj.io rollouts/],
+    ['RBAC', apiError(403, 'Forbidden', 'rollouts.argoproj.io "checkout" is forbidden'), 403, /may not promote/],
+    ['a conflict', apiError(409, 'Conflict', 'the object has been modified'), 409, /changed while promote/],
+    ['an invalid object', apiError(422, 'Invalid', 'spec.replicas: Invalid value'), 422, /rejected the change/],
+    ['expired credentials', apiError(401, 'Unauthorized', ''), 502, /credentials/],
+    ['an unreachable cluster', unreachable('ECONNREFUSED'), 503, /cannot reach/],
     ['a bug', new TypeError('x is undefined'), 500, /internal error while running promote/],
   ];
   for (const [what, err, status, message] of cases) {

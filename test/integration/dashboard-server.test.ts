@@ -10,13 +10,12 @@ import type { WatchEvent } from '../../controller/kube/client.ts';
 import { systemClock, type Clock } from '../../controller/kube/clock.ts';
 import { Informer, type ListWatchSource } from '../../controller/kube/informer.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
-import type { KubeObject as CliObject } from '../../controller/cli/kube/port.ts';
 import { createApp, type AppDeps } from '../../dashboard/server/app.ts';
 import { InformerSource, type WatchedKind } from '../../dashboard/server/cache.ts';
 import { RolloutHub } from '../../dashboard/server/hub.ts';
 import type { ErrorBody, RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
-import { FakeKube } from '../unit/cli/fake-kube.ts';
-import { loadFixture } from '../unit/cli/fixtures.ts';
+import { FakeKube } from '../support/fake-kube.ts';
+import { loadFixture } from '../support/rollout-fixtures.ts';
 import { takeSseEvents, type SseEvent } from '../support/sse.ts';
 
 /**
@@ -83,7 +82,7 @@ async function harness(overrides: Partial<AppDeps> & { webRoot?: string; clock?:
   for (const informer of Object.values(informers)) informer.start();
   await Promise.all(Object.values(informers).map((i) => i.waitForSync()));
   hub.flush();
-  const fake = new FakeKube([fixture.rollout as unknown as CliObject, ...(fixture.replicaSets as unknown as CliObject[])]);
+  const fake = new FakeKube([fixture.rollout as unknown as KubeObject, ...(fixture.replicaSets as unknown as KubeObject[])]);
   const { app, streams } = createApp({
     hub,
     writer: fake,

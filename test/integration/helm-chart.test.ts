@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { parseConfig, type Config } from '../../controller/config.ts';
+import { parseConfig, type Config } from '../../controller/runtime/config.ts';
 import { repoRoot } from '../cluster/layout.ts';
 import { CHART, helm, objectOf, renderChart, type RenderedObject, type Rendering } from '../support/helm.ts';
 import { controllerRules, dashboardRules, namespacedRules, type Rule } from '../support/install-rules.ts';

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { AnalysisRun } from '../../api/index.ts';
-import { getRollout } from '../actions/rollout-actions.ts';
+import { getRollout } from '../../../client/actions/rollout-actions.ts';
 import type { CliEnv, Connection, GlobalOptions } from '../context.ts';
 import { CliError, describeError, type ErrorSubject } from '../errors.ts';
-import type { RolloutObjects } from '../info/rollout-info.ts';
-import type { PodLike, PodTemplateLike, ReplicaSetLike } from '../info/types.ts';
-import { ANALYSIS_RUNS, DEPLOYMENTS, PODS, REPLICA_SETS, type KubeClient } from '../kube/port.ts';
+import type { RolloutObjects } from '../../../client/info/rollout-info.ts';
+import type { PodLike, PodTemplateLike, ReplicaSetLike } from '../../../client/info/types.ts';
+import type { KubeVerbs } from '../../kube/client.ts';
+import { ANALYSIS_RUNS, DEPLOYMENTS, PODS, REPLICA_SETS, type KubeObject, type ResourceType } from '../../kube/resources.ts';
 import { colorEnabled, painter, type Painter } from '../render/color.ts';
 
 export function globals(cmd: Command): GlobalOptions {
@@ -40,14 +41,18 @@ function selector(matchLabels: Record<string, string> | undefined): string | und
   return parts.length > 0 ? parts.join(',') : undefined;
 }
 
+async function list(client: KubeVerbs, type: ResourceType, namespace: string, labelSelector?: string): Promise<KubeObject[]> {
+  return (await client.listAll(type, { namespace, ...(labelSelector !== undefined ? { labelSelector } : {}) })).items;
+}
+
 /** The rollout and everything the view model shows about it, read in one go. */
-export async function fetchRolloutObjects(client: KubeClient, namespace: string, name: string): Promise<RolloutObjects> {
+export async function fetchRolloutObjects(client: KubeVerbs, namespace: string, name: string): Promise<RolloutObjects> {
   const rollout = await getRollout(client, namespace, name);
   const labels = selector(rollout.spec.selector?.matchLabels);
   const [replicaSets, pods, analysisRuns] = await Promise.all([
-    client.list(REPLICA_SETS, namespace, labels),
-    client.list(PODS, namespace, labels),
-    client.list(ANALYSIS_RUNS, namespace),
+    list(client, REPLICA_SETS, namespace, labels),
+    list(client, PODS, namespace, labels),
+    list(client, ANALYSIS_RUNS, namespace),
   ]);
   const objects: RolloutObjects = {
     rollout,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../context.ts';
-import { newRolloutInfo } from '../info/rollout-info.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { explainRollout } from '../render/explain.ts';
 import { connect, fetchRolloutObjects, guard } from './common.ts';
 

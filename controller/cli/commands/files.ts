@@ -2,20 +2,12 @@ import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { validateAnalysisRun, validateAnalysisTemplate, validateRollout, type FieldError, type Rollout } from '../../api/index.ts';
 import type { CliEnv } from '../context.ts';
-import { CliError } from '../errors.ts';
+import { CliError, describeReadError } from '../errors.ts';
 import { lintText, renderLint } from '../lint/lint.ts';
-import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject, type Resource } from '../kube/port.ts';
+import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject, type ResourceType } from '../../kube/resources.ts';
 import { planRollout } from '../plan/plan.ts';
 import { renderPlan } from '../render/plan.ts';
 import { connect, guard } from './common.ts';
-
-function describeReadError(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a directory';
-  return err instanceof Error ? err.message : String(err);
-}
 
 export function readManifest(env: CliEnv, path: string): string {
   try {
@@ -41,7 +33,7 @@ export function parseManifest(path: string, text: string): KubeObject[] {
   return out;
 }
 
-const CREATABLE: Record<string, { resource: Resource; singular: string; validate(obj: unknown): { ok: true } | { ok: false; errors: FieldError[] } }> = {
+const CREATABLE: Record<string, { resource: ResourceType; singular: string; validate(obj: unknown): { ok: true } | { ok: false; errors: FieldError[] } }> = {
   Rollout: { resource: ROLLOUTS, singular: 'rollout', validate: validateRollout },
   AnalysisTemplate: { resource: ANALYSIS_TEMPLATES, singular: 'analysistemplate', validate: validateAnalysisTemplate },
   ClusterAnalysisTemplate: { resource: CLUSTER_ANALYSIS_TEMPLATES, singular: 'clusteranalysistemplate', validate: validateAnalysisTemplate },
@@ -106,7 +98,7 @@ export function addFileCommands(program: Command, env: CliEnv): void {
         const creatable = CREATABLE[(obj as { kind: string }).kind]!;
         const ns = creatable.resource.namespaced ? (obj.metadata?.namespace ?? namespace) : undefined;
         const name = obj.metadata?.name ?? '';
-        const created = await guard({ kind: creatable.singular, name, ...(ns !== undefined ? { namespace: ns } : {}), verb: 'create' }, () => client.create(creatable.resource, ns, obj));
+        const created = await guard({ kind: creatable.singular, name, ...(ns !== undefined ? { namespace: ns } : {}), verb: 'create' }, () => client.create(creatable.resource, ns !== undefined ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj));
         env.io.out(`${creatable.singular}.argoproj.io/${created.metadata?.name ?? name} created\n`);
       }
     });

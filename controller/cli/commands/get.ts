@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CliEnv } from '../context.ts';
-import { newRolloutInfo } from '../info/rollout-info.ts';
-import { ROLLOUTS } from '../kube/port.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
+import { ROLLOUTS } from '../../kube/resources.ts';
 import { renderRolloutList } from '../render/list.ts';
 import { renderRollout } from '../render/tree.ts';
 import { FrameWriter, poll } from '../watch.ts';
@@ -69,7 +69,7 @@ export function addListCommand(program: Command, env: CliEnv): void {
       const { client, namespace } = connect(env, cmd);
       const scope = opts.allNamespaces ? undefined : namespace;
       const subject = { kind: 'rollout', ...(scope !== undefined ? { namespace: scope } : {}), verb: 'list' };
-      const rollouts = (await guard(subject, () => client.list(ROLLOUTS, scope))) as unknown as Rollout[];
+      const rollouts = (await guard(subject, async () => (await client.listAll(ROLLOUTS, scope !== undefined ? { namespace: scope } : {})).items)) as unknown as Rollout[];
       const infos = rollouts
         .filter((ro) => opts.name === undefined || ro.metadata.name === opts.name)
         .map((rollout) => newRolloutInfo({ rollout }))

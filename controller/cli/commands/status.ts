@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { parseGoDuration } from '../../api/index.ts';
 import type { CliEnv } from '../context.ts';
 import { CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_TIMEOUT } from '../errors.ts';
-import { newRolloutInfo } from '../info/rollout-info.ts';
-import type { RolloutInfo } from '../info/types.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
+import type { RolloutInfo } from '../../../client/info/types.ts';
 import { poll } from '../watch.ts';
 import { connect, durationFlag, fetchRolloutObjects, guard } from './common.ts';
 

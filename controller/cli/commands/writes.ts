@@ -9,13 +9,13 @@ import {
   retryRollout,
   setImage,
   undoRollout,
-} from '../actions/rollout-actions.ts';
+} from '../../../client/actions/rollout-actions.ts';
 import type { CliEnv } from '../context.ts';
 import { CliError } from '../errors.ts';
-import type { KubeClient } from '../kube/port.ts';
+import type { KubeVerbs } from '../../kube/client.ts';
 import { connect, durationFlag, guard } from './common.ts';
 
-type Write = (client: KubeClient, namespace: string, name: string) => Promise<unknown>;
+type Write = (client: KubeVerbs, namespace: string, name: string) => Promise<unknown>;
 
 /** A verb that applies the same write to each named rollout, as Argo's pause/abort/retry do. */
 function eachRollout(env: CliEnv, verb: string, past: string, write: Write) {

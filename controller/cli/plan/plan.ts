@@ -1,6 +1,6 @@
 import { parseDuration, type CanaryStep, type Rollout } from '../../api/index.ts';
 import { stepDescription } from '../../reconcile/canary/steps.ts';
-import { trafficRouterName } from '../info/rollout-info.ts';
+import { trafficRouterName } from '../../../client/info/rollout-info.ts';
 
 /** One row of `plan`: what the cluster looks like once a step has been carried out. */
 export interface PlanRow {

@@ -1,4 +1,4 @@
-import { IconBad, IconOK, IconProgressing, IconUnknown, IconWaiting, IconWarning, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from '../info/icons.ts';
+import { IconBad, IconOK, IconProgressing, IconUnknown, IconWaiting, IconWarning, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from '../../../client/info/icons.ts';
 
 const FG_RED = 31;
 const FG_GREEN = 32;

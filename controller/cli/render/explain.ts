@@ -1,5 +1,6 @@
-import { humanDuration } from '../info/duration.ts';
-import type { AnalysisRunInfo, MetricInfo, PauseInfo, ReplicaSetInfo, RolloutInfo } from '../info/types.ts';
+import { formatTime } from '../../api/kit.ts';
+import { humanDuration } from '../../../client/info/duration.ts';
+import type { AnalysisRunInfo, MetricInfo, PauseInfo, ReplicaSetInfo, RolloutInfo } from '../../../client/info/types.ts';
 
 /**
  * `explain`: the rollout's state in plain sentences — what it waits for and since when, which
@@ -12,10 +13,6 @@ function when(timestamp: string | undefined, now: number): string {
   const at = Date.parse(timestamp);
   if (Number.isNaN(at)) return timestamp;
   return at <= now ? `${timestamp} (${humanDuration(now - at)} ago)` : `${timestamp} (in ${humanDuration(at - now)})`;
-}
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function rsLabel(rs: ReplicaSetInfo | undefined): string {
@@ -40,7 +37,7 @@ function explainPause(info: RolloutInfo, pause: PauseInfo, now: number): string[
       const lines = [`It waits at step ${index + 1} of ${info.steps.length} (${step}) since ${since}, with the canary at ${info.actualWeight}% of traffic.`];
       if (info.pauseDurationSeconds !== undefined) {
         const resumeAt = Date.parse(pause.startTime) + info.pauseDurationSeconds * 1000;
-        lines.push(`The pause ends by itself at ${when(rfc3339(resumeAt), now)}; to go on now: kubectl ramp promote ${name}`);
+        lines.push(`The pause ends by itself at ${when(formatTime(new Date(resumeAt)), now)}; to go on now: kubectl ramp promote ${name}`);
       } else {
         lines.push(`This pause has no duration: it waits for you. Continue with: kubectl ramp promote ${name}`);
       }
@@ -55,7 +52,7 @@ function explainPause(info: RolloutInfo, pause: PauseInfo, now: number): string[
       ];
       if (info.autoPromotionSeconds !== undefined && info.autoPromotionEnabled) {
         const at = Date.parse(pause.startTime) + info.autoPromotionSeconds * 1000;
-        lines.push(`It promotes itself at ${when(rfc3339(at), now)}; to promote now: kubectl ramp promote ${name}`);
+        lines.push(`It promotes itself at ${when(formatTime(new Date(at)), now)}; to promote now: kubectl ramp promote ${name}`);
       } else {
         lines.push(`Promote it with: kubectl ramp promote ${name}`);
       }

@@ -1,4 +1,4 @@
-import type { RolloutInfo } from '../info/types.ts';
+import type { RolloutInfo } from '../../../client/info/types.ts';
 import { alignColumns } from './table.ts';
 
 export interface ListOptions {

@@ -1,7 +1,7 @@
-import { age, humanDuration } from '../info/duration.ts';
-import { IconBad, IconOK, IconUnknown, IconWarning, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from '../info/icons.ts';
-import { revisions } from '../info/rollout-info.ts';
-import type { AnalysisRunInfo, ImageInfo, ReplicaSetInfo, RolloutInfo } from '../info/types.ts';
+import { age, humanDuration } from '../../../client/info/duration.ts';
+import { IconBad, IconOK, IconUnknown, IconWarning, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from '../../../client/info/icons.ts';
+import { revisions } from '../../../client/info/rollout-info.ts';
+import type { AnalysisRunInfo, ImageInfo, ReplicaSetInfo, RolloutInfo } from '../../../client/info/types.ts';
 import { plain, type Painter } from './color.ts';
 import { alignColumns } from './table.ts';
 

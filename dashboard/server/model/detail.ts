@@ -1,6 +1,6 @@
 import type { Rollout } from '../../../controller/api/index.ts';
-import { newRolloutInfo, type RolloutObjects } from '../../../controller/cli/info/rollout-info.ts';
-import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
+import { newRolloutInfo, type RolloutObjects } from '../../../client/info/rollout-info.ts';
+import type { RolloutInfo } from '../../../client/info/types.ts';
 import type { RolloutDetail, WeightPoint } from '../../shared/api.ts';
 import { eventViews, type EventLike } from './events.ts';
 import { metricSeries } from './metrics.ts';

@@ -1,4 +1,4 @@
-import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
+import type { RolloutInfo } from '../../../client/info/types.ts';
 import type { WeightPoint } from '../../shared/api.ts';
 
 /** The canary's weights now; undefined for blue-green, which has no weights. */

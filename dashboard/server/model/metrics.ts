@@ -1,4 +1,4 @@
-import type { AnalysisRunInfo } from '../../../controller/cli/info/types.ts';
+import type { AnalysisRunInfo } from '../../../client/info/types.ts';
 import type { MeasurementPoint, MetricSeries, Threshold } from '../../shared/api.ts';
 
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;

@@ -1,4 +1,4 @@
-import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
+import type { RolloutInfo } from '../../../client/info/types.ts';
 import type { RevisionEntry } from '../../shared/api.ts';
 
 const TAGS = ['stable', 'canary', 'active', 'preview', 'ping', 'pong'] as const;

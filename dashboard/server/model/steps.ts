@@ -1,6 +1,6 @@
 import { tryParseDuration, type CanaryStep, type Rollout } from '../../../controller/api/index.ts';
 import { stepDescription } from '../../../controller/reconcile/canary/steps.ts';
-import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
+import type { RolloutInfo } from '../../../client/info/types.ts';
 import type { PauseView, StepKind, StepView } from '../../shared/api.ts';
 
 const KINDS: readonly (keyof CanaryStep & StepKind)[] = [

@@ -1,4 +1,4 @@
-import type { RolloutInfo } from '../../../controller/cli/info/types.ts';
+import type { RolloutInfo } from '../../../client/info/types.ts';
 import type { RolloutSummary } from '../../shared/api.ts';
 
 /** The list row of a rollout: the view model without its ReplicaSets, pods and AnalysisRuns. */

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { abortRollout, promoteRollout, retryRollout } from '../../../controller/cli/actions/rollout-actions.ts';
-import { kubeClientFromConfig } from '../../../controller/cli/kube/client-node.ts';
-import type { KubeClient } from '../../../controller/kube/client.ts';
+import { abortRollout, promoteRollout, retryRollout } from '../../../client/actions/rollout-actions.ts';
+import { KubeClient } from '../../../controller/kube/client.ts';
 import { isAlreadyExists } from '../../../controller/traffic/router.ts';
 import {
   GATEWAY_HTTP_ROUTES,
@@ -235,7 +234,7 @@ function virtualService(route: Route['route']): KubeObject {
 
 /** Everything one walk needs: the namespace, the helpers, the controller (which a test may restart). */
 export class CanaryWalk {
-  readonly cli = kubeClientFromConfig(loadKubeConfig());
+  readonly cli = new KubeClient(loadKubeConfig());
   controller!: RunningController;
   private restarts = 0;
 

@@ -1,4 +1,5 @@
-import { KubeClient, loadKubeConfig } from '../../../controller/kube/client.ts';
+import { KubeClient } from '../../../controller/kube/client.ts';
+import { loadKubeConfig } from '../../../controller/kube/kubeconfig.ts';
 import { REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../../controller/kube/resources.ts';
 import type { RolloutStatus } from '../../../controller/api/index.ts';
 import { eventually } from './cluster.ts';

@@ -1,8 +1,8 @@
 import type { Clock } from '../../../controller/kube/clock.ts';
 import type { CliEnv } from '../../../controller/cli/context.ts';
 import { runCli } from '../../../controller/cli/program.ts';
-import type { KubeClient } from '../../../controller/cli/kube/port.ts';
-import { NOW } from './fixtures.ts';
+import type { KubeVerbs } from '../../../controller/kube/client.ts';
+import { NOW } from '../../support/rollout-fixtures.ts';
 
 /** A clock whose timers fire at once, moving time forward by their delay. */
 export function jumpingClock(start = NOW): Clock & { elapsed(): number } {
@@ -28,7 +28,7 @@ export interface Run {
 }
 
 export interface TestEnvOptions {
-  kube?: KubeClient;
+  kube?: KubeVerbs;
   connectError?: Error;
   files?: Record<string, string>;
   clock?: Clock;
@@ -57,6 +57,7 @@ export async function run(argv: string[], opts: TestEnvOptions = {}): Promise<Ru
       return { client: opts.kube, namespace: g.namespace ?? opts.namespace ?? 'demo' };
     },
     version: '0.1.0',
+    serveDashboard: () => Promise.reject(new Error('no dashboard in this test')),
   };
   const code = await runCli(argv, env);
   return { code, out, err };

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Rollout } from '../../../controller/api/index.ts';
-import { KubeconfigError } from '../../../controller/cli/kube/config.ts';
-import { KubeApiError, KubeUnreachableError, type KubeObject } from '../../../controller/cli/kube/port.ts';
+import { KubeConfigError } from '../../../controller/kube/errors.ts';
+import type { KubeObject } from '../../../controller/kube/resources.ts';
 import { jumpingClock, run } from './cli-env.ts';
-import { FakeKube } from './fake-kube.ts';
-import { fixtureText, loadFixture } from './fixtures.ts';
+import { apiError, FakeKube, unreachable } from '../../support/fake-kube.ts';
+import { fixtureText, loadFixture } from '../../support/rollout-fixtures.ts';
 
 function cluster(fixture: string): FakeKube {
   const f = loadFixture(fixture);
@@ -17,12 +17,12 @@ function healingCluster(fixture: string, after: number, phase: 'Healthy' | 'Degr
   const kube = cluster(fixture);
   let reads = 0;
   const get = kube.get.bind(kube);
-  kube.get = async (resource, namespace, name) => {
+  kube.get = async <T,>(resource: Parameters<typeof get>[0], namespace: string | undefined, name: string): Promise<T> => {
     const obj = (await get(resource, namespace, name)) as unknown as Rollout;
     if (resource.plural === 'rollouts' && ++reads > after) {
       obj.status = { ...obj.status, phase, message: phase === 'Degraded' ? 'RolloutAborted: Rollout aborted update to revision 2' : '', pauseConditions: [], controllerPause: false };
     }
-    return obj as unknown as KubeObject;
+    return obj as unknown as T;
   };
   return kube;
 }
@@ -87,7 +87,7 @@ describe('one-line errors', () => {
     const kube = cluster('canary-mid-step.yaml');
     kube.failNext(
       'patch',
-      new KubeApiError(403, 'Forbidden', 'rollouts.argoproj.io "canary-demo" is forbidden: User "dev" cannot patch resource "rollouts/status" in API group "argoproj.io" in the namespace "demo"'),
+      apiError(403, 'Forbidden', 'rollouts.argoproj.io "canary-demo" is forbidden: User "dev" cannot patch resource "rollouts/status" in API group "argoproj.io" in the namespace "demo"'),
     );
     const result = await run(['abort', 'canary-demo'], { kube });
     assert.equal(result.code, 1);
@@ -99,20 +99,20 @@ describe('one-line errors', () => {
 
   it('says when the API server cannot be reached', async () => {
     const kube = new FakeKube();
-    kube.failNext('list', new KubeUnreachableError('https://127.0.0.1:6443', 'connection refused'));
+    kube.failNext('list', unreachable('ECONNREFUSED'));
     const result = await run(['list', 'rollouts'], { kube });
     assert.equal(result.err, "error: cannot reach the API server at https://127.0.0.1:6443: connection refused; check that the cluster is running and that the kubeconfig's server address is right\n");
   });
 
   it('says when the Rollout kind is not installed', async () => {
     const kube = new FakeKube();
-    kube.failNext('list', new KubeApiError(404, 'NotFound', 'the server could not find the requested resource'));
+    kube.failNext('list', apiError(404, 'NotFound', 'the server could not find the requested resource'));
     const result = await run(['list', 'rollouts'], { kube });
     assert.equal(result.err, 'error: the cluster does not serve argoproj.io rollouts; install the Rollout CRDs first (crds/ in the Ramp repository)\n');
   });
 
   it('passes on what is wrong with the kubeconfig', async () => {
-    const result = await run(['list', 'rollouts'], { connectError: new KubeconfigError('context "prod" not found in kubeconfig "/k"; known contexts: dev') });
+    const result = await run(['list', 'rollouts'], { connectError: new KubeConfigError('/k', 'context "prod" not found (known: dev)', { problem: { kind: 'unknown-context', where: '/k', context: 'prod', known: ['dev'] } }) });
     assert.deepEqual(result, { code: 1, out: '', err: 'error: context "prod" not found in kubeconfig "/k"; known contexts: dev\n' });
   });
 

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ApiException } from '@kubernetes/client-node';
-import { translateError } from '../../../controller/cli/kube/client-node.ts';
-import { KubeconfigError, loadKubeconfig } from '../../../controller/cli/kube/config.ts';
-import { KubeApiError, KubeUnreachableError } from '../../../controller/cli/kube/port.ts';
+import { ApiException, wrapHttpLibrary } from '@kubernetes/client-node';
+import { describeError, describeUnreachable } from '../../../controller/cli/errors.ts';
+import { KubeClient } from '../../../controller/kube/client.ts';
+import { KubeApiError, KubeConfigError, KubeRequestError, wrapKubeError } from '../../../controller/kube/errors.ts';
+import { loadKubeConfig } from '../../../controller/kube/kubeconfig.ts';
+import { ROLLOUTS } from '../../../controller/kube/resources.ts';
 import { colorEnabled } from '../../../controller/cli/render/color.ts';
 import { FrameWriter, poll } from '../../../controller/cli/watch.ts';
 import { jumpingClock } from './cli-env.ts';
@@ -29,17 +31,20 @@ users:
 
 function load(opts: { path?: string; context?: string; files?: Record<string, string>; env?: Record<string, string> }) {
   const files = opts.files ?? { '/k/config': KUBECONFIG };
-  return loadKubeconfig({
+  const kc = loadKubeConfig({
     ...(opts.path !== undefined ? { path: opts.path } : {}),
     ...(opts.context !== undefined ? { context: opts.context } : {}),
     env: opts.env ?? { HOME: '/home/u' },
-    readFile: (p) => {
-      const text = files[p];
-      if (text === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-      return text;
+    files: {
+      readFile: (p) => {
+        const text = files[p];
+        if (text === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        return text;
+      },
+      exists: (p) => p in files,
     },
-    exists: (p) => p in files,
   });
+  return { context: kc.getCurrentContext(), namespace: new KubeClient(kc).contextNamespace };
 }
 
 describe('kubeconfig loading', () => {
@@ -63,7 +68,7 @@ describe('kubeconfig loading', () => {
     it(`explains ${name}`, () => {
       assert.throws(
         () => load(opts),
-        (err: unknown) => err instanceof KubeconfigError && err.message.startsWith(message),
+        (err: unknown) => err instanceof KubeConfigError && describeError(err).startsWith(message),
       );
     });
   }
@@ -72,16 +77,23 @@ describe('kubeconfig loading', () => {
 describe('client-node errors', () => {
   it('reads the Status body of an API error', () => {
     const body = JSON.stringify({ kind: 'Status', reason: 'NotFound', message: 'rollouts.argoproj.io "x" not found', details: { name: 'x', group: 'argoproj.io', kind: 'rollouts' } });
-    const err = translateError(new ApiException(404, 'Unknown API Status Code!', body, {}), 'https://h');
+    const err = wrapKubeError(new ApiException(404, 'Unknown API Status Code!', body, {}), { verb: 'get', group: 'argoproj.io', resource: 'rollouts', name: 'x' });
     assert.ok(err instanceof KubeApiError);
-    assert.deepEqual([err.status, err.reason, err.serverMessage, err.details.name], [404, 'NotFound', 'rollouts.argoproj.io "x" not found', 'x']);
+    assert.deepEqual([err.statusCode, err.reason, err.serverMessage, err.details.name], [404, 'NotFound', 'rollouts.argoproj.io "x" not found', 'x']);
   });
 
-  it('turns a refused connection into an unreachable error naming the server', () => {
+  it('turns a refused connection into an unreachable error naming the server', async () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
-    const err = translateError(Object.assign(new Error('request failed'), { name: 'FetchError', cause }), 'https://127.0.0.1:6443');
-    assert.ok(err instanceof KubeUnreachableError);
-    assert.equal(err.message, 'cannot reach the API server at https://127.0.0.1:6443: connection refused');
+    const refusing = wrapHttpLibrary({
+      send: () => Promise.reject(Object.assign(new Error('request failed'), { name: 'FetchError', cause })),
+    });
+    const kc = loadKubeConfig({ path: '/k/config', env: {}, files: { readFile: () => KUBECONFIG, exists: () => true } });
+    const err = await new KubeClient(kc, { http: refusing }).get(ROLLOUTS, 'demo', 'x').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof KubeRequestError);
+    assert.equal(describeUnreachable(err), 'cannot reach the API server at https://127.0.0.1:6443: connection refused');
   });
 });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRolloutInfo } from '../../../controller/cli/info/rollout-info.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { explainRollout } from '../../../controller/cli/render/explain.ts';
-import { loadFixture, NOW } from './fixtures.ts';
+import { loadFixture, NOW } from '../../support/rollout-fixtures.ts';
 
 const explain = (fixture: string): string => explainRollout(newRolloutInfo(loadFixture(fixture)), NOW);
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Rollout } from '../../../controller/api/index.ts';
-import { newRolloutInfo } from '../../../controller/cli/info/rollout-info.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { renderRollout } from '../../../controller/cli/render/tree.ts';
 import { plan } from '../../../controller/reconcile/plan.ts';
 import type { RolloutObject } from '../../../controller/reconcile/types.ts';

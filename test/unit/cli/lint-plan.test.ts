@@ -6,7 +6,7 @@ import { locate, parseFieldPath } from '../../../controller/cli/lint/locate.ts';
 import { planRollout } from '../../../controller/cli/plan/plan.ts';
 import { renderPlan } from '../../../controller/cli/render/plan.ts';
 import { run } from './cli-env.ts';
-import { fixtureText, loadFixture } from './fixtures.ts';
+import { fixtureText, loadFixture } from '../../support/rollout-fixtures.ts';
 
 describe('lint line mapping', () => {
   it('splits field paths into keys and indexes, keeping dotted keys in brackets', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRolloutInfo } from '../../../controller/cli/info/rollout-info.ts';
+import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import { painter } from '../../../controller/cli/render/color.ts';
 import { renderRolloutList } from '../../../controller/cli/render/list.ts';
 import { alignColumns } from '../../../controller/cli/render/table.ts';
 import { renderRollout } from '../../../controller/cli/render/tree.ts';
-import { loadFixture, NOW } from './fixtures.ts';
+import { loadFixture, NOW } from '../../support/rollout-fixtures.ts';
 
 const text = (s: string): string => s.replace(/^\n/, '');
 

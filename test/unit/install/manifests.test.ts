@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { SECRETS } from '../../../controller/analysis/run-controller/index.ts';
-import { parseConfig } from '../../../controller/config.ts';
+import { parseConfig } from '../../../controller/runtime/config.ts';
 import * as resources from '../../../controller/kube/resources.ts';
 import { qualifiedName, type ResourceType } from '../../../controller/kube/resources.ts';
 import { allows, controllerRules as chartControllerRules, dashboardRules, namespacedRules, type Rule } from '../../support/install-rules.ts';
@@ -71,6 +71,7 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
 const NOT_IN_CONTROLLER_RULES: Record<string, string> = {
   leases: 'leader election has a Role in the controller namespace',
   experiments: 'no code path reads or writes Experiments',
+  podtemplates: "only kubectl ramp undo writes them, with the user's own credentials",
 };
 
 describe('controller permissions', () => {

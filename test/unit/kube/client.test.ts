@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, KubeConfig, ResponseContext, wrapHttpLibrary, type RequestContext } from '@kubernetes/client-node';
-import { KubeClient, loadKubeConfig, mergePatchOptions } from '../../../controller/kube/client.ts';
+import { KubeClient, mergePatchOptions } from '../../../controller/kube/client.ts';
+import { loadKubeConfig } from '../../../controller/kube/kubeconfig.ts';
 import { describeKubeError, KubeApiError, KubeConfigError } from '../../../controller/kube/errors.ts';
 import { REPLICA_SETS, ROLLOUTS } from '../../../controller/kube/resources.ts';
 
@@ -68,6 +69,23 @@ describe('KubeClient', () => {
     await c.mergePatchStatus(ROLLOUTS, 'shop', 'web', { status: { phase: 'Paused' } });
     assert.equal(sent[0]?.url.pathname, '/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/web/status');
     assert.equal(sent[0]?.headers['Content-Type'], 'application/merge-patch+json');
+  });
+
+  it('sends undo as a JSON patch (application/json-patch+json)', async () => {
+    const { c, sent } = client();
+    const ops = [{ op: 'replace', path: '/spec/template', value: { metadata: {} } }];
+    await c.jsonPatch(ROLLOUTS, 'shop', 'web', ops);
+    assert.equal(sent[0]?.method, 'PATCH');
+    assert.equal(sent[0]?.headers['Content-Type'], 'application/json-patch+json');
+    assert.deepEqual(sent[0]?.body, ops);
+  });
+
+  it('reads an error status\'s reason, message and details', async () => {
+    const body = { ...status(404, 'NotFound', 'rollouts.argoproj.io "web" not found'), details: { name: 'web', group: 'argoproj.io', kind: 'rollouts' } };
+    const { c } = client([{ status: 404, body }]);
+    const err = await c.get(ROLLOUTS, 'shop', 'web').then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof KubeApiError);
+    assert.deepEqual([err.statusCode, err.reason, err.serverMessage, err.details.name], [404, 'NotFound', 'rollouts.argoproj.io "web" not found', 'web']);
   });
 
   it('turns an error status into a KubeApiError naming the object', async () => {

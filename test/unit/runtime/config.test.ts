@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, type Config, type Env } from '../../../controller/config.ts';
+import { parseConfig, type Config, type Env } from '../../../controller/runtime/config.ts';
 
 const host = { hostname: 'ramp-7f9c', pid: 42 };
 const home: Env = { HOME: '/home/ramp' };

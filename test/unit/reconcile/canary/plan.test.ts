@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1Ingress } from '@kubernetes/client-node';
 import type { AnalysisTemplate } from '../../../../controller/api/index.ts';
-import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../../controller/cli/actions/patches.ts';
+import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../../client/actions/patches.ts';
 import type { TrafficRoutingAccess } from '../../../../controller/reconcile/canary/traffic-apply.ts';
 import { readIstioReferences } from '../../../../controller/reconcile/edge/istio-references.ts';
 import { ISTIO_RECHECK_MS } from '../../../../controller/reconcile/plan.ts';

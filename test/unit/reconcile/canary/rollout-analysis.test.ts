@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AnalysisTemplate } from '../../../../controller/api/index.ts';
-import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../../controller/cli/actions/patches.ts';
+import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../../client/actions/patches.ts';
 import { HASH, NS, RolloutWorld, type RunPhase as Phase } from '../support/world.ts';
 
 /** The canary's world, with the success-rate template and no ClusterAnalysisTemplates. */

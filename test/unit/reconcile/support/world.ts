@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Rollout, RolloutStatus } from '../../../../controller/api/index.ts';
-import { promotePatches } from '../../../../controller/cli/actions/patches.ts';
+import { promotePatches } from '../../../../client/actions/patches.ts';
 import { applyMergePatch, type Json } from '../../../../controller/kube/merge-patch.ts';
 import { apply, type RolloutWriter } from '../../../../controller/reconcile/apply.ts';
 import { plan } from '../../../../controller/reconcile/plan.ts';

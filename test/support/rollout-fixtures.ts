@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { AnalysisRun, Rollout } from '../../../controller/api/index.ts';
-import type { RolloutObjects } from '../../../controller/cli/info/rollout-info.ts';
-import type { PodLike, ReplicaSetLike } from '../../../controller/cli/info/types.ts';
+import type { AnalysisRun, Rollout } from '../../controller/api/index.ts';
+import type { RolloutObjects } from '../../client/info/rollout-info.ts';
+import type { PodLike, ReplicaSetLike } from '../../client/info/types.ts';
 
 /** The tests' clock: fixtures create their objects seven days before it. */
 export const NOW = Date.parse('2025-01-10T12:00:00Z');
 
-export const FIXTURES = new URL('../../fixtures/cli/', import.meta.url);
+export const FIXTURES = new URL('../fixtures/cli/', import.meta.url);
 
 /** The Rollout of a fixture file with the ReplicaSets, Pods and AnalysisRuns beside it. */
 export function loadFixture(name: string): Required<Omit<RolloutObjects, 'workloadTemplate'>> {

@@ -1,4 +1,4 @@
-import type { Rollout } from '../../api/index.ts';
+import type { Rollout } from '../../controller/api/index.ts';
 import { replicaSetIcon } from './icons.ts';
 import { ownerUid, parseRevision, POD_TEMPLATE_HASH_LABEL, SCALE_DOWN_DEADLINE_ANNOTATION } from './labels.ts';
 import { comparePods, newPodInfo } from './pod-info.ts';

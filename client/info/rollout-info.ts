@@ -1,7 +1,7 @@
-import { tryParseDuration, type AnalysisRun, type Rollout } from '../../api/index.ts';
+import { tryParseDuration, type AnalysisRun, type Rollout } from '../../controller/api/index.ts';
 import { analysisRunInfos } from './analysisrun-info.ts';
-import { stepDescription } from '../../reconcile/canary/steps.ts';
-import { currentCanaryStep, currentSetWeight } from '../../reconcile/shared/current-step.ts';
+import { stepDescription } from '../../controller/reconcile/canary/steps.ts';
+import { currentCanaryStep, currentSetWeight } from '../../controller/reconcile/shared/current-step.ts';
 import { rolloutIcon, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from './icons.ts';
 import { rolloutPhase } from './phase.ts';
 import { replicaSetInfos } from './replicaset-info.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Rollout } from '../../../controller/api/index.ts';
-import { deepDerivative, promotePatches, RefusedError, restartPatch, resumePatch, undoPatch, withImage } from '../../../controller/cli/actions/patches.ts';
+import { deepDerivative, promotePatches, RefusedError, restartPatch, resumePatch, undoPatch, withImage } from '../../../client/actions/patches.ts';
 import {
   abortRollout,
   pauseRollout,
@@ -11,10 +11,10 @@ import {
   retryRollout,
   setImage,
   undoRollout,
-} from '../../../controller/cli/actions/rollout-actions.ts';
-import { KubeApiError, type KubeObject } from '../../../controller/cli/kube/port.ts';
-import { FakeKube } from './fake-kube.ts';
-import { loadFixture } from './fixtures.ts';
+} from '../../../client/actions/rollout-actions.ts';
+import type { KubeObject } from '../../../controller/kube/resources.ts';
+import { apiError, FakeKube } from '../../support/fake-kube.ts';
+import { loadFixture } from '../../support/rollout-fixtures.ts';
 
 function canary(status: Rollout['status'], spec: Partial<Rollout['spec']> = {}): Rollout {
   return {
@@ -190,7 +190,7 @@ describe('write functions against the API', () => {
 
   it('set image updates the rollout and retries once on a conflict', async () => {
     const kube = clusterWith(loadFixture('canary-aborted.yaml').rollout);
-    kube.failNext('replace', new KubeApiError(409, 'Conflict', 'the object has been modified'));
+    kube.failNext('replace', apiError(409, 'Conflict', 'the object has been modified'));
     const result = await setImage(kube, 'demo', 'checkout', 'checkout', 'registry.example/checkout:2.1');
     assert.deepEqual(result, { kind: 'Rollout', name: 'checkout' });
     assert.equal((kube.object('rollouts', 'demo', 'checkout') as Rollout).spec.template?.spec?.containers[0]?.image, 'registry.example/checkout:2.1');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRolloutInfo, revisions } from '../../../controller/cli/info/rollout-info.ts';
-import { calculateRolloutPhase, rolloutPhase } from '../../../controller/cli/info/phase.ts';
+import { newRolloutInfo, revisions } from '../../../client/info/rollout-info.ts';
+import { calculateRolloutPhase, rolloutPhase } from '../../../client/info/phase.ts';
 import { currentSetWeight } from '../../../controller/reconcile/shared/current-step.ts';
-import { newPodInfo } from '../../../controller/cli/info/pod-info.ts';
-import { humanDuration } from '../../../controller/cli/info/duration.ts';
+import { newPodInfo } from '../../../client/info/pod-info.ts';
+import { humanDuration } from '../../../client/info/duration.ts';
 import type { Rollout } from '../../../controller/api/index.ts';
-import { loadFixture } from './fixtures.ts';
+import { loadFixture } from '../../support/rollout-fixtures.ts';
 
 describe('rollout view model', () => {
   it('marks the blue-green ReplicaSets stable, active and preview', () => {

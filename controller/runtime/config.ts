@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
+import type { KubeConfigSource } from '../kube/kubeconfig.ts';
 
 /**
  * Controller configuration, parsed once from argv and the environment into a plain object that is
@@ -9,13 +10,8 @@ import { z } from 'zod';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Where the cluster credentials come from, resolved the way kubectl and client-go resolve them. */
-export type KubeconfigSource =
-  | { kind: 'files'; paths: string[] }
-  | { kind: 'in-cluster'; host: string; port: string };
-
 export interface Config {
-  kubeconfig: KubeconfigSource;
+  kubeconfig: KubeConfigSource;
   context?: string;
   /** Namespace-scoped mode when set; cluster-wide otherwise. */
   namespace?: string;
@@ -207,7 +203,13 @@ function validate<T>(key: OptionKey, raw: RawValue | undefined, fallback?: T): T
   return result.data as T;
 }
 
-export function resolveKubeconfig(flagPath: string | undefined, env: Env): KubeconfigSource | undefined {
+/**
+ * The controller's order, as controllers built on client-go resolve it: a pod's own service
+ * account comes before ~/.kube/config, and nothing is read from disk while the flags are parsed.
+ * kubectl-ramp and the dashboard use kube/kubeconfig.ts's `resolveKubeConfigSource` (kubectl's
+ * order); both load the result with the same `loadKubeConfig`.
+ */
+export function resolveKubeconfig(flagPath: string | undefined, env: Env): KubeConfigSource | undefined {
   if (flagPath) return { kind: 'files', paths: [flagPath] };
   const fromEnv = (env.KUBECONFIG ?? '').split(':').filter((p) => p.length > 0);
   if (fromEnv.length > 0) return { kind: 'files', paths: fromEnv };

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import type { CliEnv, GlobalOptions } from '../../controller/cli/context.ts';
-import { CliError } from '../../controller/cli/errors.ts';
+import { DashboardStartError, type LaunchedDashboard } from '../../../client/dashboard-launch.ts';
+import type { CliEnv, GlobalOptions } from '../context.ts';
+import { CliError } from '../errors.ts';
 
 interface DashboardFlags {
   port: string;
@@ -16,8 +17,9 @@ function portOf(value: string): number {
 }
 
 /**
- * `kubectl ramp dashboard`: serves the web dashboard until Ctrl-C. The server (express, the
- * informers, the web build) is loaded only when the command runs, so other verbs start fast.
+ * `kubectl ramp dashboard`: serves the web dashboard until Ctrl-C. The server comes through
+ * `env.serveDashboard`, which loads it (express, the informers, the web build) only when the
+ * command runs, so other verbs start fast.
  */
 export function addDashboardCommand(program: Command, env: CliEnv): void {
   program
@@ -29,10 +31,9 @@ export function addDashboardCommand(program: Command, env: CliEnv): void {
     .option('--read-only', 'refuse every action; no token needed')
     .action(async (flags: DashboardFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;
-      const { startDashboard, DashboardStartError } = await import('./start.ts');
-      let running;
+      let running: LaunchedDashboard;
       try {
-        running = await startDashboard({
+        running = await env.serveDashboard({
           port: portOf(flags.port),
           host: flags.address,
           readOnly: flags.readOnly === true,

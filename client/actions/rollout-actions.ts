@@ -1,7 +1,9 @@
-import type { Rollout } from '../../api/index.ts';
+import type { Rollout } from '../../controller/api/index.ts';
 import { parseRevision } from '../info/labels.ts';
 import type { ReplicaSetLike } from '../info/types.ts';
-import { DEPLOYMENTS, isConflict, isNotFound, POD_TEMPLATES, REPLICA_SETS, ROLLOUTS, type KubeClient, type KubeObject, type Resource } from '../kube/port.ts';
+import type { KubeVerbs } from '../../controller/kube/client.ts';
+import { isConflict, isNotFound } from '../../controller/kube/errors.ts';
+import { DEPLOYMENTS, POD_TEMPLATES, REPLICA_SETS, ROLLOUTS, type KubeObject, type ResourceType } from '../../controller/kube/resources.ts';
 import {
   ABORT_PATCH,
   PAUSE_PATCH,
@@ -23,7 +25,7 @@ import {
  * Each returns the rollout as the API server returned it after the write.
  */
 
-export async function getRollout(client: KubeClient, namespace: string, name: string): Promise<Rollout> {
+export async function getRollout(client: KubeVerbs, namespace: string, name: string): Promise<Rollout> {
   return (await client.get(ROLLOUTS, namespace, name)) as unknown as Rollout;
 }
 
@@ -31,51 +33,51 @@ export async function getRollout(client: KubeClient, namespace: string, name: st
  * Argo's order: the status subresource first; a 404 there means a cluster without the
  * subresource, where the unified patch carries both spec and status.
  */
-async function applyPatches(client: KubeClient, namespace: string, name: string, patches: RolloutPatches): Promise<Rollout | undefined> {
+async function applyPatches(client: KubeVerbs, namespace: string, name: string, patches: RolloutPatches): Promise<Rollout | undefined> {
   let spec = patches.spec;
   let result: KubeObject | undefined;
   if (patches.status !== undefined) {
     try {
-      result = await client.patch(ROLLOUTS, namespace, name, patches.status, { type: 'merge', subresource: 'status' });
+      result = await client.mergePatchStatus(ROLLOUTS, namespace, name, patches.status);
     } catch (err) {
       if (!isNotFound(err) || patches.unified === undefined) throw err;
       spec = patches.unified;
     }
   }
-  if (spec !== undefined) result = await client.patch(ROLLOUTS, namespace, name, spec, { type: 'merge' });
+  if (spec !== undefined) result = await client.mergePatch(ROLLOUTS, namespace, name, spec);
   return result as Rollout | undefined;
 }
 
 /** Status-only writes (abort, retry) with Argo's fallback to the main resource. */
-async function patchStatus(client: KubeClient, namespace: string, name: string, patch: Record<string, unknown>): Promise<Rollout> {
+async function patchStatus(client: KubeVerbs, namespace: string, name: string, patch: Record<string, unknown>): Promise<Rollout> {
   return (await applyPatches(client, namespace, name, { status: patch, unified: patch })) as Rollout;
 }
 
-export async function promoteRollout(client: KubeClient, namespace: string, name: string, opts: PromoteOptions = {}): Promise<Rollout> {
+export async function promoteRollout(client: KubeVerbs, namespace: string, name: string, opts: PromoteOptions = {}): Promise<Rollout> {
   const ro = await getRollout(client, namespace, name);
   return (await applyPatches(client, namespace, name, promotePatches(ro, opts))) ?? ro;
 }
 
-export function abortRollout(client: KubeClient, namespace: string, name: string): Promise<Rollout> {
+export function abortRollout(client: KubeVerbs, namespace: string, name: string): Promise<Rollout> {
   return patchStatus(client, namespace, name, ABORT_PATCH);
 }
 
-export function retryRollout(client: KubeClient, namespace: string, name: string): Promise<Rollout> {
+export function retryRollout(client: KubeVerbs, namespace: string, name: string): Promise<Rollout> {
   return patchStatus(client, namespace, name, RETRY_PATCH);
 }
 
-export async function pauseRollout(client: KubeClient, namespace: string, name: string): Promise<Rollout> {
-  return (await client.patch(ROLLOUTS, namespace, name, PAUSE_PATCH, { type: 'merge' })) as unknown as Rollout;
+export async function pauseRollout(client: KubeVerbs, namespace: string, name: string): Promise<Rollout> {
+  return (await client.mergePatch(ROLLOUTS, namespace, name, PAUSE_PATCH)) as unknown as Rollout;
 }
 
-export async function resumeRollout(client: KubeClient, namespace: string, name: string): Promise<Rollout> {
+export async function resumeRollout(client: KubeVerbs, namespace: string, name: string): Promise<Rollout> {
   const ro = await getRollout(client, namespace, name);
-  return (await client.patch(ROLLOUTS, namespace, name, resumePatch(ro), { type: 'merge' })) as unknown as Rollout;
+  return (await client.mergePatch(ROLLOUTS, namespace, name, resumePatch(ro))) as unknown as Rollout;
 }
 
 /** Sets spec.restartAt to `at` (now by default): the controller restarts pods created before it. */
-export async function restartRollout(client: KubeClient, namespace: string, name: string, at: Date = new Date()): Promise<Rollout> {
-  return (await client.patch(ROLLOUTS, namespace, name, restartPatch(at), { type: 'merge' })) as unknown as Rollout;
+export async function restartRollout(client: KubeVerbs, namespace: string, name: string, at: Date = new Date()): Promise<Rollout> {
+  return (await client.mergePatch(ROLLOUTS, namespace, name, restartPatch(at))) as unknown as Rollout;
 }
 
 function selectorString(matchLabels: Record<string, string> | undefined): string {
@@ -85,9 +87,9 @@ function selectorString(matchLabels: Record<string, string> | undefined): string
 }
 
 /** The ReplicaSets the rollout controls, as Argo's undo lists them. */
-export async function ownedReplicaSets(client: KubeClient, ro: Rollout): Promise<ReplicaSetLike[]> {
+export async function ownedReplicaSets(client: KubeVerbs, ro: Rollout): Promise<ReplicaSetLike[]> {
   const selector = selectorString(ro.spec.selector?.matchLabels);
-  const all = (await client.list(REPLICA_SETS, ro.metadata.namespace, selector || undefined)) as unknown as ReplicaSetLike[];
+  const { items: all } = await client.listAll<KubeObject>(REPLICA_SETS, { namespace: ro.metadata.namespace, ...(selector ? { labelSelector: selector } : {}) }) as unknown as { items: ReplicaSetLike[] };
   return all.filter((rs) => rs.metadata.ownerReferences?.some((ref) => ref.controller === true && ref.uid === ro.metadata.uid));
 }
 
@@ -117,13 +119,13 @@ export interface UndoResult {
   message: string;
 }
 
-const WORKLOAD_KINDS: Record<string, Resource> = { Deployment: DEPLOYMENTS, ReplicaSet: REPLICA_SETS, PodTemplate: POD_TEMPLATES };
+const WORKLOAD_KINDS: Record<string, ResourceType> = { Deployment: DEPLOYMENTS, ReplicaSet: REPLICA_SETS, PodTemplate: POD_TEMPLATES };
 
 /**
  * Argo's undo: copies a previous ReplicaSet's pod template back into the rollout (or into the
  * workload it references) with a JSON patch; nothing when the template already matches.
  */
-export async function undoRollout(client: KubeClient, namespace: string, name: string, toRevision = 0): Promise<UndoResult> {
+export async function undoRollout(client: KubeVerbs, namespace: string, name: string, toRevision = 0): Promise<UndoResult> {
   const ro = await getRollout(client, namespace, name);
   const target = revisionToRestore(ro, await ownedReplicaSets(client, ro), toRevision);
   const revision = parseRevision(target.metadata.annotations);
@@ -136,9 +138,9 @@ export async function undoRollout(client: KubeClient, namespace: string, name: s
   if (ref !== undefined) {
     const resource = WORKLOAD_KINDS[ref.kind ?? ''];
     if (resource === undefined) throw new RefusedError(`workload of type ${ref.kind ?? '(none)'} is not supported`);
-    await client.patch(resource, namespace, ref.name ?? '', patch, { type: 'json' });
+    await client.jsonPatch(resource, namespace, ref.name ?? '', patch);
   } else {
-    await client.patch(ROLLOUTS, namespace, name, patch, { type: 'json' });
+    await client.jsonPatch(ROLLOUTS, namespace, name, patch);
   }
   return { skipped: false, revision, message: `rollout '${name}' undo` };
 }
@@ -154,7 +156,7 @@ const SET_IMAGE_ATTEMPTS = 5;
  * Argo's set image: read, change the container's image, write back with the read
  * resourceVersion; retried on conflict. A workloadRef rollout gets its Deployment updated.
  */
-export async function setImage(client: KubeClient, namespace: string, name: string, container: string, image: string): Promise<SetImageResult> {
+export async function setImage(client: KubeVerbs, namespace: string, name: string, container: string, image: string): Promise<SetImageResult> {
   for (let attempt = 1; ; attempt++) {
     try {
       const ro = await getRollout(client, namespace, name);
@@ -162,10 +164,10 @@ export async function setImage(client: KubeClient, namespace: string, name: stri
       if (ref !== undefined) {
         const deployName = ref.name ?? '';
         const deploy = await client.get(DEPLOYMENTS, namespace, deployName);
-        const updated = await client.replace(DEPLOYMENTS, namespace, deployName, withImage(deploy, container, image));
+        const updated = await client.replace(DEPLOYMENTS, withImage(deploy, container, image));
         return { kind: 'Deployment', name: updated.metadata?.name ?? deployName };
       }
-      const updated = await client.replace(ROLLOUTS, namespace, name, withImage(ro as unknown as KubeObject, container, image));
+      const updated = await client.replace(ROLLOUTS, withImage(ro as unknown as KubeObject, container, image));
       return { kind: 'Rollout', name: updated.metadata?.name ?? name };
     } catch (err) {
       if (!isConflict(err) || attempt >= SET_IMAGE_ATTEMPTS) throw err;

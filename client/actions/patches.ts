@@ -1,5 +1,6 @@
-import type { Rollout } from '../../api/index.ts';
-import { currentCanaryStep } from '../../reconcile/shared/current-step.ts';
+import type { Rollout } from '../../controller/api/index.ts';
+import { formatTime } from '../../controller/api/kit.ts';
+import { currentCanaryStep } from '../../controller/reconcile/shared/current-step.ts';
 import { isFullyPromoted } from '../info/phase.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../info/labels.ts';
 
@@ -110,12 +111,8 @@ export function resumePatch(ro: Rollout): Record<string, unknown> {
 }
 
 /** Go's time.RFC3339 in UTC: no fractional seconds, "Z" suffix. */
-export function rfc3339(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export function restartPatch(at: Date): Record<string, unknown> {
-  return { spec: { restartAt: rfc3339(at) } };
+  return { spec: { restartAt: formatTime(at) } };
 }
 
 type Json = unknown;

@@ -1,4 +1,4 @@
-import type { AnalysisRun, Rollout } from '../../api/index.ts';
+import type { AnalysisRun, Rollout } from '../../controller/api/index.ts';
 import { analysisIcon } from './icons.ts';
 import { ownerUid, parseRevision } from './labels.ts';
 import type { AnalysisRunInfo, JobInfo, MeasurementInfo, MetricInfo } from './types.ts';
