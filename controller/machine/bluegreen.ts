@@ -35,6 +35,12 @@ export interface BlueGreenFacts {
    */
   prePromotionRerun: boolean;
   postPromotionRerun: boolean;
+  /**
+   * `status.promoteFull` for a revision that is not yet stable (`promote --full`): as Argo's
+   * isBlueGreenFastTracked, pauses, analysis and an abort are skipped and the revision is promoted
+   * as soon as it is fully available.
+   */
+  promoteFullRequested: boolean;
 }
 
 export type AnalysisGate = 'none' | 'pending' | 'running' | 'successful' | 'failed' | 'inconclusive';
@@ -88,6 +94,7 @@ export const blueGreenMachine = setup({
     postPromotionInconclusive: ({ context }) => context.facts.postPromotionAnalysis === 'inconclusive',
     prePromotionRerun: ({ context }) => context.facts.prePromotionRerun,
     postPromotionRerun: ({ context }) => context.facts.postPromotionRerun,
+    promoteFullRequested: ({ context }) => context.facts.promoteFullRequested,
   },
   actions: {
     recordFacts: assign({ facts: ({ event }) => event.facts }),
@@ -114,6 +121,8 @@ export const blueGreenMachine = setup({
         postPromotionAnalysis: context.facts.postPromotionAnalysis === 'none' ? 'none' : 'pending',
         prePromotionRerun: false,
         postPromotionRerun: false,
+        // A new template is a new update: Argo resets status.promoteFull with the rest of it.
+        promoteFullRequested: false,
       }),
     }),
     notePauseStarted: assign({ facts: ({ context }) => ({ ...context.facts, pauseStartedAt: context.facts.now }) }),
@@ -148,6 +157,7 @@ export const blueGreenMachine = setup({
         /** The new ReplicaSet scales up behind the preview Service. */
         scalingUp: {
           always: [
+            { guard: and(['promoteFullRequested', not('userPaused')]), target: 'promoting' },
             // Nothing to hold back when the active Service already selects the new revision (a first
             // deploy, or a pass that switched it but could not record so before a conflict).
             { guard: and([not('userPaused'), 'newReplicaSetReady', 'hasPrePromotionAnalysis', not('firstDeploy'), not('activeIsNew')]), target: 'prePromotionAnalysis', actions: 'startPrePromotionAnalysis' },
@@ -161,6 +171,7 @@ export const blueGreenMachine = setup({
          */
         prePromotionAnalysis: {
           always: [
+            { guard: and(['promoteFullRequested', not('userPaused')]), target: 'promoting' },
             { guard: 'prePromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
             { guard: 'prePromotionRerun', actions: ['startPrePromotionAnalysis', 'notePrePromotionRerun'] },
             { guard: and(['prePromotionInconclusive', 'pauseCleared']), target: 'paused', actions: ['pauseInconclusive', 'notePauseStarted'] },
@@ -175,6 +186,7 @@ export const blueGreenMachine = setup({
          */
         paused: {
           always: [
+            { guard: and(['promoteFullRequested', not('userPaused')]), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
             { guard: 'prePromotionRerun', target: 'prePromotionAnalysis', actions: ['startPrePromotionAnalysis', 'notePrePromotionRerun'] },
             { guard: and([not('userPaused'), 'pauseCleared', not('prePromotionInconclusive')]), target: 'promoting' },
             { guard: and([not('userPaused'), 'autoPromotionDue', not('prePromotionInconclusive')]), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
@@ -183,6 +195,7 @@ export const blueGreenMachine = setup({
         /** Promoted: the new ReplicaSet scales to full size, then the active Service switches. */
         promoting: {
           always: [
+            { guard: and(['newReplicaSetSaturated', 'promoteFullRequested']), target: '#blueGreen.healthy', actions: ['promoteActive', 'noteActivePromoted', 'markStable'] },
             { guard: and(['newReplicaSetSaturated', 'hasPostPromotionAnalysis']), target: 'postPromotionAnalysis', actions: ['promoteActive', 'noteActivePromoted', 'startPostPromotionAnalysis'] },
             { guard: 'newReplicaSetSaturated', target: '#blueGreen.healthy', actions: ['promoteActive', 'noteActivePromoted', 'markStable'] },
           ],
@@ -194,6 +207,7 @@ export const blueGreenMachine = setup({
          */
         postPromotionAnalysis: {
           always: [
+            { guard: 'promoteFullRequested', target: '#blueGreen.healthy', actions: 'markStable' },
             { guard: 'postPromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
             { guard: 'postPromotionRerun', actions: ['startPostPromotionAnalysis', 'notePostPromotionRerun'] },
             { guard: and(['postPromotionInconclusive', 'pauseCleared']), actions: ['pauseInconclusive', 'notePauseStarted'] },
@@ -206,6 +220,8 @@ export const blueGreenMachine = setup({
     aborted: {
       always: [
         { guard: 'newRevision', target: 'progressing', actions: ['startNewRevision', 'noteNewRevision'] },
+        // promote --full after an abort: Argo removes the abort and promotes.
+        { guard: 'promoteFullRequested', target: '#blueGreen.progressing.promoting', actions: ['clearAbort', 'noteAbortCleared'] },
         { guard: not('abortRequested'), target: 'progressing' },
       ],
     },

@@ -82,6 +82,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     postPromotionAnalysis: analysis.post.gate,
     prePromotionRerun: analysis.pre.rerun,
     postPromotionRerun: analysis.post.rerun,
+    promoteFullRequested: status.promoteFull === true && newHash !== status.stableRS,
   };
   const decision = decideBlueGreen(
     {
@@ -157,6 +158,8 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     pauseConditions: pauseConditions.length > 0 ? pauseConditions : undefined,
     controllerPause: controllerPause || undefined,
     abort: aborted || undefined,
+    // Argo keeps promoteFull only while the revision it was asked for is not yet stable.
+    promoteFull: decision.facts.promoteFullRequested && stableHash !== newHash ? true : undefined,
     abortedAt: aborted ? (did('recordAbort') ? formatTime(now) : status.abortedAt ?? formatTime(now)) : undefined,
     blueGreen: {
       ...status.blueGreen,

@@ -105,6 +105,44 @@ describe('blue-green plan', () => {
     assert.equal(world.rollout.status?.phase, 'Healthy');
   });
 
+  test('promote --full finishes the update past the pause, with previewReplicaCount too, and is cleared once stable', () => {
+    const { world, v1 } = deployedV1({ previewReplicaCount: 1 });
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    world.promote(true);
+    world.settle(4);
+    const status = world.rollout.status!;
+    assert.equal(world.selector('app-active'), v2);
+    assert.equal(status.stableRS, v2);
+    assert.equal(status.promoteFull, undefined, 'promoteFull is cleared once the revision is stable');
+    assert.equal(status.pauseConditions, undefined);
+    assert.equal(world.rsByHash(v2)?.spec?.replicas, 3);
+    assert.notEqual(v2, v1);
+
+    // The next update pauses again: an earlier promote --full does not carry over.
+    world.setImage('app:v3');
+    world.settle(3);
+    assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(world.selector('app-active'), v2);
+  });
+
+  test('promote --full after an abort clears the abort and promotes', () => {
+    const { world } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    world.rollout.status!.abort = true; // kubectl argo rollouts abort
+    world.settle(2);
+    assert.equal(world.rollout.status?.phase, 'Degraded');
+    world.promote(true);
+    world.settle(4);
+    assert.equal(world.rollout.status?.abort, undefined);
+    assert.equal(world.selector('app-active'), v2);
+    assert.equal(world.rollout.status?.stableRS, v2);
+  });
+
   test('autoPromotionSeconds promotes by itself once the time has passed', () => {
     const { world } = deployedV1({ autoPromotionSeconds: 20 });
     world.setImage('app:v2');
