@@ -2,7 +2,7 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { formatValue, invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
 import { validateIngress, validateIstioReferences } from '../api/validation/references.ts';
-import { missingAnalysisTemplates } from './shared/analysis-templates.ts';
+import { missingAnalysisTemplates, unsupportedTemplateMetrics } from './shared/analysis-templates.ts';
 import { planBlueGreen } from './bluegreen/plan.ts';
 import { planCanary } from './canary/plan.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './shared/hash.ts';
@@ -156,7 +156,8 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
     need('spec.strategy.canary.stableService', canary.stableService);
     errors.push(...stableIngressErrors(rollout, observed));
   }
-  errors.push(...missingAnalysisTemplates(rollout, { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates }));
+  const templates = { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates };
+  errors.push(...missingAnalysisTemplates(rollout, templates), ...unsupportedTemplateMetrics(rollout, templates));
   if (rollout.spec.workloadRef && observed.workloadTemplate === null) {
     errors.push(invalid('spec.workloadRef.name', rollout.spec.workloadRef.name, `workload ${formatValue(rollout.spec.workloadRef.name)} not found`));
   }

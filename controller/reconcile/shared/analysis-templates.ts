@@ -1,5 +1,6 @@
 import type { AnalysisTemplate, ClusterAnalysisTemplate, FieldError, Rollout, RolloutAnalysis } from '../../api/index.ts';
-import { formatValue, invalid } from '../../api/validation/field-error.ts';
+import { unsupportedInMetric, unsupportedMessage } from '../../api/support.ts';
+import { formatValue, forbidden, invalid } from '../../api/validation/field-error.ts';
 
 /** The AnalysisTemplates and ClusterAnalysisTemplates a Rollout's analyses name, and those missing. */
 
@@ -10,25 +11,48 @@ export interface AnalysisTemplates {
   clusterTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
 }
 
-/**
- * Argo's getReferencedRolloutAnalyses errors: every template a blue-green analysis, a canary
- * analysis step or a canary's background analysis names must exist.
- */
-export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
+/** Every template reference of a Rollout's analyses, with the field that holds it. */
+function templateReferences(rollout: Rollout): Array<{ field: string; ref: NonNullable<RolloutAnalysis['templates']>[number] }> {
   const analyses: Array<[string, RolloutAnalysis | undefined]> = [];
   const bg = rollout.spec.strategy.blueGreen;
   for (const field of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) analyses.push([`spec.strategy.blueGreen.${field}.templates`, bg?.[field]]);
   const canary = rollout.spec.strategy.canary;
   for (const [i, step] of (canary?.steps ?? []).entries()) analyses.push([`spec.strategy.canary.steps[${i}].analysis.templates`, step.analysis]);
   analyses.push(['spec.strategy.canary.analysis.templates', canary?.analysis]);
+  return analyses.flatMap(([field, analysis]) => (analysis?.templates ?? []).map((ref) => ({ field, ref })));
+}
+
+/**
+ * Argo's getReferencedRolloutAnalyses errors: every template a blue-green analysis, a canary
+ * analysis step or a canary's background analysis names must exist.
+ */
+export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
   const errors: FieldError[] = [];
-  for (const [field, analysis] of analyses) {
-    for (const ref of analysis?.templates ?? []) {
-      const name = ref.templateName ?? '';
-      if (ref.clusterScope && !templates.clusterTemplates?.has(name)) {
-        errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${formatValue(name)} not found`));
-      } else if (!ref.clusterScope && !templates.templates?.has(name)) {
-        errors.push(invalid(field, name, `analysistemplate.argoproj.io ${formatValue(name)} not found`));
+  for (const { field, ref } of templateReferences(rollout)) {
+    const name = ref.templateName ?? '';
+    if (ref.clusterScope && !templates.clusterTemplates?.has(name)) {
+      errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${formatValue(name)} not found`));
+    } else if (!ref.clusterScope && !templates.templates?.has(name)) {
+      errors.push(invalid(field, name, `analysistemplate.argoproj.io ${formatValue(name)} not found`));
+    }
+  }
+  return errors;
+}
+
+/**
+ * Ramp's contract for analyses: a referenced template whose metric uses what Ramp does not run
+ * (a provider from the support table) makes the Rollout invalid before any ReplicaSet changes,
+ * instead of an AnalysisRun that errors mid-update.
+ */
+export function unsupportedTemplateMetrics(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const { field, ref } of templateReferences(rollout)) {
+    const name = ref.templateName ?? '';
+    const template = ref.clusterScope ? templates.clusterTemplates?.get(name) : templates.templates?.get(name);
+    const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
+    for (const metric of template?.spec?.metrics ?? []) {
+      for (const use of unsupportedInMetric(metric, '')) {
+        errors.push(forbidden(field, `${kind} ${formatValue(name)} metric ${formatValue(metric.name)} (${use.path}): ${unsupportedMessage(use.entry)}`));
       }
     }
   }

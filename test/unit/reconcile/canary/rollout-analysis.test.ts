@@ -284,6 +284,23 @@ describe('canary analysis step', () => {
     assert.deepEqual([world.replicas(v1), world.replicas(v2)], [2, 2]);
   });
 
+  test('a template whose metric uses a provider Ramp does not run is an InvalidSpec naming the step, the template and the metric; no ReplicaSet is created', async () => {
+    const datadog: AnalysisTemplate = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'error-rate', namespace: NS },
+      spec: { metrics: [{ name: 'errors', successCondition: 'result < 0.01', provider: { datadog: { query: 'sum:errors{*}' } } }] },
+    };
+    const world = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }] }), { templates: [datadog], clusterTemplates: [] });
+    const first = await world.pass();
+    assert.equal(world.status.phase, 'Degraded');
+    assert.equal(
+      world.status.message,
+      'InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Forbidden: AnalysisTemplate "error-rate" metric "errors" (provider.datadog): Ramp does not support the Datadog provider; use the prometheus, web or job provider',
+    );
+    assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
+  });
+
   test('a missing template is an InvalidSpec naming the step', async () => {
     const world = new World(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'nope' }] } }] }));
     await world.pass();
