@@ -10,8 +10,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
-import { installIstioCrds } from '../../test/e2e/support/canary.ts';
-import { blueGreenRollout, canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/e2e/support/rollouts.ts';
+import { installIstioCrds } from '../../test/support/crds.ts';
+import { blueGreenRollout, canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/support/rollouts.ts';
 import { istioAtStep, subsetHash, subsetWeights, type DestinationRuleLike, type IstioStep, type VirtualServiceLike } from '../support/istio.ts';
 import { benchController, createNamespace, deleteNamespace, scrape, sleep, untilAny, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { requestCounts, requestDelta, type RequestCounts } from '../support/prom.ts';

@@ -6,9 +6,9 @@
  * a soak of continuous rollouts.
  */
 import { performance } from 'node:perf_hooks';
-import type { RunningController } from '../../test/e2e/support/controller.ts';
+import type { RunningController } from '../../test/support/controller.ts';
 import { ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
-import { canaryRollout, type RolloutLike } from '../../test/e2e/support/rollouts.ts';
+import { canaryRollout, type RolloutLike } from '../../test/support/rollouts.ts';
 import { benchController, createNamespace, deleteNamespace, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { beyondTopBucket, histogramDelta, histogramOf, histogramQuantile, requestCounts, requestDelta, sumOf, valueOf, type Histogram, type RequestCounts, type Sample } from '../support/prom.ts';
 import { parsePrometheus } from '../support/prom.ts';

@@ -1,6 +1,6 @@
 /**
  * The bench's effectful edge: the local control plane (started when none runs), the CRDs, the
- * controller as a separate process (test/e2e/support/controller.ts) and its /metrics, and a
+ * controller as a separate process (test/support/controller.ts) and its /metrics, and a
  * watch-backed view of objects that notices a condition as soon as the apiserver reports it.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { systemClock } from '../../controller/kube/clock.ts';
 import { Informer, kubeListWatch } from '../../controller/kube/informer.ts';
 import type { KubeObject, ResourceType } from '../../controller/kube/resources.ts';
 import { createLogger } from '../../controller/runtime/logger.ts';
-import { startController, type RunningController } from '../../test/e2e/support/controller.ts';
+import { startController, type RunningController } from '../../test/support/controller.ts';
 import { parsePrometheus, type Sample } from './prom.ts';
 
 export type Say = (line: string) => void;

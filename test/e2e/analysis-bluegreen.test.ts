@@ -4,9 +4,9 @@ import type { AnalysisRun } from '../../controller/api/index.ts';
 import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, JOBS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
-import { eventually, testNamespace } from './support/cluster.ts';
-import { startController } from './support/controller.ts';
-import { blueGreenRollout, RolloutHelper, service, successRateTemplate, type RolloutLike } from './support/rollouts.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
+import { blueGreenRollout, RolloutHelper, service, successRateTemplate, type RolloutLike } from '../support/rollouts.ts';
 
 /**
  * Analysis on the real control plane: the controller process runs both reconcilers, a real

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ROLLOUTS } from '../../controller/kube/resources.ts';
 import { actionPatches, rolloutActions, rolloutHealth, runRolloutAction, type HealthStatus } from '../support/argocd.ts';
-import { eventually, testNamespace } from './support/cluster.ts';
-import { startController } from './support/controller.ts';
-import { blueGreenRollout, canaryRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
+import { blueGreenRollout, canaryRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
 /**
  * Argo CD reads a Rollout's health and offers actions on it through Lua scripts of its own

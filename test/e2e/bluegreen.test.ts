@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventually, testNamespace } from './support/cluster.ts';
-import { startController } from './support/controller.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
 import { PODS } from '../../controller/kube/resources.ts';
-import { blueGreenRollout, HASH_LABEL, RolloutHelper, service } from './support/rollouts.ts';
+import { blueGreenRollout, HASH_LABEL, RolloutHelper, service } from '../support/rollouts.ts';
 
 const healthy = (ro: { status?: { phase?: string; currentPodHash?: string; stableRS?: string; blueGreen?: { activeSelector?: string } } }): boolean =>
   ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.blueGreen?.activeSelector === ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;

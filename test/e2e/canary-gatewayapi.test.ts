@@ -2,8 +2,9 @@ import { before, describe, test } from 'node:test';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import { walkCanary } from './support/canary.ts';
-import { kubeconfigPath } from './support/cluster.ts';
-import { gatewayApiProvider, installGatewayApiCrds } from './support/gatewayapi.ts';
+import { kubeconfigPath } from '../support/cluster.ts';
+import { installGatewayApiCrds } from '../support/crds.ts';
+import { gatewayApiProvider } from './support/gatewayapi.ts';
 
 /**
  * A canary configured as for Argo's Gateway API plugin, on the real control plane: the full walk

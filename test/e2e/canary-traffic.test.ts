@@ -1,8 +1,9 @@
 import { before, describe, test } from 'node:test';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
-import { installIstioCrds, PROVIDERS, walkCanary } from './support/canary.ts';
-import { kubeconfigPath } from './support/cluster.ts';
+import { installIstioCrds } from '../support/crds.ts';
+import { PROVIDERS, walkCanary } from './support/canary.ts';
+import { kubeconfigPath } from '../support/cluster.ts';
 
 /**
  * Canary with traffic routing on the real control plane: one full walk per provider (every step,

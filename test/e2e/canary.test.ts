@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { canaryRollout, createAll, installIstioCrds, PROVIDERS, walkCanary } from './support/canary.ts';
+import { installIstioCrds } from '../support/crds.ts';
+import { canaryRollout, createAll, PROVIDERS, walkCanary } from './support/canary.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
-import { testNamespace } from './support/cluster.ts';
-import { startController } from './support/controller.ts';
-import { ingress, RolloutHelper, service } from './support/rollouts.ts';
+import { testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
+import { ingress, RolloutHelper, service } from '../support/rollouts.ts';
 
 describe('canary on the real control plane', () => {
   test('basic canary: replica counts follow each step through promote, abort, retry, promote --full and a restart', (t) => walkCanary(t, PROVIDERS.basic));

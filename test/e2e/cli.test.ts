@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventually, testNamespace } from './support/cluster.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
 import { kubectl, manifestDir, pluginArgs, ramp, rampOk, TmuxPane, type CliResult } from './support/cli.ts';
-import { startController } from './support/controller.ts';
-import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { startController } from '../support/controller.ts';
+import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
 /**
  * kubectl-ramp end to end: each rollout is driven only by the plugin (run as its own process, as

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clients, eventually, testNamespace } from './support/cluster.ts';
+import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
 test('a Deployment on the local control plane gets pods that kwok makes Ready', async (t) => {
   const c = clients();
@@ -38,7 +38,6 @@ test('a Deployment on the local control plane gets pods that kwok makes Ready', 
 test('the restricted user is refused by RBAC', async () => {
   const path = process.env.RAMP_RESTRICTED_KUBECONFIG;
   assert.ok(path, 'the test runner provides RAMP_RESTRICTED_KUBECONFIG');
-  const { loadKubeConfig } = await import('./support/cluster.ts');
   const restricted = clients(loadKubeConfig(path));
   await assert.rejects(restricted.core.listNamespace(), (err: unknown) => {
     assert.equal((err as { code?: number }).code, 403);

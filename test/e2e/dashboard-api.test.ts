@@ -7,7 +7,7 @@ import { REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/r
 import { DashboardStartError } from '../../client/dashboard-launch.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
 import type { RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
-import { clients, eventually, kubeconfigPath, loadKubeConfig, testNamespace } from './support/cluster.ts';
+import { clients, eventually, kubeconfigPath, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 import { takeSseEvents, type SseEvent } from '../support/sse.ts';
 
 /**

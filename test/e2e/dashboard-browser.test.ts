@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { ANALYSIS_RUNS, EVENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
-import { clients, eventually, loadKubeConfig, testNamespace } from './support/cluster.ts';
+import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
 /**
  * The dashboard in real headless Chromium against the real control plane: the page follows a

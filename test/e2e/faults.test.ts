@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ANALYSIS_TEMPLATES, type KubeObject } from '../../controller/kube/resources.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
-import { eventually, sleep, testNamespace } from './support/cluster.ts';
-import { startController, type RunningController } from './support/controller.ts';
+import { eventually, sleep, testNamespace } from '../support/cluster.ts';
+import { startController, type RunningController } from '../support/controller.ts';
 import { FaultProxy } from './support/fault-proxy.ts';
 import { analysisRuns, assertOneReplicaSetPerTemplate, healthyAt, noStackTraces } from './support/end-state.ts';
-import { blueGreenRollout, canaryRollout, RolloutHelper, service } from './support/rollouts.ts';
+import { blueGreenRollout, canaryRollout, RolloutHelper, service } from '../support/rollouts.ts';
 
 /**
  * Fault tolerance on the real control plane: a controller whose apiserver connection drops

@@ -9,10 +9,10 @@ import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import { statusCodeOf } from '../../controller/kube/errors.ts';
 import { ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { objectOf, renderChart } from '../support/helm.ts';
-import { eventually, testNamespace } from './support/cluster.ts';
-import { startController, type RunningController } from './support/controller.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
+import { startController, type RunningController } from '../support/controller.ts';
 import { kubectl, serviceAccountKubeconfig, testDir } from './support/install.ts';
-import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
 /**
  * The Helm chart's rendering on the real control plane: `helm template` with the default values,

@@ -4,9 +4,9 @@ import { KubeApiError } from '../../controller/kube/errors.ts';
 import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { hostileTemplates } from '../fixtures/hostile/analysis-templates.ts';
 import { hostileRollouts, invalidSpecMismatch, WORLD, type HostileRollout } from '../fixtures/hostile/rollouts.ts';
-import { eventually, testNamespace } from './support/cluster.ts';
-import { startController } from './support/controller.ts';
-import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
+import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
 /**
  * The hostile Rollout corpus against a real apiserver and one controller: what the CRD schema

@@ -13,11 +13,12 @@ import { startDashboard } from '../../dashboard/server/start.ts';
 import type { Settings } from '../../dashboard/shared/api.ts';
 import { repoRoot } from '../cluster/layout.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
-import { eventually, testNamespace } from './support/cluster.ts';
-import { startController, type RunningController } from './support/controller.ts';
-import { canaryRollout, createAll, installIstioCrds, PROVIDERS, type Provider } from './support/canary.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
+import { startController, type RunningController } from '../support/controller.ts';
+import { installIstioCrds } from '../support/crds.ts';
+import { canaryRollout, createAll, PROVIDERS, type Provider } from './support/canary.ts';
 import { kubectl, serviceAccountKubeconfig, testDir } from './support/install.ts';
-import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { blueGreenRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
 /**
  * The install manifests on the real control plane: kubectl applies them as the admin, then the

@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import { restartRollout } from '../../client/actions/rollout-actions.ts';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { DEPLOYMENTS, EVENTS, PODS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
-import { eventually, loadKubeConfig, sleep, testNamespace } from './support/cluster.ts';
-import { startController } from './support/controller.ts';
-import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type RolloutLike } from './support/rollouts.ts';
+import { eventually, loadKubeConfig, sleep, testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
+import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
 interface PodLike extends KubeObject {
   metadata: KubeObject['metadata'] & { creationTimestamp?: string; deletionTimestamp?: string };

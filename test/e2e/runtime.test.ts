@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { eventually, kubeconfigPath, sleep, testNamespace } from './support/cluster.ts';
-import { startController, type RunningController } from './support/controller.ts';
-import { blueGreenRollout, RolloutHelper, service } from './support/rollouts.ts';
+import { eventually, kubeconfigPath, sleep, testNamespace } from '../support/cluster.ts';
+import { startController, type RunningController } from '../support/controller.ts';
+import { blueGreenRollout, RolloutHelper, service } from '../support/rollouts.ts';
 
 async function leading(controller: RunningController, lease: string): Promise<boolean> {
   const text = await (await fetch(controller.metricsUrl)).text();

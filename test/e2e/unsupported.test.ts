@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ROLLOUTS } from '../../controller/kube/resources.ts';
 import { SUPPORT } from '../../controller/api/support.ts';
-import { testNamespace } from './support/cluster.ts';
-import { startController } from './support/controller.ts';
-import { blueGreenRollout, canaryRollout, RolloutHelper, service } from './support/rollouts.ts';
+import { testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
+import { blueGreenRollout, canaryRollout, RolloutHelper, service } from '../support/rollouts.ts';
 
 /** The detail the InvalidSpec condition gives for the support-table entry of `field`. */
 function refusal(field: string): string {

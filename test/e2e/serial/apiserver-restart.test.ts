@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { restartApiserver } from '../../cluster/cluster.ts';
-import { eventually, testNamespace } from '../support/cluster.ts';
-import { startController } from '../support/controller.ts';
+import { eventually, testNamespace } from '../../support/cluster.ts';
+import { startController } from '../../support/controller.ts';
 import { assertOneReplicaSetPerTemplate, healthyAt, noStackTraces } from '../support/end-state.ts';
-import { blueGreenRollout, RolloutHelper, service } from '../support/rollouts.ts';
+import { blueGreenRollout, RolloutHelper, service } from '../../support/rollouts.ts';
 
 /**
  * The apiserver of the shared control plane restarted mid-rollout. It is down for seconds, so

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { abortRollout, promoteRollout, retryRollout } from '../../../client/actions/rollout-actions.ts';
 import { KubeClient } from '../../../controller/kube/client.ts';
-import { isAlreadyExists } from '../../../controller/traffic/router.ts';
 import {
   GATEWAY_HTTP_ROUTES,
   INGRESSES,
@@ -15,9 +12,9 @@ import {
   type KubeObject,
   type ResourceType,
 } from '../../../controller/kube/resources.ts';
-import { eventually, loadKubeConfig, sleep, testNamespace } from './cluster.ts';
-import { startController, type RunningController } from './controller.ts';
-import { canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type RolloutLike } from './rollouts.ts';
+import { eventually, loadKubeConfig, sleep, testNamespace } from '../../support/cluster.ts';
+import { startController, type RunningController } from '../../support/controller.ts';
+import { canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type RolloutLike } from '../../support/rollouts.ts';
 
 /**
  * A canary walk on the real control plane, shared by the basic, NGINX, Istio and Gateway API tests: the same
@@ -28,15 +25,6 @@ import { canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, servi
 export const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
 const REPLICAS = 3;
 export const APP = 'app';
-
-export const CRDS: ResourceType = {
-  group: 'apiextensions.k8s.io',
-  version: 'v1',
-  plural: 'customresourcedefinitions',
-  kind: 'CustomResourceDefinition',
-  namespaced: false,
-  instanceScoped: false,
-};
 
 /** What the traffic objects hold for the canary now, as a user reads them. */
 export interface RoutingView {
@@ -81,24 +69,6 @@ export async function createAll(c: KubeClient, ns: string, objects: KubeObject[]
   }
 }
 
-/**
- * Installs the schema-less Istio CRDs a user of examples/canary-istio applies to a test cluster,
- * and waits until the API server serves them. Other test files may have installed them already.
- */
-export async function installIstioCrds(c: KubeClient): Promise<void> {
-  const text = readFileSync(new URL('../../../examples/canary-istio/crds/istio-crds.yaml', import.meta.url), 'utf8');
-  for (const doc of parseAllDocuments(text)) {
-    const crd = doc.toJS() as KubeObject;
-    await c.create(CRDS, crd).catch((err: unknown) => {
-      if (!isAlreadyExists(err)) throw err;
-    });
-  }
-  await eventually('the Istio CRDs are served', async () => {
-    await c.list(ISTIO_VIRTUAL_SERVICES, { namespace: 'default', limit: 1 });
-    await c.list(ISTIO_DESTINATION_RULES, { namespace: 'default', limit: 1 });
-    return true;
-  }, 30_000, 250);
-}
 
 interface IngressLike extends KubeObject {
   spec?: { rules?: Array<{ http?: { paths?: Array<{ backend?: { service?: { name?: string } } }> } }> };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { binDir } from '../../cluster/layout.ts';
-import { kubeconfigPath } from './cluster.ts';
+import { kubeconfigPath } from '../../support/cluster.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const PLUGIN = join(repoRoot, 'bin/kubectl-ramp.mjs');

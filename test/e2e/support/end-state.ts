@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ANALYSIS_RUNS, type KubeObject } from '../../../controller/kube/resources.ts';
-import type { RunningController } from './controller.ts';
-import { HASH_LABEL, type RolloutHelper, type RolloutLike } from './rollouts.ts';
+import type { RunningController } from '../../support/controller.ts';
+import { HASH_LABEL, type RolloutHelper, type RolloutLike } from '../../support/rollouts.ts';
 
 /** Checks of where a disturbed rollout ended, against where an undisturbed one ends. */
 

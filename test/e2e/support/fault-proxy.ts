@@ -3,7 +3,7 @@ import { createServer, request as httpsRequest, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { kubeconfigPath } from './cluster.ts';
+import { kubeconfigPath } from '../../support/cluster.ts';
 
 /**
  * A TLS-terminating reverse proxy between a controller and the real apiserver, for fault tests.

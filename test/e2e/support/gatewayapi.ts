@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../../controller/kube/client.ts';
-import { GATEWAY_ROUTES, GATEWAY_HTTP_ROUTES, type KubeObject } from '../../../controller/kube/resources.ts';
-import { isAlreadyExists } from '../../../controller/traffic/router.ts';
-import { APP, CRDS, checkServices, type Provider } from './canary.ts';
-import { eventually } from './cluster.ts';
-import { service } from './rollouts.ts';
+import { GATEWAY_HTTP_ROUTES, type KubeObject } from '../../../controller/kube/resources.ts';
+import { eventually } from '../../support/cluster.ts';
+import { service } from '../../support/rollouts.ts';
+import { APP, checkServices, type Provider } from './canary.ts';
 
 /** The Gateway API router's walk: an HTTPRoute whose one rule splits between the two Services. */
 
@@ -14,23 +11,6 @@ const IN_PROGRESS_LABEL = 'rollouts.argoproj.io/gatewayapi-canary';
 
 interface HTTPRouteLike extends KubeObject {
   spec?: { rules?: Array<{ name?: string; backendRefs?: Array<{ name?: string; weight?: number }> }> };
-}
-
-/**
- * Installs the schema-less route CRDs a user of examples/canary-gatewayapi applies to a test
- * cluster, and waits until the API server serves them. Other test files may have installed them.
- */
-export async function installGatewayApiCrds(c: KubeClient): Promise<void> {
-  const text = readFileSync(new URL('../../../examples/canary-gatewayapi/crds/gateway-api-crds.yaml', import.meta.url), 'utf8');
-  for (const doc of parseAllDocuments(text)) {
-    await c.create(CRDS, doc.toJS() as KubeObject).catch((err: unknown) => {
-      if (!isAlreadyExists(err)) throw err;
-    });
-  }
-  await eventually('the Gateway API route CRDs are served', async () => {
-    for (const type of GATEWAY_ROUTES) await c.list(type, { namespace: 'default', limit: 1 });
-    return true;
-  }, 30_000, 250);
 }
 
 export const gatewayApiProvider: Provider = {

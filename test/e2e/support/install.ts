@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { binDir, repoRoot } from '../../cluster/layout.ts';
-import { clients, kubeconfigPath } from './cluster.ts';
+import { clients, kubeconfigPath } from '../../support/cluster.ts';
 
 /** Runs the control plane's kubectl as the admin; throws with its output when it fails. */
 export function kubectl(...args: string[]): string {

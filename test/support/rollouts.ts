@@ -1,7 +1,7 @@
-import { KubeClient } from '../../../controller/kube/client.ts';
-import { loadKubeConfig } from '../../../controller/kube/kubeconfig.ts';
-import { REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../../controller/kube/resources.ts';
-import type { RolloutStatus } from '../../../controller/api/index.ts';
+import { KubeClient } from '../../controller/kube/client.ts';
+import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
+import { REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
+import type { RolloutStatus } from '../../controller/api/index.ts';
 import { eventually } from './cluster.ts';
 
 export const HASH_LABEL = 'rollouts-pod-template-hash';

@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort } from '../../cluster/processes.ts';
+import { freePort } from '../cluster/processes.ts';
+import { repoRoot } from '../cluster/layout.ts';
 import { kubeconfigPath, sleep } from './cluster.ts';
-
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface ControllerOptions {
   /** Watch only this namespace (each test uses its own). */
