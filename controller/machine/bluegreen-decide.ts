@@ -1,8 +1,8 @@
-import { transition } from 'xstate';
 import { blueGreenMachine, type BlueGreenActionName, type BlueGreenFacts } from './bluegreen.ts';
+import { decide, type Decision, type StrategyStateValue } from './decide.ts';
 
 export type BlueGreenPhaseName = 'scalingUp' | 'prePromotionAnalysis' | 'paused' | 'promoting' | 'postPromotionAnalysis';
-export type BlueGreenStateValue = 'healthy' | 'aborted' | { progressing: BlueGreenPhaseName };
+export type BlueGreenStateValue = StrategyStateValue<BlueGreenPhaseName>;
 
 /** The status fields the blue-green state is rebuilt from: nothing else survives a restart. */
 export interface BlueGreenStatusView {
@@ -17,7 +17,7 @@ export interface BlueGreenStatusView {
   postPromotionAnalysisRunStatus?: { status?: string };
 }
 
-const actionNames: ReadonlySet<string> = new Set<BlueGreenActionName>([
+const actionNames: ReadonlySet<BlueGreenActionName> = new Set<BlueGreenActionName>([
   'startNewRevision', 'addBlueGreenPause', 'removeBlueGreenPause', 'promoteActive', 'markStable',
   'recordAbort', 'clearAbort', 'startPrePromotionAnalysis', 'startPostPromotionAnalysis', 'pauseInconclusive',
 ]);
@@ -37,25 +37,9 @@ export function blueGreenStateFromStatus(status: BlueGreenStatusView): BlueGreen
   return { progressing: 'scalingUp' };
 }
 
-export interface BlueGreenDecision {
-  state: BlueGreenStateValue;
-  /** Named actions taken on the way, in order. */
-  actions: BlueGreenActionName[];
-  /** The facts after the machine's own updates (hash moved forward, pause added or removed, …). */
-  facts: BlueGreenFacts;
-}
+export type BlueGreenDecision = Decision<BlueGreenPhaseName, BlueGreenActionName, BlueGreenFacts>;
 
 /** One pure step: rebuild the state from the status, feed it this pass's facts, return where it lands. */
 export function decideBlueGreen(status: BlueGreenStatusView, facts: BlueGreenFacts): BlueGreenDecision {
-  const snapshot = blueGreenMachine.resolveState({ value: blueGreenStateFromStatus(status), context: { facts } });
-  const [next, actions] = transition(blueGreenMachine, snapshot, { type: 'OBSERVE', facts });
-  return {
-    state: next.value as BlueGreenStateValue,
-    actions: actions.map((a) => a.type).filter((t): t is BlueGreenActionName => actionNames.has(t)),
-    facts: next.context.facts,
-  };
-}
-
-export function blueGreenStateName(state: BlueGreenStateValue): string {
-  return typeof state === 'string' ? state : `progressing.${state.progressing}`;
+  return decide(blueGreenMachine, blueGreenStateFromStatus(status), facts, actionNames);
 }

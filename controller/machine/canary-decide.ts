@@ -1,5 +1,5 @@
-import { transition } from 'xstate';
 import { canaryMachine, type CanaryActionName, type CanaryFacts, type CanaryStepKind } from './canary.ts';
+import { decide, type Decision, type StrategyStateValue } from './decide.ts';
 
 export type CanaryPhaseName =
   | 'choosingStep'
@@ -7,7 +7,7 @@ export type CanaryPhaseName =
   | 'promoting'
   | 'promotingFull'
   | 'userPaused';
-export type CanaryStateValue = 'healthy' | 'aborted' | { progressing: CanaryPhaseName };
+export type CanaryStateValue = StrategyStateValue<CanaryPhaseName>;
 
 /** The status fields the canary state is rebuilt from: nothing else survives a restart. */
 export interface CanaryStatusView {
@@ -20,7 +20,7 @@ export interface CanaryStatusView {
   stepKinds: CanaryStepKind[];
 }
 
-const actionNames: ReadonlySet<string> = new Set<CanaryActionName>([
+const actionNames: ReadonlySet<CanaryActionName> = new Set<CanaryActionName>([
   'startNewRevision', 'skipAllSteps', 'promoteFull', 'markStable', 'recordAbort', 'completeStep', 'addCanaryPause', 'addInconclusivePause',
 ]);
 
@@ -36,26 +36,12 @@ export function canaryStateFromStatus(status: CanaryStatusView): CanaryStateValu
   return { progressing: kind ?? 'promoting' };
 }
 
-export interface CanaryDecision {
-  state: CanaryStateValue;
-  /** Named actions taken on the way, in order. */
-  actions: CanaryActionName[];
-  /** The facts after the machine's own updates (step index, pauses, stable hash, abort). */
-  facts: CanaryFacts;
-}
+export type CanaryDecision = Decision<CanaryPhaseName, CanaryActionName, CanaryFacts>;
 
-/** One pure step: rebuild the state from the status, feed it this pass's facts, return where it lands. */
+/**
+ * One pure step: rebuild the state from the status, feed it this pass's facts, return where it
+ * lands. `moved` and `pausesCleared` start false: they record what this pass's transitions did.
+ */
 export function decideCanary(status: CanaryStatusView, facts: CanaryFacts): CanaryDecision {
-  const observed: CanaryFacts = { ...facts, moved: false, pausesCleared: false };
-  const snapshot = canaryMachine.resolveState({ value: canaryStateFromStatus(status), context: { facts: observed } });
-  const [next, actions] = transition(canaryMachine, snapshot, { type: 'OBSERVE', facts: observed });
-  return {
-    state: next.value as CanaryStateValue,
-    actions: actions.map((a) => a.type).filter((t): t is CanaryActionName => actionNames.has(t)),
-    facts: next.context.facts,
-  };
-}
-
-export function canaryStateName(state: CanaryStateValue): string {
-  return typeof state === 'string' ? state : `progressing.${state.progressing}`;
+  return decide(canaryMachine, canaryStateFromStatus(status), { ...facts, moved: false, pausesCleared: false }, actionNames);
 }

@@ -2,7 +2,8 @@ import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { abortScaleDownDelaySecondsOrDefault, autoPromotionEnabledOrDefault, replicasOrDefault } from '../../api/defaults.ts';
 import type { AnalysisRun, PauseCondition, Rollout, RolloutStatus } from '../../api/index.ts';
 import { formatTime } from '../../api/kit.ts';
-import { decideBlueGreen, blueGreenStateName, type BlueGreenStateValue } from '../../machine/bluegreen-decide.ts';
+import { decideBlueGreen, type BlueGreenStateValue } from '../../machine/bluegreen-decide.ts';
+import { stateName as machineStateName } from '../../machine/decide.ts';
 import type { BlueGreenActionName, BlueGreenFacts } from '../../machine/bluegreen.ts';
 import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { replicaSetByHash } from '../shared/replicaset-identity.ts';
@@ -100,7 +101,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   );
   const state = decision.state;
   const did = (name: BlueGreenActionName): boolean => decision.actions.includes(name);
-  const stateName = blueGreenStateName(state);
+  const stateName = machineStateName(state);
   const aborted = state === 'aborted';
   const stableHash = did('markStable') ? newHash : status.stableRS ?? (firstDeploy ? undefined : activeHash);
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BlueGreenFacts } from '../../../controller/machine/bluegreen.ts';
-import { blueGreenStateFromStatus, blueGreenStateName, decideBlueGreen, type BlueGreenStatusView } from '../../../controller/machine/bluegreen-decide.ts';
+import { blueGreenStateFromStatus, decideBlueGreen, type BlueGreenStatusView } from '../../../controller/machine/bluegreen-decide.ts';
+import { stateName } from '../../../controller/machine/decide.ts';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const facts = (over: Partial<BlueGreenFacts> = {}): BlueGreenFacts => ({
@@ -29,7 +30,7 @@ describe('blue-green state rebuilt from status', () => {
     ['otherwise the new revision is scaling up', {}, 'progressing.scalingUp'],
   ];
   for (const [name, over, expected] of cases) {
-    test(name, () => assert.equal(blueGreenStateName(blueGreenStateFromStatus(status(over))), expected));
+    test(name, () => assert.equal(stateName(blueGreenStateFromStatus(status(over))), expected));
   }
 });
 
@@ -160,7 +161,7 @@ describe('blue-green transitions', () => {
   for (const c of cases) {
     test(c.name, () => {
       const d = decideBlueGreen(status(c.status), facts(c.facts));
-      assert.equal(blueGreenStateName(d.state), c.state);
+      assert.equal(stateName(d.state), c.state);
       assert.deepEqual(d.actions, c.actions);
     });
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { CanaryFacts, CanaryStepFacts } from '../../../controller/machine/canary.ts';
-import { canaryStateFromStatus, canaryStateName, decideCanary, type CanaryStatusView } from '../../../controller/machine/canary-decide.ts';
+import { canaryStateFromStatus, decideCanary, type CanaryStatusView } from '../../../controller/machine/canary-decide.ts';
+import { stateName } from '../../../controller/machine/decide.ts';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 // setWeight 33, pause {}, setWeight 66, pause 5s, setWeight 100
@@ -61,7 +62,7 @@ describe('canary state rebuilt from status', () => {
     ['no steps is promoting', { stepKinds: [], currentStepIndex: undefined }, 'progressing.promoting'],
   ];
   for (const [name, over, expected] of cases) {
-    test(name, () => assert.equal(canaryStateName(canaryStateFromStatus(status(over))), expected));
+    test(name, () => assert.equal(stateName(canaryStateFromStatus(status(over))), expected));
   }
 });
 
@@ -77,7 +78,7 @@ interface Case {
 
 function check(c: Case): void {
   const decision = decideCanary(status(c.status), facts(c.facts));
-  assert.equal(canaryStateName(decision.state), c.state);
+  assert.equal(stateName(decision.state), c.state);
   assert.deepEqual(decision.actions, c.actions);
   for (const [key, value] of Object.entries(c.after ?? {})) {
     assert.deepEqual(decision.facts[key as keyof CanaryFacts], value, `facts.${key}`);
