@@ -8,6 +8,7 @@ import {
   retryRollout,
   undoRollout,
 } from '../../client/actions/rollout-actions.ts';
+import { actionDoneMessage, restartMessage } from '../../client/actions/messages.ts';
 import type { KubeVerbs } from '../../controller/kube/client.ts';
 import type { ActionName, ActionResult } from '../shared/api.ts';
 
@@ -45,25 +46,25 @@ export async function runAction(
   switch (action) {
     case 'promote':
       await promoteRollout(client, namespace, name);
-      return done(`rollout '${name}' promoted`);
+      return done(actionDoneMessage('promote', name));
     case 'promote-full':
       await promoteRollout(client, namespace, name, { full: true });
-      return done(`rollout '${name}' fully promoted`);
+      return done(actionDoneMessage('promote-full', name));
     case 'pause':
       await pauseRollout(client, namespace, name);
-      return done(`rollout '${name}' paused`);
+      return done(actionDoneMessage('pause', name));
     case 'resume':
       await resumeRollout(client, namespace, name);
-      return done(`rollout '${name}' resumed`);
+      return done(actionDoneMessage('resume', name));
     case 'abort':
       await abortRollout(client, namespace, name);
-      return done(`rollout '${name}' aborted`);
+      return done(actionDoneMessage('abort', name));
     case 'retry':
       await retryRollout(client, namespace, name);
-      return done(`rollout '${name}' retried`);
+      return done(actionDoneMessage('retry', name));
     case 'restart':
       await restartRollout(client, namespace, name, now);
-      return done(`rollout '${name}' restarts now`);
+      return done(restartMessage(name, 'now'));
     case 'undo': {
       const revision = typeof body.toRevision === 'number' ? body.toRevision : 0;
       const result = await undoRollout(client, namespace, name, revision);

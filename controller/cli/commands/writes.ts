@@ -10,6 +10,7 @@ import {
   setImage,
   undoRollout,
 } from '../../../client/actions/rollout-actions.ts';
+import { actionDoneMessage, restartMessage, type DoneAction } from '../../../client/actions/messages.ts';
 import type { CliEnv } from '../context.ts';
 import { CliError } from '../errors.ts';
 import type { KubeVerbs } from '../../kube/client.ts';
@@ -18,12 +19,12 @@ import { connect, durationFlag, guard } from './common.ts';
 type Write = (client: KubeVerbs, namespace: string, name: string) => Promise<unknown>;
 
 /** A verb that applies the same write to each named rollout, as Argo's pause/abort/retry do. */
-function eachRollout(env: CliEnv, verb: string, past: string, write: Write) {
+function eachRollout(env: CliEnv, verb: string, action: DoneAction, write: Write) {
   return async (names: string[], _opts: unknown, cmd: Command): Promise<void> => {
     const { client, namespace } = connect(env, cmd);
     for (const name of names) {
       await guard({ kind: 'rollout', name, namespace, verb }, () => write(client, namespace, name));
-      env.io.out(`rollout '${name}' ${past}\n`);
+      env.io.out(`${actionDoneMessage(action, name)}\n`);
     }
   };
 }
@@ -45,26 +46,26 @@ export function addWriteCommands(program: Command, env: CliEnv): void {
           ...(opts.skipAllSteps ? { skipAllSteps: true } : {}),
         }),
       );
-      env.io.out(opts.full ? `rollout '${name}' fully promoted\n` : `rollout '${name}' promoted\n`);
+      env.io.out(`${actionDoneMessage(opts.full ? 'promote-full' : 'promote', name)}\n`);
     });
 
   program
     .command('pause')
     .argument('<names...>', 'rollout names')
     .description('Pause rollouts (sets spec.paused)')
-    .action(eachRollout(env, 'patch', 'paused', pauseRollout));
+    .action(eachRollout(env, 'patch', 'pause', pauseRollout));
 
   program
     .command('resume')
     .argument('<names...>', 'rollout names')
     .description('Resume rollouts paused with "pause" (clears spec.paused)')
-    .action(eachRollout(env, 'patch', 'resumed', resumeRollout));
+    .action(eachRollout(env, 'patch', 'resume', resumeRollout));
 
   program
     .command('abort')
     .argument('<names...>', 'rollout names')
     .description('Abort rollouts: go back to the stable ReplicaSet; spec.template keeps the new version')
-    .action(eachRollout(env, 'patch', 'aborted', abortRollout));
+    .action(eachRollout(env, 'patch', 'abort', abortRollout));
 
   const retry = program.command('retry').description('Retry an aborted rollout');
   retry
@@ -72,7 +73,7 @@ export function addWriteCommands(program: Command, env: CliEnv): void {
     .aliases(['ro', 'rollouts'])
     .argument('<names...>', 'rollout names')
     .description('Retry aborted rollouts (clears status.abort)')
-    .action(eachRollout(env, 'patch', 'retried', retryRollout));
+    .action(eachRollout(env, 'patch', 'retry', retryRollout));
 
   program
     .command('restart')
@@ -83,7 +84,7 @@ export function addWriteCommands(program: Command, env: CliEnv): void {
       const delay = opts.in !== undefined ? durationFlag(opts.in, '--in', parseGoDuration) : 0;
       const { client, namespace } = connect(env, cmd);
       await guard({ kind: 'rollout', name, namespace, verb: 'patch' }, () => restartRollout(client, namespace, name, new Date(env.clock.now() + delay)));
-      env.io.out(`rollout '${name}' restarts in ${opts.in ?? '0s'}\n`);
+      env.io.out(`${restartMessage(name, opts.in ?? '0s')}\n`);
     });
 
   program
