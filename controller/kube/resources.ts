@@ -40,6 +40,17 @@ export interface KubeObject {
   };
 }
 
+/**
+ * An object as the apiserver stores it: kind, apiVersion and name are always set. The traffic
+ * routers read and write their objects (Ingresses, VirtualServices, HTTPRoutes, …) in this shape.
+ */
+export interface StoredObject extends KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: Omit<NonNullable<KubeObject['metadata']>, 'ownerReferences'> & { name: string; ownerReferences?: OwnerReference[] | undefined };
+  [field: string]: unknown;
+}
+
 function resource(
   group: string,
   version: string,

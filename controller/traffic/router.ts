@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonObject } from '../kube/merge-patch.ts';
 import type { SetHeaderRoute, SetMirrorRoute, WeightDestination } from './types.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.ts';
-import type { OwnerReference } from '../kube/resources.ts';
+import type { OwnerReference, StoredObject } from '../kube/resources.ts';
 export { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL };
 
 /**
@@ -43,25 +43,7 @@ export interface TrafficWrite {
   message: string;
 }
 
-export type { OwnerReference };
-
-export interface KubeObjectMeta {
-  name: string;
-  namespace?: string | undefined;
-  uid?: string | undefined;
-  resourceVersion?: string | undefined;
-  labels?: Record<string, string> | undefined;
-  annotations?: Record<string, string> | undefined;
-  ownerReferences?: OwnerReference[] | undefined;
-}
-
-/** Any object read from or written to the API server; routers interpret `spec` themselves. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: KubeObjectMeta;
-  [field: string]: unknown;
-}
+export type { OwnerReference, StoredObject };
 
 /**
  * The port through which routers reach the cluster. `get` resolves to null when the object does
@@ -69,9 +51,9 @@ export interface KubeObject {
  * already exists; `patch` applies a JSON merge patch (application/merge-patch+json).
  */
 export interface TrafficKube {
-  get(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubeObject | null>;
-  create(obj: KubeObject): Promise<KubeObject>;
-  patch(apiVersion: string, kind: string, namespace: string, name: string, mergePatch: JsonObject): Promise<KubeObject>;
+  get(apiVersion: string, kind: string, namespace: string, name: string): Promise<StoredObject | null>;
+  create(obj: StoredObject): Promise<StoredObject>;
+  patch(apiVersion: string, kind: string, namespace: string, name: string, mergePatch: JsonObject): Promise<StoredObject>;
   delete(apiVersion: string, kind: string, namespace: string, name: string): Promise<void>;
 }
 
@@ -99,7 +81,7 @@ export function isAlreadyExists(err: unknown): boolean {
  * answers 409 Conflict otherwise, and the next pass recomputes from the newer object. Routers
  * replace whole route lists, so writing over a concurrent edit would lose it.
  */
-export function guardedPatch(patch: JsonObject, read: KubeObject): JsonObject {
+export function guardedPatch(patch: JsonObject, read: StoredObject): JsonObject {
   const resourceVersion = read.metadata.resourceVersion;
   if (!resourceVersion) return patch;
   const metadata = isJsonObject(patch.metadata) ? patch.metadata : {};

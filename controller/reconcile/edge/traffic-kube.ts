@@ -1,7 +1,7 @@
 import type { KubeClient, WriteOptions } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
 import { GATEWAY_ROUTES, INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, type ResourceType } from '../../kube/resources.ts';
-import type { KubeObject, TrafficKube } from '../../traffic/router.ts';
+import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
 
 /**
  * The routers' TrafficKube port over the controller's counted client. Routers name objects by
@@ -27,16 +27,16 @@ export function clientTrafficKube(client: KubeClient, opts: WriteOptions = {}): 
   return {
     async get(apiVersion, kind, namespace, name) {
       try {
-        return await client.get<KubeObject>(routingResource(apiVersion, kind), namespace, name, { signal: opts.signal });
+        return await client.get<StoredObject>(routingResource(apiVersion, kind), namespace, name, { signal: opts.signal });
       } catch (err) {
         if (isNotFound(err)) return null;
         throw err;
       }
     },
     // A 409 rejects with a KubeApiError whose statusCode is 409: the routers' isAlreadyExists.
-    create: (obj) => client.create<KubeObject>(routingResource(obj.apiVersion, obj.kind), obj, opts),
+    create: (obj) => client.create<StoredObject>(routingResource(obj.apiVersion, obj.kind), obj, opts),
     patch: (apiVersion, kind, namespace, name, mergePatch) =>
-      client.mergePatch<KubeObject>(routingResource(apiVersion, kind), namespace, name, mergePatch, opts),
+      client.mergePatch<StoredObject>(routingResource(apiVersion, kind), namespace, name, mergePatch, opts),
     async delete(apiVersion, kind, namespace, name) {
       try {
         await client.delete(routingResource(apiVersion, kind), namespace, name, { signal: opts.signal });

@@ -1,5 +1,5 @@
 import { cloneJson } from '../../kube/merge-patch.ts';
-import { TrafficRoutingError, type KubeObject } from '../router.ts';
+import { TrafficRoutingError, type StoredObject } from '../router.ts';
 import type { SetHeaderRoute, StringMatch } from '../types.ts';
 
 /**
@@ -37,7 +37,7 @@ export interface RouteRule {
   [field: string]: unknown;
 }
 
-export interface GatewayRouteObject extends KubeObject {
+export interface GatewayRouteObject extends StoredObject {
   spec?: { rules?: RouteRule[] | undefined; [field: string]: unknown } | undefined;
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../../api/gatewayapi.ts';
 import { createMergePatch } from '../../kube/merge-patch.ts';
 import { GATEWAY_GRPC_ROUTES, GATEWAY_HTTP_ROUTES, GATEWAY_TCP_ROUTES, apiVersionOf } from '../../kube/resources.ts';
-import { TrafficRoutingError, guardedPatch, type KubeObject, type TrafficKube, type TrafficRouter, type TrafficWrite } from '../router.ts';
+import { TrafficRoutingError, guardedPatch, type StoredObject, type TrafficKube, type TrafficRouter, type TrafficWrite } from '../router.ts';
 import type { RoutingTarget } from '../target.ts';
 import type { SetHeaderRoute } from '../types.ts';
 import {
@@ -34,7 +34,7 @@ const API_VERSIONS: Record<GatewayRouteKind, string> = {
 const takesHeaders = (route: GatewayRoute) => route.kind !== 'TCPRoute';
 
 /** What the controller changes on a route; everything else the user owns. */
-function managedFields(obj: KubeObject): unknown {
+function managedFields(obj: StoredObject): unknown {
   return { metadata: { labels: obj.metadata.labels ?? {} }, spec: { rules: (obj as GatewayRouteObject).spec?.rules ?? [] } };
 }
 

@@ -1,5 +1,5 @@
 import { cloneJson } from '../../kube/merge-patch.ts';
-import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, TrafficRoutingError, type KubeObject } from '../router.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, TrafficRoutingError, type StoredObject } from '../router.ts';
 import type { IstioDestinationRule, WeightDestination } from '../types.ts';
 
 /**
@@ -13,7 +13,7 @@ export interface Subset {
   [field: string]: unknown;
 }
 
-export interface DestinationRule extends KubeObject {
+export interface DestinationRule extends StoredObject {
   spec?: { host?: string | undefined; subsets?: Subset[] | undefined; [field: string]: unknown } | undefined;
 }
 

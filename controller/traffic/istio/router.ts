@@ -2,7 +2,7 @@ import { createMergePatch } from '../../kube/merge-patch.ts';
 import {
   TrafficRoutingError,
   guardedPatch,
-  type KubeObject,
+  type StoredObject,
   type TrafficKube,
   type TrafficRouter,
   type TrafficWrite,
@@ -28,7 +28,7 @@ export interface IstioRouterOptions {
 }
 
 /** What the controller changes on Istio objects; everything else the user owns. */
-function managedFields(obj: KubeObject): unknown {
+function managedFields(obj: StoredObject): unknown {
   return { metadata: { annotations: obj.metadata.annotations ?? {} }, spec: obj.spec ?? {} };
 }
 
@@ -67,7 +67,7 @@ export function createIstioRouter(
     managedRoutes: target.managedRoutes,
   };
 
-  async function read<T extends KubeObject>(kind: string, namespace: string, name: string, hint: string): Promise<T> {
+  async function read<T extends StoredObject>(kind: string, namespace: string, name: string, hint: string): Promise<T> {
     const obj = await kube.get(apiVersion, kind, namespace, name);
     if (!obj) {
       throw new TrafficRoutingError(`${kind} \`${namespace}/${name}\` not found: ${hint}`, { kind, namespace, name });
@@ -83,7 +83,7 @@ export function createIstioRouter(
   const readDestinationRule = (name: string) =>
     read<DestinationRule>('DestinationRule', target.namespace, name, 'create it or correct spec.strategy.canary.trafficRouting.istio.destinationRule');
 
-  async function write(current: KubeObject, desired: KubeObject, reason: string, message: string): Promise<TrafficWrite[]> {
+  async function write(current: StoredObject, desired: StoredObject, reason: string, message: string): Promise<TrafficWrite[]> {
     const patch = createMergePatch(managedFields(current), managedFields(desired));
     if (!patch) return [];
     const { namespace = '', name } = current.metadata;

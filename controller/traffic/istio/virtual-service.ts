@@ -1,5 +1,5 @@
 import { cloneJson } from '../../kube/merge-patch.ts';
-import { TrafficRoutingError, type KubeObject } from '../router.ts';
+import { TrafficRoutingError, type StoredObject } from '../router.ts';
 import type { IstioDestinationRule, IstioVirtualService, ManagedRoute, TCPRoute, TLSRoute, WeightDestination } from '../types.ts';
 
 /**
@@ -51,7 +51,7 @@ export interface VirtualServiceSpec {
   [field: string]: unknown;
 }
 
-export interface VirtualService extends KubeObject {
+export interface VirtualService extends StoredObject {
   spec?: VirtualServiceSpec | undefined;
 }
 

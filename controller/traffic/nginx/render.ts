@@ -1,5 +1,5 @@
 import { cloneJson, createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
-import { MANAGED_BY_ROLLOUTS_ANNOTATION, TrafficRoutingError, type KubeObject } from '../router.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION, TrafficRoutingError, type StoredObject } from '../router.ts';
 import type { RoutingTarget } from '../target.ts';
 import type { NginxTrafficRouting, SetHeaderRoute } from '../types.ts';
 
@@ -44,7 +44,7 @@ export interface IngressSpec {
   rules?: IngressRule[] | undefined;
 }
 
-export interface Ingress extends KubeObject {
+export interface Ingress extends StoredObject {
   spec?: IngressSpec | undefined;
 }
 
@@ -236,7 +236,7 @@ export function renderCanaryIngress(
 }
 
 /** Whether the Rollout is the controller owner of the object (by UID when known). */
-export function isControlledBy(obj: KubeObject, target: RoutingTarget): boolean {
+export function isControlledBy(obj: StoredObject, target: RoutingTarget): boolean {
   const owner = obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
   if (!owner || owner.kind !== 'Rollout') return false;
   return target.rolloutUid ? owner.uid === target.rolloutUid : owner.name === target.rolloutName;

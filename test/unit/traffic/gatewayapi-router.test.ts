@@ -4,7 +4,7 @@ import type { GatewayAPIConfig } from '../../../controller/api/gatewayapi.ts';
 import type { GatewayRouteObject, RouteRule } from '../../../controller/traffic/gatewayapi/render.ts';
 import { createGatewayAPIRouter } from '../../../controller/traffic/gatewayapi/router.ts';
 import { newTrafficRouters } from '../../../controller/traffic/registry.ts';
-import { TrafficRoutingError, type KubeObject } from '../../../controller/traffic/router.ts';
+import { TrafficRoutingError, type StoredObject } from '../../../controller/traffic/router.ts';
 import { routingTarget } from '../../../controller/traffic/target.ts';
 import type { RolloutTrafficRouting } from '../../../controller/traffic/types.ts';
 import { NAMESPACE, rollout } from './support/fixtures.ts';
@@ -18,11 +18,11 @@ const LABEL = 'rollouts.argoproj.io/gatewayapi-canary';
 const ref = (name: string, weight: number) => ({ group: '', kind: 'Service', name, port: 80, weight });
 const split = (): RouteRule => ({ backendRefs: [ref('web-stable', 100), ref('web-canary', 0)] });
 
-function gatewayRoute(kind: string, name: string, rules: RouteRule[], namespace = NAMESPACE): KubeObject {
+function gatewayRoute(kind: string, name: string, rules: RouteRule[], namespace = NAMESPACE): StoredObject {
   return { apiVersion: kind === 'TCPRoute' ? V1A2 : V1, kind, metadata: { name, namespace }, spec: { parentRefs: [{ name: 'gw' }], rules } };
 }
 
-function setup(config: GatewayAPIConfig, objects: KubeObject[], extra: Partial<RolloutTrafficRouting> = {}) {
+function setup(config: GatewayAPIConfig, objects: StoredObject[], extra: Partial<RolloutTrafficRouting> = {}) {
   const kube = new MemoryKube(objects);
   const router = createGatewayAPIRouter(routingTarget(rollout({ plugins: { [PLUGIN]: config }, ...extra })), config, kube);
   const read = (kind: string, name: string, namespace = NAMESPACE) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createIstioRouter } from '../../../controller/traffic/istio/router.ts';
 import type { HTTPRoute, VirtualService } from '../../../controller/traffic/istio/virtual-service.ts';
-import { TrafficRoutingError, type KubeObject } from '../../../controller/traffic/router.ts';
+import { TrafficRoutingError, type StoredObject } from '../../../controller/traffic/router.ts';
 import { routingTarget } from '../../../controller/traffic/target.ts';
 import type { IstioTrafficRouting, RolloutTrafficRouting } from '../../../controller/traffic/types.ts';
 import { NAMESPACE, rollout } from './support/fixtures.ts';
@@ -10,7 +10,7 @@ import { MemoryKube } from './support/memory-kube.ts';
 
 const V1B1 = 'networking.istio.io/v1beta1';
 
-function virtualService(name: string, http: HTTPRoute[], namespace = NAMESPACE, apiVersion = V1B1): KubeObject {
+function virtualService(name: string, http: HTTPRoute[], namespace = NAMESPACE, apiVersion = V1B1): StoredObject {
   return { apiVersion, kind: 'VirtualService', metadata: { name, namespace }, spec: { hosts: ['web'], http } };
 }
 
@@ -34,14 +34,14 @@ const subsetRoutes = (): HTTPRoute[] => [
   },
 ];
 
-const destinationRule: KubeObject = {
+const destinationRule: StoredObject = {
   apiVersion: V1B1,
   kind: 'DestinationRule',
   metadata: { name: 'web-dr', namespace: NAMESPACE },
   spec: { host: 'web.shop.svc.cluster.local', subsets: [{ name: 'stable', labels: { app: 'web' } }, { name: 'canary', labels: { app: 'web' } }] },
 };
 
-function setup(istio: IstioTrafficRouting, objects: KubeObject[], extra: Partial<RolloutTrafficRouting> = {}) {
+function setup(istio: IstioTrafficRouting, objects: StoredObject[], extra: Partial<RolloutTrafficRouting> = {}) {
   const kube = new MemoryKube(objects);
   const router = createIstioRouter(routingTarget(rollout({ istio, ...extra })), istio, kube);
   const http = (name = 'web-vs', namespace = NAMESPACE) =>
@@ -191,7 +191,7 @@ describe('Istio router: subset-level', () => {
     assert.deepEqual(writes?.map((w) => [w.kind, w.reason, w.message]), [
       ['DestinationRule', 'UpdatedDestinationRule', 'DestinationRule web-dr subset updated (canary: c4n4ry, stable: 5t4b1e)'],
     ]);
-    const dr = kube.read(V1B1, 'DestinationRule', NAMESPACE, 'web-dr') as KubeObject & { spec: { subsets: { name: string; labels: Record<string, string> }[] } };
+    const dr = kube.read(V1B1, 'DestinationRule', NAMESPACE, 'web-dr') as StoredObject & { spec: { subsets: { name: string; labels: Record<string, string> }[] } };
     assert.deepEqual(
       dr.spec.subsets.map((s) => [s.name, s.labels['rollouts-pod-template-hash']]),
       [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createNginxRouter } from '../../../controller/traffic/nginx/router.ts';
-import { TrafficRoutingError, type KubeObject, type TrafficKube, type TrafficRouter } from '../../../controller/traffic/router.ts';
+import { TrafficRoutingError, type StoredObject, type TrafficKube, type TrafficRouter } from '../../../controller/traffic/router.ts';
 import { routingTarget } from '../../../controller/traffic/target.ts';
 import type { NginxTrafficRouting, RolloutTrafficRouting } from '../../../controller/traffic/types.ts';
 import { NAMESPACE, rollout, stableIngress } from './support/fixtures.ts';
@@ -10,7 +10,7 @@ import { KubeStatusError, MemoryKube } from './support/memory-kube.ts';
 const V1 = 'networking.k8s.io/v1';
 const P = 'nginx.ingress.kubernetes.io';
 
-function setup(nginx: NginxTrafficRouting, objects: KubeObject[], extra: Partial<RolloutTrafficRouting> = {}) {
+function setup(nginx: NginxTrafficRouting, objects: StoredObject[], extra: Partial<RolloutTrafficRouting> = {}) {
   const kube = new MemoryKube(objects);
   const router = createNginxRouter(routingTarget(rollout({ nginx, ...extra })), nginx, kube);
   const canary = (name = 'web-web-ingress-canary') => kube.read(V1, 'Ingress', NAMESPACE, name);
@@ -117,7 +117,7 @@ describe('NGINX router: weights', () => {
     await router.setWeight(40);
     assert.equal(await router.verifyWeight?.(40), true);
     assert.equal(await router.verifyWeight?.(60), false);
-    const canary = kube.read(V1, 'Ingress', NAMESPACE, 'web-web-ingress-canary') as KubeObject;
+    const canary = kube.read(V1, 'Ingress', NAMESPACE, 'web-web-ingress-canary') as StoredObject;
     canary.metadata.annotations = { ...canary.metadata.annotations, [`${P}/canary-weight`]: '0' };
     kube.put(canary);
     assert.equal(await router.verifyWeight?.(40), false, 'someone reset the weight');

@@ -7,7 +7,7 @@ import type { TrafficRoutingAccess } from '../../../../controller/reconcile/cana
 import { readIstioReferences } from '../../../../controller/reconcile/edge/istio-references.ts';
 import { ISTIO_RECHECK_MS } from '../../../../controller/reconcile/plan.ts';
 import type { Observed } from '../../../../controller/reconcile/types.ts';
-import type { KubeObject } from '../../../../controller/traffic/router.ts';
+import type { StoredObject } from '../../../../controller/traffic/router.ts';
 import { MemoryKube } from '../../traffic/support/memory-kube.ts';
 import { HASH, NS, RolloutWorld } from '../support/world.ts';
 
@@ -15,14 +15,14 @@ const VS_API = 'networking.istio.io/v1beta1';
 const INGRESS_API = 'networking.k8s.io/v1';
 const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
 
-const stableIngress = (): KubeObject => ({
+const stableIngress = (): StoredObject => ({
   apiVersion: INGRESS_API,
   kind: 'Ingress',
   metadata: { name: 'app', namespace: NS, annotations: { 'kubernetes.io/ingress.class': 'nginx' } },
   spec: { rules: [{ host: 'app.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-stable', port: { number: 80 } } } }] } }] },
 });
 
-const virtualService = (): KubeObject => ({
+const virtualService = (): StoredObject => ({
   apiVersion: VS_API,
   kind: 'VirtualService',
   metadata: { name: 'app-vs', namespace: NS },

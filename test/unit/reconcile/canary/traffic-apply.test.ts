@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { RolloutStatus } from '../../../../controller/api/index.ts';
 import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight } from '../../../../controller/reconcile/canary/traffic-apply.ts';
 import type { RolloutObject } from '../../../../controller/reconcile/types.ts';
-import type { KubeObject } from '../../../../controller/traffic/router.ts';
+import type { StoredObject } from '../../../../controller/traffic/router.ts';
 import { MemoryKube } from '../../traffic/support/memory-kube.ts';
 
 const NS = 'shop';
@@ -18,14 +18,14 @@ function rollout(trafficRouting: Record<string, unknown>): RolloutObject {
   };
 }
 
-const ingress: KubeObject = {
+const ingress: StoredObject = {
   apiVersion: 'networking.k8s.io/v1',
   kind: 'Ingress',
   metadata: { name: 'web', namespace: NS },
   spec: { rules: [{ host: 'web.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web-stable', port: { number: 80 } } } }] } }] },
 };
 
-const virtualService: KubeObject = {
+const virtualService: StoredObject = {
   apiVersion: VS_API,
   kind: 'VirtualService',
   metadata: { name: 'web-vs', namespace: NS },

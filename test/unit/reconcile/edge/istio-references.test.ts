@@ -1,23 +1,23 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { istioReferenceNames, readIstioReferences } from '../../../../controller/reconcile/edge/istio-references.ts';
-import type { KubeObject } from '../../../../controller/traffic/router.ts';
+import type { StoredObject } from '../../../../controller/traffic/router.ts';
 
 const API = 'networking.istio.io/v1alpha3';
 
 /** The get of the TrafficKube port over a fixed set of objects; every read is recorded. */
-function objects(list: KubeObject[]) {
+function objects(list: StoredObject[]) {
   const reads: string[] = [];
   return {
     reads,
-    async get(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubeObject | null> {
+    async get(apiVersion: string, kind: string, namespace: string, name: string): Promise<StoredObject | null> {
       reads.push(`${apiVersion} ${kind} ${namespace}/${name}`);
       return list.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name) ?? null;
     },
   };
 }
 
-const obj = (kind: string, namespace: string, name: string): KubeObject => ({ apiVersion: API, kind, metadata: { name, namespace } });
+const obj = (kind: string, namespace: string, name: string): StoredObject => ({ apiVersion: API, kind, metadata: { name, namespace } });
 const spec = (istio: unknown) => ({ strategy: { canary: { trafficRouting: { istio } } } });
 
 describe('istioReferenceNames', () => {

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../../controller/traffic/router.ts';
+import type { StoredObject } from '../../../../controller/traffic/router.ts';
 import type { RolloutTrafficRouting, TrafficRollout } from '../../../../controller/traffic/types.ts';
 
 export const NAMESPACE = 'shop';
@@ -21,7 +21,7 @@ export function backend(service: string, port = 80) {
 }
 
 /** A stable Ingress with one host per entry, each routing `/` to the given Service. */
-export function stableIngress(name: string, hosts: Record<string, string>, extra: Partial<KubeObject> = {}): KubeObject {
+export function stableIngress(name: string, hosts: Record<string, string>, extra: Partial<StoredObject> = {}): StoredObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',

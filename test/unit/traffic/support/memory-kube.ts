@@ -1,5 +1,5 @@
 import { applyMergePatch, cloneJson, type JsonObject } from '../../../../controller/kube/merge-patch.ts';
-import type { KubeObject, TrafficKube } from '../../../../controller/traffic/router.ts';
+import type { StoredObject, TrafficKube } from '../../../../controller/traffic/router.ts';
 
 /** An API error as the client reports it: a status code and a message. */
 export class KubeStatusError extends Error {
@@ -28,10 +28,10 @@ const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.sli
  */
 export class MemoryKube implements TrafficKube {
   readonly writes: RecordedWrite[] = [];
-  private readonly objects = new Map<string, KubeObject>();
+  private readonly objects = new Map<string, StoredObject>();
   private version = 100;
 
-  constructor(objects: KubeObject[] = []) {
+  constructor(objects: StoredObject[] = []) {
     for (const obj of objects) this.put(obj);
   }
 
@@ -40,14 +40,14 @@ export class MemoryKube implements TrafficKube {
   }
 
   /** Stores an object as the cluster holds it, outside the recorded writes. */
-  put(obj: KubeObject): void {
+  put(obj: StoredObject): void {
     const copy = cloneJson(obj);
     copy.metadata.resourceVersion = String(++this.version);
     this.objects.set(this.key(copy.apiVersion, copy.kind, copy.metadata.namespace ?? '', copy.metadata.name), copy);
   }
 
   /** The stored object, for assertions. */
-  read(apiVersion: string, kind: string, namespace: string, name: string): KubeObject | undefined {
+  read(apiVersion: string, kind: string, namespace: string, name: string): StoredObject | undefined {
     const obj = this.objects.get(this.key(apiVersion, kind, namespace, name));
     return obj && cloneJson(obj);
   }
@@ -56,20 +56,20 @@ export class MemoryKube implements TrafficKube {
     return this.writes.filter((w) => w.verb === verb);
   }
 
-  async get(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubeObject | null> {
+  async get(apiVersion: string, kind: string, namespace: string, name: string): Promise<StoredObject | null> {
     return this.read(apiVersion, kind, namespace, name) ?? null;
   }
 
-  async create(obj: KubeObject): Promise<KubeObject> {
+  async create(obj: StoredObject): Promise<StoredObject> {
     const namespace = obj.metadata.namespace ?? '';
     const key = this.key(obj.apiVersion, obj.kind, namespace, obj.metadata.name);
     if (this.objects.has(key)) throw new KubeStatusError(409, `${obj.kind} "${obj.metadata.name}" already exists`);
     this.put(obj);
     this.writes.push({ verb: 'create', kind: obj.kind, namespace, name: obj.metadata.name });
-    return this.read(obj.apiVersion, obj.kind, namespace, obj.metadata.name) as KubeObject;
+    return this.read(obj.apiVersion, obj.kind, namespace, obj.metadata.name) as StoredObject;
   }
 
-  async patch(apiVersion: string, kind: string, namespace: string, name: string, mergePatch: JsonObject): Promise<KubeObject> {
+  async patch(apiVersion: string, kind: string, namespace: string, name: string, mergePatch: JsonObject): Promise<StoredObject> {
     const key = this.key(apiVersion, kind, namespace, name);
     const current = this.objects.get(key);
     if (!current) throw new KubeStatusError(404, `${kind} "${name}" not found`);
@@ -78,10 +78,10 @@ export class MemoryKube implements TrafficKube {
     if (expected !== undefined && expected !== current.metadata.resourceVersion) {
       throw new KubeStatusError(409, `Operation cannot be fulfilled on ${kind} "${name}": the object has been modified`);
     }
-    const next = applyMergePatch(current, mergePatch) as unknown as KubeObject;
+    const next = applyMergePatch(current, mergePatch) as unknown as StoredObject;
     this.put(next);
     this.writes.push({ verb: 'patch', kind, namespace, name, patch: cloneJson(mergePatch) });
-    return this.read(apiVersion, kind, namespace, name) as KubeObject;
+    return this.read(apiVersion, kind, namespace, name) as StoredObject;
   }
 
   async delete(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
