@@ -25,10 +25,12 @@ export function renderSupportDoc(entries: readonly SupportEntry[] = SUPPORT): st
     'ReplicaSet changes, and an AnalysisTemplate, ClusterAnalysisTemplate or AnalysisRun metric that',
     'sets it is refused the same way: `kubectl ramp lint` names it, an AnalysisRun ends in Error with',
     'the message before any measurement, and a Rollout whose analysis references such a template gets',
-    'InvalidSpec naming the template and the metric. Fields of the Argo Rollouts API not listed here',
-    'are carried out as Argo documents them.',
+    'InvalidSpec naming the template and the metric. A refused template field is named the same way',
+    'by `kubectl ramp lint` and in the InvalidSpec of a Rollout that references the template. Fields',
+    'of the Argo Rollouts API not listed here are carried out as Argo documents them.',
     '',
     ...section('Rollouts', 'Rollout'),
+    ...section('AnalysisTemplates and ClusterAnalysisTemplates', 'template'),
     ...section('Analysis metrics (AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun)', 'metric'),
   ].join('\n');
 }

@@ -1,14 +1,10 @@
 import { z } from 'zod';
 import { int32, stringMap } from './kit.ts';
-import { DryRunSchema, FieldRefSchema, MeasurementRetentionSchema } from './metric.ts';
+import { AnalysisTemplateRefSchema, DryRunSchema, FieldRefSchema, MeasurementRetentionSchema } from './metric.ts';
 
 /** How a Rollout asks for an AnalysisRun: templates to combine and arguments to pass. */
 
-export const RolloutAnalysisTemplateSchema = z.strictObject({
-  templateName: z.string().optional(),
-  /** Look the template up as a ClusterAnalysisTemplate. */
-  clusterScope: z.boolean().optional(),
-});
+export const RolloutAnalysisTemplateSchema = AnalysisTemplateRefSchema;
 
 export const POD_TEMPLATE_HASH_VALUES = ['Stable', 'Latest'] as const;
 

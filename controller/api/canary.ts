@@ -88,6 +88,7 @@ export const RolloutExperimentStepSchema = z.strictObject({
   analyses: z.array(RolloutExperimentStepAnalysisTemplateRefSchema).optional(),
   dryRun: z.array(DryRunSchema).optional(),
   analysisRunMetadata: AnalysisRunMetadataSchema.optional(),
+  scaleDownDelaySeconds: int32().optional(),
 });
 export type RolloutExperimentStep = z.infer<typeof RolloutExperimentStepSchema>;
 
@@ -122,6 +123,12 @@ export const PingPongSpecSchema = z.strictObject({
   pongService: z.string(),
 });
 
+/** How many canary pods must be available before a step counts as reached: "Percent" or "Pods". */
+export const ReplicaProgressThresholdSchema = z.strictObject({
+  type: z.string(),
+  value: int32(),
+});
+
 export const CanaryStrategySchema = z.strictObject({
   /** Service selecting only canary pods. */
   canaryService: z.string().optional(),
@@ -146,5 +153,6 @@ export const CanaryStrategySchema = z.strictObject({
   dynamicStableScale: z.boolean().optional(),
   pingPong: PingPongSpecSchema.optional(),
   minPodsPerReplicaSet: int32().optional(),
+  replicaProgressThreshold: ReplicaProgressThresholdSchema.optional(),
 });
 export type CanaryStrategy = z.infer<typeof CanaryStrategySchema>;

@@ -204,9 +204,20 @@ export const TTLStrategySchema = z.strictObject({
 });
 export type TTLStrategy = z.infer<typeof TTLStrategySchema>;
 
+/** A template named by another, or by a Rollout's analysis: its metrics are combined into one run. */
+export const AnalysisTemplateRefSchema = z.strictObject({
+  templateName: z.string().optional(),
+  /** Look the template up as a ClusterAnalysisTemplate. */
+  clusterScope: z.boolean().optional(),
+});
+
 /** AnalysisTemplateSpec, shared by AnalysisTemplate and ClusterAnalysisTemplate. */
 export const AnalysisTemplateSpecSchema = z.strictObject({
-  metrics: z.array(MetricSchema),
+  // Optional as in Argo's CRD: a template made only of `templates` is stored, and validation says
+  // what is wrong with it rather than the API server refusing it.
+  metrics: z.array(MetricSchema).default([]),
+  /** Template composition: other templates whose metrics this one includes. */
+  templates: z.array(AnalysisTemplateRefSchema).optional(),
   args: z.array(ArgumentSchema).optional(),
   dryRun: z.array(DryRunSchema).optional(),
   measurementRetention: z.array(MeasurementRetentionSchema).optional(),

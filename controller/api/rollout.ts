@@ -137,6 +137,7 @@ export const StepPluginStatusSchema = z.looseObject({
   finishedAt: time().optional(),
   executions: int32().optional(),
   backoff: z.string().optional(),
+  disabled: z.boolean().optional(),
   status: z.record(z.string(), z.unknown()).meta({ [PRESERVE_UNKNOWN]: true }).optional(),
 });
 export type StepPluginStatus = z.infer<typeof StepPluginStatusSchema>;
@@ -160,6 +161,20 @@ export const BlueGreenStatusSchema = z.looseObject({
   postPromotionAnalysisRunStatus: RolloutAnalysisRunStatusSchema.optional(),
 });
 export type BlueGreenStatus = z.infer<typeof BlueGreenStatusSchema>;
+
+/** An AWS resource Argo's ALB router records; kept so that status survives a move between controllers. */
+export const AwsResourceRefSchema = z.looseObject({
+  name: z.string(),
+  arn: z.string(),
+  fullName: z.string().optional(),
+});
+
+export const ALBStatusSchema = z.looseObject({
+  loadBalancer: AwsResourceRefSchema.optional(),
+  canaryTargetGroup: AwsResourceRefSchema.optional(),
+  stableTargetGroup: AwsResourceRefSchema.optional(),
+  ingress: z.string().optional(),
+});
 
 export const RolloutStatusSchema = z.looseObject({
   phase: RolloutPhaseSchema.optional(),
@@ -191,6 +206,9 @@ export const RolloutStatusSchema = z.looseObject({
   conditions: z.array(RolloutConditionSchema).optional(),
   blueGreen: BlueGreenStatusSchema.optional(),
   canary: CanaryStatusSchema.optional(),
+  /** Written by Argo's ALB router, never by Ramp (which refuses trafficRouting.alb). */
+  alb: ALBStatusSchema.optional(),
+  albs: z.array(ALBStatusSchema).optional(),
 });
 export type RolloutStatus = z.infer<typeof RolloutStatusSchema>;
 

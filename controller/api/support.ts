@@ -13,12 +13,13 @@ export type SupportKind = 'traffic router' | 'router plugin' | 'canary step' | '
 
 export interface SupportEntry {
   /**
-   * Where the field is. Rollout fields start at `spec`; metric fields (AnalysisTemplate,
+   * Where the field is. Rollout fields start at `spec`; template fields (AnalysisTemplate and
+   * ClusterAnalysisTemplate alike) start at `spec` too; metric fields (AnalysisTemplate,
    * ClusterAnalysisTemplate and AnalysisRun alike) start at the metric: `provider.datadog`.
    * `[]` stands for every item of a list, `*` for every key of a map.
    */
   field: string;
-  on: 'Rollout' | 'metric';
+  on: 'Rollout' | 'template' | 'metric';
   kind: SupportKind;
   /** What a person calls it: "the SMI traffic router". */
   what: string;
@@ -63,6 +64,14 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${GATEWAY}.tlsRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
   { field: `${GATEWAY}.configMap`, on: 'Rollout', kind: 'field', what: 'a state ConfigMap for the Gateway API router', supported: false, note: 'remove it: Ramp keeps no routing state outside the routes' },
   { field: 'spec.strategy.canary.pingPong', on: 'Rollout', kind: 'field', what: 'ping-pong Services', supported: false, note: 'use canaryService and stableService' },
+  {
+    field: `${ROUTING}.istio.destinationRule.additionalSubsetNames`,
+    on: 'Rollout',
+    kind: 'field',
+    what: 'additional DestinationRule subsets',
+    supported: false,
+    note: 'remove it: Ramp splits each managed route between the canary and stable subsets alone; route other subsets in routes the Rollout does not name',
+  },
 
   // Canary steps
   { field: `${STEP}.setWeight`, on: 'Rollout', kind: 'canary step', what: 'the setWeight step', supported: true, note: 'canary pods scaled to the weight; with a router, its weight set and read back' },
@@ -74,8 +83,28 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },
 
+  // Rollout fields
+  {
+    field: 'spec.strategy.canary.replicaProgressThreshold',
+    on: 'Rollout',
+    kind: 'field',
+    what: 'a replica progress threshold',
+    supported: false,
+    note: "remove it: Ramp moves past a step once every canary pod the step asks for is available, Argo's default",
+  },
+
   // Rollout fields whose behaviour is strategy-specific
   { field: 'spec.rollbackWindow', on: 'Rollout', kind: 'field', what: 'rollbackWindow with the blue-green strategy', supported: false, strategy: 'blueGreen', note: 'remove it: a blue-green rollback goes through preview and promotion as any update' },
+
+  // AnalysisTemplate and ClusterAnalysisTemplate fields
+  {
+    field: 'spec.templates',
+    on: 'template',
+    kind: 'field',
+    what: 'template composition',
+    supported: false,
+    note: "list the metrics in the template itself, or name each template in the Rollout's analysis templates, whose metrics Ramp combines into one AnalysisRun",
+  },
 
   // Metric providers
   { field: 'provider.prometheus', on: 'metric', kind: 'metric provider', what: 'the Prometheus provider', supported: true, note: 'instant and range queries, basicAuth, oauth2, headers, caCert, timeout' },
@@ -149,6 +178,11 @@ export function unsupportedInRollout(rollout: unknown): UnsupportedUse[] {
   return SUPPORT.filter((e) => applies(e) && !e.supported)
     .flatMap(uses)
     .filter((use) => !overridden(use));
+}
+
+/** The fields of an AnalysisTemplate or ClusterAnalysisTemplate, outside its metrics, that Ramp does not carry out. */
+export function unsupportedInTemplate(template: unknown): UnsupportedUse[] {
+  return SUPPORT.filter((e) => e.on === 'template' && !e.supported).flatMap((entry) => find(template, segmentsOf(entry.field), '').map((path) => ({ path, entry })));
 }
 
 /** The fields of one metric that Ramp does not carry out; `path` is where the metric is. */

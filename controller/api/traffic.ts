@@ -35,6 +35,8 @@ export const IstioDestinationRuleSchema = z.strictObject({
   name: z.string(),
   canarySubsetName: z.string(),
   stableSubsetName: z.string(),
+  /** Subsets whose route weights are left as they are. */
+  additionalSubsetNames: z.array(z.string()).optional(),
 });
 export type IstioDestinationRule = z.infer<typeof IstioDestinationRuleSchema>;
 

@@ -3,7 +3,8 @@ import { type AnalysisTemplate, AnalysisTemplateSchema } from '../analysistempla
 import { type ClusterAnalysisTemplate, ClusterAnalysisTemplateSchema } from '../clusteranalysistemplate.ts';
 import { type AnalysisRun, AnalysisRunSchema } from '../analysisrun.ts';
 import type { Metric } from '../metric.ts';
-import type { FieldError } from './field-error.ts';
+import { type FieldError, forbidden } from './field-error.ts';
+import { unsupportedInTemplate, unsupportedMessage } from '../support.ts';
 import { LIMITS, checkSize } from './limits.ts';
 import { type AnalysisSpecLike, analysisSpecProblems, metricProblems, metricsProblems } from './metric-rules.ts';
 import { type ValidationResult } from './rollout.ts';
@@ -27,7 +28,12 @@ export function validateAnalysisTemplate(obj: unknown): AnalysisTemplateValidati
     return { ok: false, errors: zodIssuesToFieldErrors(parsed.error.issues, obj, knownTemplateKeys).slice(0, LIMITS.maxErrors) };
   }
   const template = parsed.data as AnalysisTemplate | ClusterAnalysisTemplate;
-  const errors = validateAnalysisSpec(template.spec, 'spec');
+  // Argo accepts a template whose metrics all come from `templates`: then "no metrics" is not the problem.
+  const composedOnly = template.spec.metrics.length === 0 && (template.spec.templates ?? []).length > 0;
+  const errors = [
+    ...(composedOnly ? [] : validateAnalysisSpec(template.spec, 'spec')),
+    ...unsupportedInTemplate(template).map((use) => forbidden(use.path, unsupportedMessage(use.entry))),
+  ];
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, LIMITS.maxErrors) };
   return { ok: true, template };
 }

@@ -1,5 +1,5 @@
 import type { AnalysisTemplate, ClusterAnalysisTemplate, FieldError, Rollout, RolloutAnalysis } from '../../api/index.ts';
-import { unsupportedInMetric, unsupportedMessage } from '../../api/support.ts';
+import { unsupportedInMetric, unsupportedInTemplate, unsupportedMessage } from '../../api/support.ts';
 import { formatValue, forbidden, invalid } from '../../api/validation/field-error.ts';
 
 /** The AnalysisTemplates and ClusterAnalysisTemplates a Rollout's analyses name, and those missing. */
@@ -40,16 +40,19 @@ export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTe
 }
 
 /**
- * Ramp's contract for analyses: a referenced template whose metric uses what Ramp does not run
- * (a provider from the support table) makes the Rollout invalid before any ReplicaSet changes,
- * instead of an AnalysisRun that errors mid-update.
+ * Ramp's contract for analyses: a referenced template that uses what Ramp does not carry out (a
+ * template field or a metric provider from the support table) makes the Rollout invalid before any
+ * ReplicaSet changes, instead of an AnalysisRun that errors, or measures less, mid-update.
  */
-export function unsupportedTemplateMetrics(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
+export function unsupportedInReferencedTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
   const errors: FieldError[] = [];
   for (const { field, ref } of templateReferences(rollout)) {
     const name = ref.templateName ?? '';
     const template = ref.clusterScope ? templates.clusterTemplates?.get(name) : templates.templates?.get(name);
     const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
+    for (const use of unsupportedInTemplate(template)) {
+      errors.push(forbidden(field, `${kind} ${formatValue(name)} (${use.path}): ${unsupportedMessage(use.entry)}`));
+    }
     for (const metric of template?.spec?.metrics ?? []) {
       for (const use of unsupportedInMetric(metric, '')) {
         errors.push(forbidden(field, `${kind} ${formatValue(name)} metric ${formatValue(metric.name)} (${use.path}): ${unsupportedMessage(use.entry)}`));

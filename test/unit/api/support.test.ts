@@ -1,11 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { invalidSpecMessage, validateRollout } from '../../../controller/api/index.ts';
+import { invalidSpecMessage, validateAnalysisTemplate, validateRollout } from '../../../controller/api/index.ts';
+import { AnalysisTemplateSchema } from '../../../controller/api/analysistemplate.ts';
 import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../../../controller/api/gatewayapi.ts';
 import { MetricSchema } from '../../../controller/api/metric.ts';
 import { RolloutSchema } from '../../../controller/api/rollout.ts';
-import { SUPPORT, unsupportedInMetric, unsupportedInRollout, type SupportEntry } from '../../../controller/api/support.ts';
+import { SUPPORT, unsupportedInMetric, unsupportedInRollout, unsupportedInTemplate, type SupportEntry } from '../../../controller/api/support.ts';
 import { renderSupportDoc } from '../../../scripts/support-doc.ts';
 
 type Json = Record<string, unknown>;
@@ -67,6 +68,16 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
     input: rollout({ canary: { pingPong: { pingService: 'ping', pongService: 'pong' }, trafficRouting: { alb: { ingress: 'guestbook', servicePort: 80, rootService: 'guestbook' } } } }),
     path: 'spec.strategy.canary.pingPong',
   },
+  'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames': {
+    input: router({
+      istio: { virtualService: { name: 'guestbook', routes: ['primary'] }, destinationRule: { name: 'guestbook', canarySubsetName: 'canary', stableSubsetName: 'stable', additionalSubsetNames: ['mirror'] } },
+    }),
+    path: 'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames',
+  },
+  'spec.strategy.canary.replicaProgressThreshold': {
+    input: rollout({ canary: { replicaProgressThreshold: { type: 'Percent', value: 50 }, steps: [{ setWeight: 20 }, { pause: {} }] } }),
+    path: 'spec.strategy.canary.replicaProgressThreshold',
+  },
   'spec.strategy.canary.steps[].experiment': { input: step({ experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '5m' } }), path: 'spec.strategy.canary.steps[1].experiment' },
   'spec.strategy.canary.steps[].plugin': { input: step({ plugin: { name: 'argoproj-labs/sample', config: {} } }), path: 'spec.strategy.canary.steps[1].plugin' },
   'spec.rollbackWindow': {
@@ -111,7 +122,7 @@ const GATEWAY_FIELD = `spec.strategy.canary.trafficRouting.plugins.${GATEWAY_API
 describe('the support table', () => {
   it('names only fields the API schemas have', () => {
     for (const entry of SUPPORT) {
-      const root = entry.on === 'Rollout' ? RolloutSchema : MetricSchema;
+      const root = entry.on === 'Rollout' ? RolloutSchema : entry.on === 'template' ? AnalysisTemplateSchema : MetricSchema;
       const found = entry.field.startsWith(`${GATEWAY_FIELD}.`)
         ? schemaAt(GatewayAPIConfigSchema, entry.field.slice(GATEWAY_FIELD.length + 1))
         : entry.field === GATEWAY_FIELD
@@ -207,6 +218,41 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
       unsupportedInRollout(input).map((u) => u.path),
       ['spec.strategy.canary.steps[0].plugin', 'spec.strategy.canary.steps[2].plugin'],
     );
+  });
+});
+
+describe('an AnalysisTemplate or ClusterAnalysisTemplate that sets a field Ramp does not carry out is refused, naming the field', () => {
+  const template = (kind: string, spec: Json): Json => ({ apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name: 'composed' }, spec });
+  const metric = { name: 'up', provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } };
+  /** For each refused template field: a spec Argo accepts that sets it, and the path named. */
+  const refusedTemplates: Record<string, { spec: Json; path: string }> = {
+    'spec.templates': { spec: { templates: [{ templateName: 'error-rate' }, { templateName: 'latency', clusterScope: true }] }, path: 'spec.templates' },
+  };
+
+  it('every refused template field has a case here', () => {
+    assert.deepEqual(SUPPORT.filter((e) => e.on === 'template' && !e.supported).map((e) => e.field).sort(), Object.keys(refusedTemplates).sort());
+  });
+
+  for (const entry of SUPPORT.filter((e) => e.on === 'template' && !e.supported)) {
+    for (const kind of ['AnalysisTemplate', 'ClusterAnalysisTemplate']) {
+      it(`${kind}: ${entry.what} (${entry.field}), alone as Argo allows or beside metrics`, () => {
+        const { spec, path } = refusedTemplates[entry.field]!;
+        for (const input of [template(kind, spec), template(kind, { ...spec, metrics: [metric] })]) {
+          const result = validateAnalysisTemplate(input);
+          assert.equal(result.ok, false);
+          if (result.ok) return;
+          assert.deepEqual(result.errors.map((e) => [e.field, e.message]), [[path, `Forbidden: Ramp does not support ${entry.what}; ${entry.note}`]]);
+        }
+      });
+    }
+  }
+
+  it('a template without the refused fields is accepted, and one with neither metrics nor templates is told it has no metrics', () => {
+    assert.deepEqual(unsupportedInTemplate(template('AnalysisTemplate', { metrics: [metric] })), []);
+    assert.equal(validateAnalysisTemplate(template('AnalysisTemplate', { metrics: [metric] })).ok, true);
+    const empty = validateAnalysisTemplate(template('AnalysisTemplate', {}));
+    assert.equal(empty.ok, false);
+    if (!empty.ok) assert.deepEqual(empty.errors.map((e) => [e.field, e.message]), [['spec.metrics', 'Required value: no metrics specified']]);
   });
 });
 

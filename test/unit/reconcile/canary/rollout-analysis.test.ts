@@ -301,6 +301,23 @@ describe('canary analysis step', () => {
     assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
   });
 
+  test('a template composed of other templates (spec.templates) is an InvalidSpec naming the step and the template; no ReplicaSet is created', async () => {
+    const composed: AnalysisTemplate = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'combined', namespace: NS },
+      spec: { metrics: [], templates: [{ templateName: 'error-rate' }] },
+    };
+    const world = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'combined' }] } }] }), { templates: [composed], clusterTemplates: [] });
+    const first = await world.pass();
+    assert.equal(world.status.phase, 'Degraded');
+    assert.equal(
+      world.status.message,
+      'InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Forbidden: AnalysisTemplate "combined" (spec.templates): Ramp does not support template composition; list the metrics in the template itself, or name each template in the Rollout\'s analysis templates, whose metrics Ramp combines into one AnalysisRun',
+    );
+    assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
+  });
+
   test('a missing template is an InvalidSpec naming the step', async () => {
     const world = new World(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'nope' }] } }] }));
     await world.pass();
