@@ -96,7 +96,7 @@ function extreme(name: string, args: Value[], pick: (a: number, b: number) => nu
   return values.reduce((a, b) => pick(a, b));
 }
 
-export const BUILTINS: Record<string, Builtin> = {
+const BUILTINS: Record<string, Builtin> = {
   len: { min: 1, max: 1, call: ([v]) => length(v!) },
   abs: { min: 1, max: 1, call: ([v]) => Math.abs(num('abs', v!)) },
   isNaN: { min: 1, max: 1, call: ([v]) => Number.isNaN(num('isNaN', v!)) },
@@ -187,6 +187,14 @@ export const BUILTINS: Record<string, Builtin> = {
     },
   },
 };
+
+/**
+ * The builtin called `name`, if the language has one. Looked up as an own property only: a name
+ * such as `toString` or `constructor` must never reach Object.prototype.
+ */
+export function builtinNamed(name: string): Builtin | undefined {
+  return Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
+}
 
 // Builtins that take a collection and a predicate over `#`.
 export const PREDICATES = new Set([

@@ -1,5 +1,5 @@
 import type { Node, Value } from './ast.ts';
-import { BUILTINS, BuiltinError, PREDICATES } from './builtins.ts';
+import { builtinNamed, BuiltinError, PREDICATES } from './builtins.ts';
 import { ExprError, type Position } from './errors.ts';
 import { equal, formatValue, getKey, hasKey, isMap, newMap, typeName, type MapValue } from './values.ts';
 
@@ -120,7 +120,7 @@ class Evaluator {
 
   private call(node: Extract<Node, { kind: 'call' }>, scopes: Scope[]): Value {
     if (PREDICATES.has(node.callee)) return this.predicate(node, scopes);
-    const builtin = BUILTINS[node.callee];
+    const builtin = builtinNamed(node.callee);
     if (builtin === undefined) return this.fail(`unknown function ${node.callee}()`, node.pos);
     const args = node.args.map((a) => this.eval(a, scopes));
     try {

@@ -3,7 +3,7 @@
 // functions. It is interpreted from an AST; nothing in it can reach JavaScript
 // beyond the names it is given.
 import type { Node, Value } from './ast.ts';
-import { BUILTINS, PREDICATES } from './builtins.ts';
+import { builtinNamed, PREDICATES } from './builtins.ts';
 import { ExprError } from './errors.ts';
 import { evaluate } from './evaluate.ts';
 import { parse } from './parser.ts';
@@ -56,7 +56,7 @@ function check(node: Node, names: ReadonlySet<string>, multiline: boolean): void
         if (PREDICATES.has(n.callee)) {
           if (n.args.length !== 2) fail(`${n.callee}() expects 2 arguments (a collection and a predicate), got ${n.args.length}`, n);
         } else {
-          const builtin = BUILTINS[n.callee];
+          const builtin = builtinNamed(n.callee);
           if (builtin === undefined) fail(`unknown function ${n.callee}()`, n);
           else if (n.args.length < builtin.min || n.args.length > builtin.max) {
             const expected = builtin.min === builtin.max ? `${builtin.min}` : `at least ${builtin.min}`;

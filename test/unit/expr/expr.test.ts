@@ -121,6 +121,11 @@ describe('condition expressions report what is wrong and where', () => {
     ['foo > 1', 1, /^unknown name foo at column 1$/],
     ['process.exit(1)', 1, /unknown name process at column 1|method calls are not supported/],
     ['lenx(result)', 1, /^unknown function lenx\(\) at column 1$/],
+    // Names of Object.prototype are not functions of the language.
+    ['toString(result)', 1, /^unknown function toString\(\) at column 1$/],
+    ['constructor(result)', 1, /^unknown function constructor\(\) at column 1$/],
+    ['hasOwnProperty(result)', 1, /^unknown function hasOwnProperty\(\) at column 1$/],
+    ['__proto__(result)', 1, /^unknown function __proto__\(\) at column 1$/],
     ['len(result, 1)', 1, /^len\(\) expects 1 argument, got 2 at column 1$/],
     ['# > 1', 1, /can only be used inside a predicate at column 1/],
     ['result[0] > 1', [], /^index out of range: 0 \(array length is 0\) at column 7$/],
