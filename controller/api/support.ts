@@ -93,6 +93,7 @@ export const SUPPORT: readonly SupportEntry[] = [
     note: "remove it: Ramp moves past a step once every canary pod the step asks for is available, Argo's default",
   },
 
+  { field: 'spec.workloadRef', on: 'Rollout', kind: 'field', what: 'workloadRef', supported: true, note: 'the pod template and selector of a Deployment (apps/v1), scaleDown never, onsuccess or progressively; a PodTemplate or ReplicaSet reference is refused' },
   // Rollout fields whose behaviour is strategy-specific
   { field: 'spec.rollbackWindow', on: 'Rollout', kind: 'field', what: 'rollbackWindow with the blue-green strategy', supported: false, strategy: 'blueGreen', note: 'remove it: a blue-green rollback goes through preview and promotion as any update' },
 

@@ -88,6 +88,8 @@ export function validateRolloutSpec(rollout: Rollout): FieldError[] {
     }
   } else if (!spec.workloadRef.name) {
     errors.push(required(child(child(path, 'workloadRef'), 'name')));
+  } else {
+    errors.push(...workloadKindErrors(spec.workloadRef, child(path, 'workloadRef')));
   }
 
   errors.push(...nonNegative(path, { minReadySeconds: spec.minReadySeconds, revisionHistoryLimit: revisionHistoryLimitOrDefault(rollout) }));
@@ -141,3 +143,22 @@ function validateStrategy(rollout: Rollout, path: string): FieldError[] {
   return validateCanary(rollout, child(path, 'canary'));
 }
 
+
+/** Workload kinds Argo resolves a template from (rollout/templateref.go), by group and kind. */
+const ARGO_WORKLOAD_KINDS = new Set(['/PodTemplate', 'apps/Deployment', 'apps/ReplicaSet']);
+
+/**
+ * Ramp takes the pod template from a Deployment only. Argo also reads PodTemplates and ReplicaSets:
+ * those are refused by name rather than read as if they were Deployments; any other kind gets
+ * Argo's own message.
+ */
+function workloadKindErrors(ref: { apiVersion?: string | undefined; kind?: string | undefined }, path: string): FieldError[] {
+  const apiVersion = ref.apiVersion ?? '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const kind = ref.kind ?? '';
+  if (group === 'apps' && kind === 'Deployment') return [];
+  if (ARGO_WORKLOAD_KINDS.has(`${group}/${kind}`)) {
+    return [forbidden(path, `Ramp does not support a workloadRef of kind ${kind}; reference a Deployment (apps/v1) or set spec.template`)];
+  }
+  return [invalid(path, ref, `workload of type ${group}/${kind} is not supported`)];
+}
