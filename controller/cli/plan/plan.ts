@@ -1,5 +1,8 @@
-import { parseDuration, type CanaryStep, type Rollout } from '../../api/index.ts';
+import { parseDuration, replicasOrDefault, type Rollout } from '../../api/index.ts';
 import { stepDescription } from '../../reconcile/canary/steps.ts';
+import { canaryReplicasOrWeight, currentSetWeight } from '../../reconcile/shared/current-step.ts';
+import { maxSurge } from '../../reconcile/shared/fenceposts.ts';
+import { approximateWeightedCanaryStableReplicaCounts, trafficRoutedCanaryReplicaCounts } from '../../reconcile/shared/replica-targets.ts';
 import { trafficRouterName } from '../../../client/info/rollout-info.ts';
 
 /** One row of `plan`: what the cluster looks like once a step has been carried out. */
@@ -55,7 +58,7 @@ export function planRollout(ro: Rollout): RolloutPlan {
 
 function planCanary(ro: Rollout): RolloutPlan {
   const canary = ro.spec.strategy.canary!;
-  const n = ro.spec.replicas ?? 1;
+  const n = replicasOrDefault(ro);
   const routed = canary.trafficRouting !== undefined;
   const router = trafficRouterName(ro);
   const services = [canary.stableService, canary.canaryService].filter((s): s is string => s !== undefined && s !== '');
@@ -65,31 +68,34 @@ function planCanary(ro: Rollout): RolloutPlan {
     if (canary.canaryService) out[canary.canaryService] = 'new';
     return out;
   };
-  let weight = 0;
-  let scale: CanaryStep['setCanaryScale'];
-  const row = (step: string, action: string, note?: string): PlanRow => {
-    let newPods: number;
-    if (routed && scale !== undefined && !scale.matchTrafficWeight && scale.replicas !== undefined) newPods = scale.replicas;
-    else if (routed && scale !== undefined && !scale.matchTrafficWeight && scale.weight !== undefined) newPods = Math.ceil((n * scale.weight) / 100);
-    else newPods = Math.ceil((n * weight) / 100);
-    const oldPods = routed && !canary.dynamicStableScale ? n : Math.ceil((n * (100 - weight)) / 100);
+  /**
+   * The row once the step at `index` has been carried out, with the controller's own arithmetic
+   * (maxSurge, setCanaryScale, minPodsPerReplicaSet, dynamicStableScale): where the new and the
+   * stable ReplicaSet settle during an update from a running stable version.
+   */
+  const row = (step: string, action: string, index: number | undefined, note?: string): PlanRow => {
+    const at: Rollout = { ...ro, status: { stableRS: 'stable', currentPodHash: 'new', currentStepIndex: index ?? 0 } };
+    const weight = index === undefined ? 0 : currentSetWeight(at);
+    const counts =
+      index === undefined
+        ? { canary: 0, stable: n }
+        : routed
+          ? trafficRoutedCanaryReplicaCounts(at, undefined)
+          : approximateWeightedCanaryStableReplicaCounts(n, canaryReplicasOrWeight(at).weight, maxSurge(at));
     // Without a traffic router, traffic follows the pods behind the shared Service.
-    const newTraffic = routed ? weight : newPods + oldPods === 0 ? 0 : Math.round((newPods * 100) / (newPods + oldPods));
-    const r: PlanRow = { step, action, newPods, oldPods, newTraffic, oldTraffic: 100 - newTraffic, selectors: selectors('old') };
+    const total = counts.canary + counts.stable;
+    const newTraffic = routed ? weight : total === 0 ? 0 : Math.round((counts.canary * 100) / total);
+    const r: PlanRow = { step, action, newPods: counts.canary, oldPods: counts.stable, newTraffic, oldTraffic: 100 - newTraffic, selectors: selectors('old') };
     if (note !== undefined) r.note = note;
     return r;
   };
-  const rows: PlanRow[] = [row('start', 'new ReplicaSet created')];
+  const rows: PlanRow[] = [row('start', 'new ReplicaSet created', undefined)];
   const background = canary.analysis;
   (canary.steps ?? []).forEach((step, i) => {
     const number = String(i + 1);
     const notes: string[] = [];
     if (background !== undefined && (background.startingStep ?? 0) === i) notes.push(`background analysis starts (${templates(background)})`);
-    if (step.setWeight !== undefined) weight = step.setWeight;
-    if (step.setCanaryScale !== undefined) {
-      scale = step.setCanaryScale;
-      if (!routed) notes.push('ignored without trafficRouting');
-    }
+    if (step.setCanaryScale !== undefined && !routed) notes.push('ignored without trafficRouting');
     let action = stepDescription(step);
     if (step.pause !== undefined) action = step.pause.duration !== undefined ? `pause ${seconds(step.pause.duration)}` : 'pause until promoted';
     if (step.analysis !== undefined) action = `analysis (${templates(step.analysis)}); must succeed to go on`;
@@ -98,10 +104,8 @@ function planCanary(ro: Rollout): RolloutPlan {
     }
     if (step.setHeaderRoute !== undefined) action = `header route ${step.setHeaderRoute.name ?? ''}${(step.setHeaderRoute.match ?? []).length === 0 ? ' removed' : ' to the canary'}`;
     if (step.setMirrorRoute !== undefined) action = `mirror route ${step.setMirrorRoute.name}${(step.setMirrorRoute.match ?? []).length === 0 ? ' removed' : ` (${step.setMirrorRoute.percentage ?? 100}% mirrored)`}`;
-    rows.push(row(number, action, notes.length > 0 ? notes.join('; ') : undefined));
+    rows.push(row(number, action, i, notes.length > 0 ? notes.join('; ') : undefined));
   });
-  weight = 100;
-  scale = undefined;
   const delay = routed ? `old ReplicaSet scaled down after ${canary.scaleDownDelaySeconds ?? 30}s` : 'old ReplicaSet scaled down';
   const done: PlanRow = { step: 'done', action: 'promoted: new ReplicaSet becomes stable', newPods: n, oldPods: 0, newTraffic: 100, oldTraffic: 0, selectors: selectors('new'), note: delay };
   rows.push(done);

@@ -81,15 +81,32 @@ describe('plan', () => {
   });
 
   it('scales a basic canary by Argo rounding, traffic following pods', () => {
+    // 3 replicas at setWeight 33 settle at 1 canary + 2 stable (Argo's approximateWeightedCanaryStableReplicaCounts).
     const rows = planRollout(loadFixture('canary-aborted.yaml').rollout).rows.map((r) => [r.step, r.newPods, r.oldPods, r.newTraffic]);
     assert.deepEqual(rows, [
       ['start', 0, 3, 0],
-      ['1', 1, 3, 25],
-      ['2', 1, 3, 25],
-      ['3', 2, 2, 50],
-      ['4', 2, 2, 50],
+      ['1', 1, 2, 33],
+      ['2', 1, 2, 33],
+      ['3', 2, 1, 67],
+      ['4', 2, 1, 67],
       ['done', 3, 0, 100],
     ]);
+  });
+
+  it('uses the controller’s arithmetic: maxSurge 0 keeps the total at spec.replicas, minPodsPerReplicaSet lifts a small canary', () => {
+    const base = loadFixture('canary-aborted.yaml').rollout;
+    const noSurge = { ...base, spec: { ...base.spec, replicas: 4, strategy: { canary: { maxSurge: 0, maxUnavailable: 1, steps: [{ setWeight: 10 }, { pause: {} }] } } } };
+    assert.deepEqual(planRollout(noSurge).rows[1], { ...planRollout(noSurge).rows[1], newPods: 1, oldPods: 3 });
+    const routedMin = {
+      ...base,
+      spec: {
+        ...base.spec,
+        replicas: 10,
+        strategy: { canary: { canaryService: 'c', stableService: 's', minPodsPerReplicaSet: 2, trafficRouting: { nginx: { stableIngress: 'i' } }, steps: [{ setWeight: 5 }, { pause: {} }] } },
+      },
+    };
+    const row = planRollout(routedMin).rows[1]!;
+    assert.deepEqual([row.newPods, row.oldPods, row.newTraffic], [2, 10, 5]);
   });
 
   it('walks blue-green through preview, manual promotion and scale-down', () => {
