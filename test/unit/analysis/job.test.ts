@@ -80,6 +80,17 @@ describe('job metrics render the Job as Argo does', () => {
     const job = renderJob(run({ metricResults: [{ name: 'smoke', phase: 'Running', count: 2, error: 1 }] }), metric);
     assert.equal(job.metadata.name, '7d0e4f3a-uid.smoke.4');
   });
+
+  it('cuts a long metric name so the Job name fits in 63 characters, as Argo does', () => {
+    const uid = '0f7a1c2e-5b3d-4e8f-9a6b-2c1d3e4f5a6b';
+    const long = { ...metric, name: 'p99-latency-of-the-checkout-service-under-load' };
+    const longRun: AnalysisRun = { ...run(), metadata: { ...run().metadata, uid }, spec: { metrics: [long] } };
+    const name = renderJob(longRun, long).metadata.name;
+    assert.equal(name.length, 63);
+    assert.equal(name, `${uid}.p99-latency-of-the-check.1`);
+    const short = { ...metric, name: 'smoke' };
+    assert.equal(renderJob({ ...longRun, spec: { metrics: [short] } }, short).metadata.name, `${uid}.smoke.1`);
+  });
 });
 
 describe('job provider drives the measurement from the Job', () => {

@@ -30,10 +30,20 @@ export interface JobObject {
 
 // `<run uid>.<metric>.<n>`, n being the number of measurements taken so far
 // plus one, so a retried measurement gets a new Job.
+/** Kubernetes' DNS label limit: the job controller puts the Job's name into its pods' labels. */
+const DNS_LABEL_LIMIT = 63;
+
+/**
+ * Argo's newJobName: `<run uid>.<metric>.<n>`, the metric name cut short when the whole would pass
+ * 63 characters (the apiserver would refuse the Job, and every measurement would error).
+ */
 export function jobName(run: AnalysisRun, metricName: string): string {
   const result = getResult(run.status?.metricResults, metricName);
   const id = result === undefined ? 1 : (result.count ?? 0) + (result.error ?? 0) + 1;
-  return `${run.metadata.uid ?? ''}.${metricName}.${id}`;
+  const uid = run.metadata.uid ?? '';
+  const full = `${uid}.${metricName}.${id}`;
+  if (full.length <= DNS_LABEL_LIMIT) return full;
+  return `${uid}.${metricName.slice(0, metricName.length - (full.length - DNS_LABEL_LIMIT))}.${id}`;
 }
 
 export function renderJob(run: AnalysisRun, metric: Metric): JobObject {
