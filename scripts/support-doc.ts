@@ -4,8 +4,7 @@ import { SUPPORT, type SupportEntry } from '../controller/api/support.ts';
 export function renderSupportDoc(entries: readonly SupportEntry[] = SUPPORT): string {
   const row = (e: SupportEntry): string => {
     const where = e.on === 'metric' ? `spec.metrics[].${e.field}` : e.field;
-    const scope = e.strategy ? ` (${e.strategy} only)` : '';
-    return `| \`${where}\`${scope} | ${e.kind} | ${e.supported ? 'yes' : '**refused**'} | ${e.note} |`;
+    return `| \`${where}\` | ${e.kind} | ${e.supported ? 'yes' : '**refused**'} | ${e.note} |`;
   };
   const section = (title: string, on: SupportEntry['on']): string[] => [
     `## ${title}`,

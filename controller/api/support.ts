@@ -26,8 +26,6 @@ export interface SupportEntry {
   supported: boolean;
   /** Supported: how Ramp carries it out. Not supported: what to use instead. */
   note: string;
-  /** Applies only to Rollouts of this strategy. */
-  strategy?: 'canary' | 'blueGreen';
 }
 
 const ROUTING = 'spec.strategy.canary.trafficRouting';
@@ -94,8 +92,6 @@ export const SUPPORT: readonly SupportEntry[] = [
   },
 
   { field: 'spec.workloadRef', on: 'Rollout', kind: 'field', what: 'workloadRef', supported: true, note: 'the pod template and selector of a Deployment (apps/v1), scaleDown never, onsuccess or progressively; a PodTemplate or ReplicaSet reference is refused' },
-  // Rollout fields whose behaviour is strategy-specific
-  { field: 'spec.rollbackWindow', on: 'Rollout', kind: 'field', what: 'rollbackWindow with the blue-green strategy', supported: false, strategy: 'blueGreen', note: 'remove it: a blue-green rollback goes through preview and promotion as any update' },
 
   // AnalysisTemplate and ClusterAnalysisTemplate fields
   {
@@ -153,13 +149,6 @@ function find(value: unknown, segments: readonly Segment[], path: string): strin
   return next.flatMap((item, i) => find(item, rest, child(child(path, head.key), i)));
 }
 
-function strategyOf(rollout: unknown): 'canary' | 'blueGreen' | undefined {
-  const strategy = isRecord(rollout) && isRecord(rollout.spec) && isRecord(rollout.spec.strategy) ? rollout.spec.strategy : undefined;
-  if (strategy?.blueGreen) return 'blueGreen';
-  if (strategy?.canary) return 'canary';
-  return undefined;
-}
-
 /** How many `*` a field has: the fewer, the more specific an entry is. */
 function wildcards(field: string): number {
   return segmentsOf(field).filter((s) => s.key === '*').length;
@@ -171,8 +160,7 @@ function wildcards(field: string): number {
  * out although `plugins.*` is refused.
  */
 export function unsupportedInRollout(rollout: unknown): UnsupportedUse[] {
-  const strategy = strategyOf(rollout);
-  const applies = (e: SupportEntry) => e.on === 'Rollout' && (e.strategy === undefined || e.strategy === strategy);
+  const applies = (e: SupportEntry) => e.on === 'Rollout';
   const uses = (entry: SupportEntry) => find(rollout, segmentsOf(entry.field), '').map((path) => ({ path, entry }));
   const carriedOut = SUPPORT.filter((e) => applies(e) && e.supported).flatMap(uses);
   const overridden = (use: UnsupportedUse) => carriedOut.some((s) => s.path === use.path && wildcards(s.entry.field) < wildcards(use.entry.field));

@@ -41,6 +41,11 @@ export interface BlueGreenFacts {
    * as soon as it is fully available.
    */
   promoteFullRequested: boolean;
+  /**
+   * Argo's isRollbackWithinWindow: the new template is an older ReplicaSet within
+   * `spec.rollbackWindow`; like a full promotion it skips the pause and analysis.
+   */
+  rollbackWithinWindow: boolean;
 }
 
 export type AnalysisGate = 'none' | 'pending' | 'running' | 'successful' | 'failed' | 'inconclusive';
@@ -94,7 +99,8 @@ export const blueGreenMachine = setup({
     postPromotionInconclusive: ({ context }) => context.facts.postPromotionAnalysis === 'inconclusive',
     prePromotionRerun: ({ context }) => context.facts.prePromotionRerun,
     postPromotionRerun: ({ context }) => context.facts.postPromotionRerun,
-    promoteFullRequested: ({ context }) => context.facts.promoteFullRequested,
+    /** Argo's isBlueGreenFastTracked (promote --full, or a rollback within the window). */
+    fastTracked: ({ context }) => context.facts.promoteFullRequested || context.facts.rollbackWithinWindow,
   },
   actions: {
     recordFacts: assign({ facts: ({ event }) => event.facts }),
@@ -157,7 +163,7 @@ export const blueGreenMachine = setup({
         /** The new ReplicaSet scales up behind the preview Service. */
         scalingUp: {
           always: [
-            { guard: and(['promoteFullRequested', not('userPaused')]), target: 'promoting' },
+            { guard: and(['fastTracked', not('userPaused')]), target: 'promoting' },
             // Nothing to hold back when the active Service already selects the new revision (a first
             // deploy, or a pass that switched it but could not record so before a conflict).
             { guard: and([not('userPaused'), 'newReplicaSetReady', 'hasPrePromotionAnalysis', not('firstDeploy'), not('activeIsNew')]), target: 'prePromotionAnalysis', actions: 'startPrePromotionAnalysis' },
@@ -171,7 +177,7 @@ export const blueGreenMachine = setup({
          */
         prePromotionAnalysis: {
           always: [
-            { guard: and(['promoteFullRequested', not('userPaused')]), target: 'promoting' },
+            { guard: and(['fastTracked', not('userPaused')]), target: 'promoting' },
             { guard: 'prePromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
             { guard: 'prePromotionRerun', actions: ['startPrePromotionAnalysis', 'notePrePromotionRerun'] },
             { guard: and(['prePromotionInconclusive', 'pauseCleared']), target: 'paused', actions: ['pauseInconclusive', 'notePauseStarted'] },
@@ -186,7 +192,7 @@ export const blueGreenMachine = setup({
          */
         paused: {
           always: [
-            { guard: and(['promoteFullRequested', not('userPaused')]), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
+            { guard: and(['fastTracked', not('userPaused')]), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
             { guard: 'prePromotionRerun', target: 'prePromotionAnalysis', actions: ['startPrePromotionAnalysis', 'notePrePromotionRerun'] },
             { guard: and([not('userPaused'), 'pauseCleared', not('prePromotionInconclusive')]), target: 'promoting' },
             { guard: and([not('userPaused'), 'autoPromotionDue', not('prePromotionInconclusive')]), target: 'promoting', actions: ['removeBlueGreenPause', 'notePauseEnded'] },
@@ -195,7 +201,7 @@ export const blueGreenMachine = setup({
         /** Promoted: the new ReplicaSet scales to full size, then the active Service switches. */
         promoting: {
           always: [
-            { guard: and(['newReplicaSetSaturated', 'promoteFullRequested']), target: '#blueGreen.healthy', actions: ['promoteActive', 'noteActivePromoted', 'markStable'] },
+            { guard: and(['newReplicaSetSaturated', 'fastTracked']), target: '#blueGreen.healthy', actions: ['promoteActive', 'noteActivePromoted', 'markStable'] },
             { guard: and(['newReplicaSetSaturated', 'hasPostPromotionAnalysis']), target: 'postPromotionAnalysis', actions: ['promoteActive', 'noteActivePromoted', 'startPostPromotionAnalysis'] },
             { guard: 'newReplicaSetSaturated', target: '#blueGreen.healthy', actions: ['promoteActive', 'noteActivePromoted', 'markStable'] },
           ],
@@ -207,7 +213,7 @@ export const blueGreenMachine = setup({
          */
         postPromotionAnalysis: {
           always: [
-            { guard: 'promoteFullRequested', target: '#blueGreen.healthy', actions: 'markStable' },
+            { guard: 'fastTracked', target: '#blueGreen.healthy', actions: 'markStable' },
             { guard: 'postPromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
             { guard: 'postPromotionRerun', actions: ['startPostPromotionAnalysis', 'notePostPromotionRerun'] },
             { guard: and(['postPromotionInconclusive', 'pauseCleared']), actions: ['pauseInconclusive', 'notePauseStarted'] },
@@ -220,8 +226,8 @@ export const blueGreenMachine = setup({
     aborted: {
       always: [
         { guard: 'newRevision', target: 'progressing', actions: ['startNewRevision', 'noteNewRevision'] },
-        // promote --full after an abort: Argo removes the abort and promotes.
-        { guard: 'promoteFullRequested', target: '#blueGreen.progressing.promoting', actions: ['clearAbort', 'noteAbortCleared'] },
+        // promote --full (or a rollback within the window) after an abort: Argo removes the abort and promotes.
+        { guard: 'fastTracked', target: '#blueGreen.progressing.promoting', actions: ['clearAbort', 'noteAbortCleared'] },
         { guard: not('abortRequested'), target: 'progressing' },
       ],
     },

@@ -4,7 +4,7 @@ import { ROLLOUTS } from '../../controller/kube/resources.ts';
 import { SUPPORT } from '../../controller/api/support.ts';
 import { testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
-import { blueGreenRollout, canaryRollout, RolloutHelper, service } from '../support/rollouts.ts';
+import { canaryRollout, RolloutHelper, service } from '../support/rollouts.ts';
 
 /** The detail the InvalidSpec condition gives for the support-table entry of `field`. */
 function refusal(field: string): string {
@@ -21,18 +21,14 @@ describe('nothing accepted and ignored, on the real control plane', () => {
     for (const obj of [
       service('smi-stable', 'smi'),
       service('smi-canary', 'smi'),
-      service('bg-active', 'bg-window'),
-      service('bg-preview', 'bg-window'),
       canaryRollout('smi', { ...routed, trafficRouting: { smi: { rootService: 'smi-root' } } }),
       canaryRollout('contour-plugin', { ...routed, trafficRouting: { plugins: { 'argoproj-labs/contour': { trafficRouting: 'web' } } } }),
       canaryRollout('experiment', { steps: [{ setWeight: 20 }, { experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '1m' } }] }),
       canaryRollout('step-plugin', { steps: [{ plugin: { name: 'argoproj-labs/sample' } }] }),
-      blueGreenRollout('bg-window', { activeService: 'bg-active', previewService: 'bg-preview' }),
       canaryRollout('good', { steps: [{ setWeight: 50 }, { pause: {} }] }),
     ]) {
       await ro.create(obj);
     }
-    await ro.client.mergePatch(ROLLOUTS, ns, 'bg-window', { spec: { rollbackWindow: { revisions: 2 } } });
     const controller = await startController({ namespace: ns, name: `${ns}-unsupported` });
     t.after(() => controller.kill());
 
@@ -47,7 +43,6 @@ describe('nothing accepted and ignored, on the real control plane', () => {
       ['contour-plugin', 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]', 'spec.strategy.canary.trafficRouting.plugins.*'],
       ['experiment', 'spec.strategy.canary.steps[1].experiment', 'spec.strategy.canary.steps[].experiment'],
       ['step-plugin', 'spec.strategy.canary.steps[0].plugin', 'spec.strategy.canary.steps[].plugin'],
-      ['bg-window', 'spec.rollbackWindow', 'spec.rollbackWindow'],
     ];
     for (const [name, path, field] of expectations) {
       assert.equal(await invalid(name), `The Rollout "${name}" is invalid: ${path}: ${refusal(field)}`);

@@ -9,6 +9,7 @@ import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { replicaSetByHash } from '../shared/replicaset-identity.ts';
 import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
 import { toMillis } from '../shared/time.ts';
+import { rollbackWithinWindow } from '../shared/rollback-window.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
 import { decisionEvents } from './events.ts';
 import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis } from './rollout-analysis.ts';
@@ -63,7 +64,16 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   const previewReplicas = firstDeploy ? replicas : strategy.previewReplicaCount ?? replicas;
   const pause = (status.pauseConditions ?? []).find((p) => p.reason === BLUE_GREEN_PAUSE || p.reason === INCONCLUSIVE_PAUSE);
 
-  const analysisInput = { rollout, newHash, analysisRuns: input.analysisRuns ?? [], replicaSets, templates: input.analysisTemplates ?? {} };
+  const withinWindow = rollbackWithinWindow(rollout, newRS, replicaSetByHash(replicaSets, status.stableRS ?? ''), replicaSets);
+  const promoteFullRequested = status.promoteFull === true && newHash !== status.stableRS;
+  const analysisInput = {
+    rollout,
+    newHash,
+    analysisRuns: input.analysisRuns ?? [],
+    replicaSets,
+    templates: input.analysisTemplates ?? {},
+    fastTracked: promoteFullRequested || withinWindow,
+  };
   const analysis = observeBlueGreenAnalysis(analysisInput);
 
   const newAvailable = input.newRSCreated ? 0 : available(newRS);
@@ -83,7 +93,8 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     postPromotionAnalysis: analysis.post.gate,
     prePromotionRerun: analysis.pre.rerun,
     postPromotionRerun: analysis.post.rerun,
-    promoteFullRequested: status.promoteFull === true && newHash !== status.stableRS,
+    promoteFullRequested,
+    rollbackWithinWindow: withinWindow,
   };
   const decision = decideBlueGreen(
     {
@@ -145,7 +156,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
 
   // Status, from the decision.
   const pauseConditions = pauseConditionsAfter(status.pauseConditions, decision.facts.pauseStartedAt, did('pauseInconclusive'), now);
-  events.push(...decisionEvents(rollout, newHash, did));
+  events.push(...decisionEvents(rollout, newHash, did, completionReason(decision.facts)));
   const controllerPause = pauseConditions.length > 0 || (status.controllerPause === true && stateName === 'progressing.promoting');
 
   if (stateName === 'progressing.paused' && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
@@ -190,3 +201,10 @@ function pauseConditionsAfter(current: PauseCondition[] | undefined, startedAt: 
   return [...others, { reason, startTime: existing?.startTime ?? formatTime(new Date(startedAt || now.getTime())) }];
 }
 
+
+/** Why a revision became stable, in Argo's words (the RolloutCompleted event's message). */
+function completionReason(facts: BlueGreenFacts): string | undefined {
+  if (facts.promoteFullRequested) return 'Full promotion requested';
+  if (facts.rollbackWithinWindow) return 'Rollback within window';
+  return undefined;
+}

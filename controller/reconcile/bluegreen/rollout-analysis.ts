@@ -27,6 +27,8 @@ export interface BlueGreenAnalysisInput {
   analysisRuns: readonly AnalysisRun[];
   replicaSets: readonly V1ReplicaSet[];
   templates: AnalysisTemplates;
+  /** promote --full or a rollback within the window: analysis is skipped (Argo's isBlueGreenFastTracked). */
+  fastTracked: boolean;
 }
 
 /** The run that counts for one kind of analysis of the current revision, if any. */
@@ -52,14 +54,15 @@ function currentRun(kind: PromotionKind, input: BlueGreenAnalysisInput): Promoti
 }
 
 /**
- * Argo skips blue-green analysis on the first deploy (no stable revision yet) and when the user
- * asked for a full promotion; a kind the strategy does not configure is no gate at all.
+ * Argo skips blue-green analysis on the first deploy (no stable revision yet), when the user
+ * asked for a full promotion and for a rollback within the window (shouldCancelCurrentAnalysis);
+ * a kind the strategy does not configure is no gate at all.
  */
 function promotionAnalysis(kind: PromotionKind, input: BlueGreenAnalysisInput): PromotionAnalysis {
   const spec = input.rollout.spec.strategy.blueGreen?.[SPEC_FIELD[kind]];
   const current = currentRun(kind, input);
   const { rollout } = input;
-  const skipped = !spec || !rollout.status?.stableRS || rollout.status?.promoteFull === true;
+  const skipped = !spec || !rollout.status?.stableRS || input.fastTracked === true;
   // As Argo's reconcilePre/PostPromotionAnalysisRun: while the inconclusive pause is on, the run stays.
   const rerun = !skipped && current !== undefined && !pauseReasons(rollout).includes('InconclusiveAnalysisRun') && needsNewAnalysisRun(current, rollout);
   return { kind, ...(spec ? { spec } : {}), ...(current ? { current } : {}), gate: skipped ? 'none' : gateOf(current?.phase), rerun };

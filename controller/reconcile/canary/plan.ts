@@ -18,6 +18,7 @@ import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
 import { revisionOf } from '../shared/revisions.ts';
 import { replicasOrDefault } from '../../api/defaults.ts';
 import { toMillis } from '../shared/time.ts';
+import { rollbackWithinWindow } from '../shared/rollback-window.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
 
 export interface CanaryInput {
@@ -56,7 +57,6 @@ const INCONCLUSIVE_PAUSE = 'InconclusiveAnalysisRun';
 /** Argo's defaults.GetRolloutVerifyRetryInterval. */
 const VERIFY_RETRY_MS = 10_000;
 /** v1alpha1.ExperimentNameAnnotationKey: ReplicaSets of an Experiment are not revisions. */
-const EXPERIMENT_NAME_ANNOTATION = 'experiment.argoproj.io/name';
 
 const pauseOf = (status: RolloutStatus, reason: string): PauseCondition | undefined => status.pauseConditions?.find((p) => p.reason === reason);
 
@@ -275,25 +275,6 @@ function pausesAfter(status: RolloutStatus, decided: CanaryFacts, now: Date): Pa
   if (decided.pauseStartedAt !== undefined && !has(CANARY_PAUSE)) kept.push({ reason: CANARY_PAUSE, startTime: formatTime(new Date(decided.pauseStartedAt)) });
   if (decided.inconclusivePaused && !has(INCONCLUSIVE_PAUSE)) kept.push({ reason: INCONCLUSIVE_PAUSE, startTime: formatTime(now) });
   return kept;
-}
-
-/**
- * Argo's isRollbackWithinWindow: the new ReplicaSet is older than the stable one, and fewer than
- * `rollbackWindow.revisions` ReplicaSets were created between them.
- */
-function rollbackWithinWindow(rollout: Rollout, newRS: V1ReplicaSet, stableRS: V1ReplicaSet | undefined, rss: readonly V1ReplicaSet[]): boolean {
-  const revisions = rollout.spec.rollbackWindow?.revisions ?? 0;
-  if (!stableRS || revisions <= 0) return false;
-  const created = (rs: V1ReplicaSet) => toMillis(rs.metadata?.creationTimestamp);
-  const newAt = created(newRS);
-  const stableAt = created(stableRS);
-  if (newAt === undefined || stableAt === undefined || byCreationTimestamp(newRS, stableRS) >= 0 || newAt >= stableAt) return false;
-  const between = rss.filter((rs) => {
-    if (rs.metadata?.annotations?.[EXPERIMENT_NAME_ANNOTATION]) return false;
-    const at = created(rs);
-    return at !== undefined && at < stableAt && newAt < at;
-  });
-  return between.length < revisions;
 }
 
 /** Argo's isReplicaSetReferenced: hashes the status or the canary/stable Services still point at. */

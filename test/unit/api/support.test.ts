@@ -80,10 +80,6 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
   },
   'spec.strategy.canary.steps[].experiment': { input: step({ experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '5m' } }), path: 'spec.strategy.canary.steps[1].experiment' },
   'spec.strategy.canary.steps[].plugin': { input: step({ plugin: { name: 'argoproj-labs/sample', config: {} } }), path: 'spec.strategy.canary.steps[1].plugin' },
-  'spec.rollbackWindow': {
-    input: rollout({ blueGreen: { activeService: 'active', previewService: 'preview' } }, { rollbackWindow: { revisions: 2 } }),
-    path: 'spec.rollbackWindow',
-  },
 };
 
 /** The zod schema at a table path, or undefined where the path leaves the schema. */
@@ -133,7 +129,7 @@ describe('the support table', () => {
   });
 
   it('has one entry per field and strategy, with what and how filled in', () => {
-    const keys = SUPPORT.map((e) => `${e.on} ${e.field} ${e.strategy ?? ''}`);
+    const keys = SUPPORT.map((e) => `${e.on} ${e.field}`);
     assert.deepEqual(keys, [...new Set(keys)]);
     for (const entry of SUPPORT) {
       assert.ok(entry.what.length > 0 && entry.note.length > 0, entry.field);
@@ -181,12 +177,9 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.ok(result.errors.some((e) => e.field === 'spec.strategy.canary.trafficRouting.smi'));
   });
 
-  it('rollbackWindow is refused with blue-green only; a canary carries it out', () => {
+  it('rollbackWindow is carried out by both strategies', () => {
     assert.equal(validateRollout(rollout({ canary: { steps: [{ setWeight: 50 }] } }, { rollbackWindow: { revisions: 2 } })).ok, true);
-    assert.deepEqual(
-      unsupportedInRollout(refusedRollouts['spec.rollbackWindow']!.input).map((u) => u.path),
-      ['spec.rollbackWindow'],
-    );
+    assert.equal(validateRollout(rollout({ blueGreen: { activeService: 'active', previewService: 'preview' } }, { rollbackWindow: { revisions: 2 } })).ok, true);
   });
 
   it('the routers and steps Ramp carries out are accepted', () => {

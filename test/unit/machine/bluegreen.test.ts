@@ -8,7 +8,7 @@ const now = Date.parse('2026-01-01T00:00:00Z');
 const facts = (over: Partial<BlueGreenFacts> = {}): BlueGreenFacts => ({
   now, newHash: 'v2', currentPodHash: 'v2', activeHash: 'v1', newReplicaSetReady: false, newReplicaSetSaturated: false,
   autoPromotionEnabled: true, abortRequested: false, userPaused: false,
-  prePromotionAnalysis: 'none', postPromotionAnalysis: 'none', prePromotionRerun: false, postPromotionRerun: false, promoteFullRequested: false, ...over,
+  prePromotionAnalysis: 'none', postPromotionAnalysis: 'none', prePromotionRerun: false, postPromotionRerun: false, promoteFullRequested: false, rollbackWithinWindow: false, ...over,
 });
 const status = (over: Partial<BlueGreenStatusView> = {}): BlueGreenStatusView => ({
   currentPodHash: 'v2', stableRS: 'v1', activeSelector: 'v1', pauseReasons: [], ...over,
@@ -79,6 +79,9 @@ describe('blue-green transitions', () => {
       status: { abort: true },
       facts: { promoteFullRequested: true, abortRequested: true, newReplicaSetReady: true, newReplicaSetSaturated: true },
       state: 'healthy', actions: ['clearAbort', 'promoteActive', 'markStable'] },
+    { name: 'a rollback within the window skips the pause and pre-promotion analysis',
+      status: {}, facts: { rollbackWithinWindow: true, autoPromotionEnabled: false, prePromotionAnalysis: 'pending', newReplicaSetReady: true, newReplicaSetSaturated: true },
+      state: 'healthy', actions: ['promoteActive', 'markStable'] },
     { name: 'promote --full waits while a user pauses the rollout',
       status: { pauseReasons: ['BlueGreenPause'], controllerPause: true },
       facts: { promoteFullRequested: true, userPaused: true, autoPromotionEnabled: false, newReplicaSetReady: true, pauseStartedAt: now - 1000 },

@@ -143,6 +143,34 @@ describe('blue-green plan', () => {
     assert.equal(world.rollout.status?.stableRS, v2);
   });
 
+  test('a rollback to a revision within rollbackWindow skips the pause; outside the window it pauses as any update', () => {
+    for (const [revisions, paused] of [[2, false], [0, true]] as const) {
+      const { world, v1 } = deployedV1();
+      world.rollout.spec = { ...(world.rollout.spec as Record<string, unknown>), rollbackWindow: { revisions } };
+      world.now += 1_000; // v2's ReplicaSet is created after v1's
+      world.setImage('app:v2');
+      world.settle(3);
+      world.promote();
+      world.settle(4);
+      world.podsCatchUp();
+      const v2 = world.rollout.status!.currentPodHash!;
+      assert.equal(world.rollout.status?.stableRS, v2);
+      world.now += 1_000;
+      world.setImage('app:v1'); // back to the first revision, whose ReplicaSet is still there
+      const events = [1, 2, 3, 4].flatMap(() => world.pass().events);
+      assert.equal(world.rollout.status?.currentPodHash, v1);
+      if (paused) {
+        assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause'], `revisions ${revisions}`);
+        assert.equal(world.selector('app-active'), v2);
+      } else {
+        assert.equal(world.rollout.status?.pauseConditions, undefined, `revisions ${revisions}`);
+        assert.equal(world.selector('app-active'), v1);
+        assert.equal(world.rollout.status?.stableRS, v1);
+        assert.ok(events.some((e) => e.reason === 'RolloutCompleted' && e.message.endsWith('Rollback within window')), JSON.stringify(events));
+      }
+    }
+  });
+
   test('autoPromotionSeconds promotes by itself once the time has passed', () => {
     const { world } = deployedV1({ autoPromotionSeconds: 20 });
     world.setImage('app:v2');

@@ -272,7 +272,8 @@ export class PlanWorld {
     switch (e.kind) {
       case 'createReplicaSet': {
         const name = e.replicaSet.metadata!.name!;
-        this.replicaSets.set(name, { ...structuredClone(e.replicaSet), metadata: { ...structuredClone(e.replicaSet.metadata), uid: `uid-${name}` }, status: { replicas: 0, availableReplicas: 0 } });
+        const metadata = { ...structuredClone(e.replicaSet.metadata), uid: `uid-${name}`, creationTimestamp: new Date(this.now) };
+        this.replicaSets.set(name, { ...structuredClone(e.replicaSet), metadata, status: { replicas: 0, availableReplicas: 0 } });
         break;
       }
       case 'patchReplicaSet': {
