@@ -1,7 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { formatValue, invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
-import { validateIngress, validateIstioReferences } from '../api/validation/references.ts';
+import { validateIngress, validateIstioReferences, validateService, type ServiceType } from '../api/validation/references.ts';
 import { missingAnalysisTemplates, unsupportedInReferencedTemplates } from './shared/analysis-templates.ts';
 import { planBlueGreen } from './bluegreen/plan.ts';
 import { planCanary } from './canary/plan.ts';
@@ -142,18 +142,23 @@ function withWorkloadTemplate(rollout: Rollout, workload: Observed['workloadTemp
 /** Argo's ValidateRolloutReferencedResources: Services the strategy names must exist. */
 function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
   const errors: FieldError[] = [];
-  const need = (field: string, name: string | undefined): void => {
-    if (name && !observed.services.has(name)) errors.push(invalid(field, name, `service ${formatValue(name)} not found`));
+  // Argo's getReferencedService and ValidateService: the Service exists, selects the Rollout's
+  // pods and is not managed by another Rollout.
+  const need = (field: string, type: ServiceType, name: string | undefined): void => {
+    if (!name) return;
+    const service = observed.services.get(name);
+    if (!service) errors.push(invalid(field, name, `service ${formatValue(name)} not found`));
+    else errors.push(...validateService(rollout, { type, service }));
   };
   const bg = rollout.spec.strategy.blueGreen;
   if (bg) {
-    need('spec.strategy.blueGreen.activeService', bg.activeService);
-    need('spec.strategy.blueGreen.previewService', bg.previewService);
+    need('spec.strategy.blueGreen.activeService', 'ActiveService', bg.activeService);
+    need('spec.strategy.blueGreen.previewService', 'PreviewService', bg.previewService);
   }
   const canary = rollout.spec.strategy.canary;
   if (canary) {
-    need('spec.strategy.canary.canaryService', canary.canaryService);
-    need('spec.strategy.canary.stableService', canary.stableService);
+    need('spec.strategy.canary.canaryService', 'CanaryService', canary.canaryService);
+    need('spec.strategy.canary.stableService', 'StableService', canary.stableService);
     errors.push(...stableIngressErrors(rollout, observed));
   }
   const templates = { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates };

@@ -247,6 +247,25 @@ describe('invalid blue-green specs', () => {
     assert.equal(cond?.message, 'The Rollout "app" is invalid: spec.strategy.blueGreen.activeService: Invalid value: "nope": service "nope" not found');
   });
 
+  test('a Service that does not select the Rollout’s pods, or is managed by another Rollout, is InvalidSpec as in Argo, before any ReplicaSet', () => {
+    const unmatched = new World(spec());
+    unmatched.services.get('app-preview')!.spec!.selector = { app: 'other' };
+    const first = unmatched.pass();
+    assert.equal(
+      unmatched.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message,
+      'The Rollout "app" is invalid: spec.strategy.blueGreen.previewService: Invalid value: "app-preview": Service "app-preview" has unmatch label "app" in rollout',
+    );
+    assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
+
+    const taken = new World(spec());
+    taken.services.get('app-active')!.metadata!.annotations = { 'argo-rollouts.argoproj.io/managed-by-rollouts': 'someone-else' };
+    taken.pass();
+    assert.equal(
+      taken.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message,
+      'The Rollout "app" is invalid: spec.strategy.blueGreen.activeService: Invalid value: "app-active": Service "app-active" is managed by another Rollout',
+    );
+  });
+
   test('fixing the spec removes InvalidSpec and deploys', () => {
     const world = new World(spec({ activeService: 'nope' }));
     world.pass();
