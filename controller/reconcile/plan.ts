@@ -2,7 +2,7 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { formatValue, invalidSpecMessage, validateRollout, type FieldError, type Rollout, type RolloutStatus } from '../api/index.ts';
 import { invalid } from '../api/validation/field-error.ts';
 import { validateIngress, validateIstioReferences, validateService, type ServiceType } from '../api/validation/references.ts';
-import { missingAnalysisTemplates, unsupportedInReferencedTemplates } from './shared/analysis-templates.ts';
+import { analysisTemplateErrors, missingAnalysisTemplates, unsupportedInReferencedTemplates } from './shared/analysis-templates.ts';
 import { planBlueGreen } from './bluegreen/plan.ts';
 import { planCanary } from './canary/plan.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './shared/hash.ts';
@@ -162,7 +162,7 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
     errors.push(...stableIngressErrors(rollout, observed));
   }
   const templates = { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates };
-  errors.push(...missingAnalysisTemplates(rollout, templates), ...unsupportedInReferencedTemplates(rollout, templates));
+  errors.push(...missingAnalysisTemplates(rollout, templates), ...unsupportedInReferencedTemplates(rollout, templates), ...analysisTemplateErrors(rollout, templates));
   if (rollout.spec.workloadRef && observed.workloadTemplate === null) {
     errors.push(invalid('spec.workloadRef.name', rollout.spec.workloadRef.name, `workload ${formatValue(rollout.spec.workloadRef.name)} not found`));
   }

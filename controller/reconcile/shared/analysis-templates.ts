@@ -11,15 +11,61 @@ export interface AnalysisTemplates {
   clusterTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
 }
 
+/** One analysis block of a Rollout: where it is, whether it runs in the background, what it names. */
+interface AnalysisBlock {
+  field: string;
+  background: boolean;
+  analysis: RolloutAnalysis;
+}
+
+function analysisBlocks(rollout: Rollout): AnalysisBlock[] {
+  const blocks: Array<[string, boolean, RolloutAnalysis | undefined]> = [];
+  const bg = rollout.spec.strategy.blueGreen;
+  for (const field of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) blocks.push([`spec.strategy.blueGreen.${field}.templates`, false, bg?.[field]]);
+  const canary = rollout.spec.strategy.canary;
+  for (const [i, step] of (canary?.steps ?? []).entries()) blocks.push([`spec.strategy.canary.steps[${i}].analysis.templates`, false, step.analysis]);
+  blocks.push(['spec.strategy.canary.analysis.templates', true, canary?.analysis]);
+  return blocks.flatMap(([field, background, analysis]) => (analysis ? [{ field, background, analysis }] : []));
+}
+
 /** Every template reference of a Rollout's analyses, with the field that holds it. */
 function templateReferences(rollout: Rollout): Array<{ field: string; ref: NonNullable<RolloutAnalysis['templates']>[number] }> {
-  const analyses: Array<[string, RolloutAnalysis | undefined]> = [];
-  const bg = rollout.spec.strategy.blueGreen;
-  for (const field of ['prePromotionAnalysis', 'postPromotionAnalysis'] as const) analyses.push([`spec.strategy.blueGreen.${field}.templates`, bg?.[field]]);
-  const canary = rollout.spec.strategy.canary;
-  for (const [i, step] of (canary?.steps ?? []).entries()) analyses.push([`spec.strategy.canary.steps[${i}].analysis.templates`, step.analysis]);
-  analyses.push(['spec.strategy.canary.analysis.templates', canary?.analysis]);
-  return analyses.flatMap(([field, analysis]) => (analysis?.templates ?? []).map((ref) => ({ field, ref })));
+  return analysisBlocks(rollout).flatMap(({ field, analysis }) => (analysis.templates ?? []).map((ref) => ({ field, ref })));
+}
+
+/**
+ * Argo's ValidateAnalysisTemplatesWithType for the templates that exist: every argument a template
+ * leaves open is given by the Rollout ("args.x was not resolved"), and a metric of a step or a
+ * promotion analysis must end (a count, or no interval): one that runs indefinitely would hold
+ * the step forever.
+ */
+export function analysisTemplateErrors(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const { field, background, analysis } of analysisBlocks(rollout)) {
+    const found = (analysis.templates ?? []).flatMap((ref) => {
+      const name = ref.templateName ?? '';
+      const template = ref.clusterScope ? templates.clusterTemplates?.get(name) : templates.templates?.get(name);
+      return template ? [{ name, template }] : [];
+    });
+    const value = `templateNames: [${(analysis.templates ?? []).map((t) => t.templateName ?? '').join(' ')}]`;
+    const given = new Set((analysis.args ?? []).map((a) => a.name));
+    const open = found.flatMap(({ template }) => (template.spec?.args ?? []).filter((a) => a.value === undefined && a.valueFrom === undefined && !given.has(a.name)));
+    if (open[0]) {
+      errors.push(invalid(field, value, `args.${open[0].name} was not resolved`));
+      continue;
+    }
+    if (background) continue;
+    for (const { name, template } of found) {
+      for (const metric of template.spec?.metrics ?? []) {
+        const count = metric.count;
+        const unset = count === undefined || count === 0 || count === '0';
+        if (unset && metric.interval) {
+          errors.push(invalid(field, name, `AnalysisTemplate ${name} has metric ${metric.name} which runs indefinitely. Invalid value for count: ${count ?? '<nil>'}`));
+        }
+      }
+    }
+  }
+  return errors;
 }
 
 /**

@@ -285,15 +285,15 @@ describe('blue-green pre-promotion analysis', () => {
     assert.deepEqual(world.rollout.status?.blueGreen?.prePromotionAnalysisRunStatus, { name: `app-${v2}-2-pre`, status: 'Pending' });
   });
 
-  test('a run that cannot be built (an argument left unresolved) is reported and nothing is promoted', () => {
-    const { world, v1 } = v2Ready({ prePromotionAnalysis: analysisRef({ args: [{ name: 'service-name', value: 'app-preview' }] }) });
+  test('an argument the template leaves open and the Rollout does not give is InvalidSpec as in Argo, before any ReplicaSet', () => {
+    const world = new World(spec({ prePromotionAnalysis: analysisRef({ args: [{ name: 'service-name', value: 'app-preview' }] }) }));
+    const first = world.pass();
+    assert.equal(
+      world.rollout.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message,
+      'The Rollout "app" is invalid: spec.strategy.blueGreen.prePromotionAnalysis.templates: Invalid value: "templateNames: [success-rate]": args.hash was not resolved',
+    );
+    assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
     assert.equal(world.runs.size, 0);
-    const again = world.pass();
-    assert.deepEqual(again.events.filter((e) => e.reason === 'AnalysisRunCreateError'), [
-      { type: 'Warning', reason: 'AnalysisRunCreateError', message: 'Failed to create PrePromotion AnalysisRun: args.hash was not resolved' },
-    ]);
-    assert.equal(world.selector('app-active'), v1);
-    assert.equal(world.rollout.status?.blueGreen?.prePromotionAnalysisRunStatus, undefined);
   });
 
   test('a ClusterAnalysisTemplate works like an AnalysisTemplate; a missing one is an InvalidSpec', () => {

@@ -273,15 +273,26 @@ describe('canary analysis step', () => {
     assert.equal(world.created.at(-1)?.metadata.labels?.['step-index'], '2');
   });
 
-  test('a step whose run cannot be built is reported and holds the rollout', async () => {
-    const { world, v1, v2 } = await v2At({ steps: [{ setWeight: 50 }, { analysis: analysisRef({ args: [{ name: 'service-name', value: 'x' }] }) }, { setWeight: 100 }] });
-    assert.equal(world.runs.size, 0);
-    const again = await world.pass();
-    assert.deepEqual(again.events.filter((e) => e.reason === 'AnalysisRunCreateError'), [
-      { type: 'Warning', reason: 'AnalysisRunCreateError', message: 'Failed to create Step AnalysisRun: args.hash was not resolved' },
-    ]);
-    assert.equal(world.status.currentStepIndex, 1);
-    assert.deepEqual([world.replicas(v1), world.replicas(v2)], [2, 2]);
+  test('a step whose template argument is not given is InvalidSpec as in Argo, and a step metric that runs indefinitely too', async () => {
+    const open = new World(spec({ steps: [{ setWeight: 50 }, { analysis: analysisRef({ args: [{ name: 'service-name', value: 'x' }] }) }, { setWeight: 100 }] }));
+    const first = await open.pass();
+    assert.equal(
+      open.status.message,
+      'InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Invalid value: "templateNames: [success-rate]": args.hash was not resolved',
+    );
+    assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
+
+    const forever: AnalysisTemplate = { ...template('forever'), spec: { metrics: [{ name: 'rate', interval: '1m', provider: { prometheus: { address: 'http://p:9090', query: 'up' } } }] } };
+    const indefinite = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'forever' }] } }] }), { templates: [forever], clusterTemplates: [] });
+    await indefinite.pass();
+    assert.equal(
+      indefinite.status.message,
+      'InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Invalid value: "forever": AnalysisTemplate forever has metric rate which runs indefinitely. Invalid value for count: <nil>',
+    );
+    // In the background the same template is fine: a background analysis runs until the rollout completes.
+    const background = new RolloutWorld(spec({ analysis: { templates: [{ templateName: 'forever' }] }, steps: [{ setWeight: 50 }] }), { templates: [forever], clusterTemplates: [] });
+    await background.pass();
+    assert.notEqual(background.status.phase, 'Degraded');
   });
 
   test('a template whose metric uses a provider Ramp does not run is an InvalidSpec naming the step, the template and the metric; no ReplicaSet is created', async () => {
