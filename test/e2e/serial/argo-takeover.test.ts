@@ -32,10 +32,8 @@ interface PodLike extends KubeObject {
 interface Snapshot {
   replicaSets: Record<string, { uid?: string; replicas?: number; hash?: string }>;
   pods: string[];
-  rollout: Pick<NonNullable<RolloutLike['status']>, 'currentStepIndex' | 'currentPodHash' | 'stableRS' | 'phase' | 'message' | 'pauseConditions'> & {
-    activeSelector?: string;
-    previewSelector?: string;
-  };
+  /** The whole status: the controller taking over finds nothing in it to correct. */
+  status: RolloutLike['status'];
   services: Record<string, string | undefined>;
   canaryIngress?: { uid?: string; weight?: string };
 }
@@ -48,20 +46,11 @@ function settled(ro: RolloutHelper, services: string[], canaryIngress: boolean):
     if (rss.some((rs) => (rs.status?.replicas ?? 0) !== (rs.spec?.replicas ?? 0) || (rs.status?.availableReplicas ?? 0) !== (rs.spec?.replicas ?? 0))) return undefined;
     const pods = (await ro.client.list<PodLike>(PODS, { namespace: ro.namespace })).items;
     if (pods.length !== want || pods.some((p) => p.metadata?.deletionTimestamp)) return undefined;
-    const status = (await ro.get(APP)).status ?? {};
+    const status = (await ro.get(APP)).status;
     const snapshot: Snapshot = {
       replicaSets: Object.fromEntries(rss.map((rs) => [rs.metadata?.name ?? '', { uid: rs.metadata?.uid, replicas: rs.spec?.replicas, hash: rs.metadata?.labels?.[HASH_LABEL] }])),
       pods: pods.map((p) => p.metadata?.uid ?? '').sort(),
-      rollout: {
-        currentStepIndex: status.currentStepIndex,
-        currentPodHash: status.currentPodHash,
-        stableRS: status.stableRS,
-        phase: status.phase,
-        message: status.message,
-        pauseConditions: status.pauseConditions,
-        activeSelector: status.blueGreen?.activeSelector,
-        previewSelector: status.blueGreen?.previewSelector,
-      },
+      status,
       services: Object.fromEntries(await Promise.all(services.map(async (s) => [s, await ro.selector(s)] as const))),
     };
     if (canaryIngress) {
@@ -70,6 +59,14 @@ function settled(ro: RolloutHelper, services: string[], canaryIngress: boolean):
     }
     return snapshot;
   }, 60_000);
+}
+
+/** The snapshot without `status.canary.weights.verified`. */
+function withoutVerifiedWeight(snapshot: Snapshot): Snapshot {
+  const weights = snapshot.status?.canary?.weights;
+  if (!weights) return snapshot;
+  const { verified: _verified, ...rest } = weights;
+  return { ...snapshot, status: { ...snapshot.status, canary: { ...snapshot.status?.canary, weights: rest } } };
 }
 
 /**
@@ -144,7 +141,12 @@ describe('takeover between Argo Rollouts and Ramp, mid-update, on the real contr
     const ramp = await startController({ namespace: ns, name: `${ns}-ramp` });
     t.after(() => ramp.kill());
     await passes(ro, ramp.metricsUrl, 3);
-    assert.deepEqual(await settled(ro, [`${APP}-stable`, `${APP}-canary`], true), handedOver, 'Ramp took over without a change');
+    const takenOver = await settled(ro, [`${APP}-stable`, `${APP}-canary`], true);
+    // Ramp reads the NGINX weight back and records it; Argo's NGINX router verifies nothing and
+    // leaves status.canary.weights.verified out. Apart from that field nothing changed.
+    assert.equal(handedOver.status?.canary?.weights?.verified, undefined);
+    assert.equal(takenOver.status?.canary?.weights?.verified, true, 'Ramp recorded its read-back of the weight');
+    assert.deepEqual(withoutVerifiedWeight(takenOver), handedOver, 'Ramp took over without a change');
 
     argoCli('promote', APP, '-n', ns);
     await atSecondPause(ro, hashes, handedOver);
