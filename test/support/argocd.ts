@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { versions } from '../cluster/layout.ts';
+import { goModuleDir } from './go-module.ts';
 
 /**
  * Argo CD's own health check and actions for argoproj.io Rollouts, taken from its Go module
@@ -14,17 +14,9 @@ const DRIVER = new URL('./argocd-driver.lua', import.meta.url).pathname;
 
 type Json = Record<string, unknown>;
 
-let moduleDir: string | undefined;
-
 /** The directory of Argo CD's module source, downloaded on first use. */
 export function argoCdModuleDir(): string {
-  if (moduleDir) return moduleDir;
-  const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
-  const out = execFileSync('go', ['mod', 'download', '-json', `${ARGO_CD_MODULE}@${versions.argoCd}`], { encoding: 'utf8', env, cwd: '/', stdio: ['ignore', 'pipe', 'inherit'] });
-  const dir = (JSON.parse(out) as { Dir?: string }).Dir;
-  if (!dir || !existsSync(dir)) throw new Error(`go mod download gave no source directory for ${ARGO_CD_MODULE}@${versions.argoCd}`);
-  moduleDir = dir;
-  return dir;
+  return goModuleDir(ARGO_CD_MODULE, versions.argoCd);
 }
 
 /** resource_customizations/argoproj.io/Rollout in Argo CD's module. */
