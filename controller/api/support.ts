@@ -34,7 +34,7 @@ const ROUTING = 'spec.strategy.canary.trafficRouting';
 const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
-const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
+const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio, trafficRouting.ambassador or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
 const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
@@ -43,7 +43,14 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${ROUTING}.istio`, on: 'Rollout', kind: 'traffic router', what: 'the Istio traffic router', supported: true, note: 'VirtualService HTTP/TLS/TCP route weights (host- or subset-level), DestinationRule subsets, header and mirror routes, weights read back' },
   { field: `${ROUTING}.smi`, on: 'Rollout', kind: 'traffic router', what: 'the SMI traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.alb`, on: 'Rollout', kind: 'traffic router', what: 'the AWS ALB traffic router', supported: false, note: ROUTERS_NOTE },
-  { field: `${ROUTING}.ambassador`, on: 'Rollout', kind: 'traffic router', what: 'the Ambassador traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.ambassador`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the Ambassador traffic router',
+    supported: true,
+    note: 'a canary Mapping `<mapping>-canary` beside each named Mapping with the canary Service and `weight` (--ambassador-api-version: getambassador.io/v2, v3alpha1 or x.getambassador.io), deleted back at weight 0, weights read back',
+  },
   { field: `${ROUTING}.appMesh`, on: 'Rollout', kind: 'traffic router', what: 'the App Mesh traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.traefik`, on: 'Rollout', kind: 'traffic router', what: 'the Traefik traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.apisix`, on: 'Rollout', kind: 'traffic router', what: 'the APISIX traffic router', supported: false, note: ROUTERS_NOTE },

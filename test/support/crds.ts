@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../controller/kube/client.ts';
 import {
+  AMBASSADOR_MAPPINGS,
   GATEWAY_ROUTES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
@@ -45,3 +46,7 @@ export const installIstioCrds = (c: KubeClient): Promise<void> =>
 /** The route CRDs of examples/canary-gatewayapi. */
 export const installGatewayApiCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-gatewayapi/crds/gateway-api-crds.yaml', 'Gateway API route', GATEWAY_ROUTES);
+
+/** The Mapping CRD of examples/canary-ambassador. */
+export const installAmbassadorCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-ambassador/crds/ambassador-crds.yaml', 'Ambassador Mapping', [AMBASSADOR_MAPPINGS]);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { abortRollout, promoteRollout, retryRollout } from '../../../client/actions/rollout-actions.ts';
 import { KubeClient } from '../../../controller/kube/client.ts';
 import {
+  AMBASSADOR_MAPPINGS,
   GATEWAY_HTTP_ROUTES,
   INGRESSES,
   ISTIO_DESTINATION_RULES,
@@ -58,6 +59,7 @@ const TYPES: Record<string, ResourceType> = {
   VirtualService: ISTIO_VIRTUAL_SERVICES,
   DestinationRule: ISTIO_DESTINATION_RULES,
   HTTPRoute: GATEWAY_HTTP_ROUTES,
+  Mapping: AMBASSADOR_MAPPINGS,
   Rollout: ROLLOUTS,
 };
 
