@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../controller/kube/client.ts';
 import {
   AMBASSADOR_MAPPINGS,
+  APISIX_ROUTES,
   GATEWAY_ROUTES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
@@ -50,3 +51,7 @@ export const installGatewayApiCrds = (c: KubeClient): Promise<void> =>
 /** The Mapping CRD of examples/canary-ambassador. */
 export const installAmbassadorCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-ambassador/crds/ambassador-crds.yaml', 'Ambassador Mapping', [AMBASSADOR_MAPPINGS]);
+
+/** The ApisixRoute CRD of examples/canary-apisix. */
+export const installApisixCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-apisix/crds/apisix-crds.yaml', 'APISIX route', [APISIX_ROUTES]);

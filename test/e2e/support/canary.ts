@@ -3,6 +3,7 @@ import { abortRollout, promoteRollout, retryRollout } from '../../../client/acti
 import { KubeClient } from '../../../controller/kube/client.ts';
 import {
   AMBASSADOR_MAPPINGS,
+  APISIX_ROUTES,
   GATEWAY_HTTP_ROUTES,
   INGRESSES,
   ISTIO_DESTINATION_RULES,
@@ -60,6 +61,7 @@ const TYPES: Record<string, ResourceType> = {
   DestinationRule: ISTIO_DESTINATION_RULES,
   HTTPRoute: GATEWAY_HTTP_ROUTES,
   Mapping: AMBASSADOR_MAPPINGS,
+  ApisixRoute: APISIX_ROUTES,
   Rollout: ROLLOUTS,
 };
 

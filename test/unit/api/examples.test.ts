@@ -74,7 +74,7 @@ const named = (docs: Record<string, unknown>[], kind: string, name: string | und
   docs.find((d) => d.kind === kind && (d.metadata as { name?: string }).name === name) as Record<string, any> | undefined;
 
 describe('examples a new user applies', () => {
-  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador']) {
+  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix']) {
     it(`examples/${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
       const docs = kustomized(dir);
       const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
@@ -147,6 +147,27 @@ describe('examples a new user applies', () => {
     assert.deepEqual(versions.filter((v) => v.served).map((v) => v.name), ['v2', 'v3alpha1']);
     assert.equal(versions.filter((v) => v.storage).length, 1, 'exactly one storage version');
     for (const v of versions) assert.equal(v.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+  });
+
+  it('examples/canary-apisix: the ApisixRoute rule the Rollout names splits between the two Services', () => {
+    const docs = kustomized('canary-apisix');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const canary = result.rollout.spec.strategy.canary!;
+    const config = canary.trafficRouting!.apisix!.route!;
+    const route = named(docs, 'ApisixRoute', config.name);
+    assert.ok(route, 'the ApisixRoute is part of the example');
+    assert.equal(route.apiVersion, 'apisix.apache.org/v2');
+    for (const name of config.rules ?? [config.name]) {
+      type Rule = { name: string; backends: Array<{ serviceName: string; weight: number }> };
+      const rule: Rule | undefined = (route.spec.http as Rule[]).find((r) => r.name === name);
+      assert.deepEqual(rule?.backends.map((b) => b.serviceName).sort(), [canary.canaryService, canary.stableService].sort());
+    }
+    const crds = kustomized('canary-apisix/crds') as Array<Record<string, any>>;
+    assert.deepEqual(crds.map((c) => c.metadata.name), ['apisixroutes.apisix.apache.org']);
+    const versions = crds[0]!.spec.versions as Array<{ name: string; served: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+    assert.deepEqual(versions.filter((v) => v.served).map((v) => v.name), ['v2']);
+    assert.equal(versions[0]!.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
   });
 
   it('examples/canary-gatewayapi/crds: schema-less HTTPRoute, GRPCRoute (v1) and TCPRoute (v1alpha2) CRDs', () => {

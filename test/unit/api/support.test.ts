@@ -39,7 +39,6 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
     path: 'spec.strategy.canary.trafficRouting.appMesh',
   },
   'spec.strategy.canary.trafficRouting.traefik': { input: router({ traefik: { weightedTraefikServiceName: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.traefik' },
-  'spec.strategy.canary.trafficRouting.apisix': { input: router({ apisix: { route: { name: 'guestbook' } } }), path: 'spec.strategy.canary.trafficRouting.apisix' },
   'spec.strategy.canary.trafficRouting.plugins.*': {
     input: router({ plugins: { 'argoproj-labs/contour': { httpProxies: ['guestbook'], namespace: 'default' } } }),
     path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]',
@@ -192,6 +191,7 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.equal(validateRollout(router({ nginx: { stableIngress: 'guestbook' } })).ok, true);
     assert.equal(validateRollout(router({ istio: { virtualService: { name: 'guestbook', routes: ['primary'] } } })).ok, true);
     assert.equal(validateRollout(router({ ambassador: { mappings: ['guestbook'] } })).ok, true);
+    assert.equal(validateRollout(router({ apisix: { route: { name: 'guestbook', rules: ['canary'] } } })).ok, true);
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });
@@ -200,6 +200,8 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     const result = validateRollout(router({ ambassador: { mappings: ['guestbook'], weight: 10 } }));
     assert.equal(result.ok, false);
     assert.match(invalidSpecMessage('guestbook', result.ok ? [] : result.errors), /trafficRouting\.ambassador\.weight/);
+    const apisix = validateRollout(router({ apisix: { route: { name: 'guestbook', plugins: [] } } }));
+    assert.match(invalidSpecMessage('guestbook', apisix.ok ? [] : apisix.errors), /trafficRouting\.apisix\.route\.plugins/);
   });
 
   it('a key named in the table wins over the `*` that refuses every other plugin', () => {
