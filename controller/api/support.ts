@@ -32,7 +32,7 @@ const ROUTING = 'spec.strategy.canary.trafficRouting';
 const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
-const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
+const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio, trafficRouting.ambassador, trafficRouting.apisix or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
 const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
@@ -41,10 +41,24 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${ROUTING}.istio`, on: 'Rollout', kind: 'traffic router', what: 'the Istio traffic router', supported: true, note: 'VirtualService HTTP/TLS/TCP route weights (host- or subset-level), DestinationRule subsets, header and mirror routes, weights read back' },
   { field: `${ROUTING}.smi`, on: 'Rollout', kind: 'traffic router', what: 'the SMI traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.alb`, on: 'Rollout', kind: 'traffic router', what: 'the AWS ALB traffic router', supported: false, note: ROUTERS_NOTE },
-  { field: `${ROUTING}.ambassador`, on: 'Rollout', kind: 'traffic router', what: 'the Ambassador traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.ambassador`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the Ambassador traffic router',
+    supported: true,
+    note: 'a canary Mapping `<mapping>-canary` beside each named Mapping with the canary Service and `weight` (--ambassador-api-version: getambassador.io/v2, v3alpha1 or x.getambassador.io), deleted back at weight 0, weights read back',
+  },
   { field: `${ROUTING}.appMesh`, on: 'Rollout', kind: 'traffic router', what: 'the App Mesh traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.traefik`, on: 'Rollout', kind: 'traffic router', what: 'the Traefik traffic router', supported: false, note: ROUTERS_NOTE },
-  { field: `${ROUTING}.apisix`, on: 'Rollout', kind: 'traffic router', what: 'the APISIX traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.apisix`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the APISIX traffic router',
+    supported: true,
+    note: 'canary and stable backend weights in the named rules of the ApisixRoute (apisix.apache.org/v2), header routes as ApisixRoutes owned by the Rollout, weights read back',
+  },
   { field: `${ROUTING}.plugins.*`, on: 'Rollout', kind: 'router plugin', what: 'traffic router plugins', supported: false, note: ROUTERS_NOTE },
   {
     field: GATEWAY,
@@ -76,7 +90,7 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${STEP}.pause`, on: 'Rollout', kind: 'canary step', what: 'the pause step', supported: true, note: 'timed or indefinite, status.pauseConditions as Argo writes them' },
   { field: `${STEP}.setCanaryScale`, on: 'Rollout', kind: 'canary step', what: 'the setCanaryScale step', supported: true, note: 'weight, replicas or matchTrafficWeight' },
   { field: `${STEP}.analysis`, on: 'Rollout', kind: 'canary step', what: 'the analysis step', supported: true, note: 'an AnalysisRun the step waits for; failure aborts' },
-  { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
+  { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, the APISIX router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
   { field: `${STEP}.setMirrorRoute`, on: 'Rollout', kind: 'canary step', what: 'the setMirrorRoute step', supported: true, note: 'with the Istio router' },
   { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },

@@ -48,7 +48,7 @@ export const IstioTrafficRoutingSchema = z.strictObject({
 export type IstioTrafficRouting = z.infer<typeof IstioTrafficRoutingSchema>;
 
 /*
- * Routers this project does not drive (ALB, SMI, Ambassador, App Mesh, Traefik, APISIX) are typed
+ * Routers this project does not drive (ALB, SMI, App Mesh, Traefik) are typed
  * with the fields validation reads and tolerate others, so a Rollout stored under Argo's own CRDs
  * with newer fields of these routers is not refused as invalid.
  */
@@ -71,9 +71,11 @@ export const SMITrafficRoutingSchema = z.looseObject({
   trafficSplitName: z.string().optional(),
 });
 
-export const AmbassadorTrafficRoutingSchema = z.looseObject({
+/** Argo's AmbassadorTrafficRouting: the Mappings beside which a canary Mapping is created. */
+export const AmbassadorTrafficRoutingSchema = z.strictObject({
   mappings: z.array(z.string()),
 });
+export type AmbassadorTrafficRouting = z.infer<typeof AmbassadorTrafficRoutingSchema>;
 
 export const AppMeshVirtualNodeReferenceSchema = z.looseObject({
   name: z.string(),
@@ -98,14 +100,17 @@ export const TraefikTrafficRoutingSchema = z.looseObject({
   weightedTraefikServiceName: z.string(),
 });
 
-export const ApisixTrafficRoutingSchema = z.looseObject({
+/** Argo's ApisixTrafficRouting: the ApisixRoute and its HTTP rules whose backend weights are set. */
+export const ApisixTrafficRoutingSchema = z.strictObject({
   route: z
-    .looseObject({
+    .strictObject({
       name: z.string(),
+      /** Names of `spec.http[]` rules; when omitted, the rule named as the route. */
       rules: z.array(z.string()).optional(),
     })
     .optional(),
 });
+export type ApisixTrafficRouting = z.infer<typeof ApisixTrafficRoutingSchema>;
 
 export const ManagedRouteSchema = z.strictObject({
   name: z.string(),

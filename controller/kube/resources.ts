@@ -93,6 +93,15 @@ export const GATEWAY_HTTP_ROUTES = resource('gateway.networking.k8s.io', 'v1', '
 export const GATEWAY_GRPC_ROUTES = resource('gateway.networking.k8s.io', 'v1', 'grpcroutes', 'GRPCRoute');
 export const GATEWAY_TCP_ROUTES = resource('gateway.networking.k8s.io', 'v1alpha2', 'tcproutes', 'TCPRoute');
 export const GATEWAY_ROUTES: readonly ResourceType[] = [GATEWAY_HTTP_ROUTES, GATEWAY_GRPC_ROUTES, GATEWAY_TCP_ROUTES];
+/**
+ * Ambassador/Emissary Mappings, in the two groups Argo's Ambassador router knows: getambassador.io
+ * (v2 by default, v3alpha1 with Emissary 2+) and x.getambassador.io's AmbassadorMapping. The
+ * version is the controller's --ambassador-api-version.
+ */
+export const AMBASSADOR_MAPPINGS = resource('getambassador.io', 'v2', 'mappings', 'Mapping');
+export const AMBASSADOR_X_MAPPINGS = resource('x.getambassador.io', 'v3alpha1', 'ambassadormappings', 'AmbassadorMapping');
+/** APISIX ingress routes, at the one version Argo's APISIX router reads. */
+export const APISIX_ROUTES = resource('apisix.apache.org', 'v2', 'apisixroutes', 'ApisixRoute');
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import type { KubeConfigSource } from '../kube/kubeconfig.ts';
+import { AMBASSADOR_MAPPINGS, apiVersionOf } from '../kube/resources.ts';
 
 /**
  * Controller configuration, parsed once from argv and the environment into a plain object that is
@@ -37,6 +38,11 @@ export interface Config {
   identity: string;
   /** The networking.istio.io version VirtualServices and DestinationRules are read at (Argo's --istio-api-version). */
   istioApiVersion: string;
+  /**
+   * The group/version Ambassador Mappings are read and created at (Argo's --ambassador-api-version):
+   * getambassador.io/<version> (Mapping) or x.getambassador.io/<version> (AmbassadorMapping).
+   */
+  ambassadorApiVersion: string;
 }
 
 export interface HostFacts {
@@ -74,9 +80,28 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 /** Argo Rollouts' default for --istio-api-version. */
 export const DEFAULT_ISTIO_VERSION = 'v1alpha3';
 
+/** Argo Rollouts' default for --ambassador-api-version: getambassador.io/v2. */
+export const DEFAULT_AMBASSADOR_VERSION = apiVersionOf(AMBASSADOR_MAPPINGS);
+
 const apiVersion = z
   .string()
   .regex(/^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/, 'must be a Kubernetes API version such as v1alpha3, v1beta1 or v1');
+
+/**
+ * Argo takes a bare version as one of getambassador.io; a group it does not know it addresses as
+ * `mappings`, which no Ambassador release serves, so that is refused here.
+ */
+const ambassadorApiVersion = z
+  .string()
+  .transform((s) => (s.includes('/') ? s : `getambassador.io/${s}`))
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^(getambassador\.io|x\.getambassador\.io)\/v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/,
+        'must be getambassador.io/<version> or x.getambassador.io/<version>, such as getambassador.io/v2 or getambassador.io/v3alpha1',
+      ),
+  );
 
 function integer(min: number, max: number): z.ZodType<number, string> {
   return z
@@ -121,6 +146,7 @@ const OPTIONS = [
   { key: 'resyncSeconds', flag: 'resync-seconds', env: ['RAMP_RESYNC_SECONDS'], description: 're-enqueue every object this often; 0 disables', defaultText: '900' },
   { key: 'shutdownGraceSeconds', flag: 'shutdown-grace-seconds', env: ['RAMP_SHUTDOWN_GRACE_SECONDS'], description: 'how long in-flight reconciles may finish on shutdown', defaultText: '20' },
   { key: 'istioApiVersion', flag: 'istio-api-version', env: ['RAMP_ISTIO_API_VERSION'], description: 'networking.istio.io version of VirtualServices and DestinationRules', defaultText: DEFAULT_ISTIO_VERSION },
+  { key: 'ambassadorApiVersion', flag: 'ambassador-api-version', env: ['RAMP_AMBASSADOR_API_VERSION'], description: 'group/version of Ambassador Mappings (getambassador.io/v2, getambassador.io/v3alpha1, x.getambassador.io/v3alpha1)', defaultText: DEFAULT_AMBASSADOR_VERSION },
 ] as const satisfies readonly OptionSpec[];
 
 type OptionKey = (typeof OPTIONS)[number]['key'];
@@ -141,6 +167,7 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   resyncSeconds: integer(0, 86_400),
   shutdownGraceSeconds: integer(0, 3_600),
   istioApiVersion: apiVersion,
+  ambassadorApiVersion,
 };
 
 interface RawValue {
@@ -260,6 +287,7 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       shutdownGraceSeconds: validate('shutdownGraceSeconds', raw.get('shutdownGraceSeconds'), 20),
       identity: `${host.hostname}_${host.pid}`,
       istioApiVersion: validate('istioApiVersion', raw.get('istioApiVersion'), DEFAULT_ISTIO_VERSION),
+      ambassadorApiVersion: validate('ambassadorApiVersion', raw.get('ambassadorApiVersion'), DEFAULT_AMBASSADOR_VERSION),
     };
     if (config.namespaced && !config.namespace) {
       return { kind: 'error', message: `${raw.get('namespaced')?.source ?? '--namespaced'} needs --namespace (or RAMP_NAMESPACE): the namespace to watch` };

@@ -1,4 +1,6 @@
 import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../api/gatewayapi.ts';
+import { createAmbassadorRouter, type AmbassadorRouterOptions } from './ambassador/router.ts';
+import { createApisixRouter } from './apisix/router.ts';
 import { createGatewayAPIRouter } from './gatewayapi/router.ts';
 import { createIstioRouter, type IstioRouterOptions } from './istio/router.ts';
 import { createNginxRouter } from './nginx/router.ts';
@@ -8,6 +10,7 @@ import type { TrafficRollout } from './types.ts';
 
 export interface TrafficRouterOptions {
   istio?: IstioRouterOptions | undefined;
+  ambassador?: AmbassadorRouterOptions | undefined;
 }
 
 /** Builds a provider's router when the Rollout configures that provider, else answers undefined. */
@@ -26,6 +29,14 @@ export const trafficRouterProviders: Record<string, TrafficRouterProvider> = {
   nginx: (target, kube) => {
     const nginx = target.trafficRouting.nginx;
     return nginx && createNginxRouter(target, nginx, kube);
+  },
+  ambassador: (target, kube, options) => {
+    const ambassador = target.trafficRouting.ambassador;
+    return ambassador && createAmbassadorRouter(target, ambassador, kube, options.ambassador);
+  },
+  apisix: (target, kube) => {
+    const apisix = target.trafficRouting.apisix;
+    return apisix && createApisixRouter(target, apisix, kube);
   },
   /** Argo's Gateway API plugin, carried out here: its configuration is read as the plugin reads it. */
   [GATEWAY_API_PLUGIN]: (target, kube) => {

@@ -34,7 +34,7 @@ export interface TrafficRouter {
 
 /** A write a router made, with the event reason and message Argo Rollouts records for it. */
 export interface TrafficWrite {
-  verb: 'create' | 'patch';
+  verb: 'create' | 'patch' | 'delete';
   apiVersion: string;
   kind: string;
   namespace: string;

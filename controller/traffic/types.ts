@@ -10,6 +10,8 @@ import type {
 
 /** The API types traffic routing reads, with Argo Rollouts' field names (controller/api owns them). */
 export type {
+  AmbassadorTrafficRouting,
+  ApisixTrafficRouting,
   IstioDestinationRule,
   IstioTrafficRouting,
   IstioVirtualService,

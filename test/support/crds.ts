@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../controller/kube/client.ts';
 import {
+  AMBASSADOR_MAPPINGS,
+  APISIX_ROUTES,
   GATEWAY_ROUTES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
@@ -45,3 +47,11 @@ export const installIstioCrds = (c: KubeClient): Promise<void> =>
 /** The route CRDs of examples/canary-gatewayapi. */
 export const installGatewayApiCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-gatewayapi/crds/gateway-api-crds.yaml', 'Gateway API route', GATEWAY_ROUTES);
+
+/** The Mapping CRD of examples/canary-ambassador. */
+export const installAmbassadorCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-ambassador/crds/ambassador-crds.yaml', 'Ambassador Mapping', [AMBASSADOR_MAPPINGS]);
+
+/** The ApisixRoute CRD of examples/canary-apisix. */
+export const installApisixCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-apisix/crds/apisix-crds.yaml', 'APISIX route', [APISIX_ROUTES]);

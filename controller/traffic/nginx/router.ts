@@ -6,7 +6,7 @@ import {
   type TrafficRouter,
   type TrafficWrite,
 } from '../router.ts';
-import type { RoutingTarget } from '../target.ts';
+import { isControlledBy, type RoutingTarget } from '../target.ts';
 import type { NginxTrafficRouting, SetHeaderRoute } from '../types.ts';
 import {
   INGRESS_API_VERSION,
@@ -16,7 +16,6 @@ import {
   canaryIngressPatch,
   canaryWeightVerified,
   currentCanaryWeight,
-  isControlledBy,
   nginxHeaderRoute,
   renderCanaryIngress,
   stableIngressNames,

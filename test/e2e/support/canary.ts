@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { abortRollout, promoteRollout, retryRollout } from '../../../client/actions/rollout-actions.ts';
 import { KubeClient } from '../../../controller/kube/client.ts';
 import {
+  AMBASSADOR_MAPPINGS,
+  APISIX_ROUTES,
   GATEWAY_HTTP_ROUTES,
   INGRESSES,
   ISTIO_DESTINATION_RULES,
@@ -58,6 +60,8 @@ const TYPES: Record<string, ResourceType> = {
   VirtualService: ISTIO_VIRTUAL_SERVICES,
   DestinationRule: ISTIO_DESTINATION_RULES,
   HTTPRoute: GATEWAY_HTTP_ROUTES,
+  Mapping: AMBASSADOR_MAPPINGS,
+  ApisixRoute: APISIX_ROUTES,
   Rollout: ROLLOUTS,
 };
 

@@ -74,7 +74,7 @@ const named = (docs: Record<string, unknown>[], kind: string, name: string | und
   docs.find((d) => d.kind === kind && (d.metadata as { name?: string }).name === name) as Record<string, any> | undefined;
 
 describe('examples a new user applies', () => {
-  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi']) {
+  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix']) {
     it(`examples/${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
       const docs = kustomized(dir);
       const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
@@ -127,6 +127,47 @@ describe('examples a new user applies', () => {
     const refs = (route.spec.rules as Array<{ backendRefs: Array<{ name: string; weight: number }> }>)[0]?.backendRefs ?? [];
     assert.deepEqual(refs.map((r) => r.name).sort(), [canary.canaryService, canary.stableService].sort());
     assert.equal(refs.reduce((sum, r) => sum + r.weight, 0), 100);
+  });
+
+  it('examples/canary-ambassador: the Mapping the Rollout names routes to the stable Service and sets no weight', () => {
+    const docs = kustomized('canary-ambassador');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const canary = result.rollout.spec.strategy.canary!;
+    for (const name of canary.trafficRouting?.ambassador?.mappings ?? []) {
+      const mapping = named(docs, 'Mapping', name);
+      assert.ok(mapping, `the Mapping ${name} is part of the example`);
+      assert.equal(mapping.apiVersion, 'getambassador.io/v2', 'at the controller\'s default --ambassador-api-version');
+      assert.match(mapping.spec.service, new RegExp(`^${canary.stableService}\\b`));
+      assert.equal(mapping.spec.weight, undefined, 'Argo refuses a named Mapping with a weight');
+    }
+    const crds = kustomized('canary-ambassador/crds') as Array<Record<string, any>>;
+    assert.deepEqual(crds.map((c) => c.metadata.name), ['mappings.getambassador.io']);
+    const versions = crds[0]!.spec.versions as Array<{ name: string; served: boolean; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+    assert.deepEqual(versions.filter((v) => v.served).map((v) => v.name), ['v2', 'v3alpha1']);
+    assert.equal(versions.filter((v) => v.storage).length, 1, 'exactly one storage version');
+    for (const v of versions) assert.equal(v.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+  });
+
+  it('examples/canary-apisix: the ApisixRoute rule the Rollout names splits between the two Services', () => {
+    const docs = kustomized('canary-apisix');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const canary = result.rollout.spec.strategy.canary!;
+    const config = canary.trafficRouting!.apisix!.route!;
+    const route = named(docs, 'ApisixRoute', config.name);
+    assert.ok(route, 'the ApisixRoute is part of the example');
+    assert.equal(route.apiVersion, 'apisix.apache.org/v2');
+    for (const name of config.rules ?? [config.name]) {
+      type Rule = { name: string; backends: Array<{ serviceName: string; weight: number }> };
+      const rule: Rule | undefined = (route.spec.http as Rule[]).find((r) => r.name === name);
+      assert.deepEqual(rule?.backends.map((b) => b.serviceName).sort(), [canary.canaryService, canary.stableService].sort());
+    }
+    const crds = kustomized('canary-apisix/crds') as Array<Record<string, any>>;
+    assert.deepEqual(crds.map((c) => c.metadata.name), ['apisixroutes.apisix.apache.org']);
+    const versions = crds[0]!.spec.versions as Array<{ name: string; served: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+    assert.deepEqual(versions.filter((v) => v.served).map((v) => v.name), ['v2']);
+    assert.equal(versions[0]!.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
   });
 
   it('examples/canary-gatewayapi/crds: schema-less HTTPRoute, GRPCRoute (v1) and TCPRoute (v1alpha2) CRDs', () => {

@@ -34,13 +34,11 @@ const step = (s: Json): Json => rollout({ canary: { steps: [{ setWeight: 20 }, s
 const refusedRollouts: Record<string, { input: Json; path: string }> = {
   'spec.strategy.canary.trafficRouting.smi': { input: router({ smi: { rootService: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.smi' },
   'spec.strategy.canary.trafficRouting.alb': { input: router({ alb: { ingress: 'guestbook', servicePort: 80 } }), path: 'spec.strategy.canary.trafficRouting.alb' },
-  'spec.strategy.canary.trafficRouting.ambassador': { input: router({ ambassador: { mappings: ['guestbook'] } }), path: 'spec.strategy.canary.trafficRouting.ambassador' },
   'spec.strategy.canary.trafficRouting.appMesh': {
     input: router({ appMesh: { virtualService: { name: 'guestbook' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } } }),
     path: 'spec.strategy.canary.trafficRouting.appMesh',
   },
   'spec.strategy.canary.trafficRouting.traefik': { input: router({ traefik: { weightedTraefikServiceName: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.traefik' },
-  'spec.strategy.canary.trafficRouting.apisix': { input: router({ apisix: { route: { name: 'guestbook' } } }), path: 'spec.strategy.canary.trafficRouting.apisix' },
   'spec.strategy.canary.trafficRouting.plugins.*': {
     input: router({ plugins: { 'argoproj-labs/contour': { httpProxies: ['guestbook'], namespace: 'default' } } }),
     path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]',
@@ -185,8 +183,18 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
   it('the routers and steps Ramp carries out are accepted', () => {
     assert.equal(validateRollout(router({ nginx: { stableIngress: 'guestbook' } })).ok, true);
     assert.equal(validateRollout(router({ istio: { virtualService: { name: 'guestbook', routes: ['primary'] } } })).ok, true);
+    assert.equal(validateRollout(router({ ambassador: { mappings: ['guestbook'] } })).ok, true);
+    assert.equal(validateRollout(router({ apisix: { route: { name: 'guestbook', rules: ['canary'] } } })).ok, true);
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
+  });
+
+  it('a supported router\'s schema is Argo\'s exactly: an unknown field is refused by name', () => {
+    const result = validateRollout(router({ ambassador: { mappings: ['guestbook'], weight: 10 } }));
+    assert.equal(result.ok, false);
+    assert.match(invalidSpecMessage('guestbook', result.ok ? [] : result.errors), /trafficRouting\.ambassador\.weight/);
+    const apisix = validateRollout(router({ apisix: { route: { name: 'guestbook', plugins: [] } } }));
+    assert.match(invalidSpecMessage('guestbook', apisix.ok ? [] : apisix.errors), /trafficRouting\.apisix\.route\.plugins/);
   });
 
   it('a key named in the table wins over the `*` that refuses every other plugin', () => {

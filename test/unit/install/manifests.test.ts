@@ -65,6 +65,8 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.ISTIO_VIRTUAL_SERVICES, verbs: ['get', 'patch'], why: 'Istio weights' },
   { type: resources.ISTIO_DESTINATION_RULES, verbs: ['get', 'patch'], why: 'Istio subsets' },
   ...resources.GATEWAY_ROUTES.map((type) => ({ type, verbs: ['get', 'patch'], why: 'Gateway API weights and header rules' })),
+  ...[resources.AMBASSADOR_MAPPINGS, resources.AMBASSADOR_X_MAPPINGS].map((type) => ({ type, verbs: ['get', 'create', 'patch', 'delete'], why: 'Ambassador canary Mappings' })),
+  { type: resources.APISIX_ROUTES, verbs: ['get', 'create', 'patch', 'delete'], why: 'APISIX weights, header-route ApisixRoutes' },
 ];
 
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */

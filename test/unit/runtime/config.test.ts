@@ -69,6 +69,7 @@ describe('parseConfig', () => {
       '--resync-seconds', '0',
       '--shutdown-grace-seconds', '5',
       '--istio-api-version', 'v1beta1',
+      '--ambassador-api-version', 'getambassador.io/v3alpha1',
     ]);
     assert.deepEqual(config, {
       kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
@@ -87,7 +88,17 @@ describe('parseConfig', () => {
       shutdownGraceSeconds: 5,
       identity: 'ramp-7f9c_42',
       istioApiVersion: 'v1beta1',
+      ambassadorApiVersion: 'getambassador.io/v3alpha1',
     });
+  });
+
+  it('defaults --ambassador-api-version to Argo\'s getambassador.io/v2, reads a bare version in that group, refuses other groups', () => {
+    assert.equal(run([]).ambassadorApiVersion, 'getambassador.io/v2');
+    assert.equal(run(['--ambassador-api-version', 'v3alpha1']).ambassadorApiVersion, 'getambassador.io/v3alpha1');
+    assert.equal(run(['--ambassador-api-version', 'x.getambassador.io/v3alpha1']).ambassadorApiVersion, 'x.getambassador.io/v3alpha1');
+    const outcome = parseConfig(['--ambassador-api-version', 'example.com/v1'], home, { hostname: 'h', pid: 1 });
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /^invalid --ambassador-api-version "example\.com\/v1": must be getambassador\.io\/<version>/);
   });
 
   it('defaults --istio-api-version to Argo\'s v1alpha3 and refuses a value that is not a version', () => {
