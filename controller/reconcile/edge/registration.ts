@@ -25,6 +25,8 @@ import { plan } from '../plan.ts';
 import { clientTrafficKube } from './traffic-kube.ts';
 import { clientDirectReads } from './direct-reads.ts';
 import type { TrafficRouterOptions } from '../../traffic/registry.ts';
+import type { Registry } from 'prom-client';
+import { registerRolloutMetrics } from './rollout-metrics.ts';
 import { WrittenVersions } from './written-versions.ts';
 import type { RolloutEvent, RolloutObject } from '../types.ts';
 
@@ -56,7 +58,12 @@ export function cacheView(caches: Caches): ClusterView {
 }
 
 /** The writes of a pass, each one request through the counted client. */
-export function clientWriter(client: KubeClient, signal?: AbortSignal, traffic: TrafficRouterOptions = {}): RolloutWriter {
+export function clientWriter(
+  client: KubeClient,
+  signal?: AbortSignal,
+  traffic: TrafficRouterOptions = {},
+  onEvent: (rollout: RolloutObject, event: RolloutEvent) => void = () => {},
+): RolloutWriter {
   const opts = { fieldManager: FIELD_MANAGER, signal };
   return {
     trafficRouting: () => ({ kube: clientTrafficKube(client, opts), options: traffic }),
@@ -98,6 +105,7 @@ export function clientWriter(client: KubeClient, signal?: AbortSignal, traffic: 
     },
     recordEvent: async (rollout, event) => {
       await client.create(EVENTS, rolloutEvent(rollout, event), opts);
+      onEvent(rollout, event);
     },
     ...analysisRunWriter(client, opts),
   };
@@ -162,47 +170,54 @@ const ingressWatch: SecondaryWatch = {
   },
 };
 
-export const rolloutRegistration: ReconcilerRegistration = {
-  name: 'rollout',
-  resource: ROLLOUTS,
-  watches: [
-    ownedBy(REPLICA_SETS, 'Rollout'),
-    ownedBy(ANALYSIS_RUNS, 'Rollout'),
-    referencedBy(SERVICES, referencedServices),
-    referencedBy(DEPLOYMENTS, (r) => {
-      const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
-      return ref ? [ref] : [];
-    }),
-    ...analysisTemplateWatches,
-    ingressWatch,
-  ],
-  setup(ctx) {
-    const view = cacheView(ctx.caches);
-    const written = new WrittenVersions();
-    const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
-    const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion }, ambassador: { apiVersion: ctx.config.ambassadorApiVersion } };
-    return async (key, signal) => {
-      const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
-      const rollout = liveRollout(view, namespace, name);
-      if (!rollout) {
-        written.forget(key);
-        return;
-      }
-      // Checked before observe() so a pass that will not run makes no apiserver reads.
-      const cachedVersion = (rollout.metadata as { resourceVersion?: string }).resourceVersion;
-      if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
-      const observed = await observe(view, clientDirectReads(ctx.client, istioApiVersion, signal), namespace, name, new Date(ctx.clock.now()));
-      if (!observed) {
-        written.forget(key);
-        return;
-      }
-      const decided = plan(observed);
-      const result = await apply(clientWriter(ctx.client, signal, traffic), observed, decided);
-      written.record(key, result.resourceVersion);
-      if (result.effects > 0 || result.statusPatched) {
-        ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
-      }
-      return decided.requeueAfterMs !== undefined ? { requeueAfterMs: decided.requeueAfterMs } : undefined;
-    };
-  },
-};
+/** The Rollout reconciler; with a registry, Argo's per-rollout metrics are registered on it. */
+export function createRolloutRegistration(options: { registry?: Registry } = {}): ReconcilerRegistration {
+  return {
+    name: 'rollout',
+    resource: ROLLOUTS,
+    watches: [
+      ownedBy(REPLICA_SETS, 'Rollout'),
+      ownedBy(ANALYSIS_RUNS, 'Rollout'),
+      referencedBy(SERVICES, referencedServices),
+      referencedBy(DEPLOYMENTS, (r) => {
+        const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
+        return ref ? [ref] : [];
+      }),
+      ...analysisTemplateWatches,
+      ingressWatch,
+    ],
+    setup(ctx) {
+      const view = cacheView(ctx.caches);
+      const rollouts = ctx.caches.informer<KubeObject>(ROLLOUTS);
+      const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
+      const written = new WrittenVersions();
+      const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
+      const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion }, ambassador: { apiVersion: ctx.config.ambassadorApiVersion } };
+      return async (key, signal) => {
+        const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
+        const rollout = liveRollout(view, namespace, name);
+        if (!rollout) {
+          written.forget(key);
+          return;
+        }
+        // Checked before observe() so a pass that will not run makes no apiserver reads.
+        const cachedVersion = (rollout.metadata as { resourceVersion?: string }).resourceVersion;
+        if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
+        const observed = await observe(view, clientDirectReads(ctx.client, istioApiVersion, signal), namespace, name, new Date(ctx.clock.now()));
+        if (!observed) {
+          written.forget(key);
+          return;
+        }
+        const decided = plan(observed);
+        const result = await apply(clientWriter(ctx.client, signal, traffic, countEvent), observed, decided);
+        written.record(key, result.resourceVersion);
+        if (result.effects > 0 || result.statusPatched) {
+          ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
+        }
+        return decided.requeueAfterMs !== undefined ? { requeueAfterMs: decided.requeueAfterMs } : undefined;
+      };
+    },
+  };
+}
+
+export const rolloutRegistration = createRolloutRegistration();
