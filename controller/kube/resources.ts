@@ -93,6 +93,11 @@ export const GATEWAY_HTTP_ROUTES = resource('gateway.networking.k8s.io', 'v1', '
 export const GATEWAY_GRPC_ROUTES = resource('gateway.networking.k8s.io', 'v1', 'grpcroutes', 'GRPCRoute');
 export const GATEWAY_TCP_ROUTES = resource('gateway.networking.k8s.io', 'v1alpha2', 'tcproutes', 'TCPRoute');
 export const GATEWAY_ROUTES: readonly ResourceType[] = [GATEWAY_HTTP_ROUTES, GATEWAY_GRPC_ROUTES, GATEWAY_TCP_ROUTES];
+/** The SMI TrafficSplit the SMI router owns, at Argo's default --traffic-split-api-version. */
+export const SMI_TRAFFIC_SPLITS = resource('split.smi-spec.io', 'v1alpha1', 'trafficsplits', 'TrafficSplit');
+/** The weighted TraefikService the Traefik router edits, in either of Traefik's API groups (--traefik-api-group). */
+export const TRAEFIK_SERVICES = resource('traefik.io', 'v1alpha1', 'traefikservices', 'TraefikService');
+export const TRAEFIK_CONTAINO_SERVICES = resource('traefik.containo.us', 'v1alpha1', 'traefikservices', 'TraefikService');
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

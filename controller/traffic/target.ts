@@ -1,4 +1,4 @@
-import { TrafficRoutingError } from './router.ts';
+import { TrafficRoutingError, type OwnerReference, type StoredObject } from './router.ts';
 import type { ManagedRoute, RolloutTrafficRouting, TrafficRollout } from './types.ts';
 
 /** What every provider needs to know about the Rollout it routes for, checked once. */
@@ -38,4 +38,23 @@ export function routingTarget(rollout: TrafficRollout): RoutingTarget {
     trafficRouting,
     managedRoutes: trafficRouting.managedRoutes ?? [],
   };
+}
+
+/** The owner reference that makes the Rollout the controller of an object it creates (NGINX's canary Ingress, SMI's TrafficSplit). */
+export function controllerRef(target: RoutingTarget): OwnerReference {
+  return {
+    apiVersion: target.rolloutApiVersion,
+    kind: 'Rollout',
+    name: target.rolloutName,
+    uid: target.rolloutUid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** Whether the Rollout is the controller owner of the object (by UID when known), as metav1.IsControlledBy. */
+export function isControlledBy(obj: StoredObject, target: RoutingTarget): boolean {
+  const owner = obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
+  if (!owner || owner.kind !== 'Rollout') return false;
+  return target.rolloutUid ? owner.uid === target.rolloutUid : owner.name === target.rolloutName;
 }

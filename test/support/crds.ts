@@ -5,6 +5,7 @@ import {
   GATEWAY_ROUTES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
+  SMI_TRAFFIC_SPLITS,
   type KubeObject,
   type ResourceType,
 } from '../../controller/kube/resources.ts';
@@ -45,3 +46,11 @@ export const installIstioCrds = (c: KubeClient): Promise<void> =>
 /** The route CRDs of examples/canary-gatewayapi. */
 export const installGatewayApiCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-gatewayapi/crds/gateway-api-crds.yaml', 'Gateway API route', GATEWAY_ROUTES);
+
+/** The TrafficSplit CRD of examples/canary-smi, serving v1alpha1 to v1alpha3. */
+export const installSmiCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-smi/crds/smi-crds.yaml', 'SMI TrafficSplit', [
+    SMI_TRAFFIC_SPLITS,
+    { ...SMI_TRAFFIC_SPLITS, version: 'v1alpha2' },
+    { ...SMI_TRAFFIC_SPLITS, version: 'v1alpha3' },
+  ]);

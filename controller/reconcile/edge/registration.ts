@@ -180,7 +180,11 @@ export const rolloutRegistration: ReconcilerRegistration = {
     const view = cacheView(ctx.caches);
     const written = new WrittenVersions();
     const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
-    const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion } };
+    const traffic: TrafficRouterOptions = {
+      istio: { apiVersion: istioApiVersion },
+      smi: { apiVersion: ctx.config.trafficSplitApiVersion },
+      traefik: { apiGroup: ctx.config.traefikApiGroup, apiVersion: ctx.config.traefikApiVersion },
+    };
     return async (key, signal) => {
       const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
       const rollout = liveRollout(view, namespace, name);

@@ -1,6 +1,6 @@
 import { cloneJson, createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, TrafficRoutingError, type StoredObject } from '../router.ts';
-import type { RoutingTarget } from '../target.ts';
+import { controllerRef, isControlledBy, type RoutingTarget } from '../target.ts';
 import type { NginxTrafficRouting, SetHeaderRoute } from '../types.ts';
 
 /**
@@ -220,27 +220,13 @@ export function renderCanaryIngress(
       name: canaryIngressName(target.rolloutName, stableIngressName),
       namespace: target.namespace,
       annotations,
-      ownerReferences: [
-        {
-          apiVersion: target.rolloutApiVersion,
-          kind: 'Rollout',
-          name: target.rolloutName,
-          uid: target.rolloutUid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef(target)],
     },
     spec,
   };
 }
 
-/** Whether the Rollout is the controller owner of the object (by UID when known). */
-export function isControlledBy(obj: StoredObject, target: RoutingTarget): boolean {
-  const owner = obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
-  if (!owner || owner.kind !== 'Rollout') return false;
-  return target.rolloutUid ? owner.uid === target.rolloutUid : owner.name === target.rolloutName;
-}
+export { isControlledBy };
 
 /** What the controller manages on a canary Ingress: annotations, labels and spec, as Argo. */
 function managedFields(ingress: Ingress): unknown {

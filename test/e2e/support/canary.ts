@@ -46,6 +46,8 @@ export interface Provider {
   checkRouting(c: KubeClient, ns: string, weight: number, hashes: { canary: string; stable: string }): Promise<void>;
   /** Routes by DestinationRule subsets rather than by Services. */
   subsetLevel?: boolean;
+  /** Controller flags the provider needs (an API version of its objects, say). */
+  controllerArgs?: string[];
 }
 
 export function canaryRollout(name: string, canary: Record<string, unknown>, steps: unknown[] = STEPS): KubeObject {
@@ -223,7 +225,7 @@ export class CanaryWalk {
   }
 
   async startController(): Promise<void> {
-    const controller = await startController({ namespace: this.ns, name: `${this.ns}-${this.restarts++}` });
+    const controller = await startController({ namespace: this.ns, name: `${this.ns}-${this.restarts++}`, args: this.provider.controllerArgs ?? [] });
     this.t.after(() => controller.kill());
     this.controller = controller;
   }

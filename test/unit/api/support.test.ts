@@ -32,14 +32,12 @@ const step = (s: Json): Json => rollout({ canary: { steps: [{ setWeight: 20 }, s
 
 /** For each refused Rollout field: a Rollout that Argo accepts and that sets it, and the path named. */
 const refusedRollouts: Record<string, { input: Json; path: string }> = {
-  'spec.strategy.canary.trafficRouting.smi': { input: router({ smi: { rootService: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.smi' },
   'spec.strategy.canary.trafficRouting.alb': { input: router({ alb: { ingress: 'guestbook', servicePort: 80 } }), path: 'spec.strategy.canary.trafficRouting.alb' },
   'spec.strategy.canary.trafficRouting.ambassador': { input: router({ ambassador: { mappings: ['guestbook'] } }), path: 'spec.strategy.canary.trafficRouting.ambassador' },
   'spec.strategy.canary.trafficRouting.appMesh': {
     input: router({ appMesh: { virtualService: { name: 'guestbook' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } } }),
     path: 'spec.strategy.canary.trafficRouting.appMesh',
   },
-  'spec.strategy.canary.trafficRouting.traefik': { input: router({ traefik: { weightedTraefikServiceName: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.traefik' },
   'spec.strategy.canary.trafficRouting.apisix': { input: router({ apisix: { route: { name: 'guestbook' } } }), path: 'spec.strategy.canary.trafficRouting.apisix' },
   'spec.strategy.canary.trafficRouting.plugins.*': {
     input: router({ plugins: { 'argoproj-labs/contour': { httpProxies: ['guestbook'], namespace: 'default' } } }),
@@ -173,12 +171,12 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
   });
 
   it('a Rollout with Argo errors too reports Argo’s first, as Argo would', () => {
-    const input = router({ smi: {}, maxTrafficWeight: 0 });
+    const input = router({ ambassador: { mappings: ['guestbook'] }, maxTrafficWeight: 0 });
     const result = validateRollout(input);
     assert.equal(result.ok, false);
     if (result.ok) return;
     assert.equal(result.errors[0]?.field, 'spec.strategy.canary.trafficRouting.maxTrafficWeight');
-    assert.ok(result.errors.some((e) => e.field === 'spec.strategy.canary.trafficRouting.smi'));
+    assert.ok(result.errors.some((e) => e.field === 'spec.strategy.canary.trafficRouting.ambassador'));
   });
 
   it('rollbackWindow is refused with blue-green only; a canary carries it out', () => {
@@ -192,6 +190,9 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
   it('the routers and steps Ramp carries out are accepted', () => {
     assert.equal(validateRollout(router({ nginx: { stableIngress: 'guestbook' } })).ok, true);
     assert.equal(validateRollout(router({ istio: { virtualService: { name: 'guestbook', routes: ['primary'] } } })).ok, true);
+    assert.equal(validateRollout(router({ smi: { rootService: 'guestbook', trafficSplitName: 'guestbook' } })).ok, true);
+    assert.equal(validateRollout(router({ smi: {} })).ok, true, 'SMI with the defaults: the stable Service as root, the Rollout\'s name');
+    assert.equal(validateRollout(router({ traefik: { weightedTraefikServiceName: 'guestbook' } })).ok, true);
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });

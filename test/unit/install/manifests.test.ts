@@ -65,6 +65,9 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.ISTIO_VIRTUAL_SERVICES, verbs: ['get', 'patch'], why: 'Istio weights' },
   { type: resources.ISTIO_DESTINATION_RULES, verbs: ['get', 'patch'], why: 'Istio subsets' },
   ...resources.GATEWAY_ROUTES.map((type) => ({ type, verbs: ['get', 'patch'], why: 'Gateway API weights and header rules' })),
+  { type: resources.SMI_TRAFFIC_SPLITS, verbs: ['get', 'create', 'patch'], why: 'SMI TrafficSplit' },
+  { type: resources.TRAEFIK_SERVICES, verbs: ['get', 'patch'], why: 'Traefik weights' },
+  { type: resources.TRAEFIK_CONTAINO_SERVICES, verbs: ['get', 'patch'], why: 'Traefik weights (traefik.containo.us)' },
 ];
 
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */

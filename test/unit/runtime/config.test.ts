@@ -69,6 +69,9 @@ describe('parseConfig', () => {
       '--resync-seconds', '0',
       '--shutdown-grace-seconds', '5',
       '--istio-api-version', 'v1beta1',
+      '--traffic-split-api-version', 'v1alpha3',
+      '--traefik-api-group', 'traefik.containo.us',
+      '--traefik-api-version', 'traefik.containo.us/v1alpha1',
     ]);
     assert.deepEqual(config, {
       kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
@@ -87,7 +90,22 @@ describe('parseConfig', () => {
       shutdownGraceSeconds: 5,
       identity: 'ramp-7f9c_42',
       istioApiVersion: 'v1beta1',
+      trafficSplitApiVersion: 'v1alpha3',
+      traefikApiGroup: 'traefik.containo.us',
+      traefikApiVersion: 'traefik.containo.us/v1alpha1',
     });
+  });
+
+  it('defaults the SMI and Traefik flags as Argo does and refuses values no router can use', () => {
+    const config = run([]);
+    assert.deepEqual(
+      { smi: config.trafficSplitApiVersion, group: config.traefikApiGroup, version: config.traefikApiVersion },
+      { smi: 'v1alpha1', group: 'traefik.io', version: 'traefik.io/v1alpha1' },
+    );
+    assert.equal(run([], { ...home, RAMP_TRAFFIC_SPLIT_API_VERSION: 'v1alpha2' }).trafficSplitApiVersion, 'v1alpha2');
+    assert.equal(error(['--traffic-split-api-version', 'v1']), 'invalid --traffic-split-api-version "v1": must be one of v1alpha1, v1alpha2, v1alpha3');
+    assert.equal(error(['--traefik-api-group', 'example.com']), 'invalid --traefik-api-group "example.com": must be one of traefik.io, traefik.containo.us');
+    assert.match(error(['--traefik-api-version', 'traefik.io/']), /^invalid --traefik-api-version "traefik\.io\/": must be <group>\/<version>/);
   });
 
   it('defaults --istio-api-version to Argo\'s v1alpha3 and refuses a value that is not a version', () => {
