@@ -6,6 +6,8 @@ import {
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
   SMI_TRAFFIC_SPLITS,
+  TRAEFIK_CONTAINO_SERVICES,
+  TRAEFIK_SERVICES,
   type KubeObject,
   type ResourceType,
 } from '../../controller/kube/resources.ts';
@@ -54,3 +56,7 @@ export const installSmiCrds = (c: KubeClient): Promise<void> =>
     { ...SMI_TRAFFIC_SPLITS, version: 'v1alpha2' },
     { ...SMI_TRAFFIC_SPLITS, version: 'v1alpha3' },
   ]);
+
+/** The TraefikService CRDs of examples/canary-traefik, in both of Traefik's API groups. */
+export const installTraefikCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-traefik/crds/traefik-crds.yaml', 'TraefikService', [TRAEFIK_SERVICES, TRAEFIK_CONTAINO_SERVICES]);

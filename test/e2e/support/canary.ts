@@ -9,6 +9,7 @@ import {
   PODS,
   ROLLOUTS,
   SERVICES,
+  TRAEFIK_SERVICES,
   type KubeObject,
   type ResourceType,
 } from '../../../controller/kube/resources.ts';
@@ -60,6 +61,7 @@ const TYPES: Record<string, ResourceType> = {
   VirtualService: ISTIO_VIRTUAL_SERVICES,
   DestinationRule: ISTIO_DESTINATION_RULES,
   HTTPRoute: GATEWAY_HTTP_ROUTES,
+  TraefikService: TRAEFIK_SERVICES,
   Rollout: ROLLOUTS,
 };
 
