@@ -197,6 +197,18 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });
 
+  it('the SMI and Traefik schemas are strict: a field Argo does not have is refused, naming it', () => {
+    for (const [tr, path] of [
+      [{ smi: { rootService: 'guestbook', matches: [] } }, 'spec.strategy.canary.trafficRouting.smi.matches'],
+      [{ traefik: { weightedTraefikServiceName: 'guestbook', mirror: 'x' } }, 'spec.strategy.canary.trafficRouting.traefik.mirror'],
+    ] as const) {
+      const result = validateRollout(router(tr));
+      assert.equal(result.ok, false);
+      if (result.ok) continue;
+      assert.equal(result.errors[0]?.field, path);
+    }
+  });
+
   it('a key named in the table wins over the `*` that refuses every other plugin', () => {
     const gateway = { httpRoute: 'guestbook' };
     assert.deepEqual(unsupportedInRollout(router({ plugins: { 'argoproj-labs/gatewayAPI': gateway } })), []);
