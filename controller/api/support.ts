@@ -32,14 +32,21 @@ const ROUTING = 'spec.strategy.canary.trafficRouting';
 const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
-const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio, trafficRouting.ambassador, trafficRouting.apisix or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
+const ROUTERS_NOTE = 'use trafficRouting.nginx, istio, smi, traefik, ambassador or apisix, or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
 const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
   // Traffic routers
   { field: `${ROUTING}.nginx`, on: 'Rollout', kind: 'traffic router', what: 'the NGINX Ingress traffic router', supported: true, note: 'a canary Ingress per stable Ingress with canary-weight and header routes, weights read back' },
   { field: `${ROUTING}.istio`, on: 'Rollout', kind: 'traffic router', what: 'the Istio traffic router', supported: true, note: 'VirtualService HTTP/TLS/TCP route weights (host- or subset-level), DestinationRule subsets, header and mirror routes, weights read back' },
-  { field: `${ROUTING}.smi`, on: 'Rollout', kind: 'traffic router', what: 'the SMI traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.smi`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the SMI traffic router',
+    supported: true,
+    note: 'a TrafficSplit (split.smi-spec.io v1alpha1, v1alpha2 or v1alpha3 per --traffic-split-api-version) created and owned by the Rollout, the root Service split between the canary and stable backends, weights read back',
+  },
   { field: `${ROUTING}.alb`, on: 'Rollout', kind: 'traffic router', what: 'the AWS ALB traffic router', supported: false, note: ROUTERS_NOTE },
   {
     field: `${ROUTING}.ambassador`,
@@ -50,7 +57,14 @@ export const SUPPORT: readonly SupportEntry[] = [
     note: 'a canary Mapping `<mapping>-canary` beside each named Mapping with the canary Service and `weight` (--ambassador-api-version: getambassador.io/v2, v3alpha1 or x.getambassador.io), deleted back at weight 0, weights read back',
   },
   { field: `${ROUTING}.appMesh`, on: 'Rollout', kind: 'traffic router', what: 'the App Mesh traffic router', supported: false, note: ROUTERS_NOTE },
-  { field: `${ROUTING}.traefik`, on: 'Rollout', kind: 'traffic router', what: 'the Traefik traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.traefik`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the Traefik traffic router',
+    supported: true,
+    note: 'the canary and stable weights in a weighted TraefikService (traefik.io or traefik.containo.us per --traefik-api-group), weights read back',
+  },
   {
     field: `${ROUTING}.apisix`,
     on: 'Rollout',

@@ -47,8 +47,23 @@ export const IstioTrafficRoutingSchema = z.strictObject({
 });
 export type IstioTrafficRouting = z.infer<typeof IstioTrafficRoutingSchema>;
 
+/** Argo's SMI router: the TrafficSplit it creates and owns, splitting `rootService` between the canary and stable Services. */
+export const SMITrafficRoutingSchema = z.strictObject({
+  /** The Service clients call; the stable Service when empty. */
+  rootService: z.string().optional(),
+  /** The TrafficSplit's name; the Rollout's when empty. */
+  trafficSplitName: z.string().optional(),
+});
+export type SMITrafficRouting = z.infer<typeof SMITrafficRoutingSchema>;
+
+/** Argo's Traefik router: the weights of the canary and stable Services in a weighted TraefikService. */
+export const TraefikTrafficRoutingSchema = z.strictObject({
+  weightedTraefikServiceName: z.string(),
+});
+export type TraefikTrafficRouting = z.infer<typeof TraefikTrafficRoutingSchema>;
+
 /*
- * Routers this project does not drive (ALB, SMI, App Mesh, Traefik) are typed
+ * Routers this project does not drive (ALB, App Mesh) are typed
  * with the fields validation reads and tolerate others, so a Rollout stored under Argo's own CRDs
  * with newer fields of these routers is not refused as invalid.
  */
@@ -64,11 +79,6 @@ export const ALBTrafficRoutingSchema = z.looseObject({
   rootService: z.string().optional(),
   annotationPrefix: z.string().optional(),
   stickinessConfig: StickinessConfigSchema.optional(),
-});
-
-export const SMITrafficRoutingSchema = z.looseObject({
-  rootService: z.string().optional(),
-  trafficSplitName: z.string().optional(),
 });
 
 /** Argo's AmbassadorTrafficRouting: the Mappings beside which a canary Mapping is created. */
@@ -94,10 +104,6 @@ export const AppMeshTrafficRoutingSchema = z.looseObject({
       stableVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
     })
     .optional(),
-});
-
-export const TraefikTrafficRoutingSchema = z.looseObject({
-  weightedTraefikServiceName: z.string(),
 });
 
 /** Argo's ApisixTrafficRouting: the ApisixRoute and its HTTP rules whose backend weights are set. */

@@ -102,6 +102,11 @@ export const AMBASSADOR_MAPPINGS = resource('getambassador.io', 'v2', 'mappings'
 export const AMBASSADOR_X_MAPPINGS = resource('x.getambassador.io', 'v3alpha1', 'ambassadormappings', 'AmbassadorMapping');
 /** APISIX ingress routes, at the one version Argo's APISIX router reads. */
 export const APISIX_ROUTES = resource('apisix.apache.org', 'v2', 'apisixroutes', 'ApisixRoute');
+/** The SMI TrafficSplit the SMI router owns, at Argo's default --traffic-split-api-version. */
+export const SMI_TRAFFIC_SPLITS = resource('split.smi-spec.io', 'v1alpha1', 'trafficsplits', 'TrafficSplit');
+/** The weighted TraefikService the Traefik router edits, in either of Traefik's API groups (--traefik-api-group). */
+export const TRAEFIK_SERVICES = resource('traefik.io', 'v1alpha1', 'traefikservices', 'TraefikService');
+export const TRAEFIK_CONTAINO_SERVICES = resource('traefik.containo.us', 'v1alpha1', 'traefikservices', 'TraefikService');
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import type { KubeConfigSource } from '../kube/kubeconfig.ts';
 import { AMBASSADOR_MAPPINGS, apiVersionOf } from '../kube/resources.ts';
+import { DEFAULT_SMI_VERSION, SMI_VERSIONS, type SmiVersion } from '../traffic/smi/render.ts';
+import { DEFAULT_TRAEFIK_API_GROUP, DEFAULT_TRAEFIK_API_VERSION, TRAEFIK_API_GROUPS, type TraefikApiGroup } from '../traffic/traefik/render.ts';
 
 /**
  * Controller configuration, parsed once from argv and the environment into a plain object that is
@@ -43,6 +45,12 @@ export interface Config {
    * getambassador.io/<version> (Mapping) or x.getambassador.io/<version> (AmbassadorMapping).
    */
   ambassadorApiVersion: string;
+  /** The split.smi-spec.io version TrafficSplits are created at (Argo's --traffic-split-api-version). */
+  trafficSplitApiVersion: SmiVersion;
+  /** The API group of TraefikServices (Argo's --traefik-api-group). */
+  traefikApiGroup: TraefikApiGroup;
+  /** Argo's --traefik-api-version: `<group>/<version>`, of which the version is what counts. */
+  traefikApiVersion: string;
 }
 
 export interface HostFacts {
@@ -113,6 +121,13 @@ function integer(min: number, max: number): z.ZodType<number, string> {
 
 const port = integer(0, 65535);
 
+const smiApiVersion = z.enum(SMI_VERSIONS, { error: `must be one of ${SMI_VERSIONS.join(', ')}` });
+const traefikApiGroup = z.enum(TRAEFIK_API_GROUPS, { error: `must be one of ${TRAEFIK_API_GROUPS.join(', ')}` });
+/** As Argo, only the part after the last "/" is the version: "traefik.io/v1alpha1" and "v1alpha1" both work. */
+const traefikApiVersion = z
+  .string()
+  .regex(/^([a-z0-9.-]+\/)?v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$/, 'must be <group>/<version> such as traefik.io/v1alpha1');
+
 const bool = z
   .string()
   .transform((s) => s.toLowerCase())
@@ -147,6 +162,9 @@ const OPTIONS = [
   { key: 'shutdownGraceSeconds', flag: 'shutdown-grace-seconds', env: ['RAMP_SHUTDOWN_GRACE_SECONDS'], description: 'how long in-flight reconciles may finish on shutdown', defaultText: '20' },
   { key: 'istioApiVersion', flag: 'istio-api-version', env: ['RAMP_ISTIO_API_VERSION'], description: 'networking.istio.io version of VirtualServices and DestinationRules', defaultText: DEFAULT_ISTIO_VERSION },
   { key: 'ambassadorApiVersion', flag: 'ambassador-api-version', env: ['RAMP_AMBASSADOR_API_VERSION'], description: 'group/version of Ambassador Mappings (getambassador.io/v2, getambassador.io/v3alpha1, x.getambassador.io/v3alpha1)', defaultText: DEFAULT_AMBASSADOR_VERSION },
+  { key: 'trafficSplitApiVersion', flag: 'traffic-split-api-version', env: ['RAMP_TRAFFIC_SPLIT_API_VERSION'], description: `split.smi-spec.io version of the TrafficSplits the SMI router creates: ${SMI_VERSIONS.join('|')}`, defaultText: DEFAULT_SMI_VERSION },
+  { key: 'traefikApiGroup', flag: 'traefik-api-group', env: ['RAMP_TRAEFIK_API_GROUP'], description: `API group of TraefikServices: ${TRAEFIK_API_GROUPS.join('|')}`, defaultText: DEFAULT_TRAEFIK_API_GROUP },
+  { key: 'traefikApiVersion', flag: 'traefik-api-version', env: ['RAMP_TRAEFIK_API_VERSION'], description: 'apiVersion of TraefikServices (the part after the last "/" is used)', defaultText: DEFAULT_TRAEFIK_API_VERSION },
 ] as const satisfies readonly OptionSpec[];
 
 type OptionKey = (typeof OPTIONS)[number]['key'];
@@ -168,6 +186,9 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   shutdownGraceSeconds: integer(0, 3_600),
   istioApiVersion: apiVersion,
   ambassadorApiVersion,
+  trafficSplitApiVersion: smiApiVersion,
+  traefikApiGroup,
+  traefikApiVersion,
 };
 
 interface RawValue {
@@ -288,6 +309,9 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       identity: `${host.hostname}_${host.pid}`,
       istioApiVersion: validate('istioApiVersion', raw.get('istioApiVersion'), DEFAULT_ISTIO_VERSION),
       ambassadorApiVersion: validate('ambassadorApiVersion', raw.get('ambassadorApiVersion'), DEFAULT_AMBASSADOR_VERSION),
+      trafficSplitApiVersion: validate('trafficSplitApiVersion', raw.get('trafficSplitApiVersion'), DEFAULT_SMI_VERSION),
+      traefikApiGroup: validate('traefikApiGroup', raw.get('traefikApiGroup'), DEFAULT_TRAEFIK_API_GROUP),
+      traefikApiVersion: validate('traefikApiVersion', raw.get('traefikApiVersion'), DEFAULT_TRAEFIK_API_VERSION),
     };
     if (config.namespaced && !config.namespace) {
       return { kind: 'error', message: `${raw.get('namespaced')?.source ?? '--namespaced'} needs --namespace (or RAMP_NAMESPACE): the namespace to watch` };

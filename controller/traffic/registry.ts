@@ -4,6 +4,9 @@ import { createApisixRouter } from './apisix/router.ts';
 import { createGatewayAPIRouter } from './gatewayapi/router.ts';
 import { createIstioRouter, type IstioRouterOptions } from './istio/router.ts';
 import { createNginxRouter } from './nginx/router.ts';
+import { createSmiRouter } from './smi/router.ts';
+import { DEFAULT_SMI_VERSION, type SmiVersion } from './smi/render.ts';
+import { createTraefikRouter, type TraefikRouterOptions } from './traefik/router.ts';
 import { TrafficRoutingError, type TrafficKube, type TrafficRouter } from './router.ts';
 import { routingTarget, type RoutingTarget } from './target.ts';
 import type { TrafficRollout } from './types.ts';
@@ -11,6 +14,9 @@ import type { TrafficRollout } from './types.ts';
 export interface TrafficRouterOptions {
   istio?: IstioRouterOptions | undefined;
   ambassador?: AmbassadorRouterOptions | undefined;
+  /** The split.smi-spec.io version TrafficSplits are written at (default v1alpha1, as Argo). */
+  smi?: { apiVersion: SmiVersion } | undefined;
+  traefik?: TraefikRouterOptions | undefined;
 }
 
 /** Builds a provider's router when the Rollout configures that provider, else answers undefined. */
@@ -37,6 +43,14 @@ export const trafficRouterProviders: Record<string, TrafficRouterProvider> = {
   apisix: (target, kube) => {
     const apisix = target.trafficRouting.apisix;
     return apisix && createApisixRouter(target, apisix, kube);
+  },
+  smi: (target, kube, options) => {
+    const smi = target.trafficRouting.smi;
+    return smi && createSmiRouter(target, smi, kube, options.smi ?? { apiVersion: DEFAULT_SMI_VERSION });
+  },
+  traefik: (target, kube, options) => {
+    const traefik = target.trafficRouting.traefik;
+    return traefik && createTraefikRouter(target, traefik, kube, options.traefik);
   },
   /** Argo's Gateway API plugin, carried out here: its configuration is read as the plugin reads it. */
   [GATEWAY_API_PLUGIN]: (target, kube) => {

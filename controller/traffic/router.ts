@@ -13,7 +13,7 @@ export { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL };
  * resolves to the writes it made, for the caller to record as events.
  */
 export interface TrafficRouter {
-  /** Argo's provider type name: "Nginx", "Istio". */
+  /** Argo's provider type name: "Nginx", "Istio", "SMI", "Traefik". */
   readonly type: string;
   /**
    * Sends `desiredWeight` to the canary, each additional destination its own weight, and the
@@ -32,15 +32,18 @@ export interface TrafficRouter {
   updateHash?(canaryHash: string, stableHash: string, additionalDestinations?: WeightDestination[]): Promise<TrafficWrite[]>;
 }
 
-/** A write a router made, with the event reason and message Argo Rollouts records for it. */
+/**
+ * A write a router made, with the event reason and message Argo Rollouts records for it; both
+ * absent where Argo records none (SMI and Traefik weight changes).
+ */
 export interface TrafficWrite {
   verb: 'create' | 'patch' | 'delete';
   apiVersion: string;
   kind: string;
   namespace: string;
   name: string;
-  reason: string;
-  message: string;
+  reason?: string | undefined;
+  message?: string | undefined;
 }
 
 export type { OwnerReference, StoredObject };

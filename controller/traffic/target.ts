@@ -47,7 +47,7 @@ export function isControlledBy(obj: StoredObject, target: RoutingTarget): boolea
   return target.rolloutUid ? owner.uid === target.rolloutUid : owner.name === target.rolloutName;
 }
 
-/** The owner reference that makes the Rollout the controller of an object it creates. */
+/** The owner reference that makes the Rollout the controller of an object it creates (NGINX's canary Ingress, SMI's TrafficSplit). */
 export function controllerRef(target: RoutingTarget): OwnerReference {
   return {
     apiVersion: target.rolloutApiVersion,

@@ -19,7 +19,9 @@ export type {
   RolloutTrafficRouting,
   SetHeaderRoute,
   SetMirrorRoute,
+  SMITrafficRouting,
   StringMatch,
+  TraefikTrafficRouting,
   WeightDestination,
 } from '../api/index.ts';
 

@@ -17,11 +17,8 @@ describe('nothing accepted and ignored, on the real control plane', () => {
   test('a router, a step kind or a field Ramp does not carry out gets InvalidSpec naming it, and no ReplicaSet', async (t) => {
     const ns = await testNamespace(t);
     const ro = new RolloutHelper(ns);
-    const routed = { stableService: 'smi-stable', canaryService: 'smi-canary', steps: [{ setWeight: 20 }, { pause: {} }] };
+    const routed = { stableService: 'plugin-stable', canaryService: 'plugin-canary', steps: [{ setWeight: 20 }, { pause: {} }] };
     for (const obj of [
-      service('smi-stable', 'smi'),
-      service('smi-canary', 'smi'),
-      canaryRollout('smi', { ...routed, trafficRouting: { smi: { rootService: 'smi-root' } } }),
       canaryRollout('contour-plugin', { ...routed, trafficRouting: { plugins: { 'argoproj-labs/contour': { trafficRouting: 'web' } } } }),
       canaryRollout('experiment', { steps: [{ setWeight: 20 }, { experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '1m' } }] }),
       canaryRollout('step-plugin', { steps: [{ plugin: { name: 'argoproj-labs/sample' } }] }),
@@ -39,7 +36,6 @@ describe('nothing accepted and ignored, on the real control plane', () => {
       return condition?.message ?? '';
     };
     const expectations: Array<[string, string, string]> = [
-      ['smi', 'spec.strategy.canary.trafficRouting.smi', 'spec.strategy.canary.trafficRouting.smi'],
       ['contour-plugin', 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]', 'spec.strategy.canary.trafficRouting.plugins.*'],
       ['experiment', 'spec.strategy.canary.steps[1].experiment', 'spec.strategy.canary.steps[].experiment'],
       ['step-plugin', 'spec.strategy.canary.steps[0].plugin', 'spec.strategy.canary.steps[].plugin'],

@@ -7,6 +7,9 @@ import {
   GATEWAY_ROUTES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
+  SMI_TRAFFIC_SPLITS,
+  TRAEFIK_CONTAINO_SERVICES,
+  TRAEFIK_SERVICES,
   type KubeObject,
   type ResourceType,
 } from '../../controller/kube/resources.ts';
@@ -55,3 +58,14 @@ export const installAmbassadorCrds = (c: KubeClient): Promise<void> =>
 /** The ApisixRoute CRD of examples/canary-apisix. */
 export const installApisixCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-apisix/crds/apisix-crds.yaml', 'APISIX route', [APISIX_ROUTES]);
+/** The TrafficSplit CRD of examples/canary-smi, serving v1alpha1 to v1alpha3. */
+export const installSmiCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-smi/crds/smi-crds.yaml', 'SMI TrafficSplit', [
+    SMI_TRAFFIC_SPLITS,
+    { ...SMI_TRAFFIC_SPLITS, version: 'v1alpha2' },
+    { ...SMI_TRAFFIC_SPLITS, version: 'v1alpha3' },
+  ]);
+
+/** The TraefikService CRDs of examples/canary-traefik, in both of Traefik's API groups. */
+export const installTraefikCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-traefik/crds/traefik-crds.yaml', 'TraefikService', [TRAEFIK_SERVICES, TRAEFIK_CONTAINO_SERVICES]);

@@ -47,7 +47,7 @@ export function trafficRolloutOf(raw: RolloutObject): TrafficRollout {
 }
 
 function writeEvents(writes: TrafficWrite[]): RolloutEvent[] {
-  return writes.map((w) => ({ type: 'Normal', reason: w.reason, message: w.message }));
+  return writes.flatMap((w) => (w.reason ? [{ type: 'Normal' as const, reason: w.reason, message: w.message ?? '' }] : []));
 }
 
 async function each(routers: TrafficRouter[], call: (router: TrafficRouter) => Promise<TrafficWrite[]> | undefined): Promise<RolloutEvent[]> {

@@ -192,7 +192,12 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
       const written = new WrittenVersions();
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
-      const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion }, ambassador: { apiVersion: ctx.config.ambassadorApiVersion } };
+      const traffic: TrafficRouterOptions = {
+        istio: { apiVersion: istioApiVersion },
+        smi: { apiVersion: ctx.config.trafficSplitApiVersion },
+        traefik: { apiGroup: ctx.config.traefikApiGroup, apiVersion: ctx.config.traefikApiVersion },
+        ambassador: { apiVersion: ctx.config.ambassadorApiVersion },
+      };
       return async (key, signal) => {
         const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
         const rollout = liveRollout(view, namespace, name);

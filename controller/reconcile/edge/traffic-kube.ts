@@ -8,6 +8,9 @@ import {
   INGRESSES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
+  SMI_TRAFFIC_SPLITS,
+  TRAEFIK_CONTAINO_SERVICES,
+  TRAEFIK_SERVICES,
   type ResourceType,
 } from '../../kube/resources.ts';
 import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
@@ -15,8 +18,9 @@ import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
 /**
  * The routers' TrafficKube port over the controller's counted client. Routers name objects by
  * apiVersion and kind, as they read them; the kinds they may touch are listed here, so a router
- * can never write anything else. Istio objects and Ambassador Mappings are addressed at the version
- * asked for (the controller's --istio-api-version / --ambassador-api-version, or the version an
+ * can never write anything else. Istio, SMI and Traefik objects and Ambassador Mappings are
+ * addressed at the version asked for (the controller's --istio-api-version,
+ * --traffic-split-api-version, --traefik-api-version, --ambassador-api-version, or the version an
  * object was read at).
  */
 
@@ -28,6 +32,9 @@ const ROUTING_KINDS: readonly ResourceType[] = [
   AMBASSADOR_MAPPINGS,
   AMBASSADOR_X_MAPPINGS,
   APISIX_ROUTES,
+  SMI_TRAFFIC_SPLITS,
+  TRAEFIK_SERVICES,
+  TRAEFIK_CONTAINO_SERVICES,
 ];
 
 export function routingResource(apiVersion: string, kind: string): ResourceType {

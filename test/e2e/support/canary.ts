@@ -11,6 +11,7 @@ import {
   PODS,
   ROLLOUTS,
   SERVICES,
+  TRAEFIK_SERVICES,
   type KubeObject,
   type ResourceType,
 } from '../../../controller/kube/resources.ts';
@@ -48,6 +49,8 @@ export interface Provider {
   checkRouting(c: KubeClient, ns: string, weight: number, hashes: { canary: string; stable: string }): Promise<void>;
   /** Routes by DestinationRule subsets rather than by Services. */
   subsetLevel?: boolean;
+  /** Controller flags the provider needs (an API version of its objects, say). */
+  controllerArgs?: string[];
 }
 
 export function canaryRollout(name: string, canary: Record<string, unknown>, steps: unknown[] = STEPS): KubeObject {
@@ -62,6 +65,7 @@ const TYPES: Record<string, ResourceType> = {
   HTTPRoute: GATEWAY_HTTP_ROUTES,
   Mapping: AMBASSADOR_MAPPINGS,
   ApisixRoute: APISIX_ROUTES,
+  TraefikService: TRAEFIK_SERVICES,
   Rollout: ROLLOUTS,
 };
 
@@ -227,7 +231,7 @@ export class CanaryWalk {
   }
 
   async startController(): Promise<void> {
-    const controller = await startController({ namespace: this.ns, name: `${this.ns}-${this.restarts++}` });
+    const controller = await startController({ namespace: this.ns, name: `${this.ns}-${this.restarts++}`, args: this.provider.controllerArgs ?? [] });
     this.t.after(() => controller.kill());
     this.controller = controller;
   }

@@ -74,7 +74,7 @@ const named = (docs: Record<string, unknown>[], kind: string, name: string | und
   docs.find((d) => d.kind === kind && (d.metadata as { name?: string }).name === name) as Record<string, any> | undefined;
 
 describe('examples a new user applies', () => {
-  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix']) {
+  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix', 'canary-smi', 'canary-traefik']) {
     it(`examples/${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
       const docs = kustomized(dir);
       const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
@@ -179,6 +179,48 @@ describe('examples a new user applies', () => {
       const versions = crd.spec.versions as Array<{ storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
       assert.equal(versions.filter((v) => v.storage).length, 1, 'exactly one storage version');
       for (const v of versions) assert.equal(v.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+    }
+  });
+
+  it('examples/canary-smi: the root Service the TrafficSplit splits is part of the example', () => {
+    const docs = kustomized('canary-smi');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const smi = result.rollout.spec.strategy.canary!.trafficRouting!.smi!;
+    assert.ok(named(docs, 'Service', smi.rootService), 'the root Service is part of the example');
+    assert.equal(docs.some((d) => d.kind === 'TrafficSplit'), false, 'the controller creates the TrafficSplit, not the user');
+  });
+
+  it('examples/canary-smi/crds: a schema-less TrafficSplit CRD serving v1alpha1 to v1alpha3', () => {
+    const [crd, ...rest] = kustomized('canary-smi/crds') as Array<Record<string, any>>;
+    assert.equal(rest.length, 0);
+    assert.equal(crd?.metadata.name, 'trafficsplits.split.smi-spec.io');
+    const versions = crd?.spec.versions as Array<{ name: string; served: boolean; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+    assert.deepEqual(versions.filter((v) => v.served).map((v) => v.name), ['v1alpha1', 'v1alpha2', 'v1alpha3']);
+    assert.equal(versions.filter((v) => v.storage).length, 1, 'exactly one storage version');
+    for (const v of versions) assert.equal(v.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+  });
+
+  it('examples/canary-traefik: the weighted TraefikService has entries for both Services', () => {
+    const docs = kustomized('canary-traefik');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const canary = result.rollout.spec.strategy.canary!;
+    const traefik = named(docs, 'TraefikService', canary.trafficRouting?.traefik?.weightedTraefikServiceName);
+    assert.ok(traefik, 'the TraefikService is part of the example');
+    assert.equal(traefik.apiVersion, 'traefik.io/v1alpha1', "Argo's default --traefik-api-version");
+    const entries = traefik.spec.weighted.services as Array<{ name: string; weight: number }>;
+    assert.deepEqual(entries.map((e) => e.name).sort(), [canary.canaryService, canary.stableService].sort());
+    assert.equal(entries.reduce((sum, e) => sum + e.weight, 0), 100);
+  });
+
+  it('examples/canary-traefik/crds: schema-less TraefikService CRDs in traefik.io and traefik.containo.us', () => {
+    const crds = kustomized('canary-traefik/crds') as Array<Record<string, any>>;
+    assert.deepEqual(crds.map((c) => c.metadata.name), ['traefikservices.traefik.io', 'traefikservices.traefik.containo.us']);
+    for (const crd of crds) {
+      const versions = crd.spec.versions as Array<{ name: string; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+      assert.deepEqual(versions.map((v) => v.name), ['v1alpha1']);
+      assert.equal(versions[0]?.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
     }
   });
 

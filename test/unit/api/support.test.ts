@@ -32,13 +32,11 @@ const step = (s: Json): Json => rollout({ canary: { steps: [{ setWeight: 20 }, s
 
 /** For each refused Rollout field: a Rollout that Argo accepts and that sets it, and the path named. */
 const refusedRollouts: Record<string, { input: Json; path: string }> = {
-  'spec.strategy.canary.trafficRouting.smi': { input: router({ smi: { rootService: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.smi' },
   'spec.strategy.canary.trafficRouting.alb': { input: router({ alb: { ingress: 'guestbook', servicePort: 80 } }), path: 'spec.strategy.canary.trafficRouting.alb' },
   'spec.strategy.canary.trafficRouting.appMesh': {
     input: router({ appMesh: { virtualService: { name: 'guestbook' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } } }),
     path: 'spec.strategy.canary.trafficRouting.appMesh',
   },
-  'spec.strategy.canary.trafficRouting.traefik': { input: router({ traefik: { weightedTraefikServiceName: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.traefik' },
   'spec.strategy.canary.trafficRouting.plugins.*': {
     input: router({ plugins: { 'argoproj-labs/contour': { httpProxies: ['guestbook'], namespace: 'default' } } }),
     path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]',
@@ -167,12 +165,12 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
   });
 
   it('a Rollout with Argo errors too reports Argo’s first, as Argo would', () => {
-    const input = router({ smi: {}, maxTrafficWeight: 0 });
+    const input = router({ plugins: { 'argoproj-labs/contour': {} }, maxTrafficWeight: 0 });
     const result = validateRollout(input);
     assert.equal(result.ok, false);
     if (result.ok) return;
     assert.equal(result.errors[0]?.field, 'spec.strategy.canary.trafficRouting.maxTrafficWeight');
-    assert.ok(result.errors.some((e) => e.field === 'spec.strategy.canary.trafficRouting.smi'));
+    assert.ok(result.errors.some((e) => e.field === 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]'));
   });
 
   it('rollbackWindow is carried out by both strategies', () => {
@@ -185,6 +183,9 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.equal(validateRollout(router({ istio: { virtualService: { name: 'guestbook', routes: ['primary'] } } })).ok, true);
     assert.equal(validateRollout(router({ ambassador: { mappings: ['guestbook'] } })).ok, true);
     assert.equal(validateRollout(router({ apisix: { route: { name: 'guestbook', rules: ['canary'] } } })).ok, true);
+    assert.equal(validateRollout(router({ smi: { rootService: 'guestbook', trafficSplitName: 'guestbook' } })).ok, true);
+    assert.equal(validateRollout(router({ smi: {} })).ok, true, 'SMI with the defaults: the stable Service as root, the Rollout\'s name');
+    assert.equal(validateRollout(router({ traefik: { weightedTraefikServiceName: 'guestbook' } })).ok, true);
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });
@@ -195,6 +196,18 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.match(invalidSpecMessage('guestbook', result.ok ? [] : result.errors), /trafficRouting\.ambassador\.weight/);
     const apisix = validateRollout(router({ apisix: { route: { name: 'guestbook', plugins: [] } } }));
     assert.match(invalidSpecMessage('guestbook', apisix.ok ? [] : apisix.errors), /trafficRouting\.apisix\.route\.plugins/);
+  });
+
+  it('the SMI and Traefik schemas are strict: a field Argo does not have is refused, naming it', () => {
+    for (const [tr, path] of [
+      [{ smi: { rootService: 'guestbook', matches: [] } }, 'spec.strategy.canary.trafficRouting.smi.matches'],
+      [{ traefik: { weightedTraefikServiceName: 'guestbook', mirror: 'x' } }, 'spec.strategy.canary.trafficRouting.traefik.mirror'],
+    ] as const) {
+      const result = validateRollout(router(tr));
+      assert.equal(result.ok, false);
+      if (result.ok) continue;
+      assert.equal(result.errors[0]?.field, path);
+    }
   });
 
   it('a key named in the table wins over the `*` that refuses every other plugin', () => {

@@ -67,6 +67,9 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   ...resources.GATEWAY_ROUTES.map((type) => ({ type, verbs: ['get', 'patch'], why: 'Gateway API weights and header rules' })),
   ...[resources.AMBASSADOR_MAPPINGS, resources.AMBASSADOR_X_MAPPINGS].map((type) => ({ type, verbs: ['get', 'create', 'patch', 'delete'], why: 'Ambassador canary Mappings' })),
   { type: resources.APISIX_ROUTES, verbs: ['get', 'create', 'patch', 'delete'], why: 'APISIX weights, header-route ApisixRoutes' },
+  { type: resources.SMI_TRAFFIC_SPLITS, verbs: ['get', 'create', 'patch'], why: 'SMI TrafficSplit' },
+  { type: resources.TRAEFIK_SERVICES, verbs: ['get', 'patch'], why: 'Traefik weights' },
+  { type: resources.TRAEFIK_CONTAINO_SERVICES, verbs: ['get', 'patch'], why: 'Traefik weights (traefik.containo.us)' },
 ];
 
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */

@@ -70,6 +70,9 @@ describe('parseConfig', () => {
       '--shutdown-grace-seconds', '5',
       '--istio-api-version', 'v1beta1',
       '--ambassador-api-version', 'getambassador.io/v3alpha1',
+      '--traffic-split-api-version', 'v1alpha3',
+      '--traefik-api-group', 'traefik.containo.us',
+      '--traefik-api-version', 'traefik.containo.us/v1alpha1',
     ]);
     assert.deepEqual(config, {
       kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
@@ -89,6 +92,9 @@ describe('parseConfig', () => {
       identity: 'ramp-7f9c_42',
       istioApiVersion: 'v1beta1',
       ambassadorApiVersion: 'getambassador.io/v3alpha1',
+      trafficSplitApiVersion: 'v1alpha3',
+      traefikApiGroup: 'traefik.containo.us',
+      traefikApiVersion: 'traefik.containo.us/v1alpha1',
     });
   });
 
@@ -99,6 +105,18 @@ describe('parseConfig', () => {
     const outcome = parseConfig(['--ambassador-api-version', 'example.com/v1'], home, { hostname: 'h', pid: 1 });
     assert.equal(outcome.kind, 'error');
     assert.match((outcome as { message: string }).message, /^invalid --ambassador-api-version "example\.com\/v1": must be getambassador\.io\/<version>/);
+  });
+
+  it('defaults the SMI and Traefik flags as Argo does and refuses values no router can use', () => {
+    const config = run([]);
+    assert.deepEqual(
+      { smi: config.trafficSplitApiVersion, group: config.traefikApiGroup, version: config.traefikApiVersion },
+      { smi: 'v1alpha1', group: 'traefik.io', version: 'traefik.io/v1alpha1' },
+    );
+    assert.equal(run([], { ...home, RAMP_TRAFFIC_SPLIT_API_VERSION: 'v1alpha2' }).trafficSplitApiVersion, 'v1alpha2');
+    assert.equal(error(['--traffic-split-api-version', 'v1']), 'invalid --traffic-split-api-version "v1": must be one of v1alpha1, v1alpha2, v1alpha3');
+    assert.equal(error(['--traefik-api-group', 'example.com']), 'invalid --traefik-api-group "example.com": must be one of traefik.io, traefik.containo.us');
+    assert.match(error(['--traefik-api-version', 'traefik.io/']), /^invalid --traefik-api-version "traefik\.io\/": must be <group>\/<version>/);
   });
 
   it('defaults --istio-api-version to Argo\'s v1alpha3 and refuses a value that is not a version', () => {

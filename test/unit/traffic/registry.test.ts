@@ -18,6 +18,14 @@ describe('traffic router registry', () => {
     );
   });
 
+  it('SMI and Traefik come after NGINX, in Argo\'s order', () => {
+    const routers = newTrafficRouters(
+      rollout({ traefik: { weightedTraefikServiceName: 'web' }, smi: {}, nginx: { stableIngress: 'web-ingress' } }),
+      new MemoryKube(),
+    );
+    assert.deepEqual(routers.map((r) => r.type), ['Nginx', 'SMI', 'Traefik']);
+  });
+
   it('subset-level Istio routers can update hashes, host-level ones cannot', () => {
     const kube = new MemoryKube();
     const [subset] = newTrafficRouters(
