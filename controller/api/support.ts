@@ -34,7 +34,7 @@ const ROUTING = 'spec.strategy.canary.trafficRouting';
 const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
-const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
+const ROUTERS_NOTE = 'use trafficRouting.nginx, trafficRouting.istio, trafficRouting.appMesh or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
 const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
@@ -44,7 +44,14 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${ROUTING}.smi`, on: 'Rollout', kind: 'traffic router', what: 'the SMI traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.alb`, on: 'Rollout', kind: 'traffic router', what: 'the AWS ALB traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.ambassador`, on: 'Rollout', kind: 'traffic router', what: 'the Ambassador traffic router', supported: false, note: ROUTERS_NOTE },
-  { field: `${ROUTING}.appMesh`, on: 'Rollout', kind: 'traffic router', what: 'the App Mesh traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.appMesh`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the App Mesh traffic router',
+    supported: true,
+    note: 'weighted targets of the canary and stable VirtualNodes in the routes of the VirtualService\'s VirtualRouter, the VirtualNodes\' pod selectors set to the pod-template hashes (--appmesh-crd-version), weights read back',
+  },
   { field: `${ROUTING}.traefik`, on: 'Rollout', kind: 'traffic router', what: 'the Traefik traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.apisix`, on: 'Rollout', kind: 'traffic router', what: 'the APISIX traffic router', supported: false, note: ROUTERS_NOTE },
   { field: `${ROUTING}.plugins.*`, on: 'Rollout', kind: 'router plugin', what: 'traffic router plugins', supported: false, note: ROUTERS_NOTE },

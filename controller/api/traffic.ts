@@ -48,7 +48,7 @@ export const IstioTrafficRoutingSchema = z.strictObject({
 export type IstioTrafficRouting = z.infer<typeof IstioTrafficRoutingSchema>;
 
 /*
- * Routers this project does not drive (ALB, SMI, Ambassador, App Mesh, Traefik, APISIX) are typed
+ * Routers this project does not drive (ALB, SMI, Ambassador, Traefik, APISIX) are typed
  * with the fields validation reads and tolerate others, so a Rollout stored under Argo's own CRDs
  * with newer fields of these routers is not refused as invalid.
  */
@@ -75,24 +75,27 @@ export const AmbassadorTrafficRoutingSchema = z.looseObject({
   mappings: z.array(z.string()),
 });
 
-export const AppMeshVirtualNodeReferenceSchema = z.looseObject({
+export const AppMeshVirtualNodeReferenceSchema = z.strictObject({
   name: z.string(),
 });
 
-export const AppMeshTrafficRoutingSchema = z.looseObject({
+/** Argo's AppMeshTrafficRouting, exactly: the VirtualService (whose VirtualRouter carries the weights) and the two VirtualNodes. */
+export const AppMeshTrafficRoutingSchema = z.strictObject({
   virtualService: z
-    .looseObject({
+    .strictObject({
       name: z.string(),
+      /** Routes of the VirtualRouter to edit; when omitted, every route. */
       routes: z.array(z.string()).optional(),
     })
     .optional(),
   virtualNodeGroup: z
-    .looseObject({
+    .strictObject({
       canaryVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
       stableVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
     })
     .optional(),
 });
+export type AppMeshTrafficRouting = z.infer<typeof AppMeshTrafficRoutingSchema>;
 
 export const TraefikTrafficRoutingSchema = z.looseObject({
   weightedTraefikServiceName: z.string(),

@@ -93,6 +93,11 @@ export const GATEWAY_HTTP_ROUTES = resource('gateway.networking.k8s.io', 'v1', '
 export const GATEWAY_GRPC_ROUTES = resource('gateway.networking.k8s.io', 'v1', 'grpcroutes', 'GRPCRoute');
 export const GATEWAY_TCP_ROUTES = resource('gateway.networking.k8s.io', 'v1alpha2', 'tcproutes', 'TCPRoute');
 export const GATEWAY_ROUTES: readonly ResourceType[] = [GATEWAY_HTTP_ROUTES, GATEWAY_GRPC_ROUTES, GATEWAY_TCP_ROUTES];
+/** App Mesh's objects at Argo Rollouts' default --appmesh-crd-version. */
+export const APPMESH_VIRTUAL_SERVICES = resource('appmesh.k8s.aws', 'v1beta2', 'virtualservices', 'VirtualService');
+export const APPMESH_VIRTUAL_ROUTERS = resource('appmesh.k8s.aws', 'v1beta2', 'virtualrouters', 'VirtualRouter');
+export const APPMESH_VIRTUAL_NODES = resource('appmesh.k8s.aws', 'v1beta2', 'virtualnodes', 'VirtualNode');
+export const APPMESH_KINDS: readonly ResourceType[] = [APPMESH_VIRTUAL_SERVICES, APPMESH_VIRTUAL_ROUTERS, APPMESH_VIRTUAL_NODES];
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

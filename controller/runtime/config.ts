@@ -37,6 +37,8 @@ export interface Config {
   identity: string;
   /** The networking.istio.io version VirtualServices and DestinationRules are read at (Argo's --istio-api-version). */
   istioApiVersion: string;
+  /** The appmesh.k8s.aws version VirtualServices, VirtualRouters and VirtualNodes are read at (Argo's --appmesh-crd-version). */
+  appmeshCrdVersion: string;
 }
 
 export interface HostFacts {
@@ -73,6 +75,8 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 
 /** Argo Rollouts' default for --istio-api-version. */
 export const DEFAULT_ISTIO_VERSION = 'v1alpha3';
+/** Argo Rollouts' default for --appmesh-crd-version. */
+export const DEFAULT_APPMESH_CRD_VERSION = 'v1beta2';
 
 const apiVersion = z
   .string()
@@ -121,6 +125,7 @@ const OPTIONS = [
   { key: 'resyncSeconds', flag: 'resync-seconds', env: ['RAMP_RESYNC_SECONDS'], description: 're-enqueue every object this often; 0 disables', defaultText: '900' },
   { key: 'shutdownGraceSeconds', flag: 'shutdown-grace-seconds', env: ['RAMP_SHUTDOWN_GRACE_SECONDS'], description: 'how long in-flight reconciles may finish on shutdown', defaultText: '20' },
   { key: 'istioApiVersion', flag: 'istio-api-version', env: ['RAMP_ISTIO_API_VERSION'], description: 'networking.istio.io version of VirtualServices and DestinationRules', defaultText: DEFAULT_ISTIO_VERSION },
+  { key: 'appmeshCrdVersion', flag: 'appmesh-crd-version', env: ['RAMP_APPMESH_CRD_VERSION'], description: 'appmesh.k8s.aws version of VirtualServices, VirtualRouters and VirtualNodes', defaultText: DEFAULT_APPMESH_CRD_VERSION },
 ] as const satisfies readonly OptionSpec[];
 
 type OptionKey = (typeof OPTIONS)[number]['key'];
@@ -141,6 +146,7 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   resyncSeconds: integer(0, 86_400),
   shutdownGraceSeconds: integer(0, 3_600),
   istioApiVersion: apiVersion,
+  appmeshCrdVersion: apiVersion,
 };
 
 interface RawValue {
@@ -260,6 +266,7 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       shutdownGraceSeconds: validate('shutdownGraceSeconds', raw.get('shutdownGraceSeconds'), 20),
       identity: `${host.hostname}_${host.pid}`,
       istioApiVersion: validate('istioApiVersion', raw.get('istioApiVersion'), DEFAULT_ISTIO_VERSION),
+      appmeshCrdVersion: validate('appmeshCrdVersion', raw.get('appmeshCrdVersion'), DEFAULT_APPMESH_CRD_VERSION),
     };
     if (config.namespaced && !config.namespace) {
       return { kind: 'error', message: `${raw.get('namespaced')?.source ?? '--namespaced'} needs --namespace (or RAMP_NAMESPACE): the namespace to watch` };

@@ -1,4 +1,5 @@
 import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../api/gatewayapi.ts';
+import { createAppMeshRouter, type AppMeshRouterOptions } from './appmesh/router.ts';
 import { createGatewayAPIRouter } from './gatewayapi/router.ts';
 import { createIstioRouter, type IstioRouterOptions } from './istio/router.ts';
 import { createNginxRouter } from './nginx/router.ts';
@@ -8,6 +9,7 @@ import type { TrafficRollout } from './types.ts';
 
 export interface TrafficRouterOptions {
   istio?: IstioRouterOptions | undefined;
+  appMesh?: AppMeshRouterOptions | undefined;
 }
 
 /** Builds a provider's router when the Rollout configures that provider, else answers undefined. */
@@ -26,6 +28,10 @@ export const trafficRouterProviders: Record<string, TrafficRouterProvider> = {
   nginx: (target, kube) => {
     const nginx = target.trafficRouting.nginx;
     return nginx && createNginxRouter(target, nginx, kube);
+  },
+  appMesh: (target, kube, options) => {
+    const appMesh = target.trafficRouting.appMesh;
+    return appMesh && createAppMeshRouter(target, appMesh, kube, options.appMesh);
   },
   /** Argo's Gateway API plugin, carried out here: its configuration is read as the plugin reads it. */
   [GATEWAY_API_PLUGIN]: (target, kube) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { KubeClient } from '../../controller/kube/client.ts';
 import {
+  APPMESH_KINDS,
   GATEWAY_ROUTES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
@@ -45,3 +46,7 @@ export const installIstioCrds = (c: KubeClient): Promise<void> =>
 /** The route CRDs of examples/canary-gatewayapi. */
 export const installGatewayApiCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-gatewayapi/crds/gateway-api-crds.yaml', 'Gateway API route', GATEWAY_ROUTES);
+
+/** The VirtualService, VirtualRouter and VirtualNode CRDs of examples/canary-appmesh. */
+export const installAppMeshCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-appmesh/crds/appmesh-crds.yaml', 'App Mesh', APPMESH_KINDS);

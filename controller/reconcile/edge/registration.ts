@@ -5,6 +5,7 @@ import { isNotFound } from '../../kube/errors.ts';
 import {
   ANALYSIS_RUNS,
   ANALYSIS_TEMPLATES,
+  APPMESH_VIRTUAL_ROUTERS,
   CLUSTER_ANALYSIS_TEMPLATES,
   DEPLOYMENTS,
   EVENTS,
@@ -180,7 +181,10 @@ export const rolloutRegistration: ReconcilerRegistration = {
     const view = cacheView(ctx.caches);
     const written = new WrittenVersions();
     const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
-    const traffic: TrafficRouterOptions = { istio: { apiVersion: istioApiVersion } };
+    const traffic: TrafficRouterOptions = {
+      istio: { apiVersion: istioApiVersion },
+      appMesh: { apiVersion: `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}` },
+    };
     return async (key, signal) => {
       const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
       const rollout = liveRollout(view, namespace, name);

@@ -1,16 +1,17 @@
 import type { KubeClient, WriteOptions } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import { GATEWAY_ROUTES, INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, type ResourceType } from '../../kube/resources.ts';
+import { APPMESH_KINDS, GATEWAY_ROUTES, INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, type ResourceType } from '../../kube/resources.ts';
 import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
 
 /**
  * The routers' TrafficKube port over the controller's counted client. Routers name objects by
  * apiVersion and kind, as they read them; the kinds they may touch are listed here, so a router
- * can never write anything else. Istio objects are addressed at the version asked for (the
- * controller's --istio-api-version, or the version an object was read at).
+ * can never write anything else. Istio and App Mesh objects are addressed at the version asked
+ * for (the controller's --istio-api-version / --appmesh-crd-version, or the version an object was
+ * read at).
  */
 
-const ROUTING_KINDS: readonly ResourceType[] = [INGRESSES, ISTIO_VIRTUAL_SERVICES, ISTIO_DESTINATION_RULES, ...GATEWAY_ROUTES];
+const ROUTING_KINDS: readonly ResourceType[] = [INGRESSES, ISTIO_VIRTUAL_SERVICES, ISTIO_DESTINATION_RULES, ...GATEWAY_ROUTES, ...APPMESH_KINDS];
 
 export function routingResource(apiVersion: string, kind: string): ResourceType {
   const slash = apiVersion.indexOf('/');

@@ -35,10 +35,6 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
   'spec.strategy.canary.trafficRouting.smi': { input: router({ smi: { rootService: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.smi' },
   'spec.strategy.canary.trafficRouting.alb': { input: router({ alb: { ingress: 'guestbook', servicePort: 80 } }), path: 'spec.strategy.canary.trafficRouting.alb' },
   'spec.strategy.canary.trafficRouting.ambassador': { input: router({ ambassador: { mappings: ['guestbook'] } }), path: 'spec.strategy.canary.trafficRouting.ambassador' },
-  'spec.strategy.canary.trafficRouting.appMesh': {
-    input: router({ appMesh: { virtualService: { name: 'guestbook' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } } }),
-    path: 'spec.strategy.canary.trafficRouting.appMesh',
-  },
   'spec.strategy.canary.trafficRouting.traefik': { input: router({ traefik: { weightedTraefikServiceName: 'guestbook' } }), path: 'spec.strategy.canary.trafficRouting.traefik' },
   'spec.strategy.canary.trafficRouting.apisix': { input: router({ apisix: { route: { name: 'guestbook' } } }), path: 'spec.strategy.canary.trafficRouting.apisix' },
   'spec.strategy.canary.trafficRouting.plugins.*': {
@@ -192,6 +188,9 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
   it('the routers and steps Ramp carries out are accepted', () => {
     assert.equal(validateRollout(router({ nginx: { stableIngress: 'guestbook' } })).ok, true);
     assert.equal(validateRollout(router({ istio: { virtualService: { name: 'guestbook', routes: ['primary'] } } })).ok, true);
+    const appMesh = { virtualService: { name: 'guestbook', routes: ['primary'] }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } };
+    assert.equal(validateRollout(router({ appMesh })).ok, true);
+    assert.equal(validateRollout(router({ appMesh: { ...appMesh, meshName: 'm' } })).ok, false, 'a field Argo does not have is invalid');
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });

@@ -65,6 +65,9 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.ISTIO_VIRTUAL_SERVICES, verbs: ['get', 'patch'], why: 'Istio weights' },
   { type: resources.ISTIO_DESTINATION_RULES, verbs: ['get', 'patch'], why: 'Istio subsets' },
   ...resources.GATEWAY_ROUTES.map((type) => ({ type, verbs: ['get', 'patch'], why: 'Gateway API weights and header rules' })),
+  { type: resources.APPMESH_VIRTUAL_SERVICES, verbs: ['get'], why: 'App Mesh: the VirtualRouter a VirtualService names' },
+  { type: resources.APPMESH_VIRTUAL_ROUTERS, verbs: ['get', 'patch'], why: 'App Mesh weights' },
+  { type: resources.APPMESH_VIRTUAL_NODES, verbs: ['get', 'patch'], why: 'App Mesh pod selectors' },
 ];
 
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */

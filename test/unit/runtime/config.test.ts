@@ -69,6 +69,7 @@ describe('parseConfig', () => {
       '--resync-seconds', '0',
       '--shutdown-grace-seconds', '5',
       '--istio-api-version', 'v1beta1',
+      '--appmesh-crd-version', 'v1beta1',
     ]);
     assert.deepEqual(config, {
       kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
@@ -87,6 +88,7 @@ describe('parseConfig', () => {
       shutdownGraceSeconds: 5,
       identity: 'ramp-7f9c_42',
       istioApiVersion: 'v1beta1',
+      appmeshCrdVersion: 'v1beta1',
     });
   });
 
@@ -95,6 +97,13 @@ describe('parseConfig', () => {
     const outcome = parseConfig(['--istio-api-version', 'networking.istio.io/v1'], home, { hostname: 'h', pid: 1 });
     assert.equal(outcome.kind, 'error');
     assert.match((outcome as { message: string }).message, /^invalid --istio-api-version "networking\.istio\.io\/v1": must be a Kubernetes API version/);
+  });
+
+  it('defaults --appmesh-crd-version to Argo\'s v1beta2 and refuses a value that is not a version', () => {
+    assert.equal(run([]).appmeshCrdVersion, 'v1beta2');
+    const outcome = parseConfig(['--appmesh-crd-version', 'appmesh.k8s.aws/v1beta2'], home, { hostname: 'h', pid: 1 });
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /^invalid --appmesh-crd-version "appmesh\.k8s\.aws\/v1beta2": must be a Kubernetes API version/);
   });
 
   for (const [argv, expected] of [
