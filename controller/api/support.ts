@@ -32,7 +32,7 @@ const ROUTING = 'spec.strategy.canary.trafficRouting';
 const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
-const ROUTERS_NOTE = 'use trafficRouting.nginx, istio, smi, traefik, ambassador or apisix, or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
+const ROUTERS_NOTE = 'use trafficRouting.nginx, istio, smi, traefik, ambassador, apisix or appMesh, or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
 const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
@@ -56,7 +56,14 @@ export const SUPPORT: readonly SupportEntry[] = [
     supported: true,
     note: 'a canary Mapping `<mapping>-canary` beside each named Mapping with the canary Service and `weight` (--ambassador-api-version: getambassador.io/v2, v3alpha1 or x.getambassador.io), deleted back at weight 0, weights read back',
   },
-  { field: `${ROUTING}.appMesh`, on: 'Rollout', kind: 'traffic router', what: 'the App Mesh traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.appMesh`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the App Mesh traffic router',
+    supported: true,
+    note: 'weighted targets of the canary and stable VirtualNodes in the routes of the VirtualService\'s VirtualRouter, the VirtualNodes\' pod selectors set to the pod-template hashes (--appmesh-crd-version), weights read back',
+  },
   {
     field: `${ROUTING}.traefik`,
     on: 'Rollout',

@@ -63,7 +63,7 @@ export const TraefikTrafficRoutingSchema = z.strictObject({
 export type TraefikTrafficRouting = z.infer<typeof TraefikTrafficRoutingSchema>;
 
 /*
- * Routers this project does not drive (ALB, App Mesh) are typed
+ * Routers this project does not drive (ALB) are typed
  * with the fields validation reads and tolerate others, so a Rollout stored under Argo's own CRDs
  * with newer fields of these routers is not refused as invalid.
  */
@@ -87,24 +87,27 @@ export const AmbassadorTrafficRoutingSchema = z.strictObject({
 });
 export type AmbassadorTrafficRouting = z.infer<typeof AmbassadorTrafficRoutingSchema>;
 
-export const AppMeshVirtualNodeReferenceSchema = z.looseObject({
+export const AppMeshVirtualNodeReferenceSchema = z.strictObject({
   name: z.string(),
 });
 
-export const AppMeshTrafficRoutingSchema = z.looseObject({
+/** Argo's AppMeshTrafficRouting, exactly: the VirtualService (whose VirtualRouter carries the weights) and the two VirtualNodes. */
+export const AppMeshTrafficRoutingSchema = z.strictObject({
   virtualService: z
-    .looseObject({
+    .strictObject({
       name: z.string(),
+      /** Routes of the VirtualRouter to edit; when omitted, every route. */
       routes: z.array(z.string()).optional(),
     })
     .optional(),
   virtualNodeGroup: z
-    .looseObject({
+    .strictObject({
       canaryVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
       stableVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
     })
     .optional(),
 });
+export type AppMeshTrafficRouting = z.infer<typeof AppMeshTrafficRoutingSchema>;
 
 /** Argo's ApisixTrafficRouting: the ApisixRoute and its HTTP rules whose backend weights are set. */
 export const ApisixTrafficRoutingSchema = z.strictObject({

@@ -107,6 +107,11 @@ export const SMI_TRAFFIC_SPLITS = resource('split.smi-spec.io', 'v1alpha1', 'tra
 /** The weighted TraefikService the Traefik router edits, in either of Traefik's API groups (--traefik-api-group). */
 export const TRAEFIK_SERVICES = resource('traefik.io', 'v1alpha1', 'traefikservices', 'TraefikService');
 export const TRAEFIK_CONTAINO_SERVICES = resource('traefik.containo.us', 'v1alpha1', 'traefikservices', 'TraefikService');
+/** App Mesh's objects at Argo Rollouts' default --appmesh-crd-version. */
+export const APPMESH_VIRTUAL_SERVICES = resource('appmesh.k8s.aws', 'v1beta2', 'virtualservices', 'VirtualService');
+export const APPMESH_VIRTUAL_ROUTERS = resource('appmesh.k8s.aws', 'v1beta2', 'virtualrouters', 'VirtualRouter');
+export const APPMESH_VIRTUAL_NODES = resource('appmesh.k8s.aws', 'v1beta2', 'virtualnodes', 'VirtualNode');
+export const APPMESH_KINDS: readonly ResourceType[] = [APPMESH_VIRTUAL_SERVICES, APPMESH_VIRTUAL_ROUTERS, APPMESH_VIRTUAL_NODES];
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

@@ -51,6 +51,8 @@ export interface Config {
   traefikApiGroup: TraefikApiGroup;
   /** Argo's --traefik-api-version: `<group>/<version>`, of which the version is what counts. */
   traefikApiVersion: string;
+  /** The appmesh.k8s.aws version VirtualServices, VirtualRouters and VirtualNodes are read at (Argo's --appmesh-crd-version). */
+  appmeshCrdVersion: string;
 }
 
 export interface HostFacts {
@@ -87,6 +89,8 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 
 /** Argo Rollouts' default for --istio-api-version. */
 export const DEFAULT_ISTIO_VERSION = 'v1alpha3';
+/** Argo Rollouts' default for --appmesh-crd-version. */
+export const DEFAULT_APPMESH_CRD_VERSION = 'v1beta2';
 
 /** Argo Rollouts' default for --ambassador-api-version: getambassador.io/v2. */
 export const DEFAULT_AMBASSADOR_VERSION = apiVersionOf(AMBASSADOR_MAPPINGS);
@@ -165,6 +169,7 @@ const OPTIONS = [
   { key: 'trafficSplitApiVersion', flag: 'traffic-split-api-version', env: ['RAMP_TRAFFIC_SPLIT_API_VERSION'], description: `split.smi-spec.io version of the TrafficSplits the SMI router creates: ${SMI_VERSIONS.join('|')}`, defaultText: DEFAULT_SMI_VERSION },
   { key: 'traefikApiGroup', flag: 'traefik-api-group', env: ['RAMP_TRAEFIK_API_GROUP'], description: `API group of TraefikServices: ${TRAEFIK_API_GROUPS.join('|')}`, defaultText: DEFAULT_TRAEFIK_API_GROUP },
   { key: 'traefikApiVersion', flag: 'traefik-api-version', env: ['RAMP_TRAEFIK_API_VERSION'], description: 'apiVersion of TraefikServices (the part after the last "/" is used)', defaultText: DEFAULT_TRAEFIK_API_VERSION },
+  { key: 'appmeshCrdVersion', flag: 'appmesh-crd-version', env: ['RAMP_APPMESH_CRD_VERSION'], description: 'appmesh.k8s.aws version of VirtualServices, VirtualRouters and VirtualNodes', defaultText: DEFAULT_APPMESH_CRD_VERSION },
 ] as const satisfies readonly OptionSpec[];
 
 type OptionKey = (typeof OPTIONS)[number]['key'];
@@ -189,6 +194,7 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   trafficSplitApiVersion: smiApiVersion,
   traefikApiGroup,
   traefikApiVersion,
+  appmeshCrdVersion: apiVersion,
 };
 
 interface RawValue {
@@ -312,6 +318,7 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       trafficSplitApiVersion: validate('trafficSplitApiVersion', raw.get('trafficSplitApiVersion'), DEFAULT_SMI_VERSION),
       traefikApiGroup: validate('traefikApiGroup', raw.get('traefikApiGroup'), DEFAULT_TRAEFIK_API_GROUP),
       traefikApiVersion: validate('traefikApiVersion', raw.get('traefikApiVersion'), DEFAULT_TRAEFIK_API_VERSION),
+      appmeshCrdVersion: validate('appmeshCrdVersion', raw.get('appmeshCrdVersion'), DEFAULT_APPMESH_CRD_VERSION),
     };
     if (config.namespaced && !config.namespace) {
       return { kind: 'error', message: `${raw.get('namespaced')?.source ?? '--namespaced'} needs --namespace (or RAMP_NAMESPACE): the namespace to watch` };

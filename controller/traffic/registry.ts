@@ -1,6 +1,7 @@
 import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../api/gatewayapi.ts';
 import { createAmbassadorRouter, type AmbassadorRouterOptions } from './ambassador/router.ts';
 import { createApisixRouter } from './apisix/router.ts';
+import { createAppMeshRouter, type AppMeshRouterOptions } from './appmesh/router.ts';
 import { createGatewayAPIRouter } from './gatewayapi/router.ts';
 import { createIstioRouter, type IstioRouterOptions } from './istio/router.ts';
 import { createNginxRouter } from './nginx/router.ts';
@@ -17,6 +18,7 @@ export interface TrafficRouterOptions {
   /** The split.smi-spec.io version TrafficSplits are written at (default v1alpha1, as Argo). */
   smi?: { apiVersion: SmiVersion } | undefined;
   traefik?: TraefikRouterOptions | undefined;
+  appMesh?: AppMeshRouterOptions | undefined;
 }
 
 /** Builds a provider's router when the Rollout configures that provider, else answers undefined. */
@@ -51,6 +53,10 @@ export const trafficRouterProviders: Record<string, TrafficRouterProvider> = {
   traefik: (target, kube, options) => {
     const traefik = target.trafficRouting.traefik;
     return traefik && createTraefikRouter(target, traefik, kube, options.traefik);
+  },
+  appMesh: (target, kube, options) => {
+    const appMesh = target.trafficRouting.appMesh;
+    return appMesh && createAppMeshRouter(target, appMesh, kube, options.appMesh);
   },
   /** Argo's Gateway API plugin, carried out here: its configuration is read as the plugin reads it. */
   [GATEWAY_API_PLUGIN]: (target, kube) => {

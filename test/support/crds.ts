@@ -4,6 +4,7 @@ import type { KubeClient } from '../../controller/kube/client.ts';
 import {
   AMBASSADOR_MAPPINGS,
   APISIX_ROUTES,
+  APPMESH_KINDS,
   GATEWAY_ROUTES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
@@ -69,3 +70,7 @@ export const installSmiCrds = (c: KubeClient): Promise<void> =>
 /** The TraefikService CRDs of examples/canary-traefik, in both of Traefik's API groups. */
 export const installTraefikCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-traefik/crds/traefik-crds.yaml', 'TraefikService', [TRAEFIK_SERVICES, TRAEFIK_CONTAINO_SERVICES]);
+
+/** The VirtualService, VirtualRouter and VirtualNode CRDs of examples/canary-appmesh. */
+export const installAppMeshCrds = (c: KubeClient): Promise<void> =>
+  installExampleCrds(c, 'canary-appmesh/crds/appmesh-crds.yaml', 'App Mesh', APPMESH_KINDS);

@@ -5,6 +5,7 @@ import { isNotFound } from '../../kube/errors.ts';
 import {
   ANALYSIS_RUNS,
   ANALYSIS_TEMPLATES,
+  APPMESH_VIRTUAL_ROUTERS,
   CLUSTER_ANALYSIS_TEMPLATES,
   DEPLOYMENTS,
   EVENTS,
@@ -197,6 +198,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         smi: { apiVersion: ctx.config.trafficSplitApiVersion },
         traefik: { apiGroup: ctx.config.traefikApiGroup, apiVersion: ctx.config.traefikApiVersion },
         ambassador: { apiVersion: ctx.config.ambassadorApiVersion },
+        appMesh: { apiVersion: `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}` },
       };
       return async (key, signal) => {
         const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];

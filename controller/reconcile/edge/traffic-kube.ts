@@ -11,6 +11,7 @@ import {
   SMI_TRAFFIC_SPLITS,
   TRAEFIK_CONTAINO_SERVICES,
   TRAEFIK_SERVICES,
+  APPMESH_KINDS,
   type ResourceType,
 } from '../../kube/resources.ts';
 import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
@@ -18,10 +19,10 @@ import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
 /**
  * The routers' TrafficKube port over the controller's counted client. Routers name objects by
  * apiVersion and kind, as they read them; the kinds they may touch are listed here, so a router
- * can never write anything else. Istio, SMI and Traefik objects and Ambassador Mappings are
+ * can never write anything else. Istio, SMI, Traefik and App Mesh objects and Ambassador Mappings are
  * addressed at the version asked for (the controller's --istio-api-version,
- * --traffic-split-api-version, --traefik-api-version, --ambassador-api-version, or the version an
- * object was read at).
+ * --traffic-split-api-version, --traefik-api-version, --ambassador-api-version,
+ * --appmesh-crd-version, or the version an object was read at).
  */
 
 const ROUTING_KINDS: readonly ResourceType[] = [
@@ -35,6 +36,7 @@ const ROUTING_KINDS: readonly ResourceType[] = [
   SMI_TRAFFIC_SPLITS,
   TRAEFIK_SERVICES,
   TRAEFIK_CONTAINO_SERVICES,
+  ...APPMESH_KINDS,
 ];
 
 export function routingResource(apiVersion: string, kind: string): ResourceType {

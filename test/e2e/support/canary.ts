@@ -4,6 +4,7 @@ import { KubeClient } from '../../../controller/kube/client.ts';
 import {
   AMBASSADOR_MAPPINGS,
   APISIX_ROUTES,
+  APPMESH_KINDS,
   GATEWAY_HTTP_ROUTES,
   INGRESSES,
   ISTIO_DESTINATION_RULES,
@@ -35,6 +36,16 @@ export interface RoutingView {
   canaryWeight: number | undefined;
 }
 
+/**
+ * The pods the canary and stable Services select; after an abort, `aborted` is the aborted
+ * revision, which routers that select pods by hash (App Mesh VirtualNodes) keep for the canary.
+ */
+export interface RoutedHashes {
+  canary: string;
+  stable: string;
+  aborted?: string;
+}
+
 /** One way of splitting traffic: the objects it needs and how to check them at a given weight. */
 export interface Provider {
   name: string;
@@ -46,7 +57,7 @@ export interface Provider {
    * Asserts that the routing objects carry `weight` for the canary, the canary pods being
    * `canaryHash` and the stable ones `stableHash`; resolves to nothing, throws on a mismatch.
    */
-  checkRouting(c: KubeClient, ns: string, weight: number, hashes: { canary: string; stable: string }): Promise<void>;
+  checkRouting(c: KubeClient, ns: string, weight: number, hashes: RoutedHashes): Promise<void>;
   /** Routes by DestinationRule subsets rather than by Services. */
   subsetLevel?: boolean;
   /** Controller flags the provider needs (an API version of its objects, say). */
@@ -57,22 +68,30 @@ export function canaryRollout(name: string, canary: Record<string, unknown>, ste
   return rolloutWith(name, { steps, ...canary }, { replicas: REPLICAS });
 }
 
-const TYPES: Record<string, ResourceType> = {
-  Service: SERVICES,
-  Ingress: INGRESSES,
-  VirtualService: ISTIO_VIRTUAL_SERVICES,
-  DestinationRule: ISTIO_DESTINATION_RULES,
-  HTTPRoute: GATEWAY_HTTP_ROUTES,
-  Mapping: AMBASSADOR_MAPPINGS,
-  ApisixRoute: APISIX_ROUTES,
-  TraefikService: TRAEFIK_SERVICES,
-  Rollout: ROLLOUTS,
-};
+const TYPES: readonly ResourceType[] = [
+  SERVICES,
+  INGRESSES,
+  ISTIO_VIRTUAL_SERVICES,
+  ISTIO_DESTINATION_RULES,
+  GATEWAY_HTTP_ROUTES,
+  AMBASSADOR_MAPPINGS,
+  APISIX_ROUTES,
+  TRAEFIK_SERVICES,
+  ...APPMESH_KINDS,
+  ROLLOUTS,
+];
+
+/** The type of an object by its group and kind: Istio and App Mesh both have a VirtualService. */
+function typeOf(obj: KubeObject): ResourceType | undefined {
+  const apiVersion = obj.apiVersion ?? '';
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return TYPES.find((t) => t.kind === obj.kind && t.group === group);
+}
 
 export async function createAll(c: KubeClient, ns: string, objects: KubeObject[]): Promise<void> {
   for (const obj of objects) {
-    const type = TYPES[obj.kind ?? ''];
-    assert.ok(type, `no resource type for ${obj.kind}`);
+    const type = typeOf(obj);
+    assert.ok(type, `no resource type for ${obj.apiVersion} ${obj.kind}`);
     await c.create(type, { ...obj, metadata: { ...obj.metadata, namespace: ns } });
   }
 }
@@ -349,7 +368,7 @@ export async function walkCanary(t: Parameters<typeof testNamespace>[0], provide
   // Argo points the canary Service back at the stable pods; a DestinationRule's canary subset keeps the aborted hash.
   const abortedCanary = provider.subsetLevel ? v3 : v2;
   await eventually('weight 0 on the routing objects after abort', async () => {
-    await provider.checkRouting(walk.ro.client, walk.ns, 0, { canary: abortedCanary, stable: v2 });
+    await provider.checkRouting(walk.ro.client, walk.ns, 0, { canary: abortedCanary, stable: v2, aborted: v3 });
     return true;
   }, 30_000);
   assert.equal((await walk.get()).status?.canary?.weights?.canary.weight ?? 0, 0, 'weight back to 0 after abort');

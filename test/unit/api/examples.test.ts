@@ -74,7 +74,7 @@ const named = (docs: Record<string, unknown>[], kind: string, name: string | und
   docs.find((d) => d.kind === kind && (d.metadata as { name?: string }).name === name) as Record<string, any> | undefined;
 
 describe('examples a new user applies', () => {
-  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix', 'canary-smi', 'canary-traefik']) {
+  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix', 'canary-smi', 'canary-traefik', 'canary-appmesh']) {
     it(`examples/${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
       const docs = kustomized(dir);
       const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
@@ -221,6 +221,35 @@ describe('examples a new user applies', () => {
       const versions = crd.spec.versions as Array<{ name: string; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
       assert.deepEqual(versions.map((v) => v.name), ['v1alpha1']);
       assert.equal(versions[0]?.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+    }
+  });
+
+  it('examples/canary-appmesh: the VirtualService is provided by a VirtualRouter whose named route targets both VirtualNodes', () => {
+    const docs = kustomized('canary-appmesh');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const appMesh = result.rollout.spec.strategy.canary!.trafficRouting!.appMesh!;
+    const vs = named(docs, 'VirtualService', appMesh.virtualService?.name);
+    assert.ok(vs, 'the VirtualService is part of the example');
+    const vr = named(docs, 'VirtualRouter', vs.spec.provider.virtualRouter.virtualRouterRef.name);
+    assert.ok(vr, 'the VirtualRouter it names is part of the example');
+    const route = (vr.spec.routes as Array<{ name: string; httpRoute: { action: { weightedTargets: Array<{ virtualNodeRef: { name: string }; weight: number }> } } }>).find(
+      (r) => r.name === appMesh.virtualService?.routes?.[0],
+    );
+    const targets = route?.httpRoute.action.weightedTargets ?? [];
+    const nodes = [appMesh.virtualNodeGroup!.canaryVirtualNodeRef.name, appMesh.virtualNodeGroup!.stableVirtualNodeRef.name];
+    assert.deepEqual(targets.map((t) => t.virtualNodeRef.name).sort(), [...nodes].sort());
+    for (const node of nodes) assert.ok(named(docs, 'VirtualNode', node), `VirtualNode ${node} is part of the example`);
+    assert.ok(docs.filter((d) => d.kind !== 'Service' && d.kind !== 'Rollout').every((d) => d.apiVersion === 'appmesh.k8s.aws/v1beta2'));
+  });
+
+  it('examples/canary-appmesh/crds: schema-less VirtualService, VirtualRouter and VirtualNode CRDs serving Argo\'s default v1beta2', () => {
+    const crds = kustomized('canary-appmesh/crds') as Array<Record<string, any>>;
+    assert.deepEqual(crds.map((c) => c.metadata.name), ['virtualservices.appmesh.k8s.aws', 'virtualrouters.appmesh.k8s.aws', 'virtualnodes.appmesh.k8s.aws']);
+    for (const crd of crds) {
+      const versions = crd.spec.versions as Array<{ name: string; served: boolean; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }>;
+      assert.ok(versions.some((v) => v.name === 'v1beta2' && v.served && v.storage));
+      for (const v of versions) assert.equal(v.schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
     }
   });
 

@@ -33,10 +33,6 @@ const step = (s: Json): Json => rollout({ canary: { steps: [{ setWeight: 20 }, s
 /** For each refused Rollout field: a Rollout that Argo accepts and that sets it, and the path named. */
 const refusedRollouts: Record<string, { input: Json; path: string }> = {
   'spec.strategy.canary.trafficRouting.alb': { input: router({ alb: { ingress: 'guestbook', servicePort: 80 } }), path: 'spec.strategy.canary.trafficRouting.alb' },
-  'spec.strategy.canary.trafficRouting.appMesh': {
-    input: router({ appMesh: { virtualService: { name: 'guestbook' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } } }),
-    path: 'spec.strategy.canary.trafficRouting.appMesh',
-  },
   'spec.strategy.canary.trafficRouting.plugins.*': {
     input: router({ plugins: { 'argoproj-labs/contour': { httpProxies: ['guestbook'], namespace: 'default' } } }),
     path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]',
@@ -186,6 +182,9 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.equal(validateRollout(router({ smi: { rootService: 'guestbook', trafficSplitName: 'guestbook' } })).ok, true);
     assert.equal(validateRollout(router({ smi: {} })).ok, true, 'SMI with the defaults: the stable Service as root, the Rollout\'s name');
     assert.equal(validateRollout(router({ traefik: { weightedTraefikServiceName: 'guestbook' } })).ok, true);
+    const appMesh = { virtualService: { name: 'guestbook', routes: ['primary'] }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } } };
+    assert.equal(validateRollout(router({ appMesh })).ok, true);
+    assert.equal(validateRollout(router({ appMesh: { ...appMesh, meshName: 'm' } })).ok, false, 'a field Argo does not have is invalid');
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });

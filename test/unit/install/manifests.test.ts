@@ -70,6 +70,9 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.SMI_TRAFFIC_SPLITS, verbs: ['get', 'create', 'patch'], why: 'SMI TrafficSplit' },
   { type: resources.TRAEFIK_SERVICES, verbs: ['get', 'patch'], why: 'Traefik weights' },
   { type: resources.TRAEFIK_CONTAINO_SERVICES, verbs: ['get', 'patch'], why: 'Traefik weights (traefik.containo.us)' },
+  { type: resources.APPMESH_VIRTUAL_SERVICES, verbs: ['get'], why: 'App Mesh: the VirtualRouter a VirtualService names' },
+  { type: resources.APPMESH_VIRTUAL_ROUTERS, verbs: ['get', 'patch'], why: 'App Mesh weights' },
+  { type: resources.APPMESH_VIRTUAL_NODES, verbs: ['get', 'patch'], why: 'App Mesh pod selectors' },
 ];
 
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */

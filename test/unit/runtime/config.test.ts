@@ -73,6 +73,7 @@ describe('parseConfig', () => {
       '--traffic-split-api-version', 'v1alpha3',
       '--traefik-api-group', 'traefik.containo.us',
       '--traefik-api-version', 'traefik.containo.us/v1alpha1',
+      '--appmesh-crd-version', 'v1beta1',
     ]);
     assert.deepEqual(config, {
       kubeconfig: { kind: 'files', paths: ['/tmp/kc'] },
@@ -95,6 +96,7 @@ describe('parseConfig', () => {
       trafficSplitApiVersion: 'v1alpha3',
       traefikApiGroup: 'traefik.containo.us',
       traefikApiVersion: 'traefik.containo.us/v1alpha1',
+      appmeshCrdVersion: 'v1beta1',
     });
   });
 
@@ -124,6 +126,13 @@ describe('parseConfig', () => {
     const outcome = parseConfig(['--istio-api-version', 'networking.istio.io/v1'], home, { hostname: 'h', pid: 1 });
     assert.equal(outcome.kind, 'error');
     assert.match((outcome as { message: string }).message, /^invalid --istio-api-version "networking\.istio\.io\/v1": must be a Kubernetes API version/);
+  });
+
+  it('defaults --appmesh-crd-version to Argo\'s v1beta2 and refuses a value that is not a version', () => {
+    assert.equal(run([]).appmeshCrdVersion, 'v1beta2');
+    const outcome = parseConfig(['--appmesh-crd-version', 'appmesh.k8s.aws/v1beta2'], home, { hostname: 'h', pid: 1 });
+    assert.equal(outcome.kind, 'error');
+    assert.match((outcome as { message: string }).message, /^invalid --appmesh-crd-version "appmesh\.k8s\.aws\/v1beta2": must be a Kubernetes API version/);
   });
 
   for (const [argv, expected] of [
