@@ -231,5 +231,17 @@ describe("Argo Rollouts' kubectl plugin against Ramp's controller", () => {
     const again = await argo.ok(['get', 'rollout', 'web', '--no-color']);
     assert.equal(summaryField(again, 'Step:'), '1/5');
     assert.equal(summaryField(again, 'SetWeight:'), '33');
+    assert.equal(await argo.ok(['status', 'web', '--watch=false']), 'Paused - CanaryPauseStep\n');
+
+    // A user pause on top of the step's pause: the user's wins the message, and one promote
+    // (Argo's resume) clears both, so the canary goes on to its next pause.
+    assert.equal(await argo.ok(['pause', 'web']), "rollout 'web' paused\n");
+    await ro.waitFor('web', 'the user pause shown', (r) => r.spec.paused === true && phase(r) === 'Paused' && r.status?.message === 'manually paused');
+    assert.equal(await argo.ok(['status', 'web', '--watch=false']), 'Paused - manually paused\n');
+    assert.equal(await argo.ok(['promote', 'web']), "rollout 'web' promoted\n");
+    const resumed = await ro.get('web');
+    assert.equal(resumed.spec.paused, false, 'promote cleared spec.paused');
+    await ro.waitFor('web', 'v3 paused at step 3', (r) => phase(r) === 'Paused' && r.status?.currentStepIndex === 3 && r.status.message === 'CanaryPauseStep');
+    await eventually('two of three pods on v3', async () => ((await canaryReplicas(v3)) === 2 ? true : undefined), 60_000);
   });
 });
