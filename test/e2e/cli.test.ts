@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually, testNamespace } from '../support/cluster.ts';
-import { kubectl, manifestDir, pluginArgs, ramp, rampOk, TmuxPane, type CliResult } from './support/cli.ts';
+import { kubectl, manifestDir, pluginArgs, ramp, rampOk, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
 import { startController } from '../support/controller.ts';
 import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
@@ -15,12 +15,6 @@ const image = (ro: RolloutLike): string | undefined => ro.spec.template?.spec?.c
 const phase = (ro: RolloutLike): string | undefined => ro.status?.phase;
 /** Healthy on its current template: the stable ReplicaSet is the newest one. */
 const healthyOn = (ro: RolloutLike): boolean => ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
-
-/** The value of a summary field of `get rollout` ("Step:", "SetWeight:", …), as printed. */
-function summaryField(text: string, label: string): string | undefined {
-  const line = text.split('\n').find((l) => l.trimStart().startsWith(`${label} `) || l.trimStart() === label);
-  return line?.trimStart().slice(label.length).trim();
-}
 
 /** An error as users should see it: one line on stderr, nothing on stdout, no stack trace. */
 function assertOneLineError(result: CliResult, code: number, pattern: RegExp): void {

@@ -73,7 +73,7 @@ export class RolloutHelper {
       return undefined;
     }, timeoutMs).catch(async (err: unknown) => {
       const ro = await this.get(name).catch(() => undefined);
-      const status = ro?.status ? JSON.stringify({ phase: ro.status.phase, message: ro.status.message, currentPodHash: ro.status.currentPodHash, stableRS: ro.status.stableRS, blueGreen: ro.status.blueGreen, pauseConditions: ro.status.pauseConditions, abort: ro.status.abort }) : 'no status';
+      const status = ro?.status ? JSON.stringify({ phase: ro.status.phase, message: ro.status.message, currentPodHash: ro.status.currentPodHash, currentStepIndex: ro.status.currentStepIndex, controllerPause: ro.status.controllerPause, paused: ro.spec.paused, stableRS: ro.status.stableRS, blueGreen: ro.status.blueGreen, pauseConditions: ro.status.pauseConditions, abort: ro.status.abort }) : 'no status';
       throw new Error(`${err instanceof Error ? err.message : String(err)}\nrollout status: ${status}`);
     });
   }

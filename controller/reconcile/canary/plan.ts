@@ -210,7 +210,13 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   // Pauses, as Argo's pauseContext computes them.
   const pauseConditions = aborted ? [] : pausesAfter(status, decided, now);
   const added = did('addCanaryPause') || did('addInconclusivePause');
-  const controllerPause = pauseConditions.length > 0 && (status.controllerPause === true || added);
+  // kubectl argo rollouts promote clears the pause conditions (status) before spec.paused: while the
+  // user pause holds, nothing has taken the promotion, so controllerPause keeps it for the pass
+  // that resumes. Dropping it (as Argo does when its pass falls between the two patches) would
+  // pause the same step again.
+  const userPaused = typeof decision.state !== 'string' && decision.state.progressing === 'userPaused';
+  const promotionPending = userPaused && status.controllerPause === true && pauseConditions.length === 0;
+  const controllerPause = (pauseConditions.length > 0 && (status.controllerPause === true || added)) || promotionPending;
 
   // AnalysisRuns: the step and background runs the decided position needs.
   const analysisPlan = planCanaryAnalysis(analysisInput, analysis, {

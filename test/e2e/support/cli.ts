@@ -39,19 +39,33 @@ export function pluginArgs(args: readonly string[], opts: CliOptions = {}): stri
 
 /** Runs `kubectl ramp ARGS` as its own process and collects what it printed and its exit code. */
 export function ramp(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, pluginArgs(args, opts), opts.timeoutMs);
+}
+
+/** Runs a command-line program with the plugin environment, killed after `timeoutMs`. */
+export function runProcess(command: string, args: readonly string[], timeoutMs = 120_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, pluginArgs(args, opts), { cwd: repoRoot, env: pluginEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: repoRoot, env: pluginEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * The value of a summary field of `get rollout` ("Step:", "SetWeight:", …) as printed; kubectl
+ * ramp and kubectl argo rollouts print the same summary.
+ */
+export function summaryField(text: string, label: string): string | undefined {
+  const line = text.split('\n').find((l) => l.trimStart().startsWith(`${label} `) || l.trimStart() === label);
+  return line?.trimStart().slice(label.length).trim();
 }
 
 /** Like `ramp`, but fails (showing both streams) unless the command exits 0. */

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { PAUSE_PATCH, promotePatches } from '../../../../client/actions/patches.ts';
+import type { Rollout } from '../../../../controller/api/index.ts';
 import { plan } from '../../../../controller/reconcile/plan.ts';
 import type { Effect } from '../../../../controller/reconcile/types.ts';
 import { PlanWorld } from '../support/world.ts';
@@ -62,6 +64,25 @@ describe('blue-green plan', () => {
     assert.equal(status.message, 'BlueGreenPause');
     assert.equal(status.stableRS, v1);
     assert.equal(world.rsByHash(status.currentPodHash)?.spec?.replicas, 3);
+  });
+
+  test('promoting a user-paused preview switches even when a pass runs between the status and the spec patch', () => {
+    const { world } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    const v2 = world.rollout.status!.currentPodHash!;
+    world.patch(PAUSE_PATCH);
+    world.pass();
+    // kubectl argo rollouts promote writes the status (pause conditions cleared) and then the spec
+    // (paused: false); a pass can see the first without the second.
+    const patches = promotePatches(world.rollout as unknown as Rollout);
+    world.patch(patches.status!);
+    world.pass();
+    assert.equal(world.rollout.status?.pauseConditions, undefined, 'no pause is added while the user pause holds');
+    world.patch(patches.spec!);
+    world.settle(3);
+    assert.equal(world.selector('app-active'), v2, 'the promotion switched the active Service');
+    assert.equal(world.rollout.status?.stableRS, v2);
   });
 
   test('previewReplicaCount sizes the preview, and promotion scales it up before the switch', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1Ingress } from '@kubernetes/client-node';
-import type { AnalysisTemplate } from '../../../../controller/api/index.ts';
-import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../../client/actions/patches.ts';
+import type { AnalysisTemplate, Rollout } from '../../../../controller/api/index.ts';
+import { ABORT_PATCH, PAUSE_PATCH, promotePatches, RESUME_PATCH, RETRY_PATCH } from '../../../../client/actions/patches.ts';
 import type { TrafficRoutingAccess } from '../../../../controller/reconcile/canary/traffic-apply.ts';
 import { readIstioReferences } from '../../../../controller/reconcile/edge/istio-references.ts';
 import { ISTIO_RECHECK_MS } from '../../../../controller/reconcile/plan.ts';
@@ -273,6 +273,24 @@ describe('canary without traffic routing', () => {
     world.patch(RESUME_PATCH);
     await world.settle(3);
     assert.equal(world.status.currentStepIndex, 1);
+  });
+
+  test('promoting a user-paused pause step moves on even when a pass runs between the status and the spec patch', async () => {
+    const { world } = await atFirstPause();
+    world.patch(PAUSE_PATCH);
+    await world.pass();
+    // kubectl argo rollouts promote writes the status (pause conditions cleared) and then the spec
+    // (paused: false); a pass can see the first without the second.
+    const patches = promotePatches(world.rollout as unknown as Rollout);
+    world.patch(patches.status!);
+    const between = await world.pass();
+    assert.equal(between.state, 'progressing.userPaused');
+    assert.equal(world.status.pauseConditions, undefined, 'no pause is added while the user pause holds');
+    assert.equal(world.status.controllerPause, true, 'the promotion stays pending');
+    world.patch(patches.spec!);
+    await world.settle(4);
+    assert.equal(world.status.currentStepIndex, 3, 'past the promoted pause, at the next one');
+    assert.equal(world.status.message, 'CanaryPauseStep');
   });
 
   test('changing the steps restarts the update at step 0', async () => {

@@ -346,6 +346,12 @@ export class PlanWorld {
     }
   }
 
+  /** One of the CLI's patches; a spec change bumps the generation. */
+  patch(patch: object): void {
+    this.rollout = applyMergePatch(this.rollout as unknown as Json, patch as Json) as unknown as RolloutObject;
+    if ('spec' in patch) this.rollout.metadata.generation = (this.rollout.metadata.generation ?? 1) + 1;
+  }
+
   /** What the AnalysisRun controller would write. */
   runPhase(name: string, phase: RunPhase, message?: string): void {
     const run = this.runs.get(name)!;
