@@ -2,14 +2,12 @@
 // caches each time /metrics is scraped (as Argo's analysisRunCollector does),
 // so every series describes an object that exists now. analysis_run_reconcile
 // and analysis_run_reconcile_error come from the runtime's reconcile metrics.
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { collectedGauge, type Sample } from '../../runtime/collected-gauge.ts';
 import { dryRunMetricNames } from '../run/rules.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Metric } from '../types.ts';
 
-export interface Sample {
-  labels: Record<string, string>;
-  value: number;
-}
+export type { Sample };
 
 export interface AnalysisSamples {
   info: Sample[];
@@ -99,27 +97,15 @@ export interface AnalysisObjects {
   clusterTemplates(): readonly ClusterAnalysisTemplate[];
 }
 
-function gauge(registry: Registry, name: string, help: string, labelNames: string[], pick: (s: AnalysisSamples) => Sample[], source: () => AnalysisSamples): void {
-  new Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const s of pick(source())) this.set(s.labels, s.value);
-    },
-  });
-}
 
 /** Registers the gauges on `registry`; they read `objects` at every scrape. */
 export function registerAnalysisMetrics(registry: Registry, objects: AnalysisObjects): void {
   const source = (): AnalysisSamples => analysisSamples(objects.runs(), objects.templates(), objects.clusterTemplates());
   const nn = ['namespace', 'name'];
-  gauge(registry, 'analysis_run_info', 'Information about analysis run.', [...nn, 'phase'], (s) => s.info, source);
-  gauge(registry, 'analysis_run_phase', 'Information on the state of the Analysis Run (DEPRECATED - use analysis_run_info)', [...nn, 'phase'], (s) => s.phase, source);
-  gauge(registry, 'analysis_run_metric_type', 'Information on the type of a specific metric in the Analysis Runs', [...nn, 'metric', 'type'], (s) => s.metricType, source);
-  gauge(registry, 'analysis_run_metric_phase', 'Information on the duration of a specific metric in the Analysis Run', [...nn, 'metric', 'type', 'dry_run', 'phase'], (s) => s.metricPhase, source);
-  gauge(registry, 'analysis_template_info', 'Information about analysis templates.', nn, (s) => s.templateInfo, source);
-  gauge(registry, 'analysis_template_metric_info', 'Information on metrics in analysis templates.', [...nn, 'type', 'metric'], (s) => s.templateMetricInfo, source);
+  collectedGauge(registry, 'analysis_run_info', 'Information about analysis run.', [...nn, 'phase'], (s) => s.info, source);
+  collectedGauge(registry, 'analysis_run_phase', 'Information on the state of the Analysis Run (DEPRECATED - use analysis_run_info)', [...nn, 'phase'], (s) => s.phase, source);
+  collectedGauge(registry, 'analysis_run_metric_type', 'Information on the type of a specific metric in the Analysis Runs', [...nn, 'metric', 'type'], (s) => s.metricType, source);
+  collectedGauge(registry, 'analysis_run_metric_phase', 'Information on the duration of a specific metric in the Analysis Run', [...nn, 'metric', 'type', 'dry_run', 'phase'], (s) => s.metricPhase, source);
+  collectedGauge(registry, 'analysis_template_info', 'Information about analysis templates.', nn, (s) => s.templateInfo, source);
+  collectedGauge(registry, 'analysis_template_metric_info', 'Information on metrics in analysis templates.', [...nn, 'type', 'metric'], (s) => s.templateMetricInfo, source);
 }

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { collectedGauge, type Sample } from '../../runtime/collected-gauge.ts';
 import { replicasOrDefault } from '../../api/defaults.ts';
 import type { RolloutObject, RolloutEvent } from '../types.ts';
 
@@ -46,11 +47,6 @@ export function strategyAndTrafficRouter(rollout: RolloutObject): { strategy: st
   return { strategy: 'canary', trafficRouter };
 }
 
-interface Sample {
-  labels: Record<string, string>;
-  value: number;
-}
-
 interface RolloutSamples {
   info: Sample[];
   available: Sample[];
@@ -78,29 +74,17 @@ export function rolloutSamples(rollouts: readonly RolloutObject[]): RolloutSampl
   return out;
 }
 
-function gauge(registry: Registry, name: string, help: string, labelNames: string[], pick: (s: RolloutSamples) => Sample[], source: () => RolloutSamples): void {
-  new Gauge({
-    name,
-    help,
-    labelNames,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const s of pick(source())) this.set(s.labels, s.value);
-    },
-  });
-}
 
 /** Registers Argo's rollout gauges on `registry` over `rollouts()`, and returns the event counter's increment. */
 export function registerRolloutMetrics(registry: Registry, rollouts: () => readonly RolloutObject[]): (rollout: RolloutObject, event: RolloutEvent) => void {
   const source = (): RolloutSamples => rolloutSamples(rollouts());
   const nn = ['namespace', 'name'];
-  gauge(registry, 'rollout_info', 'Information about rollout.', [...nn, 'strategy', 'traffic_router', 'phase'], (s) => s.info, source);
-  gauge(registry, 'rollout_info_replicas_available', 'The number of available replicas per rollout.', nn, (s) => s.available, source);
-  gauge(registry, 'rollout_info_replicas_unavailable', 'The number of unavailable replicas per rollout.', nn, (s) => s.unavailable, source);
-  gauge(registry, 'rollout_info_replicas_desired', 'The number of desired replicas per rollout.', nn, (s) => s.desired, source);
-  gauge(registry, 'rollout_info_replicas_updated', 'The number of updated replicas per rollout.', nn, (s) => s.updated, source);
-  gauge(registry, 'rollout_phase', 'Information on the state of the rollout (DEPRECATED - use rollout_info)', [...nn, 'strategy', 'phase'], (s) => s.phase, source);
+  collectedGauge(registry, 'rollout_info', 'Information about rollout.', [...nn, 'strategy', 'traffic_router', 'phase'], (s) => s.info, source);
+  collectedGauge(registry, 'rollout_info_replicas_available', 'The number of available replicas per rollout.', nn, (s) => s.available, source);
+  collectedGauge(registry, 'rollout_info_replicas_unavailable', 'The number of unavailable replicas per rollout.', nn, (s) => s.unavailable, source);
+  collectedGauge(registry, 'rollout_info_replicas_desired', 'The number of desired replicas per rollout.', nn, (s) => s.desired, source);
+  collectedGauge(registry, 'rollout_info_replicas_updated', 'The number of updated replicas per rollout.', nn, (s) => s.updated, source);
+  collectedGauge(registry, 'rollout_phase', 'Information on the state of the rollout (DEPRECATED - use rollout_info)', [...nn, 'strategy', 'phase'], (s) => s.phase, source);
   const events = new Counter({ name: 'rollout_events_total', help: 'Count of rollout events', labelNames: [...nn, 'type', 'reason'], registers: [registry] });
   return (rollout, event) => events.inc({ namespace: rollout.metadata.namespace ?? '', name: rollout.metadata.name ?? '', type: event.type, reason: event.reason });
 }
