@@ -1,23 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { invalidSpecMessage, LIMITS, validateRollout, type FieldError } from '../../../controller/api/index.ts';
+import { guestbookRollout, type Json } from './support/guestbook.ts';
 
-type Json = Record<string, unknown>;
-
-function rollout(strategy: Json, spec: Json = {}): Json {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'guestbook', namespace: 'default' },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: 'guestbook' } },
-      template: { metadata: { labels: { app: 'guestbook' } }, spec: { containers: [{ name: 'app', image: 'guestbook:v1' }] } },
-      strategy,
-      ...spec,
-    },
-  };
-}
+const rollout = guestbookRollout;
 
 const routed = (canary: Json): Json => ({
   canary: {

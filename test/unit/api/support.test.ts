@@ -8,23 +8,9 @@ import { MetricSchema } from '../../../controller/api/metric.ts';
 import { RolloutSchema } from '../../../controller/api/rollout.ts';
 import { SUPPORT, unsupportedInMetric, unsupportedInRollout, unsupportedInTemplate, type SupportEntry } from '../../../controller/api/support.ts';
 import { renderSupportDoc } from '../../../scripts/support-doc.ts';
+import { guestbookRollout, type Json } from './support/guestbook.ts';
 
-type Json = Record<string, unknown>;
-
-function rollout(strategy: Json, spec: Json = {}): Json {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'guestbook', namespace: 'default' },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: 'guestbook' } },
-      template: { metadata: { labels: { app: 'guestbook' } }, spec: { containers: [{ name: 'app', image: 'guestbook:v1' }] } },
-      strategy,
-      ...spec,
-    },
-  };
-}
+const rollout = guestbookRollout;
 
 const services = { canaryService: 'guestbook-canary', stableService: 'guestbook-stable' };
 const router = (trafficRouting: Json): Json => rollout({ canary: { ...services, trafficRouting, steps: [{ setWeight: 20 }, { pause: {} }] } });
