@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the local control plane (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, kwok) and helm (for the chart's tests) from the Go module
-# proxy into caches keyed by version, outside the repository. A warm cache makes this a no-op.
-# `build.sh helm` builds (when missing) and prints only helm's directory; `build.sh argo` the
-# same for Argo Rollouts' controller and kubectl plugin (the compatibility tests and the bench).
+# kube-scheduler, kubectl, kwok) from the Go module proxy into caches keyed by version, outside
+# the repository. A warm cache makes this a no-op. The tools only some tests need are built on
+# their first use, so `make demo` builds no more than the control plane: `build.sh helm` builds
+# (when missing) and prints helm's directory (the chart's tests); `build.sh argo` the same for
+# Argo Rollouts' controller and kubectl plugin (the compatibility tests and the bench).
 set -euo pipefail
 
 K8S_VERSION="${RAMP_K8S_VERSION:-v1.35.4}"
@@ -35,8 +36,10 @@ if ! $only_helm; then
   for b in "${wanted[@]}"; do [ -x "$BIN/$b" ] || missing+=("$b"); done
   [ -s "$BIN/kwok-stages.yaml" ] || missing+=(kwok-stages.yaml)
 fi
-[ -x "$HELM_BIN/helm" ] || missing+=(helm)
-if $only_helm && [ ${#missing[@]} -eq 0 ]; then echo "$HELM_BIN"; exit 0; fi
+if $only_helm; then
+  [ -x "$HELM_BIN/helm" ] && { echo "$HELM_BIN"; exit 0; }
+  missing=(helm)
+fi
 $build_argo_only && missing=(argo-rollouts)
 if [ ${#missing[@]} -eq 0 ]; then echo "$BIN"; exit 0; fi
 
@@ -45,7 +48,7 @@ if $build_argo_only; then
   say "cold build of Argo Rollouts $ARGO_VERSION into $ARGO_BIN (several minutes on 2 cores)"
 else
   mkdir -p "$BIN"
-  say "cold build of ${missing[*]} into $BIN and $HELM_BIN (several minutes on 2 cores)"
+  say "cold build of ${missing[*]} into $($only_helm && echo "$HELM_BIN" || echo "$BIN") (several minutes on 2 cores)"
 fi
 
 minor="${K8S_VERSION#v1.}"; minor="${minor%%.*}"
@@ -175,8 +178,7 @@ build_argo() {
 
 start=$(date +%s)
 if $build_argo_only; then build_argo; say "done in $(( $(date +%s) - start ))s"; echo "$ARGO_BIN"; exit 0; fi
-build_helm
-if $only_helm; then say "done in $(( $(date +%s) - start ))s"; echo "$HELM_BIN"; exit 0; fi
+if $only_helm; then build_helm; say "done in $(( $(date +%s) - start ))s"; echo "$HELM_BIN"; exit 0; fi
 build_etcd
 build_kwok
 kwok_stages
