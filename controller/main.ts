@@ -57,10 +57,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     logger.fatal(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  const started = handle;
+  const ended = await new Promise<NodeJS.Signals | { failed: unknown }>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
+    void started.failed.then((err) => resolve({ failed: err }));
   });
+  if (typeof ended === 'object') {
+    // Up but unable to reconcile is worse than down: exit, so the Deployment restarts the pod.
+    logger.fatal(`cannot run: ${describeKubeError(ended.failed)}`);
+    await started.stop().catch(() => undefined);
+    return 1;
+  }
+  const signal = ended;
   logger.info(`received ${signal}: shutting down (a second signal exits at once)`);
   const exitNow = (): void => {
     logger.warn('second signal: exiting without finishing in-flight work');

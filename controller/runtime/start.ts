@@ -49,6 +49,12 @@ export interface ControllerHandle {
    * --shutdown-grace-seconds, release the Lease, stop the informers, close the servers.
    */
   stop(): Promise<void>;
+  /**
+   * Settles with the error when the runtime could not be set up for a reason retrying cannot fix
+   * (a reconciler's setup threw): the process should exit rather than stay up never reconciling.
+   * Cluster-side failures are retried and never settle it.
+   */
+  readonly failed: Promise<unknown>;
 }
 
 interface Wired {
@@ -205,6 +211,10 @@ export async function startController(
     });
   }
 
+  let reportFailure: (err: unknown) => void = () => {};
+  const failed = new Promise<unknown>((resolve) => {
+    reportFailure = resolve;
+  });
   const lifecycle = (async () => {
     const client = await connect();
     if (!client || life.signal.aborted) return;
@@ -239,6 +249,7 @@ export async function startController(
     election = elector.run(electionAbort.signal);
   })().catch((err: unknown) => {
     logger.error({ err }, `controller runtime failed to start: ${describeKubeError(err)}`);
+    reportFailure(err);
   });
 
   let stopping: Promise<void> | undefined;
@@ -270,5 +281,6 @@ export async function startController(
     readiness,
     isLeader: () => leading,
     stop,
+    failed,
   };
 }

@@ -6,6 +6,10 @@ import { describe, test } from 'node:test';
 import { eventually, kubeconfigPath, sleep, testNamespace } from '../support/cluster.ts';
 import { startController, type RunningController } from '../support/controller.ts';
 import { blueGreenRollout, RolloutHelper, service } from '../support/rollouts.ts';
+import { ROLLOUTS } from '../../controller/kube/resources.ts';
+import { parseConfig } from '../../controller/runtime/config.ts';
+import { startController as startRuntime } from '../../controller/runtime/start.ts';
+import type { ReconcilerRegistration } from '../../controller/runtime/types.ts';
 
 async function leading(controller: RunningController, lease: string): Promise<boolean> {
   const text = await (await fetch(controller.metricsUrl)).text();
@@ -112,5 +116,27 @@ describe('controller runtime on the real control plane', () => {
     assert.match(controller.output(), /retrying in 2s/, 'retries back off');
     assert.equal(controller.process.exitCode, null, 'no crash loop: the process keeps running');
     assert.doesNotMatch(controller.output(), /\n\s+at .*\(.*:\d+:\d+\)/, 'no stack trace');
+  });
+});
+
+describe('controller runtime that cannot set up', () => {
+  test('a reconciler whose setup throws settles handle.failed, so the process exits rather than stays up never reconciling', async (t) => {
+    const ns = await testNamespace(t);
+    const outcome = parseConfig(['--kubeconfig', kubeconfigPath(), '--namespace', ns, '--leader-elect=false', '--metrics-port', '0', '--healthz-port', '0'], {}, { hostname: 'e2e', pid: process.pid });
+    assert.equal(outcome.kind, 'run');
+    if (outcome.kind !== 'run') return;
+    const broken: ReconcilerRegistration = {
+      name: 'broken',
+      resource: ROLLOUTS,
+      watches: [],
+      setup() {
+        throw new Error('setup cannot build its reconciler');
+      },
+    };
+    const handle = await startRuntime(outcome.config, [broken], { host: '127.0.0.1' });
+    t.after(() => handle.stop());
+    const err = await Promise.race([handle.failed, sleep(30_000).then(() => 'still running')]);
+    assert.ok(err instanceof Error, `failed settles with the setup's error, got ${String(err)}`);
+    assert.equal(err.message, 'setup cannot build its reconciler');
   });
 });
