@@ -153,6 +153,24 @@ export class KubeClient {
     return this.request({ method: HttpMethod.GET, path: '/version', signal: opts.signal, target: { verb: 'get', group: '', resource: 'version' } });
   }
 
+  /**
+   * GET /apis/<group>/<version> (discovery): the plurals the apiserver serves in that group
+   * version, or undefined when it serves none (404: no CRD defines it). Every authenticated user
+   * may read discovery, so this needs no RBAC rule.
+   */
+  async servedResources(group: string, version: string, opts: { signal?: AbortSignal } = {}): Promise<Set<string> | undefined> {
+    const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    try {
+      const list = await this.request<{ resources?: Array<{ name?: string }> }>({
+        method: HttpMethod.GET, path, signal: opts.signal, target: { verb: 'get', group, resource: 'discovery' },
+      });
+      return new Set((list?.resources ?? []).map((r) => r.name).filter((n): n is string => typeof n === 'string' && !n.includes('/')));
+    } catch (err) {
+      if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+
   get<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, opts: { signal?: AbortSignal } = {}): Promise<T> {
     return this.request<T>({
       method: HttpMethod.GET,

@@ -18,13 +18,13 @@ export interface ClusterView {
 }
 
 /**
- * The reads a pass needs that no informer serves yet, made at the apiserver: the Istio objects
- * (not watched, so the controller starts without Istio's CRDs) and pods (not cached, so memory
- * stays flat; read only while a restart is pending).
+ * The reads a pass needs beyond the always-synced caches: the Istio objects (from their informers
+ * once Istio's CRDs are served and the caches synced, else at the apiserver) and pods (not cached,
+ * so memory stays flat; read at the apiserver only while a restart is pending).
  */
 export interface DirectReads {
   /** What `trafficRouting.istio` names; undefined when the spec has no Istio routing. */
-  istioReferences(namespace: string, spec: unknown): Promise<IstioReferences | undefined>;
+  istioReferences(namespace: string, spec: unknown): Promise<(IstioReferences & { watched?: boolean }) | undefined>;
   /** The pods in the namespace the label selector matches (every pod when it is undefined). */
   pods(namespace: string, labelSelector: string | undefined): Promise<V1Pod[]>;
 }

@@ -20,7 +20,7 @@ import { MESSAGES, REASONS } from './shared/messages.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
 
-/** How soon a Rollout invalid because of its Istio objects looks at them again (they are read, not watched). */
+/** How soon a Rollout invalid because of its Istio objects looks at them again while they are read, not watched. */
 export const ISTIO_RECHECK_MS = 5_000;
 
 /**
@@ -36,8 +36,11 @@ export function plan(observed: Observed): Plan {
   const referenceErrors = missingReferences(rollout, observed);
   if (referenceErrors.length > 0) return invalidSpecPlan(observed, referenceErrors);
   const istioErrors = observed.istio ? validateIstioReferences(rollout, observed.istio) : [];
-  // Nothing watches the Istio objects, so look again until they are fixed.
-  if (istioErrors.length > 0) return { ...invalidSpecPlan(observed, istioErrors), requeueAfterMs: ISTIO_RECHECK_MS };
+  // Unless their informers run (a change re-runs the Rollout), look again until they are fixed.
+  if (istioErrors.length > 0) {
+    const invalid = invalidSpecPlan(observed, istioErrors);
+    return observed.istio?.watched ? invalid : { ...invalid, requeueAfterMs: ISTIO_RECHECK_MS };
+  }
 
   const blueGreen = rollout.spec.strategy.blueGreen;
 

@@ -34,10 +34,12 @@ export interface Observed {
    */
   ingresses?: ReadonlyMap<string, V1Ingress>;
   /**
-   * The VirtualServices and DestinationRule `trafficRouting.istio` names, read from the apiserver
-   * before the pass. Absent when the caller does not read them (then they are not checked).
+   * The VirtualServices and DestinationRule `trafficRouting.istio` names, read before the pass (from
+   * the informers when they run, else from the apiserver). Absent when the caller does not read
+   * them (then they are not checked). `watched`: informers hold both kinds, so a change to them
+   * re-runs the Rollout and nothing needs to look again on a timer.
    */
-  istio?: IstioReferences;
+  istio?: IstioReferences & { watched?: boolean };
   /** AnalysisRuns controlled by the Rollout. */
   analysisRuns: AnalysisRun[];
   /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */

@@ -5,6 +5,7 @@ import { sleep, type Clock } from '../kube/clock.ts';
 import { Informer, kubeListWatch, type ListWatchSource } from '../kube/informer.ts';
 import { qualifiedName, type KubeObject, type ResourceType } from '../kube/resources.ts';
 import type { Caches } from './types.ts';
+import { OptionalInformers, type OptionalInformer } from './optional-informers.ts';
 import { INSTANCE_ID_LABEL } from '../api/labels.ts';
 export { INSTANCE_ID_LABEL };
 
@@ -51,16 +52,36 @@ export function kubeInformerFactory(deps: { client: KubeClient; config: Config; 
     });
 }
 
+/** Optional informers over the client, scoped as the others; discovery through the client. */
+export function kubeOptionalInformers(deps: { client: KubeClient; config: Config; clock: Clock; logger: Logger }): OptionalInformers {
+  return new OptionalInformers({
+    create: kubeInformerFactory(deps),
+    probe: (group, version, signal) => deps.client.servedResources(group, version, { signal }),
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+}
+
 function typeKey(type: ResourceType): string {
   return `${type.group}/${type.version}/${type.plural}`;
 }
 
-/** One shared informer per resource type, created on first request. */
+/**
+ * One shared informer per resource type, created on first request; optional kinds (served only
+ * when a CRD defines them) are handed to `optionals`, which starts and stops them by discovery.
+ */
 export class InformerSet implements Caches {
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private started = false;
 
-  constructor(private readonly create: InformerFactory) {}
+  constructor(
+    private readonly create: InformerFactory,
+    private readonly optionals?: OptionalInformers,
+  ) {}
+
+  optional<T extends KubeObject>(type: ResourceType): OptionalInformer<T> | undefined {
+    return this.optionals?.optional<T>(type);
+  }
 
   informer<T extends KubeObject>(type: ResourceType): Informer<T> {
     const key = typeKey(type);
@@ -76,11 +97,13 @@ export class InformerSet implements Caches {
   startAll(): void {
     this.started = true;
     for (const informer of this.informers.values()) informer.start();
+    this.optionals?.start();
   }
 
   async stopAll(): Promise<void> {
     this.started = false;
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    await this.optionals?.stop();
   }
 
   unsynced(): string[] {

@@ -13,7 +13,7 @@ import type { KubeObject } from '../kube/resources.ts';
 import { objectKey } from '../kube/store.ts';
 import type { Informer } from '../kube/informer.ts';
 import { startServers, type Readiness, type Servers } from '../server/server.ts';
-import { InformerSet, kubeInformerFactory } from './caches.ts';
+import { InformerSet, kubeInformerFactory, kubeOptionalInformers } from './caches.ts';
 import { Controller } from './controller.ts';
 import { createLogger } from './logger.ts';
 import { readinessOf } from './readiness.ts';
@@ -219,7 +219,7 @@ export async function startController(
     const client = await connect();
     if (!client || life.signal.aborted) return;
     kube = client;
-    const caches = new InformerSet(kubeInformerFactory({ client, config, clock, logger }));
+    const caches = new InformerSet(kubeInformerFactory({ client, config, clock, logger }), kubeOptionalInformers({ client, config, clock, logger }));
     wired = wire(client, caches);
     informers = caches;
     caches.startAll();

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { Clock } from '../kube/clock.ts';
 import type { Informer } from '../kube/informer.ts';
+import type { OptionalInformer } from './optional-informers.ts';
 import type { KubeObject, ResourceType } from '../kube/resources.ts';
 import { controllerOf } from '../kube/store.ts';
 
@@ -21,6 +22,11 @@ export type Reconciler = (key: ObjectKey, signal: AbortSignal) => Promise<Reconc
 /** The shared caches: one informer per resource type, scoped by --namespace and --instance-id. */
 export interface Caches {
   informer<T extends KubeObject>(type: ResourceType): Informer<T>;
+  /**
+   * A kind a CRD may provide: its informer runs only while the kind is served, so readers check
+   * `synced()` and fall back to the apiserver. Undefined where no such informers are kept.
+   */
+  optional?<T extends KubeObject>(type: ResourceType): OptionalInformer<T> | undefined;
 }
 
 export interface ReconcilerContext {

@@ -3,12 +3,20 @@ import type { KubeClient } from '../../kube/client.ts';
 import { PODS, type KubeObject } from '../../kube/resources.ts';
 import type { DirectReads } from '../observe.ts';
 import { readIstioReferences } from './istio-references.ts';
-import { clientTrafficKube } from './traffic-kube.ts';
+import { clientTrafficKube, istioWatched, type RoutingCaches } from './traffic-kube.ts';
 
-/** observe()'s apiserver reads through the counted client; managedFields are dropped as the informers drop them. */
-export function clientDirectReads(client: KubeClient, istioApiVersion: string, signal?: AbortSignal): DirectReads {
+/**
+ * observe()'s reads beyond the synced caches: the Istio objects from their informers when synced
+ * (else GETs through the counted client), pods through the client with managedFields dropped as
+ * the informers drop them.
+ */
+export function clientDirectReads(client: KubeClient, istioApiVersion: string, signal?: AbortSignal, cached?: RoutingCaches): DirectReads {
   return {
-    istioReferences: (namespace, spec) => readIstioReferences(clientTrafficKube(client, { signal }), istioApiVersion, namespace, spec),
+    istioReferences: async (namespace, spec) => {
+      const watched = istioWatched(cached, istioApiVersion, namespace);
+      const refs = await readIstioReferences(clientTrafficKube(client, { signal }, cached), istioApiVersion, namespace, spec);
+      return refs && watched ? { ...refs, watched } : refs;
+    },
     pods: async (namespace, labelSelector) => {
       const { items } = await client.listAll<KubeObject>(PODS, { namespace, ...(labelSelector ? { labelSelector } : {}), signal });
       return items.map((pod) => {

@@ -3,10 +3,10 @@ import type { TrafficKube } from '../../traffic/router.ts';
 import { parseVirtualServiceRef } from '../../traffic/istio/virtual-service.ts';
 
 /**
- * The VirtualServices and DestinationRule a canary's `trafficRouting.istio` names, read from the
- * apiserver at the edge of a pass (they are not cached: the controller starts without the Istio
- * CRDs). A 404, for the object or for its CRD, leaves the name out of the maps, which plan()'s
- * validation reports as InvalidSpec. The routers read them again when they write.
+ * The VirtualServices and DestinationRule a canary's `trafficRouting.istio` names, read at the edge
+ * of a pass through the TrafficKube port (from the informers once Istio's CRDs are served, else
+ * from the apiserver). A missing object, or CRD, leaves the name out of the maps, which plan()'s
+ * validation reports as InvalidSpec.
  */
 
 interface IstioNames {

@@ -15,6 +15,7 @@ import {
   REPLICA_SETS,
   ROLLOUTS,
   SERVICES,
+  SMI_TRAFFIC_SPLITS,
   type KubeObject,
 } from '../../kube/resources.ts';
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
@@ -23,7 +24,8 @@ import { analysisRunWriter } from './analysis-run-writer.ts';
 import { apply, type RolloutWriter } from '../apply.ts';
 import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
 import { plan } from '../plan.ts';
-import { clientTrafficKube } from './traffic-kube.ts';
+import { clientTrafficKube, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
+import { routingObjectKeys } from './routing-watch.ts';
 import { clientDirectReads } from './direct-reads.ts';
 import type { TrafficRouterOptions } from '../../traffic/registry.ts';
 import type { Registry } from 'prom-client';
@@ -63,11 +65,14 @@ export function clientWriter(
   client: KubeClient,
   signal?: AbortSignal,
   traffic: TrafficRouterOptions = {},
+  cached?: RoutingCaches,
   onEvent: (rollout: RolloutObject, event: RolloutEvent) => void = () => {},
 ): RolloutWriter {
   const opts = { fieldManager: FIELD_MANAGER, signal };
+  // One port for the pass, so what one traffic effect wrote is what the next one reads.
+  const routing = clientTrafficKube(client, opts, cached);
   return {
-    trafficRouting: () => ({ kube: clientTrafficKube(client, opts), options: traffic }),
+    trafficRouting: () => ({ kube: routing, options: traffic }),
     createReplicaSet: async (ns, rs) => {
       await client.create(REPLICA_SETS, rs as KubeObject, opts);
     },
@@ -200,6 +205,21 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         ambassador: { apiVersion: ctx.config.ambassadorApiVersion },
         appMesh: { apiVersion: `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}` },
       };
+      const cached: RoutingCaches = { caches: ctx.caches, namespace: ctx.config.namespace };
+      // Routing objects whose CRDs are served are watched: a change re-runs the Rollouts they concern.
+      const routingVersions = [
+        istioApiVersion,
+        ctx.config.ambassadorApiVersion,
+        `${SMI_TRAFFIC_SPLITS.group}/${ctx.config.trafficSplitApiVersion}`,
+        `${ctx.config.traefikApiGroup}/${ctx.config.traefikApiVersion.slice(ctx.config.traefikApiVersion.lastIndexOf('/') + 1)}`,
+        `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`,
+      ];
+      for (const type of optionalRoutingKinds(routingVersions)) {
+        const enqueue = (obj: KubeObject): void => {
+          for (const key of routingObjectKeys(obj, ctx.caches)) ctx.enqueue(key);
+        };
+        ctx.caches.optional?.(type)?.addHandlers({ add: enqueue, update: (_previous, current) => enqueue(current), delete: enqueue });
+      }
       return async (key, signal) => {
         const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
         const rollout = liveRollout(view, namespace, name);
@@ -210,13 +230,13 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         // Checked before observe() so a pass that will not run makes no apiserver reads.
         const cachedVersion = (rollout.metadata as { resourceVersion?: string }).resourceVersion;
         if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
-        const observed = await observe(view, clientDirectReads(ctx.client, istioApiVersion, signal), namespace, name, new Date(ctx.clock.now()));
+        const observed = await observe(view, clientDirectReads(ctx.client, istioApiVersion, signal, cached), namespace, name, new Date(ctx.clock.now()));
         if (!observed) {
           written.forget(key);
           return;
         }
         const decided = plan(observed);
-        const result = await apply(clientWriter(ctx.client, signal, traffic, countEvent), observed, decided);
+        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, countEvent), observed, decided);
         written.record(key, result.resourceVersion);
         if (result.effects > 0 || result.statusPatched) {
           ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');

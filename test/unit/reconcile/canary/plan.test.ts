@@ -52,6 +52,8 @@ class World extends RolloutWorld {
   readonly kube: MemoryKube | undefined;
   /** Read the Istio objects from `kube` before each pass, as the reconciler does. */
   readsIstio = false;
+  /** The Istio objects come from running informers, as when their CRDs are served. */
+  istioWatched = false;
 
   constructor(spec: Record<string, unknown>, traffic = false) {
     super(spec, { templates: [SUCCESS_RATE] });
@@ -62,7 +64,7 @@ class World extends RolloutWorld {
     const observed = this.observed();
     if (this.readsIstio && this.kube) {
       const istio = await readIstioReferences(this.kube, VS_API, NS, observed.rollout.spec);
-      if (istio) observed.istio = istio;
+      if (istio) observed.istio = this.istioWatched ? { ...istio, watched: true } : istio;
     }
     return observed;
   }
@@ -606,6 +608,19 @@ describe('invalid canary specs', () => {
     world.kube!.put(virtualService());
     await world.settle();
     assert.equal(world.status.conditions?.find((c) => c.type === 'InvalidSpec'), undefined, 'InvalidSpec clears once the VirtualService is right');
+    assert.equal(world.status.phase, 'Healthy', world.status.message);
+  });
+
+  test('with the Istio informers running, an invalid VirtualService waits for its change, not a timer', async () => {
+    const world = new World(spec({ trafficRouting: { istio: { virtualService: { name: 'app-vs', routes: ['primary'] } } } }), true);
+    world.readsIstio = true;
+    world.istioWatched = true;
+    await world.kube!.delete(VS_API, 'VirtualService', NS, 'app-vs');
+    const first = await world.pass();
+    assert.equal(world.status.phase, 'Degraded');
+    assert.equal(first.requeueAfterMs, undefined, 'the VirtualService informer re-runs the Rollout when it appears');
+    world.kube!.put(virtualService());
+    await world.settle();
     assert.equal(world.status.phase, 'Healthy', world.status.message);
   });
 
