@@ -121,20 +121,25 @@ describe("Ramp's CRDs keep every field of Argo Rollouts' CRDs", () => {
  * reports InvalidSpec. Dropping the requirement needs the CLI and dashboard, which read stored
  * Rollouts unparsed, to cope with a missing strategy first.
  */
-const KNOWN_STRICTER: Record<string, string> = { Rollout: 'spec.strategy is required by Ramp\'s CRD only' };
+/**
+ * Where Ramp's CRD is known to be stricter than Argo's, and why it stays so for now: kubectl-ramp,
+ * client/ and the dashboard read stored Rollouts without parsing them and need a strategy. The test
+ * fails on any other difference, and when one of these goes away (then remove it here).
+ */
+const KNOWN_STRICTER: Record<string, readonly string[]> = { Rollout: ['spec.strategy'] };
 
 describe("Ramp's CRDs require no field Argo Rollouts' CRDs leave optional", () => {
   for (const [kind, file] of Object.entries(ARGO_FILES)) {
-    it(`${kind}: nothing required beyond Argo's ${file}`, { todo: KNOWN_STRICTER[kind] }, () => {
+    it(`${kind}: nothing required beyond Argo's ${file}, but the known ${(KNOWN_STRICTER[kind] ?? []).join(', ') || 'none'}`, () => {
       const ramp = rampCrds.get(kind);
       assert.ok(ramp, `Ramp has no CRD for ${kind}`);
       const found = stricter(schemaOf(argoCrd(file) as unknown as Crd), schemaOf(ramp), '');
-      assert.deepEqual(found, [], report(`${kind}: Ramp's CRD refuses manifests Argo's stores`, found));
+      assert.deepEqual(found.map((g) => g.path), KNOWN_STRICTER[kind] ?? [], report(`${kind}: Ramp's CRD refuses manifests Argo's stores`, found));
     });
   }
 });
 
-/** The gaps as a list a person reads, printed too so a passing run with a todo shows it. */
+/** The gaps as a list a person reads, printed too so a passing run shows the known ones. */
 function report(title: string, found: readonly Gap[]): string {
   const text = `${title}:\n  ${found.map((g) => `${g.path}: ${g.problem}`).join('\n  ')}`;
   if (found.length > 0) console.log(text);
