@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ArgoCli, treeRevisions } from './support/argo-cli.ts';
 import { installExperimentCrd, removeExperimentCrd } from './support/argo-controller.ts';
-import { kubectl, manifestDir, summaryField } from './support/cli.ts';
+import { assertRestart, healthyOn, kubectl, livePods, manifestDir, summaryField } from './support/cli.ts';
 import { eventually, testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
 import { blueGreenRollout, canaryRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
@@ -16,15 +16,8 @@ import { blueGreenRollout, canaryRollout, RolloutHelper, service, type RolloutLi
 
 const image = (ro: RolloutLike): string | undefined => ro.spec.template?.spec?.containers?.[0]?.image;
 const phase = (ro: RolloutLike): string | undefined => ro.status?.phase;
-/** Healthy on its current template: the stable ReplicaSet is the newest one. */
-const healthyOn = (ro: RolloutLike): boolean => ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
 const revisionOf = (rs: { metadata?: { annotations?: Record<string, string> } } | undefined): string | undefined => rs?.metadata?.annotations?.['rollout.argoproj.io/revision'];
 
-/** The pods of `app` not being deleted, read with the cluster's kubectl. */
-function livePods(ns: string, app: string): string[] {
-  const list = JSON.parse(kubectl(['get', 'pods', '-n', ns, '-l', `app=${app}`, '-o', 'json'])) as { items: Array<{ metadata: { name: string; deletionTimestamp?: string } }> };
-  return list.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name);
-}
 
 describe("Argo Rollouts' kubectl plugin against Ramp's controller", () => {
   // The plugin's get and status need the Experiment kind served (see installExperimentCrd).
@@ -138,20 +131,7 @@ describe("Argo Rollouts' kubectl plugin against Ramp's controller", () => {
     assert.equal(summaryField(afterUndo, 'Images:'), 'registry.local/app:v1 (stable, active)');
     assert.deepEqual(treeRevisions(afterUndo).map((r) => r.revision), [3, 2]);
 
-    const before = Date.now();
-    assert.equal(await argo.ok(['restart', 'app', '--in', '1h']), "rollout 'app' restarts in 1h\n");
-    const later = Date.parse(String((await ro.get('app')).spec.restartAt));
-    assert.ok(later >= before + 3_590_000 && later <= Date.now() + 3_600_000, `restart --in 1h set spec.restartAt an hour ahead, got ${new Date(later).toISOString()}`);
-    const podsBefore = new Set(livePods(ns, 'app'));
-    assert.equal(await argo.ok(['restart', 'app']), "rollout 'app' restarts in 0s\n");
-    const now = Date.parse(String((await ro.get('app')).spec.restartAt));
-    assert.ok(now <= Date.now() && now >= before - 1000, 'restart set spec.restartAt to now');
-    await ro.waitFor('app', 'the restart recorded in status.restartedAt, Healthy again', (r) => Date.parse(String(r.status?.restartedAt)) === now && healthyOn(r), 120_000);
-    const podsAfter = await eventually('the evicted pods gone', async () => {
-      const pods = livePods(ns, 'app');
-      return pods.length === 2 ? pods : undefined;
-    }, 60_000);
-    assert.ok(podsAfter.every((name) => !podsBefore.has(name)), `every pod was replaced: before ${[...podsBefore].join(', ')}, after ${podsAfter.join(', ')}`);
+    await assertRestart(ro, ns, 2, (args) => argo.ok(args));
   });
 
   test('canary: set image pauses at step 1, promote to step 3, promote --full, abort and retry', async (t) => {

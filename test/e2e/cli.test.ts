@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually, testNamespace } from '../support/cluster.ts';
-import { kubectl, manifestDir, pluginArgs, ramp, rampOk, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
+import { assertRestart, healthyOn, kubectl, livePods, manifestDir, pluginArgs, ramp, rampOk, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
 import { startController } from '../support/controller.ts';
 import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
@@ -13,8 +13,6 @@ import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service,
 
 const image = (ro: RolloutLike): string | undefined => ro.spec.template?.spec?.containers?.[0]?.image;
 const phase = (ro: RolloutLike): string | undefined => ro.status?.phase;
-/** Healthy on its current template: the stable ReplicaSet is the newest one. */
-const healthyOn = (ro: RolloutLike): boolean => ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
 
 /** An error as users should see it: one line on stderr, nothing on stdout, no stack trace. */
 function assertOneLineError(result: CliResult, code: number, pattern: RegExp): void {
@@ -26,11 +24,6 @@ function assertOneLineError(result: CliResult, code: number, pattern: RegExp): v
   assert.doesNotMatch(result.stderr, /\n\s+at |node:internal|\.ts:\d+/, 'no stack trace');
 }
 
-/** Names of the pods of `app` that are not being deleted, read with the cluster's kubectl. */
-function livePods(ns: string, app: string): string[] {
-  const list = JSON.parse(kubectl(['get', 'pods', '-n', ns, '-l', `app=${app}`, '-o', 'json'])) as { items: Array<{ metadata: { name: string; deletionTimestamp?: string } }> };
-  return list.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name);
-}
 
 function canaryRollout(name: string, steps: object[], replicas = 5): object {
   return rolloutWith(name, { steps }, { replicas, container: name, image: `registry.local/${name}:v1` });
@@ -102,20 +95,7 @@ describe('kubectl-ramp on the real control plane', () => {
     assert.equal(await ro.selector('app-active'), v1);
     assert.equal(summaryField(await rampOk(['get', 'rollout', 'app'], cli), 'Images:'), 'registry.local/app:v1 (stable, active)');
 
-    const before = Date.now();
-    assert.equal(await rampOk(['restart', 'app', '--in', '1h'], cli), "rollout 'app' restarts in 1h\n");
-    const restartAt = Date.parse(String((await ro.get('app')).spec.restartAt));
-    assert.ok(restartAt >= before + 3_590_000 && restartAt <= Date.now() + 3_600_000, `restart --in 1h set spec.restartAt an hour ahead, got ${new Date(restartAt).toISOString()}`);
-    const podsBefore = new Set(livePods(ns, 'app'));
-    assert.equal(await rampOk(['restart', 'app'], cli), "rollout 'app' restarts in 0s\n");
-    const now = Date.parse(String((await ro.get('app')).spec.restartAt));
-    assert.ok(now <= Date.now() && now >= before - 1000, 'restart set spec.restartAt to now');
-    await ro.waitFor('app', 'the restart recorded in status.restartedAt, Healthy again', (r) => Date.parse(String(r.status?.restartedAt)) === now && healthyOn(r), 120_000);
-    const podsAfter = await eventually('the evicted pods gone', async () => {
-      const pods = livePods(ns, 'app');
-      return pods.length === 2 ? pods : undefined;
-    }, 60_000);
-    assert.ok(podsAfter.every((name) => !podsBefore.has(name)), `every pod was replaced: before ${[...podsBefore].join(', ')}, after ${podsAfter.join(', ')}`);
+    await assertRestart(ro, ns, 2, (args) => rampOk(args, cli));
   });
 
   test('canary: steps, weights, list, explain, promote, promote --full, abort (status exit 1) and retry', async (t) => {

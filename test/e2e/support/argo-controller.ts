@@ -1,14 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { isAlreadyExists } from '../../../controller/traffic/router.ts';
 import { KubeClient } from '../../../controller/kube/client.ts';
 import { EXPERIMENTS, type KubeObject } from '../../../controller/kube/resources.ts';
 import { ensureArgoRollouts } from '../../cluster/cluster.ts';
-import { logDir, versions } from '../../cluster/layout.ts';
+import { logDir } from '../../cluster/layout.ts';
 import { freePort } from '../../cluster/processes.ts';
-import { eventually, kubeconfigPath, sleep } from '../../support/cluster.ts';
+import { eventually, kubeconfigPath } from '../../support/cluster.ts';
+import { spawnController, type ControllerProcess } from '../../support/controller-process.ts';
 import { argoRolloutsModuleDir } from '../../support/argo-rollouts.ts';
 import { CRDS } from '../../support/crds.ts';
 
@@ -42,14 +43,7 @@ export async function removeExperimentCrd(c: KubeClient): Promise<void> {
   await c.delete(CRDS, undefined, 'experiments.argoproj.io').catch(() => undefined);
 }
 
-export interface RunningArgoController {
-  process: ChildProcess;
-  metricsUrl: string;
-  /** Everything it printed so far. */
-  output(): string;
-  /** SIGKILL and wait for the exit: it stops acting at once. */
-  kill(): Promise<void>;
-}
+export type RunningArgoController = ControllerProcess;
 
 /**
  * Starts `rollouts-controller` for one namespace (`--namespaced`, the namespace by `-n`), without
@@ -63,40 +57,15 @@ export async function startArgoController(options: { namespace: string; name?: s
     `--kubeconfig=${kubeconfigPath()}`, '--namespaced', `--namespace=${options.namespace}`, '--leader-elect=false',
     `--metricsPort=${metricsPort}`, `--healthzPort=${healthzPort}`, '--loglevel=debug',
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
-  mkdirSync(logDir(), { recursive: true });
-  const logFile = createWriteStream(join(logDir(), `argo-rollouts-${options.name ?? options.namespace}-${child.pid}.log`));
-  let output = '';
-  const collect = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-200_000);
-    logFile.write(chunk);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  let done = false;
-  const exited = new Promise<void>((resolve) => child.on('exit', () => { done = true; logFile.end(); resolve(); }));
-
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && !done) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${healthzPort}/healthz`)).ok) break;
-    } catch { /* not listening yet */ }
-    await sleep(200);
-  }
-  if (done) throw new Error(`Argo Rollouts' controller exited during start-up:\n${output.slice(-4000)}`);
-  if (Date.now() >= deadline) {
-    child.kill('SIGKILL');
-    throw new Error(`Argo Rollouts' controller did not answer /healthz within 60s:\n${output.slice(-4000)}`);
-  }
-  return {
-    process: child,
-    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
-    output: () => output,
-    kill: async () => {
-      if (!done) child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return spawnController({
+    what: "Argo Rollouts' controller",
+    command: bin,
+    args,
+    logFile: join(logDir(), `argo-rollouts-${options.name ?? options.namespace}-${Date.now()}.log`),
+    metricsPort,
+    healthzPort,
+    startTimeoutMs: 60_000,
+  });
 }
 
 /** Runs Argo's own `kubectl-argo-rollouts` against the local control plane; resolves to its output. */

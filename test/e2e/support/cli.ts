@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { binDir } from '../../cluster/layout.ts';
-import { kubeconfigPath } from '../../support/cluster.ts';
+import assert from 'node:assert/strict';
+import { eventually, kubeconfigPath } from '../../support/cluster.ts';
+import type { RolloutHelper, RolloutLike } from '../../support/rollouts.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const PLUGIN = join(repoRoot, 'bin/kubectl-ramp.mjs');
@@ -156,4 +158,35 @@ export class TmuxPane {
 
 function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Healthy on its current template: the stable ReplicaSet is the newest one. */
+export const healthyOn = (ro: RolloutLike): boolean => ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
+
+/** Names of the pods of `app` that are not being deleted, read with the cluster's kubectl. */
+export function livePods(ns: string, app: string): string[] {
+  const list = JSON.parse(kubectl(['get', 'pods', '-n', ns, '-l', `app=${app}`, '-o', 'json'])) as { items: Array<{ metadata: { name: string; deletionTimestamp?: string } }> };
+  return list.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name);
+}
+
+/**
+ * `restart --in 1h` then `restart` with either plugin (`run` runs it and returns stdout), as both
+ * print and do it: spec.restartAt an hour ahead, then now; status.restartedAt records it once every
+ * one of the `replicas` pods of `app` was replaced.
+ */
+export async function assertRestart(ro: RolloutHelper, ns: string, replicas: number, run: (args: string[]) => Promise<string>): Promise<void> {
+  const before = Date.now();
+  assert.equal(await run(['restart', 'app', '--in', '1h']), "rollout 'app' restarts in 1h\n");
+  const later = Date.parse(String((await ro.get('app')).spec.restartAt));
+  assert.ok(later >= before + 3_590_000 && later <= Date.now() + 3_600_000, `restart --in 1h set spec.restartAt an hour ahead, got ${new Date(later).toISOString()}`);
+  const podsBefore = new Set(livePods(ns, 'app'));
+  assert.equal(await run(['restart', 'app']), "rollout 'app' restarts in 0s\n");
+  const now = Date.parse(String((await ro.get('app')).spec.restartAt));
+  assert.ok(now <= Date.now() && now >= before - 1000, 'restart set spec.restartAt to now');
+  await ro.waitFor('app', 'the restart recorded in status.restartedAt, Healthy again', (r) => Date.parse(String(r.status?.restartedAt)) === now && healthyOn(r), 120_000);
+  const podsAfter = await eventually('the evicted pods gone', async () => {
+    const pods = livePods(ns, 'app');
+    return pods.length === replicas ? pods : undefined;
+  }, 60_000);
+  assert.ok(podsAfter.every((name) => !podsBefore.has(name)), `every pod was replaced: before ${[...podsBefore].join(', ')}, after ${podsAfter.join(', ')}`);
 }
