@@ -5,7 +5,8 @@ import type { RolloutEvent } from '../types.ts';
 import { getCondition, isIndefiniteStep, isPaused, newCondition, removeCondition, replicaFailureConditions, rolloutCompleted, rolloutHealthy, rolloutProgressing, rolloutTimedOut, setCondition } from './conditions.ts';
 import { availableReplicaCount } from './counts.ts';
 import { MESSAGES, REASONS } from './messages.ts';
-import { replicaSetByHash } from './replicaset-identity.ts';
+import { findStableReplicaSet, otherReplicaSets, replicaSetByHash } from './replicaset-identity.ts';
+import { hasScaleDownDeadline } from './scale-down-deadline.ts';
 import { isSaturated } from './replicaset-availability.ts';
 import { revisionOf } from './revisions.ts';
 
@@ -125,7 +126,7 @@ export function calculateRolloutConditions(input: ConditionsInput): ConditionsRe
         conditions = removeCondition(conditions, 'Progressing');
       }
       set(condition);
-    } else if (!isIndefiniteStep(rollout) && rolloutTimedOut(rollout, withConditions(), now)) {
+    } else if (!isIndefiniteStep(rollout) && !waitingForScaleDown(rollout, allRSs, newRS) && rolloutTimedOut(rollout, withConditions(), now)) {
       const message = newRSName !== undefined ? MESSAGES.replicaSetTimeOut(newRSName) : MESSAGES.rolloutTimeOut(rolloutName);
       set(newCondition('Progressing', 'False', REASONS.TimedOut, message, now));
       if (rollout.spec.progressDeadlineAbort) {
@@ -163,4 +164,13 @@ export function calculateRolloutConditions(input: ConditionsInput): ConditionsRe
   const result: ConditionsResult = { status: withConditions(), events };
   if (abort !== undefined) result.abort = abort;
   return result;
+}
+
+/**
+ * Argo's isWaitingForReplicaSetScaleDown: an older ReplicaSet still waits out its scale-down
+ * delay. Nothing progresses meanwhile (its pods stay by design), so the deadline does not count.
+ */
+function waitingForScaleDown(rollout: Rollout, allRSs: readonly V1ReplicaSet[], newRS: V1ReplicaSet | undefined): boolean {
+  const stableRS = findStableReplicaSet(rollout, allRSs, newRS);
+  return otherReplicaSets(allRSs, newRS, stableRS).some(hasScaleDownDeadline);
 }

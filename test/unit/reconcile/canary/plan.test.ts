@@ -379,6 +379,27 @@ describe('canary with traffic routing (NGINX and Istio together)', () => {
     assert.equal(world.status.phase, 'Healthy');
   });
 
+  test('the old stable waiting out scaleDownDelaySeconds does not trip the progress deadline', async () => {
+    const { world, v1, v2 } = await atFirstPause({ scaleDownDelaySeconds: 120 }, true);
+    (world.rollout.spec as Record<string, unknown>).progressDeadlineSeconds = 10;
+    world.promote(true);
+    await world.settle(4);
+    assert.equal(world.status.stableRS, v2, 'fully promoted');
+    await world.pass();
+    assert.ok(world.rsByHash(v1)?.metadata?.annotations?.['scale-down-deadline'], 'the old stable waits out its delay');
+    // Well past the deadline, nothing progresses while v1 keeps its pods: still not Degraded.
+    world.now += 60_000;
+    await world.pass();
+    assert.equal(world.replicas(v1), 3);
+    assert.notEqual(world.status.phase, 'Degraded', world.status.message);
+    assert.notEqual(world.status.conditions?.find((c) => c.type === 'Progressing')?.reason, 'ProgressDeadlineExceeded');
+    world.now += 60_000;
+    world.podsCatchUp();
+    await world.settle(3);
+    assert.equal(world.replicas(v1), 0);
+    assert.equal(world.status.phase, 'Healthy');
+  });
+
   test('a weight that does not read back keeps the step from completing, and the pass comes back', async () => {
     const { world } = await deployedV1({}, true);
     world.setImage('app:v2');
