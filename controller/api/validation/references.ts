@@ -119,8 +119,8 @@ const ISTIO_FIELD = 'spec.strategy.canary.trafficRouting.istio';
 
 /**
  * Argo's GetReferencedVirtualServices and ValidateVirtualService: every VirtualService named must
- * exist and hold the HTTP routes the Rollout names (or, with `routes` omitted, exactly one HTTP
- * route); the DestinationRule must exist and hold both subsets. Managed routes (setHeaderRoute,
+ * exist and, when it has spec.http, hold the HTTP routes the Rollout names (or, with `routes`
+ * omitted, exactly one HTTP route); the DestinationRule must exist and hold both subsets. Managed routes (setHeaderRoute,
  * setMirrorRoute) are the controller's own, so they never count as the user's single route.
  */
 export function validateIstioReferences(rollout: Rollout, refs: IstioReferences): FieldError[] {
@@ -138,7 +138,10 @@ export function validateIstioReferences(rollout: Rollout, refs: IstioReferences)
       errors.push(invalid(vsField, name, `virtualservices.networking.istio.io ${JSON.stringify(name)} not found`));
       continue;
     }
-    const http = vs.spec?.http ?? [];
+    // As Argo, HTTP routes are checked only when the VirtualService has spec.http: one that
+    // carries only TLS or TCP routes is valid whatever `routes` names.
+    const http = vs.spec?.http;
+    if (!http) continue;
     if (ref.routes && ref.routes.length > 0) {
       const missing = ref.routes.find((route) => !http.some((r) => r.name === route));
       if (missing !== undefined) {

@@ -97,13 +97,15 @@ const managedNames = (managedRoutes: ManagedRoute[]) => new Set(managedRoutes.ma
 
 /**
  * Indexes of the HTTP routes the Rollout weights: those named in `routes`, or the single route
- * the Rollout does not manage itself when `routes` is omitted.
+ * the Rollout does not manage itself when `routes` is omitted; none when there is no spec.http.
  */
 export function primaryHttpRouteIndexes(vs: VirtualService, ref: IstioVirtualService, managedRoutes: ManagedRoute[]): number[] {
   const http = vs.spec?.http;
   const names = ref.routes ?? [];
-  if (!http || http.length === 0) {
-    if (names.length > 0) throw fail(vs, `HTTP Route '${names[0]}' is not found in the defined Virtual Service: it has no spec.http`);
+  // Without spec.http (TLS or TCP routes only) Argo edits no HTTP route, whatever `routes` names.
+  if (!http) return [];
+  if (http.length === 0) {
+    if (names.length > 0) throw fail(vs, `HTTP Route '${names[0]}' is not found in the defined Virtual Service: its spec.http is empty`);
     return [];
   }
   if (names.length === 0) {

@@ -55,6 +55,12 @@ describe('validateIstioReferences (Argo GetReferencedVirtualServices, ValidateVi
       ],
     },
     {
+      name: 'a VirtualService with only TLS routes is valid whatever routes names, as in Argo',
+      trafficRouting: { istio: { virtualService: { name: 'guestbook-vs', routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['guestbook.example.com'] }] } } },
+      refs: refs([['guestbook-vs', { metadata: { name: 'guestbook-vs' }, spec: { tls: [{ match: [{ port: 443, sniHosts: ['guestbook.example.com'] }] }] } }]]),
+      want: [],
+    },
+    {
       name: 'routes omitted: the VirtualService needs exactly one route besides the managed ones',
       trafficRouting: { istio: { virtualService: { name: 'guestbook-vs' } }, managedRoutes: [{ name: 'header' }] },
       refs: refs([['guestbook-vs', vs('guestbook-vs', ['primary', 'other', 'header'])]]),

@@ -191,6 +191,16 @@ describe('VirtualService weights', () => {
       },
     },
     {
+      name: 'a VirtualService with only TLS routes: the HTTP routes the Rollout names do not apply, as in Argo',
+      vs: vs({ tls: [{ match: [{ port: 443, sniHosts: ['web.example.com'] }], route: [to('web-stable', 100), to('web-canary', 0)] }] }),
+      ref: { routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['web.example.com'] }] },
+      weight: 30,
+      expect: (out) => {
+        assert.equal(out.spec?.http, undefined);
+        assert.deepEqual(weightsOf(out.spec?.tls?.[0]), { 'web-stable': 70, 'web-canary': 30 });
+      },
+    },
+    {
       name: 'HTTP and a single TLS route, both omitted from the Rollout',
       vs: vs({ http: [hostRoute()], tls: [{ match: [{ port: 443 }], route: [to('web-stable', 100), to('web-canary', 0)] }] }),
       weight: 25,
@@ -257,9 +267,9 @@ describe('VirtualService weight errors', () => {
       error: /VirtualService shop\/web-vs: HTTP Route 'primary' is not found in the defined Virtual Service/,
     },
     {
-      name: 'a route named in the Rollout but the VirtualService has no HTTP routes',
-      run: () => renderWeights(vs({ tcp: [{ route: [to('web-stable', 100), to('web-canary', 0)] }] }), ref, hostLevel, 10),
-      error: /HTTP Route 'primary' is not found .* no spec.http/,
+      name: 'a route named in the Rollout but the VirtualService has an empty spec.http',
+      run: () => renderWeights(vs({ http: [], tcp: [{ route: [to('web-stable', 100), to('web-canary', 0)] }] }), ref, hostLevel, 10),
+      error: /HTTP Route 'primary' is not found .* spec.http is empty/,
     },
     {
       name: 'routes omitted but the VirtualService has several',
