@@ -236,10 +236,14 @@ function syncPatch(existing: V1ReplicaSet, synced: V1ReplicaSet): ReplicaSetPatc
 function invalidSpecPlan(observed: Observed, errors: FieldError[]): Plan {
   const raw = observed.rollout;
   const message = invalidSpecMessage(raw.metadata.name, errors);
+  // The warning is raised when the Rollout becomes invalid, for another reason or at a new
+  // generation, not on every pass that finds it unchanged (an Istio recheck comes every few seconds).
+  const previous = raw.status?.conditions?.find((c) => c.type === 'InvalidSpec' && c.status === 'True');
+  const unchanged = previous?.message === message && raw.status?.observedGeneration === String(raw.metadata.generation ?? 0);
   return {
     effects: [],
     status: invalidSpecStatus(raw, message, observed.now),
-    events: [{ type: 'Warning', reason: 'InvalidSpec', message }],
+    events: unchanged ? [] : [{ type: 'Warning', reason: 'InvalidSpec', message }],
     state: 'invalidSpec',
   };
 }

@@ -616,11 +616,16 @@ describe('invalid canary specs', () => {
       /^The Rollout "app" is invalid: spec\.strategy\.canary\.trafficRouting\.istio\.virtualService\.name: Invalid value: "app-vs": virtualservices\.networking\.istio\.io "app-vs" not found/,
     );
     assert.deepEqual([...world.replicaSets.keys()], [], 'an invalid Rollout gets no ReplicaSet');
+    assert.deepEqual(first.events.map((e) => [e.type, e.reason]), [['Warning', 'InvalidSpec']]);
+    const recheck = await world.pass();
+    assert.equal(recheck.requeueAfterMs, ISTIO_RECHECK_MS);
+    assert.deepEqual(recheck.events, [], 'nothing changed: the warning is not raised again');
 
     const renamed = virtualService();
     (renamed.spec as { http: Array<{ name: string }> }).http[0]!.name = 'other';
     world.kube!.put(renamed);
-    await world.pass();
+    const changed = await world.pass();
+    assert.deepEqual(changed.events.map((e) => e.reason), ['InvalidSpec'], 'a new reason is raised');
     assert.match(
       world.status.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '',
       /istio\.virtualService\.name: Invalid value: "app-vs": Istio VirtualService has invalid HTTP routes\. Error: HTTP Route 'primary' is not found in the defined Virtual Service\./,
