@@ -44,13 +44,16 @@ const available = (rs: V1ReplicaSet | undefined): number => rs?.status?.availabl
 /**
  * Argo's calculateDesiredWeightOnAbortOrStableRollback: straight back to 0 unless the stable
  * scales dynamically, in which case traffic follows the stable pods that are available, never
- * climbing back up.
+ * climbing back up nor going below 0.
  */
 function weightOnAbortOrRollback(input: TrafficInput): number {
   const { rollout, stableRS, observedWeights } = input;
-  if (!rollout.spec.strategy.canary?.dynamicStableScale) return 0;
+  const replicas = replicasOrDefault(rollout);
+  if (!rollout.spec.strategy.canary?.dynamicStableScale || !stableRS || replicas === 0) return 0;
   const max = maxTrafficWeight(rollout);
-  const weight = max - Math.trunc((max * available(stableRS)) / replicasOrDefault(rollout));
+  // The stable can have more available pods than the Rollout now asks for (scaled down after
+  // the abort): the weight then stops at 0, as Argo's maxInt(0, …), instead of going negative.
+  const weight = Math.max(0, max - Math.trunc((max * available(stableRS)) / replicas));
   return observedWeights ? Math.min(weight, observedWeights.canary.weight) : weight;
 }
 

@@ -542,6 +542,24 @@ describe('canary with traffic routing (NGINX and Istio together)', () => {
     assert.equal(world.replicas(v1), 2, 'ceil(34% of 3)');
   });
 
+  test('dynamicStableScale: scaling an aborted Rollout down to 1 replica keeps the canary weight at 0, never below', async () => {
+    const { world, v1, v2 } = await atFirstPause({ dynamicStableScale: true }, true);
+    world.patch(ABORT_PATCH);
+    await world.settle(4);
+    assert.deepEqual(world.vsWeights(), [100, 0]);
+    (world.rollout.spec as Record<string, unknown>).replicas = 1;
+    world.rollout.metadata.generation = (world.rollout.metadata.generation ?? 1) + 1;
+    const scaled = await world.pass();
+    assert.equal(world.status.canary?.weights?.canary.weight, 0, world.status.message);
+    assert.deepEqual(world.vsWeights(), [100, 0]);
+    assert.ok(!scaled.events.some((e) => e.type === 'Warning'), JSON.stringify(scaled.events));
+    world.podsCatchUp();
+    await world.settle(4);
+    assert.equal(world.status.canary?.weights?.canary.weight, 0);
+    assert.deepEqual([world.replicas(v1), world.replicas(v2)], [1, 0]);
+    assert.equal(world.status.abort, true);
+  });
+
   test('minPodsPerReplicaSet keeps at least that many canary pods', async () => {
     const { world, v2 } = await atFirstPause({ minPodsPerReplicaSet: 2 }, true);
     assert.equal(world.replicas(v2), 2);
