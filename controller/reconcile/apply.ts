@@ -88,6 +88,12 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
       return (w, ns) => w.patchAnalysisRun(ns, effect.name, { spec: { terminate: true } });
     case 'deleteAnalysisRun':
       return (w, ns) => w.deleteAnalysisRun(ns, effect.name);
+    case 'patchDestinationRule':
+      return async (w, ns) => {
+        const access = w.trafficRouting?.();
+        if (!access) throw new Error(`cannot patch DestinationRule ${ns}/${effect.name} (${effect.reason}): this writer has no routing-object access`);
+        await access.kube.patch(effect.apiVersion, 'DestinationRule', ns, effect.name, effect.patch);
+      };
   }
 }
 

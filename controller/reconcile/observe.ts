@@ -4,6 +4,7 @@ import { referencedAnalysisTemplates } from './shared/analysis-templates.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
 import { podLabelSelector, restartPending } from './shared/restart.ts';
 import type { Observed, RolloutObject } from './types.ts';
+import type { StoredObject } from '../traffic/router.ts';
 
 /** Read-only access to the informer caches: the only way a pass sees the cluster. */
 export interface ClusterView {
@@ -27,6 +28,8 @@ export interface DirectReads {
   istioReferences(namespace: string, spec: unknown): Promise<(IstioReferences & { watched?: boolean }) | undefined>;
   /** The pods in the namespace the label selector matches (every pod when it is undefined). */
   pods(namespace: string, labelSelector: string | undefined): Promise<V1Pod[]>;
+  /** The DestinationRules whose managed-by annotation names the Rollout, from their informer; none while it does not run. */
+  managedDestinationRules?(namespace: string, rollout: string): StoredObject[];
 }
 
 /** The NGINX stable Ingresses a canary routes through (Argo's stableIngress and stableIngresses). */
@@ -68,7 +71,8 @@ export async function observe(view: ClusterView, direct: DirectReads, namespace:
   if (!cached) return undefined;
   const pods = restartPending(cached.rollout, now) ? await direct.pods(namespace, podLabelSelector(podSelector(cached))) : undefined;
   const istio = await direct.istioReferences(namespace, cached.rollout.spec);
-  return { ...cached, ...(pods ? { pods } : {}), ...(istio ? { istio } : {}) };
+  const managed = direct.managedDestinationRules?.(namespace, name) ?? [];
+  return { ...cached, ...(pods ? { pods } : {}), ...(istio ? { istio } : {}), ...(managed.length > 0 ? { managedDestinationRules: managed } : {}) };
 }
 
 /** A restart looks at the pods of the Rollout's selector, or of its workloadRef Deployment's. */

@@ -16,6 +16,7 @@ import { metadataForNewReplicaSet, planEphemeralMetadata } from './shared/epheme
 import { planRestart } from './shared/restart.ts';
 import { planWorkload } from './shared/workload.ts';
 import { completeStatus, invalidSpecStatus } from './shared/status.ts';
+import { releaseDestinationRules } from './shared/released-destination-rules.ts';
 import { MESSAGES, REASONS } from './shared/messages.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
@@ -44,7 +45,7 @@ export function plan(observed: Observed): Plan {
 
   const blueGreen = rollout.spec.strategy.blueGreen;
 
-  const effects: Effect[] = [];
+  const effects: Effect[] = releaseDestinationRules(rollout, observed.managedDestinationRules);
   const { newRS, created, collisionCount } = resolveNewReplicaSet(rollout, observed.replicaSets, effects);
   // Argo keeps the new ReplicaSet's revision on the Rollout too; messages and tools read it there.
   const revision = revisionLabel(newRS);

@@ -1,6 +1,7 @@
 import type { V1Ingress, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
 import type { JsonObject } from '../kube/merge-patch.ts';
+import type { StoredObject } from '../traffic/router.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 
@@ -50,6 +51,12 @@ export interface Observed {
   clusterAnalysisTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
   /** Pods matching the Rollout's selector, read only while a spec.restartAt restart is pending. */
   pods?: V1Pod[];
+  /**
+   * The DestinationRules of the namespace whose managed-by annotation names this Rollout, from
+   * their informer (absent while Istio's CRDs are not served): those it no longer references are
+   * released.
+   */
+  managedDestinationRules?: StoredObject[];
   now: Date;
 }
 
@@ -85,7 +92,9 @@ export type Effect =
   | { kind: 'createAnalysisRun'; analysisRun: AnalysisRun; reason: string }
   /** Sets spec.terminate, which ends the run's measurements (Argo's cancelAnalysisRun). */
   | { kind: 'terminateAnalysisRun'; name: string; reason: string }
-  | { kind: 'deleteAnalysisRun'; name: string; reason: string };
+  | { kind: 'deleteAnalysisRun'; name: string; reason: string }
+  /** A merge patch of a DestinationRule (through the routing objects' port), e.g. to release one no longer referenced. */
+  | { kind: 'patchDestinationRule'; apiVersion: string; name: string; patch: JsonObject; reason: string };
 
 export interface ReplicaSetPatch {
   replicas?: number;

@@ -1,5 +1,6 @@
 import { ROLLOUTS, type KubeObject } from '../../kube/resources.ts';
 import { controllerOf } from '../../kube/store.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import type { Caches, ObjectKey } from '../../runtime/types.ts';
 
 /**
@@ -17,6 +18,9 @@ export function routingObjectKeys(obj: KubeObject, caches: Caches): ObjectKey[] 
   const keys = new Set<ObjectKey>();
   const owner = controllerOf(obj);
   if (owner?.kind === 'Rollout' && owner.name) keys.add(`${namespace}/${owner.name}`);
+  // A DestinationRule marked as managed re-runs its Rollout, which releases it if no longer referenced.
+  const manager = obj.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION];
+  if (manager) keys.add(`${namespace}/${manager}`);
   const qualified = new Set([`${name}.${namespace}`, `${namespace}/${name}`]);
   for (const rollout of caches.informer<KubeObject>(ROLLOUTS).list()) {
     const rolloutNamespace = rollout.metadata?.namespace;

@@ -16,7 +16,7 @@ import {
 } from '../../kube/resources.ts';
 import type { Informer } from '../../kube/informer.ts';
 import type { Caches } from '../../runtime/types.ts';
-import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION, type StoredObject, type TrafficKube } from '../../traffic/router.ts';
 
 /**
  * The routers' TrafficKube port over the controller's counted client. Routers name objects by
@@ -86,6 +86,15 @@ function syncedCache(from: RoutingCaches | undefined, type: ResourceType, namesp
  */
 export function istioWatched(from: RoutingCaches | undefined, istioApiVersion: string, namespace: string): boolean {
   return ['VirtualService', 'DestinationRule'].every((kind) => syncedCache(from, routingResource(istioApiVersion, kind), namespace) !== undefined);
+}
+
+/**
+ * The DestinationRules of `namespace` whose managed-by annotation names `rollout`, from the synced
+ * informer; none while it does not run (no LIST is made: Argo finds them through its informer too).
+ */
+export function managedDestinationRules(from: RoutingCaches | undefined, istioApiVersion: string, namespace: string, rollout: string): StoredObject[] {
+  const cache = syncedCache(from, routingResource(istioApiVersion, 'DestinationRule'), namespace);
+  return (cache?.list(namespace) ?? []).filter((dr) => dr.metadata.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION] === rollout).map((dr) => structuredClone(dr));
 }
 
 /**

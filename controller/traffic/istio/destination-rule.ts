@@ -1,4 +1,4 @@
-import { cloneJson } from '../../kube/merge-patch.ts';
+import { cloneJson, createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, TrafficRoutingError, type StoredObject } from '../router.ts';
 import type { IstioDestinationRule, WeightDestination } from '../types.ts';
 
@@ -66,4 +66,18 @@ export function renderDestinationRule(
   rendered.metadata.annotations = { ...rendered.metadata.annotations, [MANAGED_BY_ROLLOUTS_ANNOTATION]: rolloutName };
   rendered.spec = { ...rendered.spec, subsets: next };
   return rendered;
+}
+
+/**
+ * Argo's syncDestinationRule cleanup, for a DestinationRule its Rollout no longer references (or
+ * that names no Rollout any more): the merge patch that removes the managed-by annotation and the
+ * subsets' pod-template-hash labels; null when neither is there.
+ */
+export function releaseDestinationRulePatch(dr: DestinationRule): JsonObject | null {
+  const released = cloneJson(dr);
+  const annotations = { ...released.metadata.annotations };
+  delete annotations[MANAGED_BY_ROLLOUTS_ANNOTATION];
+  released.metadata.annotations = annotations;
+  if (released.spec?.subsets) released.spec = { ...released.spec, subsets: released.spec.subsets.map((subset) => withHash(subset, undefined)) };
+  return createMergePatch({ metadata: dr.metadata, spec: dr.spec }, { metadata: released.metadata, spec: released.spec });
 }

@@ -12,6 +12,7 @@ import { MemoryKube } from '../../traffic/support/memory-kube.ts';
 import { HASH, NS, RolloutWorld } from '../support/world.ts';
 
 const VS_API = 'networking.istio.io/v1beta1';
+const MANAGED_BY = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 const INGRESS_API = 'networking.k8s.io/v1';
 const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
 
@@ -62,6 +63,9 @@ class World extends RolloutWorld {
 
   protected override async observeForPass(): Promise<Observed> {
     const observed = this.observed();
+    // What the DestinationRule informer would hold: those marked as managed by this Rollout.
+    const dr = this.kube?.read(VS_API, 'DestinationRule', NS, 'app-dr');
+    if (this.readsIstio && dr?.metadata.annotations?.[MANAGED_BY] === 'app') observed.managedDestinationRules = [structuredClone(dr)];
     if (this.readsIstio && this.kube) {
       const istio = await readIstioReferences(this.kube, VS_API, NS, observed.rollout.spec);
       if (istio) observed.istio = this.istioWatched ? { ...istio, watched: true } : istio;
@@ -558,6 +562,45 @@ describe('canary with traffic routing (NGINX and Istio together)', () => {
     assert.equal(world.status.canary?.weights?.canary.weight, 0);
     assert.deepEqual([world.replicas(v1), world.replicas(v2)], [1, 0]);
     assert.equal(world.status.abort, true);
+  });
+
+  test('removing trafficRouting releases the DestinationRule: its managed-by annotation and hash labels go, as in Argo', async () => {
+    const subsetRouting = {
+      trafficRouting: {
+        istio: {
+          virtualService: { name: 'app-vs', routes: ['primary'] },
+          destinationRule: { name: 'app-dr', canarySubsetName: 'canary', stableSubsetName: 'stable' },
+        },
+      },
+    };
+    const world = new World(spec(subsetRouting), true);
+    world.readsIstio = true;
+    const subsetRoute = [{ destination: { host: 'app', subset: 'stable' }, weight: 100 }, { destination: { host: 'app', subset: 'canary' }, weight: 0 }];
+    world.kube!.put({ ...virtualService(), spec: { hosts: ['app'], http: [{ name: 'primary', route: subsetRoute }] } });
+    world.kube!.put({
+      apiVersion: VS_API,
+      kind: 'DestinationRule',
+      metadata: { name: 'app-dr', namespace: NS, annotations: { team: 'shop' } },
+      spec: { host: 'app', subsets: [{ name: 'stable', labels: { app: 'app' } }, { name: 'canary' }] },
+    });
+    await world.settle(3);
+    assert.equal(world.status.phase, 'Healthy', world.status.message);
+    const managed = world.kube!.read(VS_API, 'DestinationRule', NS, 'app-dr')!;
+    assert.equal(managed.metadata.annotations?.[MANAGED_BY], 'app');
+    const v1 = world.status.stableRS!;
+    assert.deepEqual((managed.spec as { subsets: unknown[] }).subsets, [{ name: 'stable', labels: { app: 'app', [HASH]: v1 } }, { name: 'canary', labels: { [HASH]: v1 } }]);
+
+    const canary = (world.rollout.spec as { strategy: { canary: Record<string, unknown> } }).strategy.canary;
+    delete canary.trafficRouting;
+    world.rollout.metadata.generation = 2;
+    await world.settle(3);
+    const released = world.kube!.read(VS_API, 'DestinationRule', NS, 'app-dr')!;
+    assert.deepEqual(released.metadata.annotations, { team: 'shop' });
+    assert.deepEqual((released.spec as { subsets: unknown[] }).subsets, [{ name: 'stable', labels: { app: 'app' } }, { name: 'canary' }]);
+    assert.equal(world.status.phase, 'Healthy', world.status.message);
+    world.kube!.writes.length = 0;
+    await world.pass();
+    assert.deepEqual(world.kube!.writes, [], 'a released DestinationRule is not written again');
   });
 
   test('minPodsPerReplicaSet keeps at least that many canary pods', async () => {

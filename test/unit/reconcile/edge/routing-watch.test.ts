@@ -40,4 +40,9 @@ describe('routing objects wake the Rollouts they concern', () => {
     const owned = object('shop', 'web-canary', [{ kind: 'Rollout', name: 'plain', uid: 'u', controller: true }]);
     assert.deepEqual(routingObjectKeys(owned, caches), ['shop/plain']);
   });
+
+  it('the Rollout its managed-by annotation names, which may no longer reference it (so it releases it)', () => {
+    const marked: KubeObject = { metadata: { namespace: 'shop', name: 'old-dr', annotations: { 'argo-rollouts.argoproj.io/managed-by-rollouts': 'plain' } } };
+    assert.deepEqual(routingObjectKeys(marked, caches), ['shop/plain']);
+  });
 });

@@ -1,0 +1,20 @@
+import type { Rollout } from '../../api/index.ts';
+import { releaseDestinationRulePatch, type DestinationRule } from '../../traffic/istio/destination-rule.ts';
+import { guardedPatch, type StoredObject } from '../../traffic/router.ts';
+import type { Effect } from '../types.ts';
+
+/**
+ * Argo's DestinationRule cleanup: a DestinationRule the Rollout marked as managed, which its spec
+ * no longer names (trafficRouting or the destinationRule removed or renamed), loses the managed-by
+ * annotation and the subsets' hash labels. Other DestinationRules are left alone.
+ */
+export function releaseDestinationRules(rollout: Rollout, managed: readonly StoredObject[] | undefined): Effect[] {
+  const referenced = rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule?.name;
+  return (managed ?? []).flatMap((dr): Effect[] => {
+    const name = dr.metadata.name;
+    if (name === referenced) return [];
+    const patch = releaseDestinationRulePatch(dr as DestinationRule);
+    if (!patch) return [];
+    return [{ kind: 'patchDestinationRule', apiVersion: dr.apiVersion, name, patch: guardedPatch(patch, dr), reason: 'no longer referenced by the Rollout' }];
+  });
+}
