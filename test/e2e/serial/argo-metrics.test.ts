@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ANALYSIS_RUNS, type KubeObject } from '../../../controller/kube/resources.ts';
+import { installExperimentCrd, removeExperimentCrd, startArgoController } from '../support/argo-controller.ts';
+import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
+import { healthyAt } from '../support/end-state.ts';
+import { eventually, testNamespace } from '../../support/cluster.ts';
+import { startController } from '../../support/controller.ts';
+import type { ControllerProcess } from '../../support/controller-process.ts';
+import { startHttpFixture, type HttpFixture } from '../../support/http-fixture.ts';
+import { familySamples, familyShape, parseMetricsText, type MetricsText } from '../../support/metrics-text.ts';
+import { blueGreenRollout, RolloutHelper, service } from '../../support/rollouts.ts';
+
+/**
+ * Argo Rollouts' /metrics beside Ramp's, for the same objects in two namespaces, one controller
+ * per namespace: a blue-green paused at its BlueGreenPause, a canary behind NGINX Healthy, and an
+ * AnalysisRun with a web metric against a loopback server. Dashboards and alerts written for Argo
+ * read the same metric names and label names from Ramp; the one deliberate difference is that
+ * Ramp's controller_clientset_k8s_request_total has no namespace and name labels
+ * (controller/kube/request-labels.ts).
+ *
+ * The run's status is not compared: Argo's controller writes an AnalysisRun's status with a patch
+ * of the object itself, which the API server ignores under Ramp's AnalysisRun CRD (it declares a
+ * status subresource, Argo's declares none), so under Argo the run stays without a phase here.
+ *
+ * It runs alone (test/e2e/serial/): Argo's controller needs its Experiment CRD, installed here
+ * from Argo's module source, and removed again at the end when this file added it.
+ */
+
+const BG = 'bg';
+const RUN = 'health';
+const NGINX = PROVIDERS.nginx;
+
+const FAMILIES = [
+  'rollout_info',
+  'rollout_info_replicas_available',
+  'rollout_info_replicas_unavailable',
+  'rollout_info_replicas_desired',
+  'rollout_info_replicas_updated',
+  'rollout_phase',
+  'rollout_events_total',
+  'analysis_run_info',
+  'analysis_run_phase',
+  'analysis_run_metric_phase',
+  'analysis_run_metric_type',
+  'rollout_reconcile',
+  'controller_clientset_k8s_request_total',
+] as const;
+
+const REQUESTS = 'controller_clientset_k8s_request_total';
+
+function webRun(ns: string, base: string): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: RUN, namespace: ns },
+    spec: {
+      args: [{ name: 'base', value: base }],
+      metrics: [{ name: 'health', successCondition: 'result == "up"', provider: { web: { url: '{{args.base}}/health', jsonPath: '{$.checks.db}', timeoutSeconds: 5 } } }],
+    },
+  } as KubeObject;
+}
+
+/** Creates the objects, starts `controller` on the namespace and waits for the situation to be reached. */
+async function situation(ns: string, fixture: HttpFixture, start: () => Promise<ControllerProcess>): Promise<ControllerProcess> {
+  const ro = new RolloutHelper(ns);
+  await ro.create(service(`${BG}-active`, BG));
+  await ro.create(service(`${BG}-preview`, BG));
+  await ro.create(blueGreenRollout(BG, { activeService: `${BG}-active`, previewService: `${BG}-preview`, autoPromotionEnabled: false }, 2));
+  await createAll(ro.client, ns, [...NGINX.objects, canaryRollout(APP, NGINX.canary)]);
+  fixture.setJson(`/${ns}/health`, { status: 'ok', checks: { db: 'up' } });
+  await ro.client.create(ANALYSIS_RUNS, webRun(ns, `${fixture.url}/${ns}`));
+  const controller = await start();
+  const v1 = (await ro.waitFor(BG, 'the blue-green Healthy on v1', healthyAt(), 90_000)).status!.currentPodHash!;
+  await ro.setImage(BG, 'registry.local/app:v2');
+  await ro.waitFor(BG, 'the blue-green at its BlueGreenPause on v2', (r) => r.status?.currentPodHash !== v1 && (r.status?.pauseConditions ?? []).some((p) => p.reason === 'BlueGreenPause'), 90_000);
+  await ro.waitFor(APP, 'the canary Healthy', healthyAt(), 90_000);
+  await eventually('the web metric measured', async () => fixture.requests.some((r) => r.path === `/${ns}/health`), 60_000);
+  return controller;
+}
+
+/** The controller's /metrics once its caches show the situation: both rollouts, the finished run, a request counted. */
+async function scrape(controller: ControllerProcess, ns: string): Promise<MetricsText> {
+  return eventually(`the situation in the /metrics of ${ns}`, async () => {
+    const parsed = parseMetricsText(await (await fetch(controller.metricsUrl)).text());
+    const info = familySamples(parsed, 'rollout_info').filter((s) => s.labels.namespace === ns);
+    const paused = info.some((s) => s.labels.name === BG && s.labels.phase === 'Paused');
+    const run = familySamples(parsed, 'analysis_run_info').some((s) => s.labels.namespace === ns && s.labels.name === RUN);
+    const events = familySamples(parsed, 'rollout_events_total').length > 0;
+    return info.length === 2 && paused && run && events ? parsed : undefined;
+  }, 30_000);
+}
+
+/** rollout_info's strategy, traffic_router and phase by rollout name. */
+function rolloutInfoValues(parsed: MetricsText, ns: string): Record<string, Record<string, string | undefined>> {
+  return Object.fromEntries(familySamples(parsed, 'rollout_info')
+    .filter((s) => s.labels.namespace === ns)
+    .map((s) => [s.labels.name, { strategy: s.labels.strategy, traffic_router: s.labels.traffic_router, phase: s.labels.phase }]));
+}
+
+/** A label-name list without `namespace` and `name`, as Ramp's request counter has it. */
+const withoutObjectLabels = (list: string): string => list.split(',').filter((l) => l !== 'namespace' && l !== 'name').join(',');
+
+describe("Argo Rollouts' metrics beside Ramp's, on the real control plane", () => {
+  let addedExperimentCrd = false;
+  const admin = new RolloutHelper('default').client;
+  let fixture: HttpFixture;
+  before(async () => {
+    addedExperimentCrd = await installExperimentCrd(admin);
+    fixture = await startHttpFixture();
+  });
+  after(async () => {
+    await fixture.close();
+    if (addedExperimentCrd) await removeExperimentCrd(admin);
+  });
+
+  test('the same metric names and label names for a paused blue-green, a Healthy canary and a web AnalysisRun; only the request counter drops namespace and name', async (t) => {
+    const argoNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under argo' });
+    const rampNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under ramp' });
+    const [argo, ramp] = await Promise.all([
+      situation(argoNs, fixture, async () => {
+        const c = await startArgoController({ namespace: argoNs });
+        t.after(() => c.kill());
+        return c;
+      }),
+      situation(rampNs, fixture, async () => {
+        const c = await startController({ namespace: rampNs, name: `${rampNs}-ramp` });
+        t.after(() => c.kill());
+        return c;
+      }),
+    ]);
+    const [argoMetrics, rampMetrics] = await Promise.all([scrape(argo, argoNs), scrape(ramp, rampNs)]);
+
+    for (const family of FAMILIES) {
+      const argoShape = familyShape(argoMetrics, family);
+      const rampShape = familyShape(rampMetrics, family);
+      assert.ok(Object.keys(argoShape.labels).length > 0, `Argo serves ${family}`);
+      if (family === REQUESTS) {
+        const argoWithout = { ...argoShape, labels: Object.fromEntries(Object.entries(argoShape.labels).map(([k, v]) => [k, v.map(withoutObjectLabels)])) };
+        assert.deepEqual(rampShape, argoWithout, `${family}: Argo's labels without namespace and name`);
+        assert.ok(argoShape.labels[REQUESTS]!.every((l) => l.split(',').includes('namespace') && l.split(',').includes('name')), `Argo labels ${REQUESTS} with namespace and name`);
+      } else {
+        assert.deepEqual(rampShape, argoShape, `${family}: the same type, sample names and label names`);
+      }
+    }
+
+    const argoInfo = rolloutInfoValues(argoMetrics, argoNs);
+    assert.deepEqual(Object.keys(argoInfo).sort(), [APP, BG]);
+    assert.deepEqual(rolloutInfoValues(rampMetrics, rampNs), argoInfo, 'rollout_info: the same strategy, traffic_router and phase per rollout');
+  });
+});
