@@ -30,6 +30,12 @@ interface KindDefinition {
   scope: 'Namespaced' | 'Cluster';
   spec: z.ZodType;
   status?: z.ZodType;
+  /**
+   * Whether status is a subresource, exactly as in Argo's CRD: Rollouts have one, AnalysisRuns do
+   * not (Argo writes a run's status with the object, which the apiserver would otherwise drop, so
+   * Argo could not run analysis on a cluster that carries Ramp's CRDs).
+   */
+  statusSubresource: boolean;
   required: string[];
   printerColumns: PrinterColumn[];
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath: string };
@@ -47,6 +53,7 @@ export const KINDS: readonly KindDefinition[] = [
     scope: 'Namespaced',
     spec: RolloutSpecSchema,
     status: RolloutStatusSchema,
+    statusSubresource: true,
     required: ['spec'],
     printerColumns: [
       { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas', description: 'Number of desired pods' },
@@ -75,6 +82,7 @@ export const KINDS: readonly KindDefinition[] = [
     shortNames: ['at'],
     scope: 'Namespaced',
     spec: AnalysisTemplateSpecSchema,
+    statusSubresource: false,
     required: ['spec'],
     printerColumns: [AGE],
   },
@@ -86,6 +94,7 @@ export const KINDS: readonly KindDefinition[] = [
     shortNames: ['cat'],
     scope: 'Cluster',
     spec: AnalysisTemplateSpecSchema,
+    statusSubresource: false,
     required: ['spec'],
     printerColumns: [AGE],
   },
@@ -98,6 +107,7 @@ export const KINDS: readonly KindDefinition[] = [
     scope: 'Namespaced',
     spec: AnalysisRunSpecSchema,
     status: AnalysisRunStatusSchema,
+    statusSubresource: false,
     required: ['spec'],
     printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'AnalysisRun status' }, AGE],
   },
@@ -122,7 +132,7 @@ export function openAPISchemaFor(def: KindDefinition): JSONSchema {
 
 export function crdFor(def: KindDefinition): JSONSchema {
   const subresources: JSONSchema = {};
-  if (def.status) subresources.status = {};
+  if (def.statusSubresource) subresources.status = {};
   if (def.scale) subresources.scale = def.scale;
   const version: JSONSchema = {
     name: VERSION,

@@ -136,7 +136,7 @@ async function analysisRun(kube: KubeClient, ro: KubeObject): Promise<void> {
     startedAt: rfc3339(new Date(start + i * 60_000)),
     finishedAt: rfc3339(new Date(start + i * 60_000 + 2000)),
   }));
-  await kube.mergePatchStatus(ANALYSIS_RUNS, namespace, name, {
+  await kube.mergePatch(ANALYSIS_RUNS, namespace, name, {
     status: {
       phase: 'Running',
       startedAt: rfc3339(new Date(start)),

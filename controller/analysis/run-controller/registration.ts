@@ -120,8 +120,9 @@ export function createAnalysisRunRegistration(options: AnalysisRunControllerOpti
 
         const patch = statusPatch(run, outcome.status);
         if (patch) {
-          // The resourceVersion makes a pass over a stale copy fail with 409 and run again.
-          await client.mergePatchStatus(
+          // The resourceVersion makes a pass over a stale copy fail with 409 and run again. Status is
+          // written with the object: an AnalysisRun has no status subresource, in Argo's CRD as in Ramp's.
+          await client.mergePatch(
             ANALYSIS_RUNS,
             run.metadata.namespace,
             run.metadata.name ?? '',

@@ -50,7 +50,6 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.ROLLOUTS, verbs: ['get', 'list', 'watch', 'patch'], why: 'informer, revision annotation' },
   { type: { group: 'argoproj.io', plural: 'rollouts/status' }, verbs: ['patch'], why: 'status merge patch' },
   { type: resources.ANALYSIS_RUNS, verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'], why: 'analysis writer, AnalysisRun controller' },
-  { type: { group: 'argoproj.io', plural: 'analysisruns/status' }, verbs: ['patch'], why: 'AnalysisRun status' },
   { type: resources.ANALYSIS_TEMPLATES, verbs: ['get', 'list', 'watch'], why: 'informer' },
   { type: resources.CLUSTER_ANALYSIS_TEMPLATES, verbs: ['get', 'list', 'watch'], why: 'informer (not with --namespaced)' },
   { type: resources.REPLICA_SETS, verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'], why: 'ReplicaSet writer' },
