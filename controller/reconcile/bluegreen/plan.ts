@@ -159,7 +159,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   events.push(...decisionEvents(rollout, newHash, did, completionReason(decision.facts)));
   const controllerPause = pauseConditions.length > 0 || (status.controllerPause === true && stateName === 'progressing.promoting');
 
-  if (stateName === 'progressing.paused' && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
+  if (stateName === 'progressing.paused' && facts.autoPromotionEnabled && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
     waits.push(Math.max(0, decision.facts.pauseStartedAt + facts.autoPromotionSeconds * 1000 - now.getTime()));
   }
 

@@ -192,15 +192,30 @@ describe('blue-green plan', () => {
     }
   });
 
-  test('autoPromotionSeconds promotes by itself once the time has passed', () => {
-    const { world } = deployedV1({ autoPromotionSeconds: 20 });
+  test('autoPromotionSeconds with autoPromotionEnabled unset pauses, then promotes by itself once the time has passed', () => {
+    const { world, v1 } = deployedV1({ autoPromotionEnabled: undefined, autoPromotionSeconds: 20 });
     world.setImage('app:v2');
     const paused = world.settle(3);
     assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(world.selector('app-active'), v1);
     assert.equal(paused.requeueAfterMs, 20_000);
     world.now += 20_000;
-    world.pass();
+    world.settle(3);
     assert.equal(world.selector('app-active'), world.rollout.status?.currentPodHash);
+    assert.equal(world.rollout.status?.pauseConditions, undefined);
+    assert.equal(world.rollout.status?.stableRS, world.rollout.status?.currentPodHash);
+  });
+
+  test('autoPromotionSeconds does not end the pause while autoPromotionEnabled is false', () => {
+    const { world, v1 } = deployedV1({ autoPromotionSeconds: 20 });
+    world.setImage('app:v2');
+    const paused = world.settle(3);
+    assert.equal(paused.requeueAfterMs, undefined);
+    world.now += 60_000;
+    world.settle(3);
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.equal(world.selector('app-active'), v1);
   });
 
   test('abort keeps v1 active, points the preview back at v1 and scales v2 down after abortScaleDownDelaySeconds', () => {
