@@ -207,6 +207,31 @@ describe('blue-green plan', () => {
     assert.equal(world.rollout.status?.stableRS, world.rollout.status?.currentPodHash);
   });
 
+  test('changing the strategy to canary gives the active and preview Services back: they select all the pods again', () => {
+    const { world } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    assert.ok(world.selector('app-active') && world.selector('app-preview'));
+    (world.rollout.spec as Record<string, unknown>).strategy = { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } };
+    const changed = world.pass();
+    assert.deepEqual(changed.effects.filter((e) => e.kind === 'releaseService').map((e) => (e as { service: string }).service).sort(), ['app-active', 'app-preview']);
+    for (const name of ['app-active', 'app-preview']) {
+      const svc = world.services.get(name)!;
+      assert.deepEqual(svc.spec?.selector, { app: 'app' }, name);
+      assert.equal(svc.metadata?.annotations?.['argo-rollouts.argoproj.io/managed-by-rollouts'], undefined, name);
+    }
+    assert.ok(!world.pass().effects.some((e) => e.kind === 'releaseService'), 'released once');
+  });
+
+  test('a Service the strategy still names is kept, one managed by another Rollout is left alone', () => {
+    const { world } = deployedV1();
+    world.services.set('other', { metadata: { name: 'other', namespace: 'ns', annotations: { 'argo-rollouts.argoproj.io/managed-by-rollouts': 'other' } }, spec: { selector: { app: 'other', 'rollouts-pod-template-hash': 'abc' } } });
+    (world.rollout.spec as Record<string, unknown>).strategy = { canary: { stableService: 'app-active', canaryService: 'app-preview', steps: [{ setWeight: 50 }] } };
+    const next = world.pass();
+    assert.ok(!next.effects.some((e) => e.kind === 'releaseService'), JSON.stringify(next.effects));
+    assert.equal(world.services.get('other')?.spec?.selector?.['rollouts-pod-template-hash'], 'abc');
+  });
+
   test('autoPromotionSeconds does not end the pause while autoPromotionEnabled is false', () => {
     const { world, v1 } = deployedV1({ autoPromotionSeconds: 20 });
     world.setImage('app:v2');
