@@ -46,6 +46,11 @@ export interface BlueGreenFacts {
    * `spec.rollbackWindow`; like a full promotion it skips the pause and analysis.
    */
   rollbackWithinWindow: boolean;
+  /**
+   * Argo's isFastRollback within the scale-down delay: the new template is the stable or an older
+   * ReplicaSet whose scale-down deadline has not passed (its pods still up); promoted at once.
+   */
+  rollbackWithinScaleDownDelay: boolean;
 }
 
 export type AnalysisGate = 'none' | 'pending' | 'running' | 'successful' | 'failed' | 'inconclusive';
@@ -104,8 +109,8 @@ export const blueGreenMachine = setup({
     postPromotionInconclusive: ({ context }) => context.facts.postPromotionAnalysis === 'inconclusive',
     prePromotionRerun: ({ context }) => context.facts.prePromotionRerun,
     postPromotionRerun: ({ context }) => context.facts.postPromotionRerun,
-    /** Argo's isBlueGreenFastTracked (promote --full, or a rollback within the window). */
-    fastTracked: ({ context }) => context.facts.promoteFullRequested || context.facts.rollbackWithinWindow,
+    /** Argo's isBlueGreenFastTracked (promote --full, or a fast rollback: within the window or the scale-down delay). */
+    fastTracked: ({ context }) => context.facts.promoteFullRequested || context.facts.rollbackWithinWindow || context.facts.rollbackWithinScaleDownDelay,
   },
   actions: {
     recordFacts: assign({ facts: ({ event }) => event.facts }),

@@ -8,7 +8,7 @@ const now = Date.parse('2026-01-01T00:00:00Z');
 const facts = (over: Partial<BlueGreenFacts> = {}): BlueGreenFacts => ({
   now, newHash: 'v2', currentPodHash: 'v2', activeHash: 'v1', newReplicaSetReady: false, newReplicaSetSaturated: false,
   autoPromotionEnabled: true, abortRequested: false, userPaused: false,
-  prePromotionAnalysis: 'none', postPromotionAnalysis: 'none', prePromotionRerun: false, postPromotionRerun: false, promoteFullRequested: false, rollbackWithinWindow: false, ...over,
+  prePromotionAnalysis: 'none', postPromotionAnalysis: 'none', prePromotionRerun: false, postPromotionRerun: false, promoteFullRequested: false, rollbackWithinWindow: false, rollbackWithinScaleDownDelay: false, ...over,
 });
 const status = (over: Partial<BlueGreenStatusView> = {}): BlueGreenStatusView => ({
   currentPodHash: 'v2', stableRS: 'v1', activeSelector: 'v1', pauseReasons: [], ...over,
@@ -110,6 +110,10 @@ describe('blue-green transitions', () => {
     { name: 'autoPromotionSeconds: 0 does not pause', status: {},
       facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, autoPromotionSeconds: 0 },
       state: 'healthy', actions: ['promoteActive', 'markStable'] },
+    { name: 'a rollback within the scale-down delay skips the pause and promotes at once',
+      status: { currentPodHash: 'v2', stableRS: 'v2', activeSelector: 'v2' },
+      facts: { newHash: 'v1', currentPodHash: 'v2', activeHash: 'v2', autoPromotionEnabled: false, newReplicaSetReady: true, newReplicaSetSaturated: true, rollbackWithinScaleDownDelay: true },
+      state: 'healthy', actions: ['startNewRevision', 'promoteActive', 'markStable'] },
     { name: 'autoPromotionSeconds elapsed promotes', status: { pauseReasons: ['BlueGreenPause'], controllerPause: true },
       facts: { newReplicaSetReady: true, newReplicaSetSaturated: true, autoPromotionSeconds: 30, pauseStartedAt: now - 30_000 },
       state: 'healthy', actions: ['removeBlueGreenPause', 'promoteActive', 'markStable'] },

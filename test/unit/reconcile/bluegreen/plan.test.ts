@@ -164,6 +164,39 @@ describe('blue-green plan', () => {
     assert.equal(world.rollout.status?.stableRS, v2);
   });
 
+  test('a rollback to a revision still inside its scale-down delay goes straight to Healthy (fast rollback); after the delay it pauses as any update', () => {
+    for (const [waitMs, fast] of [[10_000, true], [31_000, false]] as const) {
+      const { world, v1 } = deployedV1();
+      world.now += 1_000; // v2's ReplicaSet is created after v1's
+      world.setImage('app:v2');
+      world.settle(3);
+      world.promote();
+      world.settle(4);
+      world.podsCatchUp();
+      const v2 = world.rollout.status!.currentPodHash!;
+      assert.equal(world.rollout.status?.stableRS, v2);
+      assert.equal(world.rsByHash(v1)?.spec?.replicas, 3, 'v1 waits out scaleDownDelaySeconds');
+      world.now += waitMs;
+      world.pass();
+      world.podsCatchUp();
+      world.setImage('app:v1');
+      const events = [1, 2, 3, 4].flatMap(() => world.pass().events);
+      world.podsCatchUp();
+      world.settle(2);
+      assert.equal(world.rollout.status?.currentPodHash, v1);
+      if (fast) {
+        assert.equal(world.rollout.status?.pauseConditions, undefined);
+        assert.equal(world.selector('app-active'), v1);
+        assert.equal(world.rollout.status?.stableRS, v1);
+        assert.equal(world.rollout.status?.phase, 'Healthy');
+        assert.ok(events.some((e) => e.reason === 'RolloutCompleted' && e.message.endsWith('Fast rollback')), JSON.stringify(events));
+      } else {
+        assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+        assert.equal(world.selector('app-active'), v2);
+      }
+    }
+  });
+
   test('a rollback to a revision within rollbackWindow skips the pause; outside the window it pauses as any update', () => {
     for (const [revisions, paused] of [[2, false], [0, true]] as const) {
       const { world, v1 } = deployedV1();
@@ -176,9 +209,13 @@ describe('blue-green plan', () => {
       world.podsCatchUp();
       const v2 = world.rollout.status!.currentPodHash!;
       assert.equal(world.rollout.status?.stableRS, v2);
-      world.now += 1_000;
+      world.now += 31_000; // past v1's scaleDownDelaySeconds: no fast rollback by the delay
+      world.pass();
+      world.podsCatchUp();
       world.setImage('app:v1'); // back to the first revision, whose ReplicaSet is still there
-      const events = [1, 2, 3, 4].flatMap(() => world.pass().events);
+      const events = [1, 2].flatMap(() => world.pass().events);
+      world.podsCatchUp(); // v1 scales up again
+      events.push(...[1, 2, 3].flatMap(() => world.pass().events));
       assert.equal(world.rollout.status?.currentPodHash, v1);
       if (paused) {
         assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause'], `revisions ${revisions}`);
