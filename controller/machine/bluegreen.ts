@@ -46,6 +46,11 @@ export interface BlueGreenFacts {
    * `spec.rollbackWindow`; like a full promotion it skips the pause and analysis.
    */
   rollbackWithinWindow: boolean;
+  /**
+   * Argo's isFastRollback within the scale-down delay: the new template is the stable or an older
+   * ReplicaSet whose scale-down deadline has not passed (its pods still up); promoted at once.
+   */
+  rollbackWithinScaleDownDelay: boolean;
 }
 
 export type AnalysisGate = 'none' | 'pending' | 'running' | 'successful' | 'failed' | 'inconclusive';
@@ -83,11 +88,16 @@ export const blueGreenMachine = setup({
     newReplicaSetReady: ({ context }) => context.facts.newReplicaSetReady,
     newReplicaSetSaturated: ({ context }) => context.facts.newReplicaSetSaturated,
     activeIsNew: ({ context }) => context.facts.activeHash === context.facts.newHash,
-    manualPromotion: ({ context }) => !context.facts.autoPromotionEnabled,
+    /**
+     * Argo's needsBlueGreenControllerPause: the controller holds the new revision behind the preview
+     * when promotion is manual, and also when auto-promotion waits autoPromotionSeconds first.
+     */
+    controllerPauses: ({ context }) => !context.facts.autoPromotionEnabled || (context.facts.autoPromotionSeconds ?? 0) > 0,
     pauseCleared: ({ context }) => context.facts.pauseStartedAt === undefined,
+    /** Argo's CompletedBlueGreenPause: autoPromotionSeconds counts only while auto-promotion is on. */
     autoPromotionDue: ({ context }) => {
-      const { autoPromotionSeconds, pauseStartedAt, now } = context.facts;
-      return autoPromotionSeconds !== undefined && pauseStartedAt !== undefined && now >= pauseStartedAt + autoPromotionSeconds * 1000;
+      const { autoPromotionEnabled, autoPromotionSeconds, pauseStartedAt, now } = context.facts;
+      return autoPromotionEnabled && autoPromotionSeconds !== undefined && pauseStartedAt !== undefined && now >= pauseStartedAt + autoPromotionSeconds * 1000;
     },
     hasPrePromotionAnalysis: ({ context }) => context.facts.prePromotionAnalysis !== 'none',
     hasPostPromotionAnalysis: ({ context }) => context.facts.postPromotionAnalysis !== 'none',
@@ -99,8 +109,8 @@ export const blueGreenMachine = setup({
     postPromotionInconclusive: ({ context }) => context.facts.postPromotionAnalysis === 'inconclusive',
     prePromotionRerun: ({ context }) => context.facts.prePromotionRerun,
     postPromotionRerun: ({ context }) => context.facts.postPromotionRerun,
-    /** Argo's isBlueGreenFastTracked (promote --full, or a rollback within the window). */
-    fastTracked: ({ context }) => context.facts.promoteFullRequested || context.facts.rollbackWithinWindow,
+    /** Argo's isBlueGreenFastTracked (promote --full, or a fast rollback: within the window or the scale-down delay). */
+    fastTracked: ({ context }) => context.facts.promoteFullRequested || context.facts.rollbackWithinWindow || context.facts.rollbackWithinScaleDownDelay,
   },
   actions: {
     recordFacts: assign({ facts: ({ event }) => event.facts }),
@@ -167,7 +177,7 @@ export const blueGreenMachine = setup({
             // Nothing to hold back when the active Service already selects the new revision (a first
             // deploy, or a pass that switched it but could not record so before a conflict).
             { guard: and([not('userPaused'), 'newReplicaSetReady', 'hasPrePromotionAnalysis', not('firstDeploy'), not('activeIsNew')]), target: 'prePromotionAnalysis', actions: 'startPrePromotionAnalysis' },
-            { guard: and([not('userPaused'), 'newReplicaSetReady', 'manualPromotion', not('firstDeploy'), not('activeIsNew')]), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
+            { guard: and([not('userPaused'), 'newReplicaSetReady', 'controllerPauses', not('firstDeploy'), not('activeIsNew')]), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
             { guard: and([not('userPaused'), 'newReplicaSetReady']), target: 'promoting' },
           ],
         },
@@ -181,7 +191,7 @@ export const blueGreenMachine = setup({
             { guard: 'prePromotionFailed', target: '#blueGreen.aborted', actions: ['recordAbort', 'noteAborted'] },
             { guard: 'prePromotionRerun', actions: ['startPrePromotionAnalysis', 'notePrePromotionRerun'] },
             { guard: and(['prePromotionInconclusive', 'pauseCleared']), target: 'paused', actions: ['pauseInconclusive', 'notePauseStarted'] },
-            { guard: and([not('userPaused'), 'prePromotionSucceeded', 'manualPromotion']), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
+            { guard: and([not('userPaused'), 'prePromotionSucceeded', 'controllerPauses']), target: 'paused', actions: ['addBlueGreenPause', 'notePauseStarted'] },
             { guard: and([not('userPaused'), 'prePromotionSucceeded']), target: 'promoting' },
           ],
         },

@@ -82,6 +82,12 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
           metadata: { annotations: { [MANAGED_BY_ROLLOUTS_ANNOTATION]: effect.rollout } },
           spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: effect.hash } },
         });
+    case 'releaseService':
+      return (w, ns) =>
+        w.patchService(ns, effect.service, {
+          metadata: { annotations: { [MANAGED_BY_ROLLOUTS_ANNOTATION]: null } },
+          spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: null } },
+        });
     case 'createAnalysisRun':
       return (w, ns) => w.createAnalysisRun(ns, effect.analysisRun);
     case 'terminateAnalysisRun':

@@ -3,6 +3,7 @@ import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../
 import { referencedAnalysisTemplates } from './shared/analysis-templates.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
 import { podLabelSelector, restartPending } from './shared/restart.ts';
+import { strategyServiceNames } from './shared/referenced-services.ts';
 import type { Observed, RolloutObject } from './types.ts';
 import type { StoredObject } from '../traffic/router.ts';
 
@@ -11,6 +12,8 @@ export interface ClusterView {
   rollout(namespace: string, name: string): RolloutObject | undefined;
   replicaSetsOwnedBy(uid: string): V1ReplicaSet[];
   service(namespace: string, name: string): V1Service | undefined;
+  /** The Services in the namespace whose managed-by annotation names the Rollout. */
+  servicesManagedBy(namespace: string, rolloutName: string): V1Service[];
   analysisRunsOwnedBy(uid: string): AnalysisRun[];
   deployment(namespace: string, name: string): V1Deployment | undefined;
   analysisTemplate(namespace: string, name: string): AnalysisTemplate | undefined;
@@ -39,17 +42,6 @@ export function stableIngressNames(spec: unknown): string[] {
   if (!nginx) return [];
   const names = [nginx.stableIngress, ...(Array.isArray(nginx.stableIngresses) ? nginx.stableIngresses : [])];
   return [...new Set(names.filter((n): n is string => typeof n === 'string' && n !== ''))];
-}
-
-function strategyServiceNames(spec: unknown): string[] {
-  const strategy = (spec as { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } | undefined)?.strategy;
-  const names = [
-    strategy?.blueGreen?.activeService,
-    strategy?.blueGreen?.previewService,
-    strategy?.canary?.canaryService,
-    strategy?.canary?.stableService,
-  ];
-  return names.filter((n): n is string => typeof n === 'string' && n !== '');
 }
 
 const isControlledBy = (uid: string) => (obj: { metadata?: { ownerReferences?: Array<{ uid?: string; controller?: boolean }> } }): boolean =>
@@ -117,6 +109,7 @@ function observeCaches(view: ClusterView, namespace: string, name: string, now: 
     rollout,
     replicaSets: view.replicaSetsOwnedBy(uid).filter(isControlledBy(uid)),
     services,
+    managedServices: view.servicesManagedBy(namespace, name),
     ingresses,
     analysisRuns: view.analysisRunsOwnedBy(uid).filter(isControlledBy(uid)),
     workloadTemplate,

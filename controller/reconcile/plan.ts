@@ -15,6 +15,7 @@ import { progressCheckAfterMs } from './shared/conditions.ts';
 import { metadataForNewReplicaSet, planEphemeralMetadata } from './shared/ephemeral-metadata.ts';
 import { planRestart } from './shared/restart.ts';
 import { planWorkload } from './shared/workload.ts';
+import { releaseServiceEffects } from './shared/referenced-services.ts';
 import { completeStatus, invalidSpecStatus } from './shared/status.ts';
 import { releaseDestinationRules } from './shared/released-destination-rules.ts';
 import { MESSAGES, REASONS } from './shared/messages.ts';
@@ -103,7 +104,7 @@ export function plan(observed: Observed): Plan {
   if (workload.workloadObservedGeneration !== undefined) status.workloadObservedGeneration = workload.workloadObservedGeneration;
   const events = created ? [{ type: 'Normal' as const, reason: REASONS.RolloutUpdated, message: MESSAGES.rolloutUpdated(revisionLabel(newRS)) }, ...decided.events] : decided.events;
   return {
-    effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects, ...workload.effects],
+    effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects, ...workload.effects, ...releaseServiceEffects(rolloutWithCollision.spec, observed.managedServices)],
     status,
     events: [...events, ...statusEvents],
     requeueAfterMs: earliest(earliest(decided.requeueAfterMs, restart.requeueAfterMs), progressCheckMs(rolloutWithCollision, status, observed.now)),

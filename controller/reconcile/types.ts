@@ -30,6 +30,11 @@ export interface Observed {
   /** The Services the strategy names, by name; a name missing here does not exist. */
   services: ReadonlyMap<string, V1Service>;
   /**
+   * The Services in the Rollout's namespace whose managed-by annotation names it, whether or not
+   * the strategy still names them. Absent when the caller does not observe them.
+   */
+  managedServices?: readonly V1Service[];
+  /**
    * The NGINX stable Ingresses the canary names, by name; a name missing here does not exist.
    * Absent when the caller does not observe Ingresses (then they are not checked).
    */
@@ -88,6 +93,8 @@ export type Effect =
   /** Evicts a pod (policy/v1 Eviction, so PodDisruptionBudgets hold), for spec.restartAt. */
   | { kind: 'evictPod'; name: string; reason: string }
   | { kind: 'setServiceSelector'; service: string; hash: string; rollout: string; reason: string }
+  /** Gives a Service back: its pod-template-hash selector and managed-by annotation removed. */
+  | { kind: 'releaseService'; service: string; reason: string }
   | { kind: 'annotateRollout'; annotations: Record<string, string>; reason: string }
   | { kind: 'createAnalysisRun'; analysisRun: AnalysisRun; reason: string }
   /** Sets spec.terminate, which ends the run's measurements (Argo's cancelAnalysisRun). */

@@ -9,7 +9,7 @@ import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { replicaSetByHash } from '../shared/replicaset-identity.ts';
 import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
 import { toMillis } from '../shared/time.ts';
-import { rollbackWithinWindow } from '../shared/rollback-window.ts';
+import { rollbackWithinScaleDownDelay, rollbackWithinWindow } from '../shared/rollback-window.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
 import { decisionEvents } from './events.ts';
 import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis } from './rollout-analysis.ts';
@@ -64,7 +64,9 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   const previewReplicas = firstDeploy ? replicas : strategy.previewReplicaCount ?? replicas;
   const pause = (status.pauseConditions ?? []).find((p) => p.reason === BLUE_GREEN_PAUSE || p.reason === INCONCLUSIVE_PAUSE);
 
-  const withinWindow = rollbackWithinWindow(rollout, newRS, replicaSetByHash(replicaSets, status.stableRS ?? ''), replicaSets);
+  const stableRS = replicaSetByHash(replicaSets, status.stableRS ?? '');
+  const withinWindow = rollbackWithinWindow(rollout, newRS, stableRS, replicaSets);
+  const withinDelay = !input.newRSCreated && rollbackWithinScaleDownDelay(newRS, stableRS, now);
   const promoteFullRequested = status.promoteFull === true && newHash !== status.stableRS;
   const analysisInput = {
     rollout,
@@ -72,7 +74,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     analysisRuns: input.analysisRuns ?? [],
     replicaSets,
     templates: input.analysisTemplates ?? {},
-    fastTracked: promoteFullRequested || withinWindow,
+    fastTracked: promoteFullRequested || withinWindow || withinDelay,
   };
   const analysis = observeBlueGreenAnalysis(analysisInput);
 
@@ -95,6 +97,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
     postPromotionRerun: analysis.post.rerun,
     promoteFullRequested,
     rollbackWithinWindow: withinWindow,
+    rollbackWithinScaleDownDelay: withinDelay,
   };
   const decision = decideBlueGreen(
     {
@@ -159,7 +162,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   events.push(...decisionEvents(rollout, newHash, did, completionReason(decision.facts)));
   const controllerPause = pauseConditions.length > 0 || (status.controllerPause === true && stateName === 'progressing.promoting');
 
-  if (stateName === 'progressing.paused' && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
+  if (stateName === 'progressing.paused' && facts.autoPromotionEnabled && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
     waits.push(Math.max(0, decision.facts.pauseStartedAt + facts.autoPromotionSeconds * 1000 - now.getTime()));
   }
 
@@ -206,5 +209,6 @@ function pauseConditionsAfter(current: PauseCondition[] | undefined, startedAt: 
 function completionReason(facts: BlueGreenFacts): string | undefined {
   if (facts.promoteFullRequested) return 'Full promotion requested';
   if (facts.rollbackWithinWindow) return 'Rollback within window';
+  if (facts.rollbackWithinScaleDownDelay) return 'Fast rollback';
   return undefined;
 }

@@ -22,6 +22,7 @@ import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch 
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
 import { apply, type RolloutWriter } from '../apply.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
 import { plan } from '../plan.ts';
 import { clientTrafficKube, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
@@ -52,6 +53,8 @@ export function cacheView(caches: Caches): ClusterView {
     rollout: (ns, name) => rollouts.get(`${ns}/${name}`) as RolloutObject | undefined,
     replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
     service: (ns, name) => services.get(`${ns}/${name}`) as V1Service | undefined,
+    servicesManagedBy: (ns, rolloutName) =>
+      (services.list(ns) as V1Service[]).filter((svc) => svc.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION] === rolloutName),
     analysisRunsOwnedBy: (uid) => analysisRuns.byOwner(uid) as unknown as AnalysisRun[],
     deployment: (ns, name) => deployments.get(`${ns}/${name}`) as V1Deployment | undefined,
     analysisTemplate: (ns, name) => analysisTemplates.get(`${ns}/${name}`) as unknown as AnalysisTemplate | undefined,

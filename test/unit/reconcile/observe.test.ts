@@ -11,6 +11,7 @@ function view(rollout: RolloutObject | undefined): ClusterView {
     rollout: () => rollout,
     replicaSetsOwnedBy: () => [],
     service: () => undefined,
+    servicesManagedBy: () => [],
     analysisRunsOwnedBy: () => [],
     deployment: () => undefined,
     analysisTemplate: () => undefined,

@@ -164,6 +164,39 @@ describe('blue-green plan', () => {
     assert.equal(world.rollout.status?.stableRS, v2);
   });
 
+  test('a rollback to a revision still inside its scale-down delay goes straight to Healthy (fast rollback); after the delay it pauses as any update', () => {
+    for (const [waitMs, fast] of [[10_000, true], [31_000, false]] as const) {
+      const { world, v1 } = deployedV1();
+      world.now += 1_000; // v2's ReplicaSet is created after v1's
+      world.setImage('app:v2');
+      world.settle(3);
+      world.promote();
+      world.settle(4);
+      world.podsCatchUp();
+      const v2 = world.rollout.status!.currentPodHash!;
+      assert.equal(world.rollout.status?.stableRS, v2);
+      assert.equal(world.rsByHash(v1)?.spec?.replicas, 3, 'v1 waits out scaleDownDelaySeconds');
+      world.now += waitMs;
+      world.pass();
+      world.podsCatchUp();
+      world.setImage('app:v1');
+      const events = [1, 2, 3, 4].flatMap(() => world.pass().events);
+      world.podsCatchUp();
+      world.settle(2);
+      assert.equal(world.rollout.status?.currentPodHash, v1);
+      if (fast) {
+        assert.equal(world.rollout.status?.pauseConditions, undefined);
+        assert.equal(world.selector('app-active'), v1);
+        assert.equal(world.rollout.status?.stableRS, v1);
+        assert.equal(world.rollout.status?.phase, 'Healthy');
+        assert.ok(events.some((e) => e.reason === 'RolloutCompleted' && e.message.endsWith('Fast rollback')), JSON.stringify(events));
+      } else {
+        assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+        assert.equal(world.selector('app-active'), v2);
+      }
+    }
+  });
+
   test('a rollback to a revision within rollbackWindow skips the pause; outside the window it pauses as any update', () => {
     for (const [revisions, paused] of [[2, false], [0, true]] as const) {
       const { world, v1 } = deployedV1();
@@ -176,9 +209,13 @@ describe('blue-green plan', () => {
       world.podsCatchUp();
       const v2 = world.rollout.status!.currentPodHash!;
       assert.equal(world.rollout.status?.stableRS, v2);
-      world.now += 1_000;
+      world.now += 31_000; // past v1's scaleDownDelaySeconds: no fast rollback by the delay
+      world.pass();
+      world.podsCatchUp();
       world.setImage('app:v1'); // back to the first revision, whose ReplicaSet is still there
-      const events = [1, 2, 3, 4].flatMap(() => world.pass().events);
+      const events = [1, 2].flatMap(() => world.pass().events);
+      world.podsCatchUp(); // v1 scales up again
+      events.push(...[1, 2, 3].flatMap(() => world.pass().events));
       assert.equal(world.rollout.status?.currentPodHash, v1);
       if (paused) {
         assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause'], `revisions ${revisions}`);
@@ -192,15 +229,55 @@ describe('blue-green plan', () => {
     }
   });
 
-  test('autoPromotionSeconds promotes by itself once the time has passed', () => {
-    const { world } = deployedV1({ autoPromotionSeconds: 20 });
+  test('autoPromotionSeconds with autoPromotionEnabled unset pauses, then promotes by itself once the time has passed', () => {
+    const { world, v1 } = deployedV1({ autoPromotionEnabled: undefined, autoPromotionSeconds: 20 });
     world.setImage('app:v2');
     const paused = world.settle(3);
     assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.deepEqual(world.rollout.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(world.selector('app-active'), v1);
     assert.equal(paused.requeueAfterMs, 20_000);
     world.now += 20_000;
-    world.pass();
+    world.settle(3);
     assert.equal(world.selector('app-active'), world.rollout.status?.currentPodHash);
+    assert.equal(world.rollout.status?.pauseConditions, undefined);
+    assert.equal(world.rollout.status?.stableRS, world.rollout.status?.currentPodHash);
+  });
+
+  test('changing the strategy to canary gives the active and preview Services back: they select all the pods again', () => {
+    const { world } = deployedV1();
+    world.setImage('app:v2');
+    world.settle(3);
+    assert.ok(world.selector('app-active') && world.selector('app-preview'));
+    (world.rollout.spec as Record<string, unknown>).strategy = { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } };
+    const changed = world.pass();
+    assert.deepEqual(changed.effects.filter((e) => e.kind === 'releaseService').map((e) => (e as { service: string }).service).sort(), ['app-active', 'app-preview']);
+    for (const name of ['app-active', 'app-preview']) {
+      const svc = world.services.get(name)!;
+      assert.deepEqual(svc.spec?.selector, { app: 'app' }, name);
+      assert.equal(svc.metadata?.annotations?.['argo-rollouts.argoproj.io/managed-by-rollouts'], undefined, name);
+    }
+    assert.ok(!world.pass().effects.some((e) => e.kind === 'releaseService'), 'released once');
+  });
+
+  test('a Service the strategy still names is kept, one managed by another Rollout is left alone', () => {
+    const { world } = deployedV1();
+    world.services.set('other', { metadata: { name: 'other', namespace: 'ns', annotations: { 'argo-rollouts.argoproj.io/managed-by-rollouts': 'other' } }, spec: { selector: { app: 'other', 'rollouts-pod-template-hash': 'abc' } } });
+    (world.rollout.spec as Record<string, unknown>).strategy = { canary: { stableService: 'app-active', canaryService: 'app-preview', steps: [{ setWeight: 50 }] } };
+    const next = world.pass();
+    assert.ok(!next.effects.some((e) => e.kind === 'releaseService'), JSON.stringify(next.effects));
+    assert.equal(world.services.get('other')?.spec?.selector?.['rollouts-pod-template-hash'], 'abc');
+  });
+
+  test('autoPromotionSeconds does not end the pause while autoPromotionEnabled is false', () => {
+    const { world, v1 } = deployedV1({ autoPromotionSeconds: 20 });
+    world.setImage('app:v2');
+    const paused = world.settle(3);
+    assert.equal(paused.requeueAfterMs, undefined);
+    world.now += 60_000;
+    world.settle(3);
+    assert.equal(world.rollout.status?.phase, 'Paused');
+    assert.equal(world.selector('app-active'), v1);
   });
 
   test('abort keeps v1 active, points the preview back at v1 and scales v2 down after abortScaleDownDelaySeconds', () => {

@@ -3,6 +3,7 @@ import type { V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Rollout, RolloutStatus } from '../../../../controller/api/index.ts';
 import { promotePatches } from '../../../../client/actions/patches.ts';
 import { applyMergePatch, type Json } from '../../../../controller/kube/merge-patch.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../../../controller/api/labels.ts';
 import { apply, type RolloutWriter } from '../../../../controller/reconcile/apply.ts';
 import { plan } from '../../../../controller/reconcile/plan.ts';
 import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from '../../../../controller/reconcile/types.ts';
@@ -57,6 +58,7 @@ export class RolloutWorld implements RolloutWriter {
       rollout: structuredClone(this.rollout),
       replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
       services: new Map([...this.services].map(([k, v]) => [k, structuredClone(v)])),
+      managedServices: managedBy(this.services, this.rollout.metadata.name).map((svc) => structuredClone(svc)),
       ...(this.ingresses ? { ingresses: new Map(this.ingresses) } : {}),
       analysisRuns: [...this.runs.values()].map((run) => structuredClone(run)),
       analysisTemplates: new Map(this.templates),
@@ -253,6 +255,7 @@ export class PlanWorld {
       rollout: structuredClone(this.rollout),
       replicaSets: [...this.replicaSets.values()].map((rs) => structuredClone(rs)),
       services: new Map(this.services),
+      managedServices: managedBy(this.services, this.rollout.metadata.name),
       analysisRuns: [...this.runs.values()].map((r) => structuredClone(r)),
       ...(this.templates ? { analysisTemplates: new Map(this.templates) } : {}),
       ...(this.clusterTemplates ? { clusterAnalysisTemplates: new Map(this.clusterTemplates) } : {}),
@@ -294,9 +297,19 @@ export class PlanWorld {
       case 'annotateRollout':
         this.rollout.metadata.annotations = { ...this.rollout.metadata.annotations, ...e.annotations };
         break;
-      case 'setServiceSelector':
-        this.services.get(e.service)!.spec!.selector![HASH] = e.hash;
+      case 'setServiceSelector': {
+        // As apply() writes it: the selector and the managed-by annotation together.
+        const svc = this.services.get(e.service)!;
+        svc.spec!.selector![HASH] = e.hash;
+        svc.metadata!.annotations = { ...svc.metadata!.annotations, [MANAGED_BY_ROLLOUTS_ANNOTATION]: e.rollout };
         break;
+      }
+      case 'releaseService': {
+        const svc = this.services.get(e.service)!;
+        delete svc.spec!.selector![HASH];
+        delete svc.metadata!.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION];
+        break;
+      }
       case 'createAnalysisRun': {
         const run = structuredClone(e.analysisRun);
         assert.ok(!this.runs.has(run.metadata.name!), `run ${run.metadata.name} created twice`);
@@ -369,4 +382,9 @@ export class PlanWorld {
   runsOfType(type: string): AnalysisRun[] {
     return [...this.runs.values()].filter((r) => r.metadata.labels?.['rollout-type'] === type);
   }
+}
+
+/** The Services whose managed-by annotation names the Rollout, as the controller's cache view finds them. */
+function managedBy(services: ReadonlyMap<string, V1Service>, rolloutName: string): V1Service[] {
+  return [...services.values()].filter((svc) => svc.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION] === rolloutName);
 }
