@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventually, testNamespace } from '../support/cluster.ts';
+import { eventually, sleep, testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
-import { PODS } from '../../controller/kube/resources.ts';
+import { PODS, ROLLOUTS } from '../../controller/kube/resources.ts';
 import { blueGreenRollout, HASH_LABEL, RolloutHelper, service } from '../support/rollouts.ts';
 
 const healthy = (ro: { status?: { phase?: string; currentPodHash?: string; stableRS?: string; blueGreen?: { activeSelector?: string } } }): boolean =>
@@ -89,6 +89,51 @@ describe('blue-green on the real control plane', () => {
     await ro.retry('app');
     await ro.waitFor('app', 'paused again after retry', (r) => r.status?.phase === 'Paused' && r.status.abort !== true);
     assert.equal(await ro.selector('app-active'), v1);
+  });
+
+  test('autoPromotionSeconds with autoPromotionEnabled unset pauses v2, then promotes it once the seconds have passed', async (t) => {
+    const { ro, v1 } = await deployV1(t, { autoPromotionEnabled: undefined, autoPromotionSeconds: 5 });
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor('app', 'v2 paused behind the preview', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1);
+    assert.deepEqual(paused.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(await ro.selector('app-active'), v1, 'not switched at once');
+    const promoted = await ro.waitFor('app', 'v2 promoted by itself', healthy, 30_000);
+    assert.equal(await ro.selector('app-active'), promoted.status!.currentPodHash);
+    const waitedMs = Date.now() - Date.parse(paused.status!.pauseConditions![0]!.startTime);
+    assert.ok(waitedMs >= 5_000, `promoted after ${waitedMs} ms`);
+  });
+
+  test('a rollback to v1 inside its scale-down delay goes straight to Healthy (fast rollback)', async (t) => {
+    const { ro, v1 } = await deployV1(t, { scaleDownDelaySeconds: 120 });
+    // Creation timestamps have second precision: v1 is older than v2 only if v2 is created a second later.
+    await sleep(1_100);
+    await ro.setImage('app', 'registry.local/app:v2');
+    await ro.waitFor('app', 'v2 paused', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1);
+    await ro.promote('app');
+    const v2 = (await ro.waitFor('app', 'v2 promoted and Healthy', (r) => healthy(r) && r.status?.currentPodHash !== v1)).status!.currentPodHash!;
+    assert.equal((await ro.replicaSet(v1))?.spec?.replicas, 3, 'v1 waits out its scale-down delay');
+
+    await ro.setImage('app', 'registry.local/app:v1');
+    const back = await ro.waitFor('app', 'v1 Healthy again without a pause', (r) => healthy(r) && r.status?.currentPodHash === v1);
+    assert.equal(back.status?.pauseConditions, undefined);
+    assert.equal(await ro.selector('app-active'), v1);
+    assert.notEqual(v2, v1);
+  });
+
+  test('changing the strategy to canary removes the hash selector from the active and preview Services', async (t) => {
+    const { ro } = await deployV1(t, {});
+    await ro.setImage('app', 'registry.local/app:v2');
+    await ro.waitFor('app', 'v2 paused', (r) => r.status?.phase === 'Paused');
+    assert.ok(await ro.selector('app-preview'));
+    await ro.client.mergePatch(ROLLOUTS, ro.namespace, 'app', { spec: { strategy: { blueGreen: null, canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } } });
+    for (const name of ['app-active', 'app-preview']) {
+      const svc = await eventually(`${name} given back`, async () => {
+        const s = await ro.service(name);
+        return s.spec?.selector?.[HASH_LABEL] === undefined ? s : undefined;
+      });
+      assert.deepEqual(svc.spec?.selector, { app: 'app' }, name);
+      assert.equal(svc.metadata?.annotations?.['argo-rollouts.argoproj.io/managed-by-rollouts'], undefined, name);
+    }
   });
 
   test('a controller killed while paused resumes to the same end after a restart', async (t) => {
