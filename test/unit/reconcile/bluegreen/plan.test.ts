@@ -26,6 +26,21 @@ function deployedV1(over: Record<string, unknown> = {}): { world: World; v1: str
   return { world, v1: world.rollout.status!.currentPodHash! };
 }
 
+/** v1 deployed, then v2 (created a second later) promoted and stable; v1 waits out its scale-down delay. */
+function v2PromotedOverV1(spec: Record<string, unknown> = {}): { world: World; v1: string; v2: string } {
+  const { world, v1 } = deployedV1();
+  world.rollout.spec = { ...(world.rollout.spec as Record<string, unknown>), ...spec };
+  world.now += 1_000;
+  world.setImage('app:v2');
+  world.settle(3);
+  world.promote();
+  world.settle(4);
+  world.podsCatchUp();
+  const v2 = world.rollout.status!.currentPodHash!;
+  assert.equal(world.rollout.status?.stableRS, v2);
+  return { world, v1, v2 };
+}
+
 describe('blue-green plan', () => {
   test('the first deploy creates the ReplicaSet at full size and sends the active Service to it once available', () => {
     const world = new World(spec());
@@ -166,15 +181,7 @@ describe('blue-green plan', () => {
 
   test('a rollback to a revision still inside its scale-down delay goes straight to Healthy (fast rollback); after the delay it pauses as any update', () => {
     for (const [waitMs, fast] of [[10_000, true], [31_000, false]] as const) {
-      const { world, v1 } = deployedV1();
-      world.now += 1_000; // v2's ReplicaSet is created after v1's
-      world.setImage('app:v2');
-      world.settle(3);
-      world.promote();
-      world.settle(4);
-      world.podsCatchUp();
-      const v2 = world.rollout.status!.currentPodHash!;
-      assert.equal(world.rollout.status?.stableRS, v2);
+      const { world, v1, v2 } = v2PromotedOverV1();
       assert.equal(world.rsByHash(v1)?.spec?.replicas, 3, 'v1 waits out scaleDownDelaySeconds');
       world.now += waitMs;
       world.pass();
@@ -199,16 +206,7 @@ describe('blue-green plan', () => {
 
   test('a rollback to a revision within rollbackWindow skips the pause; outside the window it pauses as any update', () => {
     for (const [revisions, paused] of [[2, false], [0, true]] as const) {
-      const { world, v1 } = deployedV1();
-      world.rollout.spec = { ...(world.rollout.spec as Record<string, unknown>), rollbackWindow: { revisions } };
-      world.now += 1_000; // v2's ReplicaSet is created after v1's
-      world.setImage('app:v2');
-      world.settle(3);
-      world.promote();
-      world.settle(4);
-      world.podsCatchUp();
-      const v2 = world.rollout.status!.currentPodHash!;
-      assert.equal(world.rollout.status?.stableRS, v2);
+      const { world, v1, v2 } = v2PromotedOverV1({ rollbackWindow: { revisions } });
       world.now += 31_000; // past v1's scaleDownDelaySeconds: no fast rollback by the delay
       world.pass();
       world.podsCatchUp();
