@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { binDir } from '../../cluster/layout.ts';
-import { argoCli, installExperimentCrd, removeExperimentCrd, startArgoController } from '../support/argo-controller.ts';
+import { argoCli, withExperimentCrd, startArgoController } from '../support/argo-controller.ts';
 import { runProcess, type CliResult } from '../support/cli.ts';
 import { kubeconfigPath, testNamespace } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
@@ -70,14 +70,7 @@ async function underController(t: { after: (fn: () => Promise<void>) => void }, 
 }
 
 describe('kubectl wait on Rollout conditions, Argo Rollouts beside Ramp, on the real control plane', () => {
-  let addedExperimentCrd = false;
-  const admin = new RolloutHelper('default').client;
-  before(async () => {
-    addedExperimentCrd = await installExperimentCrd(admin);
-  });
-  after(async () => {
-    if (addedExperimentCrd) await removeExperimentCrd(admin);
-  });
+  withExperimentCrd(new RolloutHelper('default').client);
 
   test('Completed and Healthy, true and false, are met at the same points of a canary under both controllers', async (t) => {
     const [argo, ramp] = await Promise.all([

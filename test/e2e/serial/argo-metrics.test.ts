@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ANALYSIS_RUNS, type KubeObject } from '../../../controller/kube/resources.ts';
-import { installExperimentCrd, removeExperimentCrd, startArgoController } from '../support/argo-controller.ts';
+import { withExperimentCrd, startArgoController } from '../support/argo-controller.ts';
 import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
 import { healthyAt } from '../support/end-state.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
@@ -102,16 +102,13 @@ function rolloutInfoValues(parsed: MetricsText, ns: string): Record<string, Reco
 const withoutObjectLabels = (list: string): string => list.split(',').filter((l) => l !== 'namespace' && l !== 'name').join(',');
 
 describe("Argo Rollouts' metrics beside Ramp's, on the real control plane", () => {
-  let addedExperimentCrd = false;
-  const admin = new RolloutHelper('default').client;
+  withExperimentCrd(new RolloutHelper('default').client);
   let fixture: HttpFixture;
   before(async () => {
-    addedExperimentCrd = await installExperimentCrd(admin);
     fixture = await startHttpFixture();
   });
   after(async () => {
     await fixture.close();
-    if (addedExperimentCrd) await removeExperimentCrd(admin);
   });
 
   test('the same metric names and label names for a paused blue-green, a Healthy canary and a web AnalysisRun; only the request counter drops namespace and name', async (t) => {

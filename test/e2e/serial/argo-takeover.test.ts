@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { INGRESSES, PODS, ROLLOUTS, type KubeObject } from '../../../controller/kube/resources.ts';
-import { argoCli, installExperimentCrd, reconcileCount, removeExperimentCrd, startArgoController } from '../support/argo-controller.ts';
+import { argoCli, reconcileCount, withExperimentCrd, startArgoController } from '../support/argo-controller.ts';
 import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
@@ -118,14 +118,7 @@ async function atSecondPause(ro: RolloutHelper, hashes: { v1: string; v2: string
 }
 
 describe('takeover between Argo Rollouts and Ramp, mid-update, on the real control plane', () => {
-  let addedExperimentCrd = false;
-  const admin = new RolloutHelper('default').client;
-  before(async () => {
-    addedExperimentCrd = await installExperimentCrd(admin);
-  });
-  after(async () => {
-    if (addedExperimentCrd) await removeExperimentCrd(admin);
-  });
+  withExperimentCrd(new RolloutHelper('default').client);
 
   test('Argo → Ramp: a canary paused at setWeight 20 behind NGINX keeps its ReplicaSets, pods, step and weight, and promotes to setWeight 50', async (t) => {
     const ns = await testNamespace(t);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { parse } from 'yaml';
 import { isAlreadyExists } from '../../../controller/traffic/router.ts';
 import { KubeClient } from '../../../controller/kube/client.ts';
@@ -41,6 +42,20 @@ export async function installExperimentCrd(c: KubeClient): Promise<boolean> {
 
 export async function removeExperimentCrd(c: KubeClient): Promise<void> {
   await c.delete(CRDS, undefined, 'experiments.argoproj.io').catch(() => undefined);
+}
+
+/**
+ * Inside a describe block: Argo's Experiment CRD is served before its tests and removed after them
+ * when it was added here (Argo's controller and plugin need it; a cluster moved from Argo has it).
+ */
+export function withExperimentCrd(admin: KubeClient): void {
+  let added = false;
+  before(async () => {
+    added = await installExperimentCrd(admin);
+  });
+  after(async () => {
+    if (added) await removeExperimentCrd(admin);
+  });
 }
 
 export type RunningArgoController = ControllerProcess;
