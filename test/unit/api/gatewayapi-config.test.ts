@@ -2,30 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateRollout } from '../../../controller/api/index.ts';
 import { gatewayRoutes } from '../../../controller/api/gatewayapi.ts';
+import { guestbookRollout, type Json } from './support/guestbook.ts';
 
-type Json = Record<string, unknown>;
 const PLUGIN = 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/gatewayAPI]';
 
+/** A canary configured for Argo's Gateway API plugin with `config`, its other fields overridden by `canary`. */
 function rollout(config: unknown, canary: Json = {}): Json {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web', namespace: 'shop' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1' }] } },
-      strategy: {
-        canary: {
-          canaryService: 'web-canary',
-          stableService: 'web-stable',
-          trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': config }, managedRoutes: [{ name: 'header' }] },
-          steps: [{ setWeight: 20 }, { pause: {} }],
-          ...canary,
-        },
-      },
+  return guestbookRollout({
+    canary: {
+      canaryService: 'web-canary',
+      stableService: 'web-stable',
+      trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': config }, managedRoutes: [{ name: 'header' }] },
+      steps: [{ setWeight: 20 }, { pause: {} }],
+      ...canary,
     },
-  };
+  });
 }
 
 function errorsOf(input: Json): Array<{ field: string; message: string }> {
