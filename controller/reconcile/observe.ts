@@ -5,6 +5,7 @@ import type { IstioReferences } from '../api/validation/references.ts';
 import { podLabelSelector, restartPending } from './shared/restart.ts';
 import { strategyServiceNames } from './shared/referenced-services.ts';
 import type { Observed, RolloutObject } from './types.ts';
+import type { RouterReferences } from './shared/router-references.ts';
 import type { StoredObject } from '../traffic/router.ts';
 
 /** Read-only access to the informer caches: the only way a pass sees the cluster. */
@@ -29,6 +30,8 @@ export interface ClusterView {
 export interface DirectReads {
   /** What `trafficRouting.istio` names; undefined when the spec has no Istio routing. */
   istioReferences(namespace: string, spec: unknown): Promise<(IstioReferences & { watched?: boolean }) | undefined>;
+  /** What `trafficRouting.ambassador` and `.appMesh` name; undefined when the spec routes through neither. */
+  routerReferences(namespace: string, spec: unknown): Promise<RouterReferences | undefined>;
   /** The pods in the namespace the label selector matches (every pod when it is undefined). */
   pods(namespace: string, labelSelector: string | undefined): Promise<V1Pod[]>;
   /** The DestinationRules whose managed-by annotation names the Rollout, from their informer; none while it does not run. */
@@ -63,8 +66,15 @@ export async function observe(view: ClusterView, direct: DirectReads, namespace:
   if (!cached) return undefined;
   const pods = restartPending(cached.rollout, now) ? await direct.pods(namespace, podLabelSelector(podSelector(cached))) : undefined;
   const istio = await direct.istioReferences(namespace, cached.rollout.spec);
+  const routerReferences = await direct.routerReferences(namespace, cached.rollout.spec);
   const managed = direct.managedDestinationRules?.(namespace, name) ?? [];
-  return { ...cached, ...(pods ? { pods } : {}), ...(istio ? { istio } : {}), ...(managed.length > 0 ? { managedDestinationRules: managed } : {}) };
+  return {
+    ...cached,
+    ...(pods ? { pods } : {}),
+    ...(istio ? { istio } : {}),
+    ...(routerReferences ? { routerReferences } : {}),
+    ...(managed.length > 0 ? { managedDestinationRules: managed } : {}),
+  };
 }
 
 /** A restart looks at the pods of the Rollout's selector, or of its workloadRef Deployment's. */

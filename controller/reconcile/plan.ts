@@ -18,11 +18,12 @@ import { planWorkload } from './shared/workload.ts';
 import { releaseServiceEffects } from './shared/referenced-services.ts';
 import { completeStatus, invalidSpecStatus } from './shared/status.ts';
 import { releaseDestinationRules } from './shared/released-destination-rules.ts';
+import { routerReferenceErrors } from './shared/router-references.ts';
 import { MESSAGES, REASONS } from './shared/messages.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
 
-/** How soon a Rollout invalid because of its Istio objects looks at them again while they are read, not watched. */
+/** How soon a Rollout invalid because of its routing objects looks at them again while they are read, not watched. */
 export const ISTIO_RECHECK_MS = 5_000;
 
 /**
@@ -42,6 +43,11 @@ export function plan(observed: Observed): Plan {
   if (istioErrors.length > 0) {
     const invalid = invalidSpecPlan(observed, istioErrors);
     return observed.istio?.watched ? invalid : { ...invalid, requeueAfterMs: ISTIO_RECHECK_MS };
+  }
+  const routerErrors = routerReferenceErrors(rollout, observed.routerReferences);
+  if (routerErrors.length > 0) {
+    const invalid = invalidSpecPlan(observed, routerErrors);
+    return observed.routerReferences?.watched ? invalid : { ...invalid, requeueAfterMs: ISTIO_RECHECK_MS };
   }
 
   const blueGreen = rollout.spec.strategy.blueGreen;

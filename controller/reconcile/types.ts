@@ -3,6 +3,7 @@ import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute } from '../api
 import type { JsonObject } from '../kube/merge-patch.ts';
 import type { StoredObject } from '../traffic/router.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
+import type { RouterReferences } from './shared/router-references.ts';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
 
 /** A Rollout as read from the cluster: not yet validated, so every field is suspect. */
@@ -46,6 +47,8 @@ export interface Observed {
    * re-runs the Rollout and nothing needs to look again on a timer.
    */
   istio?: IstioReferences & { watched?: boolean };
+  /** The Ambassador Mappings and App Mesh objects the canary names, read before the pass. */
+  routerReferences?: RouterReferences;
   /** AnalysisRuns controlled by the Rollout. */
   analysisRuns: AnalysisRun[];
   /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { installIstioCrds } from '../support/crds.ts';
-import { canaryRollout, createAll, PROVIDERS, walkCanary } from './support/canary.ts';
-import type { KubeObject } from '../../controller/kube/resources.ts';
+import { installAmbassadorCrds, installAppMeshCrds, installIstioCrds } from '../support/crds.ts';
+import { appMeshProvider } from './support/appmesh.ts';
+import { APP, canaryRollout, createAll, PROVIDERS, walkCanary } from './support/canary.ts';
+import { APPMESH_VIRTUAL_ROUTERS, type KubeObject } from '../../controller/kube/resources.ts';
 import { testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
 import { ingress, RolloutHelper, service } from '../support/rollouts.ts';
@@ -106,6 +107,51 @@ describe('canary on the real control plane', () => {
     ]);
     for (const name of ['missing-vs', 'missing-dr']) {
       const fixed = await ro.waitFor(name, `${name} deploys once its Istio objects exist`, (r) => r.status?.phase === 'Healthy');
+      assert.equal(fixed.status?.conditions?.find((c) => c.type === 'InvalidSpec'), undefined);
+    }
+    assert.equal(controller.process.exitCode, null, 'the controller is still running');
+  });
+
+  test('a missing Ambassador Mapping or an App Mesh VirtualRouter that cannot split gets InvalidSpec before any ReplicaSet; each deploys once fixed', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    await installAmbassadorCrds(ro.client);
+    await installAppMeshCrds(ro.client);
+    const mesh = appMeshProvider.objects.filter((o) => o.kind !== 'Service');
+    const router = mesh.find((o) => o.kind === 'VirtualRouter') as KubeObject & { spec: { routes: Array<{ httpRoute: { action: { weightedTargets: unknown[] } } }> } };
+    const oneTarget = structuredClone(router);
+    oneTarget.spec.routes[0]!.httpRoute.action.weightedTargets.splice(1);
+    await createAll(ro.client, ns, [
+      ...appMeshProvider.objects.filter((o) => o.kind === 'Service'),
+      ...mesh.filter((o) => o.kind !== 'VirtualRouter'),
+      oneTarget,
+      service('amb-stable', 'amb'),
+      service('amb-canary', 'amb'),
+      canaryRollout('amb', { stableService: 'amb-stable', canaryService: 'amb-canary', trafficRouting: { ambassador: { mappings: ['no-such-mapping'] } } }),
+      // The App Mesh walk's objects select the pods of a Rollout named APP.
+      canaryRollout(APP, { ...appMeshProvider.canary }),
+    ]);
+    const controller = await startController({ namespace: ns, name: `${ns}-mesh-invalid` });
+    t.after(() => controller.kill());
+
+    const invalid = async (name: string): Promise<string> => {
+      const r = await ro.waitFor(name, `InvalidSpec on ${name}`, (x) => x.status?.phase === 'Degraded');
+      return r.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '';
+    };
+    assert.match(
+      await invalid('amb'),
+      /^The Rollout "amb" is invalid: spec\.strategy\.canary\.trafficRouting\.ambassador\.mappings: Invalid value: "no-such-mapping": mappings\.getambassador\.io "no-such-mapping" not found/,
+    );
+    assert.match(
+      await invalid(APP),
+      /^The Rollout "app" is invalid: spec\.strategy\.canary\.trafficRouting\.appMesh\.virtualService: Invalid value: ".*": Invalid number of weightedTargets \(1\) for AppMesh virtual-router .* and route primary, expected 2/,
+    );
+    assert.deepEqual((await ro.replicaSets()).map((rs) => rs.metadata?.name), [], 'an invalid Rollout gets no ReplicaSet');
+
+    await createAll(ro.client, ns, [{ apiVersion: 'getambassador.io/v2', kind: 'Mapping', metadata: { name: 'no-such-mapping' }, spec: { prefix: '/', service: 'amb-stable:80' } } as KubeObject]);
+    await ro.client.replace(APPMESH_VIRTUAL_ROUTERS, { ...router, metadata: { ...(await ro.client.get<KubeObject>(APPMESH_VIRTUAL_ROUTERS, ns, router.metadata!.name!)).metadata } });
+    for (const name of ['amb', APP]) {
+      const fixed = await ro.waitFor(name, `${name} deploys once its routing objects are right`, (r) => r.status?.phase === 'Healthy');
       assert.equal(fixed.status?.conditions?.find((c) => c.type === 'InvalidSpec'), undefined);
     }
     assert.equal(controller.process.exitCode, null, 'the controller is still running');

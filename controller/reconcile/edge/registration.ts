@@ -201,21 +201,23 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
       const written = new WrittenVersions();
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
+      const appMeshApiVersion = `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`;
       const traffic: TrafficRouterOptions = {
         istio: { apiVersion: istioApiVersion },
         smi: { apiVersion: ctx.config.trafficSplitApiVersion },
         traefik: { apiGroup: ctx.config.traefikApiGroup, apiVersion: ctx.config.traefikApiVersion },
         ambassador: { apiVersion: ctx.config.ambassadorApiVersion },
-        appMesh: { apiVersion: `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}` },
+        appMesh: { apiVersion: appMeshApiVersion },
       };
       const cached: RoutingCaches = { caches: ctx.caches, namespace: ctx.config.namespace };
+      const referenceVersions = { istio: istioApiVersion, ambassador: ctx.config.ambassadorApiVersion, appMesh: appMeshApiVersion };
       // Routing objects whose CRDs are served are watched: a change re-runs the Rollouts they concern.
       const routingVersions = [
         istioApiVersion,
         ctx.config.ambassadorApiVersion,
         `${SMI_TRAFFIC_SPLITS.group}/${ctx.config.trafficSplitApiVersion}`,
         `${ctx.config.traefikApiGroup}/${ctx.config.traefikApiVersion.slice(ctx.config.traefikApiVersion.lastIndexOf('/') + 1)}`,
-        `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`,
+        appMeshApiVersion,
       ];
       for (const type of optionalRoutingKinds(routingVersions)) {
         const enqueue = (obj: KubeObject): void => {
@@ -233,7 +235,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         // Checked before observe() so a pass that will not run makes no apiserver reads.
         const cachedVersion = (rollout.metadata as { resourceVersion?: string }).resourceVersion;
         if (written.isStale(key, cachedVersion)) return { requeueAfterMs: CACHE_CATCH_UP_MS };
-        const observed = await observe(view, clientDirectReads(ctx.client, istioApiVersion, signal, cached), namespace, name, new Date(ctx.clock.now()));
+        const observed = await observe(view, clientDirectReads(ctx.client, referenceVersions, signal, cached), namespace, name, new Date(ctx.clock.now()));
         if (!observed) {
           written.forget(key);
           return;

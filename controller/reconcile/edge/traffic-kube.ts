@@ -85,7 +85,12 @@ function syncedCache(from: RoutingCaches | undefined, type: ResourceType, namesp
  * objects are, so a kind that went away mid-read cannot claim a watch.
  */
 export function istioWatched(from: RoutingCaches | undefined, istioApiVersion: string, namespace: string): boolean {
-  return ['VirtualService', 'DestinationRule'].every((kind) => syncedCache(from, routingResource(istioApiVersion, kind), namespace) !== undefined);
+  return kindsWatched(from, [[istioApiVersion, 'VirtualService'], [istioApiVersion, 'DestinationRule']], namespace);
+}
+
+/** Whether synced informers hold every `[apiVersion, kind]` for `namespace`. */
+export function kindsWatched(from: RoutingCaches | undefined, kinds: ReadonlyArray<readonly [string, string]>, namespace: string): boolean {
+  return kinds.every(([apiVersion, kind]) => syncedCache(from, routingResource(apiVersion, kind), namespace) !== undefined);
 }
 
 /**

@@ -28,6 +28,10 @@ function recordingReads(): DirectReads & { calls: string[] } {
       calls.push(`istio ${namespace}`);
       return { virtualServices: new Map(), destinationRules: new Map() };
     },
+    routerReferences: async (namespace) => {
+      calls.push(`routers ${namespace}`);
+      return { ambassadorMappings: new Map([['app', null]]) };
+    },
     pods: async (namespace, labelSelector) => {
       calls.push(`pods ${namespace} ${labelSelector}`);
       return [{ metadata: { name: 'p' } } as V1Pod];
@@ -38,18 +42,19 @@ function recordingReads(): DirectReads & { calls: string[] } {
 const rollout = (spec: Record<string, unknown>): RolloutObject => ({ metadata: { name: 'app', namespace: 'ns', uid: 'u1' }, spec });
 
 describe('observe', () => {
-  it('reads the pods of the selector while a restart is pending, and hands them in with the Istio references', async () => {
+  it('reads the pods of the selector while a restart is pending, and hands them in with the routing references', async () => {
     const reads = recordingReads();
     const observed = await observe(view(rollout({ selector: { matchLabels: { app: 'a' } }, restartAt: '2025-01-10T11:00:00Z' })), reads, 'ns', 'app', NOW);
-    assert.deepEqual(reads.calls, ['pods ns app=a', 'istio ns']);
+    assert.deepEqual(reads.calls, ['pods ns app=a', 'istio ns', 'routers ns']);
     assert.equal(observed?.pods?.length, 1);
     assert.ok(observed?.istio);
+    assert.equal(observed?.routerReferences?.ambassadorMappings?.get('app'), null);
   });
 
   it('reads no pods when no restart is pending', async () => {
     const reads = recordingReads();
     const observed = await observe(view(rollout({ selector: { matchLabels: { app: 'a' } } })), reads, 'ns', 'app', NOW);
-    assert.deepEqual(reads.calls, ['istio ns']);
+    assert.deepEqual(reads.calls, ['istio ns', 'routers ns']);
     assert.equal(observed?.pods, undefined);
   });
 
