@@ -30,7 +30,7 @@ export function istioReferenceNames(spec: unknown): IstioNames | undefined {
 }
 
 /** A DNS-1123 name (subdomain): anything else cannot name an object, so it is not read (and so is missing). */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+export const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** Reads what istioReferenceNames names; undefined when the Rollout has no Istio routing. */
 export async function readIstioReferences(kube: Pick<TrafficKube, 'get'>, apiVersion: string, namespace: string, spec: unknown): Promise<IstioReferences | undefined> {

@@ -3,6 +3,7 @@ import type { StoredObject, TrafficKube } from '../../traffic/router.ts';
 import { mappingType } from '../../traffic/ambassador/render.ts';
 import { virtualRouterRef, type AppMeshObject } from '../../traffic/appmesh/render.ts';
 import type { RouterReferences } from '../shared/router-references.ts';
+import { OBJECT_NAME } from './istio-references.ts';
 
 /** The group/versions the controller addresses Ambassador Mappings and App Mesh objects at. */
 export interface RouterReferenceVersions {
@@ -10,8 +11,6 @@ export interface RouterReferenceVersions {
   appMesh: string;
 }
 
-/** A DNS-1123 name: anything else cannot name an object, so it is not read (and counts as missing). */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 interface RoutingNames {
   mappings?: string[];
