@@ -4,7 +4,7 @@ import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import { walkCanary } from './support/canary.ts';
 import { kubeconfigPath } from '../support/cluster.ts';
 import { installAmbassadorCrds } from '../support/crds.ts';
-import { ambassadorProvider } from './support/ambassador.ts';
+import { ambassadorProvider, ambassadorVersionProvider } from './support/ambassador.ts';
 
 /**
  * A canary behind an Ambassador Mapping on the real control plane: the full walk (every step,
@@ -24,4 +24,6 @@ before(async () => {
 describe('canary with the Ambassador router on the real control plane', () => {
   test('Mapping: the canary Mapping follows each step through promote, abort, retry, promote --full and a restart', (t) =>
     walkCanary(t, ambassadorProvider));
+  test('Mapping at getambassador.io/v3alpha1 (--ambassador-api-version): the canary Mapping is written at that version through the walk', (t) =>
+    walkCanary(t, ambassadorVersionProvider('v3alpha1')));
 });

@@ -4,7 +4,7 @@ import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import { walkCanary } from './support/canary.ts';
 import { kubeconfigPath } from '../support/cluster.ts';
 import { installTraefikCrds } from '../support/crds.ts';
-import { traefikProvider } from './support/traefik.ts';
+import { traefikGroupProvider, traefikProvider } from './support/traefik.ts';
 
 /**
  * A canary with the Traefik router on the real control plane: the full walk (every step, promote, the
@@ -24,4 +24,6 @@ before(async () => {
 describe('canary with the Traefik router on the real control plane', () => {
   test('TraefikService: the stable and canary weights follow each step through promote, abort, retry, promote --full and a restart', (t) =>
     walkCanary(t, traefikProvider));
+  test('TraefikService in traefik.containo.us (--traefik-api-group): the weights follow each step at the older group', (t) =>
+    walkCanary(t, traefikGroupProvider('traefik.containo.us')));
 });

@@ -3,6 +3,7 @@ import { KubeClient } from '../../controller/kube/client.ts';
 import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import { installIstioCrds } from '../support/crds.ts';
 import { PROVIDERS, walkCanary } from './support/canary.ts';
+import { walkHeaderRoute } from './support/header-route.ts';
 import { kubeconfigPath } from '../support/cluster.ts';
 
 /**
@@ -24,4 +25,7 @@ describe('canary traffic routing on the real control plane', () => {
   test('NGINX: the canary Ingress carries each step\'s weight through promote, abort, retry, promote --full and a restart', (t) => walkCanary(t, PROVIDERS.nginx));
   test('Istio host-level: the VirtualService route weights follow each step', (t) => walkCanary(t, PROVIDERS.istioHost));
   test('Istio subset-level: the DestinationRule subsets follow the pod-template hashes and the weights each step', (t) => walkCanary(t, PROVIDERS.istioSubset));
+  test('Istio host-level: a setHeaderRoute step adds the header route to the canary Service, a later step, abort and promote --full remove it', (t) =>
+    walkHeaderRoute(t, PROVIDERS.istioHost));
+  test('Istio subset-level: the header route goes to the canary subset', (t) => walkHeaderRoute(t, PROVIDERS.istioSubset));
 });

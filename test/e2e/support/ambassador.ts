@@ -15,39 +15,50 @@ interface MappingLike extends KubeObject {
 const MAPPING = `${APP}-mapping`;
 const USER_SPEC = { prefix: `/${APP}/`, rewrite: '/', service: `${APP}-stable:80` };
 
-async function readMapping(c: KubeClient, ns: string, name: string): Promise<MappingLike | undefined> {
+async function readMapping(c: KubeClient, ns: string, name: string, version: string): Promise<MappingLike | undefined> {
   try {
-    return await c.get<MappingLike>(AMBASSADOR_MAPPINGS, ns, name);
+    return await c.get<MappingLike>({ ...AMBASSADOR_MAPPINGS, version }, ns, name);
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
   }
 }
 
-export const ambassadorProvider: Provider = {
-  name: 'Ambassador',
-  canary: {
-    stableService: `${APP}-stable`,
-    canaryService: `${APP}-canary`,
-    abortScaleDownDelaySeconds: 2,
-    trafficRouting: { ambassador: { mappings: [MAPPING] } },
-  },
-  objects: [
-    service(`${APP}-stable`, APP),
-    service(`${APP}-canary`, APP),
-    { apiVersion: 'getambassador.io/v2', kind: 'Mapping', metadata: { name: MAPPING }, spec: USER_SPEC } as KubeObject,
-  ],
-  async checkRouting(c, ns, weight, hashes) {
-    await checkServices(c, ns, hashes);
-    assert.deepEqual((await readMapping(c, ns, MAPPING))?.spec, USER_SPEC, 'the user\'s Mapping is left as written');
-    if (weight === 0) {
-      // Set to 0 first, deleted by the pass after: the canary Mapping goes away without any user action.
-      await eventually('the canary Mapping deleted at weight 0', async () => (await readMapping(c, ns, `${MAPPING}-canary`)) === undefined, 15_000);
-      return;
-    }
-    const canary = await readMapping(c, ns, `${MAPPING}-canary`);
-    assert.ok(canary, 'the canary Mapping exists while the canary has weight');
-    assert.deepEqual(canary.spec, { ...USER_SPEC, service: `${APP}-canary:80`, weight }, 'the canary Mapping: a copy to the canary Service with the weight');
-    assert.equal(canary.metadata?.ownerReferences, undefined, 'no owner, as Argo creates it');
-  },
-};
+/** The walk with Mappings at `version` (getambassador.io v2, Argo's default, or v3alpha1 with --ambassador-api-version). */
+export function ambassadorVersionProvider(version: 'v2' | 'v3alpha1'): Provider {
+  const apiVersion = `${AMBASSADOR_MAPPINGS.group}/${version}`;
+  const read = (c: KubeClient, ns: string, name: string) => readMapping(c, ns, name, version);
+  return {
+    name: `Ambassador (${apiVersion})`,
+    ...(version === 'v2' ? {} : { controllerArgs: [`--ambassador-api-version=${apiVersion}`] }),
+    canary: {
+      stableService: `${APP}-stable`,
+      canaryService: `${APP}-canary`,
+      abortScaleDownDelaySeconds: 2,
+      trafficRouting: { ambassador: { mappings: [MAPPING] } },
+    },
+    objects: [
+      service(`${APP}-stable`, APP),
+      service(`${APP}-canary`, APP),
+      { apiVersion, kind: 'Mapping', metadata: { name: MAPPING }, spec: USER_SPEC } as KubeObject,
+    ],
+    async checkRouting(c, ns, weight, hashes) {
+      await checkServices(c, ns, hashes);
+      assert.deepEqual((await read(c, ns, MAPPING))?.spec, USER_SPEC, 'the user\'s Mapping is left as written');
+      if (weight === 0) {
+        // Set to 0 first, deleted by the pass after: the canary Mapping goes away without any user action.
+        await eventually('the canary Mapping deleted at weight 0', async () => (await read(c, ns, `${MAPPING}-canary`)) === undefined, 15_000);
+        return;
+      }
+      const canary = await read(c, ns, `${MAPPING}-canary`);
+      assert.ok(canary, 'the canary Mapping exists while the canary has weight');
+      assert.deepEqual(canary.spec, { ...USER_SPEC, service: `${APP}-canary:80`, weight }, 'the canary Mapping: a copy to the canary Service with the weight');
+      assert.equal(canary.metadata?.ownerReferences, undefined, 'no owner, as Argo creates it');
+      // The apiserver records the version each writer used: the controller wrote at the configured one.
+      const versions = new Set((canary.metadata?.managedFields ?? []).map((f) => (f as { apiVersion?: string }).apiVersion));
+      assert.deepEqual([...versions], [apiVersion], 'the canary Mapping is written at the configured API version');
+    },
+  };
+}
+
+export const ambassadorProvider = ambassadorVersionProvider('v2');

@@ -5,13 +5,14 @@ import {
   AMBASSADOR_MAPPINGS,
   APISIX_ROUTES,
   APPMESH_KINDS,
-  GATEWAY_HTTP_ROUTES,
+  GATEWAY_ROUTES,
   INGRESSES,
   ISTIO_DESTINATION_RULES,
   ISTIO_VIRTUAL_SERVICES,
   PODS,
   ROLLOUTS,
   SERVICES,
+  TRAEFIK_CONTAINO_SERVICES,
   TRAEFIK_SERVICES,
   type KubeObject,
   type ResourceType,
@@ -29,6 +30,8 @@ import { canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, servi
 export const STEPS = [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }];
 const REPLICAS = 3;
 export const APP = 'app';
+/** The managed route the header-route walk (header-route.ts) adds and removes. */
+export const HEADER_ROUTE = 'canary-header';
 
 /** What the traffic objects hold for the canary now, as a user reads them. */
 export interface RoutingView {
@@ -62,6 +65,11 @@ export interface Provider {
   subsetLevel?: boolean;
   /** Controller flags the provider needs (an API version of its objects, say). */
   controllerArgs?: string[];
+  /**
+   * For routers that take setHeaderRoute: asserts that the header route HEADER_ROUTE
+   * (test/e2e/support/header-route.ts) sends `X-Canary: yes` to the canary, or is gone.
+   */
+  headerRoute?(c: KubeClient, ns: string, present: boolean): Promise<void>;
 }
 
 export function canaryRollout(name: string, canary: Record<string, unknown>, steps: unknown[] = STEPS): KubeObject {
@@ -73,10 +81,11 @@ const TYPES: readonly ResourceType[] = [
   INGRESSES,
   ISTIO_VIRTUAL_SERVICES,
   ISTIO_DESTINATION_RULES,
-  GATEWAY_HTTP_ROUTES,
+  ...GATEWAY_ROUTES,
   AMBASSADOR_MAPPINGS,
   APISIX_ROUTES,
   TRAEFIK_SERVICES,
+  TRAEFIK_CONTAINO_SERVICES,
   ...APPMESH_KINDS,
   ROLLOUTS,
 ];
@@ -85,7 +94,10 @@ const TYPES: readonly ResourceType[] = [
 function typeOf(obj: KubeObject): ResourceType | undefined {
   const apiVersion = obj.apiVersion ?? '';
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  return TYPES.find((t) => t.kind === obj.kind && t.group === group);
+  const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+  const known = TYPES.find((t) => t.kind === obj.kind && t.group === group);
+  // Created at the version the object is written in (an Ambassador v3alpha1 Mapping, say).
+  return known && known.version !== version ? { ...known, version } : known;
 }
 
 export async function createAll(c: KubeClient, ns: string, objects: KubeObject[]): Promise<void> {
@@ -102,6 +114,7 @@ interface IngressLike extends KubeObject {
 }
 interface Route {
   name?: string;
+  match?: unknown;
   route?: Array<{ destination?: { host?: string; subset?: string }; weight?: number }>;
 }
 interface VirtualServiceLike extends KubeObject {
@@ -128,6 +141,20 @@ async function routeWeights(c: KubeClient, ns: string, key: 'host' | 'subset'): 
   const weights = Object.fromEntries((route.route ?? []).map((d) => [d.destination?.[key] ?? '?', d.weight ?? 0]));
   assert.equal(Object.values(weights).reduce((a, b) => a + b, 0), 100, `the route weights sum to 100: ${JSON.stringify(weights)}`);
   return weights;
+}
+
+/** The Istio header route: an HTTP route named HEADER_ROUTE, first, sending `X-Canary: yes` to `destination`. */
+async function istioHeaderRoute(c: KubeClient, ns: string, present: boolean, destination: { host: string; subset?: string }): Promise<void> {
+  const vs = await c.get<VirtualServiceLike>(ISTIO_VIRTUAL_SERVICES, ns, `${APP}-vs`);
+  const http = vs.spec?.http ?? [];
+  const route = http.find((r) => r.name === HEADER_ROUTE);
+  if (!present) {
+    assert.equal(route, undefined, 'no header route in the VirtualService');
+    return;
+  }
+  assert.equal(http[0]?.name, HEADER_ROUTE, 'the header route comes first, so Istio tries it before the weighted route');
+  assert.deepEqual(route?.match, [{ headers: { 'X-Canary': { exact: 'yes' } } }]);
+  assert.deepEqual(route?.route?.map((d) => ({ ...d.destination, weight: d.weight })), [{ ...destination, weight: 100 }]);
 }
 
 export const PROVIDERS: Record<'basic' | 'nginx' | 'istioHost' | 'istioSubset', Provider> = {
@@ -182,6 +209,7 @@ export const PROVIDERS: Record<'basic' | 'nginx' | 'istioHost' | 'istioSubset', 
       await checkServices(c, ns, hashes);
       assert.deepEqual(await routeWeights(c, ns, 'host'), { [`${APP}-stable`]: 100 - weight, [`${APP}-canary`]: weight });
     },
+    headerRoute: (c, ns, present) => istioHeaderRoute(c, ns, present, { host: `${APP}-canary` }),
   },
   istioSubset: {
     name: 'Istio subset-level',
@@ -217,6 +245,7 @@ export const PROVIDERS: Record<'basic' | 'nginx' | 'istioHost' | 'istioSubset', 
         canary: { app: APP, [HASH_LABEL]: hashes.canary },
       }, 'the DestinationRule subsets select the pods by pod-template hash');
     },
+    headerRoute: (c, ns, present) => istioHeaderRoute(c, ns, present, { host: APP, subset: 'canary' }),
   },
 };
 
@@ -239,12 +268,19 @@ export class CanaryWalk {
     readonly t: Parameters<typeof testNamespace>[0],
     readonly ns: string,
     readonly provider: Provider,
+    readonly steps: ReadonlyArray<Record<string, unknown>> = STEPS,
     readonly ro = new RolloutHelper(ns),
   ) {}
 
-  static async start(t: Parameters<typeof testNamespace>[0], provider: Provider): Promise<CanaryWalk> {
-    const walk = new CanaryWalk(t, await testNamespace(t), provider);
-    await createAll(walk.ro.client, walk.ns, [...provider.objects, canaryRollout(APP, provider.canary)]);
+  /** Creates the provider's objects and the Rollout `app` with `steps` (and `canary` for the strategy), then starts a controller. */
+  static async start(
+    t: Parameters<typeof testNamespace>[0],
+    provider: Provider,
+    steps: ReadonlyArray<Record<string, unknown>> = STEPS,
+    canary: Record<string, unknown> = provider.canary,
+  ): Promise<CanaryWalk> {
+    const walk = new CanaryWalk(t, await testNamespace(t), provider, steps);
+    await createAll(walk.ro.client, walk.ns, [...provider.objects, canaryRollout(APP, canary, [...steps])]);
     await walk.startController();
     return walk;
   }
@@ -270,7 +306,7 @@ export class CanaryWalk {
 
   /** Waits for the walk to stand at step `index` (a pause step: paused there). */
   atStep(index: number, what: string, hash?: string): Promise<RolloutLike> {
-    const pause = STEPS[index]?.pause !== undefined;
+    const pause = this.steps[index]?.pause !== undefined;
     return this.ro.waitFor(APP, `${what} (step ${index})`, (r) =>
       r.status?.currentStepIndex === index &&
       (hash === undefined || r.status.currentPodHash === hash) &&
