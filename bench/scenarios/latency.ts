@@ -194,6 +194,7 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
       await rollouts.until('ng v1 Healthy', () => healthy(rollouts.get('ng')));
       const weightOf = (): string | undefined => ingresses.get('ng-ng-canary')?.metadata?.annotations?.[CANARY_WEIGHT];
       const weights: number[] = [];
+      const nginxCosts: RequestCounts[] = [];
       for (let c = 0; c < opts.canaryRollouts; c++) {
         await helper.setImage('ng', `registry.local/app:n${c + 2}`);
         await rollouts.until('ng paused at step 1 (setWeight 25)', () => {
@@ -202,6 +203,8 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
         });
         await ingresses.until('the canary Ingress at weight 25', () => weightOf() === '25');
         const hash = rollouts.get('ng')!.status!.currentPodHash!;
+        await sleep(SETTLE_MS);
+        let stepBefore = requestCounts(await scrape(controller));
         for (const step of [{ next: 3, weight: 50 }, { next: 5, weight: 75 }]) {
           const t0 = performance.now();
           await helper.promote('ng');
@@ -211,6 +214,10 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
             const ro = rollouts.get('ng');
             return ro?.status?.phase === 'Paused' && ro.status.currentStepIndex === step.next;
           });
+          await sleep(SETTLE_MS);
+          const stepAfter = requestCounts(await scrape(controller));
+          nginxCosts.push(requestDelta(stepBefore, stepAfter));
+          stepBefore = stepAfter;
         }
         await helper.promote('ng');
         await rollouts.until('ng Healthy', () => healthy(rollouts.get('ng')) && rollouts.get('ng')?.status?.currentPodHash === hash);
@@ -220,7 +227,9 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
       figures.push(
         { section: 'latency', name: 'NGINX canary promote → canary-weight p50', value: w.p50, unit: 'ms', note: `n=${w.n}; promote patch → canary Ingress annotation (watch)` },
         { section: 'latency', name: 'NGINX canary promote → canary-weight p99', value: w.p99, unit: 'ms', note: `max ${Math.round(w.max)} ms; includes the canary pods becoming available first` },
+        ...costFigures('api', 'NGINX canary step', nginxCosts, 'promote → next pause settled (setWeight 50, 75)'),
       );
+      notes.push(`One NGINX canary step's requests: ${breakdown(nginxCosts.at(-1)!)}.`);
     } finally {
       await ingresses.stop();
     }
