@@ -4,6 +4,8 @@
  * server provides one, and the plugin's entry point (bin/) hands it over.
  */
 
+import type { ConnectionFlags } from '../controller/kube/connection-flags.ts';
+
 /** What the command passes on from its flags and the global kubeconfig flags. */
 export interface DashboardLaunch {
   port: number;
@@ -13,6 +15,8 @@ export interface DashboardLaunch {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /** kubectl's connection flags (--server, --token, --as, …), applied over the kubeconfig. */
+  connection?: ConnectionFlags;
   env: Record<string, string | undefined>;
   /** Where start-up lines (the URL, a generated token) go. */
   say: (line: string) => void;

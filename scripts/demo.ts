@@ -102,9 +102,9 @@ interface Dashboard {
 /** `kubectl ramp dashboard` as its own process, on a free port; resolves with the URL it prints. */
 function startDashboard(): Promise<Dashboard> {
   const token = randomBytes(16).toString('hex');
-  console.log(`$ kubectl ramp dashboard -n ${NAMESPACE} --port 0 --token …`);
+  console.log(`$ kubectl ramp dashboard -n ${NAMESPACE} --port 0 --auth-token …`);
   const log = logFile('dashboard.log');
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/kubectl-ramp.mjs'), 'dashboard', '-n', NAMESPACE, '--port', '0', '--token', token], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/kubectl-ramp.mjs'), 'dashboard', '-n', NAMESPACE, '--port', '0', '--auth-token', token], {
     cwd: repoRoot,
     stdio: ['ignore', log.fd, 'pipe'],
     env: { ...process.env, KUBECONFIG: kubeconfig },

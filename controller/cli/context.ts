@@ -11,12 +11,28 @@ export interface Io {
   rows?: number;
 }
 
-/** The flags every command accepts, kubectl's names. */
+/** The flags every command accepts, kubectl's names (`kubectl options`). */
 export interface GlobalOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
   color?: boolean;
+  server?: string;
+  token?: string;
+  as?: string;
+  asGroup?: string[];
+  cluster?: string;
+  user?: string;
+  certificateAuthority?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  insecureSkipTlsVerify?: boolean;
+  /** kubectl's --request-timeout: "0" (none), a bare number of seconds, or a duration such as 30s. */
+  requestTimeout?: string;
+  /** kubectl's -v: 6 and above trace each request on stderr. */
+  v?: string;
+  /** Argo's plugin flag: debug traces requests as -v=6 does. */
+  loglevel?: string;
 }
 
 export interface Connection {

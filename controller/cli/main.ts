@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../kube/clock.ts';
 import { KubeClient } from '../kube/client.ts';
-import { loadKubeConfig } from '../kube/kubeconfig.ts';
+import { loadConnection } from '../kube/connection-flags.ts';
+import { connectionFlagsOf, requestPolicyOf } from './connection.ts';
 import type { DashboardLauncher } from '../../client/dashboard-launch.ts';
 import { packageVersion } from '../../client/package-version.ts';
 import type { CliEnv } from './context.ts';
@@ -43,12 +44,13 @@ export async function runKubectlRamp(ports: { serveDashboard: DashboardLauncher 
     signal: interrupt.signal,
     readFile: (path) => readFileSync(path, 'utf8'),
     connect(opts) {
-      const kc = loadKubeConfig({
+      const policy = requestPolicyOf(opts, (line) => process.stderr.write(line));
+      const kc = loadConnection({
         ...(opts.kubeconfig !== undefined ? { path: opts.kubeconfig } : {}),
         ...(opts.context !== undefined ? { context: opts.context } : {}),
         env: process.env,
-      });
-      const client = new KubeClient(kc);
+      }, connectionFlagsOf(opts));
+      const client = new KubeClient(kc, policy);
       return { client, namespace: opts.namespace ?? client.contextNamespace };
     },
     version: packageVersion(),

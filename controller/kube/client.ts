@@ -15,6 +15,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { AgentPool } from './agents.ts';
+import { requestPolicyHttpLibrary, type RequestPolicy } from './request-policy.ts';
 import { countingHttpLibrary, type RequestObserver } from './counting-http.ts';
 import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
 import { PODS, apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
@@ -72,7 +73,7 @@ function metaOf(obj: KubeObject): { name: string; namespace?: string } {
   return { name, namespace: obj.metadata?.namespace };
 }
 
-export interface KubeClientOptions {
+export interface KubeClientOptions extends RequestPolicy {
   /** Counts every response (controller_clientset_k8s_request_total). */
   observe?: RequestObserver;
   /** The transport; client-node's fetch library by default. */
@@ -103,7 +104,7 @@ export class KubeClient {
     this.contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default';
     this.observe = options.observe;
     this.agents = new AgentPool();
-    this.http = countingHttpLibrary(options.http ?? new IsomorphicFetchHttpLibrary(), options.observe, this.agents);
+    this.http = countingHttpLibrary(requestPolicyHttpLibrary(options.http ?? new IsomorphicFetchHttpLibrary(), options), options.observe, this.agents);
     this.configuration = createConfiguration({
       baseServer: new ServerConfiguration(this.server, {}),
       authMethods: { default: kubeConfig },

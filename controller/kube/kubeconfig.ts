@@ -56,6 +56,11 @@ function loadFile(path: string, files: KubeConfigFiles): KubeConfig {
     throw new KubeConfigError(path, 'cannot be read or parsed', { cause: err, problem: { kind: 'unreadable', path } });
   }
   const kc = new KubeConfig();
+  // An empty file is an empty config to kubectl (`--kubeconfig=/dev/null` with --server): no error here.
+  if (text.trim() === '') {
+    kc.loadFromOptions({ clusters: [], users: [], contexts: [], currentContext: '' });
+    return kc;
+  }
   try {
     kc.loadFromString(text);
   } catch (err) {

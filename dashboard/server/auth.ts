@@ -34,7 +34,7 @@ export function authorizeWrite(policy: WritePolicy, authorization: string | unde
     throw new HttpError(401, 'this action needs the dashboard token', 'paste the token the dashboard printed at start into the token field', challenge);
   }
   if (!tokensEqual(given, policy.token)) {
-    throw new HttpError(401, 'the token is not the dashboard\'s token', 'copy it again from the dashboard\'s start-up output, or from --token / RAMP_DASHBOARD_TOKEN', challenge);
+    throw new HttpError(401, 'the token is not the dashboard\'s token', 'copy it again from the dashboard\'s start-up output, or from --auth-token / RAMP_DASHBOARD_TOKEN', challenge);
   }
 }
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { systemClock, type Clock } from '../../controller/kube/clock.ts';
 import { describeKubeError, statusCodeOf } from '../../controller/kube/errors.ts';
-import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
+import { loadConnection, type ConnectionFlags } from '../../controller/kube/connection-flags.ts';
 import type { Informer } from '../../controller/kube/informer.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
 import { DashboardStartError, type DashboardLauncher } from '../../client/dashboard-launch.ts';
@@ -53,6 +53,8 @@ export type DashboardSettings = z.input<typeof DashboardOptionsSchema>;
 export interface DashboardOptions extends DashboardSettings {
   /** An already loaded kubeconfig (the demo, tests); takes precedence over `kubeconfig`/`context`. */
   kubeConfig?: KubeConfig;
+  /** kubectl's connection flags (--server, --token, --as, …), applied over the kubeconfig. */
+  connection?: ConnectionFlags;
   env?: Record<string, string | undefined>;
   logger?: Logger;
   clock?: Clock;
@@ -76,11 +78,11 @@ export interface RunningDashboard {
 
 function resolveKubeConfig(options: DashboardOptions, env: Record<string, string | undefined>): KubeConfig {
   if (options.kubeConfig !== undefined) return options.kubeConfig;
-  return loadKubeConfig({
+  return loadConnection({
     ...(options.kubeconfig !== undefined ? { path: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
     env,
-  });
+  }, options.connection ?? {});
 }
 
 /**
@@ -146,7 +148,7 @@ function urlOf(host: string, port: number): string {
  * app (built first if needed). `kubectl ramp dashboard` and the demo call this.
  */
 export async function startDashboard(options: DashboardOptions = {}): Promise<RunningDashboard> {
-  const { kubeConfig, env: givenEnv, logger: givenLogger, clock: givenClock, say: givenSay, ...settings } = options;
+  const { kubeConfig, connection, env: givenEnv, logger: givenLogger, clock: givenClock, say: givenSay, ...settings } = options;
   const parsed = DashboardOptionsSchema.safeParse(settings);
   if (!parsed.success) throw new DashboardStartError(`invalid dashboard options: ${describeIssues(parsed.error)}`, 'see kubectl ramp dashboard --help');
   const opts = parsed.data;
@@ -168,7 +170,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     policy = { readOnly: false, token: token ?? generateToken() };
   }
 
-  const kc = resolveKubeConfig({ ...opts, ...(kubeConfig !== undefined ? { kubeConfig } : {}) }, env);
+  const kc = resolveKubeConfig({ ...opts, ...(kubeConfig !== undefined ? { kubeConfig } : {}), ...(connection !== undefined ? { connection } : {}) }, env);
   const client = new KubeClient(kc);
   const unavailable = await checkAccess(client, opts.namespace);
   for (const kind of unavailable) logger.warn({ kind }, `the kubeconfig may not list ${kind}; the dashboard shows rollouts without them`);

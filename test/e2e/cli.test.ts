@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually, testNamespace } from '../support/cluster.ts';
-import { assertRestart, healthyOn, kubectl, livePods, manifestDir, pluginArgs, ramp, rampOk, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
+import { assertRestart, healthyOn, kubectl, livePods, manifestDir, PLUGIN, pluginArgs, ramp, rampOk, runProcess, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
+import { readState } from '../cluster/cluster.ts';
 import { startController } from '../support/controller.ts';
 import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
@@ -24,6 +25,13 @@ function assertOneLineError(result: CliResult, code: number, pattern: RegExp): v
   assert.doesNotMatch(result.stderr, /\n\s+at |node:internal|\.ts:\d+/, 'no stack trace');
 }
 
+
+/** Runs `plugin(args)` and returns its stdout, failing with its stderr when it exits non-zero. */
+async function pluginOk(plugin: (args: string[]) => Promise<CliResult>, args: string[]): Promise<string> {
+  const result = await plugin(args);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout;
+}
 
 function canaryRollout(name: string, steps: object[], replicas = 5): object {
   return rolloutWith(name, { steps }, { replicas, container: name, image: `registry.local/${name}:v1` });
@@ -222,5 +230,42 @@ describe('kubectl-ramp on the real control plane', () => {
       'current-context': 'x',
     });
     assertOneLineError(await ramp(['get', 'rollout', 'app'], { ...cli, kubeconfig: unreachable }), 1, /check that the cluster is running/);
+  });
+
+  test('kubectl\'s connection flags: --server, --token, --certificate-authority, --insecure-skip-tls-verify, --as, --as-group, --cluster, --request-timeout, -v and --loglevel', async (t) => {
+    const ns = await testNamespace(t);
+    const file = manifestDir(t);
+    const state = readState();
+    assert.ok(state, 'the local control plane is up');
+    await rampOk(['create', '-f', file('app.yaml', canaryRollout('app', [{ setWeight: 50 }, { pause: {} }], 1))], { namespace: ns });
+    // No kubeconfig: an empty file stands in for a machine without one (~/.kube/config may exist here).
+    const plugin = (args: string[]): Promise<CliResult> => runProcess(process.execPath, [PLUGIN, '--kubeconfig=/dev/null', '-n', ns, ...args]);
+    const empty = await plugin(['get', 'rollout', 'app']);
+    assert.equal(empty.code, 1, 'without a kubeconfig or --server there is nothing to connect to');
+
+    const direct = ['--server', state.server, '--token', state.adminToken];
+    assert.match(await pluginOk(plugin, [...direct, '--certificate-authority', state.caCert, 'get', 'rollout', 'app']), /Name:\s+app/);
+    assert.match(await pluginOk(plugin, [...direct, '--insecure-skip-tls-verify', 'list', 'rollouts']), /^app\b/m);
+    const untrusted = await plugin([...direct, 'get', 'rollout', 'app']);
+    assertOneLineError(untrusted, 1, /certificate/);
+
+    // Impersonation: a user with no role is refused by name; the same user in system:masters is not.
+    const asNobody = await ramp(['--as', 'nobody@example.com', 'get', 'rollout', 'app'], { namespace: ns });
+    assertOneLineError(asNobody, 1, /forbidden: User "nobody@example\.com" cannot get resource "rollouts"/);
+    assert.match(await rampOk(['--as', 'nobody@example.com', '--as-group', 'system:masters', 'get', 'rollout', 'app'], { namespace: ns }), /Name:\s+app/);
+    assertOneLineError(await ramp(['--as-group', 'system:masters', 'get', 'rollout', 'app'], { namespace: ns }), 1, /--as-group needs --as/);
+    assertOneLineError(await ramp(['--cluster', 'elsewhere', 'get', 'rollout', 'app'], { namespace: ns }), 1, /--cluster "elsewhere": no cluster of that name in the kubeconfig/);
+
+    // Request tracing as kubectl -v=6 prints it, on stderr, and the same with Argo's --loglevel debug.
+    for (const level of [['-v', '6'], ['--loglevel', 'debug']]) {
+      const traced = await ramp([...level, 'get', 'rollout', 'app'], { namespace: ns });
+      assert.equal(traced.code, 0, traced.stderr);
+      assert.match(traced.stderr, new RegExp(`^GET https://127\\.0\\.0\\.1:\\d+/apis/argoproj\\.io/v1alpha1/namespaces/${ns}/rollouts/app 200 in \\d+ milliseconds$`, 'm'));
+      assert.match(traced.stdout, /Name:\s+app/);
+    }
+    assert.equal((await ramp(['get', 'rollout', 'app'], { namespace: ns })).stderr, '', 'no trace without -v');
+
+    assert.match(await rampOk(['--request-timeout', '30s', 'get', 'rollout', 'app'], { namespace: ns }), /Name:\s+app/);
+    assertOneLineError(await ramp(['--request-timeout', 'soon', 'get', 'rollout', 'app'], { namespace: ns }), 1, /invalid --request-timeout "soon"/);
   });
 });

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { DashboardStartError, type LaunchedDashboard } from '../../../client/dashboard-launch.ts';
 import type { CliEnv, GlobalOptions } from '../context.ts';
 import { CliError } from '../errors.ts';
+import { connectionFlagsOf } from '../connection.ts';
 
 interface DashboardFlags {
   port: string;
   address: string;
-  token?: string;
+  authToken?: string;
   readOnly?: boolean;
 }
 
@@ -27,7 +28,7 @@ export function addDashboardCommand(program: Command, env: CliEnv): void {
     .description('Serve the rollouts dashboard on localhost: live status, steps, weights, analysis, and actions with a token')
     .option('-p, --port <port>', 'port to listen on', '3100')
     .option('--address <address>', 'address to bind; anything but loopback exposes the dashboard to the network', '127.0.0.1')
-    .option('--token <token>', `bearer token that actions need (default: $RAMP_DASHBOARD_TOKEN, else a new one printed at start)`)
+    .option('--auth-token <token>', `bearer token that actions need (--token is the apiserver's, as in kubectl) (default: $RAMP_DASHBOARD_TOKEN, else a new one printed at start)`)
     .option('--read-only', 'refuse every action; no token needed')
     .action(async (flags: DashboardFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;
@@ -37,10 +38,11 @@ export function addDashboardCommand(program: Command, env: CliEnv): void {
           port: portOf(flags.port),
           host: flags.address,
           readOnly: flags.readOnly === true,
-          ...(flags.token !== undefined ? { token: flags.token } : {}),
+          ...(flags.authToken !== undefined ? { token: flags.authToken } : {}),
           ...(globals.kubeconfig !== undefined ? { kubeconfig: globals.kubeconfig } : {}),
           ...(globals.context !== undefined ? { context: globals.context } : {}),
           ...(globals.namespace !== undefined ? { namespace: globals.namespace } : {}),
+          connection: connectionFlagsOf(globals),
           env: env.env,
           say: (line) => env.io.err(`${line}\n`),
         });
