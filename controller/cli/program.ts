@@ -8,6 +8,7 @@ import { addFileCommands } from './commands/files.ts';
 import { addStatusCommand } from './commands/status.ts';
 import { addVersionCommand } from './commands/version.ts';
 import { addWriteCommands } from './commands/writes.ts';
+import { addCompletionCommand, COMPLETE_VERB, runComplete } from './commands/completion.ts';
 
 const EXAMPLES = `
 Examples:
@@ -60,6 +61,7 @@ export function buildProgram(env: CliEnv): Command {
   addFileCommands(program, env);
   addVersionCommand(program, env);
   addDashboardCommand(program, env);
+  addCompletionCommand(program, env);
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: (s) => env.io.out(s), writeErr: (s) => env.io.err(s) });
   return program;
 }
@@ -71,6 +73,10 @@ function allCommands(cmd: Command): Command[] {
 /** Runs one command line; returns the exit code. Errors print as one line, never a stack. */
 export async function runCli(argv: readonly string[], env: CliEnv): Promise<number> {
   const program = buildProgram(env);
+  if (argv[0] === COMPLETE_VERB) {
+    await runComplete(program, env, argv.slice(1));
+    return 0;
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -82,6 +82,7 @@ export const SERVICES = resource('', 'v1', 'services', 'Service');
 export const PODS = resource('', 'v1', 'pods', 'Pod');
 export const POD_TEMPLATES = resource('', 'v1', 'podtemplates', 'PodTemplate');
 export const EVENTS = resource('', 'v1', 'events', 'Event');
+export const NAMESPACES = resource('', 'v1', 'namespaces', 'Namespace', { namespaced: false });
 export const INGRESSES = resource('networking.k8s.io', 'v1', 'ingresses', 'Ingress');
 export const JOBS = resource('batch', 'v1', 'jobs', 'Job');
 export const LEASES = resource('coordination.k8s.io', 'v1', 'leases', 'Lease');

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { eventually, testNamespace } from '../support/cluster.ts';
+import { eventually, kubeconfigPath, testNamespace } from '../support/cluster.ts';
 import { assertRestart, healthyOn, kubectl, livePods, manifestDir, PLUGIN, pluginArgs, ramp, rampOk, runProcess, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
 import { readState } from '../cluster/cluster.ts';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
 import { startController } from '../support/controller.ts';
 import { blueGreenRollout, canaryRollout as rolloutWith, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 
@@ -267,5 +272,36 @@ describe('kubectl-ramp on the real control plane', () => {
 
     assert.match(await rampOk(['--request-timeout', '30s', 'get', 'rollout', 'app'], { namespace: ns }), /Name:\s+app/);
     assertOneLineError(await ramp(['--request-timeout', 'soon', 'get', 'rollout', 'app'], { namespace: ns }), 1, /invalid --request-timeout "soon"/);
+  });
+
+  test('shell completion: the bash script and kubectl\'s plugin completion complete rollout names from the cluster', async (t) => {
+    const ns = await testNamespace(t);
+    const file = manifestDir(t);
+    await rampOk(['create', '-f', file('apps.yaml', canaryRollout('checkout', [{ pause: {} }], 1), canaryRollout('cart', [{ pause: {} }], 1))], { namespace: ns });
+    const dir = mkdtempSync(join(tmpdir(), 'ramp-completion-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    // kubectl-ramp on PATH, as `npm link` installs it, pointed at the test cluster.
+    writeFileSync(join(dir, 'kubectl-ramp'), `#!/bin/sh\nKUBECONFIG=${kubeconfigPath()} exec ${process.execPath} ${PLUGIN} "$@"\n`);
+    chmodSync(join(dir, 'kubectl-ramp'), 0o755);
+    writeFileSync(join(dir, 'completion.bash'), await rampOk(['completion', 'bash']));
+    const bash = (words: string, cword: number): string[] => {
+      const result = spawnSync('bash', ['-c', `source ${dir}/completion.bash; COMP_WORDS=(${words}); COMP_CWORD=${cword}; _kubectl_ramp; printf '%s\\n' "\${COMPREPLY[@]}"`], {
+        env: { PATH: `${dir}:${process.env.PATH}`, HOME: dir },
+        encoding: 'utf8',
+      });
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout.split('\n').filter((l) => l !== '');
+    };
+    assert.deepEqual(bash(`kubectl-ramp -n ${ns} promote ""`, 4), ['cart', 'checkout']);
+    assert.deepEqual(bash(`kubectl-ramp -n ${ns} get rollout ch`, 5), ['checkout']);
+    assert.deepEqual(bash('kubectl-ramp prom', 1), ['promote']);
+    assert.ok(bash('kubectl-ramp -n ""', 2).includes(ns), 'namespaces after -n');
+
+    // kubectl 1.26+ runs kubectl_complete-ramp for `kubectl ramp <Tab>`.
+    const kubectlCompletion = spawnSync(join(dirname(PLUGIN), 'kubectl_complete-ramp'), ['-n', ns, 'abort', 'c'], {
+      env: { ...process.env, KUBECONFIG: kubeconfigPath() },
+      encoding: 'utf8',
+    });
+    assert.equal(kubectlCompletion.stdout, 'cart\ncheckout\n:4\n');
   });
 });
