@@ -79,6 +79,7 @@ const NOT_IN_CONTROLLER_RULES: Record<string, string> = {
   leases: 'leader election has a Role in the controller namespace',
   experiments: 'no code path reads or writes Experiments',
   podtemplates: "only kubectl ramp undo writes them, with the user's own credentials",
+  namespaces: "only kubectl ramp's shell completion lists them, with the user's own credentials",
 };
 
 describe('controller permissions', () => {
