@@ -274,6 +274,37 @@ describe('kubectl-ramp on the real control plane', () => {
     assertOneLineError(await ramp(['--request-timeout', 'soon', 'get', 'rollout', 'app'], { namespace: ns }), 1, /invalid --request-timeout "soon"/);
   });
 
+  test('create -f a -f b -w watches both rows; list rollouts -w --timestamps changes rows in place on a terminal', async (t) => {
+    const ns = await testNamespace(t);
+    const controller = await startController({ namespace: ns, name: `${ns}-watches` });
+    t.after(() => controller.kill());
+    const file = manifestDir(t);
+    const alpha = file('alpha.yaml', canaryRollout('alpha', [{ setWeight: 50 }, { pause: {} }], 2));
+    const beta = file('beta.yaml', canaryRollout('beta', [{ setWeight: 50 }, { pause: {} }], 2));
+    const created = TmuxPane.start(`${ns}-create`, [process.execPath, ...pluginArgs(['create', '-f', alpha, '-f', beta, '-w'], { namespace: ns })], { columns: 160, rows: 20 });
+    t.after(() => created.close());
+    await eventually('both created rollouts Healthy in the create watch', async () => {
+      const screen = created.screen();
+      return /^alpha\s+Canary\s+Healthy/m.test(screen) && /^beta\s+Canary\s+Healthy/m.test(screen) ? screen : undefined;
+    }, 60_000);
+    assert.match(created.history(), /rollout\.argoproj\.io\/alpha created\nrollout\.argoproj\.io\/beta created/);
+    created.sendKeys('C-c');
+    await eventually('create -w ends on Ctrl-C', async () => created.dead(), 10_000);
+
+    const list = TmuxPane.start(`${ns}-list`, [process.execPath, ...pluginArgs(['list', 'rollouts', '-w', '--timestamps'], { namespace: ns })], { columns: 160, rows: 20 });
+    t.after(() => list.close());
+    await eventually('the list shows both rows', async () => (/^\S+Z\s+alpha\s+Canary\s+Healthy/m.test(list.screen()) ? true : undefined), 30_000);
+    await rampOk(['set', 'image', 'alpha', 'alpha=registry.local/alpha:v2'], { namespace: ns });
+    const paused = await eventually('alpha Paused at step 1 in the same table', async () => {
+      const screen = list.screen();
+      return /^\S+Z\s+alpha\s+Canary\s+Paused\s+1\/2/m.test(screen) ? screen : undefined;
+    }, 60_000);
+    assert.equal(paused.match(/^TIMESTAMP\s+NAME/gm)?.length, 1, `one table, changed in place:\n${paused}`);
+    assert.equal(paused.match(/\balpha\b/g)?.length, 1, 'one alpha row');
+    list.sendKeys('C-c');
+    await eventually('list -w ends on Ctrl-C', async () => list.dead(), 10_000);
+  });
+
   test('shell completion: the bash script and kubectl\'s plugin completion complete rollout names from the cluster', async (t) => {
     const ns = await testNamespace(t);
     const file = manifestDir(t);

@@ -8,6 +8,7 @@ import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS
 import { planRollout } from '../plan/plan.ts';
 import { renderPlan } from '../render/plan.ts';
 import { connect, guard } from './common.ts';
+import { watchRollout, watchRollouts } from './get.ts';
 
 export function readManifest(env: CliEnv, path: string): string {
   try {
@@ -74,32 +75,45 @@ export function addFileCommands(program: Command, env: CliEnv): void {
 
   program
     .command('create')
-    .requiredOption('-f, --filename <file>', 'manifest with Rollouts, AnalysisTemplates, ClusterAnalysisTemplates or AnalysisRuns')
-    .description('Create Rollouts and analysis objects from a file, after checking them')
-    .action(async (opts: { filename: string }, cmd: Command) => {
-      const path = opts.filename;
-      const objects = parseManifest(path, readManifest(env, path));
-      if (objects.length === 0) throw new CliError(`${path} holds no objects`);
-      objects.forEach((obj, i) => {
-        const kind = (obj as { kind?: string }).kind ?? '(no kind)';
-        const apiVersion = (obj as { apiVersion?: string }).apiVersion ?? '(no apiVersion)';
-        const creatable = CREATABLE[kind];
-        if (creatable === undefined || !apiVersion.startsWith('argoproj.io/')) {
-          throw new CliError(`${path}: document ${i + 1} is a ${apiVersion} ${kind}; create takes Rollout, AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun (use kubectl apply for other kinds)`);
-        }
-        const result = creatable.validate(obj);
-        if (!result.ok) {
-          const [first] = result.errors;
-          throw new CliError(`${path}: ${kind} "${obj.metadata?.name ?? ''}" is invalid: ${first?.field}: ${first?.message}; see every problem with: kubectl ramp lint ${path}`);
-        }
-      });
+    .requiredOption('-f, --filename <file>', 'manifest with Rollouts, AnalysisTemplates, ClusterAnalysisTemplates or AnalysisRuns (repeat for several files)', (file: string, files: string[] = []) => [...files, file])
+    .option('-w, --watch', 'after creating, watch the Rollout created (several: their rows in list rollouts --watch)')
+    .description('Create Rollouts and analysis objects from files, after checking every one of them')
+    .action(async (opts: { filename: string[]; watch?: boolean }, cmd: Command) => {
+      // Every file is read and checked before anything is created: a bad second file creates nothing.
+      const objects = opts.filename.flatMap((path) => checkedObjects(env, path));
       const { client, namespace } = connect(env, cmd);
+      const rollouts: string[] = [];
       for (const obj of objects) {
         const creatable = CREATABLE[(obj as { kind: string }).kind]!;
         const ns = creatable.resource.namespaced ? (obj.metadata?.namespace ?? namespace) : undefined;
         const name = obj.metadata?.name ?? '';
         const created = await guard({ kind: creatable.singular, name, ...(ns !== undefined ? { namespace: ns } : {}), verb: 'create' }, () => client.create(creatable.resource, ns !== undefined ? { ...obj, metadata: { ...obj.metadata, namespace: ns } } : obj));
         env.io.out(`${creatable.singular}.argoproj.io/${created.metadata?.name ?? name} created\n`);
+        if (creatable.resource === ROLLOUTS && ns === namespace) rollouts.push(created.metadata?.name ?? name);
       }
+      if (!opts.watch) return;
+      if (rollouts.length === 0) throw new CliError(`--watch watches Rollouts created in namespace "${namespace}"; ${opts.filename.join(', ')} created none there`);
+      if (rollouts.length === 1) await watchRollout(env, cmd, client, namespace, rollouts[0]!);
+      else await watchRollouts(env, client, namespace, rollouts);
     });
+}
+
+/** The objects of one manifest, each a kind create takes and valid; throws naming the file and document otherwise. */
+function checkedObjects(env: CliEnv, path: string): KubeObject[] {
+  const objects = parseManifest(path, readManifest(env, path));
+  if (objects.length === 0) throw new CliError(`${path} holds no objects`);
+  objects.forEach((obj, i) => {
+    const kind = (obj as { kind?: string }).kind ?? '(no kind)';
+    const apiVersion = (obj as { apiVersion?: string }).apiVersion ?? '(no apiVersion)';
+    const creatable = CREATABLE[kind];
+    if (creatable === undefined || !apiVersion.startsWith('argoproj.io/')) {
+      throw new CliError(`${path}: document ${i + 1} is a ${apiVersion} ${kind}; create takes Rollout, AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun (use kubectl apply for other kinds)`);
+    }
+    const result = creatable.validate(obj);
+    if (!result.ok) {
+      const [first] = result.errors;
+      throw new CliError(`${path}: ${kind} "${obj.metadata?.name ?? ''}" is invalid: ${first?.field}: ${first?.message}; see every problem with: kubectl ramp lint ${path}`);
+    }
+  });
+  return objects;
 }

@@ -5,7 +5,7 @@ import { KubeConfigError } from '../../../controller/kube/errors.ts';
 import type { KubeObject } from '../../../controller/kube/resources.ts';
 import { jumpingClock, run } from './cli-env.ts';
 import { apiError, FakeKube, unreachable } from '../../support/fake-kube.ts';
-import { fixtureText, loadFixture } from '../../support/rollout-fixtures.ts';
+import { fixtureText, loadFixture, NOW } from '../../support/rollout-fixtures.ts';
 
 function cluster(fixture: string): FakeKube {
   const f = loadFixture(fixture);
@@ -196,7 +196,83 @@ describe('commands', () => {
     assert.equal(kube.calls.find((c) => c.verb === 'create')?.namespace, 'demo');
   });
 
+  it('create takes -f more than once, checks every file before creating anything, and -w watches what it created', async () => {
+    const manifest = fixtureText('canary-mid-step.yaml').split('\n---\n')[0]!;
+    const second = manifest.replaceAll('canary-demo', 'canary-two');
+    const files = { 'a.yaml': manifest, 'b.yaml': second, 'bad.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: x}\n' };
+    const refused = new FakeKube();
+    const bad = await run(['create', '-f', 'a.yaml', '-f', 'bad.yaml'], { kube: refused, files });
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /bad\.yaml: document 1 is a v1 Service/);
+    assert.deepEqual(refused.calls.filter((c) => c.verb === 'create'), [], 'a bad second file creates nothing');
+
+    const one = await run(['create', '-f', 'a.yaml', '-w'], { kube: new FakeKube(), files, signal: AbortSignal.abort() });
+    assert.equal(one.code, 0, one.err);
+    assert.equal(one.out, 'rollout.argoproj.io/canary-demo created\n', 'the watch ends at once when interrupted');
+    const stop = new AbortController();
+    const kube = new FakeKube();
+    const listAll = kube.listAll.bind(kube);
+    let lists = 0;
+    kube.listAll = async (type, opts) => {
+      if (++lists === 2) stop.abort();
+      return listAll(type, opts);
+    };
+    const both = await run(['create', '-f', 'a.yaml', '-f', 'b.yaml', '--watch'], { kube, files, signal: stop.signal });
+    assert.equal(both.code, 0, both.err);
+    assert.match(both.out, /rollout\.argoproj\.io\/canary-demo created\nrollout\.argoproj\.io\/canary-two created\nNAME .*\ncanary-demo .*\ncanary-two /);
+  });
+
   it('version prints the plugin version', async () => {
     assert.equal((await run(['version', '--short'])).out, 'kubectl-ramp: v0.1.0\n');
+  });
+});
+
+describe('list rollouts --watch and --timestamps', () => {
+  /** A cluster whose rollout is scaled to 7 on the third list, interrupted on the fifth. */
+  function changingCluster(): { kube: FakeKube; signal: AbortSignal } {
+    const kube = cluster('canary-mid-step.yaml');
+    const stop = new AbortController();
+    let lists = 0;
+    const listAll = kube.listAll.bind(kube);
+    kube.listAll = async (type, opts) => {
+      lists++;
+      if (lists === 3) await kube.mergePatch(type, 'demo', 'canary-demo', { spec: { replicas: 7 } });
+      if (lists === 5) stop.abort();
+      return listAll(type, opts);
+    };
+    return { kube, signal: stop.signal };
+  }
+
+  it('prints the header once and then each row that changed, with the time it changed, off a terminal (as Argo)', async () => {
+    const { kube, signal } = changingCluster();
+    const clock = jumpingClock();
+    const result = await run(['list', 'rollouts', '-w', '--timestamps'], { kube, signal, clock });
+    assert.equal(result.code, 0, result.err);
+    const lines = result.out.trimEnd().split('\n');
+    assert.match(lines[0]!, /^TIMESTAMP\s+NAME\s+STRATEGY\s+STATUS/);
+    assert.equal(lines.length, 3, `header, the first row, the changed row:\n${result.out}`);
+    const stamp = (line: string) => line.split(/\s+/)[0];
+    const desired = (line: string) => line.trim().split(/\s+/)[7];
+    assert.match(lines[1]!, /canary-demo\s+Canary\s+Paused/);
+    assert.notEqual(desired(lines[1]!), '7');
+    assert.equal(desired(lines[2]!), '7', 'the row printed again with its new DESIRED');
+    assert.equal(stamp(lines[1]!), new Date(Math.floor(NOW / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+    assert.ok(stamp(lines[2]!)! > stamp(lines[1]!)!, 'the changed row carries the later time');
+  });
+
+  it('redraws the table in place on a terminal', async () => {
+    const { kube, signal } = changingCluster();
+    const result = await run(['list', 'rollouts', '-w'], { kube, signal, isTTY: true });
+    assert.equal(result.code, 0, result.err);
+    assert.equal(result.out.match(/NAME\s+STRATEGY/g)?.length, 2, 'drawn once, redrawn once when the row changed');
+    assert.match(result.out, /\x1b\[2F\x1b\[0J/, 'the cursor goes back over the two lines of the old table');
+  });
+
+  it('--timestamps without --watch stamps the rows with now; --watch refuses -o json', async () => {
+    const listed = await run(['list', 'rollouts', '--timestamps'], { kube: cluster('canary-mid-step.yaml') });
+    assert.match(listed.out, /^TIMESTAMP\s+NAME/);
+    const refused = await run(['list', 'rollouts', '-w', '-o', 'json'], { kube: cluster('canary-mid-step.yaml') });
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /--watch prints tables/);
   });
 });
