@@ -1,7 +1,7 @@
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../api/index.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
+import { isNotFound, KubeApiError } from '../../kube/errors.ts';
 import {
   ANALYSIS_RUNS,
   ANALYSIS_TEMPLATES,
@@ -21,7 +21,7 @@ import {
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
-import { apply, type RolloutWriter } from '../apply.ts';
+import { apply, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
 import { plan } from '../plan.ts';
@@ -77,7 +77,12 @@ export function clientWriter(
   return {
     trafficRouting: () => ({ kube: routing, options: traffic }),
     createReplicaSet: async (ns, rs) => {
-      await client.create(REPLICA_SETS, rs as KubeObject, opts);
+      await client.create(REPLICA_SETS, rs as KubeObject, opts).catch((err: unknown) => {
+        if (err instanceof KubeApiError && (err.statusCode === 400 || err.statusCode === 422)) {
+          throw new ReplicaSetRefusedError({ message: err.serverMessage || err.message, causes: err.status?.details?.causes ?? [] }, { cause: err });
+        }
+        throw err;
+      });
     },
     patchReplicaSet: async (ns, name, patch) => {
       await client.mergePatch(REPLICA_SETS, ns, name, patch, opts);
