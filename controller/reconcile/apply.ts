@@ -128,6 +128,14 @@ async function syncPodMetadata(w: RolloutWriter, ns: string, effect: Extract<Eff
 }
 
 /**
+ * What a deleted Rollout leaves behind, released (Argo's Service and DestinationRule controllers):
+ * the managed-by annotation and the hash selector or subset labels. Each is one guarded request.
+ */
+export async function applyReleases(writer: RolloutWriter, namespace: string, rolloutName: string, effects: ReadonlyArray<Extract<Effect, { kind: 'releaseService' | 'patchDestinationRule' }>>): Promise<void> {
+  for (const effect of effects) await effectRequest(effect, rolloutName)(writer, namespace);
+}
+
+/**
  * Applies a plan: the effects in order (stopping at the first failure, so the status never claims
  * what did not happen), then the status as a minimal merge patch, skipped when nothing changed.
  */

@@ -21,11 +21,12 @@ import {
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
-import { apply, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
+import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
+import { releaseAfterDeletion } from '../shared/referenced-services.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
 import { plan } from '../plan.ts';
-import { clientTrafficKube, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
+import { clientTrafficKube, managedDestinationRules, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
 import { routingObjectKeys } from './routing-watch.ts';
 import { clientDirectReads } from './direct-reads.ts';
 import type { TrafficRouterOptions } from '../../traffic/registry.ts';
@@ -184,6 +185,19 @@ const ingressWatch: SecondaryWatch = {
   },
 };
 
+/**
+ * A Service re-runs the Rollouts naming it and the one its managed-by annotation names, so that a
+ * Service left marked by a deleted Rollout is released (Argo's Service controller).
+ */
+const serviceWatch: SecondaryWatch = {
+  resource: SERVICES,
+  keysFor(obj, caches) {
+    const manager = obj.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION];
+    const referencing = referencedBy(SERVICES, referencedServices).keysFor(obj, caches);
+    return [...new Set([...referencing, ...(manager && obj.metadata?.namespace ? [`${obj.metadata.namespace}/${manager}`] : [])])];
+  },
+};
+
 /** The Rollout reconciler; with a registry, Argo's per-rollout metrics are registered on it. */
 export function createRolloutRegistration(options: { registry?: Registry } = {}): ReconcilerRegistration {
   return {
@@ -192,7 +206,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
     watches: [
       ownedBy(REPLICA_SETS, 'Rollout'),
       ownedBy(ANALYSIS_RUNS, 'Rollout'),
-      referencedBy(SERVICES, referencedServices),
+      serviceWatch,
       referencedBy(DEPLOYMENTS, (r) => {
         const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
         return ref ? [ref] : [];
@@ -230,11 +244,28 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         };
         ctx.caches.optional?.(type)?.addHandlers({ add: enqueue, update: (_previous, current) => enqueue(current), delete: enqueue });
       }
+      /**
+       * A Rollout that is gone releases the Services and DestinationRules still marked as its own.
+       * Its absence from the cache is confirmed with a GET first: a Rollout of another controller
+       * instance (--instance-id) is not cached but still owns its Services.
+       */
+      const releaseLeftovers = async (namespace: string, name: string, signal: AbortSignal): Promise<void> => {
+        const effects = releaseAfterDeletion(view.servicesManagedBy(namespace, name), managedDestinationRules(cached, istioApiVersion, namespace, name));
+        if (effects.length === 0) return;
+        const exists = await ctx.client.get(ROLLOUTS, namespace, name, { signal }).then(() => true, (err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        });
+        if (exists) return;
+        await applyReleases(clientWriter(ctx.client, signal, traffic, cached), namespace, name, effects);
+        ctx.logger.info({ rollout: `${namespace}/${name}`, released: effects.map((e) => (e.kind === 'releaseService' ? `service/${e.service}` : `destinationrule/${e.name}`)) }, 'released what a deleted rollout managed');
+      };
       return async (key, signal) => {
         const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
         const rollout = liveRollout(view, namespace, name);
         if (!rollout) {
           written.forget(key);
+          if (!view.rollout(namespace, name)) await releaseLeftovers(namespace, name, signal);
           return;
         }
         // Checked before observe() so a pass that will not run makes no apiserver reads.
