@@ -116,25 +116,14 @@ describe("Ramp's CRDs keep every field of Argo Rollouts' CRDs", () => {
   }
 });
 
-/**
- * Known: Ramp's CRD requires spec.strategy, Argo's stores a Rollout without one and its controller
- * reports InvalidSpec. Dropping the requirement needs the CLI and dashboard, which read stored
- * Rollouts unparsed, to cope with a missing strategy first.
- */
-/**
- * Where Ramp's CRD is known to be stricter than Argo's, and why it stays so for now: kubectl-ramp,
- * client/ and the dashboard read stored Rollouts without parsing them and need a strategy. The test
- * fails on any other difference, and when one of these goes away (then remove it here).
- */
-const KNOWN_STRICTER: Record<string, readonly string[]> = { Rollout: ['spec.strategy'] };
 
 describe("Ramp's CRDs require no field Argo Rollouts' CRDs leave optional", () => {
   for (const [kind, file] of Object.entries(ARGO_FILES)) {
-    it(`${kind}: nothing required beyond Argo's ${file}, but the known ${(KNOWN_STRICTER[kind] ?? []).join(', ') || 'none'}`, () => {
+    it(`${kind}: nothing required beyond Argo's ${file}`, () => {
       const ramp = rampCrds.get(kind);
       assert.ok(ramp, `Ramp has no CRD for ${kind}`);
       const found = stricter(schemaOf(argoCrd(file) as unknown as Crd), schemaOf(ramp), '');
-      assert.deepEqual(found.map((g) => g.path), KNOWN_STRICTER[kind] ?? [], report(`${kind}: Ramp's CRD refuses manifests Argo's stores`, found));
+      assert.deepEqual(found.map((g) => g.path), [], report(`${kind}: Ramp's CRD refuses manifests Argo's stores`, found));
     });
   }
 });

@@ -1,3 +1,4 @@
+import { withStrategy } from '../../api/defaults.ts';
 import type { Command } from 'commander';
 import type { CliEnv } from '../context.ts';
 import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
@@ -69,7 +70,7 @@ export function addListCommand(program: Command, env: CliEnv): void {
       const { client, namespace } = connect(env, cmd);
       const scope = opts.allNamespaces ? undefined : namespace;
       const subject = { kind: 'rollout', ...(scope !== undefined ? { namespace: scope } : {}), verb: 'list' };
-      const rollouts = (await guard(subject, async () => (await client.listAll(ROLLOUTS, scope !== undefined ? { namespace: scope } : {})).items)) as unknown as Rollout[];
+      const rollouts = ((await guard(subject, async () => (await client.listAll(ROLLOUTS, scope !== undefined ? { namespace: scope } : {})).items)) as unknown as Rollout[]).map(withStrategy);
       const infos = rollouts
         .filter((ro) => opts.name === undefined || ro.metadata.name === opts.name)
         .map((rollout) => newRolloutInfo({ rollout }))

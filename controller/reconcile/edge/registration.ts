@@ -1,3 +1,4 @@
+import { withStrategy } from '../../api/defaults.ts';
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../api/index.ts';
 import type { KubeClient } from '../../kube/client.ts';
@@ -51,7 +52,7 @@ export function cacheView(caches: Caches): ClusterView {
   const clusterAnalysisTemplates = caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES);
   const ingresses = caches.informer<KubeObject>(INGRESSES);
   return {
-    rollout: (ns, name) => rollouts.get(`${ns}/${name}`) as RolloutObject | undefined,
+    rollout: (ns, name) => withStrategy(rollouts.get(`${ns}/${name}`) as RolloutObject | undefined),
     replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
     service: (ns, name) => services.get(`${ns}/${name}`) as V1Service | undefined,
     servicesManagedBy: (ns, rolloutName) =>
