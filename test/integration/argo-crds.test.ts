@@ -83,12 +83,30 @@ function stricter(argo: JSONSchema, ramp: JSONSchema | undefined, path: string):
   const found: Gap[] = ((ramp.required as string[] | undefined) ?? [])
     .filter((key) => !argoRequired.has(key))
     .map((key) => ({ path: join(path, key), problem: 'required by Ramp, optional in Argo' }));
+  const rampEnum = ramp.enum as unknown[] | undefined;
+  const argoEnum = argo.enum as unknown[] | undefined;
+  if (rampEnum && !(argoEnum && argoEnum.every((value) => rampEnum.includes(value)))) {
+    found.push({ path, problem: `enum ${JSON.stringify(rampEnum)} in Ramp, ${argoEnum ? `${JSON.stringify(argoEnum)} in Argo` : 'any value in Argo'}` });
+  }
+  // Where Argo's schema stops (a preserved or free-form object), any enum below it in Ramp's is stricter.
+  if (argo[PRESERVE] === true || (argo.type === 'object' && !argo.properties && !mapValuesOf(argo))) found.push(...enumsBelow(ramp, path));
   if (argo.items) found.push(...stricter(argo.items as JSONSchema, ramp.items as JSONSchema | undefined, `${path}[]`));
   const rampProperties = propertiesOf(ramp);
   for (const [key, child] of Object.entries(propertiesOf(argo))) found.push(...stricter(child, rampProperties[key], join(path, key)));
   const argoValues = mapValuesOf(argo);
   if (argoValues) found.push(...stricter(argoValues, mapValuesOf(ramp), join(path, '*')));
   return found;
+}
+
+/** Every enum in a subtree of Ramp's schema. */
+function enumsBelow(ramp: JSONSchema, path: string): Gap[] {
+  const here: Gap[] = [];
+  if (ramp.items) here.push(...enumsBelow(ramp.items as JSONSchema, `${path}[]`), ...(((ramp.items as JSONSchema).enum) ? [{ path: `${path}[]`, problem: 'enum in Ramp, any value in Argo' }] : []));
+  for (const [key, child] of Object.entries(propertiesOf(ramp))) {
+    if (child.enum) here.push({ path: join(path, key), problem: 'enum in Ramp, any value in Argo' });
+    here.push(...enumsBelow(child, join(path, key)));
+  }
+  return here;
 }
 
 /** Every path of Argo's schema, for the count in the report. */
@@ -117,7 +135,7 @@ describe("Ramp's CRDs keep every field of Argo Rollouts' CRDs", () => {
 });
 
 
-describe("Ramp's CRDs require no field Argo Rollouts' CRDs leave optional", () => {
+describe("Ramp's CRDs require no field and restrict no value Argo Rollouts' CRDs leave open", () => {
   for (const [kind, file] of Object.entries(ARGO_FILES)) {
     it(`${kind}: nothing required beyond Argo's ${file}`, () => {
       const ramp = rampCrds.get(kind);
