@@ -1,3 +1,4 @@
+import { withStrategy } from '../../controller/api/defaults.ts';
 import type { Rollout } from '../../controller/api/index.ts';
 import { parseRevision } from '../info/labels.ts';
 import type { ReplicaSetLike } from '../info/types.ts';
@@ -26,7 +27,7 @@ import {
  */
 
 export async function getRollout(client: KubeVerbs, namespace: string, name: string): Promise<Rollout> {
-  return (await client.get(ROLLOUTS, namespace, name)) as unknown as Rollout;
+  return withStrategy((await client.get(ROLLOUTS, namespace, name)) as unknown as Rollout);
 }
 
 /**

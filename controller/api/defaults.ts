@@ -59,3 +59,14 @@ export function abortScaleDownDelaySecondsOrDefault(rollout: RolloutLike): numbe
 export function autoPromotionEnabledOrDefault(rollout: RolloutLike): boolean {
   return rollout.spec.strategy.blueGreen?.autoPromotionEnabled ?? DEFAULTS.autoPromotionEnabled;
 }
+
+/**
+ * A Rollout as the apiserver stores it, for readers that do not parse it (the CLI, the dashboard,
+ * the controller before validation): Argo's CRD, and Ramp's, let spec.strategy out (the controller
+ * then reports InvalidSpec, as Argo does); they read it as an empty strategy. Copies only then.
+ */
+export function withStrategy<T>(rollout: T): T {
+  const spec = (rollout as { spec?: { strategy?: unknown } } | undefined)?.spec;
+  if (rollout === undefined || rollout === null || (spec && typeof spec.strategy === 'object' && spec.strategy !== null)) return rollout;
+  return { ...rollout, spec: { ...(spec ?? {}), strategy: {} } };
+}

@@ -53,7 +53,7 @@ export const RolloutSpecSchema = z.strictObject({
   minReadySeconds: int32().optional(),
   /** Rolling back to one of the last `revisions` ReplicaSets skips steps and analysis. */
   rollbackWindow: RollbackWindowSpecSchema.optional(),
-  strategy: RolloutStrategySchema,
+  strategy: RolloutStrategySchema.default({}),
   /** Old ReplicaSets to keep (default 10). */
   revisionHistoryLimit: int32().optional(),
   paused: z.boolean().optional(),

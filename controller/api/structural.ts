@@ -10,7 +10,12 @@ export type JSONSchema = { [key: string]: unknown };
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const SAFE = { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER };
 
-/** Keywords a CRD schema node may carry here; everything else zod emits is dropped. */
+/**
+ * Keywords a CRD schema node may carry here; everything else zod emits is dropped. Enums are
+ * dropped too: Argo's CRDs take any string where zod lists the values (a web metric's method,
+ * podTemplateHashValue, status phases), so the apiserver stores what Argo's would, and the
+ * controller's validation refuses a bad value with InvalidSpec naming the field.
+ */
 const KEPT = new Set([
   'type',
   'format',
@@ -18,7 +23,6 @@ const KEPT = new Set([
   'properties',
   'items',
   'required',
-  'enum',
   'minimum',
   'maximum',
   'minLength',

@@ -7,6 +7,19 @@ import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.ts';
 import type { Effect, Observed, Plan, RolloutEvent, RolloutObject } from './types.ts';
 import type { TrafficEffect } from './types.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../api/labels.ts';
+import { invalidSpecPlan } from './plan.ts';
+import { rejectedTemplateErrors, type TemplateRefusal } from './shared/rejected-template.ts';
+
+/**
+ * The apiserver refused to create a ReplicaSet rendered from the Rollout (400: its body could not
+ * be decoded; 422: it failed validation): the Rollout's template is wrong, not the cluster.
+ */
+export class ReplicaSetRefusedError extends Error {
+  override readonly name = 'ReplicaSetRefusedError';
+  constructor(readonly refusal: TemplateRefusal, options?: { cause?: unknown }) {
+    super(refusal.message, options);
+  }
+}
 
 
 /** The writes a pass may make. Every method is a single idempotent request. */
@@ -115,6 +128,14 @@ async function syncPodMetadata(w: RolloutWriter, ns: string, effect: Extract<Eff
 }
 
 /**
+ * What a deleted Rollout leaves behind, released (Argo's Service and DestinationRule controllers):
+ * the managed-by annotation and the hash selector or subset labels. Each is one guarded request.
+ */
+export async function applyReleases(writer: RolloutWriter, namespace: string, rolloutName: string, effects: ReadonlyArray<Extract<Effect, { kind: 'releaseService' | 'patchDestinationRule' }>>): Promise<void> {
+  for (const effect of effects) await effectRequest(effect, rolloutName)(writer, namespace);
+}
+
+/**
  * Applies a plan: the effects in order (stopping at the first failure, so the status never claims
  * what did not happen), then the status as a minimal merge patch, skipped when nothing changed.
  */
@@ -131,7 +152,14 @@ export async function apply(writer: RolloutWriter, observed: Observed, plan: Pla
       events.push(...outcome.events);
       continue;
     }
-    const result = await effectRequest(effect, name)(writer, namespace);
+    const result = await effectRequest(effect, name)(writer, namespace).catch(async (err: unknown) => {
+      if (!(err instanceof ReplicaSetRefusedError) || effect.kind !== 'createReplicaSet') throw err;
+      // The user sees why nothing happens; the error still fails the pass, so the work queue keeps
+      // retrying with backoff, and the first pass that creates the ReplicaSet clears the condition.
+      const template = effect.replicaSet.spec?.template;
+      await apply(writer, observed, invalidSpecPlan(observed, rejectedTemplateErrors(template, err.refusal)));
+      throw err;
+    });
     if (effect.kind === 'annotateRollout' && typeof result === 'string') resourceVersion = result;
   }
   const statusPatch = createMergePatch(observed.rollout.status ?? {}, status);

@@ -241,7 +241,7 @@ function syncPatch(existing: V1ReplicaSet, synced: V1ReplicaSet): ReplicaSetPatc
   return patch;
 }
 
-function invalidSpecPlan(observed: Observed, errors: FieldError[]): Plan {
+export function invalidSpecPlan(observed: Observed, errors: FieldError[]): Plan {
   const raw = observed.rollout;
   const message = invalidSpecMessage(raw.metadata.name, errors);
   // The warning is raised when the Rollout becomes invalid, for another reason or at a new

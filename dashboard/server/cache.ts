@@ -1,3 +1,4 @@
+import { withStrategy } from '../../controller/api/defaults.ts';
 import type { Logger } from 'pino';
 import type { AnalysisRun, Rollout } from '../../controller/api/index.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../../controller/api/labels.ts';
@@ -145,11 +146,11 @@ export class InformerSource implements DashboardSource {
   }
 
   rollouts(namespace?: string): Rollout[] {
-    return this.informers.rollouts.list(namespace) as unknown as Rollout[];
+    return (this.informers.rollouts.list(namespace) as unknown as Rollout[]).map(withStrategy);
   }
 
   objects(namespace: string, name: string): DetailInputs | undefined {
-    const rollout = this.informers.rollouts.get(rolloutKey(namespace, name)) as unknown as Rollout | undefined;
+    const rollout = withStrategy(this.informers.rollouts.get(rolloutKey(namespace, name)) as unknown as Rollout | undefined);
     if (rollout === undefined) return undefined;
     const uid = rollout.metadata.uid ?? '';
     const replicaSets = this.informers.replicasets.byOwner(uid);

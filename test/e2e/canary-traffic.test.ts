@@ -1,10 +1,7 @@
 import { before, describe, test } from 'node:test';
-import { KubeClient } from '../../controller/kube/client.ts';
-import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
-import { installIstioCrds } from '../support/crds.ts';
+import { ensureIstioCrds } from '../support/crds.ts';
 import { PROVIDERS, walkCanary } from './support/canary.ts';
 import { walkHeaderRoute } from './support/header-route.ts';
-import { kubeconfigPath } from '../support/cluster.ts';
 
 /**
  * Canary with traffic routing on the real control plane: one full walk per provider (every step,
@@ -12,14 +9,7 @@ import { kubeconfigPath } from '../support/cluster.ts';
  * NGINX canary Ingress and the Istio VirtualService / DestinationRule read back at each step.
  */
 
-before(async () => {
-  const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
-  try {
-    await installIstioCrds(client);
-  } finally {
-    client.close();
-  }
-});
+before(ensureIstioCrds);
 
 describe('canary traffic routing on the real control plane', () => {
   test('NGINX: the canary Ingress carries each step\'s weight through promote, abort, retry, promote --full and a restart', (t) => walkCanary(t, PROVIDERS.nginx));

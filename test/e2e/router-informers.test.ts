@@ -1,9 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KubeClient } from '../../controller/kube/client.ts';
-import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
-import { installIstioCrds } from '../support/crds.ts';
-import { eventually, kubeconfigPath, sleep } from '../support/cluster.ts';
+import { ensureIstioCrds } from '../support/crds.ts';
+import { eventually, sleep } from '../support/cluster.ts';
 import { CanaryWalk, PROVIDERS, type Provider } from './support/canary.ts';
 
 /**
@@ -12,14 +10,7 @@ import { CanaryWalk, PROVIDERS, type Provider } from './support/canary.ts';
  * as a user would, from the controller's own controller_clientset_k8s_request_total.
  */
 
-before(async () => {
-  const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
-  try {
-    await installIstioCrds(client);
-  } finally {
-    client.close();
-  }
-});
+before(ensureIstioCrds);
 
 /** controller_clientset_k8s_request_total for one verb and kind, summed over status codes. */
 async function requests(metricsUrl: string, verb: string, kind: string): Promise<number> {

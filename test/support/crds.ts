@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { KubeClient } from '../../controller/kube/client.ts';
+import { KubeClient } from '../../controller/kube/client.ts';
+import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import {
   AMBASSADOR_MAPPINGS,
   APISIX_ROUTES,
@@ -15,7 +16,7 @@ import {
   type ResourceType,
 } from '../../controller/kube/resources.ts';
 import { isAlreadyExists } from '../../controller/traffic/router.ts';
-import { eventually } from './cluster.ts';
+import { eventually, kubeconfigPath } from './cluster.ts';
 
 export const CRDS: ResourceType = {
   group: 'apiextensions.k8s.io',
@@ -47,6 +48,16 @@ async function installExampleCrds(c: KubeClient, file: string, what: string, ser
 /** The VirtualService and DestinationRule CRDs of examples/canary-istio. */
 export const installIstioCrds = (c: KubeClient): Promise<void> =>
   installExampleCrds(c, 'canary-istio/crds/istio-crds.yaml', 'Istio', [ISTIO_VIRTUAL_SERVICES, ISTIO_DESTINATION_RULES]);
+
+/** installIstioCrds through a client of its own, for a suite's before(). */
+export async function ensureIstioCrds(): Promise<void> {
+  const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
+  try {
+    await installIstioCrds(client);
+  } finally {
+    client.close();
+  }
+}
 
 /** The route CRDs of examples/canary-gatewayapi. */
 export const installGatewayApiCrds = (c: KubeClient): Promise<void> =>

@@ -77,7 +77,7 @@ async function measure(run: AnalysisRun, task: MetricTask, args: Argument[], dep
     else if (task.action === 'resume') measurement = provider.resume ? await provider.resume(ctx, base) : base;
     else {
       measurement = provider.terminate ? await provider.terminate(ctx, base) : base;
-      if (measurement.phase === 'Successful') measurement = { ...measurement, message: 'Metric Terminated' };
+      if (measurement.phase === 'Successful' || measurement.phase === 'Inconclusive') measurement = { ...measurement, message: 'Metric Terminated' };
     }
   } catch (err) {
     measurement = markMeasurementError(base, err, deps.now());

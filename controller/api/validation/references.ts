@@ -120,7 +120,8 @@ const ISTIO_FIELD = 'spec.strategy.canary.trafficRouting.istio';
 /**
  * Argo's GetReferencedVirtualServices and ValidateVirtualService: every VirtualService named must
  * exist and, when it has spec.http, hold the HTTP routes the Rollout names (or, with `routes`
- * omitted, exactly one HTTP route); the DestinationRule must exist and hold both subsets. Managed routes (setHeaderRoute,
+ * omitted, at most one HTTP route: Argo accepts one with none, whose weights it then leaves alone);
+ * the DestinationRule must exist and hold both subsets. Managed routes (setHeaderRoute,
  * setMirrorRoute) are the controller's own, so they never count as the user's single route.
  */
 export function validateIstioReferences(rollout: Rollout, refs: IstioReferences): FieldError[] {
@@ -149,7 +150,7 @@ export function validateIstioReferences(rollout: Rollout, refs: IstioReferences)
       }
     } else if (!ref.tlsRoutes?.length && !ref.tcpRoutes?.length) {
       const own = http.filter((r) => !managed.has(r.name ?? ''));
-      if (own.length !== 1) {
+      if (own.length > 1) {
         errors.push(
           invalid(
             vsField,

@@ -1,3 +1,4 @@
+import { withStrategy } from '../../api/defaults.ts';
 import type { Command } from 'commander';
 import type { CliEnv } from '../context.ts';
 import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
@@ -86,7 +87,7 @@ export function addListCommand(program: Command, env: CliEnv): void {
       const scope = opts.allNamespaces ? undefined : namespace;
       const subject = { kind: 'rollout', ...(scope !== undefined ? { namespace: scope } : {}), verb: 'list' };
       const fetch = async (): Promise<RolloutInfo[]> => {
-        const rollouts = (await client.listAll(ROLLOUTS, scope !== undefined ? { namespace: scope } : {})).items as unknown as Rollout[];
+        const rollouts = ((await client.listAll(ROLLOUTS, scope !== undefined ? { namespace: scope } : {})).items as unknown as Rollout[]).map(withStrategy);
         return rollouts
           .filter((ro) => opts.name === undefined || ro.metadata.name === opts.name)
           .map((rollout) => newRolloutInfo({ rollout }))
@@ -118,6 +119,7 @@ export function watchRollouts(env: CliEnv, client: KubeVerbs, namespace: string,
   const wanted = new Set(names);
   const fetch = async (): Promise<RolloutInfo[]> =>
     ((await client.listAll(ROLLOUTS, { namespace })).items as unknown as Rollout[])
+      .map(withStrategy)
       .filter((ro) => wanted.has(ro.metadata.name ?? ''))
       .map((rollout) => newRolloutInfo({ rollout }))
       .sort((a, b) => rowKey(a).localeCompare(rowKey(b)));

@@ -58,7 +58,7 @@ export function planCanaryReplicaSets(input: CanaryLayoutInput): CanaryLayout {
 
   if (stableRS && stableExistsApartFromNew(newRS, stableRS)) {
     const stable = traffic
-      ? trafficRoutedCanaryReplicaCounts(rollout, input.observedWeights).stable
+      ? trafficRoutedCanaryReplicaCounts(rollout, input.observedWeights, newRS, stableRS).stable
       : basicCanaryReplicaCounts(rollout, newRS, stableRS, input.otherRSs).stable;
     scaleTo(layout, rollout, stableRS, stable, removeDeadline(stableRS));
   }
@@ -72,8 +72,9 @@ export function planCanaryReplicaSets(input: CanaryLayoutInput): CanaryLayout {
       layout.waits.push(remaining.remainingMs);
       canary = newRS.spec?.replicas ?? 0;
     } else if (!hasScaleDownDeadline(newRS)) {
-      // The deadline starts only once the stable can take all the traffic back.
-      if ((stableRS?.status?.availableReplicas ?? 0) === replicasOrDefault(rollout)) {
+      // The deadline starts only once the stable can take all the traffic back (more available
+      // than asked for counts too: an autoscaler may just have scaled the Rollout in).
+      if ((stableRS?.status?.availableReplicas ?? 0) >= replicasOrDefault(rollout)) {
         newAnnotations = { [SCALE_DOWN_DEADLINE_ANNOTATION]: formatScaleDownDeadline(now, abortDelay) };
         layout.waits.push(abortDelay * 1000);
       }

@@ -196,16 +196,18 @@ export function planCanaryAnalysis(input: CanaryAnalysisInput, view: CanaryAnaly
     }
   }
 
-  // The background run: from startingStep on until the revision is stable.
+  // The background run: from startingStep on until the revision is stable. A new revision's is
+  // created in the pass that creates its ReplicaSet, so it is started before any step of the
+  // revision can complete: a canary never reports a pause its background analysis has not seen.
   let background: CurrentRun | undefined;
   const bgSpec = backgroundSpec(rollout);
-  if (!bgSpec || newRevision || fullyPromoted) {
+  if (!bgSpec || fullyPromoted) {
     background = undefined;
   } else if (view.skipped || decision.aborted) {
-    background = view.background.current;
+    background = newRevision ? undefined : view.background.current;
   } else if (!beforeStartingStep(rollout, decision.stepIndex)) {
-    background = view.background.current;
-    if (mayCreate && !decision.inconclusivePaused && needsNewAnalysisRun(background, rollout)) background = create('Background', bgSpec, '', {});
+    background = newRevision ? undefined : view.background.current;
+    if (!decision.inconclusivePaused && needsNewAnalysisRun(background, rollout)) background = create('Background', bgSpec, '', {});
   }
 
   if (step) {

@@ -2,7 +2,7 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { maxTrafficWeight, type CanaryStep, type Rollout, type TrafficWeights, type WeightDestination } from '../../api/index.ts';
 import { MESSAGES, REASONS } from '../shared/messages.ts';
 import { atDesiredReplicaCountsForCanary } from '../shared/replica-targets.ts';
-import { currentSetWeight } from '../shared/current-step.ts';
+import { currentSetWeight, desiredCanaryWeight } from '../shared/current-step.ts';
 import { podHashOf } from '../shared/replicaset-identity.ts';
 import { replicasOrDefault } from '../../api/defaults.ts';
 import type { RolloutEvent, TrafficEffect } from '../types.ts';
@@ -43,18 +43,27 @@ const available = (rs: V1ReplicaSet | undefined): number => rs?.status?.availabl
 
 /**
  * Argo's calculateDesiredWeightOnAbortOrStableRollback: straight back to 0 unless the stable
- * scales dynamically, in which case traffic follows the stable pods that are available, never
- * climbing back up nor going below 0.
+ * scales dynamically. Then the weight steps down with the canary's desired weight (its setWeight
+ * steps in reverse, `desiredCanaryWeight`), held where it is while the stable pods that would take
+ * the traffic are not yet available, never climbing back up; with no step left below, it follows
+ * the stable pods that are available.
  */
 function weightOnAbortOrRollback(input: TrafficInput): number {
-  const { rollout, stableRS, observedWeights } = input;
+  const { rollout, newRS, stableRS, observedWeights } = input;
   const replicas = replicasOrDefault(rollout);
-  if (!rollout.spec.strategy.canary?.dynamicStableScale || !stableRS || replicas === 0) return 0;
+  if (!rollout.spec.strategy.canary?.dynamicStableScale || !stableRS || !newRS || replicas === 0) return 0;
   const max = maxTrafficWeight(rollout);
+  const desired = desiredCanaryWeight(rollout, newRS, stableRS);
+  const stableWeight = Math.trunc((max * available(stableRS)) / replicas);
   // The stable can have more available pods than the Rollout now asks for (scaled down after
   // the abort): the weight then stops at 0, as Argo's maxInt(0, …), instead of going negative.
-  const weight = Math.max(0, max - Math.trunc((max * available(stableRS)) / replicas));
-  return observedWeights ? Math.min(weight, observedWeights.canary.weight) : weight;
+  const expected = Math.max(0, max - stableWeight);
+  if (!observedWeights) return Math.max(expected, desired);
+  const current = observedWeights.canary.weight;
+  // Already lower: a stable pod restarting must not send traffic back to the canary.
+  if (desired <= 0) return Math.min(expected, current);
+  if (stableWeight < max - desired) return current;
+  return Math.min(desired, current);
 }
 
 /** The last setWeight before the current step: the weight while the canary scales to the next one. */

@@ -1,7 +1,8 @@
+import { withStrategy } from '../../api/defaults.ts';
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../api/index.ts';
 import type { KubeClient } from '../../kube/client.ts';
-import { isNotFound } from '../../kube/errors.ts';
+import { isNotFound, KubeApiError } from '../../kube/errors.ts';
 import {
   ANALYSIS_RUNS,
   ANALYSIS_TEMPLATES,
@@ -21,11 +22,12 @@ import {
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
-import { apply, type RolloutWriter } from '../apply.ts';
+import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
+import { releaseAfterDeletion } from '../shared/referenced-services.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
 import { plan } from '../plan.ts';
-import { clientTrafficKube, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
+import { clientTrafficKube, managedDestinationRules, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
 import { routingObjectKeys } from './routing-watch.ts';
 import { clientDirectReads } from './direct-reads.ts';
 import type { TrafficRouterOptions } from '../../traffic/registry.ts';
@@ -50,7 +52,7 @@ export function cacheView(caches: Caches): ClusterView {
   const clusterAnalysisTemplates = caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES);
   const ingresses = caches.informer<KubeObject>(INGRESSES);
   return {
-    rollout: (ns, name) => rollouts.get(`${ns}/${name}`) as RolloutObject | undefined,
+    rollout: (ns, name) => withStrategy(rollouts.get(`${ns}/${name}`) as RolloutObject | undefined),
     replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
     service: (ns, name) => services.get(`${ns}/${name}`) as V1Service | undefined,
     servicesManagedBy: (ns, rolloutName) =>
@@ -77,7 +79,12 @@ export function clientWriter(
   return {
     trafficRouting: () => ({ kube: routing, options: traffic }),
     createReplicaSet: async (ns, rs) => {
-      await client.create(REPLICA_SETS, rs as KubeObject, opts);
+      await client.create(REPLICA_SETS, rs as KubeObject, opts).catch((err: unknown) => {
+        if (err instanceof KubeApiError && (err.statusCode === 400 || err.statusCode === 422)) {
+          throw new ReplicaSetRefusedError({ message: err.serverMessage || err.message, causes: err.status?.details?.causes ?? [] }, { cause: err });
+        }
+        throw err;
+      });
     },
     patchReplicaSet: async (ns, name, patch) => {
       await client.mergePatch(REPLICA_SETS, ns, name, patch, opts);
@@ -179,6 +186,19 @@ const ingressWatch: SecondaryWatch = {
   },
 };
 
+/**
+ * A Service re-runs the Rollouts naming it and the one its managed-by annotation names, so that a
+ * Service left marked by a deleted Rollout is released (Argo's Service controller).
+ */
+const serviceWatch: SecondaryWatch = {
+  resource: SERVICES,
+  keysFor(obj, caches) {
+    const manager = obj.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION];
+    const referencing = referencedBy(SERVICES, referencedServices).keysFor(obj, caches);
+    return [...new Set([...referencing, ...(manager && obj.metadata?.namespace ? [`${obj.metadata.namespace}/${manager}`] : [])])];
+  },
+};
+
 /** The Rollout reconciler; with a registry, Argo's per-rollout metrics are registered on it. */
 export function createRolloutRegistration(options: { registry?: Registry } = {}): ReconcilerRegistration {
   return {
@@ -187,7 +207,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
     watches: [
       ownedBy(REPLICA_SETS, 'Rollout'),
       ownedBy(ANALYSIS_RUNS, 'Rollout'),
-      referencedBy(SERVICES, referencedServices),
+      serviceWatch,
       referencedBy(DEPLOYMENTS, (r) => {
         const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
         return ref ? [ref] : [];
@@ -225,11 +245,28 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         };
         ctx.caches.optional?.(type)?.addHandlers({ add: enqueue, update: (_previous, current) => enqueue(current), delete: enqueue });
       }
+      /**
+       * A Rollout that is gone releases the Services and DestinationRules still marked as its own.
+       * Its absence from the cache is confirmed with a GET first: a Rollout of another controller
+       * instance (--instance-id) is not cached but still owns its Services.
+       */
+      const releaseLeftovers = async (namespace: string, name: string, signal: AbortSignal): Promise<void> => {
+        const effects = releaseAfterDeletion(view.servicesManagedBy(namespace, name), managedDestinationRules(cached, istioApiVersion, namespace, name));
+        if (effects.length === 0) return;
+        const exists = await ctx.client.get(ROLLOUTS, namespace, name, { signal }).then(() => true, (err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        });
+        if (exists) return;
+        await applyReleases(clientWriter(ctx.client, signal, traffic, cached), namespace, name, effects);
+        ctx.logger.info({ rollout: `${namespace}/${name}`, released: effects.map((e) => (e.kind === 'releaseService' ? `service/${e.service}` : `destinationrule/${e.name}`)) }, 'released what a deleted rollout managed');
+      };
       return async (key, signal) => {
         const [namespace, name] = key.includes('/') ? key.split('/', 2) as [string, string] : ['', key];
         const rollout = liveRollout(view, namespace, name);
         if (!rollout) {
           written.forget(key);
+          if (!view.rollout(namespace, name)) await releaseLeftovers(namespace, name, signal);
           return;
         }
         // Checked before observe() so a pass that will not run makes no apiserver reads.

@@ -1,4 +1,6 @@
+import type { V1ReplicaSet } from '@kubernetes/client-node';
 import type { CanaryStep, Rollout, SetCanaryScale } from '../../api/index.ts';
+import { maxTrafficWeight, replicasOrDefault } from '../../api/defaults.ts';
 
 /** Where a canary stands in its steps: the current step, the weight set so far, a setCanaryScale in force. */
 
@@ -54,12 +56,32 @@ export function useSetCanaryScale(rollout: Rollout): SetCanaryScale | undefined 
  * a weight. 100 when fully promoting, before the first stable ReplicaSet, or once the current
  * template is the stable one.
  */
-export function canaryReplicasOrWeight(rollout: Rollout): { replicas?: number; weight: number } {
+export function canaryReplicasOrWeight(rollout: Rollout, newRS?: V1ReplicaSet, stableRS?: V1ReplicaSet): { replicas?: number; weight: number } {
   const status = rollout.status ?? {};
-  const stableRS = status.stableRS ?? '';
-  if (status.promoteFull || stableRS === '' || (status.currentPodHash ?? '') === stableRS) return { weight: 100 };
+  const stableHash = status.stableRS ?? '';
+  if (status.promoteFull || stableHash === '' || (status.currentPodHash ?? '') === stableHash) return { weight: 100 };
   const scale = useSetCanaryScale(rollout);
   if (scale?.replicas !== undefined) return { replicas: scale.replicas, weight: 0 };
   if (scale?.weight !== undefined) return { weight: scale.weight };
-  return { weight: currentSetWeight(rollout) };
+  return { weight: desiredCanaryWeight(rollout, newRS, stableRS) };
+}
+
+/**
+ * Argo's GetDesiredCanaryWeight: an aborted canary with dynamicStableScale steps back down through
+ * its setWeight steps in reverse, to the first that needs fewer canary pods than are still needed
+ * (the more of the stable's missing pods and the canary's available ones), so the stable is not
+ * asked for all its pods at once; otherwise the current setWeight.
+ */
+export function desiredCanaryWeight(rollout: Rollout, newRS: V1ReplicaSet | undefined, stableRS: V1ReplicaSet | undefined): number {
+  const canary = rollout.spec.strategy.canary;
+  if (!rollout.status?.abort || !canary?.dynamicStableScale || !newRS || !stableRS) return currentSetWeight(rollout);
+  const max = maxTrafficWeight(rollout);
+  const replicas = replicasOrDefault(rollout);
+  const canaryReplicas = Math.max(replicas - (stableRS.status?.availableReplicas ?? 0), newRS.status?.availableReplicas ?? 0);
+  const steps = canary.steps ?? [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const weight = steps[i]?.setWeight;
+    if (weight !== undefined && Math.ceil((weight * replicas) / max) < canaryReplicas) return weight;
+  }
+  return 0;
 }

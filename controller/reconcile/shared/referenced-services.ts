@@ -1,6 +1,8 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import type { Effect } from '../types.ts';
+import type { StoredObject } from '../../traffic/router.ts';
+import { releaseDestinationRules } from './released-destination-rules.ts';
 
 /** The Services a Rollout's strategy names (active and preview, or canary and stable). */
 export function strategyServiceNames(spec: unknown): string[] {
@@ -20,9 +22,21 @@ export function strategyServiceNames(spec: unknown): string[] {
  * selector and managed-by annotation removed, so it selects all the Rollout's pods again rather
  * than staying pinned to one revision.
  */
-export function releaseServiceEffects(spec: unknown, managedServices: readonly V1Service[] | undefined): Effect[] {
+export function releaseServiceEffects(spec: unknown, managedServices: readonly V1Service[] | undefined): Array<Extract<Effect, { kind: 'releaseService' }>> {
   const named = new Set(strategyServiceNames(spec));
   return (managedServices ?? [])
     .filter((svc) => !named.has(svc.metadata?.name ?? '') && svc.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] !== undefined)
-    .map((svc) => ({ kind: 'releaseService', service: svc.metadata?.name ?? '', reason: 'no longer referenced by the Rollout' }));
+    .map((svc) => ({ kind: 'releaseService' as const, service: svc.metadata?.name ?? '', reason: 'no longer referenced by the Rollout' }));
+}
+
+/**
+ * What a Rollout that no longer exists leaves behind, released as Argo's Service and
+ * DestinationRule controllers do: its Services' hash selector and managed-by annotation, its
+ * DestinationRules' annotation and subset hash labels.
+ */
+export function releaseAfterDeletion(
+  services: readonly V1Service[],
+  destinationRules: readonly StoredObject[],
+): Array<Extract<Effect, { kind: 'releaseService' | 'patchDestinationRule' }>> {
+  return [...releaseServiceEffects(undefined, services), ...releaseDestinationRules(undefined, destinationRules)];
 }

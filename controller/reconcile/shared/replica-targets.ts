@@ -102,7 +102,7 @@ export function basicCanaryReplicaCounts(
   olderRSs: readonly V1ReplicaSet[],
 ): CanaryStableCounts {
   const replicas = replicasOrDefault(rollout);
-  const { weight } = canaryReplicasOrWeight(rollout);
+  const { weight } = canaryReplicasOrWeight(rollout, newRS, stableRS);
   const surge = maxSurge(rollout);
   let { canary: desiredCanary, stable: desiredStable } = approximateWeightedCanaryStableReplicaCounts(replicas, weight, surge);
 
@@ -195,11 +195,17 @@ function adjustWithinLimits(
  * Argo's CalculateReplicaCountsForTrafficRoutedCanary: the router splits traffic, so the stable
  * stays fully scaled unless dynamicStableScale is set, in which case it follows the higher of the
  * desired and the actual stable weight (and, when aborting, the canary keeps the higher of its
- * desired and actual weight until traffic has moved back). `weights` is status.canary.weights.
+ * desired and actual weight until traffic has moved back). `weights` is status.canary.weights;
+ * the new and stable ReplicaSets' available pods set an aborted dynamic canary's desired weight.
  */
-export function trafficRoutedCanaryReplicaCounts(rollout: Rollout, weights: TrafficWeights | undefined): CanaryStableCounts {
+export function trafficRoutedCanaryReplicaCounts(
+  rollout: Rollout,
+  weights: TrafficWeights | undefined,
+  newRS?: V1ReplicaSet,
+  stableRS?: V1ReplicaSet,
+): CanaryStableCounts {
   const replicas = replicasOrDefault(rollout);
-  const { replicas: explicitCanary, weight } = canaryReplicasOrWeight(rollout);
+  const { replicas: explicitCanary, weight } = canaryReplicasOrWeight(rollout, newRS, stableRS);
   let canary = explicitCanary ?? checkMinPodsPerReplicaSet(rollout, desiredReplicasForWeight(replicas, weight));
   if (!rollout.spec.strategy.canary?.dynamicStableScale) return { canary, stable: replicas };
   let stable = desiredReplicasForWeight(replicas, 100 - weight);
@@ -219,7 +225,7 @@ export function canaryReplicaCounts(
   weights?: TrafficWeights,
 ): CanaryStableCounts {
   return rollout.spec.strategy.canary?.trafficRouting
-    ? trafficRoutedCanaryReplicaCounts(rollout, weights)
+    ? trafficRoutedCanaryReplicaCounts(rollout, weights, newRS, stableRS)
     : basicCanaryReplicaCounts(rollout, newRS, stableRS, olderRSs);
 }
 

@@ -96,8 +96,9 @@ function fail(vs: VirtualService, message: string): TrafficRoutingError {
 const managedNames = (managedRoutes: ManagedRoute[]) => new Set(managedRoutes.map((r) => r.name));
 
 /**
- * Indexes of the HTTP routes the Rollout weights: those named in `routes`, or the single route
- * the Rollout does not manage itself when `routes` is omitted; none when there is no spec.http.
+ * Indexes of the HTTP routes the Rollout weights: those named in `routes`, or, when `routes` is
+ * omitted, the single route the Rollout does not manage itself (none if there is none, as in
+ * Argo); none when there is no spec.http.
  */
 export function primaryHttpRouteIndexes(vs: VirtualService, ref: IstioVirtualService, managedRoutes: ManagedRoute[]): number[] {
   const http = vs.spec?.http;
@@ -111,7 +112,7 @@ export function primaryHttpRouteIndexes(vs: VirtualService, ref: IstioVirtualSer
   if (names.length === 0) {
     const managed = managedNames(managedRoutes);
     const own = http.flatMap((route, i) => (managed.has(route.name ?? '') ? [] : [i]));
-    if (own.length !== 1) {
+    if (own.length > 1) {
       throw fail(
         vs,
         'spec.http[] should be set in VirtualService and it must have exactly one route when omitting ' +
@@ -273,10 +274,6 @@ export function renderWeights(
   const httpIndexes = primaryHttpRouteIndexes(vs, ref, routing.managedRoutes);
   const tlsIndexes = tlsRouteIndexes(vs, ref.tlsRoutes ?? []);
   const tcpIndexes = tcpRouteIndexes(vs, ref.tcpRoutes ?? []);
-  if (httpIndexes.length + tlsIndexes.length + tcpIndexes.length === 0) {
-    throw fail(vs, 'it has no http, tls or tcp routes to carry the canary weight');
-  }
-
   const next = cloneJson(vs);
   const nextSpec = (next.spec ??= {});
   const weigh = (routes: (HTTPRoute | L4Route)[] | undefined, indexes: number[], kind: string) => {

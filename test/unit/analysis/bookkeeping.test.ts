@@ -235,6 +235,19 @@ describe('measurement bookkeeping follows Argo', () => {
     ]);
   });
 
+  it('an in-flight Job stopped by the run\'s termination ends the run Inconclusive, as in Argo (JobProvider.Terminate)', () => {
+    let run = newRun([metric()]);
+    const running: Measurement = { phase: 'Running', startedAt: iso(0), metadata: { 'job-name': 'uid-1.success-rate.1' } };
+    ({ run } = step(run, 0, () => running));
+    run = { ...run, spec: { ...run.spec, terminate: true } };
+    // What measure.ts records from the job provider's terminate.
+    ({ run } = step(run, 5, () => ({ ...running, phase: 'Inconclusive', finishedAt: iso(5), message: 'Metric Terminated' })));
+    assert.equal(run.status?.phase, 'Inconclusive');
+    assert.equal(run.status?.metricResults?.[0]?.phase, 'Inconclusive');
+    assert.equal(run.status?.metricResults?.[0]?.message, 'Metric Terminated');
+    assert.deepEqual(run.status?.runSummary, { count: 1, inconclusive: 1 });
+  });
+
   it('an in-flight measurement is resumed, not restarted, and replaced when done', () => {
     let run = newRun([metric()]);
     const running: Measurement = { phase: 'Running', startedAt: iso(0), resumeAt: iso(10) };

@@ -130,12 +130,13 @@ describe('job provider drives the measurement from the Job', () => {
     assert.equal(m.message, 'job metadata reference missing');
   });
 
-  it('terminate deletes the Job and ends the measurement Successful', async () => {
+  it('terminate deletes the Job and ends the measurement Inconclusive, as Argo\'s JobProvider.Terminate', async () => {
     const port = fakeJobs();
     const provider = createJobProvider(port);
     const started = await provider.run(ctx());
     const stopped = await provider.terminate!(ctx(), started);
-    assert.equal(stopped.phase, 'Successful');
+    assert.equal(stopped.phase, 'Inconclusive');
+    assert.ok(stopped.finishedAt);
     assert.deepEqual(port.deleted, ['7d0e4f3a-uid.smoke.1']);
   });
 

@@ -69,6 +69,18 @@ describe('validateIstioReferences (Argo GetReferencedVirtualServices, ValidateVi
       ],
     },
     {
+      name: 'routes omitted and no HTTP route besides the managed ones is valid, as in Argo (nothing to weight there)',
+      trafficRouting: { istio: { virtualService: { name: 'guestbook-vs' } }, managedRoutes: [{ name: 'header' }] },
+      refs: refs([['guestbook-vs', vs('guestbook-vs', ['header'])]]),
+      want: [],
+    },
+    {
+      name: 'routes omitted and an empty spec.http is valid, as in Argo',
+      trafficRouting: { istio: { virtualService: { name: 'guestbook-vs' } } },
+      refs: refs([['guestbook-vs', vs('guestbook-vs', [])]]),
+      want: [],
+    },
+    {
       name: 'routes omitted with a single own route and a managed one is valid',
       trafficRouting: { istio: { virtualService: { name: 'guestbook-vs' } }, managedRoutes: [{ name: 'header' }] },
       refs: refs([['guestbook-vs', vs('guestbook-vs', ['primary', 'header'])]]),

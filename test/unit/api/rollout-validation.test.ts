@@ -2,8 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { invalidSpecMessage, LIMITS, validateRollout, type FieldError } from '../../../controller/api/index.ts';
 import { guestbookRollout, type Json } from './support/guestbook.ts';
+import { withStrategy } from '../../../controller/api/defaults.ts';
 
 const rollout = guestbookRollout;
+
+function withoutStrategy(manifest: Json): Json {
+  const copy = structuredClone(manifest) as { spec: Record<string, unknown> };
+  delete copy.spec.strategy;
+  return copy as Json;
+}
 
 const routed = (canary: Json): Json => ({
   canary: {
@@ -89,6 +96,12 @@ const cases: Case[] = [
   {
     name: 'no strategy',
     input: rollout({}),
+    field: 'spec.strategy',
+    message: "Required value: Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'",
+  },
+  {
+    name: 'spec.strategy left out, as Argo\'s CRD stores it: the same message as an empty one',
+    input: withoutStrategy(rollout({})),
     field: 'spec.strategy',
     message: "Required value: Rollout has missing field '.spec.strategy.canary or .spec.strategy.blueGreen'",
   },
@@ -488,5 +501,16 @@ describe('validateRollout accepts', () => {
     const result = validateRollout(input);
     assert.deepEqual(result.ok ? [] : result.errors, []);
     assert.equal(result.ok && result.rollout.status?.canary?.weights?.canary.weight, 50);
+  });
+});
+
+describe('withStrategy: a stored Rollout as readers that do not parse it see it', () => {
+  it('reads a missing spec.strategy as empty, and leaves one that is there as it is', () => {
+    const stored = withoutStrategy(rollout({})) as { spec: Record<string, unknown> };
+    assert.deepEqual(withStrategy(stored).spec.strategy, {});
+    assert.equal(stored.spec.strategy, undefined, 'the stored object is not changed');
+    const canary = rollout({ canary: {} });
+    assert.equal(withStrategy(canary), canary);
+    assert.equal(withStrategy(undefined), undefined);
   });
 });

@@ -302,13 +302,27 @@ describe('VirtualService weight errors', () => {
       run: () => renderWeights(vs({ http: [hostRoute('primary')] }), ref, hostLevel, 90, [{ serviceName: 'exp', weight: 20 }]),
       error: /add up to at most 100/,
     },
-    {
-      name: 'a VirtualService without routes',
-      run: () => renderWeights(vs({}), { name: 'web-vs' }, hostLevel, 10),
-      error: /no http, tls or tcp routes/,
-    },
   ];
   for (const c of cases) it(c.name, () => failsWith(c.run, c.error));
+});
+
+describe('routes omitted and no HTTP route to weight, as Argo accepts', () => {
+  const cases: { name: string; spec: Parameters<typeof vs>[0] }[] = [
+    { name: 'an empty spec.http', spec: { http: [] } },
+    { name: 'no routes at all', spec: {} },
+    { name: 'only the Rollout\'s own managed routes', spec: { http: [{ name: 'beta-header', route: [to('web-canary', 100)] }] } },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: the VirtualService is left as it is`, () => {
+      const before = vs(c.spec);
+      assert.deepEqual(renderWeights(before, { name: 'web-vs' }, { ...hostLevel, managedRoutes: [{ name: 'beta-header' }] }, 30), before);
+    });
+  }
+  it('one own route beside the managed ones is the one weighted', () => {
+    const out = renderWeights(vs({ http: [{ name: 'beta-header', route: [to('web-canary', 100)] }, hostRoute('primary')] }), { name: 'web-vs' }, { ...hostLevel, managedRoutes: [{ name: 'beta-header' }] }, 30);
+    assert.deepEqual(out.spec?.http?.[1]?.route?.map((d) => d.weight), [70, 30]);
+    assert.deepEqual(out.spec?.http?.[0]?.route?.map((d) => d.weight), [100]);
+  });
 });
 
 describe('managed routes', () => {

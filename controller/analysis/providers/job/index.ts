@@ -72,7 +72,8 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }
-      return { ...measurement, phase: 'Successful', finishedAt: formatTime(new Date(ctx.now())) };
+      // As Argo's JobProvider.Terminate: a Job stopped before it finished proved nothing either way.
+      return { ...measurement, phase: 'Inconclusive', finishedAt: formatTime(new Date(ctx.now())) };
     },
 
     async garbageCollect(ctx, limit) {

@@ -340,6 +340,18 @@ describe('canary analysis step', () => {
 describe('canary background analysis', () => {
   const background = (over: Record<string, unknown> = {}) => ({ analysis: analysisRef(over), steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }] });
 
+  test('is created in the pass that creates the new ReplicaSet, so no step of the revision completes, nor a pause is reported, before it exists', async () => {
+    const world = new World(spec(background()));
+    await world.settle(3);
+    world.setImage('app:v2');
+    const first = await world.pass();
+    const v2 = world.status.currentPodHash!;
+    assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet' || e.kind === 'createAnalysisRun').map((e) => e.kind), ['createReplicaSet', 'createAnalysisRun']);
+    assert.deepEqual(world.created.map((r) => r.metadata.name), [`app-${v2}-2`]);
+    assert.equal(world.status.currentStepIndex, 0);
+    assert.notEqual(world.status.phase, 'Paused');
+  });
+
   test('starts with the update and runs under Argo’s name and labels until the rollout completes, then is terminated', async () => {
     const { world, v2 } = await v2At(background());
     const name = `app-${v2}-2`;
