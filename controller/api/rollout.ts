@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
-import { int32, LabelSelectorSchema, ObjectMetaSchema, PRESERVE_UNKNOWN, stringMap, time } from './kit.ts';
+import { int32, int64, LabelSelectorSchema, ObjectMetaSchema, PRESERVE_UNKNOWN, stringMap, time } from './kit.ts';
 import { AnalysisRunStrategySchema } from './analysis-ref.ts';
 import { BlueGreenStrategySchema } from './bluegreen.ts';
 import { CanaryStrategySchema } from './canary.ts';
@@ -176,6 +176,21 @@ export const ALBStatusSchema = z.looseObject({
   ingress: z.string().optional(),
 });
 
+/** Timing of the current rollout attempt (Argo's RolloutDurationStatus). */
+export const RolloutDurationStatusSchema = z.looseObject({
+  /** When this attempt started: a new template or steps, or a retry after an abort. */
+  rolloutStartedAt: time().optional(),
+  /** When the pause only a person can end (spec.paused, an indefinite pause step, …) began. */
+  manualPauseStartedAt: time().optional(),
+  /** Seconds spent in such pauses, summed when each ends. */
+  totalManualPauseDurationSeconds: int64().optional(),
+  /** When the attempt ended: promoted and available, aborted or superseded. */
+  finishedAt: time().optional(),
+  /** Promoted, FastPromoted, Aborted, Superseded, RolledBack or FastRolledBack; may precede finishedAt. */
+  completionStatus: z.string().optional(),
+});
+export type RolloutDurationStatus = z.infer<typeof RolloutDurationStatusSchema>;
+
 export const RolloutStatusSchema = z.looseObject({
   phase: RolloutPhaseSchema.optional(),
   message: z.string().optional(),
@@ -209,6 +224,7 @@ export const RolloutStatusSchema = z.looseObject({
   /** Written by Argo's ALB router, never by Ramp (which refuses trafficRouting.alb). */
   alb: ALBStatusSchema.optional(),
   albs: z.array(ALBStatusSchema).optional(),
+  duration: RolloutDurationStatusSchema.optional(),
 });
 export type RolloutStatus = z.infer<typeof RolloutStatusSchema>;
 

@@ -17,6 +17,7 @@ import { planRestart } from './shared/restart.ts';
 import { planWorkload } from './shared/workload.ts';
 import { releaseServiceEffects } from './shared/referenced-services.ts';
 import { completeStatus, invalidSpecStatus } from './shared/status.ts';
+import { statusDuration } from './shared/duration.ts';
 import { releaseDestinationRules } from './shared/released-destination-rules.ts';
 import { routerReferenceErrors } from './shared/router-references.ts';
 import { MESSAGES, REASONS } from './shared/messages.ts';
@@ -106,6 +107,17 @@ export function plan(observed: Observed): Plan {
     now: observed.now,
     events: statusEvents,
   });
+  const duration = statusDuration({
+    rollout: rolloutWithCollision,
+    status,
+    newRS,
+    newRSObserved: !created,
+    stableRS: findStableReplicaSet(rolloutWithCollision, observed.replicaSets),
+    replicaSets: observed.replicaSets,
+    now: observed.now,
+  });
+  if (duration) status.duration = duration;
+  else delete status.duration;
   const workload = planWorkload(rolloutWithCollision, observed.workloadTemplate, created ? undefined : newRS, status);
   if (workload.workloadObservedGeneration !== undefined) status.workloadObservedGeneration = workload.workloadObservedGeneration;
   const events = created ? [{ type: 'Normal' as const, reason: REASONS.RolloutUpdated, message: MESSAGES.rolloutUpdated(revisionLabel(newRS)) }, ...decided.events] : decided.events;
