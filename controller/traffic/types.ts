@@ -10,6 +10,7 @@ import type {
 
 /** The API types traffic routing reads, with Argo Rollouts' field names (controller/api owns them). */
 export type {
+  ALBTrafficRouting,
   AmbassadorTrafficRouting,
   ApisixTrafficRouting,
   IstioDestinationRule,

@@ -147,6 +147,14 @@ function validateTrafficRouting(tr: RolloutTrafficRouting, path: string): FieldE
       errors.push(internalError(child(path, 'nginx'), `Either StableIngress or StableIngresses must be configured. ${which}`));
     }
   }
+  if (tr.alb) {
+    const single = Boolean(tr.alb.ingress);
+    const multiple = tr.alb.ingresses !== undefined;
+    if (single === multiple) {
+      const which = single ? 'Both are configured.' : 'Neither are configured.';
+      errors.push(internalError(child(path, 'alb'), `Either Ingress or Ingresses must be configured. ${which}`));
+    }
+  }
   if (tr.istio) {
     const istioPath = child(path, 'istio');
     const single = tr.istio.virtualService !== undefined;

@@ -23,7 +23,7 @@ import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
 import { apply, type RolloutWriter } from '../apply.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
-import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
+import { liveRollout, observe, referencedIngressNames, type ClusterView } from '../observe.ts';
 import { plan } from '../plan.ts';
 import { clientTrafficKube, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
 import { routingObjectKeys } from './routing-watch.ts';
@@ -167,14 +167,14 @@ function referencedBy(resource: typeof SERVICES, names: (rollout: KubeObject) =>
 }
 
 /**
- * As Argo's Ingress controller: a change to a stable Ingress re-runs the Rollouts naming it, and a
+ * As Argo's Ingress controller: a change to a stable (NGINX) or ALB Ingress re-runs the Rollouts naming it, and a
  * change to (or deletion of) a canary Ingress re-runs the Rollout that owns it.
  */
 const ingressWatch: SecondaryWatch = {
   resource: INGRESSES,
   keysFor(obj, caches) {
     const owners = ownedBy(INGRESSES, 'Rollout').keysFor(obj, caches);
-    const referencing = referencedBy(INGRESSES, (r) => stableIngressNames((r as { spec?: unknown }).spec)).keysFor(obj, caches);
+    const referencing = referencedBy(INGRESSES, (r) => referencedIngressNames((r as { spec?: unknown }).spec)).keysFor(obj, caches);
     return [...new Set([...owners, ...referencing])];
   },
 };
