@@ -103,7 +103,14 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${GATEWAY}.tcpRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
   { field: `${GATEWAY}.tlsRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
   { field: `${GATEWAY}.configMap`, on: 'Rollout', kind: 'field', what: 'a state ConfigMap for the Gateway API router', supported: false, note: 'remove it: Ramp keeps no routing state outside the routes' },
-  { field: 'spec.strategy.canary.pingPong', on: 'Rollout', kind: 'field', what: 'ping-pong Services', supported: false, note: 'use canaryService and stableService' },
+  {
+    field: 'spec.strategy.canary.pingPong',
+    on: 'Rollout',
+    kind: 'field',
+    what: 'ping-pong Services',
+    supported: true,
+    note: "with the ALB router (rootService required): the Service that is not stable (status.canary.stablePingPong) selects the new ReplicaSet during an update and takes the canary weight, and the two swap roles at each promotion; with the Istio router or plugins it is refused",
+  },
   {
     field: `${ROUTING}.istio.destinationRule.additionalSubsetNames`,
     on: 'Rollout',

@@ -170,6 +170,8 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
   if (canary) {
     need('spec.strategy.canary.canaryService', 'CanaryService', canary.canaryService);
     need('spec.strategy.canary.stableService', 'StableService', canary.stableService);
+    need('spec.strategy.canary.pingPong.pingService', 'PingService', canary.pingPong?.pingService);
+    need('spec.strategy.canary.pingPong.pongService', 'PongService', canary.pingPong?.pongService);
     errors.push(...stableIngressErrors(rollout, observed));
   }
   const templates = { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates };

@@ -45,7 +45,9 @@ export interface TrafficRollout {
   };
   spec: {
     strategy: {
-      canary?: Pick<CanaryStrategy, 'canaryService' | 'stableService' | 'trafficRouting'> | undefined;
+      canary?: Pick<CanaryStrategy, 'canaryService' | 'stableService' | 'trafficRouting' | 'pingPong'> | undefined;
     };
   };
+  /** The status the routing is for: with ping-pong Services, `stablePingPong` says which is stable. */
+  status?: { canary?: { stablePingPong?: 'ping' | 'pong' | undefined } | undefined } | undefined;
 }

@@ -24,6 +24,7 @@ import { analysisRunWriter } from './analysis-run-writer.ts';
 import { apply, type RolloutWriter } from '../apply.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, referencedIngressNames, type ClusterView } from '../observe.ts';
+import { strategyServiceNames } from '../shared/referenced-services.ts';
 import { plan } from '../plan.ts';
 import { clientTrafficKube, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
 import { routingObjectKeys } from './routing-watch.ts';
@@ -144,9 +145,7 @@ function rolloutEvent(rollout: RolloutObject, event: RolloutEvent): KubeObject {
 }
 
 function referencedServices(rollout: KubeObject): string[] {
-  const strategy = (rollout as { spec?: { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } }).spec?.strategy;
-  return [strategy?.blueGreen?.activeService, strategy?.blueGreen?.previewService, strategy?.canary?.canaryService, strategy?.canary?.stableService]
-    .filter((s): s is string => typeof s === 'string');
+  return strategyServiceNames((rollout as { spec?: unknown }).spec);
 }
 
 /** A change to a Service or Deployment re-runs the Rollouts in its namespace that name it. */

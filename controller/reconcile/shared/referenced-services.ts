@@ -2,14 +2,17 @@ import type { V1Service } from '@kubernetes/client-node';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import type { Effect } from '../types.ts';
 
-/** The Services a Rollout's strategy names (active and preview, or canary and stable). */
+/** The Services a Rollout's strategy names (active and preview, or canary and stable, and ping and pong). */
 export function strategyServiceNames(spec: unknown): string[] {
-  const strategy = (spec as { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } | undefined)?.strategy;
+  const strategy = (spec as { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> & { pingPong?: Record<string, unknown> } } } | undefined)
+    ?.strategy;
   const names = [
     strategy?.blueGreen?.activeService,
     strategy?.blueGreen?.previewService,
     strategy?.canary?.canaryService,
     strategy?.canary?.stableService,
+    strategy?.canary?.pingPong?.pingService,
+    strategy?.canary?.pingPong?.pongService,
   ];
   return names.filter((n): n is string => typeof n === 'string' && n !== '');
 }

@@ -41,10 +41,6 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
       },
     ]),
   ),
-  'spec.strategy.canary.pingPong': {
-    input: rollout({ canary: { pingPong: { pingService: 'ping', pongService: 'pong' }, trafficRouting: { alb: { ingress: 'guestbook', servicePort: 80, rootService: 'guestbook' } } } }),
-    path: 'spec.strategy.canary.pingPong',
-  },
   'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames': {
     input: router({
       istio: { virtualService: { name: 'guestbook', routes: ['primary'] }, destinationRule: { name: 'guestbook', canarySubsetName: 'canary', stableSubsetName: 'stable', additionalSubsetNames: ['mirror'] } },
