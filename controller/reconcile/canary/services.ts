@@ -46,14 +46,16 @@ export function serviceSelectorEffects(
 /**
  * Argo's reconcilePingAndPongService: while an update is under way (the observed status not fully
  * promoted), the ping-pong Service that is not stable selects the new ReplicaSet, at once. The
- * stable one is never pinned here: it keeps the selector it had when it was the canary.
+ * stable one is never pinned here: it keeps the selector it had when it was the canary. The
+ * initial deploy counts as under way (Argo's first pass records the pod hash before the stable
+ * one), so ping selects the first ReplicaSet.
  */
 export function pingPongServiceTargets(
   strategy: Pick<CanaryStrategy, 'pingPong' | 'canaryService' | 'stableService'>,
   status: RolloutStatus,
   newRS: V1ReplicaSet | undefined,
 ): ServiceTarget[] {
-  if (!strategy.pingPong || status.stableRS === status.currentPodHash) return [];
+  if (!strategy.pingPong || (status.stableRS !== undefined && status.stableRS === status.currentPodHash)) return [];
   const { canary } = stableAndCanaryServices(strategy, status.canary?.stablePingPong);
   return [{ service: canary, replicaSet: newRS, checkAvailability: false }];
 }

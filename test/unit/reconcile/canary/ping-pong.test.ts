@@ -63,7 +63,7 @@ describe('ping-pong Services with the ALB router', () => {
     const v1 = world.status.stableRS!;
     assert.equal(world.status.canary?.stablePingPong, 'ping', "Argo's first stable switch sets ping");
     assert.deepEqual(world.weights(), [['app-pong', 0], ['app-ping', 100]]);
-    assert.equal(world.selector('app-ping'), undefined, 'as Argo, the stable ping-pong Service is not pinned by the first deploy');
+    assert.equal(world.selector('app-ping'), v1, 'as Argo, ping is pinned to the first ReplicaSet while it deploys');
 
     world.setImage('app:v2');
     await world.settle(5);
