@@ -32,7 +32,7 @@ const ROUTING = 'spec.strategy.canary.trafficRouting';
 const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
-const ROUTERS_NOTE = 'use trafficRouting.nginx, istio, smi, traefik, ambassador, apisix or appMesh, or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
+const ROUTERS_NOTE = 'use trafficRouting.nginx, istio, alb, smi, traefik, ambassador, apisix or appMesh, or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
 const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
@@ -47,7 +47,14 @@ export const SUPPORT: readonly SupportEntry[] = [
     supported: true,
     note: 'a TrafficSplit (split.smi-spec.io v1alpha1, v1alpha2 or v1alpha3 per --traffic-split-api-version) created and owned by the Rollout, the root Service split between the canary and stable backends, weights read back',
   },
-  { field: `${ROUTING}.alb`, on: 'Rollout', kind: 'traffic router', what: 'the AWS ALB traffic router', supported: false, note: ROUTERS_NOTE },
+  {
+    field: `${ROUTING}.alb`,
+    on: 'Rollout',
+    kind: 'traffic router',
+    what: 'the AWS ALB traffic router',
+    supported: true,
+    note: "the forward action annotation (weighted TargetGroups, stickiness) on the named Ingresses, header routes as action and condition annotations with a `use-annotation` path, weights read back from the Ingress; no AWS API calls (Argo's --alb-verify-weight is refused)",
+  },
   {
     field: `${ROUTING}.ambassador`,
     on: 'Rollout',
@@ -96,7 +103,14 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${GATEWAY}.tcpRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
   { field: `${GATEWAY}.tlsRouteSelector`, on: 'Rollout', kind: 'field', what: 'route discovery by label selector', supported: false, note: GATEWAY_NOTE },
   { field: `${GATEWAY}.configMap`, on: 'Rollout', kind: 'field', what: 'a state ConfigMap for the Gateway API router', supported: false, note: 'remove it: Ramp keeps no routing state outside the routes' },
-  { field: 'spec.strategy.canary.pingPong', on: 'Rollout', kind: 'field', what: 'ping-pong Services', supported: false, note: 'use canaryService and stableService' },
+  {
+    field: 'spec.strategy.canary.pingPong',
+    on: 'Rollout',
+    kind: 'field',
+    what: 'ping-pong Services',
+    supported: true,
+    note: "with the ALB router (rootService required): the Service that is not stable (status.canary.stablePingPong) selects the new ReplicaSet during an update and takes the canary weight, and the two swap roles at each promotion; with the Istio router or plugins it is refused",
+  },
   {
     field: `${ROUTING}.istio.destinationRule.additionalSubsetNames`,
     on: 'Rollout',
@@ -111,7 +125,7 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${STEP}.pause`, on: 'Rollout', kind: 'canary step', what: 'the pause step', supported: true, note: 'timed or indefinite, status.pauseConditions as Argo writes them' },
   { field: `${STEP}.setCanaryScale`, on: 'Rollout', kind: 'canary step', what: 'the setCanaryScale step', supported: true, note: 'weight, replicas or matchTrafficWeight' },
   { field: `${STEP}.analysis`, on: 'Rollout', kind: 'canary step', what: 'the analysis step', supported: true, note: 'an AnalysisRun the step waits for; failure aborts' },
-  { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, the APISIX router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
+  { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, the ALB router (exact header values), the APISIX router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
   { field: `${STEP}.setMirrorRoute`, on: 'Rollout', kind: 'canary step', what: 'the setMirrorRoute step', supported: true, note: 'with the Istio router' },
   { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },

@@ -62,24 +62,23 @@ export const TraefikTrafficRoutingSchema = z.strictObject({
 });
 export type TraefikTrafficRouting = z.infer<typeof TraefikTrafficRoutingSchema>;
 
-/*
- * Routers this project does not drive (ALB) are typed
- * with the fields validation reads and tolerate others, so a Rollout stored under Argo's own CRDs
- * with newer fields of these routers is not refused as invalid.
- */
-export const StickinessConfigSchema = z.looseObject({
+/** Argo's StickinessConfig: duration-based stickiness of the ALB target groups. */
+export const StickinessConfigSchema = z.strictObject({
   enabled: z.boolean(),
   durationSeconds: int64(),
 });
 
-export const ALBTrafficRoutingSchema = z.looseObject({
+/** Argo's ALBTrafficRouting: the Ingresses whose action annotation splits `rootService` (else the stable Service). */
+export const ALBTrafficRoutingSchema = z.strictObject({
   ingress: z.string().optional(),
   ingresses: z.array(z.string()).optional(),
   servicePort: int32(),
   rootService: z.string().optional(),
+  /** Must match the annotation prefix the AWS Load Balancer Controller is configured with. */
   annotationPrefix: z.string().optional(),
   stickinessConfig: StickinessConfigSchema.optional(),
 });
+export type ALBTrafficRouting = z.infer<typeof ALBTrafficRoutingSchema>;
 
 /** Argo's AmbassadorTrafficRouting: the Mappings beside which a canary Mapping is created. */
 export const AmbassadorTrafficRoutingSchema = z.strictObject({

@@ -147,7 +147,9 @@ export async function apply(writer: RolloutWriter, observed: Observed, plan: Pla
   const events = [...plan.events];
   for (const effect of plan.effects) {
     if (isTrafficEffect(effect)) {
-      const outcome = await applyTrafficEffect(writer.trafficRouting?.(), observed.rollout, effect);
+      // With the status this pass decided: the weights were planned for its stable ReplicaSet, and
+      // with ping-pong Services its stablePingPong says which Service that is.
+      const outcome = await applyTrafficEffect(writer.trafficRouting?.(), { ...observed.rollout, status: plan.status }, effect);
       status = withVerifiedWeight(status, outcome);
       events.push(...outcome.events);
       continue;

@@ -38,12 +38,14 @@ export interface DirectReads {
   managedDestinationRules?(namespace: string, rollout: string): StoredObject[];
 }
 
-/** The NGINX stable Ingresses a canary routes through (Argo's stableIngress and stableIngresses). */
-export function stableIngressNames(spec: unknown): string[] {
-  const nginx = (spec as { strategy?: { canary?: { trafficRouting?: { nginx?: { stableIngress?: unknown; stableIngresses?: unknown } } } } } | undefined)
-    ?.strategy?.canary?.trafficRouting?.nginx;
-  if (!nginx) return [];
-  const names = [nginx.stableIngress, ...(Array.isArray(nginx.stableIngresses) ? nginx.stableIngresses : [])];
+/** The Ingresses a canary routes through: NGINX's stableIngress(es) and ALB's ingress(es), as Argo's GetRolloutIngressKeys. */
+export function referencedIngressNames(spec: unknown): string[] {
+  const routing = (spec as { strategy?: { canary?: { trafficRouting?: Record<string, { [field: string]: unknown } | undefined> } } } | undefined)
+    ?.strategy?.canary?.trafficRouting;
+  const nginx = routing?.nginx;
+  const alb = routing?.alb;
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const names = [nginx?.stableIngress, ...list(nginx?.stableIngresses), alb?.ingress, ...list(alb?.ingresses)];
   return [...new Set(names.filter((n): n is string => typeof n === 'string' && n !== ''))];
 }
 
@@ -100,7 +102,7 @@ function observeCaches(view: ClusterView, namespace: string, name: string, now: 
       : null;
   }
   const ingresses = new Map<string, V1Ingress>();
-  for (const ingressName of stableIngressNames(rollout.spec)) {
+  for (const ingressName of referencedIngressNames(rollout.spec)) {
     const ingress = view.ingress(namespace, ingressName);
     if (ingress) ingresses.set(ingressName, ingress);
   }

@@ -182,6 +182,8 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
   if (canary) {
     need('spec.strategy.canary.canaryService', 'CanaryService', canary.canaryService);
     need('spec.strategy.canary.stableService', 'StableService', canary.stableService);
+    need('spec.strategy.canary.pingPong.pingService', 'PingService', canary.pingPong?.pingService);
+    need('spec.strategy.canary.pingPong.pongService', 'PongService', canary.pingPong?.pongService);
     errors.push(...stableIngressErrors(rollout, observed));
   }
   const templates = { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates };
@@ -192,16 +194,22 @@ function missingReferences(rollout: Rollout, observed: Observed): FieldError[] {
   return errors;
 }
 
-/** Argo's getReferencedIngresses: each NGINX stable Ingress exists and routes to the stable Service. */
+/** Argo's getReferencedIngresses: each NGINX stable Ingress and ALB Ingress exists and routes to the Service it splits. */
 function stableIngressErrors(rollout: Rollout, observed: Observed): FieldError[] {
-  const nginx = rollout.spec.strategy.canary?.trafficRouting?.nginx;
-  if (!nginx || !observed.ingresses) return [];
-  const errors: FieldError[] = [];
-  const named: Array<[string, string]> = [
-    ...(nginx.stableIngress ? [['spec.strategy.canary.trafficRouting.nginx.stableIngress', nginx.stableIngress] as [string, string]] : []),
-    ...(nginx.stableIngresses ?? []).map((name) => ['spec.strategy.canary.trafficRouting.nginx.stableIngresses', name] as [string, string]),
+  const routing = rollout.spec.strategy.canary?.trafficRouting;
+  if (!routing || !observed.ingresses) return [];
+  const { nginx, alb } = routing;
+  const ROUTING = 'spec.strategy.canary.trafficRouting';
+  const named = (singleField: string, single: string | undefined, listField: string, list: string[] | undefined): Array<[string, string]> => [
+    ...(single ? [[`${ROUTING}.${singleField}`, single] as [string, string]] : []),
+    ...(list ?? []).map((name) => [`${ROUTING}.${listField}`, name] as [string, string]),
   ];
-  for (const [field, name] of named) {
+  const errors: FieldError[] = [];
+  const all = [
+    ...(nginx ? named('nginx.stableIngress', nginx.stableIngress, 'nginx.stableIngresses', nginx.stableIngresses) : []),
+    ...(alb ? named('alb.ingress', alb.ingress, 'alb.ingresses', alb.ingresses) : []),
+  ];
+  for (const [field, name] of all) {
     const ingress = observed.ingresses.get(name);
     if (!ingress) errors.push(invalid(field, name, `ingresses.networking.k8s.io "${name}" not found`));
     else errors.push(...validateIngress(rollout, ingress));

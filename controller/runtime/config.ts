@@ -169,6 +169,7 @@ const OPTIONS = [
   { key: 'trafficSplitApiVersion', flag: 'traffic-split-api-version', env: ['RAMP_TRAFFIC_SPLIT_API_VERSION'], description: `split.smi-spec.io version of the TrafficSplits the SMI router creates: ${SMI_VERSIONS.join('|')}`, defaultText: DEFAULT_SMI_VERSION },
   { key: 'traefikApiGroup', flag: 'traefik-api-group', env: ['RAMP_TRAEFIK_API_GROUP'], description: `API group of TraefikServices: ${TRAEFIK_API_GROUPS.join('|')}`, defaultText: DEFAULT_TRAEFIK_API_GROUP },
   { key: 'traefikApiVersion', flag: 'traefik-api-version', env: ['RAMP_TRAEFIK_API_VERSION'], description: 'apiVersion of TraefikServices (the part after the last "/" is used)', defaultText: DEFAULT_TRAEFIK_API_VERSION },
+  { key: 'albVerifyWeight', flag: 'alb-verify-weight', env: ['RAMP_ALB_VERIFY_WEIGHT'], description: "Argo's AWS target-group weight verification: refused, Ramp makes no AWS API calls and reads ALB weights back from the Ingress", defaultText: 'false', booleanFlag: true },
   { key: 'appmeshCrdVersion', flag: 'appmesh-crd-version', env: ['RAMP_APPMESH_CRD_VERSION'], description: 'appmesh.k8s.aws version of VirtualServices, VirtualRouters and VirtualNodes', defaultText: DEFAULT_APPMESH_CRD_VERSION },
 ] as const satisfies readonly OptionSpec[];
 
@@ -195,6 +196,7 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   traefikApiGroup,
   traefikApiVersion,
   appmeshCrdVersion: apiVersion,
+  albVerifyWeight: bool,
 };
 
 interface RawValue {
@@ -320,6 +322,14 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       traefikApiVersion: validate('traefikApiVersion', raw.get('traefikApiVersion'), DEFAULT_TRAEFIK_API_VERSION),
       appmeshCrdVersion: validate('appmeshCrdVersion', raw.get('appmeshCrdVersion'), DEFAULT_APPMESH_CRD_VERSION),
     };
+    if (validate('albVerifyWeight', raw.get('albVerifyWeight'), false)) {
+      return {
+        kind: 'error',
+        message:
+          `${raw.get('albVerifyWeight')?.source ?? '--alb-verify-weight'}: Ramp makes no AWS API calls, so it cannot verify ALB target group weights; ` +
+          'remove it (the ALB router reads the weights back from the Ingress action annotation)',
+      };
+    }
     if (config.namespaced && !config.namespace) {
       return { kind: 'error', message: `${raw.get('namespaced')?.source ?? '--namespaced'} needs --namespace (or RAMP_NAMESPACE): the namespace to watch` };
     }

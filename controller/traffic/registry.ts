@@ -1,4 +1,5 @@
 import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../api/gatewayapi.ts';
+import { createAlbRouter } from './alb/router.ts';
 import { createAmbassadorRouter, type AmbassadorRouterOptions } from './ambassador/router.ts';
 import { createApisixRouter } from './apisix/router.ts';
 import { createAppMeshRouter, type AppMeshRouterOptions } from './appmesh/router.ts';
@@ -45,6 +46,10 @@ export const trafficRouterProviders: Record<string, TrafficRouterProvider> = {
   apisix: (target, kube) => {
     const apisix = target.trafficRouting.apisix;
     return apisix && createApisixRouter(target, apisix, kube);
+  },
+  alb: (target, kube) => {
+    const alb = target.trafficRouting.alb;
+    return alb && createAlbRouter(target, alb, kube);
   },
   smi: (target, kube, options) => {
     const smi = target.trafficRouting.smi;

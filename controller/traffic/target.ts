@@ -28,16 +28,39 @@ export function routingTarget(rollout: TrafficRollout): RoutingTarget {
       name,
     });
   }
+  const services = stableAndCanaryServices(canary, rollout.status?.canary?.stablePingPong);
   return {
     rolloutName: name,
     namespace,
     rolloutUid: uid ?? '',
     rolloutApiVersion: rollout.apiVersion ?? 'argoproj.io/v1alpha1',
-    stableService: canary.stableService ?? '',
-    canaryService: canary.canaryService ?? '',
+    stableService: services.stable,
+    canaryService: services.canary,
     trafficRouting,
     managedRoutes: trafficRouting.managedRoutes ?? [],
   };
+}
+
+type CanaryServices = NonNullable<TrafficRollout['spec']['strategy']['canary']>;
+
+/**
+ * Argo's GetStableAndCanaryServices with ping-pong preferred (what its ALB router and service
+ * reconciler call): with `pingPong`, the Service `status.canary.stablePingPong` names is stable and
+ * the other one the canary; ping is the canary until a first promotion sets the field.
+ */
+export function stableAndCanaryServices(canary: CanaryServices, stablePingPong: string | undefined): { stable: string; canary: string } {
+  const pingPong = canary.pingPong;
+  if (pingPong) {
+    return stablePingPong === 'ping'
+      ? { stable: pingPong.pingService, canary: pingPong.pongService }
+      : { stable: pingPong.pongService, canary: pingPong.pingService };
+  }
+  return { stable: canary.stableService ?? '', canary: canary.canaryService ?? '' };
+}
+
+/** Argo's switch of `status.canary.stablePingPong` when the stable ReplicaSet changes: ping after pong or nothing, pong after ping. */
+export function nextStablePingPong(current: string | undefined): 'ping' | 'pong' {
+  return current === 'ping' ? 'pong' : 'ping';
 }
 
 /** Whether the Rollout is the controller owner of the object (by UID when known). */

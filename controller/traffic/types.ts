@@ -10,6 +10,7 @@ import type {
 
 /** The API types traffic routing reads, with Argo Rollouts' field names (controller/api owns them). */
 export type {
+  ALBTrafficRouting,
   AmbassadorTrafficRouting,
   ApisixTrafficRouting,
   IstioDestinationRule,
@@ -44,7 +45,9 @@ export interface TrafficRollout {
   };
   spec: {
     strategy: {
-      canary?: Pick<CanaryStrategy, 'canaryService' | 'stableService' | 'trafficRouting'> | undefined;
+      canary?: Pick<CanaryStrategy, 'canaryService' | 'stableService' | 'trafficRouting' | 'pingPong'> | undefined;
     };
   };
+  /** The status the routing is for: with ping-pong Services, `stablePingPong` says which is stable. */
+  status?: { canary?: { stablePingPong?: 'ping' | 'pong' | undefined } | undefined } | undefined;
 }

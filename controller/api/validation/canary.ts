@@ -133,20 +133,22 @@ function validatePingPong(canary: CanaryStrategy, path: string): FieldError[] {
   return errors;
 }
 
+/** Argo's Validate…IngressesConfig for NGINX and ALB: the single Ingress field or the list, exactly one. */
+function oneOfIngresses(path: string, [one, many]: [string, string], single: string | undefined, list: string[] | undefined): FieldError[] {
+  const hasSingle = Boolean(single);
+  if (hasSingle !== (list !== undefined)) return [];
+  const which = hasSingle ? 'Both are configured.' : 'Neither are configured.';
+  return [internalError(path, `Either ${one} or ${many} must be configured. ${which}`)];
+}
+
 function validateTrafficRouting(tr: RolloutTrafficRouting, path: string): FieldError[] {
   const errors: FieldError[] = [];
   const configured = ROUTERS.filter((router) => (router === 'plugins' ? hasPlugins(tr) : tr[router] !== undefined));
   if (configured.length === 0) {
     errors.push(required(path, M.MissingFieldMessage(`.spec.strategy.canary.trafficRouting.{${ROUTERS.join(',')}}`)));
   }
-  if (tr.nginx) {
-    const single = Boolean(tr.nginx.stableIngress);
-    const multiple = tr.nginx.stableIngresses !== undefined;
-    if (single === multiple) {
-      const which = single ? 'Both are configured.' : 'Neither are configured.';
-      errors.push(internalError(child(path, 'nginx'), `Either StableIngress or StableIngresses must be configured. ${which}`));
-    }
-  }
+  if (tr.nginx) errors.push(...oneOfIngresses(child(path, 'nginx'), ['StableIngress', 'StableIngresses'], tr.nginx.stableIngress, tr.nginx.stableIngresses));
+  if (tr.alb) errors.push(...oneOfIngresses(child(path, 'alb'), ['Ingress', 'Ingresses'], tr.alb.ingress, tr.alb.ingresses));
   if (tr.istio) {
     const istioPath = child(path, 'istio');
     const single = tr.istio.virtualService !== undefined;

@@ -80,18 +80,34 @@ function ingressRoutesTo(ingress: V1Ingress, serviceName: string): boolean {
   return backends.some((backend) => backend?.service?.name === serviceName);
 }
 
-/** An NGINX stable Ingress must route to the stable Service. */
+/**
+ * Argo's ValidateIngress: an NGINX stable Ingress must route to the stable Service; an ALB Ingress
+ * must have a rule path to the ALB root Service (else the stable Service), whose action
+ * annotation carries the split.
+ */
 export function validateIngress(rollout: Rollout, ingress: V1Ingress): FieldError[] {
   const canary = rollout.spec.strategy.canary;
-  const nginx = canary?.trafficRouting?.nginx;
-  if (!canary || !nginx) return [];
   const name = ingress.metadata?.name ?? '';
-  const inList = nginx.stableIngresses?.includes(name) ?? false;
-  const field = inList ? 'spec.strategy.canary.trafficRouting.nginx.stableIngresses' : 'spec.strategy.canary.trafficRouting.nginx.stableIngress';
-  const ingressName = inList ? name : (nginx.stableIngress ?? '');
-  const serviceName = canary.stableService ?? '';
-  if (ingressRoutesTo(ingress, serviceName)) return [];
-  return [invalid(field, ingressName, `ingress \`${name}\` has no rules using service ${serviceName} backend`)];
+  const nginx = canary?.trafficRouting?.nginx;
+  if (canary && nginx && (nginx.stableIngress === name || nginx.stableIngresses?.includes(name))) {
+    const inList = nginx.stableIngresses?.includes(name) ?? false;
+    const field = inList ? 'spec.strategy.canary.trafficRouting.nginx.stableIngresses' : 'spec.strategy.canary.trafficRouting.nginx.stableIngress';
+    const ingressName = inList ? name : (nginx.stableIngress ?? '');
+    const serviceName = canary.stableService ?? '';
+    if (ingressRoutesTo(ingress, serviceName)) return [];
+    return [invalid(field, ingressName, `ingress \`${name}\` has no rules using service ${serviceName} backend`)];
+  }
+  const alb = canary?.trafficRouting?.alb;
+  if (canary && alb && (alb.ingress === name || alb.ingresses?.includes(name))) {
+    const inList = alb.ingresses?.includes(name) ?? false;
+    const field = inList ? 'spec.strategy.canary.trafficRouting.alb.ingresses' : 'spec.strategy.canary.trafficRouting.alb.ingress';
+    const ingressName = inList ? name : (alb.ingress ?? '');
+    const serviceName = alb.rootService || (canary.stableService ?? '');
+    const paths = (ingress.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? []);
+    if (paths.some((path) => path.backend?.service?.name === serviceName)) return [];
+    return [invalid(field, ingressName, `ingress \`${name}\` has no rules using service ${serviceName} backend`)];
+  }
+  return [];
 }
 
 /** A VirtualService or DestinationRule as read (unstructured): only the fields validation reads are typed. */

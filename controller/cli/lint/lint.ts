@@ -52,7 +52,7 @@ function serviceRoles(ro: Rollout): [string | undefined, ServiceType][] {
 /**
  * Argo's `lint`: every Rollout, AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun of a
  * (multi-document) YAML file against the schema and the controller's semantic checks, plus the
- * Services and stable Ingresses of the same file a Rollout refers to; each issue with the line
+ * Services and stable (NGINX) and ALB Ingresses of the same file a Rollout refers to; each issue with the line
  * and column of the field in the file.
  */
 export function lintText(text: string): LintResult {
@@ -120,8 +120,8 @@ export function lintText(text: string): LintResult {
       const service = name !== undefined ? services.get(name) : undefined;
       if (service !== undefined) refServices.push({ type, service });
     }
-    const nginx = rollout.spec.strategy.canary?.trafficRouting?.nginx;
-    const ingressNames = [nginx?.stableIngress, ...(nginx?.stableIngresses ?? [])].filter((n): n is string => n !== undefined);
+    const { nginx, alb } = rollout.spec.strategy.canary?.trafficRouting ?? {};
+    const ingressNames = [nginx?.stableIngress, ...(nginx?.stableIngresses ?? []), alb?.ingress, ...(alb?.ingresses ?? [])].filter((n): n is string => n !== undefined);
     const refIngresses = ingressNames.map((n) => ingresses.get(n)).filter((i): i is V1Ingress => i !== undefined);
     for (const e of validateReferencedResources(rollout, { services: refServices, ingresses: refIngresses })) {
       issues.push({ ...locate(doc, parseFieldPath(e.field), lines), field: e.field, message: e.message, object: label });

@@ -5,7 +5,8 @@ import type { CanaryActionName, CanaryFacts } from '../../machine/canary.ts';
 import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { observeCanaryAnalysis, planCanaryAnalysis, type CanaryAnalysisInput } from './rollout-analysis.ts';
 import { planCanaryReplicaSets } from './replicasets.ts';
-import { serviceSelectorEffects } from './services.ts';
+import { pingPongServiceTargets, serviceSelectorEffects } from './services.ts';
+import { nextStablePingPong } from '../../traffic/target.ts';
 import { stepFacts, stepsHash } from './steps.ts';
 import { planTraffic, stepWeightApplied, type TrafficPlan } from './traffic.ts';
 import { rolloutAbortedEvent } from '../shared/events.ts';
@@ -143,6 +144,9 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     abort: aborted || undefined,
     abortedAt: aborted ? status.abortedAt ?? formatTime(now) : undefined,
     promoteFull: decided.promoteFullRequested || undefined,
+    ...(strategy.pingPong && stableHash && stableHash !== status.stableRS
+      ? { canary: { ...status.canary, stablePingPong: nextStablePingPong(status.canary?.stablePingPong) } }
+      : {}),
   };
   const decidedRollout: Rollout = { ...rollout, status: core };
   const decidedStableRS = findStableReplicaSet(decidedRollout, allRSs, newRS);
@@ -171,6 +175,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
 
   const basicAbort = aborted && !traffic;
   const services = serviceSelectorEffects(rollout.metadata.name ?? '', input.services, [
+    ...pingPongServiceTargets(strategy, status, newRS),
     { service: strategy.stableService, replicaSet: decidedStableRS, checkAvailability: true },
     ...(trafficPlan?.dynamicallyRollingBack
       ? []
@@ -237,7 +242,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     pauseConditions: pauseConditions.length > 0 ? pauseConditions : undefined,
     controllerPause: controllerPause || undefined,
     canary: {
-      ...status.canary,
+      ...core.canary,
       weights,
       currentStepAnalysisRunStatus: analysisPlan.currentStepAnalysisRunStatus,
       currentBackgroundAnalysisRunStatus: analysisPlan.currentBackgroundAnalysisRunStatus,

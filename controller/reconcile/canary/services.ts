@@ -1,4 +1,6 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import type { CanaryStrategy, RolloutStatus } from '../../api/index.ts';
+import { stableAndCanaryServices } from '../../traffic/target.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import { isReplicaSetAvailable, isReplicaSetPartiallyAvailable } from '../shared/replicaset-availability.ts';
 import { podHashOf } from '../shared/replicaset-identity.ts';
@@ -39,4 +41,21 @@ export function serviceSelectorEffects(
     events.push(switchServiceEvent(name, current, desired));
   }
   return { effects, events };
+}
+
+/**
+ * Argo's reconcilePingAndPongService: while an update is under way (the observed status not fully
+ * promoted), the ping-pong Service that is not stable selects the new ReplicaSet, at once. The
+ * stable one is never pinned here: it keeps the selector it had when it was the canary. The
+ * initial deploy counts as under way (Argo's first pass records the pod hash before the stable
+ * one), so ping selects the first ReplicaSet.
+ */
+export function pingPongServiceTargets(
+  strategy: Pick<CanaryStrategy, 'pingPong' | 'canaryService' | 'stableService'>,
+  status: RolloutStatus,
+  newRS: V1ReplicaSet | undefined,
+): ServiceTarget[] {
+  if (!strategy.pingPong || (status.stableRS !== undefined && status.stableRS === status.currentPodHash)) return [];
+  const { canary } = stableAndCanaryServices(strategy, status.canary?.stablePingPong);
+  return [{ service: canary, replicaSet: newRS, checkAvailability: false }];
 }

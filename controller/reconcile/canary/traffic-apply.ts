@@ -43,7 +43,7 @@ export function isTrafficEffect(effect: Effect): effect is TrafficEffect {
  */
 export function trafficRolloutOf(raw: RolloutObject): TrafficRollout {
   const spec = raw.spec as { strategy?: { canary?: TrafficRollout['spec']['strategy']['canary'] } } | undefined;
-  return { apiVersion: raw.apiVersion, metadata: raw.metadata, spec: { strategy: { canary: spec?.strategy?.canary } } };
+  return { apiVersion: raw.apiVersion, metadata: raw.metadata, spec: { strategy: { canary: spec?.strategy?.canary } }, status: raw.status };
 }
 
 function writeEvents(writes: TrafficWrite[]): RolloutEvent[] {

@@ -25,7 +25,8 @@ import { analysisRunWriter } from './analysis-run-writer.ts';
 import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
 import { releaseAfterDeletion } from '../shared/referenced-services.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
-import { liveRollout, observe, stableIngressNames, type ClusterView } from '../observe.ts';
+import { liveRollout, observe, referencedIngressNames, type ClusterView } from '../observe.ts';
+import { strategyServiceNames } from '../shared/referenced-services.ts';
 import { plan } from '../plan.ts';
 import { clientTrafficKube, managedDestinationRules, optionalRoutingKinds, type RoutingCaches } from './traffic-kube.ts';
 import { routingObjectKeys } from './routing-watch.ts';
@@ -151,9 +152,7 @@ function rolloutEvent(rollout: RolloutObject, event: RolloutEvent): KubeObject {
 }
 
 function referencedServices(rollout: KubeObject): string[] {
-  const strategy = (rollout as { spec?: { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } }).spec?.strategy;
-  return [strategy?.blueGreen?.activeService, strategy?.blueGreen?.previewService, strategy?.canary?.canaryService, strategy?.canary?.stableService]
-    .filter((s): s is string => typeof s === 'string');
+  return strategyServiceNames((rollout as { spec?: unknown }).spec);
 }
 
 /** A change to a Service or Deployment re-runs the Rollouts in its namespace that name it. */
@@ -174,14 +173,14 @@ function referencedBy(resource: typeof SERVICES, names: (rollout: KubeObject) =>
 }
 
 /**
- * As Argo's Ingress controller: a change to a stable Ingress re-runs the Rollouts naming it, and a
+ * As Argo's Ingress controller: a change to a stable (NGINX) or ALB Ingress re-runs the Rollouts naming it, and a
  * change to (or deletion of) a canary Ingress re-runs the Rollout that owns it.
  */
 const ingressWatch: SecondaryWatch = {
   resource: INGRESSES,
   keysFor(obj, caches) {
     const owners = ownedBy(INGRESSES, 'Rollout').keysFor(obj, caches);
-    const referencing = referencedBy(INGRESSES, (r) => stableIngressNames((r as { spec?: unknown }).spec)).keysFor(obj, caches);
+    const referencing = referencedBy(INGRESSES, (r) => referencedIngressNames((r as { spec?: unknown }).spec)).keysFor(obj, caches);
     return [...new Set([...owners, ...referencing])];
   },
 };

@@ -4,14 +4,17 @@ import type { Effect } from '../types.ts';
 import type { StoredObject } from '../../traffic/router.ts';
 import { releaseDestinationRules } from './released-destination-rules.ts';
 
-/** The Services a Rollout's strategy names (active and preview, or canary and stable). */
+/** The Services a Rollout's strategy names (active and preview, or canary and stable, and ping and pong). */
 export function strategyServiceNames(spec: unknown): string[] {
-  const strategy = (spec as { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> } } | undefined)?.strategy;
+  const strategy = (spec as { strategy?: { blueGreen?: Record<string, unknown>; canary?: Record<string, unknown> & { pingPong?: Record<string, unknown> } } } | undefined)
+    ?.strategy;
   const names = [
     strategy?.blueGreen?.activeService,
     strategy?.blueGreen?.previewService,
     strategy?.canary?.canaryService,
     strategy?.canary?.stableService,
+    strategy?.canary?.pingPong?.pingService,
+    strategy?.canary?.pingPong?.pongService,
   ];
   return names.filter((n): n is string => typeof n === 'string' && n !== '');
 }

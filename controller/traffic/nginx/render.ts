@@ -2,6 +2,9 @@ import { cloneJson, createMergePatch, type JsonObject } from '../../kube/merge-p
 import { MANAGED_BY_ROLLOUTS_ANNOTATION, TrafficRoutingError, type StoredObject } from '../router.ts';
 import { controllerRef, type RoutingTarget } from '../target.ts';
 import type { NginxTrafficRouting, SetHeaderRoute } from '../types.ts';
+import { INGRESS_API_VERSION, type Ingress, type IngressPath, type IngressRule, type IngressSpec } from '../ingress.ts';
+
+export { INGRESS_API_VERSION, type Ingress, type IngressPath, type IngressRule, type IngressSpec };
 
 /**
  * Pure rendering of the canary Ingresses that split traffic with the NGINX ingress controller:
@@ -9,7 +12,6 @@ import type { NginxTrafficRouting, SetHeaderRoute } from '../types.ts';
  * should be, and the merge patch that gets there.
  */
 
-export const INGRESS_API_VERSION = 'networking.k8s.io/v1';
 export const DEFAULT_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io';
 export const CANARY_INGRESS_SUFFIX = '-canary';
 const MAX_NAME_LENGTH = 253;
@@ -20,33 +22,6 @@ const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
  * so this is how a later setWeight keeps the route and removeManagedRoutes knows what to take out.
  */
 export const MANAGED_HEADER_ROUTE_ANNOTATION = 'rollouts.argoproj.io/managed-header-route';
-
-export interface IngressServiceBackend {
-  name: string;
-  port?: { name?: string; number?: number } | undefined;
-}
-
-export interface IngressPath {
-  path?: string | undefined;
-  pathType?: string | undefined;
-  backend: { service?: IngressServiceBackend | undefined; resource?: unknown };
-}
-
-export interface IngressRule {
-  host?: string | undefined;
-  http?: { paths: IngressPath[] } | undefined;
-}
-
-export interface IngressSpec {
-  ingressClassName?: string | undefined;
-  defaultBackend?: unknown;
-  tls?: unknown[] | undefined;
-  rules?: IngressRule[] | undefined;
-}
-
-export interface Ingress extends StoredObject {
-  spec?: IngressSpec | undefined;
-}
 
 /** Argo's `<rollout>-<stableIngress>-canary`, the prefix cut so the name stays within 253 characters. */
 export function canaryIngressName(rolloutName: string, stableIngressName: string): string {

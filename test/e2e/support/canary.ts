@@ -124,7 +124,7 @@ interface DestinationRuleLike extends KubeObject {
   spec?: { subsets?: Array<{ name?: string; labels?: Record<string, string> }> };
 }
 
-const serviceHash = async (c: KubeClient, ns: string, name: string) =>
+export const serviceHash = async (c: KubeClient, ns: string, name: string) =>
   (await c.get<{ spec?: { selector?: Record<string, string> } }>(SERVICES, ns, name)).spec?.selector?.[HASH_LABEL];
 
 /** Both Services pinned to their ReplicaSets, as every traffic-routed canary needs. */

@@ -74,7 +74,7 @@ const named = (docs: Record<string, unknown>[], kind: string, name: string | und
   docs.find((d) => d.kind === kind && (d.metadata as { name?: string }).name === name) as Record<string, any> | undefined;
 
 describe('examples a new user applies', () => {
-  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix', 'canary-smi', 'canary-traefik', 'canary-appmesh']) {
+  for (const dir of ['bluegreen', 'canary-nginx', 'canary-istio', 'canary-gatewayapi', 'canary-ambassador', 'canary-apisix', 'canary-smi', 'canary-traefik', 'canary-appmesh', 'canary-alb']) {
     it(`examples/${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
       const docs = kustomized(dir);
       const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
@@ -96,6 +96,17 @@ describe('examples a new user applies', () => {
     assert.ok(ingress, 'the stable Ingress is part of the example');
     assert.deepEqual(validateIngress(result.rollout, ingress), []);
     assert.deepEqual(canary.steps, [{ setWeight: 33 }, { pause: {} }, { setWeight: 66 }, { pause: { duration: '5s' } }, { setWeight: 100 }]);
+  });
+
+  it('examples/canary-alb: the Ingress rule goes to the root Service\'s use-annotation port', () => {
+    const docs = kustomized('canary-alb');
+    const result = validateRollout(docs.find((d) => d.kind === 'Rollout'));
+    assert.ok(result.ok);
+    const alb = result.rollout.spec.strategy.canary!.trafficRouting!.alb!;
+    const ingress = named(docs, 'Ingress', alb.ingress);
+    assert.ok(ingress, 'the Ingress is part of the example');
+    assert.deepEqual(validateIngress(result.rollout, ingress), []);
+    assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend.service, { name: alb.rootService, port: { name: 'use-annotation' } });
   });
 
   it('examples/canary-istio: the VirtualService has the named route over both subsets of the DestinationRule', () => {

@@ -72,4 +72,19 @@ describe('validateReferencedResources', () => {
       },
     ]);
   });
+  it("reports an ALB Ingress with no rule to the root Service (Argo's ValidateIngress for ALB), naming ingress or ingresses", () => {
+    const ingress = (name: string, backend: string) => ({
+      metadata: { name },
+      spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: backend, port: { number: 80 } } } }] } }] },
+    });
+    const single = canaryRollout({ trafficRouting: { alb: { ingress: 'guestbook', servicePort: 80, rootService: 'guestbook-root' } } });
+    assert.deepEqual(validateReferencedResources(single, { ingresses: [ingress('guestbook', 'guestbook-root')] }), []);
+    assert.deepEqual(validateReferencedResources(single, { ingresses: [ingress('guestbook', 'guestbook-stable')] }), [
+      { field: 'spec.strategy.canary.trafficRouting.alb.ingress', message: 'Invalid value: "guestbook": ingress `guestbook` has no rules using service guestbook-root backend' },
+    ]);
+    const list = canaryRollout({ trafficRouting: { alb: { ingresses: ['a', 'b'], servicePort: 80 } } });
+    assert.deepEqual(validateReferencedResources(list, { ingresses: [ingress('a', 'guestbook-stable'), ingress('b', 'other')] }), [
+      { field: 'spec.strategy.canary.trafficRouting.alb.ingresses', message: 'Invalid value: "b": ingress `b` has no rules using service guestbook-stable backend' },
+    ]);
+  });
 });

@@ -18,7 +18,6 @@ const step = (s: Json): Json => rollout({ canary: { steps: [{ setWeight: 20 }, s
 
 /** For each refused Rollout field: a Rollout that Argo accepts and that sets it, and the path named. */
 const refusedRollouts: Record<string, { input: Json; path: string }> = {
-  'spec.strategy.canary.trafficRouting.alb': { input: router({ alb: { ingress: 'guestbook', servicePort: 80 } }), path: 'spec.strategy.canary.trafficRouting.alb' },
   'spec.strategy.canary.trafficRouting.plugins.*': {
     input: router({ plugins: { 'argoproj-labs/contour': { httpProxies: ['guestbook'], namespace: 'default' } } }),
     path: 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]',
@@ -42,10 +41,6 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
       },
     ]),
   ),
-  'spec.strategy.canary.pingPong': {
-    input: rollout({ canary: { pingPong: { pingService: 'ping', pongService: 'pong' }, trafficRouting: { alb: { ingress: 'guestbook', servicePort: 80, rootService: 'guestbook' } } } }),
-    path: 'spec.strategy.canary.pingPong',
-  },
   'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames': {
     input: router({
       istio: { virtualService: { name: 'guestbook', routes: ['primary'] }, destinationRule: { name: 'guestbook', canarySubsetName: 'canary', stableSubsetName: 'stable', additionalSubsetNames: ['mirror'] } },

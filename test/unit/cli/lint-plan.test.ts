@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { LineCounter, parseDocument } from 'yaml';
 import { lintText, renderLint } from '../../../controller/cli/lint/lint.ts';
@@ -34,6 +35,16 @@ describe('lint line mapping', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('checks an ALB Ingress of the same file: a rule to the root Service', () => {
+    const dir = new URL('../../../examples/canary-alb/', import.meta.url);
+    const text = ['services.yaml', 'ingress.yaml', 'rollout.yaml'].map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n---\n');
+    assert.deepEqual(lintText(text).issues, []);
+    const result = lintText(text.replace('name: canary-alb-demo-root', 'name: elsewhere'));
+    assert.deepEqual(result.issues.map((i) => [i.field, i.message]), [
+      ['spec.strategy.canary.trafficRouting.alb.ingress', 'Invalid value: "canary-alb-demo": ingress `canary-alb-demo` has no rules using service canary-alb-demo-root backend'],
+    ]);
   });
 
   it('points an unknown field at its own line', () => {

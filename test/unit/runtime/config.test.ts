@@ -210,6 +210,12 @@ describe('parseConfig', () => {
       assert.equal(run(['--namespaced'], { ...home, RAMP_NAMESPACE: 'team-a' }).namespaced, true);
     });
 
+    it("--alb-verify-weight: Argo's AWS target-group verification is refused, since Ramp makes no AWS calls", () => {
+      assert.match(error(['--alb-verify-weight']), /^--alb-verify-weight: Ramp makes no AWS API calls, so it cannot verify ALB target group weights/);
+      assert.match(error([], { ...home, RAMP_ALB_VERIFY_WEIGHT: 'true' }), /^RAMP_ALB_VERIFY_WEIGHT: Ramp makes no AWS API calls/);
+      assert.equal(run(['--alb-verify-weight=false']).workers, 10);
+    });
+
     it('names the environment variable when the value came from there', () => {
       assert.equal(error([], { ...home, RAMP_WORKERS: 'many' }), 'invalid RAMP_WORKERS "many": must be an integer from 1 to 1000');
     });

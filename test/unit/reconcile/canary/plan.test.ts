@@ -641,6 +641,22 @@ describe('invalid canary specs', () => {
     assert.match(await invalidSpec({ trafficRouting: { nginx: {} } }), /spec\.strategy\.canary\.trafficRouting\.nginx: .*Either StableIngress or StableIngresses must be configured/);
   });
 
+  test('an ALB Ingress that does not exist names alb.ingress before any ReplicaSet is made', async () => {
+    const world = new World(spec({ trafficRouting: { alb: { ingress: 'app', servicePort: 80 } } }), true);
+    world.ingresses = new Map();
+    await world.pass();
+    assert.match(
+      world.status.conditions?.find((c) => c.type === 'InvalidSpec')?.message ?? '',
+      /spec\.strategy\.canary\.trafficRouting\.alb\.ingress: Invalid value: "app": ingresses\.networking\.k8s\.io "app" not found/,
+    );
+    assert.equal(world.replicaSets.size, 0, 'no ReplicaSet is made');
+    assert.deepEqual(world.kube!.writes, []);
+  });
+
+  test('ALB routing without ingress or ingresses names the alb field', async () => {
+    assert.match(await invalidSpec({ trafficRouting: { alb: { servicePort: 80 } } }), /spec\.strategy\.canary\.trafficRouting\.alb: .*Either Ingress or Ingresses must be configured. Neither are configured./);
+  });
+
   test('an NGINX stable Ingress that does not exist names stableIngress; one that routes elsewhere names it too', async () => {
     const world = new World(spec({ trafficRouting: { nginx: { stableIngress: 'app' } } }), true);
     world.ingresses = new Map();

@@ -35,3 +35,18 @@ export function stableIngress(name: string, hosts: Record<string, string>, extra
     ...extra,
   };
 }
+
+/** An ALB Ingress whose two hosts route `/` to `service` (the ALB root Service). */
+export function albIngress(name = 'web-ingress', annotations: Record<string, string> = {}, service = 'web-root'): StoredObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace: NAMESPACE, annotations: { 'kubernetes.io/ingress.class': 'alb', ...annotations } },
+    spec: {
+      rules: ['shop.example.com', 'm.shop.example.com'].map((host) => ({
+        host,
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: backend(service) }] },
+      })),
+    },
+  };
+}
