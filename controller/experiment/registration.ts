@@ -59,15 +59,27 @@ async function observe(client: KubeClient, caches: Caches, ex: Experiment, now: 
       if (!isNotFound(err)) throw err;
     }
   }
+  const templates = byName<AnalysisTemplate & KubeObject>(caches.informer<KubeObject>(ANALYSIS_TEMPLATES).list(namespace));
+  const clusterTemplates = byName<ClusterAnalysisTemplate & KubeObject>(caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES).list());
+  // A template missing from the cache may be one created a moment ago: Error is only for one the
+  // apiserver does not have either.
+  for (const analysis of ex.spec.analyses ?? []) {
+    const [found, resource, ns] = analysis.clusterScope
+      ? [clusterTemplates as Map<string, KubeObject>, CLUSTER_ANALYSIS_TEMPLATES, undefined]
+      : [templates as Map<string, KubeObject>, ANALYSIS_TEMPLATES, namespace];
+    if (found.has(analysis.templateName)) continue;
+    try {
+      found.set(analysis.templateName, await client.get(resource, ns, analysis.templateName, { signal }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
   return {
     experiment: ex,
     replicaSets: owned<V1ReplicaSet>(caches, REPLICA_SETS, uid),
     services: owned<V1Service>(caches, SERVICES, uid),
     runs,
-    analysisTemplates: {
-      templates: byName<AnalysisTemplate & KubeObject>(caches.informer<KubeObject>(ANALYSIS_TEMPLATES).list(namespace)),
-      clusterTemplates: byName<ClusterAnalysisTemplate & KubeObject>(caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES).list()),
-    },
+    analysisTemplates: { templates, clusterTemplates },
     now,
   };
 }
