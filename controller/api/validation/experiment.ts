@@ -3,6 +3,7 @@ import { tryParseDuration } from '../duration.ts';
 import { type Experiment, ExperimentSchema } from '../experiment.ts';
 import { type FieldError, child, duplicate, forbidden, invalid, required } from './field-error.ts';
 import { checkSize, LIMITS } from './limits.ts';
+import { unsupportedInExperiment, unsupportedMessage } from '../support.ts';
 import { nonNegative } from './common.ts';
 import { selectorMatches, validateLabelSelector } from './selector.ts';
 import { lookupOf, zodIssuesToFieldErrors } from './zod-errors.ts';
@@ -68,10 +69,8 @@ export function validateExperimentSpec(experiment: Experiment): FieldError[] {
     else if (analyses.has(analysis.name)) errors.push(duplicate(child(path, 'name'), analysis.name));
     analyses.add(analysis.name);
     if (analysis.templateName === '') errors.push(required(child(path, 'templateName')));
-    for (const [j, arg] of (analysis.args ?? []).entries()) {
-      // Argo passes an experiment's argument values only: a valueFrom would be dropped.
-      if (arg.valueFrom !== undefined) errors.push(forbidden(`${path}.args[${j}].valueFrom`, 'an experiment passes argument values only'));
-    }
   }
+  // Argo passes an experiment's argument values only: a valueFrom would be dropped.
+  for (const use of unsupportedInExperiment(experiment)) errors.push(forbidden(use.path, unsupportedMessage(use.entry)));
   return errors;
 }
