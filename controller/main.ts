@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createAnalysisRunRegistration } from './analysis/run-controller/index.ts';
 import { parseConfig } from './runtime/config.ts';
 import { describeKubeError } from './kube/errors.ts';
+import { createExperimentRegistration } from './experiment/registration.ts';
 import { createRolloutRegistration } from './reconcile/edge/registration.ts';
 import { createLogger } from './runtime/logger.ts';
 import { startController } from './runtime/start.ts';
@@ -11,10 +12,10 @@ import type { ReconcilerRegistration } from './runtime/types.ts';
 
 export { startController, type ControllerHandle, type StartOptions } from './runtime/start.ts';
 
-/** What the controller process reconciles; the Rollout and AnalysisRun gauges are registered on `registry`. */
+/** What the controller process reconciles; the Rollout, AnalysisRun and Experiment gauges are registered on `registry`. */
 export function defaultReconcilers(registry?: Registry): readonly ReconcilerRegistration[] {
   const metrics = registry ? { registry } : {};
-  return [createRolloutRegistration(metrics), createAnalysisRunRegistration(metrics)];
+  return [createRolloutRegistration(metrics), createAnalysisRunRegistration(metrics), createExperimentRegistration(metrics)];
 }
 
 /**

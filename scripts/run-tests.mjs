@@ -58,7 +58,7 @@ if (needsCluster) {
   // The CRDs under test, installed once per run (server-side apply, so a re-run is a no-op).
   const bin = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/cluster/cli.ts'), 'bin'], { cwd: root, encoding: 'utf8' }).stdout.trim();
   const kubectl = (...a) => spawnSync(join(bin, 'kubectl'), ['--kubeconfig', join(root, '.ramp/cluster/kubeconfig'), ...a], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
-  const crds = ['rollout', 'analysisrun', 'analysistemplate', 'clusteranalysistemplate'].flatMap((k) => ['-f', `crds/${k}-crd.yaml`]);
+  const crds = ['rollout', 'analysisrun', 'analysistemplate', 'clusteranalysistemplate', 'experiment'].flatMap((k) => ['-f', `crds/${k}-crd.yaml`]);
   // `kubectl wait` fails at once while a just-created CRD has no status yet, so it is retried.
   const established = () => {
     for (let attempt = 0; attempt < 20; attempt++) {

@@ -26,10 +26,12 @@ export function renderSupportDoc(entries: readonly SupportEntry[] = SUPPORT): st
     'the message before any measurement, and a Rollout whose analysis references such a template gets',
     'InvalidSpec naming the template and the metric. A refused template field is named the same way',
     'by `kubectl ramp lint` and in the InvalidSpec of a Rollout that references the template. Fields',
-    'of the Argo Rollouts API not listed here are carried out as Argo documents them.',
+    'of the Argo Rollouts API not listed here are carried out as Argo documents them. An Experiment',
+    'that sets a refused field gets `InvalidSpec` naming it (phase Error) before any ReplicaSet is created.',
     '',
     ...section('Rollouts', 'Rollout'),
     ...section('AnalysisTemplates and ClusterAnalysisTemplates', 'template'),
     ...section('Analysis metrics (AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun)', 'metric'),
+    ...section('Experiments', 'Experiment'),
   ].join('\n');
 }

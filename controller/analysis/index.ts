@@ -9,7 +9,7 @@ export {
   type RolloutArgContext,
   type SecretPort,
 } from './args.ts';
-export { resolveArgs, resolveMetricArgs, resolveQuotedArgs } from './template.ts';
+export { resolveArgs, resolveMetricArgs, resolveQuotedArgs, resolveTags } from './template.ts';
 export * from './run/index.ts';
 export { reconcileAnalysisRun, type AnalysisDeps, type ReconcileOutcome } from './run-controller/measure.ts';
 export * from './providers/index.ts';

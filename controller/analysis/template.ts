@@ -9,6 +9,11 @@ export function resolveArgs(template: string, args: readonly Argument[] = []): s
     if (arg.value === undefined || arg.value === null) throw new Error(`argument "${arg.name}" was not supplied`);
     values.set(`args.${arg.name}`, arg.value);
   }
+  return resolveTags(template, values);
+}
+
+/** Substitutes every `{{tag}}` from `values`; a tag without a value is an error naming it. */
+export function resolveTags(template: string, values: ReadonlyMap<string, string>): string {
   let out = '';
   let i = 0;
   let unresolved: string | undefined;

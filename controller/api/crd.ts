@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { stringify } from 'yaml';
 import { AnalysisRunSpecSchema, AnalysisRunStatusSchema } from './analysisrun.ts';
+import { ExperimentSpecSchema, ExperimentStatusSchema } from './experiment.ts';
 import { AnalysisTemplateSpecSchema } from './metric.ts';
 import { RolloutSpecSchema, RolloutStatusSchema } from './rollout.ts';
 import { type JSONSchema, toStructural } from './structural.ts';
@@ -110,6 +111,20 @@ export const KINDS: readonly KindDefinition[] = [
     statusSubresource: false,
     required: ['spec'],
     printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'AnalysisRun status' }, AGE],
+  },
+  {
+    file: 'experiment-crd.yaml',
+    kind: 'Experiment',
+    plural: 'experiments',
+    singular: 'experiment',
+    shortNames: ['exp'],
+    scope: 'Namespaced',
+    spec: ExperimentSpecSchema,
+    status: ExperimentStatusSchema,
+    // As Argo's CRD: the status is written with the object.
+    statusSubresource: false,
+    required: ['spec'],
+    printerColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'Experiment status' }, AGE],
   },
 ];
 

@@ -13,6 +13,7 @@ export * from './rollout.ts';
 export * from './analysistemplate.ts';
 export * from './clusteranalysistemplate.ts';
 export * from './analysisrun.ts';
+export * from './experiment.ts';
 export * from './duration.ts';
 export * from './intstr.ts';
 export * from './defaults.ts';

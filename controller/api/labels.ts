@@ -19,3 +19,6 @@ export const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-gene
 /** v1alpha1.DefaultReplicaSetScaleDownDeadlineAnnotationKey: Argo's key carries no prefix. */
 export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
 export const LAST_APPLIED_CONFIG_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+/** On an Experiment's ReplicaSets and Services: the Experiment and the template they belong to. */
+export const EXPERIMENT_NAME_ANNOTATION = 'experiment.argoproj.io/name';
+export const EXPERIMENT_TEMPLATE_NAME_ANNOTATION = 'experiment.argoproj.io/template-name';

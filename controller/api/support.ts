@@ -15,11 +15,12 @@ export interface SupportEntry {
   /**
    * Where the field is. Rollout fields start at `spec`; template fields (AnalysisTemplate and
    * ClusterAnalysisTemplate alike) start at `spec` too; metric fields (AnalysisTemplate,
-   * ClusterAnalysisTemplate and AnalysisRun alike) start at the metric: `provider.datadog`.
+   * ClusterAnalysisTemplate and AnalysisRun alike) start at the metric: `provider.datadog`;
+   * Experiment fields start at `spec`.
    * `[]` stands for every item of a list, `*` for every key of a map.
    */
   field: string;
-  on: 'Rollout' | 'template' | 'metric';
+  on: 'Rollout' | 'template' | 'metric' | 'Experiment';
   kind: SupportKind;
   /** What a person calls it: "the SMI traffic router". */
   what: string;
@@ -167,6 +168,16 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: 'provider.plugin', on: 'metric', kind: 'metric provider', what: 'metric provider plugins', supported: false, note: PROVIDERS_NOTE },
   { field: 'provider.prometheus.authentication.sigv4', on: 'metric', kind: 'authentication', what: 'SigV4 authentication for Prometheus', supported: false, note: 'use basicAuth, oauth2 or headers' },
   { field: 'provider.web.authentication', on: 'metric', kind: 'authentication', what: 'authentication for the web provider', supported: false, note: 'send credentials in headers (values may come from a Secret through args)' },
+
+  // Experiments
+  {
+    field: 'spec.analyses[].args[].valueFrom',
+    on: 'Experiment',
+    kind: 'field',
+    what: "an experiment analysis argument's valueFrom",
+    supported: false,
+    note: 'pass a value; it may use {{templates.<name>.podTemplateHash}}, {{templates.<name>.replicaset.name}}, {{experiment.availableAt}} or {{experiment.finishedAt}}',
+  },
 ];
 
 /** One place in an object where a field Ramp does not carry out is set. */
@@ -216,6 +227,11 @@ export function unsupportedInRollout(rollout: unknown): UnsupportedUse[] {
   return SUPPORT.filter((e) => applies(e) && !e.supported)
     .flatMap(uses)
     .filter((use) => !overridden(use));
+}
+
+/** The fields of an Experiment that Ramp does not carry out. */
+export function unsupportedInExperiment(experiment: unknown): UnsupportedUse[] {
+  return SUPPORT.filter((e) => e.on === 'Experiment' && !e.supported).flatMap((entry) => find(experiment, segmentsOf(entry.field), '').map((path) => ({ path, entry })));
 }
 
 /** The fields of an AnalysisTemplate or ClusterAnalysisTemplate, outside its metrics, that Ramp does not carry out. */

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ArgoCli, treeRevisions } from './support/argo-cli.ts';
-import { withExperimentCrd } from './support/argo-controller.ts';
 import { assertRestart, healthyOn, kubectl, livePods, manifestDir, summaryField } from './support/cli.ts';
 import { eventually, testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
@@ -20,8 +19,6 @@ const revisionOf = (rs: { metadata?: { annotations?: Record<string, string> } } 
 
 
 describe("Argo Rollouts' kubectl plugin against Ramp's controller", () => {
-  // The plugin's get and status need the Experiment kind served (see installExperimentCrd).
-  withExperimentCrd(new RolloutHelper('default').client);
 
   test('blue-green: get, set image, status, abort and retry, promote, pause and promote, undo, promote --full, restart', async (t) => {
     const ns = await testNamespace(t);

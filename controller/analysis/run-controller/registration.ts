@@ -13,13 +13,14 @@ import {
   JOBS,
   type KubeObject,
 } from '../../kube/resources.ts';
+import { eventObject } from '../../runtime/events.ts';
 import type { ReconcilerRegistration, SecondaryWatch } from '../../runtime/types.ts';
 import { ANALYSIS_RUN_NAME_ANNOTATION, ANALYSIS_RUN_UID_LABEL } from '../providers/job/render.ts';
 import { createProviderRegistry, nodeHttp, type HttpPort } from '../providers/index.ts';
 import { reconcileAnalysisRun } from './measure.ts';
 import { isCompleted, type AnalysisRun, type AnalysisTemplate, type ClusterAnalysisTemplate } from '../types.ts';
 import { registerAnalysisMetrics } from './metrics.ts';
-import { runEvents, statusPatch, ttlDecision, type RunEvent } from './pass.ts';
+import { runEvents, statusPatch, ttlDecision } from './pass.ts';
 import { kubeJobPort, kubeSecretPort } from './ports.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
@@ -44,29 +45,6 @@ export const jobsOfAnalysisRuns: SecondaryWatch = {
     return run?.metadata?.name ? [`${namespace}/${run.metadata.name}`] : [];
   },
 };
-
-function runEvent(run: AnalysisRun, event: RunEvent, now: number): KubeObject {
-  const time = new Date(now).toISOString();
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { generateName: `${run.metadata.name}.`, namespace: run.metadata.namespace },
-    involvedObject: {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisRun',
-      name: run.metadata.name,
-      namespace: run.metadata.namespace,
-      uid: run.metadata.uid,
-    },
-    type: event.type,
-    reason: event.reason,
-    message: event.message,
-    firstTimestamp: time,
-    lastTimestamp: time,
-    count: 1,
-    source: { component: 'rollouts-controller' },
-  } as KubeObject;
-}
 
 async function deleteRun(client: KubeClient, run: AnalysisRun, signal: AbortSignal): Promise<void> {
   try {
@@ -133,7 +111,7 @@ export function createAnalysisRunRegistration(options: AnalysisRunControllerOpti
         }
         for (const event of runEvents(run.status, outcome.status)) {
           // Events are for people; failing to record one must not fail the pass.
-          await client.create(EVENTS, runEvent(run, event, now()), { fieldManager: FIELD_MANAGER, signal }).catch(() => undefined);
+          await client.create(EVENTS, eventObject('AnalysisRun', run as KubeObject, event, new Date(now())), { fieldManager: FIELD_MANAGER, signal }).catch(() => undefined);
         }
 
         if (isCompleted(outcome.status.phase)) {

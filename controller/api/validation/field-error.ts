@@ -80,9 +80,9 @@ export function pathOf(segments: readonly PropertyKey[]): string {
  * The message of Argo's InvalidSpec condition. Argo reports the first validation error only, so
  * the condition stays stable while the user fixes problems one by one.
  */
-export function invalidSpecMessage(name: string, errors: readonly FieldError[]): string {
+export function invalidSpecMessage(name: string, errors: readonly FieldError[], kind: 'Rollout' | 'Experiment' = 'Rollout'): string {
   const first = errors[0];
   const detail = first ? `${first.field}: ${first.message}` : 'unknown validation error';
-  const message = `The Rollout "${name}" is invalid: ${detail}`;
+  const message = `The ${kind} "${name}" is invalid: ${detail}`;
   return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 3)}...` : message;
 }

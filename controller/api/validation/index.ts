@@ -24,3 +24,4 @@ export {
   type ServiceType,
   type ServiceWithType,
 } from './references.ts';
+export { validateExperiment, validateExperimentSpec, type ExperimentValidation } from './experiment.ts';

@@ -19,6 +19,7 @@ import {
   SMI_TRAFFIC_SPLITS,
   type KubeObject,
 } from '../../kube/resources.ts';
+import { eventObject } from '../../runtime/events.ts';
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
@@ -121,34 +122,11 @@ export function clientWriter(
       return updated.metadata?.resourceVersion;
     },
     recordEvent: async (rollout, event) => {
-      await client.create(EVENTS, rolloutEvent(rollout, event), opts);
+      await client.create(EVENTS, eventObject('Rollout', rollout, event, new Date()), opts);
       onEvent(rollout, event);
     },
     ...analysisRunWriter(client, opts),
   };
-}
-
-function rolloutEvent(rollout: RolloutObject, event: RolloutEvent): KubeObject {
-  const now = new Date().toISOString();
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { generateName: `${rollout.metadata.name}.`, namespace: rollout.metadata.namespace } as KubeObject['metadata'],
-    involvedObject: {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Rollout',
-      name: rollout.metadata.name,
-      namespace: rollout.metadata.namespace,
-      uid: rollout.metadata.uid,
-    },
-    type: event.type,
-    reason: event.reason,
-    message: event.message,
-    firstTimestamp: now,
-    lastTimestamp: now,
-    count: 1,
-    source: { component: 'rollouts-controller' },
-  } as KubeObject;
 }
 
 function referencedServices(rollout: KubeObject): string[] {

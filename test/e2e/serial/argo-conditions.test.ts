@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { binDir } from '../../cluster/layout.ts';
-import { argoCli, withExperimentCrd, startArgoController } from '../support/argo-controller.ts';
+import { argoCli, startArgoController } from '../support/argo-controller.ts';
 import { runProcess, type CliResult } from '../support/cli.ts';
 import { kubeconfigPath, testNamespace } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
@@ -16,8 +16,7 @@ import { canaryRollout, RolloutHelper } from '../../support/rollouts.ts';
  * conditions are Argo's (utils/conditions, rollout/sync.go): Completed once the stable
  * ReplicaSet is the current one, Healthy once completed, available and not paused.
  *
- * It runs alone (test/e2e/serial/): Argo's controller needs its Experiment CRD, installed here
- * from Argo's module source, and removed again at the end when this file added it.
+ * It runs alone (test/e2e/serial/): Argo's controller runs beside Ramp's on the shared control plane.
  */
 
 const APP = 'app';
@@ -70,7 +69,6 @@ async function underController(t: { after: (fn: () => Promise<void>) => void }, 
 }
 
 describe('kubectl wait on Rollout conditions, Argo Rollouts beside Ramp, on the real control plane', () => {
-  withExperimentCrd(new RolloutHelper('default').client);
 
   test('Completed and Healthy, true and false, are met at the same points of a canary under both controllers', async (t) => {
     const [argo, ramp] = await Promise.all([

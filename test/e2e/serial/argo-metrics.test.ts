@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ANALYSIS_RUNS, type KubeObject } from '../../../controller/kube/resources.ts';
-import { withExperimentCrd, startArgoController } from '../support/argo-controller.ts';
+import { startArgoController } from '../support/argo-controller.ts';
 import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
 import { healthyAt } from '../support/end-state.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
@@ -23,8 +23,7 @@ import { blueGreenRollout, RolloutHelper, service } from '../../support/rollouts
  * of the object itself, which the API server ignores under Ramp's AnalysisRun CRD (it declares a
  * status subresource, Argo's declares none), so under Argo the run stays without a phase here.
  *
- * It runs alone (test/e2e/serial/): Argo's controller needs its Experiment CRD, installed here
- * from Argo's module source, and removed again at the end when this file added it.
+ * It runs alone (test/e2e/serial/): Argo's controller runs beside Ramp's on the shared control plane.
  */
 
 const BG = 'bg';
@@ -102,7 +101,6 @@ function rolloutInfoValues(parsed: MetricsText, ns: string): Record<string, Reco
 const withoutObjectLabels = (list: string): string => list.split(',').filter((l) => l !== 'namespace' && l !== 'name').join(',');
 
 describe("Argo Rollouts' metrics beside Ramp's, on the real control plane", () => {
-  withExperimentCrd(new RolloutHelper('default').client);
   let fixture: HttpFixture;
   before(async () => {
     fixture = await startHttpFixture();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { INGRESSES, PODS, ROLLOUTS, type KubeObject } from '../../../controller/kube/resources.ts';
-import { argoCli, reconcileCount, withExperimentCrd, startArgoController } from '../support/argo-controller.ts';
+import { argoCli, reconcileCount, startArgoController } from '../support/argo-controller.ts';
 import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
@@ -13,9 +13,7 @@ import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type RolloutLike 
  * controller that takes over adopts the ReplicaSets, pods, Services and canary Ingress as they
  * are, stays at the same step, and carries on from there when promoted with Argo's CLI.
  *
- * It runs alone (test/e2e/serial/): Argo's controller needs its Experiment CRD, installed here
- * from Argo's module source beside Ramp's four CRDs, as on a cluster moved over to Ramp that keeps
- * Argo for the way back, and removed again at the end when this file added it.
+ * It runs alone (test/e2e/serial/): Argo's controller runs beside Ramp's on the shared control plane.
  */
 
 const STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: {} }];
@@ -118,7 +116,6 @@ async function atSecondPause(ro: RolloutHelper, hashes: { v1: string; v2: string
 }
 
 describe('takeover between Argo Rollouts and Ramp, mid-update, on the real control plane', () => {
-  withExperimentCrd(new RolloutHelper('default').client);
 
   test('Argo → Ramp: a canary paused at setWeight 20 behind NGINX keeps its ReplicaSets, pods, step and weight, and promotes to setWeight 50', async (t) => {
     const ns = await testNamespace(t);

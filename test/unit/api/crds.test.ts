@@ -49,7 +49,7 @@ describe('crds/', () => {
 
   it('lists every CRD in the kustomization', () => {
     const kustomization = parse(generated.get('kustomization.yaml') ?? '') as { resources: string[] };
-    assert.deepEqual(kustomization.resources, ['rollout-crd.yaml', 'analysistemplate-crd.yaml', 'clusteranalysistemplate-crd.yaml', 'analysisrun-crd.yaml']);
+    assert.deepEqual(kustomization.resources, ['rollout-crd.yaml', 'analysistemplate-crd.yaml', 'clusteranalysistemplate-crd.yaml', 'analysisrun-crd.yaml', 'experiment-crd.yaml']);
   });
 
   for (const [name, crd] of crds) {
@@ -65,6 +65,7 @@ describe('crds/', () => {
       ['analysistemplates.argoproj.io', 'Namespaced', ['at']],
       ['clusteranalysistemplates.argoproj.io', 'Cluster', ['cat']],
       ['analysisruns.argoproj.io', 'Namespaced', ['ar']],
+      ['experiments.argoproj.io', 'Namespaced', ['exp']],
     ]);
   });
 

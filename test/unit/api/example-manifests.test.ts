@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { validateRollout, type Rollout } from '../../../controller/api/index.ts';
+import { validateExperiment, validateRollout, type Rollout } from '../../../controller/api/index.ts';
 import { planRollout } from '../../../controller/cli/plan/plan.ts';
 import { stepFacts } from '../../../controller/reconcile/canary/steps.ts';
 
@@ -35,7 +35,7 @@ function rolloutOf(dir: string): Rollout {
 describe('examples/', () => {
   const dirs = readdirSync(EXAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
-  for (const dir of dirs) {
+  for (const dir of dirs.filter((d) => kustomized(d).some((doc) => doc.kind === 'Rollout'))) {
     test(`${dir}: the Rollout validates and every Service it names is in the kustomization`, () => {
       const docs = kustomized(dir);
       const rollout = rolloutOf(dir);
@@ -45,6 +45,14 @@ describe('examples/', () => {
       for (const name of named) assert.ok(services.has(name), `Service ${name} is in examples/${dir}`);
     });
   }
+
+  test('experiment: the Experiment validates and names the AnalysisTemplate beside it', () => {
+    const docs = kustomized('experiment');
+    const result = validateExperiment(docs.find((d) => d.kind === 'Experiment'));
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+    const templates = new Set(docs.filter((d) => d.kind === 'AnalysisTemplate').map((d) => d.metadata?.name));
+    for (const analysis of result.experiment.spec.analyses ?? []) assert.ok(templates.has(analysis.templateName), analysis.templateName);
+  });
 
   test('canary: the steps the demo narrates, pod counts following the weights without a traffic router', () => {
     const rollout = rolloutOf('canary');

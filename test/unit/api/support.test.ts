@@ -6,6 +6,7 @@ import { AnalysisTemplateSchema } from '../../../controller/api/analysistemplate
 import { GATEWAY_API_PLUGIN, GatewayAPIConfigSchema } from '../../../controller/api/gatewayapi.ts';
 import { MetricSchema } from '../../../controller/api/metric.ts';
 import { RolloutSchema } from '../../../controller/api/rollout.ts';
+import { ExperimentSchema } from '../../../controller/api/experiment.ts';
 import { SUPPORT, unsupportedInMetric, unsupportedInRollout, unsupportedInTemplate, type SupportEntry } from '../../../controller/api/support.ts';
 import { renderSupportDoc } from '../../../scripts/support-doc.ts';
 import { guestbookRollout, type Json } from './support/guestbook.ts';
@@ -91,7 +92,7 @@ const GATEWAY_FIELD = `spec.strategy.canary.trafficRouting.plugins.${GATEWAY_API
 describe('the support table', () => {
   it('names only fields the API schemas have', () => {
     for (const entry of SUPPORT) {
-      const root = entry.on === 'Rollout' ? RolloutSchema : entry.on === 'template' ? AnalysisTemplateSchema : MetricSchema;
+      const root = { Rollout: RolloutSchema, template: AnalysisTemplateSchema, metric: MetricSchema, Experiment: ExperimentSchema }[entry.on];
       const found = entry.field.startsWith(`${GATEWAY_FIELD}.`)
         ? schemaAt(GatewayAPIConfigSchema, entry.field.slice(GATEWAY_FIELD.length + 1))
         : entry.field === GATEWAY_FIELD

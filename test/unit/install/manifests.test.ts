@@ -50,11 +50,12 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
   { type: resources.ROLLOUTS, verbs: ['get', 'list', 'watch', 'patch'], why: 'informer, revision annotation' },
   { type: { group: 'argoproj.io', plural: 'rollouts/status' }, verbs: ['patch'], why: 'status merge patch' },
   { type: resources.ANALYSIS_RUNS, verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'], why: 'analysis writer, AnalysisRun controller' },
+  { type: resources.EXPERIMENTS, verbs: ['get', 'list', 'watch', 'patch'], why: 'Experiment controller' },
   { type: resources.ANALYSIS_TEMPLATES, verbs: ['get', 'list', 'watch'], why: 'informer' },
   { type: resources.CLUSTER_ANALYSIS_TEMPLATES, verbs: ['get', 'list', 'watch'], why: 'informer (not with --namespaced)' },
   { type: resources.REPLICA_SETS, verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'], why: 'ReplicaSet writer' },
   { type: resources.DEPLOYMENTS, verbs: ['get', 'list', 'watch', 'patch'], why: 'workloadRef informer, workloadRef.scaleDown' },
-  { type: resources.SERVICES, verbs: ['get', 'list', 'watch', 'patch'], why: 'selector patches' },
+  { type: resources.SERVICES, verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'], why: "selector patches, Experiments' template Services" },
   { type: resources.PODS, verbs: ['list', 'patch'], why: 'restartAt, ephemeral metadata on running pods' },
   { type: { group: '', plural: 'pods/eviction' }, verbs: ['create'], why: 'restartAt evicts' },
   { type: resources.EVENTS, verbs: ['create'], why: 'events on Rollouts and AnalysisRuns' },
@@ -77,7 +78,6 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */
 const NOT_IN_CONTROLLER_RULES: Record<string, string> = {
   leases: 'leader election has a Role in the controller namespace',
-  experiments: 'no code path reads or writes Experiments',
   podtemplates: "only kubectl ramp undo writes them, with the user's own credentials",
   namespaces: "only kubectl ramp's shell completion lists them, with the user's own credentials",
 };
