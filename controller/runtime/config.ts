@@ -263,6 +263,15 @@ function validate<T>(key: OptionKey, raw: RawValue | undefined, fallback?: T): T
  * kubectl-ramp and the dashboard use kube/kubeconfig.ts's `resolveKubeConfigSource` (kubectl's
  * order); both load the result with the same `loadKubeConfig`.
  */
+/**
+ * The namespace the controller counts as its own: where its Lease is and where provider Secrets
+ * (datadog, newrelic, influxdb, wavefront-api-tokens) are read, as Argo reads them from its
+ * POD_NAMESPACE.
+ */
+export function controllerNamespace(config: Pick<Config, 'leaseNamespace' | 'namespace'>, contextNamespace: string): string {
+  return config.leaseNamespace ?? config.namespace ?? contextNamespace;
+}
+
 export function resolveKubeconfig(flagPath: string | undefined, env: Env): KubeConfigSource | undefined {
   if (flagPath) return { kind: 'files', paths: [flagPath] };
   const fromEnv = (env.KUBECONFIG ?? '').split(':').filter((p) => p.length > 0);

@@ -173,6 +173,6 @@ describe('provider registry', () => {
   it('names the metric when no provider is set and when one is not supported', () => {
     const registry = {};
     assert.throws(() => providerFor({ name: 'm', provider: {} }, registry), { message: "no valid provider in metric 'm'" });
-    assert.throws(() => providerFor({ name: 'm', provider: { datadog: { query: 'x' } } }, registry), /metric 'm' uses provider 'datadog'/);
+    assert.throws(() => providerFor({ name: 'm', provider: { skywalking: { query: 'x' } } }, registry), /metric 'm' uses provider 'skywalking'/);
   });
 });
