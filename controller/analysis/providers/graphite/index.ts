@@ -5,6 +5,7 @@ import { formatTime } from '../../../api/kit.ts';
 import { parseGoFloat } from '../../../expr/index.ts';
 import { evaluateResult } from '../../metric-conditions.ts';
 import type { GraphiteMetric } from '../../../api/index.ts';
+import { formatGoFixed } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
@@ -53,7 +54,7 @@ export function parseRender(body: string): (number | undefined)[] {
 
 // Go's %f: six decimals.
 export function formatValues(values: readonly number[]): string {
-  return `[${values.map((v) => (Number.isFinite(v) ? v.toFixed(6) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf')).join(',')}]`;
+  return `[${values.map((v) => formatGoFixed(v, 6)).join(',')}]`;
 }
 
 export function createGraphiteProvider(deps: { http: HttpPort }): MetricProvider {

@@ -1,6 +1,7 @@
 // InfluxDB metric provider: a Flux query through /api/v2/query, with the
 // address, token and organization from the `influxdb` Secret (or the metric's
 // `profile`). The conditions see the list of the records' `_value`s.
+import { STATUS_CODES } from 'node:http';
 import { formatTime } from '../../../api/kit.ts';
 import type { InfluxdbMetric } from '../../../api/index.ts';
 import { evaluateResult } from '../../metric-conditions.ts';
@@ -38,15 +39,18 @@ export function fluxRequest(profile: InfluxdbProfile, query: string): { url: str
   return { url, headers: { Authorization: `Token ${profile.authToken}`, 'Content-Type': 'application/json' }, body };
 }
 
-// An error answer as the Go client reports it: `code: message` from JSON, else the status and body.
+// An error answer as the Go client reports it: InfluxDB 2's `code: message`;
+// otherwise the status line and the error text (InfluxDB 1.x sends it as
+// `{"error": ...}` and in the X-Influxdb-Error header the client reads).
 export function httpError(status: number, body: string): Error {
+  let parsed: { code?: string; message?: string; error?: string } = {};
   try {
-    const parsed = JSON.parse(body) as { code?: string; message?: string };
-    if (parsed.code && parsed.message) return new Error(`${parsed.code}: ${parsed.message}`);
+    parsed = (JSON.parse(body) ?? {}) as typeof parsed;
   } catch {
-    // not JSON
+    parsed = { error: body };
   }
-  return new Error(body ? `${status}: ${body}` : `Unexpected status code ${status}`);
+  if (parsed.code && parsed.message) return new Error(`${parsed.code}: ${parsed.message}`);
+  return new Error(`${status} ${STATUS_CODES[status] ?? ''}: ${parsed.message ?? parsed.error ?? ''}`);
 }
 
 // fmt.Sprint of a []interface{}.

@@ -6,6 +6,7 @@ import type { WavefrontMetric } from '../../../api/index.ts';
 import { evaluateResult } from '../../metric-conditions.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { STATUS_CODES } from 'node:http';
+import { formatGoFixed } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 import type { Measurement } from '../../types.ts';
@@ -60,7 +61,7 @@ export function toResult(series: readonly Series[], startSeconds: number): { res
   const list = (f: (p: (typeof points)[number]) => string) => (points.length === 1 ? f(points[0]!) : `[${points.map(f).join(',')}]`);
   return {
     result: points.length === 1 ? points[0]!.value : points.map((p) => p.value),
-    value: list((p) => p.value.toFixed(2)),
+    value: list((p) => formatGoFixed(p.value, 2)),
     timestamps: list((p) => String(p.epoch)),
     drift: list((p) => p.drift),
   };
