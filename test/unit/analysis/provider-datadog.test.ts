@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { buildRequest, createDatadogProvider, findCredentials, parseResponse, validate } from '../../../controller/analysis/providers/datadog/index.ts';
 import type { DatadogMetric } from '../../../controller/api/index.ts';
 import type { Metric } from '../../../controller/analysis/types.ts';
-import { cannedHttp, fakeSecrets, run, T } from './support/ports.ts';
+import { cannedHttp, fakeSecrets, run, T } from '../../support/analysis-ports.ts';
 
 const KEYS = { 'api-key': 'api', 'app-key': 'app' };
 const metric = (datadog: DatadogMetric, successCondition = 'result < 0.01'): Metric => ({ name: 'errors', successCondition, provider: { datadog } });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createGraphiteProvider, formatValues, parseRender, renderUrl } from '../../../controller/analysis/providers/graphite/index.ts';
 import type { Metric } from '../../../controller/analysis/types.ts';
-import { cannedHttp, run, T } from './support/ports.ts';
+import { cannedHttp, run, T } from '../../support/analysis-ports.ts';
 
 const metric = (successCondition: string, query = 'target=summarize(app.errors, "5min", "sum")&from=-5min'): Metric => ({
   name: 'errors',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createNewRelicProvider, NRQL_QUERY, readAccount, toResult } from '../../../controller/analysis/providers/newrelic/index.ts';
 import type { Metric } from '../../../controller/analysis/types.ts';
-import { cannedHttp, fakeSecrets, run, T } from './support/ports.ts';
+import { cannedHttp, fakeSecrets, run, T } from '../../support/analysis-ports.ts';
 
 const NS = 'argo-rollouts';
 const ACCOUNT = { 'personal-api-key': 'NRAK-1', 'account-id': '42' };

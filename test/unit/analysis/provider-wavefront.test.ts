@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { chartUrl, createWavefrontProvider, nearestPoint, toResult } from '../../../controller/analysis/providers/wavefront/index.ts';
 import { formatGoFixed } from '../../../controller/analysis/providers/format.ts';
 import type { Metric } from '../../../controller/analysis/types.ts';
-import { cannedHttp, fakeSecrets, run, T } from './support/ports.ts';
+import { cannedHttp, fakeSecrets, run, T } from '../../support/analysis-ports.ts';
 
 const NS = 'argo-rollouts';
 const S = T / 1000;

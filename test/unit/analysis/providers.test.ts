@@ -12,7 +12,7 @@ import { providerFor } from '../../../controller/analysis/providers/registry.ts'
 import { parseJsonPath } from '../../../controller/analysis/providers/web/jsonpath.ts';
 import { createWebProvider } from '../../../controller/analysis/providers/web/index.ts';
 import type { Metric } from '../../../controller/analysis/types.ts';
-import { cannedHttp, run, T } from './support/ports.ts';
+import { cannedHttp, run, T } from '../../support/analysis-ports.ts';
 
 describe('prometheus results reach conditions as Argo shapes them', () => {
   it('a vector is an array of numbers, printed as Go prints floats', () => {
