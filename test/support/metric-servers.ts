@@ -2,13 +2,13 @@
 // providers' integration tests. Graphite is Debian's graphite-web over whisper
 // files the test writes (python3-whisper); InfluxDB is influxd 1.8 with Flux,
 // built from the Go module proxy into the test cache (test/cluster/build.sh influxdb).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureInfluxd } from '../cluster/cluster.ts';
-import { freePort } from './prometheus.ts';
+import { freePort, spawnServer, type ServerProcess } from './server-process.ts';
 
 // Debian's graphite-web and whisper are libraries of the system Python, not of any other on PATH.
 const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -32,25 +32,7 @@ export function influxdbSkipReason(): string | undefined {
   return 'go is not installed: influxd is built from the Go module proxy; skipping outside CI';
 }
 
-function spawnServer(command: string, args: string[], env: NodeJS.ProcessEnv, dir: string): { child: ChildProcess; stop(): Promise<void>; logs(): string } {
-  let output = '';
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  return { child, stop, logs: () => output };
-}
-
-async function waitUntilReady(name: string, url: string, server: ReturnType<typeof spawnServer>, timeoutMs = 60_000): Promise<void> {
+async function waitUntilReady(name: string, url: string, server: ServerProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
@@ -94,7 +76,7 @@ export async function startGraphite(): Promise<RunningGraphite> {
   const migrate = spawnSync(SYSTEM_PYTHON, ['-m', 'django', 'migrate', '--run-syncdb', '-v0'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(`graphite-web's database could not be created: ${migrate.stderr}`);
   const port = await freePort();
-  const server = spawnServer(SYSTEM_PYTHON, ['-m', 'django', 'runserver', `127.0.0.1:${port}`, '--noreload'], env, dir);
+  const server = spawnServer(SYSTEM_PYTHON, ['-m', 'django', 'runserver', `127.0.0.1:${port}`, '--noreload'], dir, env);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady('graphite-web', `${url}/metrics/find?query=*`, server);
   const write = (metric: string, points: [number, number][]) => {
@@ -134,7 +116,7 @@ export async function startInfluxdb(): Promise<RunningInfluxdb> {
     INFLUXDB_REPORTING_DISABLED: 'true',
     INFLUXDB_HTTP_LOG_ENABLED: 'false',
   };
-  const server = spawnServer(influxd, ['run', '-config', '/dev/null'], env, dir);
+  const server = spawnServer(influxd, ['run', '-config', '/dev/null'], dir, env);
   const url = `http://127.0.0.1:${httpPort}`;
   await waitUntilReady('influxd', `${url}/ping`, server);
   const post = async (path: string, body: string, type: string) => {

@@ -2,15 +2,13 @@
 // or v2 `POST /api/v2/query/scalar` with named queries and a formula. The
 // conditions see one number (the last point, or the scalar), or nil when
 // Datadog returns no data, as in Argo.
-import { formatTime } from '../../../api/kit.ts';
 import { parseGoDurationMillis } from '../../../api/duration.ts';
 import type { DatadogMetric } from '../../../api/index.ts';
-import { evaluateResult } from '../../metric-conditions.ts';
 import type { AnalysisRun } from '../../types.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { formatGoFloat, goJsonMarshal } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
-import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
+import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'Datadog';
 export const DEFAULT_SECRET = 'datadog';
@@ -183,9 +181,7 @@ export function createDatadogProvider(deps: DatadogDeps): MetricProvider {
           timeout,
         );
         const { result, value } = parseResponse(apiVersion(spec), status, body);
-        const outcome = evaluateResult(result, ctx.metric);
-        if (outcome.error !== undefined) return markMeasurementError(measurement, new Error(outcome.error), ctx.now());
-        return { ...measurement, phase: outcome.phase, value, finishedAt: formatTime(new Date(ctx.now())) };
+        return concludeMeasurement(measurement, ctx, result, value);
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }

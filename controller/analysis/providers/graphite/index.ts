@@ -1,13 +1,11 @@
 // Graphite metric provider: the query is the render API's parameters
 // (`target=...&from=-5min`); the first series' non-null points reach the
 // conditions as an array of numbers, as in Argo.
-import { formatTime } from '../../../api/kit.ts';
 import { parseGoFloat } from '../../../expr/index.ts';
-import { evaluateResult } from '../../metric-conditions.ts';
 import type { GraphiteMetric } from '../../../api/index.ts';
 import { formatGoFixed } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
-import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
+import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'Graphite';
 const TIMEOUT_MS = 10_000;
@@ -71,9 +69,8 @@ export function createGraphiteProvider(deps: { http: HttpPort }): MetricProvider
         if (points.length === 0) throw new Error('no values found');
         const values = points.filter((v): v is number => v !== undefined);
         const value = formatValues(values);
-        const outcome = evaluateResult(values, ctx.metric);
-        if (outcome.error !== undefined) return markMeasurementError({ ...measurement, value }, new Error(outcome.error), ctx.now());
-        return { ...measurement, phase: outcome.phase, value, finishedAt: formatTime(new Date(ctx.now())) };
+        // Argo records the value even when the conditions cannot be evaluated.
+        return concludeMeasurement({ ...measurement, value }, ctx, values, value);
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }

@@ -2,13 +2,11 @@
 // address, token and organization from the `influxdb` Secret (or the metric's
 // `profile`). The conditions see the list of the records' `_value`s.
 import { STATUS_CODES } from 'node:http';
-import { formatTime } from '../../../api/kit.ts';
 import type { InfluxdbMetric } from '../../../api/index.ts';
-import { evaluateResult } from '../../metric-conditions.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { formatGoFloatV } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
-import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
+import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 import { fluxValues, type FluxValue } from './csv.ts';
 
 export const PROVIDER_TYPE = 'Influxdb';
@@ -71,9 +69,7 @@ export function createInfluxdbProvider(deps: CredentialDeps & { http: HttpPort }
         if (status < 200 || status > 299) throw httpError(status, body);
         const values = fluxValues(body);
         if (values.length === 0) throw new Error('no results returned from flux query');
-        const outcome = evaluateResult(values, ctx.metric);
-        if (outcome.error !== undefined) return markMeasurementError(measurement, new Error(outcome.error), ctx.now());
-        return { ...measurement, phase: outcome.phase, value: formatValues(values), finishedAt: formatTime(new Date(ctx.now())) };
+        return concludeMeasurement(measurement, ctx, values, formatValues(values));
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }

@@ -1,13 +1,11 @@
 // New Relic metric provider: NRQL through NerdGraph (GraphQL). One result row
 // reaches the conditions as an object (`result.count`), several as a list, as
 // in Argo.
-import { formatTime } from '../../../api/kit.ts';
 import type { NewRelicMetric } from '../../../api/index.ts';
-import { evaluateResult } from '../../metric-conditions.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { goJsonMarshal } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
-import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
+import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'NewRelic';
 export const DEFAULT_SECRET = 'newrelic';
@@ -105,9 +103,7 @@ export function createNewRelicProvider(deps: CredentialDeps & { http: HttpPort }
         const headers = { 'Api-Key': account.apiKey, 'Content-Type': 'application/json', 'User-Agent': USER_AGENT };
         const response = await requestWithTimeout(deps.http, account.nerdGraphUrl, { method: 'POST', headers, body }, HTTP_TIMEOUT_MS);
         const { result, value } = toResult(parseResults(response.status, response.body));
-        const outcome = evaluateResult(result, ctx.metric);
-        if (outcome.error !== undefined) return markMeasurementError(measurement, new Error(outcome.error), ctx.now());
-        return { ...measurement, phase: outcome.phase, value, finishedAt: formatTime(new Date(ctx.now())) };
+        return concludeMeasurement(measurement, ctx, result, value);
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }

@@ -1,14 +1,12 @@
 // Wavefront metric provider: the chart API at the measurement's start, one
 // point per series; the value nearest that instant reaches the conditions (a
 // number for one series, a list for several), as in Argo.
-import { formatTime } from '../../../api/kit.ts';
 import type { WavefrontMetric } from '../../../api/index.ts';
-import { evaluateResult } from '../../metric-conditions.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { STATUS_CODES } from 'node:http';
 import { formatGoFixed } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
-import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
+import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 import type { Measurement } from '../../types.ts';
 
 export const PROVIDER_TYPE = 'Wavefront';
@@ -90,15 +88,9 @@ export function createWavefrontProvider(deps: CredentialDeps & { http: HttpPort 
         const parsed = JSON.parse(body) as { timeseries?: Series[] | null; warnings?: string };
         if (parsed.warnings) metadata['warnings'] = parsed.warnings;
         const result = toResult(parsed.timeseries ?? [], startSeconds);
-        const outcome = evaluateResult(result.result, ctx.metric);
-        if (outcome.error !== undefined) return markMeasurementError(withWarnings(measurement), new Error(outcome.error), ctx.now());
-        return {
-          ...measurement,
-          phase: outcome.phase,
-          value: result.value,
-          metadata: { ...metadata, timestamps: result.timestamps, drift: result.drift },
-          finishedAt: formatTime(new Date(ctx.now())),
-        };
+        const done = concludeMeasurement(withWarnings(measurement), ctx, result.result, result.value);
+        if (done.phase === 'Error') return done;
+        return { ...done, metadata: { ...metadata, timestamps: result.timestamps, drift: result.drift } };
       } catch (err) {
         return markMeasurementError(withWarnings(measurement), err, ctx.now());
       }
