@@ -2,6 +2,8 @@
 // group and default annotations), read into the `_value` of each record,
 // typed by its column's datatype as the InfluxDB Go client types it.
 
+import { parseGoFloat } from '../../../expr/index.ts';
+
 export type FluxValue = number | string | boolean | null;
 
 // RFC 4180 fields: quoted fields may hold commas, doubled quotes and newlines.
@@ -40,14 +42,12 @@ export function parseCsvRows(text: string): string[][] {
 function typed(datatype: string, text: string): FluxValue {
   switch (datatype) {
     case 'double':
-      if (text === '+Inf' || text === 'Inf') return Infinity;
-      if (text === '-Inf') return -Infinity;
-      return Number(text);
+      return parseGoFloat(text);
     case 'long':
     case 'unsignedLong':
       return Number(text);
     case 'boolean':
-      return text === 'true';
+      return text.toLowerCase() !== 'false';
     default:
       // string, dateTime:RFC3339, duration, base64Binary: kept as written.
       return text;
@@ -90,7 +90,7 @@ export function fluxValues(csv: string): FluxValue[] {
       continue;
     }
     const text = row[column] === '' ? (defaults[column] ?? '') : (row[column] ?? '');
-    values.push(text === '' && datatypes[column] !== 'string' ? null : typed(datatypes[column] ?? 'string', text));
+    values.push(text === '' ? null : typed(datatypes[column] ?? 'string', text));
   }
   return values;
 }
