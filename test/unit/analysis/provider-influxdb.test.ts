@@ -69,3 +69,26 @@ describe('influxdb provider', () => {
     assert.equal(httpError(500, '{"error":"type error"}').message, '500 Internal Server Error: type error');
   });
 });
+
+describe('flux record types', () => {
+  it('empty is nil whatever the type; booleans are true unless false; doubles as Go parses them', () => {
+    const csv = [
+      '#datatype,string,long,boolean,double',
+      '#default,_result,,,',
+      ',result,table,_value,y',
+      ',,0,TRUE,+Inf',
+      '',
+      '#datatype,string,long,string',
+      '#default,_result,,',
+      ',result,table,_value',
+      ',,1,',
+      ',,1,up',
+      '',
+      '#datatype,string,long,double',
+      '#default,_result,,',
+      ',result,table,_value',
+      ',,2,+Inf',
+    ].join('\n');
+    assert.deepEqual(fluxValues(csv), [true, null, 'up', Infinity]);
+  });
+});
