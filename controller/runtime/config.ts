@@ -258,12 +258,6 @@ function validate<T>(key: OptionKey, raw: RawValue | undefined, fallback?: T): T
 }
 
 /**
- * The controller's order, as controllers built on client-go resolve it: a pod's own service
- * account comes before ~/.kube/config, and nothing is read from disk while the flags are parsed.
- * kubectl-ramp and the dashboard use kube/kubeconfig.ts's `resolveKubeConfigSource` (kubectl's
- * order); both load the result with the same `loadKubeConfig`.
- */
-/**
  * The namespace the controller counts as its own: where its Lease is and where provider Secrets
  * (datadog, newrelic, influxdb, wavefront-api-tokens) are read, as Argo reads them from its
  * POD_NAMESPACE.
@@ -272,6 +266,12 @@ export function controllerNamespace(config: Pick<Config, 'leaseNamespace' | 'nam
   return config.leaseNamespace ?? config.namespace ?? contextNamespace;
 }
 
+/**
+ * The controller's order, as controllers built on client-go resolve it: a pod's own service
+ * account comes before ~/.kube/config, and nothing is read from disk while the flags are parsed.
+ * kubectl-ramp and the dashboard use kube/kubeconfig.ts's `resolveKubeConfigSource` (kubectl's
+ * order); both load the result with the same `loadKubeConfig`.
+ */
 export function resolveKubeconfig(flagPath: string | undefined, env: Env): KubeConfigSource | undefined {
   if (flagPath) return { kind: 'files', paths: [flagPath] };
   const fromEnv = (env.KUBECONFIG ?? '').split(':').filter((p) => p.length > 0);
