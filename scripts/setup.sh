@@ -14,6 +14,9 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 # Argo CD's Lua health check and actions for Rollouts run under Lua 5.1 (as Argo CD's gopher-lua).
 command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1)
 lua5.1 -e 'require "cjson"' >/dev/null 2>&1 || missing+=(lua-cjson)
+# The Graphite provider's integration test runs graphite-web over whisper files (system Python).
+/usr/bin/python3 -c 'import graphite' >/dev/null 2>&1 || missing+=(graphite-web)
+/usr/bin/python3 -c 'import whisper' >/dev/null 2>&1 || missing+=(python3-whisper)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   sudo_cmd=""

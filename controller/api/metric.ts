@@ -88,18 +88,69 @@ export const JobMetricSchema = z.strictObject({
 });
 export type JobMetric = z.infer<typeof JobMetricSchema>;
 
+/** Datadog: v1 `query`, or v2 `queries` (name → query) combined by `formula`; credentials from a Secret. */
+export const DATADOG_API_VERSIONS = ['v1', 'v2'] as const;
+export const DATADOG_AGGREGATORS = ['avg', 'min', 'max', 'sum', 'last', 'percentile', 'mean', 'l2norm', 'area'] as const;
+export const DatadogSecretRefSchema = z.strictObject({
+  name: z.string().optional(),
+  /** The Secret is in the metric's namespace rather than the controller's. */
+  namespaced: z.boolean().optional(),
+});
+export const DatadogMetricSchema = z.strictObject({
+  /** The query's time window, ending now (default 5m). */
+  interval: durationString().optional(),
+  query: z.string().optional(),
+  queries: stringMap().optional(),
+  formula: z.string().optional(),
+  apiVersion: z.enum(DATADOG_API_VERSIONS).optional(),
+  aggregator: z.enum(DATADOG_AGGREGATORS).optional(),
+  secretRef: DatadogSecretRefSchema.optional(),
+  requestTimeout: durationString().optional(),
+});
+export type DatadogMetric = z.infer<typeof DatadogMetricSchema>;
+
+export const NewRelicMetricSchema = z.strictObject({
+  /** The Secret holding the account's credentials (default `newrelic`). */
+  profile: z.string().optional(),
+  query: z.string(),
+  /** Seconds NRQL may run (default 5). */
+  timeout: int64().optional(),
+});
+export type NewRelicMetric = z.infer<typeof NewRelicMetricSchema>;
+
+export const WavefrontMetricSchema = z.strictObject({
+  /** The Wavefront host, also the key of its token in the `wavefront-api-tokens` Secret. */
+  address: z.string().optional(),
+  query: z.string().optional(),
+});
+export type WavefrontMetric = z.infer<typeof WavefrontMetricSchema>;
+
+export const GraphiteMetricSchema = z.strictObject({
+  address: z.string().optional(),
+  query: z.string().optional(),
+});
+export type GraphiteMetric = z.infer<typeof GraphiteMetricSchema>;
+
+export const InfluxdbMetricSchema = z.strictObject({
+  /** The Secret holding address, authToken and org (default `influxdb`). */
+  profile: z.string().optional(),
+  /** A Flux query. */
+  query: z.string().optional(),
+});
+export type InfluxdbMetric = z.infer<typeof InfluxdbMetricSchema>;
+
 /** Exactly one provider is set; the ones this project does not run are kept as written. */
 export const MetricProviderSchema = z.strictObject({
   prometheus: PrometheusMetricSchema.optional(),
   web: WebMetricSchema.optional(),
   job: JobMetricSchema.optional(),
   kayenta: opaqueObject().optional(),
-  datadog: opaqueObject().optional(),
-  wavefront: opaqueObject().optional(),
-  newRelic: opaqueObject().optional(),
+  datadog: DatadogMetricSchema.optional(),
+  wavefront: WavefrontMetricSchema.optional(),
+  newRelic: NewRelicMetricSchema.optional(),
   cloudWatch: opaqueObject().optional(),
-  graphite: opaqueObject().optional(),
-  influxdb: opaqueObject().optional(),
+  graphite: GraphiteMetricSchema.optional(),
+  influxdb: InfluxdbMetricSchema.optional(),
   skywalking: opaqueObject().optional(),
   plugin: opaqueObject().optional(),
 });

@@ -34,7 +34,7 @@ const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
 const ROUTERS_NOTE = 'use trafficRouting.nginx, istio, alb, smi, traefik, ambassador, apisix or appMesh, or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
-const PROVIDERS_NOTE = 'use the prometheus, web or job provider';
+const PROVIDERS_NOTE = 'use the prometheus, web, job, datadog, newRelic, wavefront, graphite or influxdb provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
   // Traffic routers
@@ -157,12 +157,12 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: 'provider.prometheus', on: 'metric', kind: 'metric provider', what: 'the Prometheus provider', supported: true, note: 'instant and range queries, basicAuth, oauth2, headers, caCert, timeout' },
   { field: 'provider.web', on: 'metric', kind: 'metric provider', what: 'the web provider', supported: true, note: 'GET/POST/PUT with headers, body or jsonBody, jsonPath, timeoutSeconds' },
   { field: 'provider.job', on: 'metric', kind: 'metric provider', what: 'the job provider', supported: true, note: 'a Job per measurement, owned by the AnalysisRun' },
-  { field: 'provider.datadog', on: 'metric', kind: 'metric provider', what: 'the Datadog provider', supported: false, note: PROVIDERS_NOTE },
-  { field: 'provider.newRelic', on: 'metric', kind: 'metric provider', what: 'the New Relic provider', supported: false, note: PROVIDERS_NOTE },
-  { field: 'provider.wavefront', on: 'metric', kind: 'metric provider', what: 'the Wavefront provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.datadog', on: 'metric', kind: 'metric provider', what: 'the Datadog provider', supported: true, note: 'v1 query or v2 queries with formula and aggregator over interval, requestTimeout; keys from the `datadog` Secret, secretRef or DD_* variables' },
+  { field: 'provider.newRelic', on: 'metric', kind: 'metric provider', what: 'the New Relic provider', supported: true, note: 'NRQL through NerdGraph with timeout; account from the `newrelic` Secret or profile (region, base-url-nerdgraph)' },
+  { field: 'provider.wavefront', on: 'metric', kind: 'metric provider', what: 'the Wavefront provider', supported: true, note: 'the chart API at the measurement time; token from the `wavefront-api-tokens` Secret keyed by address' },
   { field: 'provider.cloudWatch', on: 'metric', kind: 'metric provider', what: 'the CloudWatch provider', supported: false, note: PROVIDERS_NOTE },
-  { field: 'provider.graphite', on: 'metric', kind: 'metric provider', what: 'the Graphite provider', supported: false, note: PROVIDERS_NOTE },
-  { field: 'provider.influxdb', on: 'metric', kind: 'metric provider', what: 'the InfluxDB provider', supported: false, note: PROVIDERS_NOTE },
+  { field: 'provider.graphite', on: 'metric', kind: 'metric provider', what: 'the Graphite provider', supported: true, note: 'the render API (`query` is its parameters), the first series\' points' },
+  { field: 'provider.influxdb', on: 'metric', kind: 'metric provider', what: 'the InfluxDB provider', supported: true, note: 'Flux queries through /api/v2/query; address, authToken and org from the `influxdb` Secret or profile' },
   { field: 'provider.skywalking', on: 'metric', kind: 'metric provider', what: 'the SkyWalking provider', supported: false, note: PROVIDERS_NOTE },
   { field: 'provider.kayenta', on: 'metric', kind: 'metric provider', what: 'the Kayenta provider', supported: false, note: PROVIDERS_NOTE },
   { field: 'provider.plugin', on: 'metric', kind: 'metric provider', what: 'metric provider plugins', supported: false, note: PROVIDERS_NOTE },

@@ -260,6 +260,15 @@ function validate<T>(key: OptionKey, raw: RawValue | undefined, fallback?: T): T
 }
 
 /**
+ * The namespace the controller counts as its own: where its Lease is and where provider Secrets
+ * (datadog, newrelic, influxdb, wavefront-api-tokens) are read, as Argo reads them from its
+ * POD_NAMESPACE.
+ */
+export function controllerNamespace(config: Pick<Config, 'leaseNamespace' | 'namespace'>, contextNamespace: string): string {
+  return config.leaseNamespace ?? config.namespace ?? contextNamespace;
+}
+
+/**
  * The controller's order, as controllers built on client-go resolve it: a pod's own service
  * account comes before ~/.kube/config, and nothing is read from disk while the flags are parsed.
  * kubectl-ramp and the dashboard use kube/kubeconfig.ts's `resolveKubeConfigSource` (kubectl's

@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Config } from './config.ts';
+import { controllerNamespace, type Config } from './config.ts';
 import { backoffDelay, reconnectBackoff } from '../kube/backoff.ts';
 import { KubeClient } from '../kube/client.ts';
 import { loadKubeConfig } from '../kube/kubeconfig.ts';
@@ -229,7 +229,7 @@ export async function startController(
       beginTerm();
       return;
     }
-    const store = kubeLeaseStore(client, config.leaseNamespace ?? config.namespace ?? client.contextNamespace, config.leaseName);
+    const store = kubeLeaseStore(client, controllerNamespace(config, client.contextNamespace), config.leaseName);
     metrics.setLeader(config.leaseName, false);
     elector = new LeaderElector({
       store,

@@ -4,7 +4,8 @@
 # the repository. A warm cache makes this a no-op. The tools only some tests need are built on
 # their first use, so `make demo` builds no more than the control plane: `build.sh helm` builds
 # (when missing) and prints helm's directory (the chart's tests); `build.sh argo` the same for
-# Argo Rollouts' controller and kubectl plugin (the compatibility tests and the bench).
+# Argo Rollouts' controller and kubectl plugin (the compatibility tests and the bench); `build.sh influxdb`
+# the same for influxd, the InfluxDB server with Flux (the InfluxDB provider's integration test).
 set -euo pipefail
 
 K8S_VERSION="${RAMP_K8S_VERSION:-v1.35.4}"
@@ -17,10 +18,23 @@ BIN="$CACHE/bin"
 HELM_BIN="$CACHE_ROOT/helm-$HELM_VERSION/bin"
 ARGO_VERSION="${RAMP_ARGO_ROLLOUTS_VERSION:-v1.10.2}"
 ARGO_BIN="$CACHE_ROOT/argo-rollouts-$ARGO_VERSION/bin"
+INFLUXDB_VERSION="${RAMP_INFLUXDB_VERSION:-v1.8.10}"
+INFLUXDB_BIN="$CACHE_ROOT/influxdb-$INFLUXDB_VERSION/bin"
 
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 
 say() { printf '[cluster-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# InfluxDB 1.8's module builds as is (no replace directives); its Flux engine is pure Go.
+if [ "${1:-}" = influxdb ]; then
+  [ -x "$INFLUXDB_BIN/influxd" ] && { echo "$INFLUXDB_BIN"; exit 0; }
+  command -v go >/dev/null || { say "go is not on PATH: install Go 1.26 or newer"; exit 1; }
+  say "building influxd $INFLUXDB_VERSION into $INFLUXDB_BIN (about two minutes on 2 cores)"
+  mkdir -p "$INFLUXDB_BIN"
+  GOBIN="$INFLUXDB_BIN" go install "github.com/influxdata/influxdb/cmd/influxd@$INFLUXDB_VERSION"
+  echo "$INFLUXDB_BIN"
+  exit 0
+fi
 
 only_helm=false
 [ "${1:-}" = helm ] && only_helm=true

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { argoBinDir, binDir, helmBinDir, kubeconfigPath, logDir, repoRoot, restrictedKubeconfigPath, stateDir, stateFile, versions } from './layout.ts';
+import { argoBinDir, binDir, helmBinDir, influxdbBinDir, kubeconfigPath, logDir, repoRoot, restrictedKubeconfigPath, stateDir, stateFile, versions } from './layout.ts';
 import { generatePki } from './pki.ts';
 import { freePort, isAlive, startDetached, stopProcess, waitFor, type ManagedProcess } from './processes.ts';
 
@@ -34,7 +34,7 @@ export function ensureBinaries(): string {
 }
 
 function buildEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, RAMP_K8S_VERSION: versions.kubernetes, RAMP_ETCD_VERSION: versions.etcd, RAMP_KWOK_VERSION: versions.kwok, RAMP_HELM_VERSION: versions.helm, RAMP_ARGO_ROLLOUTS_VERSION: versions.argoRollouts };
+  return { ...process.env, RAMP_K8S_VERSION: versions.kubernetes, RAMP_ETCD_VERSION: versions.etcd, RAMP_KWOK_VERSION: versions.kwok, RAMP_HELM_VERSION: versions.helm, RAMP_ARGO_ROLLOUTS_VERSION: versions.argoRollouts, RAMP_INFLUXDB_VERSION: versions.influxdb };
 }
 
 /** The path of the helm binary, built first when the cache is cold (progress on stderr). */
@@ -52,6 +52,13 @@ export function ensureArgoRollouts(): string {
   const result = spawnSync('bash', [join(repoRoot, 'test/cluster/build.sh'), 'argo'], { stdio: ['ignore', 'pipe', 'inherit'], env: buildEnv(), encoding: 'utf8' });
   if (result.status !== 0) throw new Error('building Argo Rollouts failed (output above); it needs Go and the Go module proxy');
   return argoBinDir();
+}
+
+/** The path of influxd (with Flux), built first from the Go module proxy when the cache is cold (progress on stderr). */
+export function ensureInfluxd(): string {
+  const result = spawnSync('bash', [join(repoRoot, 'test/cluster/build.sh'), 'influxdb'], { stdio: ['ignore', 'pipe', 'inherit'], env: buildEnv(), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error('building influxd failed (output above); it needs Go and the Go module proxy');
+  return join(influxdbBinDir(), 'influxd');
 }
 
 export function readState(): ClusterState | undefined {

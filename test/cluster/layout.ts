@@ -13,6 +13,8 @@ export const versions = {
   argoRollouts: process.env.RAMP_ARGO_ROLLOUTS_VERSION ?? 'v1.10.2',
   /** Argo CD's module, for its Lua health check and actions of Rollouts (source only, not built); 3.6 needs Go 1.27. */
   argoCd: process.env.RAMP_ARGO_CD_VERSION ?? 'v3.5.8',
+  /** InfluxDB's server with Flux (1.8 serves /api/v2/query), for the InfluxDB provider's integration test. */
+  influxdb: process.env.RAMP_INFLUXDB_VERSION ?? 'v1.8.10',
 } as const;
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -33,6 +35,11 @@ export function helmBinDir(): string {
 /** Argo Rollouts' controller and kubectl plugin, keyed by its version. */
 export function argoBinDir(): string {
   return join(cacheRoot(), `argo-rollouts-${versions.argoRollouts}`, 'bin');
+}
+
+/** influxd, keyed by its version. */
+export function influxdbBinDir(): string {
+  return join(cacheRoot(), `influxdb-${versions.influxdb}`, 'bin');
 }
 
 /** Where a running control plane keeps its state, certificates, kubeconfig and logs. */

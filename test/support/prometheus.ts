@@ -1,11 +1,10 @@
 // Runs a real Prometheus (Debian's /usr/bin/prometheus) on a free loopback
 // port, scraping one loopback target every second, for integration tests.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, spawnServer } from './server-process.ts';
 
 export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
 
@@ -27,17 +26,6 @@ export interface PrometheusOptions {
   target: string;
   job?: string;
   startTimeoutMs?: number;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
@@ -63,8 +51,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child: ChildProcess = spawn(
+  const server = spawnServer(
     PROMETHEUS_BINARY,
     [
       `--config.file=${config}`,
@@ -72,29 +59,17 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    dir,
   );
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
+  const { stop } = server;
 
   try {
-    await waitForTargetUp(url, job, options.startTimeoutMs ?? 30_000, () => child.exitCode !== null);
+    await waitForTargetUp(url, job, options.startTimeoutMs ?? 30_000, () => server.child.exitCode !== null);
   } catch (err) {
     await stop();
-    throw new Error(`Prometheus did not start scraping ${options.target}: ${(err as Error).message}\n${output}`, { cause: err });
+    throw new Error(`Prometheus did not start scraping ${options.target}: ${(err as Error).message}\n${server.logs()}`, { cause: err });
   }
-  return { url, stop, logs: () => output };
+  return { url, stop, logs: server.logs };
 }
 
 async function waitForTargetUp(url: string, job: string, timeoutMs: number, exited: () => boolean): Promise<void> {

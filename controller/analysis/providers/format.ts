@@ -42,3 +42,40 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+// fmt's %v of a float64: shortest digits, an exponent (two digits at least)
+// below 1e-4 and from 1e21 on.
+export function formatGoFloatV(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return formatGoFloat(f);
+  const exponent = Math.floor(Math.log10(Math.abs(f)));
+  if (exponent >= -4 && exponent < 21) return formatGoFloat(f);
+  const [mantissa, exp] = f.toExponential().split('e') as [string, string];
+  const sign = exp.startsWith('-') ? '-' : '+';
+  return `${mantissa}e${sign}${exp.replace(/^[+-]/, '').padStart(2, '0')}`;
+}
+
+// fmt's %.<digits>f: like toFixed, except that an exact tie (judged on the
+// double's exact binary value) rounds to even.
+export function formatGoFixed(f: number, digits: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  if (!isExactTie(f, digits)) return f.toFixed(digits);
+  const floor = Math.floor(f * 10 ** digits);
+  const even = floor % 2 === 0 ? floor : floor + 1;
+  return (even / 10 ** digits).toFixed(digits);
+}
+
+// Whether f·10^digits is exactly an integer and a half.
+function isExactTie(f: number, digits: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(f));
+  const bits = view.getBigUint64(0);
+  const biased = Number(bits >> 52n);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const shift = BigInt((biased === 0 ? 1 : biased) - 1075); // f = mantissa · 2^shift
+  if (shift >= 0n) return false;
+  const twice = mantissa * 2n * 10n ** BigInt(digits);
+  const divisor = 1n << -shift;
+  return twice % divisor === 0n && (twice / divisor) % 2n === 1n;
+}

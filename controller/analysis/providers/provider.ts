@@ -1,4 +1,5 @@
 import { formatTime } from '../../api/kit.ts';
+import { evaluateResult } from '../metric-conditions.ts';
 import type { AnalysisRun, Measurement, Metric } from '../types.ts';
 
 export interface ProviderContext {
@@ -39,4 +40,12 @@ export function markMeasurementError(measurement: Measurement, err: unknown, now
 
 export function startMeasurement(now: number): Measurement {
   return { phase: 'Running', startedAt: formatTime(new Date(now)) };
+}
+
+// A measurement whose value came back: its phase from the metric's
+// conditions, or Error when they cannot be evaluated over `result`.
+export function concludeMeasurement(measurement: Measurement, ctx: ProviderContext, result: unknown, value: string): Measurement {
+  const outcome = evaluateResult(result, ctx.metric);
+  if (outcome.error !== undefined) return markMeasurementError(measurement, new Error(outcome.error), ctx.now());
+  return { ...measurement, phase: outcome.phase, value, finishedAt: formatTime(new Date(ctx.now())) };
 }

@@ -14,6 +14,7 @@ import {
   type KubeObject,
 } from '../../kube/resources.ts';
 import { eventObject } from '../../runtime/events.ts';
+import { controllerNamespace } from '../../runtime/config.ts';
 import type { ReconcilerRegistration, SecondaryWatch } from '../../runtime/types.ts';
 import { ANALYSIS_RUN_NAME_ANNOTATION, ANALYSIS_RUN_UID_LABEL } from '../providers/job/render.ts';
 import { createProviderRegistry, nodeHttp, type HttpPort } from '../providers/index.ts';
@@ -30,6 +31,8 @@ export interface AnalysisRunControllerOptions {
   registry?: Registry;
   /** How providers reach Prometheus and web endpoints; Node's http/https by default. */
   http?: HttpPort;
+  /** The controller's environment (Datadog's DD_* keys); the process's by default. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** A Job of a job metric carries its run's uid label and name annotation, as Argo labels them. */
@@ -56,6 +59,7 @@ async function deleteRun(client: KubeClient, run: AnalysisRun, signal: AbortSign
 
 export function createAnalysisRunRegistration(options: AnalysisRunControllerOptions = {}): ReconcilerRegistration {
   const http = options.http ?? nodeHttp;
+  const env = options.env ?? process.env;
   return {
     // Argo's metric stem: analysis_run_reconcile, analysis_run_reconcile_error.
     name: 'analysis_run',
@@ -74,6 +78,7 @@ export function createAnalysisRunRegistration(options: AnalysisRunControllerOpti
         });
       }
       const now = (): number => clock.now();
+      const namespace = controllerNamespace(ctx.config, client.contextNamespace);
 
       return async (key, signal) => {
         const run = runs.get(key) as unknown as AnalysisRun | undefined;
@@ -89,9 +94,10 @@ export function createAnalysisRunRegistration(options: AnalysisRunControllerOpti
           return;
         }
 
+        const secrets = kubeSecretPort(client, signal);
         const outcome = await reconcileAnalysisRun(run, {
-          providers: createProviderRegistry({ http, jobs: kubeJobPort(client, caches, signal) }),
-          secrets: kubeSecretPort(client, signal),
+          providers: createProviderRegistry({ http, jobs: kubeJobPort(client, caches, signal), secrets, controllerNamespace: namespace, env }),
+          secrets,
           now,
         });
         for (const warning of outcome.warnings) logger.warn({ analysisRun: key }, warning);

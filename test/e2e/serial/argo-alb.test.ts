@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { INGRESSES, SERVICES } from '../../../controller/kube/resources.ts';
-import { argoCli, startArgoController, withExperimentCrd } from '../support/argo-controller.ts';
+import { argoCli, startArgoController } from '../support/argo-controller.ts';
 import { albIngress } from '../support/alb.ts';
 import { APP, HEADER_ROUTE, createAll } from '../support/canary.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
@@ -19,7 +19,7 @@ import { canaryRollout, RolloutHelper, service } from '../../support/rollouts.ts
  * The same for Argo's ping-pong Services: the two Services' selectors, status.canary.stablePingPong
  * and the Ingress, over two promotions.
  *
- * It runs alone (test/e2e/serial/): Argo's controller needs its Experiment CRD.
+ * It runs alone (test/e2e/serial/): Argo's controller runs beside Ramp's on the shared control plane.
  */
 
 const STEPS = [
@@ -74,7 +74,6 @@ async function walk(
 }
 
 describe('the ALB router beside Argo Rollouts, on the real control plane', () => {
-  withExperimentCrd(new RolloutHelper('default').client);
 
   test("the user's Ingress carries the same annotations and spec under Argo and under Ramp at each stop", async (t) => {
     const [argo, ramp] = await Promise.all([

@@ -67,10 +67,10 @@ describe('reconcileAnalysisRun takes due measurements and records them', () => {
 
   it('a provider Ramp does not run ends the run in Error before any measurement, naming the metric and provider', async () => {
     const web = scriptedWeb(() => ({ phase: 'Successful' }));
-    const run = analysisRun([{ name: 'dd', provider: { datadog: { query: 'x' } } }]);
+    const run = analysisRun([{ name: 'dd', provider: { plugin: { 'argoproj-labs/sample': { query: 'x' } } } }]);
     const out = await reconcileAnalysisRun(run, deps(web.provider));
     assert.equal(out.status.phase, 'Error');
-    assert.match(out.status.message ?? '', /metrics\[0\]: Ramp does not support the Datadog provider; use the prometheus, web or job provider/);
+    assert.match(out.status.message ?? '', /metrics\[0\]: Ramp does not support metric provider plugins; use the prometheus, web, job/);
     assert.equal(out.status.metricResults?.[0]?.measurements?.length ?? 0, 0);
     assert.deepEqual(web.urls, []);
   });

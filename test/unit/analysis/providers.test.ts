@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatGoFloat, goJsonMarshal } from '../../../controller/analysis/providers/format.ts';
-import type { HttpPort, HttpRequestInit } from '../../../controller/analysis/providers/http.ts';
 import {
   createPrometheusProvider,
   evalTime,
@@ -12,26 +11,8 @@ import {
 import { providerFor } from '../../../controller/analysis/providers/registry.ts';
 import { parseJsonPath } from '../../../controller/analysis/providers/web/jsonpath.ts';
 import { createWebProvider } from '../../../controller/analysis/providers/web/index.ts';
-import type { AnalysisRun, Metric } from '../../../controller/analysis/types.ts';
-
-const T = Date.parse('2025-03-01T12:00:00Z');
-const run: AnalysisRun = {
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'AnalysisRun',
-  metadata: { name: 'r', namespace: 'ns', uid: 'u' },
-  spec: { metrics: [] },
-};
-
-// Answers every request with one canned response and remembers the requests.
-function cannedHttp(status: number, body: string): HttpPort & { calls: { url: string; init: HttpRequestInit }[] } {
-  const calls: { url: string; init: HttpRequestInit }[] = [];
-  const port = (async (url: string, init: HttpRequestInit = {}) => {
-    calls.push({ url, init });
-    return { status, text: async () => body };
-  }) as HttpPort & { calls: typeof calls };
-  port.calls = calls;
-  return port;
-}
+import type { Metric } from '../../../controller/analysis/types.ts';
+import { cannedHttp, run, T } from '../../support/analysis-ports.ts';
 
 describe('prometheus results reach conditions as Argo shapes them', () => {
   it('a vector is an array of numbers, printed as Go prints floats', () => {
@@ -173,6 +154,6 @@ describe('provider registry', () => {
   it('names the metric when no provider is set and when one is not supported', () => {
     const registry = {};
     assert.throws(() => providerFor({ name: 'm', provider: {} }, registry), { message: "no valid provider in metric 'm'" });
-    assert.throws(() => providerFor({ name: 'm', provider: { datadog: { query: 'x' } } }, registry), /metric 'm' uses provider 'datadog'/);
+    assert.throws(() => providerFor({ name: 'm', provider: { skywalking: { query: 'x' } } }, registry), /metric 'm' uses provider 'skywalking'/);
   });
 });

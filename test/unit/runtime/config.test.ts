@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfig, type Config, type Env } from '../../../controller/runtime/config.ts';
+import { controllerNamespace, parseConfig, type Config, type Env } from '../../../controller/runtime/config.ts';
 
 const host = { hostname: 'ramp-7f9c', pid: 42 };
 const home: Env = { HOME: '/home/ramp' };
@@ -225,5 +225,13 @@ describe('parseConfig', () => {
     const outcome = parseConfig(['--help'], home, host);
     assert.equal(outcome.kind, 'help');
     assert.match((outcome as { text: string }).text, /--instance-id <value>/);
+  });
+});
+
+describe('the controller namespace (Lease, provider Secrets)', () => {
+  it('is the lease namespace (POD_NAMESPACE), else the watched namespace, else the kubeconfig namespace', () => {
+    assert.equal(controllerNamespace({ leaseNamespace: 'ramp', namespace: 'team' }, 'default'), 'ramp');
+    assert.equal(controllerNamespace({ namespace: 'team' }, 'default'), 'team');
+    assert.equal(controllerNamespace({}, 'from-context'), 'from-context');
   });
 });

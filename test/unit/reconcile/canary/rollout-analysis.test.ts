@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { AnalysisTemplate } from '../../../../controller/api/index.ts';
+import { SUPPORT, unsupportedMessage } from '../../../../controller/api/support.ts';
 import { ABORT_PATCH, PAUSE_PATCH, RESUME_PATCH, RETRY_PATCH } from '../../../../client/actions/patches.ts';
 import { HASH, NS, RolloutWorld, type RunPhase as Phase } from '../support/world.ts';
 
@@ -296,18 +297,18 @@ describe('canary analysis step', () => {
   });
 
   test('a template whose metric uses a provider Ramp does not run is an InvalidSpec naming the step, the template and the metric; no ReplicaSet is created', async () => {
-    const datadog: AnalysisTemplate = {
+    const plugin: AnalysisTemplate = {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'AnalysisTemplate',
       metadata: { name: 'error-rate', namespace: NS },
-      spec: { metrics: [{ name: 'errors', successCondition: 'result < 0.01', provider: { datadog: { query: 'sum:errors{*}' } } }] },
+      spec: { metrics: [{ name: 'errors', successCondition: 'result < 0.01', provider: { plugin: { 'argoproj-labs/sample': { query: 'sum:errors{*}' } } } }] },
     };
-    const world = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }] }), { templates: [datadog], clusterTemplates: [] });
+    const world = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }] }), { templates: [plugin], clusterTemplates: [] });
     const first = await world.pass();
     assert.equal(world.status.phase, 'Degraded');
     assert.equal(
       world.status.message,
-      'InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Forbidden: AnalysisTemplate "error-rate" metric "errors" (provider.datadog): Ramp does not support the Datadog provider; use the prometheus, web or job provider',
+      `InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Forbidden: AnalysisTemplate "error-rate" metric "errors" (provider.plugin): ${unsupportedMessage(SUPPORT.find((e) => e.field === 'provider.plugin')!)}`,
     );
     assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
   });
