@@ -139,8 +139,8 @@ export const SUPPORT: readonly SupportEntry[] = [
   },
 
   // Metric providers
-  { field: 'provider.prometheus', on: 'metric', kind: 'metric provider', what: 'the Prometheus provider', supported: true, note: 'instant and range queries, basicAuth, oauth2, headers, caCert, timeout' },
-  { field: 'provider.web', on: 'metric', kind: 'metric provider', what: 'the web provider', supported: true, note: 'GET/POST/PUT with headers, body or jsonBody, jsonPath, timeoutSeconds' },
+  { field: 'provider.prometheus', on: 'metric', kind: 'metric provider', what: 'the Prometheus provider', supported: true, note: 'instant and range queries, basicAuth, oauth2, sigv4, headers, caCert, timeout' },
+  { field: 'provider.web', on: 'metric', kind: 'metric provider', what: 'the web provider', supported: true, note: 'GET/POST/PUT with headers, body or jsonBody, jsonPath, timeoutSeconds, oauth2' },
   { field: 'provider.job', on: 'metric', kind: 'metric provider', what: 'the job provider', supported: true, note: 'a Job per measurement, owned by the AnalysisRun' },
   { field: 'provider.datadog', on: 'metric', kind: 'metric provider', what: 'the Datadog provider', supported: false, note: PROVIDERS_NOTE },
   { field: 'provider.newRelic', on: 'metric', kind: 'metric provider', what: 'the New Relic provider', supported: false, note: PROVIDERS_NOTE },
@@ -151,8 +151,24 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: 'provider.skywalking', on: 'metric', kind: 'metric provider', what: 'the SkyWalking provider', supported: false, note: PROVIDERS_NOTE },
   { field: 'provider.kayenta', on: 'metric', kind: 'metric provider', what: 'the Kayenta provider', supported: false, note: PROVIDERS_NOTE },
   { field: 'provider.plugin', on: 'metric', kind: 'metric provider', what: 'metric provider plugins', supported: false, note: PROVIDERS_NOTE },
-  { field: 'provider.prometheus.authentication.sigv4', on: 'metric', kind: 'authentication', what: 'SigV4 authentication for Prometheus', supported: false, note: 'use basicAuth, oauth2 or headers' },
-  { field: 'provider.web.authentication', on: 'metric', kind: 'authentication', what: 'authentication for the web provider', supported: false, note: 'send credentials in headers (values may come from a Secret through args)' },
+  {
+    field: 'provider.prometheus.authentication.sigv4',
+    on: 'metric',
+    kind: 'authentication',
+    what: 'SigV4 authentication for Prometheus',
+    supported: true,
+    note: 'the query signed for `aps` (Amazon Managed Service for Prometheus) with credentials from the profile, the AWS environment variables or the shared credentials file, roleArn assumed through STS',
+  },
+  {
+    field: 'provider.web.authentication.oauth2',
+    on: 'metric',
+    kind: 'authentication',
+    what: 'OAuth2 authentication for the web provider',
+    supported: true,
+    note: 'client-credentials grant (tokenUrl, clientId, clientSecret, scopes), the token reused until it expires',
+  },
+  { field: 'provider.web.authentication.sigv4', on: 'metric', kind: 'authentication', what: 'SigV4 authentication for the web provider', supported: false, note: 'use authentication.oauth2 or headers' },
+  { field: 'provider.web.authentication.basicAuth', on: 'metric', kind: 'authentication', what: 'basicAuth for the web provider', supported: false, note: 'send an Authorization header in headers (values may come from a Secret through args)' },
 ];
 
 /** One place in an object where a field Ramp does not carry out is set. */

@@ -3,6 +3,8 @@ import { createPrometheusProvider } from './prometheus/index.ts';
 import type { ProviderRegistry } from './registry.ts';
 import { createWebProvider } from './web/index.ts';
 import type { HttpPort } from './http.ts';
+import { createAwsCredentialSource, processAwsEnvironment, type AwsDeps, type AwsEnvironment } from './aws/index.ts';
+import { createOAuth2TokenSource, type OAuth2TokenSource } from './oauth2.ts';
 
 export type { MetricProvider, ProviderContext } from './provider.ts';
 export { markMeasurementError } from './provider.ts';
@@ -15,15 +17,31 @@ export interface ProviderDeps {
   http: HttpPort;
   jobs: JobPort;
   prometheusAddress?: string;
+  // Where AWS credentials and the region are read from (the process's own by default).
+  awsEnvironment?: AwsEnvironment;
+  now?(): number;
+}
+
+// The credentials providers share: OAuth2 tokens and assumed AWS roles are cached across metrics.
+export function providerAuth(deps: Pick<ProviderDeps, 'http' | 'awsEnvironment' | 'now'>): { oauth2: OAuth2TokenSource; aws: AwsDeps } {
+  const now = deps.now ?? Date.now;
+  const environment = deps.awsEnvironment ?? processAwsEnvironment();
+  return {
+    oauth2: createOAuth2TokenSource({ http: deps.http, now }),
+    aws: { environment, credentials: createAwsCredentialSource({ http: deps.http, aws: environment, now }) },
+  };
 }
 
 export function createProviderRegistry(deps: ProviderDeps): ProviderRegistry {
+  const { oauth2, aws } = providerAuth(deps);
   return {
     prometheus: createPrometheusProvider({
       http: deps.http,
+      oauth2,
+      aws,
       ...(deps.prometheusAddress ? { defaultAddress: deps.prometheusAddress } : {}),
     }),
-    web: createWebProvider({ http: deps.http }),
+    web: createWebProvider({ http: deps.http, oauth2 }),
     job: createJobProvider(deps.jobs),
   };
 }

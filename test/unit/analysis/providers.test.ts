@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { providerAuth } from '../../../controller/analysis/providers/index.ts';
 import { describe, it } from 'node:test';
 import { formatGoFloat, goJsonMarshal } from '../../../controller/analysis/providers/format.ts';
 import type { HttpPort, HttpRequestInit } from '../../../controller/analysis/providers/http.ts';
@@ -21,6 +22,8 @@ const run: AnalysisRun = {
   metadata: { name: 'r', namespace: 'ns', uid: 'u' },
   spec: { metrics: [] },
 };
+
+const webProvider = (http: HttpPort) => createWebProvider({ http, ...providerAuth({ http }) });
 
 // Answers every request with one canned response and remembers the requests.
 function cannedHttp(status: number, body: string): HttpPort & { calls: { url: string; init: HttpRequestInit }[] } {
@@ -69,7 +72,7 @@ describe('prometheus results reach conditions as Argo shapes them', () => {
 
   it('sends the query with headers and basic auth, and records the resolved query', async () => {
     const http = cannedHttp(200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ value: [1, '0.99'] }] } }));
-    const provider = createPrometheusProvider({ http });
+    const provider = createPrometheusProvider({ http, ...providerAuth({ http }) });
     const metric: Metric = {
       name: 'rate',
       successCondition: 'result[0] >= 0.95',
@@ -95,7 +98,7 @@ describe('prometheus results reach conditions as Argo shapes them', () => {
 
   it('a condition error becomes an Error measurement without a value', async () => {
     const http = cannedHttp(200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
-    const provider = createPrometheusProvider({ http });
+    const provider = createPrometheusProvider({ http, ...providerAuth({ http }) });
     const metric: Metric = { name: 'rate', successCondition: 'result[0] >= 0.95', provider: { prometheus: { address: 'http://p:9090', query: 'up' } } };
     const m = await provider.run({ run, metric, now: () => T });
     assert.equal(m.phase, 'Error');
@@ -112,7 +115,7 @@ describe('web provider requests and results', () => {
   });
 
   it('refuses a body with GET and both body kinds together', async () => {
-    const provider = createWebProvider({ http: cannedHttp(200, '{}') });
+    const provider = webProvider(cannedHttp(200, '{}'));
     const get = await provider.run({ run, metric: web({ body: 'x' }), now: () => T });
     assert.equal(get.message, 'Body/JSONBody can only be used with POST or PUT WebMetric Method types');
     const both = await provider.run({ run, metric: web({ method: 'POST', body: 'x', jsonBody: { a: 1 } }), now: () => T });
@@ -120,14 +123,14 @@ describe('web provider requests and results', () => {
   });
 
   it('a body that is not JSON is recorded and Successful, as in Argo', async () => {
-    const provider = createWebProvider({ http: cannedHttp(200, 'test: notJson') });
+    const provider = webProvider(cannedHttp(200, 'test: notJson'));
     const m = await provider.run({ run, metric: web({}, 'false'), now: () => T });
     assert.equal(m.phase, 'Successful');
     assert.equal(m.value, 'test: notJson');
   });
 
   it('values are recorded as Go marshals them: sorted keys, quoted strings', async () => {
-    const provider = createWebProvider({ http: cannedHttp(200, '{"key":{"num":1.2,"bool":true,"mapfield":{"foo":"bar"}}}') });
+    const provider = webProvider(cannedHttp(200, '{"key":{"num":1.2,"bool":true,"mapfield":{"foo":"bar"}}}'));
     const m = await provider.run({
       run,
       metric: web({ jsonPath: '{$.key}' }, 'result.num > 1.1 && result.bool && result.mapfield.foo == "bar"'),
