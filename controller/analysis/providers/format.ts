@@ -42,3 +42,14 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+// fmt's %v of a float64: shortest digits, an exponent (at least two digits)
+// below 1e-4 and from 1e21 on.
+export function formatGoFloatV(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return formatGoFloat(f);
+  const [mantissa, exponentText] = f.toExponential().split('e') as [string, string];
+  const exponent = Number(exponentText);
+  if (exponent >= -4 && exponent < 21) return formatGoFloat(f);
+  const digits = String(Math.abs(exponent)).padStart(2, '0');
+  return `${mantissa}e${exponent < 0 ? '-' : '+'}${digits}`;
+}

@@ -1,3 +1,4 @@
+import { createCloudWatchProvider } from './cloudwatch/index.ts';
 import { createJobProvider, type JobPort } from './job/index.ts';
 import { createPrometheusProvider } from './prometheus/index.ts';
 import type { ProviderRegistry } from './registry.ts';
@@ -43,5 +44,6 @@ export function createProviderRegistry(deps: ProviderDeps): ProviderRegistry {
     }),
     web: createWebProvider({ http: deps.http, oauth2 }),
     job: createJobProvider(deps.jobs),
+    cloudWatch: createCloudWatchProvider({ http: deps.http, aws }),
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { providerAuth } from '../../../controller/analysis/providers/index.ts';
 import { describe, it } from 'node:test';
-import { formatGoFloat, goJsonMarshal } from '../../../controller/analysis/providers/format.ts';
+import { formatGoFloat, formatGoFloatV, goJsonMarshal } from '../../../controller/analysis/providers/format.ts';
 import type { HttpPort, HttpRequestInit } from '../../../controller/analysis/providers/http.ts';
 import {
   createPrometheusProvider,
@@ -52,6 +52,10 @@ describe('prometheus results reach conditions as Argo shapes them', () => {
       value: '[1,2,3]',
     });
     assert.throws(() => toResult({ resultType: 'string', result: [1, 'x'] }), { message: 'Prometheus metric type not supported' });
+  });
+
+  it("fmt's %v prints exponents below 1e-4 and from 1e21", () => {
+    assert.deepEqual([0.001, 0.0001, 0.00002, 3, 1e20, 1.5e21, -2.5e-7, 0, NaN].map(formatGoFloatV), ['0.001', '0.0001', '2e-05', '3', '100000000000000000000', '1.5e+21', '-2.5e-07', '0', 'NaN']);
   });
 
   it('floats print without exponents', () => {

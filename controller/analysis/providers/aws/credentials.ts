@@ -23,6 +23,11 @@ const STS_TIMEOUT_MS = 30_000;
 // Assumed-role credentials are renewed this long before they expire.
 const EXPIRY_MARGIN_MS = 60_000;
 
+// The SDK's endpoint override: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else the public endpoint.
+export function serviceEndpoint(aws: AwsEnvironment, service: string, fallback: string): string {
+  return aws.env[`AWS_ENDPOINT_URL_${service}`] || aws.env['AWS_ENDPOINT_URL'] || fallback;
+}
+
 export function resolveRegion(aws: AwsEnvironment, region: string | undefined): string {
   const found = region || aws.env['AWS_REGION'] || aws.env['AWS_DEFAULT_REGION'];
   if (!found) throw new Error('region not configured in sigv4 or in default credentials chain');
@@ -81,8 +86,6 @@ export interface AwsCredentialDeps {
   http: HttpPort;
   aws: AwsEnvironment;
   now(): number;
-  // Where STS is: https://sts.<region>.amazonaws.com unless set (tests).
-  stsEndpoint?(region: string): string;
 }
 
 export interface AwsCredentialSource {
@@ -107,7 +110,7 @@ export function createAwsCredentialSource(deps: AwsCredentialDeps): AwsCredentia
 }
 
 async function assumeRole(deps: AwsCredentialDeps, base: AwsCredentials, roleArn: string, region: string) {
-  const url = deps.stsEndpoint?.(region) ?? `https://sts.${region}.amazonaws.com/`;
+  const url = serviceEndpoint(deps.aws, 'STS', `https://sts.${region}.amazonaws.com/`);
   const now = deps.now();
   const body = new URLSearchParams({ Action: 'AssumeRole', RoleArn: roleArn, RoleSessionName: `ramp-${now}`, Version: '2011-06-15' }).toString();
   const headers = { 'Content-Type': 'application/x-www-form-urlencoded; charset=utf-8' };

@@ -7,5 +7,5 @@ export interface AwsDeps {
   credentials: AwsCredentialSource;
 }
 
-export { createAwsCredentialSource, processAwsEnvironment, resolveRegion, type AwsEnvironment, type AwsSource } from './credentials.ts';
+export { createAwsCredentialSource, processAwsEnvironment, resolveRegion, serviceEndpoint, type AwsEnvironment, type AwsSource } from './credentials.ts';
 export { signV4, type AwsCredentials } from './sigv4.ts';
