@@ -1,4 +1,6 @@
 import { createCloudWatchProvider } from './cloudwatch/index.ts';
+import { createKayentaProvider } from './kayenta/index.ts';
+import { createSkyWalkingProvider } from './skywalking/index.ts';
 import { createJobProvider, type JobPort } from './job/index.ts';
 import { createPrometheusProvider } from './prometheus/index.ts';
 import type { ProviderRegistry } from './registry.ts';
@@ -45,5 +47,7 @@ export function createProviderRegistry(deps: ProviderDeps): ProviderRegistry {
     web: createWebProvider({ http: deps.http, oauth2 }),
     job: createJobProvider(deps.jobs),
     cloudWatch: createCloudWatchProvider({ http: deps.http, aws }),
+    skywalking: createSkyWalkingProvider({ http: deps.http }),
+    kayenta: createKayentaProvider({ http: deps.http }),
   };
 }
