@@ -134,8 +134,8 @@ export const SUPPORT: readonly SupportEntry[] = [
     on: 'template',
     kind: 'field',
     what: 'template composition',
-    supported: false,
-    note: "list the metrics in the template itself, or name each template in the Rollout's analysis templates, whose metrics Ramp combines into one AnalysisRun",
+    supported: true,
+    note: "the named templates' metrics, args, dryRun and measurementRetention combined with the template's own (recursively, each template once), as Argo flattens them; duplicate metric names and conflicting arg values are refused",
   },
 
   // Metric providers
