@@ -74,10 +74,12 @@ export function addFileCommands(program: Command, env: CliEnv): void {
 
   program
     .command('create')
-    .requiredOption('-f, --filename <file>', 'manifest with Rollouts, AnalysisTemplates, ClusterAnalysisTemplates or AnalysisRuns')
+    .option('-f, --filename <file>', 'manifest with Rollouts, AnalysisTemplates, ClusterAnalysisTemplates or AnalysisRuns')
     .description('Create Rollouts and analysis objects from a file, after checking them')
-    .action(async (opts: { filename: string }, cmd: Command) => {
+    .action(async (opts: { filename?: string }, cmd: Command) => {
       const path = opts.filename;
+      // Not a required option: `create analysisrun` is a subcommand without -f.
+      if (path === undefined) throw new CliError('create needs a file: kubectl ramp create -f FILE, or an AnalysisRun from a template: kubectl ramp create analysisrun --from TEMPLATE');
       const objects = parseManifest(path, readManifest(env, path));
       if (objects.length === 0) throw new CliError(`${path} holds no objects`);
       objects.forEach((obj, i) => {
