@@ -15,12 +15,12 @@ function reached(rollout: KubeObject, caches: Caches) {
   });
 }
 
-// A template that does not exist yet is reached only by name: the Rollout names it directly.
+// A template that does not exist yet is reached only by name: the Rollout, or a template it reaches, names it.
 const reaches = (rollout: KubeObject, caches: Caches, name: string, cluster: boolean): boolean => {
   const direct = referencedAnalysisTemplates(specOf(rollout));
   if ((cluster ? direct.clusterTemplates : direct.templates).includes(name)) return true;
   const all = reached(rollout, caches);
-  return (cluster ? all.clusterTemplates : all.templates).has(name);
+  return [...all.templates.values(), ...all.clusterTemplates.values()].some((t) => (t.spec?.templates ?? []).some((ref) => ref.templateName === name && (ref.clusterScope === true) === cluster));
 };
 
 /**
