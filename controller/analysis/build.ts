@@ -27,12 +27,16 @@ export interface BuildAnalysisRunOptions {
   annotations?: Record<string, string>;
 }
 
+/** Argo's FlattenTemplates: the metrics and args of several templates as one; namespaced templates come first. */
+export function flattenTemplates(all: readonly { spec: AnalysisTemplateSpec }[]): { metrics: Metric[]; args: Argument[] } {
+  return { metrics: flattenMetrics(all), args: flattenArgs(all) };
+}
+
 export function buildAnalysisRun(options: BuildAnalysisRunOptions): AnalysisRun {
   const templates = options.templates ?? [];
   const clusterTemplates = options.clusterTemplates ?? [];
   const all = [...templates, ...clusterTemplates];
-  const metrics = flattenMetrics(all);
-  const templateArgs = flattenArgs(all);
+  const { metrics, args: templateArgs } = flattenTemplates(all);
   const args = mergeArgs(options.args ?? [], templateArgs);
   const dryRun = uniqueRules(
     [...(options.dryRun ?? []), ...all.flatMap((t) => t.spec.dryRun ?? [])],

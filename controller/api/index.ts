@@ -4,6 +4,7 @@
  */
 export * from './kit.ts';
 export * from './metric.ts';
+export * from './provider-specs.ts';
 export * from './analysis-ref.ts';
 export * from './traffic.ts';
 export * from './gatewayapi.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { V1JobSpec } from '@kubernetes/client-node';
+import { CloudWatchMetricSchema, KayentaMetricSchema, SkyWalkingMetricSchema } from './provider-specs.ts';
 import { durationString, int32, int64, intOrString, opaqueObject, ObjectMetaSchema, PRESERVE_UNKNOWN, stringMap, time } from './kit.ts';
 
 /** Metric definitions and results shared by AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun. */
@@ -144,14 +145,14 @@ export const MetricProviderSchema = z.strictObject({
   prometheus: PrometheusMetricSchema.optional(),
   web: WebMetricSchema.optional(),
   job: JobMetricSchema.optional(),
-  kayenta: opaqueObject().optional(),
+  kayenta: KayentaMetricSchema.optional(),
   datadog: DatadogMetricSchema.optional(),
   wavefront: WavefrontMetricSchema.optional(),
   newRelic: NewRelicMetricSchema.optional(),
-  cloudWatch: opaqueObject().optional(),
+  cloudWatch: CloudWatchMetricSchema.optional(),
   graphite: GraphiteMetricSchema.optional(),
   influxdb: InfluxdbMetricSchema.optional(),
-  skywalking: opaqueObject().optional(),
+  skywalking: SkyWalkingMetricSchema.optional(),
   plugin: opaqueObject().optional(),
 });
 export type MetricProvider = z.infer<typeof MetricProviderSchema>;

@@ -34,7 +34,7 @@ const STEP = 'spec.strategy.canary.steps[]';
 const GATEWAY = `${ROUTING}.plugins.${GATEWAY_API_PLUGIN}`;
 const GATEWAY_NOTE = 'name the routes with httpRoute(s), grpcRoute(s) or tcpRoute(s)';
 const ROUTERS_NOTE = 'use trafficRouting.nginx, istio, alb, smi, traefik, ambassador, apisix or appMesh, or the argoproj-labs/gatewayAPI plugin, or no trafficRouting (weights follow pod counts)';
-const PROVIDERS_NOTE = 'use the prometheus, web, job, datadog, newRelic, wavefront, graphite or influxdb provider';
+const PROVIDERS_NOTE = 'use the prometheus, web, job, datadog, newRelic, wavefront, graphite, influxdb, cloudWatch, skywalking or kayenta provider';
 
 export const SUPPORT: readonly SupportEntry[] = [
   // Traffic routers
@@ -149,25 +149,62 @@ export const SUPPORT: readonly SupportEntry[] = [
     on: 'template',
     kind: 'field',
     what: 'template composition',
-    supported: false,
-    note: "list the metrics in the template itself, or name each template in the Rollout's analysis templates, whose metrics Ramp combines into one AnalysisRun",
+    supported: true,
+    note: "the named templates' metrics, args, dryRun and measurementRetention combined with the template's own (recursively, each template once), as Argo flattens them; duplicate metric names and conflicting arg values are refused",
   },
 
   // Metric providers
-  { field: 'provider.prometheus', on: 'metric', kind: 'metric provider', what: 'the Prometheus provider', supported: true, note: 'instant and range queries, basicAuth, oauth2, headers, caCert, timeout' },
-  { field: 'provider.web', on: 'metric', kind: 'metric provider', what: 'the web provider', supported: true, note: 'GET/POST/PUT with headers, body or jsonBody, jsonPath, timeoutSeconds' },
+  { field: 'provider.prometheus', on: 'metric', kind: 'metric provider', what: 'the Prometheus provider', supported: true, note: 'instant and range queries, basicAuth, oauth2, sigv4, headers, caCert, timeout' },
+  { field: 'provider.web', on: 'metric', kind: 'metric provider', what: 'the web provider', supported: true, note: 'GET/POST/PUT with headers, body or jsonBody, jsonPath, timeoutSeconds, oauth2' },
   { field: 'provider.job', on: 'metric', kind: 'metric provider', what: 'the job provider', supported: true, note: 'a Job per measurement, owned by the AnalysisRun' },
   { field: 'provider.datadog', on: 'metric', kind: 'metric provider', what: 'the Datadog provider', supported: true, note: 'v1 query or v2 queries with formula and aggregator over interval, requestTimeout; keys from the `datadog` Secret, secretRef or DD_* variables' },
   { field: 'provider.newRelic', on: 'metric', kind: 'metric provider', what: 'the New Relic provider', supported: true, note: 'NRQL through NerdGraph with timeout; account from the `newrelic` Secret or profile (region, base-url-nerdgraph)' },
   { field: 'provider.wavefront', on: 'metric', kind: 'metric provider', what: 'the Wavefront provider', supported: true, note: 'the chart API at the measurement time; token from the `wavefront-api-tokens` Secret keyed by address' },
-  { field: 'provider.cloudWatch', on: 'metric', kind: 'metric provider', what: 'the CloudWatch provider', supported: false, note: PROVIDERS_NOTE },
+  {
+    field: 'provider.cloudWatch',
+    on: 'metric',
+    kind: 'metric provider',
+    what: 'the CloudWatch provider',
+    supported: true,
+    note: 'GetMetricData over the CloudWatch Query API for the last interval (default 5m), SigV4-signed with the controller\'s AWS credentials, region from AWS_REGION; conditions see the MetricDataResults (`result[0].Values`)',
+  },
   { field: 'provider.graphite', on: 'metric', kind: 'metric provider', what: 'the Graphite provider', supported: true, note: 'the render API (`query` is its parameters), the first series\' points' },
   { field: 'provider.influxdb', on: 'metric', kind: 'metric provider', what: 'the InfluxDB provider', supported: true, note: 'Flux queries through /api/v2/query; address, authToken and org from the `influxdb` Secret or profile' },
-  { field: 'provider.skywalking', on: 'metric', kind: 'metric provider', what: 'the SkyWalking provider', supported: false, note: PROVIDERS_NOTE },
-  { field: 'provider.kayenta', on: 'metric', kind: 'metric provider', what: 'the Kayenta provider', supported: false, note: PROVIDERS_NOTE },
+  {
+    field: 'provider.skywalking',
+    on: 'metric',
+    kind: 'metric provider',
+    what: 'the SkyWalking provider',
+    supported: true,
+    note: 'the GraphQL query posted to `<address>/graphql` with a `duration` variable over the last interval; conditions see its `data`',
+  },
+  {
+    field: 'provider.kayenta',
+    on: 'metric',
+    kind: 'metric provider',
+    what: 'the Kayenta provider',
+    supported: true,
+    note: 'the canary config looked up by name, a canary execution started with the scopes (window from interval, or the run\'s start with lookback) and polled every 15s; score >= pass Successful, >= marginal Inconclusive, else Failed',
+  },
   { field: 'provider.plugin', on: 'metric', kind: 'metric provider', what: 'metric provider plugins', supported: false, note: PROVIDERS_NOTE },
-  { field: 'provider.prometheus.authentication.sigv4', on: 'metric', kind: 'authentication', what: 'SigV4 authentication for Prometheus', supported: false, note: 'use basicAuth, oauth2 or headers' },
-  { field: 'provider.web.authentication', on: 'metric', kind: 'authentication', what: 'authentication for the web provider', supported: false, note: 'send credentials in headers (values may come from a Secret through args)' },
+  {
+    field: 'provider.prometheus.authentication.sigv4',
+    on: 'metric',
+    kind: 'authentication',
+    what: 'SigV4 authentication for Prometheus',
+    supported: true,
+    note: 'the query signed for `aps` (Amazon Managed Service for Prometheus) with credentials from the profile, the AWS environment variables or the shared credentials file, roleArn assumed through STS',
+  },
+  {
+    field: 'provider.web.authentication.oauth2',
+    on: 'metric',
+    kind: 'authentication',
+    what: 'OAuth2 authentication for the web provider',
+    supported: true,
+    note: 'client-credentials grant (tokenUrl, clientId, clientSecret, scopes), the token reused until it expires',
+  },
+  { field: 'provider.web.authentication.sigv4', on: 'metric', kind: 'authentication', what: 'SigV4 authentication for the web provider', supported: false, note: 'use authentication.oauth2 or headers' },
+  { field: 'provider.web.authentication.basicAuth', on: 'metric', kind: 'authentication', what: 'basicAuth for the web provider', supported: false, note: 'send an Authorization header in headers (values may come from a Secret through args)' },
 
   // Experiments
   {

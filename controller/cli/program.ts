@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliEnv } from './context.ts';
 import { describeError, exitCodeOf } from './errors.ts';
 import { addGetCommand, addListCommand } from './commands/get.ts';
+import { addAnalysisRunCommands } from './commands/analysisrun.ts';
 import { addDashboardCommand } from './commands/dashboard.ts';
 import { addExplainCommand } from './commands/explain.ts';
 import { addFileCommands } from './commands/files.ts';
@@ -59,6 +60,7 @@ export function buildProgram(env: CliEnv): Command {
   addExplainCommand(program, env);
   addWriteCommands(program, env);
   addFileCommands(program, env);
+  addAnalysisRunCommands(program, env);
   addVersionCommand(program, env);
   addDashboardCommand(program, env);
   addCompletionCommand(program, env);

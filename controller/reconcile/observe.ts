@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
-import { referencedAnalysisTemplates } from './shared/analysis-templates.ts';
+import { reachableAnalysisTemplates } from './shared/analysis-templates.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
 import { podLabelSelector, restartPending } from './shared/restart.ts';
 import { strategyServiceNames } from './shared/referenced-services.ts';
@@ -106,17 +106,10 @@ function observeCaches(view: ClusterView, namespace: string, name: string, now: 
     const ingress = view.ingress(namespace, ingressName);
     if (ingress) ingresses.set(ingressName, ingress);
   }
-  const referenced = referencedAnalysisTemplates(rollout.spec);
-  const analysisTemplates = new Map<string, AnalysisTemplate>();
-  for (const templateName of referenced.templates) {
-    const template = view.analysisTemplate(namespace, templateName);
-    if (template) analysisTemplates.set(templateName, template);
-  }
-  const clusterAnalysisTemplates = new Map<string, ClusterAnalysisTemplate>();
-  for (const templateName of referenced.clusterTemplates) {
-    const template = view.clusterAnalysisTemplate(templateName);
-    if (template) clusterAnalysisTemplates.set(templateName, template);
-  }
+  const { templates: analysisTemplates, clusterTemplates: clusterAnalysisTemplates } = reachableAnalysisTemplates(rollout.spec, {
+    template: (templateName) => view.analysisTemplate(namespace, templateName),
+    clusterTemplate: (templateName) => view.clusterAnalysisTemplate(templateName),
+  });
   return {
     rollout,
     replicaSets: view.replicaSetsOwnedBy(uid).filter(isControlledBy(uid)),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { providerAuth } from '../../controller/analysis/providers/index.ts';
 import { after, before, describe, it } from 'node:test';
 import { nodeHttp } from '../../controller/analysis/providers/http.ts';
 import { createPrometheusProvider } from '../../controller/analysis/providers/prometheus/index.ts';
@@ -50,7 +51,7 @@ describe('prometheus provider against a real Prometheus', { skip }, () => {
     await fixture?.close();
   });
 
-  const provider = createPrometheusProvider({ http: nodeHttp });
+  const provider = createPrometheusProvider({ http: nodeHttp, ...providerAuth({ http: nodeHttp }) });
 
   async function measure(run: AnalysisRun): Promise<Measurement> {
     const metric: Metric = resolveMetricArgs(run.spec.metrics[0]!, run.spec.args);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { providerAuth } from '../../controller/analysis/providers/index.ts';
 import { after, before, describe, it } from 'node:test';
 import { nodeHttp } from '../../controller/analysis/providers/http.ts';
 import type { ProviderContext } from '../../controller/analysis/providers/provider.ts';
@@ -16,7 +17,7 @@ describe('web provider against a loopback server', () => {
     await fixture?.close();
   });
 
-  const provider = createWebProvider({ http: nodeHttp });
+  const provider = createWebProvider({ http: nodeHttp, ...providerAuth({ http: nodeHttp }) });
   const run = (metric: Metric, args: AnalysisRun['spec']['args'] = []): AnalysisRun => ({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisRun',

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedRequest {
   method: string;
   path: string;
+  // The query string with its `?`, or ''.
+  query: string;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
@@ -29,8 +31,9 @@ export async function startHttpFixture(): Promise<HttpFixture> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://fixture').pathname;
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const url = new URL(req.url ?? '/', 'http://fixture');
+      const path = url.pathname;
+      requests.push({ method: req.method ?? '', path, query: url.search, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       if (path === '/metrics') {
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
         res.end(metrics);

@@ -43,15 +43,15 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-// fmt's %v of a float64: shortest digits, an exponent (two digits at least)
+// fmt's %v of a float64: shortest digits, an exponent (at least two digits)
 // below 1e-4 and from 1e21 on.
 export function formatGoFloatV(f: number): string {
   if (!Number.isFinite(f) || f === 0) return formatGoFloat(f);
-  const exponent = Math.floor(Math.log10(Math.abs(f)));
+  const [mantissa, exponentText] = f.toExponential().split('e') as [string, string];
+  const exponent = Number(exponentText);
   if (exponent >= -4 && exponent < 21) return formatGoFloat(f);
-  const [mantissa, exp] = f.toExponential().split('e') as [string, string];
-  const sign = exp.startsWith('-') ? '-' : '+';
-  return `${mantissa}e${sign}${exp.replace(/^[+-]/, '').padStart(2, '0')}`;
+  const digits = String(Math.abs(exponent)).padStart(2, '0');
+  return `${mantissa}e${exponent < 0 ? '-' : '+'}${digits}`;
 }
 
 // fmt's %.<digits>f: like toFixed, except that an exact tie (judged on the

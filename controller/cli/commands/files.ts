@@ -75,12 +75,15 @@ export function addFileCommands(program: Command, env: CliEnv): void {
 
   program
     .command('create')
-    .requiredOption('-f, --filename <file>', 'manifest with Rollouts, AnalysisTemplates, ClusterAnalysisTemplates or AnalysisRuns (repeat for several files)', (file: string, files: string[] = []) => [...files, file])
+    .option('-f, --filename <file>', 'manifest with Rollouts, AnalysisTemplates, ClusterAnalysisTemplates or AnalysisRuns (repeat for several files)', (file: string, files: string[] = []) => [...files, file])
     .option('-w, --watch', 'after creating, watch the Rollout created (several: their rows in list rollouts --watch)')
     .description('Create Rollouts and analysis objects from files, after checking every one of them')
-    .action(async (opts: { filename: string[]; watch?: boolean }, cmd: Command) => {
+    .action(async (opts: { filename?: string[]; watch?: boolean }, cmd: Command) => {
+      // Not a required option: `create analysisrun` is a subcommand without -f.
+      const files = opts.filename ?? [];
+      if (files.length === 0) throw new CliError('create needs a file: kubectl ramp create -f FILE, or an AnalysisRun from a template: kubectl ramp create analysisrun --from TEMPLATE');
       // Every file is read and checked before anything is created: a bad second file creates nothing.
-      const objects = opts.filename.flatMap((path) => checkedObjects(env, path));
+      const objects = files.flatMap((path) => checkedObjects(env, path));
       const { client, namespace } = connect(env, cmd);
       const rollouts: string[] = [];
       for (const obj of objects) {
@@ -92,7 +95,7 @@ export function addFileCommands(program: Command, env: CliEnv): void {
         if (creatable.resource === ROLLOUTS && ns === namespace) rollouts.push(created.metadata?.name ?? name);
       }
       if (!opts.watch) return;
-      if (rollouts.length === 0) throw new CliError(`--watch watches Rollouts created in namespace "${namespace}"; ${opts.filename.join(', ')} created none there`);
+      if (rollouts.length === 0) throw new CliError(`--watch watches Rollouts created in namespace "${namespace}"; ${files.join(', ')} created none there`);
       if (rollouts.length === 1) await watchRollout(env, cmd, client, namespace, rollouts[0]!);
       else await watchRollouts(env, client, namespace, rollouts);
     });

@@ -1,8 +1,8 @@
 import { buildArgumentsForRollout } from '../../analysis/args.ts';
 import { buildAnalysisRun } from '../../analysis/build.ts';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Rollout, RolloutAnalysis } from '../../api/index.ts';
+import type { AnalysisRun, Rollout, RolloutAnalysis } from '../../api/index.ts';
 import { INSTANCE_ID_LABEL, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../../api/labels.ts';
-import type { AnalysisTemplates } from './analysis-templates.ts';
+import { composedTemplates, type AnalysisTemplates } from './analysis-templates.ts';
 import { ROLLOUT_TYPE_LABEL, type AnalysisRunKind } from './rollout-analysis.ts';
 
 /** The AnalysisRun a Rollout creates for one of its analyses, named and labelled as Argo does. */
@@ -58,19 +58,12 @@ export function renderAnalysisRun(
 }
 
 function resolveTemplates(spec: RolloutAnalysis, templates: AnalysisTemplates, kind: AnalysisRunKind) {
-  const out = { templates: [] as AnalysisTemplate[], clusterTemplates: [] as ClusterAnalysisTemplate[] };
-  for (const ref of spec.templates ?? []) {
-    const name = ref.templateName ?? '';
-    if (ref.clusterScope) {
-      const t = templates.clusterTemplates?.get(name);
-      if (!t) throw new Error(`clusteranalysistemplate.argoproj.io ${JSON.stringify(name)} not found`);
-      if (!out.clusterTemplates.includes(t)) out.clusterTemplates.push(t);
-    } else {
-      const t = templates.templates?.get(name);
-      if (!t) throw new Error(`analysistemplate.argoproj.io ${JSON.stringify(name)} not found`);
-      if (!out.templates.includes(t)) out.templates.push(t);
-    }
+  const composed = composedTemplates(spec.templates, templates);
+  const missing = composed.missing[0];
+  if (missing) {
+    const resource = missing.clusterScope ? 'clusteranalysistemplate.argoproj.io' : 'analysistemplate.argoproj.io';
+    throw new Error(`${resource} ${JSON.stringify(missing.templateName ?? '')} not found`);
   }
-  if (out.templates.length + out.clusterTemplates.length === 0) throw new Error(`${SPEC_PATH[kind]} names no templates`);
-  return out;
+  if (composed.templates.length + composed.clusterTemplates.length === 0) throw new Error(`${SPEC_PATH[kind]} names no templates`);
+  return composed;
 }

@@ -1,3 +1,5 @@
+import { flattenTemplates } from '../../analysis/build.ts';
+import { composeTemplates, reachableTemplates, type ComposedTemplates, type TemplateLookup, type TemplateRef } from '../../analysis/compose.ts';
 import type { AnalysisTemplate, ClusterAnalysisTemplate, FieldError, Rollout, RolloutAnalysis } from '../../api/index.ts';
 import { unsupportedInMetric, unsupportedInTemplate, unsupportedMessage } from '../../api/support.ts';
 import { formatValue, forbidden, invalid } from '../../api/validation/field-error.ts';
@@ -5,11 +7,22 @@ import { formatValue, forbidden, invalid } from '../../api/validation/field-erro
 /** The AnalysisTemplates and ClusterAnalysisTemplates a Rollout's analyses name, and those missing. */
 
 export interface AnalysisTemplates {
-  /** AnalysisTemplates in the Rollout's namespace, by name. */
+  /** AnalysisTemplates in the Rollout's namespace, by name (those composed by others included). */
   templates?: ReadonlyMap<string, AnalysisTemplate>;
-  /** ClusterAnalysisTemplates, by name. */
+  /** ClusterAnalysisTemplates, by name (those composed by others included). */
   clusterTemplates?: ReadonlyMap<string, ClusterAnalysisTemplate>;
 }
+
+function lookupIn(templates: AnalysisTemplates): TemplateLookup {
+  return { template: (name) => templates.templates?.get(name), clusterTemplate: (name) => templates.clusterTemplates?.get(name) };
+}
+
+/** The templates one analysis runs: those it names and, recursively, those they compose. */
+export function composedTemplates(refs: readonly TemplateRef[] | undefined, templates: AnalysisTemplates): ComposedTemplates {
+  return composeTemplates(refs ?? [], lookupIn(templates));
+}
+
+const nameOf = (t: { metadata?: { name?: string } }) => t.metadata?.name ?? '';
 
 /** One analysis block of a Rollout: where it is, whether it runs in the background, what it names. */
 interface AnalysisBlock {
@@ -28,11 +41,6 @@ function analysisBlocks(rollout: Rollout): AnalysisBlock[] {
   return blocks.flatMap(([field, background, analysis]) => (analysis ? [{ field, background, analysis }] : []));
 }
 
-/** Every template reference of a Rollout's analyses, with the field that holds it. */
-function templateReferences(rollout: Rollout): Array<{ field: string; ref: NonNullable<RolloutAnalysis['templates']>[number] }> {
-  return analysisBlocks(rollout).flatMap(({ field, analysis }) => (analysis.templates ?? []).map((ref) => ({ field, ref })));
-}
-
 /**
  * Argo's ValidateAnalysisTemplatesWithType for the templates that exist: every argument a template
  * leaves open is given by the Rollout ("args.x was not resolved"), and a metric of a step or a
@@ -42,14 +50,20 @@ function templateReferences(rollout: Rollout): Array<{ field: string; ref: NonNu
 export function analysisTemplateErrors(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
   const errors: FieldError[] = [];
   for (const { field, background, analysis } of analysisBlocks(rollout)) {
-    const found = (analysis.templates ?? []).flatMap((ref) => {
-      const name = ref.templateName ?? '';
-      const template = ref.clusterScope ? templates.clusterTemplates?.get(name) : templates.templates?.get(name);
-      return template ? [{ name, template }] : [];
-    });
-    const value = `templateNames: [${(analysis.templates ?? []).map((t) => t.templateName ?? '').join(' ')}]`;
+    const composed = composedTemplates(analysis.templates, templates);
+    const found = [...composed.templates, ...composed.clusterTemplates].map((template) => ({ name: nameOf(template), template }));
+    if (found.length === 0) continue;
+    // Argo's GetAnalysisTemplateNames: the templates run, composed ones included.
+    const value = `templateNames: [${found.map((f) => f.name).join(' ')}]`;
+    let flattenedArgs;
+    try {
+      flattenedArgs = flattenTemplates(found.map((f) => f.template)).args;
+    } catch (err) {
+      errors.push(invalid(field, value, (err as Error).message));
+      continue;
+    }
     const given = new Set((analysis.args ?? []).map((a) => a.name));
-    const open = found.flatMap(({ template }) => (template.spec?.args ?? []).filter((a) => a.value === undefined && a.valueFrom === undefined && !given.has(a.name)));
+    const open = flattenedArgs.filter((a) => a.value === undefined && a.valueFrom === undefined && !given.has(a.name));
     if (open[0]) {
       errors.push(invalid(field, value, `args.${open[0].name} was not resolved`));
       continue;
@@ -74,12 +88,11 @@ export function analysisTemplateErrors(rollout: Rollout, templates: AnalysisTemp
  */
 export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
   const errors: FieldError[] = [];
-  for (const { field, ref } of templateReferences(rollout)) {
-    const name = ref.templateName ?? '';
-    if (ref.clusterScope && !templates.clusterTemplates?.has(name)) {
-      errors.push(invalid(field, name, `clusteranalysistemplate.argoproj.io ${formatValue(name)} not found`));
-    } else if (!ref.clusterScope && !templates.templates?.has(name)) {
-      errors.push(invalid(field, name, `analysistemplate.argoproj.io ${formatValue(name)} not found`));
+  for (const { field, analysis } of analysisBlocks(rollout)) {
+    for (const ref of composedTemplates(analysis.templates, templates).missing) {
+      const name = ref.templateName ?? '';
+      const resource = ref.clusterScope ? 'clusteranalysistemplate.argoproj.io' : 'analysistemplate.argoproj.io';
+      errors.push(invalid(field, name, `${resource} ${formatValue(name)} not found`));
     }
   }
   return errors;
@@ -92,16 +105,18 @@ export function missingAnalysisTemplates(rollout: Rollout, templates: AnalysisTe
  */
 export function unsupportedInReferencedTemplates(rollout: Rollout, templates: AnalysisTemplates): FieldError[] {
   const errors: FieldError[] = [];
-  for (const { field, ref } of templateReferences(rollout)) {
-    const name = ref.templateName ?? '';
-    const template = ref.clusterScope ? templates.clusterTemplates?.get(name) : templates.templates?.get(name);
-    const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-    for (const use of unsupportedInTemplate(template)) {
-      errors.push(forbidden(field, `${kind} ${formatValue(name)} (${use.path}): ${unsupportedMessage(use.entry)}`));
-    }
-    for (const metric of template?.spec?.metrics ?? []) {
-      for (const use of unsupportedInMetric(metric, '')) {
-        errors.push(forbidden(field, `${kind} ${formatValue(name)} metric ${formatValue(metric.name)} (${use.path}): ${unsupportedMessage(use.entry)}`));
+  for (const { field, analysis } of analysisBlocks(rollout)) {
+    const composed = composedTemplates(analysis.templates, templates);
+    const found = [...composed.templates.map((t) => ['AnalysisTemplate', t] as const), ...composed.clusterTemplates.map((t) => ['ClusterAnalysisTemplate', t] as const)];
+    for (const [kind, template] of found) {
+      const name = nameOf(template);
+      for (const use of unsupportedInTemplate(template)) {
+        errors.push(forbidden(field, `${kind} ${formatValue(name)} (${use.path}): ${unsupportedMessage(use.entry)}`));
+      }
+      for (const metric of template.spec?.metrics ?? []) {
+        for (const use of unsupportedInMetric(metric, '')) {
+          errors.push(forbidden(field, `${kind} ${formatValue(name)} metric ${formatValue(metric.name)} (${use.path}): ${unsupportedMessage(use.entry)}`));
+        }
       }
     }
   }
@@ -129,4 +144,14 @@ export function referencedAnalysisTemplates(spec: unknown): { templates: string[
     }
   }
   return { templates: [...out.templates], clusterTemplates: [...out.clusterTemplates] };
+}
+
+/**
+ * Every template a Rollout's analyses reach, those composed by the named ones included, read from
+ * the unvalidated spec through `lookup` (observe() fetches them before validation).
+ */
+export function reachableAnalysisTemplates(spec: unknown, lookup: TemplateLookup): Required<AnalysisTemplates> {
+  const direct = referencedAnalysisTemplates(spec);
+  const refs = [...direct.templates.map((templateName) => ({ templateName })), ...direct.clusterTemplates.map((templateName) => ({ templateName, clusterScope: true }))];
+  return reachableTemplates(refs, lookup);
 }

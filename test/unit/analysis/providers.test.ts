@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { providerAuth } from '../../../controller/analysis/providers/index.ts';
 import { describe, it } from 'node:test';
-import { formatGoFloat, goJsonMarshal } from '../../../controller/analysis/providers/format.ts';
+import { formatGoFloat, formatGoFloatV, goJsonMarshal } from '../../../controller/analysis/providers/format.ts';
+import type { HttpPort } from '../../../controller/analysis/providers/http.ts';
 import {
   createPrometheusProvider,
   evalTime,
@@ -13,6 +15,8 @@ import { parseJsonPath } from '../../../controller/analysis/providers/web/jsonpa
 import { createWebProvider } from '../../../controller/analysis/providers/web/index.ts';
 import type { Metric } from '../../../controller/analysis/types.ts';
 import { cannedHttp, run, T } from '../../support/analysis-ports.ts';
+
+const webProvider = (http: HttpPort) => createWebProvider({ http, ...providerAuth({ http }) });
 
 describe('prometheus results reach conditions as Argo shapes them', () => {
   it('a vector is an array of numbers, printed as Go prints floats', () => {
@@ -30,6 +34,10 @@ describe('prometheus results reach conditions as Argo shapes them', () => {
       value: '[1,2,3]',
     });
     assert.throws(() => toResult({ resultType: 'string', result: [1, 'x'] }), { message: 'Prometheus metric type not supported' });
+  });
+
+  it("fmt's %v prints exponents below 1e-4 and from 1e21", () => {
+    assert.deepEqual([0.001, 0.0001, 0.00002, 3, 1e20, 1.5e21, -2.5e-7, 0, NaN].map(formatGoFloatV), ['0.001', '0.0001', '2e-05', '3', '100000000000000000000', '1.5e+21', '-2.5e-07', '0', 'NaN']);
   });
 
   it('floats print without exponents', () => {
@@ -50,7 +58,7 @@ describe('prometheus results reach conditions as Argo shapes them', () => {
 
   it('sends the query with headers and basic auth, and records the resolved query', async () => {
     const http = cannedHttp(200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ value: [1, '0.99'] }] } }));
-    const provider = createPrometheusProvider({ http });
+    const provider = createPrometheusProvider({ http, ...providerAuth({ http }) });
     const metric: Metric = {
       name: 'rate',
       successCondition: 'result[0] >= 0.95',
@@ -76,7 +84,7 @@ describe('prometheus results reach conditions as Argo shapes them', () => {
 
   it('a condition error becomes an Error measurement without a value', async () => {
     const http = cannedHttp(200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [] } }));
-    const provider = createPrometheusProvider({ http });
+    const provider = createPrometheusProvider({ http, ...providerAuth({ http }) });
     const metric: Metric = { name: 'rate', successCondition: 'result[0] >= 0.95', provider: { prometheus: { address: 'http://p:9090', query: 'up' } } };
     const m = await provider.run({ run, metric, now: () => T });
     assert.equal(m.phase, 'Error');
@@ -93,7 +101,7 @@ describe('web provider requests and results', () => {
   });
 
   it('refuses a body with GET and both body kinds together', async () => {
-    const provider = createWebProvider({ http: cannedHttp(200, '{}') });
+    const provider = webProvider(cannedHttp(200, '{}'));
     const get = await provider.run({ run, metric: web({ body: 'x' }), now: () => T });
     assert.equal(get.message, 'Body/JSONBody can only be used with POST or PUT WebMetric Method types');
     const both = await provider.run({ run, metric: web({ method: 'POST', body: 'x', jsonBody: { a: 1 } }), now: () => T });
@@ -101,14 +109,14 @@ describe('web provider requests and results', () => {
   });
 
   it('a body that is not JSON is recorded and Successful, as in Argo', async () => {
-    const provider = createWebProvider({ http: cannedHttp(200, 'test: notJson') });
+    const provider = webProvider(cannedHttp(200, 'test: notJson'));
     const m = await provider.run({ run, metric: web({}, 'false'), now: () => T });
     assert.equal(m.phase, 'Successful');
     assert.equal(m.value, 'test: notJson');
   });
 
   it('values are recorded as Go marshals them: sorted keys, quoted strings', async () => {
-    const provider = createWebProvider({ http: cannedHttp(200, '{"key":{"num":1.2,"bool":true,"mapfield":{"foo":"bar"}}}') });
+    const provider = webProvider(cannedHttp(200, '{"key":{"num":1.2,"bool":true,"mapfield":{"foo":"bar"}}}'));
     const m = await provider.run({
       run,
       metric: web({ jsonPath: '{$.key}' }, 'result.num > 1.1 && result.bool && result.mapfield.foo == "bar"'),

@@ -220,9 +220,14 @@ describe('an AnalysisTemplate or ClusterAnalysisTemplate that sets a field Ramp 
   const template = (kind: string, spec: Json): Json => ({ apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name: 'composed' }, spec });
   const metric = { name: 'up', provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } };
   /** For each refused template field: a spec Argo accepts that sets it, and the path named. */
-  const refusedTemplates: Record<string, { spec: Json; path: string }> = {
-    'spec.templates': { spec: { templates: [{ templateName: 'error-rate' }, { templateName: 'latency', clusterScope: true }] }, path: 'spec.templates' },
-  };
+  const refusedTemplates: Record<string, { spec: Json; path: string }> = {};
+
+  it('a template composed of others (spec.templates), alone or beside metrics, is accepted', () => {
+    const spec = { templates: [{ templateName: 'error-rate' }, { templateName: 'latency', clusterScope: true }] };
+    for (const kind of ['AnalysisTemplate', 'ClusterAnalysisTemplate']) {
+      for (const input of [template(kind, spec), template(kind, { ...spec, metrics: [metric] })]) assert.equal(validateAnalysisTemplate(input).ok, true);
+    }
+  });
 
   it('every refused template field has a case here', () => {
     assert.deepEqual(SUPPORT.filter((e) => e.on === 'template' && !e.supported).map((e) => e.field).sort(), Object.keys(refusedTemplates).sort());

@@ -8,6 +8,10 @@ import { formatTime } from '../../../api/kit.ts';
 import type { PrometheusMetric } from '../../types.ts';
 import { formatGoFloat } from '../format.ts';
 import { requestWithTimeout, type HttpPort, type HttpRequestInit } from '../http.ts';
+import { resolveRegion, type AwsSource } from '../aws/credentials.ts';
+import type { AwsDeps } from '../aws/index.ts';
+import { signV4 } from '../aws/sigv4.ts';
+import type { OAuth2TokenSource } from '../oauth2.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider, type ProviderContext } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'Prometheus';
@@ -16,6 +20,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface PrometheusDeps {
   http: HttpPort;
+  oauth2: OAuth2TokenSource;
+  aws: AwsDeps;
   // Used when a metric sets no address (Argo reads ARGO_ROLLOUTS_PROMETHEUS_ADDRESS).
   defaultAddress?: string;
 }
@@ -96,12 +102,9 @@ async function query(deps: PrometheusDeps, spec: PrometheusMetric, now: number):
   } else {
     form.set('time', unixSeconds(now));
   }
-  const { status, body } = await requestWithTimeout(
-    deps.http,
-    endpoint,
-    { method: 'POST', headers, body: form.toString(), tls },
-    timeout,
-  );
+  const sigv4 = sigv4Of(spec);
+  const requestHeaders = sigv4 ? await signed(deps, sigv4, { url: endpoint, headers, body: form.toString() }, now) : headers;
+  const { status, body } = await requestWithTimeout(deps.http, endpoint, { method: 'POST', headers: requestHeaders, body: form.toString(), tls }, timeout);
   let parsed: ApiResponse;
   try {
     parsed = JSON.parse(body) as ApiResponse;
@@ -114,47 +117,27 @@ async function query(deps: PrometheusDeps, spec: PrometheusMetric, now: number):
   return parsed;
 }
 
-async function authenticate(
-  deps: PrometheusDeps,
-  spec: PrometheusMetric,
-  headers: Record<string, string>,
-  tls: HttpRequestInit['tls'],
-  timeout: number,
-): Promise<void> {
+async function authenticate(deps: PrometheusDeps, spec: PrometheusMetric, headers: Record<string, string>, tls: HttpRequestInit['tls'], timeout: number): Promise<void> {
   const auth = spec.authentication;
   if (!auth) return;
-  if (auth.sigv4 && (auth.sigv4.region || auth.sigv4.profile || auth.sigv4.roleArn)) {
-    throw new Error('prometheus sigv4 authentication is not supported by this controller; use oauth2, basicAuth or headers');
-  }
   if (auth.basicAuth && (auth.basicAuth.username || auth.basicAuth.password)) {
     const token = Buffer.from(`${auth.basicAuth.username ?? ''}:${auth.basicAuth.password ?? ''}`).toString('base64');
     headers['Authorization'] = `Basic ${token}`;
     return;
   }
-  const oauth2 = auth.oauth2;
-  if (oauth2 && oauth2.tokenUrl) {
-    // OAuth2 client-credentials grant, credentials in the form body.
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (oauth2.clientId) form.set('client_id', oauth2.clientId);
-    if (oauth2.clientSecret) form.set('client_secret', oauth2.clientSecret);
-    if (oauth2.scopes && oauth2.scopes.length > 0) form.set('scope', oauth2.scopes.join(' '));
-    const { status, body } = await requestWithTimeout(
-      deps.http,
-      oauth2.tokenUrl,
-      { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString(), tls },
-      timeout,
-    );
-    let token: unknown;
-    try {
-      token = (JSON.parse(body) as { access_token?: unknown }).access_token;
-    } catch {
-      token = undefined;
-    }
-    if (status < 200 || status > 299 || typeof token !== 'string' || token === '') {
-      throw new Error(`oauth2: cannot fetch token from ${oauth2.tokenUrl}: status ${status}`);
-    }
-    headers['Authorization'] = `Bearer ${token}`;
-  }
+  if (auth.oauth2?.tokenUrl) headers['Authorization'] = await deps.oauth2.authorization(auth.oauth2, tls, timeout);
+}
+
+function sigv4Of(spec: PrometheusMetric): AwsSource | undefined {
+  const sigv4 = spec.authentication?.sigv4;
+  return sigv4 && (sigv4.region || sigv4.profile || sigv4.roleArn) ? sigv4 : undefined;
+}
+
+// Amazon Managed Service for Prometheus takes the query signed for service `aps`.
+async function signed(deps: PrometheusDeps, source: AwsSource, request: { url: string; headers: Record<string, string>; body: string }, now: number) {
+  const region = resolveRegion(deps.aws.environment, source.region);
+  const credentials = await deps.aws.credentials.credentials(source, region);
+  return { ...request.headers, ...signV4({ method: 'POST', ...request, service: 'aps', region, credentials, now }) };
 }
 
 function unixSeconds(ms: number): string {

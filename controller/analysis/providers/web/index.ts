@@ -4,6 +4,7 @@ import { evaluateResult } from '../../metric-conditions.ts';
 import { formatTime } from '../../../api/kit.ts';
 import { goJsonMarshal } from '../format.ts';
 import { requestWithTimeout, type HttpPort } from '../http.ts';
+import type { OAuth2TokenSource } from '../oauth2.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 import { parseJsonPath } from './jsonpath.ts';
 
@@ -12,6 +13,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface WebDeps {
   http: HttpPort;
+  oauth2: OAuth2TokenSource;
 }
 
 export function createWebProvider(deps: WebDeps): MetricProvider {
@@ -41,14 +43,12 @@ export function createWebProvider(deps: WebDeps): MetricProvider {
       const body = hasBody ? web.body : hasJsonBody ? JSON.stringify(web.jsonBody) : undefined;
       const timeout = web.timeoutSeconds && web.timeoutSeconds > 0 ? web.timeoutSeconds * 1000 : DEFAULT_TIMEOUT_MS;
 
+      const tls = { insecureSkipVerify: web.insecure ?? false };
       let response: { status: number; body: string };
       try {
-        response = await requestWithTimeout(
-          deps.http,
-          web.url,
-          { method, headers, ...(body === undefined ? {} : { body }), tls: { insecureSkipVerify: web.insecure ?? false } },
-          timeout,
-        );
+        const oauth2 = web.authentication?.oauth2;
+        if (oauth2?.tokenUrl) headers['Authorization'] = await deps.oauth2.authorization(oauth2, tls, timeout);
+        response = await requestWithTimeout(deps.http, web.url, { method, headers, ...(body === undefined ? {} : { body }), tls }, timeout);
       } catch (err) {
         return fail(err);
       }

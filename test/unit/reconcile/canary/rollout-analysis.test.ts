@@ -313,21 +313,52 @@ describe('canary analysis step', () => {
     assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
   });
 
-  test('a template composed of other templates (spec.templates) is an InvalidSpec naming the step and the template; no ReplicaSet is created', async () => {
-    const composed: AnalysisTemplate = {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisTemplate',
-      metadata: { name: 'combined', namespace: NS },
-      spec: { metrics: [], templates: [{ templateName: 'error-rate' }] },
+  const composed = (name: string, spec: Partial<AnalysisTemplate['spec']>): AnalysisTemplate => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name, namespace: NS }, spec: { metrics: [], ...spec } });
+  const latency: AnalysisTemplate = composed('latency', {
+    args: [{ name: 'service-name' }],
+    dryRun: [{ metricName: 'latency' }],
+    metrics: [{ name: 'latency', successCondition: 'result[0] < 0.5', provider: { prometheus: { address: 'http://prometheus:9090', query: 'latency{service="{{args.service-name}}"}' } } }],
+  });
+
+  test('a template composed of others (spec.templates) runs their metrics, args and dryRun in one AnalysisRun, nested templates included', async () => {
+    const combined = composed('combined', { templates: [{ templateName: 'success-rate' }, { templateName: 'inner' }] });
+    const inner = composed('inner', { templates: [{ templateName: 'latency' }, { templateName: 'combined' }] });
+    const world = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: analysisRef({ templates: [{ templateName: 'combined' }] }) }] }), {
+      templates: [template('success-rate'), combined, inner, latency],
+      clusterTemplates: [],
+    });
+    await world.settle(3);
+    world.setImage('app:v2');
+    await world.settle(4);
+    assert.notEqual(world.status.phase, 'Degraded', world.status.message);
+    const [run] = [...world.runs.values()];
+    assert.ok(run, 'the step created its AnalysisRun');
+    assert.deepEqual(run.spec.metrics.map((m) => m.name), ['success-rate', 'latency']);
+    assert.deepEqual(run.spec.args?.map((a) => a.name), ['service-name', 'hash']);
+    assert.deepEqual(run.spec.dryRun, [{ metricName: 'latency' }]);
+  });
+
+  test('composition refuses what Argo refuses: a duplicate metric, conflicting args, a missing nested template; no ReplicaSet is created', async () => {
+    const invalid = async (templates: AnalysisTemplate[]) => {
+      const world = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: analysisRef({ templates: [{ templateName: 'combined' }] }) }] }), { templates, clusterTemplates: [] });
+      const first = await world.pass();
+      assert.equal(world.status.phase, 'Degraded');
+      assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
+      return world.status.message;
     };
-    const world = new RolloutWorld(spec({ steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'combined' }] } }] }), { templates: [composed], clusterTemplates: [] });
-    const first = await world.pass();
-    assert.equal(world.status.phase, 'Degraded');
+    const prefix = 'InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Invalid value: ';
+    const twice = composed('twice', { metrics: template('success-rate').spec.metrics });
     assert.equal(
-      world.status.message,
-      'InvalidSpec: The Rollout "app" is invalid: spec.strategy.canary.steps[1].analysis.templates: Forbidden: AnalysisTemplate "combined" (spec.templates): Ramp does not support template composition; list the metrics in the template itself, or name each template in the Rollout\'s analysis templates, whose metrics Ramp combines into one AnalysisRun',
+      await invalid([composed('combined', { templates: [{ templateName: 'success-rate' }, { templateName: 'twice' }] }), template('success-rate'), twice]),
+      `${prefix}"templateNames: [combined success-rate twice]": two metrics have the same name 'success-rate'`,
     );
-    assert.deepEqual(first.effects.filter((e) => e.kind === 'createReplicaSet'), []);
+    const a = composed('a', { args: [{ name: 'service-name', value: 'one' }], metrics: [{ ...latency.spec.metrics[0]!, name: 'a' }] });
+    const b = composed('b', { args: [{ name: 'service-name', value: 'two' }], metrics: [{ ...latency.spec.metrics[0]!, name: 'b' }] });
+    assert.equal(
+      await invalid([composed('combined', { templates: [{ templateName: 'a' }, { templateName: 'b' }] }), a, b]),
+      `${prefix}"templateNames: [combined a b]": Argument \`service-name\` specified multiple times with different values: 'one', 'two'`,
+    );
+    assert.equal(await invalid([composed('combined', { templates: [{ templateName: 'gone', clusterScope: true }] })]), `${prefix}"gone": clusteranalysistemplate.argoproj.io "gone" not found`);
   });
 
   test('a missing template is an InvalidSpec naming the step', async () => {
