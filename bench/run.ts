@@ -13,29 +13,33 @@ import { fileURLToPath } from 'node:url';
 import { runDashboard } from './scenarios/dashboard.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runScale } from './scenarios/scale.ts';
+import { runStartup } from './scenarios/startup.ts';
 import { openCluster, type Say } from './support/env.ts';
 import { describeMachine, renderMarkdownTable, renderTable, scalePlotSvg, type BenchResults, type Figure, type Machine } from './support/report.ts';
 
-const SCENARIOS = ['latency', 'scale', 'dashboard'] as const;
+const SCENARIOS = ['startup', 'latency', 'scale', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}]
 
-  (default)  quick mode: 12 blue-green promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
+  (default)  quick mode: 3 controller starts compiled and 3 from source, 12 blue-green
+             promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
              100/300/1,000 rollouts, 20 s idle windows, a restart with 1,000 rollouts, a 2-minute
              soak, the dashboard with 300 rollouts (about 8 minutes on 2 shared cores)
-  --full     60 promotions, 51 basic, 34 NGINX and 34 Istio canary steps, 100/300/1,000/3,000 rollouts,
-             60 s idle windows, a 10-minute soak (about 30 minutes)
+  --full     7 starts each, 60 promotions, 51 basic, 34 NGINX and 34 Istio canary steps,
+             100/300/1,000/3,000 rollouts, 60 s idle windows, a 10-minute soak (about 30 minutes)
   --only     run some scenarios (the dashboard needs scale)
   --workers  the controller's --workers in the scale run (default: the controller's, 10)`;
 
 const MODES = {
   quick: {
+    startup: { starts: 3, settleSeconds: 5 },
     latency: { promotions: 12, canaryRollouts: 3 },
     scale: { counts: [100, 300, 1000], idleSeconds: 20, restartAt: 1000, soakSeconds: 120, createParallelism: 16 },
     dashboard: { count: 300, requests: 30, streamChanges: 10, pageLoads: 3 },
   },
   full: {
+    startup: { starts: 7, settleSeconds: 10 },
     latency: { promotions: 60, canaryRollouts: 17 },
     scale: { counts: [100, 300, 1000, 3000], idleSeconds: 60, restartAt: 1000, soakSeconds: 600, createParallelism: 16 },
     dashboard: { count: 300, requests: 100, streamChanges: 30, pageLoads: 10 },
@@ -110,6 +114,10 @@ async function main(argv: string[]): Promise<number> {
     }
   };
   try {
+    if (selected.has('startup')) {
+      say('start-up: the controller compiled and from its TypeScript sources, over an empty namespace');
+      await attempt('startup', () => runStartup(cluster, plan.startup, figures, say));
+    }
     if (selected.has('latency')) {
       say('latency and API cost: blue-green promotions; basic, NGINX and Istio canary steps');
       await attempt('latency', () => runLatency(cluster, plan.latency, { figures, notes }, say));
