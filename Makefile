@@ -1,8 +1,11 @@
 # The two entry points a new machine needs: `make demo` (KEEP=1 leaves it running) and `make test`.
-.PHONY: setup test demo cluster-up cluster-down bench crds
+.PHONY: setup build test demo cluster-up cluster-down bench crds
 
 setup:
 	@bash scripts/setup.sh
+
+build: setup
+	@npm run --silent build
 
 test: setup
 	@node scripts/run-tests.mjs

@@ -13,30 +13,43 @@ import { fileURLToPath } from 'node:url';
 import { runDashboard } from './scenarios/dashboard.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runScale } from './scenarios/scale.ts';
+import { runStartup } from './scenarios/startup.ts';
+import { compareFigures, renderComparisonMarkdown, renderComparisonTable } from './support/compare.ts';
 import { openCluster, type Say } from './support/env.ts';
+import { ARGO, RAMP, type Subject } from './support/subjects.ts';
 import { describeMachine, renderMarkdownTable, renderTable, scalePlotSvg, type BenchResults, type Figure, type Machine } from './support/report.ts';
 
-const SCENARIOS = ['latency', 'scale', 'dashboard'] as const;
+const SCENARIOS = ['startup', 'latency', 'scale', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}]
+/** The controllers `--against` can put beside Ramp, and the scenarios measured side by side. */
+const AGAINST: Record<string, Subject> = { argo: ARGO };
+const SIDE_BY_SIDE: readonly Scenario[] = ['latency'];
 
-  (default)  quick mode: 12 blue-green promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
+const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}] [-- --against argo]
+
+  (default)  quick mode: 3 controller starts compiled and 3 from source, 12 blue-green
+             promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
              100/300/1,000 rollouts, 20 s idle windows, a restart with 1,000 rollouts, a 2-minute
              soak, the dashboard with 300 rollouts (about 8 minutes on 2 shared cores)
-  --full     60 promotions, 51 basic, 34 NGINX and 34 Istio canary steps, 100/300/1,000/3,000 rollouts,
-             60 s idle windows, a 10-minute soak (about 30 minutes)
+  --full     7 starts each, 60 promotions, 51 basic, 34 NGINX and 34 Istio canary steps,
+             100/300/1,000/3,000 rollouts, 60 s idle windows, a 10-minute soak (about 30 minutes)
   --only     run some scenarios (the dashboard needs scale)
-  --workers  the controller's --workers in the scale run (default: the controller's, 10)`;
+  --workers  the controller's --workers in the scale run (default: the controller's, 10)
+  --against  argo: the latency scenario (with idle memory, CPU and requests) also with Argo
+             Rollouts' controller, one after the other, each in a namespace of its own; the
+             report puts Ramp, Argo and the ratio side by side`;
 
 const MODES = {
   quick: {
-    latency: { promotions: 12, canaryRollouts: 3 },
+    startup: { starts: 3, settleSeconds: 5 },
+    latency: { promotions: 12, canaryRollouts: 3, idleSeconds: 20 },
     scale: { counts: [100, 300, 1000], idleSeconds: 20, restartAt: 1000, soakSeconds: 120, createParallelism: 16 },
     dashboard: { count: 300, requests: 30, streamChanges: 10, pageLoads: 3 },
   },
   full: {
-    latency: { promotions: 60, canaryRollouts: 17 },
+    startup: { starts: 7, settleSeconds: 10 },
+    latency: { promotions: 60, canaryRollouts: 17, idleSeconds: 60 },
     scale: { counts: [100, 300, 1000, 3000], idleSeconds: 60, restartAt: 1000, soakSeconds: 600, createParallelism: 16 },
     dashboard: { count: 300, requests: 100, streamChanges: 30, pageLoads: 10 },
   },
@@ -57,7 +70,7 @@ function machine(): Machine {
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
+    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
   } catch (err) {
     process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     return 2;
@@ -72,7 +85,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n`);
     return 2;
   }
-  const selected = new Set<Scenario>((only as Scenario[] | undefined) ?? SCENARIOS);
+  const againstName = args.values.against;
+  const against = againstName === undefined ? undefined : AGAINST[againstName];
+  if (againstName !== undefined && against === undefined) {
+    process.stderr.write(`bench: --against takes ${Object.keys(AGAINST).join(', ')}, not ${JSON.stringify(againstName)}\n`);
+    return 2;
+  }
+  const notSideBySide = against ? (only ?? []).filter((s) => !(SIDE_BY_SIDE as readonly string[]).includes(s)) : [];
+  if (notSideBySide.length > 0) {
+    process.stderr.write(`bench: --against measures ${SIDE_BY_SIDE.join(', ')} side by side, not ${notSideBySide.join(', ')}\n`);
+    return 2;
+  }
+  const selected = new Set<Scenario>((only as Scenario[] | undefined) ?? (against ? SIDE_BY_SIDE : SCENARIOS));
   if (selected.has('dashboard') && !selected.has('scale')) {
     process.stderr.write('bench: the dashboard is measured on the scale run\'s rollouts: add scale to --only\n');
     return 2;
@@ -97,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
     'Reconcile quantiles are interpolated inside Argo Rollouts\' histogram buckets (0.01, 0.15, 0.25, 0.5, 1 s), so they are coarse; the mean is exact.',
   ];
   const points: BenchResults['scale'] = [];
+  const theirFigures: Figure[] = [];
   let failed = 0;
   // A scenario that fails is reported and the others still run; what it measured before is kept.
   const attempt = async (scenario: string, run: () => Promise<void>): Promise<void> => {
@@ -110,9 +135,18 @@ async function main(argv: string[]): Promise<number> {
     }
   };
   try {
+    if (selected.has('startup')) {
+      say('start-up: the controller compiled and from its TypeScript sources, over an empty namespace');
+      await attempt('startup', () => runStartup(cluster, plan.startup, figures, say));
+    }
     if (selected.has('latency')) {
       say('latency and API cost: blue-green promotions; basic, NGINX and Istio canary steps');
-      await attempt('latency', () => runLatency(cluster, plan.latency, { figures, notes }, say));
+      await attempt('latency', () => runLatency(cluster, plan.latency, { figures, notes }, say, RAMP));
+      if (against) {
+        const theirNotes: string[] = [];
+        await attempt(`latency (${against.name})`, () => runLatency(cluster, plan.latency, { figures: theirFigures, notes: theirNotes }, say, against));
+        notes.push(...theirNotes.map((n) => `${against.name}: ${n}`));
+      }
     }
     if (selected.has('scale')) {
       say(`scale: ${plan.scale.counts.join(', ')} rollouts, restart at ${plan.scale.restartAt}, ${plan.scale.soakSeconds} s soak`);
@@ -132,15 +166,24 @@ async function main(argv: string[]): Promise<number> {
 
   host.loadAtEnd = loadavg()[0] ?? NaN;
   const date = new Date().toISOString().slice(0, 10);
-  const results: BenchResults = { date: new Date().toISOString(), mode, machine: host, figures, scale: points, notes, durationSeconds: (performance.now() - started) / 1000 };
+  const results: BenchResults = {
+    date: new Date().toISOString(), mode, machine: host, figures, scale: points, notes, durationSeconds: (performance.now() - started) / 1000,
+    ...(against ? { against: { name: against.name, description: against.description, figures: theirFigures } } : {}),
+  };
+  const compared = against ? compareFigures(figures, theirFigures) : [];
+  const sideBySide = against ? `${RAMP.description}; ${against.description}; one after the other on the same control plane.` : '';
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}${workers ? `-workers${workers}` : ''}`;
+  const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}${workers ? `-workers${workers}` : ''}${against ? `-against-${againstName}` : ''}`;
   writeFileSync(`${dir}${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(`${dir}${stem}.md`, `# Ramp bench (${mode}), ${results.date}\n\n${describeMachine(host)}\n\n${renderMarkdownTable(figures)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  const markdown = against
+    ? `${renderComparisonMarkdown(compared, RAMP.name, against.name)}\n\n${sideBySide}\n\n## ${RAMP.name}\n\n${renderMarkdownTable(figures)}\n\n## ${against.name}\n\n${renderMarkdownTable(theirFigures)}`
+    : renderMarkdownTable(figures);
+  writeFileSync(`${dir}${stem}.md`, `# Ramp bench (${mode}), ${results.date}\n\n${describeMachine(host)}\n\n${markdown}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   if (points.length > 0) writeFileSync(`${dir}${stem}-scale.svg`, scalePlotSvg(points, `Ramp ${mode} bench, ${date}: ${describeMachine(host)}`));
 
-  process.stdout.write(`\nRamp bench (${mode}), ${results.date}\n${describeMachine(host)}\n\n${renderTable(figures)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  const table = against ? `${renderComparisonTable(compared, RAMP.name, against.name)}\n\n${sideBySide}` : renderTable(figures);
+  process.stdout.write(`\nRamp bench (${mode}), ${results.date}\n${describeMachine(host)}\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   process.stdout.write(`\nwrote bench/results/${stem}.json, ${stem}.md${points.length > 0 ? ` and bench/results/${stem}-scale.svg` : ''} in ${Math.round(results.durationSeconds)} s\n`);
   return failed > 0 ? 1 : 0;
 }

@@ -1,11 +1,15 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { packageRoot } from '../client/package-version.ts';
 
-/** The web app's sources and its build output (git-ignored). */
-export const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
+/**
+ * The web app's sources and its build output (git-ignored), found from the package root because
+ * this module also runs compiled into dist/.
+ */
+export const WEB_DIR = join(packageRoot(), 'dashboard', 'web');
 export const DIST_DIR = join(WEB_DIR, 'dist');
-const SHARED_DIR = fileURLToPath(new URL('./shared/', import.meta.url));
+const SHARED_DIR = join(packageRoot(), 'dashboard', 'shared');
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -45,7 +49,8 @@ export async function buildWeb(): Promise<string> {
   const config = (await import('./web/vite.config.ts')).default;
   const staging = join(WEB_DIR, `${STAGING_PREFIX}${process.pid}-${Date.now()}`);
   try {
-    await build({ ...config, configFile: false, build: { ...config.build, outDir: staging } });
+    // The config's own root is relative to where it runs from, which compiled is dist/chunks/.
+    await build({ ...config, root: WEB_DIR, configFile: false, build: { ...config.build, outDir: staging } });
     rmSync(DIST_DIR, { recursive: true, force: true });
     try {
       renameSync(staging, DIST_DIR);

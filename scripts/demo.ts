@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { down, isRunning, readState, up } from '../test/cluster/cluster.ts';
 import { binDir, repoRoot, stateDir } from '../test/cluster/layout.ts';
 import { freePort } from '../test/cluster/processes.ts';
+import { ensureBuilt } from '../test/support/build.ts';
 
 const NAMESPACE = 'ramp-demo';
 const USAGE = 'usage: node --import tsx scripts/demo.ts [--keep]   (make demo [KEEP=1])';
@@ -87,7 +88,9 @@ function logFile(name: string): { path: string; fd: number } {
 async function startController(): Promise<void> {
   const [metricsPort, healthzPort] = [await freePort(), await freePort()];
   const log = logFile('controller.log');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'controller/main.ts', `--kubeconfig=${kubeconfig}`, `--namespace=${NAMESPACE}`,
+  // The controller and kubectl-ramp run compiled, from dist/ (built here when the sources changed).
+  ensureBuilt();
+  const child = spawn(process.execPath, ['dist/controller.js', `--kubeconfig=${kubeconfig}`, `--namespace=${NAMESPACE}`,
     '--leader-elect=false', `--metrics-port=${metricsPort}`, `--healthz-port=${healthzPort}`], { cwd: repoRoot, stdio: ['ignore', log.fd, log.fd] });
   children.push(child);
   console.log(`$ npm run controller -- --kubeconfig=${kubeconfig} --namespace=${NAMESPACE} --leader-elect=false`);

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { build } from './build.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -35,6 +36,16 @@ const needsCluster = files.some((f) => relative(root, f).startsWith('test/e2e'))
 const say = (msg) => process.stderr.write(`[test] ${msg}\n`);
 const cluster = (verb, ...rest) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/cluster/cli.ts'), verb, ...rest], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+
+// The tests start the compiled controller and CLI (dist/): built once here, before any test file
+// runs, and skipped when the sources are unchanged since the last build.
+try {
+  if (await build()) say('built dist/ (the compiled controller, CLI and dashboard server)');
+} catch (err) {
+  say(`building dist/ failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.log('tests: 0 passed, 1 failed');
+  process.exit(1);
+}
 
 say(`${files.length} test files (${suites.unit.length} unit, ${suites.integration.length} integration, ${suites.e2e.length} e2e available)`);
 let startedCluster = false;

@@ -6,21 +6,28 @@
  *   weight (and its pods Ready), and the requests per step;
  * - NGINX canary: from the promote to the canary Ingress's canary-weight;
  * - Istio canary (examples/canary-istio, subset-level): from the promote to the VirtualService
- *   route weights and the DestinationRule canary subset at the next step, and the requests per step.
+ *   route weights and the DestinationRule canary subset at the next step, and the requests per step;
+ * - the controller's memory, CPU and requests with nothing to do: empty, right after start, and at
+ *   the end with the four rollouts at rest.
+ * The controller under test is Ramp's or, for the side-by-side run, Argo Rollouts' (a Subject).
  */
 import { performance } from 'node:perf_hooks';
-import { INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
+import { EVENTS, INGRESSES, ISTIO_DESTINATION_RULES, ISTIO_VIRTUAL_SERVICES, REPLICA_SETS, ROLLOUTS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
 import { installIstioCrds } from '../../test/support/crds.ts';
 import { blueGreenRollout, canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/support/rollouts.ts';
 import { istioAtStep, subsetHash, subsetWeights, type DestinationRuleLike, type IstioStep, type VirtualServiceLike } from '../support/istio.ts';
-import { benchController, createNamespace, deleteNamespace, scrape, sleep, untilAny, Watched, type BenchCluster, type Say } from '../support/env.ts';
+import { createNamespace, deleteNamespace, scrape, sleep, untilAny, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { requestCounts, requestDelta, type RequestCounts } from '../support/prom.ts';
+import { processUsage, type Subject } from '../support/subjects.ts';
+import type { RunningController } from '../../test/support/controller.ts';
 import type { Figure } from '../support/report.ts';
 import { summarize } from '../support/stats.ts';
 
 export interface LatencyOptions {
   promotions: number;
   canaryRollouts: number;
+  /** Seconds of each window with nothing to do (empty after start, and at rest at the end). */
+  idleSeconds: number;
 }
 
 /** Where figures and notes go as they are measured, so a later failure keeps them. */
@@ -76,12 +83,43 @@ function istioObjects(name: string): { virtualService: KubeObject; destinationRu
   };
 }
 
+/**
+ * Event writes in a delta. Argo's request counter never counts its Events (they are counted from
+ * the namespace instead, below), so the side-by-side compares writes without them too.
+ */
+const eventWrites = (d: RequestCounts): number => (d.byVerbAndKind['Create events'] ?? 0) + (d.byVerbAndKind['Patch events'] ?? 0);
+
 function costFigures(section: string, what: string, deltas: RequestCounts[], note: string): Figure[] {
   const writes = summarize(deltas.map((d) => d.writes));
+  const withoutEvents = summarize(deltas.map((d) => d.writes - eventWrites(d)));
   const reads = summarize(deltas.map((d) => d.reads));
   return [
     { section, name: `writes per ${what} (median)`, value: writes.p50, unit: 'requests', note: `${note}; max ${writes.max}, n=${writes.n}` },
+    { section, name: `writes per ${what} other than Events (median)`, value: withoutEvents.p50, unit: 'requests', note: `max ${withoutEvents.max}` },
     { section, name: `reads per ${what} (median)`, value: reads.p50, unit: 'requests', note: `Get+List; max ${reads.max}` },
+  ];
+}
+
+const MiB = 1024 * 1024;
+/** Time for a controller to finish starting (initial lists, first passes) before an idle window opens. */
+const START_SETTLE_MS = 5_000;
+
+/**
+ * One window with nothing to do: resident memory at its end, CPU and requests over it, from /proc
+ * and the controller's request counter (every verb, watches and discovery included).
+ */
+async function idleWindow(controller: RunningController, seconds: number, when: string): Promise<Figure[]> {
+  const pid = controller.process.pid!;
+  const [u0, r0] = [processUsage(pid), requestCounts(await scrape(controller))];
+  await sleep(seconds * 1000);
+  const [u1, r1] = [processUsage(pid), requestCounts(await scrape(controller))];
+  const d = requestDelta(r0, r1);
+  const perMinute = (n: number): number => (n * 60) / seconds;
+  const all = Object.values(d.byVerbAndKind).reduce((a, b) => a + b, 0);
+  return [
+    { section: 'idle', name: `RSS ${when}`, value: u1.rssBytes / MiB, unit: 'MiB', note: '/proc VmRSS' },
+    { section: 'idle', name: `CPU ${when}`, value: ((u1.cpuSeconds - u0.cpuSeconds) / seconds) * 100, unit: '% of a core', note: `over ${seconds} s, /proc utime+stime` },
+    { section: 'idle', name: `requests per minute ${when}`, value: perMinute(all), unit: 'requests', note: `every verb; writes ${perMinute(d.writes)}, reads ${perMinute(d.reads)}: ${breakdown(d)}` },
   ];
 }
 
@@ -89,16 +127,23 @@ function breakdown(d: RequestCounts): string {
   return Object.entries(d.byVerbAndKind).filter(([k]) => !k.startsWith('Watch')).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
 }
 
-export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, sink: Sink, say: Say): Promise<void> {
+export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, sink: Sink, tell: Say, subject: Subject): Promise<void> {
+  const say: Say = (line) => tell(`${subject.name}: ${line.trim()}`);
+  // Served before the controller starts: Argo looks for the Istio CRDs once, at start.
+  await installIstioCrds(cluster.client);
+  await subject.prepare(cluster);
   const ns = await createNamespace(cluster, 'bench-latency');
   const helper = new RolloutHelper(ns);
   const rollouts = new Watched<RolloutLike>(cluster.client, ROLLOUTS, ns);
   const services = new Watched<ServiceLike>(cluster.client, SERVICES, ns);
   const replicaSets = new Watched<ReplicaSetLike>(cluster.client, REPLICA_SETS, ns);
   await Promise.all([rollouts.start(), services.start(), replicaSets.start()]);
-  const controller = await benchController(ns, 'latency');
+  const controller = await subject.start(ns, 'latency');
   const { figures, notes } = sink;
   try {
+    await sleep(START_SETTLE_MS);
+    figures.push(...(await idleWindow(controller, opts.idleSeconds, 'empty (no rollouts)')));
+
     // Blue-green.
     await helper.create(service('bg-active', 'bg'));
     await helper.create(service('bg-preview', 'bg'));
@@ -236,7 +281,6 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
 
     // Istio canary (examples/canary-istio, subset-level): the weight is the VirtualService route's,
     // and the DestinationRule's canary subset must select the canary's pods.
-    await installIstioCrds(cluster.client);
     const virtualServices = new Watched<VirtualServiceLike>(cluster.client, ISTIO_VIRTUAL_SERVICES, ns);
     const destinationRules = new Watched<DestinationRuleLike>(cluster.client, ISTIO_DESTINATION_RULES, ns);
     await Promise.all([virtualServices.start(), destinationRules.start()]);
@@ -295,6 +339,21 @@ export async function runLatency(cluster: BenchCluster, opts: LatencyOptions, si
     } finally {
       await Promise.all([virtualServices.stop(), destinationRules.stop()]);
     }
+
+    // Events counted from the apiserver's side, as a controller's own request counter may miss
+    // them (Argo's labels a Create it cannot parse with no kind, and batches repeats client-side).
+    const events = (await cluster.client.listAll<KubeObject & { count?: number }>(EVENTS, { namespace: ns })).items;
+    figures.push(
+      { section: 'api', name: 'Events in the namespace after the scenario', value: events.length, unit: 'objects', note: 'the same promotions and steps for both controllers' },
+      { section: 'api', name: 'Event occurrences (sum of count)', value: events.reduce((n, e) => n + (e.count ?? 1), 0), unit: 'events' },
+    );
+
+    // The four rollouts at rest: the last revisions' scale-down delays (30 s by default behind a
+    // traffic router) have passed and the old ReplicaSets are at 0, so nothing should be written.
+    const current = new Set(rollouts.list().map((ro) => ro.status?.currentPodHash));
+    await replicaSets.until('every old ReplicaSet scaled to 0', (items) => items.every((rs) => current.has(rs.metadata?.labels?.[HASH_LABEL]) || rs.spec?.replicas === 0));
+    await sleep(SETTLE_MS * 2);
+    figures.push(...(await idleWindow(controller, opts.idleSeconds, 'with 4 rollouts at rest')));
   } finally {
     await controller.stop();
     await Promise.all([rollouts.stop(), services.stop(), replicaSets.stop()]);

@@ -92,7 +92,7 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
     await sleep(3_000);
     const baseline = await scrapeSized(controller);
     figures.push(
-      { section: 'memory', name: 'RSS with no rollouts', value: rss(baseline), unit: 'MiB', note: 'the controller process under tsx, after start-up' },
+      { section: 'memory', name: 'RSS with no rollouts', value: rss(baseline), unit: 'MiB', note: 'the compiled controller process (dist/controller.js), after start-up' },
       { section: 'memory', name: 'heap used with no rollouts', value: heap(baseline), unit: 'MiB' },
     );
     for (const target of opts.counts) {

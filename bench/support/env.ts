@@ -74,9 +74,12 @@ export async function deleteNamespace(cluster: BenchCluster, name: string): Prom
   await cluster.core.deleteNamespace({ name }).catch(() => undefined);
 }
 
-/** The controller process watching one namespace, logging at info (debug costs CPU at scale). */
-export function benchController(namespace: string, name: string, args: readonly string[] = []): Promise<RunningController> {
-  return startController({ namespace, name: `bench-${name}`, args: ['--log-level=info', ...args] });
+/**
+ * The controller process watching one namespace, logging at info (debug costs CPU at scale),
+ * compiled unless the start-up scenario asks for the TypeScript sources.
+ */
+export function benchController(namespace: string, name: string, args: readonly string[] = [], runtime: 'compiled' | 'source' = 'compiled'): Promise<RunningController> {
+  return startController({ namespace, name: `bench-${name}`, args: ['--log-level=info', ...args], runtime });
 }
 
 export async function scrape(controller: RunningController): Promise<Sample[]> {

@@ -40,6 +40,8 @@ export interface BenchResults {
   scale: ScalePoint[];
   notes: string[];
   durationSeconds: number;
+  /** With `--against`: the other controller's figures of the same scenarios, in the same run. */
+  against?: { name: string; description: string; figures: Figure[] };
 }
 
 /** Three significant digits, no exponent for ordinary sizes; "n/a" for NaN. */

@@ -233,7 +233,7 @@ export function createApp(deps: AppDeps): DashboardApp {
     app.get('/{*path}', (_req, res, next) => {
       const index = join(webRoot, 'index.html');
       if (!existsSync(index)) {
-        next(new HttpError(503, 'the web app is not built', 'run: node --import tsx dashboard/build.ts'));
+        next(new HttpError(503, 'the web app is not built', 'run: npm run build'));
         return;
       }
       res.set('Cache-Control', 'no-cache');

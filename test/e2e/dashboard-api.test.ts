@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { DashboardStartError } from '../../client/dashboard-launch.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
 import type { RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
-import { clients, eventually, kubeconfigPath, loadKubeConfig, testNamespace } from '../support/cluster.ts';
+import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 import { takeSseEvents, type SseEvent } from '../support/sse.ts';
+import { pluginArgs } from './support/cli.ts';
 
 /**
  * The dashboard's API against the real control plane: objects created through the apiserver show
@@ -303,8 +303,7 @@ describe('dashboard API on the local control plane', () => {
 
   test('kubectl ramp dashboard serves until Ctrl-C, namespace-scoped and read-only with -n and --read-only', async (t) => {
     const namespace = await testNamespace(t, clients(kc));
-    const bin = fileURLToPath(new URL('../../bin/kubectl-ramp.mjs', import.meta.url));
-    const child = spawn(process.execPath, [bin, '--kubeconfig', kubeconfigPath(), '-n', namespace, 'dashboard', '--port', '0', '--read-only'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, pluginArgs(['dashboard', '--port', '0', '--read-only'], { namespace }), { stdio: ['ignore', 'pipe', 'pipe'] });
     t.after(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { freePort } from '../cluster/processes.ts';
 import { repoRoot } from '../cluster/layout.ts';
+import { ensureBuilt } from './build.ts';
 import { kubeconfigPath } from './cluster.ts';
 import { spawnController, type ControllerProcess } from './controller-process.ts';
 
@@ -14,15 +15,27 @@ export interface ControllerOptions {
   args?: string[];
   /** A name for the log file under .ramp/test-logs/. */
   name?: string;
+  /**
+   * `compiled` (default) runs dist/controller.js, as the image does; `source` runs the TypeScript
+   * through tsx, which only the bench's start-up comparison uses.
+   */
+  runtime?: 'compiled' | 'source';
 }
 
 export type RunningController = ControllerProcess;
 
-/** Starts `controller/main.ts` as a separate process against the local control plane. */
+/** The node arguments that start the controller in either runtime. */
+function entry(runtime: 'compiled' | 'source'): string[] {
+  if (runtime === 'source') return ['--import', 'tsx', join(repoRoot, 'controller/main.ts')];
+  ensureBuilt();
+  return [join(repoRoot, 'dist/controller.js')];
+}
+
+/** Starts the compiled controller (dist/controller.js) as a separate process against the local control plane. */
 export async function startController(options: ControllerOptions = {}): Promise<RunningController> {
   const [metricsPort, healthzPort] = [await freePort(), await freePort()];
   const args = [
-    '--import', 'tsx', join(repoRoot, 'controller/main.ts'),
+    ...entry(options.runtime ?? 'compiled'),
     `--kubeconfig=${options.kubeconfig ?? kubeconfigPath()}`,
     `--metrics-port=${metricsPort}`, `--healthz-port=${healthzPort}`,
     `--leader-elect=${options.leaderElect ?? false}`,

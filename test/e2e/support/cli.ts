@@ -8,6 +8,7 @@ import { binDir } from '../../cluster/layout.ts';
 import assert from 'node:assert/strict';
 import { eventually, kubeconfigPath } from '../../support/cluster.ts';
 import type { RolloutHelper, RolloutLike } from '../../support/rollouts.ts';
+import { ensureBuilt } from '../../support/build.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const PLUGIN = join(repoRoot, 'bin/kubectl-ramp.mjs');
@@ -31,6 +32,8 @@ function pluginEnv(): NodeJS.ProcessEnv {
 
 /** The argument list `kubectl ramp ARGS` runs with: the test cluster's kubeconfig and namespace first. */
 export function pluginArgs(args: readonly string[], opts: CliOptions = {}): string[] {
+  // The plugin runs compiled, from dist/.
+  ensureBuilt();
   return [
     PLUGIN,
     `--kubeconfig=${opts.kubeconfig ?? kubeconfigPath()}`,

@@ -302,11 +302,15 @@ describe('Dockerfile', () => {
 
   it('is multi-stage on Node 20, with production dependencies only in the final image', () => {
     const froms = lines.filter((l) => l.startsWith('FROM '));
-    assert.ok(froms.length >= 3, 'deps, web and final stages');
+    assert.ok(froms.length >= 3, 'deps, build and final stages');
     for (const from of froms) assert.match(from, /^FROM node:20[-\w.]*/);
     assert.ok(lines.some((l) => l.includes('npm ci --omit=dev')));
     assert.ok(lastStage.some((l) => l.startsWith('COPY --from=deps /app/node_modules')));
-    assert.ok(lastStage.some((l) => l.startsWith('COPY --from=web') && l.includes('dashboard/web/dist')), 'the web build comes from its stage');
+    assert.ok(lastStage.some((l) => l.startsWith('COPY --from=build') && l.includes('dashboard/web/dist')), 'the web build comes from the build stage');
+    assert.ok(lastStage.some((l) => l.startsWith('COPY --from=build /app/dist ')), 'the compiled runtime comes from the build stage');
+    for (const source of ['controller', 'client', 'dashboard ']) {
+      assert.ok(!lastStage.some((l) => l.startsWith(`COPY ${source}`)), `the final image holds no TypeScript sources (${source.trim()})`);
+    }
   });
 
   it('runs as a non-root user, the uid the manifests name, with the controller as entrypoint', () => {
@@ -316,11 +320,15 @@ describe('Dockerfile', () => {
     assert.ok(uid !== 'root' && uid !== '0', user);
     const manifestUid = yaml<DeploymentDoc>('install/base/deployment.yaml').spec.template.spec.securityContext.runAsUser;
     assert.equal(uid, String(manifestUid));
-    assert.deepEqual(JSON.parse(lastStage.find((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)), ['node', '--import', 'tsx', 'controller/main.ts']);
+    assert.deepEqual(JSON.parse(lastStage.find((l) => l.startsWith('ENTRYPOINT '))!.slice('ENTRYPOINT '.length)), ['node', 'dist/controller.js']);
   });
 
-  it('tsx, which runs the TypeScript, is a production dependency', () => {
-    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
-    assert.ok(pkg.dependencies.tsx);
+  it('builds the runtime with scripts/build.mjs, whose tools are dev dependencies the final image lacks', () => {
+    const buildStage = lines.slice(lines.findIndex((l) => l.startsWith('FROM ') && l.endsWith(' AS build')), lines.findLastIndex((l) => l.startsWith('FROM ')));
+    assert.ok(buildStage.some((l) => l.startsWith('RUN ') && l.includes('node scripts/build.mjs')));
+    const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    for (const tool of ['esbuild', 'tsx']) {
+      assert.ok(pkg.devDependencies[tool] && !pkg.dependencies[tool], `${tool} is a dev dependency only`);
+    }
   });
 });
