@@ -110,7 +110,7 @@ export const SUPPORT: readonly SupportEntry[] = [
     kind: 'field',
     what: 'ping-pong Services',
     supported: true,
-    note: "with the ALB router (rootService required): the Service that is not stable (status.canary.stablePingPong) selects the new ReplicaSet during an update and takes the canary weight, and the two swap roles at each promotion; with the Istio router or plugins it is refused",
+    note: "with the ALB router (rootService required) or the Istio router: the Service that is not stable (status.canary.stablePingPong) selects the new ReplicaSet during an update and takes the canary weight, and the two swap roles at each promotion; Istio routes between the ping and pong hosts when stableService and canaryService are unset (else between those, as Argo); with router plugins it is refused",
   },
   {
     field: `${ROUTING}.istio.destinationRule.additionalSubsetNames`,
