@@ -128,7 +128,22 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${STEP}.analysis`, on: 'Rollout', kind: 'canary step', what: 'the analysis step', supported: true, note: 'an AnalysisRun the step waits for; failure aborts' },
   { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, the ALB router (exact header values), the APISIX router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
   { field: `${STEP}.setMirrorRoute`, on: 'Rollout', kind: 'canary step', what: 'the setMirrorRoute step', supported: true, note: 'with the Istio router' },
-  { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
+  {
+    field: `${STEP}.experiment`,
+    on: 'Rollout',
+    kind: 'canary step',
+    what: 'the experiment step',
+    supported: true,
+    note: "an Experiment `<rollout>-<hash>-<revision>-<step>` owned by the Rollout, its templates from the stable or canary ReplicaSet (replicas, metadata, selector, service), analyses with resolved args, duration; the step waits for it to succeed, a failed or errored one aborts, an inconclusive one pauses; terminated when the step ends, on abort and on promote --full",
+  },
+  {
+    field: `${STEP}.experiment.templates[].weight`,
+    on: 'Rollout',
+    kind: 'field',
+    what: "traffic weights for an experiment step's templates",
+    supported: false,
+    note: "remove it: the experiment's pods get no share of the routed traffic; use `service` to reach them, or a setWeight step for the canary",
+  },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },
 
   // Rollout fields
