@@ -25,7 +25,7 @@ describe('__complete: cobra\'s completion protocol, as kubectl\'s plugin complet
     assert.deepEqual((await complete(['pro'])).candidates, ['promote']);
     assert.ok((await complete([''])).candidates.includes('completion'));
     assert.ok(!(await complete([''])).candidates.includes('__complete'), 'the protocol verb is not offered');
-    assert.deepEqual((await complete(['get', ''])).candidates, ['rollout']);
+    assert.deepEqual((await complete(['get', ''])).candidates, ['experiment', 'rollout']);
     const flags = (await complete(['get', 'rollout', '--w'])).candidates;
     assert.deepEqual(flags, ['--watch']);
     assert.ok((await complete(['get', 'rollout', '--n'])).candidates.includes('--namespace'), 'global flags too');
