@@ -134,15 +134,7 @@ export const SUPPORT: readonly SupportEntry[] = [
     kind: 'canary step',
     what: 'the experiment step',
     supported: true,
-    note: "an Experiment `<rollout>-<hash>-<revision>-<step>` owned by the Rollout, its templates from the stable or canary ReplicaSet (replicas, metadata, selector, service), analyses with resolved args, duration; the step waits for it to succeed, a failed or errored one aborts, an inconclusive one pauses; terminated when the step ends, on abort and on promote --full",
-  },
-  {
-    field: `${STEP}.experiment.templates[].weight`,
-    on: 'Rollout',
-    kind: 'field',
-    what: "traffic weights for an experiment step's templates",
-    supported: false,
-    note: "remove it: the experiment's pods get no share of the routed traffic; use `service` to reach them, or a setWeight step for the canary",
+    note: "an Experiment `<rollout>-<hash>-<revision>-<step>` owned by the Rollout, its templates from the stable or canary ReplicaSet (replicas, metadata, selector, service), analyses with resolved args, duration; a template's `weight` sent to its Service through the SMI, ALB or Istio router while it runs; the step waits for it to succeed, a failed or errored one aborts, an inconclusive one pauses; terminated when the step ends, on abort and on promote --full",
   },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },
 

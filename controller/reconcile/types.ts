@@ -1,5 +1,5 @@
 import type { V1Ingress, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
+import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute, WeightDestination } from '../api/index.ts';
 import type { JsonObject } from '../kube/merge-patch.ts';
 import type { StoredObject } from '../traffic/router.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
@@ -79,8 +79,9 @@ export type TrafficEffect =
   | { kind: 'removeManagedRoutes'; reason: string }
   | { kind: 'setHeaderRoute'; route: SetHeaderRoute; reason: string }
   | { kind: 'setMirrorRoute'; route: SetMirrorRoute; reason: string }
-  | { kind: 'updateTrafficHash'; canaryHash: string; stableHash: string; reason: string }
-  | { kind: 'setTrafficWeight'; weight: number; reason: string };
+  | { kind: 'updateTrafficHash'; canaryHash: string; stableHash: string; additional?: WeightDestination[]; reason: string }
+  /** `additional`: the running experiment's weighted templates (their Services), each its own share. */
+  | { kind: 'setTrafficWeight'; weight: number; additional?: WeightDestination[]; reason: string };
 
 /** What plan() wants done to objects other than the Rollout, applied in order before the status. */
 export type Effect =

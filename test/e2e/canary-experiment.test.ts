@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Experiment } from '../../controller/api/index.ts';
-import { ANALYSIS_TEMPLATES, EXPERIMENTS, REPLICA_SETS, SERVICES, type KubeObject } from '../../controller/kube/resources.ts';
-import { eventually, testNamespace } from '../support/cluster.ts';
+import { KubeClient } from '../../controller/kube/client.ts';
+import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
+import { ANALYSIS_TEMPLATES, EXPERIMENTS, REPLICA_SETS, SERVICES, SMI_TRAFFIC_SPLITS, type KubeObject } from '../../controller/kube/resources.ts';
+import { eventually, kubeconfigPath, testNamespace } from '../support/cluster.ts';
+import { installSmiCrds } from '../support/crds.ts';
 import { startController } from '../support/controller.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { canaryRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
@@ -21,6 +24,12 @@ before(async () => {
   fixture = await startHttpFixture();
   fixture.setJson('/good', { verdict: 'pass' });
   fixture.setJson('/bad', { verdict: 'fail' });
+  const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
+  try {
+    await installSmiCrds(client);
+  } finally {
+    client.close();
+  }
 });
 after(async () => fixture?.close());
 
@@ -69,15 +78,24 @@ function experimentStep(opts: { duration?: string; path?: string }) {
   };
 }
 
-async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[]) {
+/** The test Rollout, its pods serving `http` on 8080 (an experiment template's Service needs a port). */
+function appRollout(canary: Record<string, unknown>): KubeObject {
+  const ro = canaryRollout('app', { canaryService: 'app-canary', stableService: 'app-stable', ...canary }, { replicas: 2 }) as KubeObject & {
+    spec: { template: { spec: { containers: Array<Record<string, unknown>> } } };
+  };
+  ro.spec.template.spec.containers[0]!.ports = [{ name: 'http', containerPort: 8080 }];
+  return ro;
+}
+
+async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[], canary: Record<string, unknown> = {}) {
   const ns = await testNamespace(t);
   const ro = new RolloutHelper(ns);
-  const controller = await startController({ namespace: ns, name: `${ns}-canary-experiment` });
+  const controller = await startController({ namespace: ns, name: `${ns}-canary-experiment`, args: ['--traffic-split-api-version', 'v1alpha2'] });
   t.after(() => controller.kill());
   await ro.client.create(ANALYSIS_TEMPLATES, verdictTemplate(ns));
   await ro.create(service('app-stable', 'app'));
   await ro.create(service('app-canary', 'app'));
-  await ro.create(canaryRollout('app', { canaryService: 'app-canary', stableService: 'app-stable', steps }, { replicas: 2 }));
+  await ro.create(appRollout({ steps, ...canary }));
   const v1 = (await ro.waitFor('app', 'v1 Healthy', healthyOn)).status!.currentPodHash!;
   const experiment = (name: string) => ro.client.get<Ex>(EXPERIMENTS, ns, name);
   const experimentPhase = (name: string, phase: string, timeoutMs = 90_000) =>
@@ -161,6 +179,34 @@ describe('the canary experiment step on the real control plane', () => {
     assert.equal(await rampOk(['terminate', 'experiment', name], cli), `experiment '${name}' terminated\n`);
     await experimentPhase(name, 'Successful');
     await ro.waitFor('app', 'v2 Healthy', (r) => healthyOn(r) && r.status?.stableRS === v2, 90_000);
+  });
+
+  test('with the SMI router, the weighted template gets its share of the TrafficSplit while the experiment runs', async (t) => {
+    const weighted = {
+      experiment: {
+        scaleDownDelaySeconds: 0,
+        templates: [
+          { name: 'baseline', specRef: 'stable', replicas: 1 },
+          { name: 'canary', specRef: 'canary', replicas: 1, weight: 10, service: { name: 'app-experiment' } },
+        ],
+      },
+    };
+    const { ns, ro, experimentPhase, startV2, cli } = await setUp(t, [{ setWeight: 20 }, weighted, { setWeight: 50 }, { pause: {} }], { trafficRouting: { smi: { trafficSplitName: 'app' } } });
+    const backends = async () => {
+      const split = await ro.client.get<KubeObject & { spec?: { backends?: Array<{ service: string; weight: number }> } }>({ ...SMI_TRAFFIC_SPLITS, version: 'v1alpha2' }, ns, 'app');
+      return (split.spec?.backends ?? []).map((b) => `${b.service}=${b.weight}`).join(',');
+    };
+    const { v2, name } = await startV2();
+    await experimentPhase(name, 'Running');
+    await eventually('the template’s Service in the TrafficSplit', async () => ((await backends()) === 'app-canary=20,app-experiment=10,app-stable=70' ? true : undefined), 60_000);
+    const at = await ro.get('app');
+    assert.deepEqual(at.status?.canary?.weights?.additional?.map((d) => [d.serviceName, d.weight]), [['app-experiment', 10]]);
+    assert.equal(at.status?.canary?.weights?.stable.weight, 70);
+
+    await rampOk(['terminate', 'experiment', name], cli);
+    await ro.waitFor('app', 'paused after the 50% step', (r) => r.status?.currentStepIndex === 3 && r.status.canary?.weights?.canary.weight === 50, 90_000);
+    assert.equal(await backends(), 'app-canary=50,app-stable=50', 'the experiment’s share went back when it ended');
+    assert.equal((await ro.get('app')).status?.currentPodHash, v2);
   });
 
   test('examples/canary-experiment runs as its README says', async (t) => {

@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { isCompleted } from '../../analysis/types.ts';
-import type { Experiment, Rollout } from '../../api/index.ts';
+import type { Experiment, Rollout, RolloutExperimentStep, WeightDestination } from '../../api/index.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import type { AnalysisGate } from '../../machine/canary.ts';
 import { analysisRunsToDelete, gateOf } from '../shared/rollout-analysis.ts';
@@ -40,6 +40,8 @@ export interface CurrentExperiment {
 export interface CanaryExperimentView {
   current?: CurrentExperiment;
   gate: AnalysisGate;
+  /** The running experiment's templates that carry a weight: their Services and shares of traffic. */
+  weightDestinations: WeightDestination[];
 }
 
 const hasPause = (rollout: Rollout, reason: string): boolean => (rollout.status?.pauseConditions ?? []).some((p) => p.reason === reason);
@@ -64,17 +66,29 @@ function recordedExperiment(input: CanaryExperimentInput): CurrentExperiment | u
   return rollout.status?.currentPodHash === newHash ? { name: recorded } : undefined;
 }
 
+/** Argo's calculateWeightDestinationsFromExperiment: a running experiment's weighted templates, as its status names their Services. */
+function weightDestinations(step: RolloutExperimentStep, experiment: Experiment | undefined): WeightDestination[] {
+  if (experiment?.status?.phase !== 'Running') return [];
+  const weights = new Map(step.templates.filter((t) => t.weight !== undefined).map((t) => [t.name, t.weight!]));
+  return (experiment.status.templateStatuses ?? []).flatMap((ts) => {
+    const weight = weights.get(ts.name);
+    // A template without a Service yet (or whose pods declare no port, so it gets none) has nothing to route to.
+    return weight === undefined || !ts.serviceName ? [] : [{ weight, serviceName: ts.serviceName, podTemplateHash: ts.podTemplateHash ?? '' }];
+  });
+}
+
 /** What the machine reads of the current experiment step, from the position the last pass wrote. */
 export function observeCanaryExperiment(input: CanaryExperimentInput): CanaryExperimentView {
   const { rollout } = input;
   const status = rollout.status ?? {};
   const step = rollout.spec.strategy.canary?.steps?.[status.currentStepIndex ?? 0];
-  if (!step?.experiment) return { gate: 'pending' };
+  if (!step?.experiment) return { gate: 'pending', weightDestinations: [] };
   const current = recordedExperiment(input);
-  const withCurrent = current ? { current } : {};
+  const observed = current ? input.experiments.find((ex) => ex.metadata.name === current.name) : undefined;
+  const withCurrent = { ...(current ? { current } : {}), weightDestinations: weightDestinations(step.experiment, observed) };
   // Argo's reconcileExperiments does nothing while aborted, promoted in full or paused on an inconclusive experiment.
   if (!current || status.abort || status.promoteFull || hasPause(rollout, INCONCLUSIVE_EXPERIMENT_PAUSE)) return { ...withCurrent, gate: 'pending' };
-  return { current, gate: gateOf(current.phase) };
+  return { ...withCurrent, current, gate: gateOf(current.phase) };
 }
 
 export interface CanaryExperimentDecision {

@@ -180,6 +180,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
       stableRS: decidedStableRS,
       otherRSs: decidedOthers,
       ...(completedStep ? { completedStep } : {}),
+      experimentDestinations: experiment.weightDestinations,
     });
     if (observedWeights?.verified === false) waits.push(VERIFY_RETRY_MS);
   }

@@ -52,16 +52,6 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
     input: rollout({ canary: { replicaProgressThreshold: { type: 'Percent', value: 50 }, steps: [{ setWeight: 20 }, { pause: {} }] } }),
     path: 'spec.strategy.canary.replicaProgressThreshold',
   },
-  'spec.strategy.canary.steps[].experiment.templates[].weight': {
-    input: rollout({
-      canary: {
-        ...services,
-        trafficRouting: { smi: {} },
-        steps: [{ setWeight: 20 }, { experiment: { templates: [{ name: 'canary', specRef: 'canary', weight: 10 }], duration: '5m' } }, { pause: {} }],
-      },
-    }),
-    path: 'spec.strategy.canary.steps[1].experiment.templates[0].weight',
-  },
   'spec.strategy.canary.steps[].plugin': { input: step({ plugin: { name: 'argoproj-labs/sample', config: {} } }), path: 'spec.strategy.canary.steps[1].plugin' },
 };
 
@@ -178,6 +168,9 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.equal(validateRollout(router({ appMesh: { ...appMesh, meshName: 'm' } })).ok, false, 'a field Argo does not have is invalid');
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
     assert.equal(validateRollout(step({ experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '5m' } })).ok, true, 'the experiment step');
+    const weighted = { setWeight: 20 };
+    const experiment = { experiment: { templates: [{ name: 'canary', specRef: 'canary', weight: 10 }] } };
+    assert.equal(validateRollout(rollout({ canary: { ...services, trafficRouting: { smi: {} }, steps: [weighted, experiment] } })).ok, true, 'template weights with SMI');
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SUPPORT, unsupportedInRollout } from '../../../../controller/api/support.ts';
 import { ABORT_PATCH } from '../../../../client/actions/patches.ts';
+import type { TrafficRoutingAccess } from '../../../../controller/reconcile/canary/traffic-apply.ts';
+import { MemoryKube } from '../../traffic/support/memory-kube.ts';
 import { HASH, NS, RolloutWorld } from '../support/world.ts';
 
 const experimentStep = (over: Record<string, unknown> = {}) => ({
@@ -36,6 +37,32 @@ const spec = (canary: Record<string, unknown> = {}, extra: Record<string, unknow
   strategy: { canary: { canaryService: 'app-canary', stableService: 'app-stable', steps: STEPS, ...canary } },
   ...extra,
 });
+
+/** A canary routed through an SMI TrafficSplit, whose experiment step weighs its canary template at 10%. */
+class SmiWorld extends RolloutWorld {
+  readonly kube = new MemoryKube([]);
+
+  constructor() {
+    const weighted = experimentStep({
+      analyses: [],
+      templates: [
+        { name: 'canary', specRef: 'canary', weight: 10, service: { name: 'exp-canary' } },
+        { name: 'baseline', specRef: 'stable' },
+      ],
+    });
+    super(spec({ trafficRouting: { smi: { trafficSplitName: 'app' } }, steps: [{ setWeight: 25 }, { experiment: weighted }, { setWeight: 100 }] }));
+  }
+
+  trafficRouting(): TrafficRoutingAccess {
+    return { kube: this.kube, options: { smi: { apiVersion: 'v1alpha2' } } };
+  }
+
+  /** The TrafficSplit's backends as [Service, weight]. */
+  backends(): Array<[string, number]> {
+    const split = this.kube.read('split.smi-spec.io/v1alpha2', 'TrafficSplit', NS, 'app') as { spec: { backends: Array<{ service: string; weight: number }> } } | undefined;
+    return (split?.spec.backends ?? []).map((b) => [b.service, b.weight]);
+  }
+}
 
 /** v1 deployed and stable, then v2 set and walked up to the experiment step. */
 async function v2AtExperiment(canary: Record<string, unknown> = {}) {
@@ -189,10 +216,30 @@ describe('canary experiment step', () => {
     assert.equal(world.experiments.get(name)!.spec.terminate, true);
   });
 
-  test('template weights are refused from the support table', () => {
-    const rollout = { spec: spec({ steps: [{ experiment: experimentStep({ templates: [{ name: 'c', specRef: 'canary', weight: 10 }] }) }] }) };
-    const uses = unsupportedInRollout(rollout);
-    assert.deepEqual(uses.map((u) => u.path), ['spec.strategy.canary.steps[0].experiment.templates[0].weight']);
-    assert.equal(SUPPORT.find((e) => e.field.endsWith('.experiment'))?.supported, true);
+  test('with SMI, a weighted template of the running experiment gets its share of the TrafficSplit, and stable the rest', async () => {
+    const world = new SmiWorld();
+    await world.settle(3);
+    world.setImage('app:v2');
+    await world.settle(4);
+    assert.equal(world.status.currentStepIndex, 1, 'at the experiment step');
+    const name = world.status.canary!.currentExperiment!;
+    assert.deepEqual(world.experiments.get(name)!.spec.templates.map((t) => t.service), [{ name: 'exp-canary' }, undefined], 'a weighted template gets a Service');
+    assert.deepEqual(world.backends(), [['app-canary', 25], ['app-stable', 75]], 'no share before the experiment runs');
+
+    const ex = world.experiments.get(name)!;
+    ex.status = { phase: 'Running', templateStatuses: [{ name: 'canary', replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, serviceName: 'exp-canary', podTemplateHash: 'exphash' }] };
+    await world.pass();
+    assert.deepEqual(world.backends(), [['app-canary', 25], ['exp-canary', 10], ['app-stable', 65]]);
+    assert.deepEqual(world.status.canary?.weights?.additional, [{ weight: 10, serviceName: 'exp-canary', podTemplateHash: 'exphash' }]);
+    assert.equal(world.status.canary?.weights?.stable.weight, 65);
+    assert.equal(world.status.canary?.weights?.verified, true);
+
+    world.experimentPhase(name, 'Successful');
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 2, 'the step completed');
+    assert.ok(!world.backends().some(([svc]) => svc === 'exp-canary'), 'the experiment’s share is gone once it has finished');
+    assert.equal(world.status.canary?.weights?.additional, undefined);
+    await world.settle(4);
+    assert.equal(world.status.phase, 'Healthy', world.status.message);
   });
 });
