@@ -1,12 +1,10 @@
 import { humanDuration } from '../../../client/info/duration.ts';
 import type { ExperimentInfo } from '../../../client/info/types.ts';
 import { tryParseDuration } from '../../api/index.ts';
+import { pad } from './list.ts';
 import { alignColumns } from './table.ts';
 
 const COMPLETED = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
-
-/** Go's %-Ns: left-justified to at least n characters. */
-const pad = (value: string, width: number): string => value.padEnd(width);
 
 /** Argo's PrintExperimentTable row: name, phase, duration, the time left of a running one, age. */
 function experimentRow(ex: ExperimentInfo, allNamespaces: boolean, now: number): string {
