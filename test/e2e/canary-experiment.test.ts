@@ -90,8 +90,17 @@ function appRollout(canary: Record<string, unknown>): KubeObject {
 async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[], canary: Record<string, unknown> = {}) {
   const ns = await testNamespace(t);
   const ro = new RolloutHelper(ns);
-  const controller = await startController({ namespace: ns, name: `${ns}-canary-experiment`, args: ['--traffic-split-api-version', 'v1alpha2'] });
-  t.after(() => controller.kill());
+  const start = async () => {
+    const started = await startController({ namespace: ns, name: `${ns}-canary-experiment`, args: ['--traffic-split-api-version', 'v1alpha2'] });
+    t.after(() => started.kill());
+    return started;
+  };
+  let controller = await start();
+  /** SIGKILLs the controller and starts a new one. */
+  const restartController = async () => {
+    await controller.kill();
+    controller = await start();
+  };
   await ro.client.create(ANALYSIS_TEMPLATES, verdictTemplate(ns));
   await ro.create(service('app-stable', 'app'));
   await ro.create(service('app-canary', 'app'));
@@ -110,7 +119,7 @@ async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[], c
     const v2 = ex.metadata?.labels?.['rollouts-pod-template-hash'] ?? '';
     return { v2, name: ex.metadata?.name ?? '' };
   };
-  return { ns, ro, v1, experiment, experimentPhase, startV2, cli: { namespace: ns } };
+  return { ns, ro, v1, experiment, experimentPhase, startV2, restartController, cli: { namespace: ns } };
 }
 
 describe('the canary experiment step on the real control plane', () => {
@@ -179,6 +188,17 @@ describe('the canary experiment step on the real control plane', () => {
     assert.equal(await rampOk(['terminate', 'experiment', name], cli), `experiment '${name}' terminated\n`);
     await experimentPhase(name, 'Successful');
     await ro.waitFor('app', 'v2 Healthy', (r) => healthyOn(r) && r.status?.stableRS === v2, 90_000);
+  });
+
+  test('a controller killed mid-experiment resumes: the same experiment passes and the rollout goes on', async (t) => {
+    const { ns, ro, experimentPhase, startV2, restartController } = await setUp(t, [{ setWeight: 50 }, experimentStep({ duration: '8s', path: '/good' }), { setWeight: 100 }]);
+    const { v2, name } = await startV2();
+    await experimentPhase(name, 'Running');
+    await restartController();
+    await experimentPhase(name, 'Successful');
+    await ro.waitFor('app', 'v2 Healthy', (r) => healthyOn(r) && r.status?.stableRS === v2, 90_000);
+    const experiments = (await ro.client.list<Ex>(EXPERIMENTS, { namespace: ns })).items.map((e) => e.metadata?.name);
+    assert.deepEqual(experiments, [name], 'no second experiment was started');
   });
 
   test('with the SMI router, the weighted template gets its share of the TrafficSplit while the experiment runs', async (t) => {

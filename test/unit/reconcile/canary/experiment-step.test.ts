@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ABORT_PATCH } from '../../../../client/actions/patches.ts';
+import { ABORT_PATCH, RETRY_PATCH } from '../../../../client/actions/patches.ts';
 import type { TrafficRoutingAccess } from '../../../../controller/reconcile/canary/traffic-apply.ts';
 import { MemoryKube } from '../../traffic/support/memory-kube.ts';
 import { HASH, NS, RolloutWorld } from '../support/world.ts';
@@ -187,6 +187,34 @@ describe('canary experiment step', () => {
     assert.equal(world.status.controllerPause, true);
     assert.equal(world.status.currentStepIndex, 1);
     assert.equal(world.status.abort, undefined);
+  });
+
+  test('promoting past an inconclusive experiment runs the step again with a new experiment (-1)', async () => {
+    const { world, name } = await v2AtExperiment();
+    world.experimentPhase(name, 'Inconclusive');
+    await world.pass();
+    await world.pass();
+    assert.deepEqual([...world.experiments.keys()], [name], 'nothing new while paused');
+    world.promote();
+    await world.pass();
+    assert.deepEqual([...world.experiments.keys()], [name, `${name}-1`]);
+    assert.equal(world.status.canary?.currentExperiment, `${name}-1`);
+    assert.equal(world.status.pauseConditions, undefined);
+    world.experimentPhase(`${name}-1`, 'Successful');
+    await world.pass();
+    assert.equal(world.status.currentStepIndex, 2);
+  });
+
+  test('a retry after a failed experiment walks the steps again and starts a new one', async () => {
+    const { world, name } = await v2AtExperiment();
+    world.experimentPhase(name, 'Failed');
+    await world.settle(3);
+    assert.equal(world.status.abort, true);
+    world.patch(RETRY_PATCH);
+    await world.settle(5);
+    assert.equal(world.status.currentStepIndex, 1);
+    assert.equal(world.status.canary?.currentExperiment, `${name}-1`, 'the failed one keeps its name');
+    assert.equal(world.experiments.get(name)!.status?.phase, 'Failed');
   });
 
   test('an experiment not in the cache yet is waited for, not created twice', async () => {
