@@ -48,7 +48,7 @@ export function addExperimentCommands(program: Command, env: CliEnv): void {
   subcommand(program, 'get')
     .command('experiment')
     .aliases(['exp', 'experiments'])
-    .argument('<name>', 'experiment name')
+    .argument('<experiment>', 'experiment name')
     .description('Show an experiment and the tree of its ReplicaSets, pods and AnalysisRuns')
     .option('-w, --watch', 'redraw on every change until interrupted')
     .option('--timeout-seconds <n>', 'stop watching after this many seconds')
@@ -106,14 +106,14 @@ export function addExperimentCommands(program: Command, env: CliEnv): void {
   subcommand(program, 'retry')
     .command('experiment')
     .aliases(['exp', 'experiments'])
-    .argument('<names...>', 'experiment names')
+    .argument('<experiments...>', 'experiment names')
     .description('Retry experiments (clears their status, so the controller runs them again)')
     .action(eachExperiment(env, 'retried', retryExperiment));
 
   subcommand(program, 'terminate')
     .command('experiment')
     .aliases(['exp', 'experiments'])
-    .argument('<names...>', 'experiment names')
+    .argument('<experiments...>', 'experiment names')
     .description('Terminate experiments (sets spec.terminate): their ReplicaSets scale down and their AnalysisRuns stop')
     .action(eachExperiment(env, 'terminated', terminateExperiment));
 }
