@@ -134,7 +134,7 @@ export function planCanaryExperiment(input: CanaryExperimentInput, view: CanaryE
     for (const ex of exs) if (going(ex) && !ex.metadata.deletionTimestamp) effects.push({ kind: 'terminateExperiment', name: ex.metadata.name ?? '', reason });
   };
 
-  if (decision.aborted && (view.gate === 'failed')) out.abortMessage = MESSAGES.experimentStepFailed(view.current?.message);
+  if (decision.aborted && view.gate === 'failed') out.abortMessage = MESSAGES.experimentStepFailed(view.current?.message);
   if (decision.aborted || decision.promotingFull) {
     terminate(input.experiments, decision.aborted ? 'rollout aborted' : 'rollout promoted in full');
     return out;
