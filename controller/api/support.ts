@@ -128,7 +128,14 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${STEP}.analysis`, on: 'Rollout', kind: 'canary step', what: 'the analysis step', supported: true, note: 'an AnalysisRun the step waits for; failure aborts' },
   { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, the ALB router (exact header values), the APISIX router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
   { field: `${STEP}.setMirrorRoute`, on: 'Rollout', kind: 'canary step', what: 'the setMirrorRoute step', supported: true, note: 'with the Istio router' },
-  { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
+  {
+    field: `${STEP}.experiment`,
+    on: 'Rollout',
+    kind: 'canary step',
+    what: 'the experiment step',
+    supported: true,
+    note: "an Experiment `<rollout>-<hash>-<revision>-<step>` owned by the Rollout, its templates from the stable or canary ReplicaSet (replicas, metadata, selector, service), analyses with resolved args, duration; a template's `weight` sent to its Service through the SMI, ALB or Istio router while it runs; the step waits for it to succeed, a failed or errored one aborts, an inconclusive one pauses; terminated when the step ends, on abort and on promote --full",
+  },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },
 
   // Rollout fields

@@ -67,7 +67,7 @@ export function addWriteCommands(program: Command, env: CliEnv): void {
     .description('Abort rollouts: go back to the stable ReplicaSet; spec.template keeps the new version')
     .action(eachRollout(env, 'patch', 'abort', abortRollout));
 
-  const retry = program.command('retry').description('Retry an aborted rollout');
+  const retry = program.command('retry').description('Retry an aborted rollout or an experiment');
   retry
     .command('rollout')
     .aliases(['ro', 'rollouts'])

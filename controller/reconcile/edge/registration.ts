@@ -1,6 +1,6 @@
 import { withStrategy } from '../../api/defaults.ts';
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment } from '../../api/index.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound, KubeApiError } from '../../kube/errors.ts';
 import {
@@ -10,6 +10,7 @@ import {
   CLUSTER_ANALYSIS_TEMPLATES,
   DEPLOYMENTS,
   EVENTS,
+  EXPERIMENTS,
   INGRESSES,
   ISTIO_VIRTUAL_SERVICES,
   PODS,
@@ -23,6 +24,7 @@ import { eventObject } from '../../runtime/events.ts';
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
+import { experimentWriter } from './experiment-writer.ts';
 import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
 import { releaseAfterDeletion } from '../shared/referenced-services.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
@@ -53,6 +55,7 @@ export function cacheView(caches: Caches): ClusterView {
   const analysisTemplates = caches.informer<KubeObject>(ANALYSIS_TEMPLATES);
   const clusterAnalysisTemplates = caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES);
   const ingresses = caches.informer<KubeObject>(INGRESSES);
+  const experiments = caches.informer<KubeObject>(EXPERIMENTS);
   return {
     rollout: (ns, name) => withStrategy(rollouts.get(`${ns}/${name}`) as RolloutObject | undefined),
     replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
@@ -60,6 +63,7 @@ export function cacheView(caches: Caches): ClusterView {
     servicesManagedBy: (ns, rolloutName) =>
       (services.list(ns) as V1Service[]).filter((svc) => svc.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION] === rolloutName),
     analysisRunsOwnedBy: (uid) => analysisRuns.byOwner(uid) as unknown as AnalysisRun[],
+    experimentsOwnedBy: (uid) => experiments.byOwner(uid) as unknown as Experiment[],
     deployment: (ns, name) => deployments.get(`${ns}/${name}`) as V1Deployment | undefined,
     analysisTemplate: (ns, name) => analysisTemplates.get(`${ns}/${name}`) as unknown as AnalysisTemplate | undefined,
     clusterAnalysisTemplate: (name) => clusterAnalysisTemplates.get(name) as unknown as ClusterAnalysisTemplate | undefined,
@@ -126,6 +130,7 @@ export function clientWriter(
       onEvent(rollout, event);
     },
     ...analysisRunWriter(client, opts),
+    ...experimentWriter(client, opts),
   };
 }
 
@@ -184,6 +189,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
     watches: [
       ownedBy(REPLICA_SETS, 'Rollout'),
       ownedBy(ANALYSIS_RUNS, 'Rollout'),
+      ownedBy(EXPERIMENTS, 'Rollout'),
       serviceWatch,
       referencedBy(DEPLOYMENTS, (r) => {
         const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
