@@ -63,6 +63,15 @@ function index(v: unknown, ...keys: unknown[]): unknown {
   return cur;
 }
 
+// sprig's arithmetic works on int64 whatever it is given (cast.ToInt64).
+function int64(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(Math.trunc(v));
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return BigInt(v.trim());
+  return 0n;
+}
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : sprint(v, false));
 
 const table: Record<string, Fn> = Object.assign(Object.create(null) as Record<string, Fn>, {
@@ -82,6 +91,9 @@ const table: Record<string, Fn> = Object.assign(Object.create(null) as Record<st
   gt: (a: unknown, b: unknown) => !less(a, b) && !equal(a, b),
   ge: (a: unknown, b: unknown) => !less(a, b),
   // sprig
+  add: (...xs: unknown[]) => xs.reduce<bigint>((a, x) => a + int64(x), 0n),
+  sub: (a: unknown, b: unknown) => int64(a) - int64(b),
+  mul: (...xs: unknown[]) => xs.reduce<bigint>((a, x) => a * int64(x), 1n),
   upper: (s: unknown) => str(s).toUpperCase(),
   lower: (s: unknown) => str(s).toLowerCase(),
   title: (s: unknown) => str(s).replace(/(^|[^\p{L}\p{N}'])(\p{L})/gu, (_m, p: string, c: string) => p + c.toUpperCase()),

@@ -1,0 +1,104 @@
+// Which notifications one recorded event sends: pure, from the config, the
+// Rollout and what its notified annotation says was already sent.
+import { SUBSCRIBE_ANNOTATION_PREFIX } from '../api/labels.ts';
+import { triggerForReason } from './catalog.ts';
+import type { NotificationConfig, NotificationTemplate, ServiceConfig } from './config.ts';
+
+export interface Destination {
+  service: string;
+  recipient: string;
+}
+
+export interface Send {
+  trigger: string;
+  template: NotificationTemplate;
+  service: ServiceConfig;
+  recipient: string;
+}
+
+export interface NotificationPlan {
+  sends: Send[];
+  // The notified annotation's next value when oncePer recorded something new.
+  notified?: Record<string, number>;
+  warnings: string[];
+}
+
+export const SUPPORTED_SERVICES = new Set(['webhook', 'slack', 'teams', 'email']);
+
+interface ObjectMeta {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+// Global subscriptions whose selector matches, then the object's own annotations.
+export function destinations(config: NotificationConfig, object: ObjectMeta): Map<string, Destination[]> {
+  const out = new Map<string, Destination[]>();
+  const add = (trigger: string, d: Destination): void => {
+    const list = out.get(trigger) ?? [];
+    if (!list.some((e) => e.service === d.service && e.recipient === d.recipient)) list.push(d);
+    out.set(trigger, list);
+  };
+  const labels = object.metadata?.labels ?? {};
+  for (const sub of config.subscriptions) {
+    if (sub.selector && !Object.entries(sub.selector).every(([k, v]) => labels[k] === v)) continue;
+    const triggers = sub.triggers.length > 0 ? sub.triggers : config.defaultTriggers;
+    for (const r of sub.recipients) {
+      const [service = '', ...rest] = r.split(':');
+      for (const t of triggers) add(t, { service, recipient: rest.join(':') });
+    }
+  }
+  for (const [key, value] of Object.entries(object.metadata?.annotations ?? {})) {
+    if (!key.startsWith(SUBSCRIBE_ANNOTATION_PREFIX)) continue;
+    const path = key.slice(SUBSCRIBE_ANNOTATION_PREFIX.length);
+    const dot = path.indexOf('.');
+    const triggers = dot < 0 ? config.defaultTriggers : [path.slice(0, dot)];
+    const service = dot < 0 ? path : path.slice(dot + 1);
+    const recipients = value.split(/[;,]/).map((r) => r.trim()).filter(Boolean);
+    for (const t of triggers) for (const r of recipients.length > 0 ? recipients : ['']) add(t, { service, recipient: r });
+  }
+  return out;
+}
+
+export function planNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, reason: string, notified: Record<string, number>, now: number): NotificationPlan {
+  const trigger = triggerForReason(reason);
+  const warnings: string[] = [];
+  const targets = destinations(config, object).get(trigger) ?? [];
+  if (targets.length === 0) return { sends: [], warnings };
+  const conditions = config.triggers.get(trigger);
+  if (!conditions) return { sends: [], warnings: [`trigger ${trigger} is subscribed to but not configured`] };
+  const sends: Send[] = [];
+  let next: Record<string, number> | undefined;
+  for (const c of conditions) {
+    let fired = true;
+    let oncePer: string | undefined;
+    try {
+      fired = c.when === undefined || c.when.run({ rollout: object }) === true;
+      if (fired && c.oncePer) oncePer = String(c.oncePer.run({ rollout: object }) ?? '');
+    } catch (err) {
+      warnings.push(`trigger ${trigger} condition ${c.key}: ${(err as Error).message}`);
+      continue;
+    }
+    if (!fired) continue;
+    for (const d of targets) {
+      const service = config.services.get(d.service);
+      if (!service) {
+        warnings.push(`trigger ${trigger}: service ${d.service} is not configured`);
+        continue;
+      }
+      if (!SUPPORTED_SERVICES.has(service.type)) {
+        warnings.push(`notification service ${service.type} (${d.service}) is not supported by this controller; nothing was sent`);
+        continue;
+      }
+      if (oncePer !== undefined) {
+        const key = `${oncePer}:${trigger}:${c.key}:${d.service}:${d.recipient}`;
+        if (Object.hasOwn(notified, key) || (next && Object.hasOwn(next, key))) continue;
+        next = { ...(next ?? notified), [key]: Math.floor(now / 1000) };
+      }
+      for (const name of c.send) {
+        const template = config.templates.get(name);
+        if (!template) warnings.push(`trigger ${trigger}: template ${name} is not configured`);
+        else sends.push({ trigger, template, service, recipient: d.recipient });
+      }
+    }
+  }
+  return { sends, warnings, ...(next ? { notified: next } : {}) };
+}
