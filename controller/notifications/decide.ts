@@ -1,7 +1,9 @@
 // Which notifications one recorded event sends: pure, from the config, the
 // Rollout and what its notified annotation says was already sent.
 import { SUBSCRIBE_ANNOTATION_PREFIX } from '../api/labels.ts';
+import { notificationServiceSupported } from '../api/support.ts';
 import { triggerForReason } from './catalog.ts';
+import { NOTIFICATION_REASONS, type NotificationWarning } from './messages.ts';
 import type { NotificationConfig, NotificationTemplate, ServiceConfig } from './config.ts';
 
 export interface Destination {
@@ -20,10 +22,8 @@ export interface NotificationPlan {
   sends: Send[];
   // The notified annotation's next value when oncePer recorded something new.
   notified?: Record<string, number>;
-  warnings: string[];
+  warnings: NotificationWarning[];
 }
-
-export const SUPPORTED_SERVICES = new Set(['webhook', 'slack', 'teams', 'email']);
 
 interface ObjectMeta {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -60,11 +60,12 @@ export function destinations(config: NotificationConfig, object: ObjectMeta): Ma
 
 export function planNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, reason: string, notified: Record<string, number>, now: number): NotificationPlan {
   const trigger = triggerForReason(reason);
-  const warnings: string[] = [];
   const targets = destinations(config, object).get(trigger) ?? [];
-  if (targets.length === 0) return { sends: [], warnings };
+  if (targets.length === 0) return { sends: [], warnings: [] };
+  // Only a subscribed object hears about a broken configuration, once per event it would have sent for.
+  const warnings: NotificationWarning[] = config.errors.map((e) => ({ reason: NOTIFICATION_REASONS.configError, message: `argo-rollouts-notification-configmap: ${e}` }));
   const conditions = config.triggers.get(trigger);
-  if (!conditions) return { sends: [], warnings: [`trigger ${trigger} is subscribed to but not configured`] };
+  if (!conditions) return { sends: [], warnings: [...warnings, { reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger} is subscribed to but not configured` }] };
   const sends: Send[] = [];
   let next: Record<string, number> | undefined;
   for (const c of conditions) {
@@ -74,18 +75,18 @@ export function planNotifications(config: NotificationConfig, object: ObjectMeta
       fired = c.when === undefined || c.when.run({ rollout: object }) === true;
       if (fired && c.oncePer) oncePer = String(c.oncePer.run({ rollout: object }) ?? '');
     } catch (err) {
-      warnings.push(`trigger ${trigger} condition ${c.key}: ${(err as Error).message}`);
+      warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger} condition ${c.key}: ${(err as Error).message}` });
       continue;
     }
     if (!fired) continue;
     for (const d of targets) {
       const service = config.services.get(d.service);
       if (!service) {
-        warnings.push(`trigger ${trigger}: service ${d.service} is not configured`);
+        warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: service ${d.service} is not configured` });
         continue;
       }
-      if (!SUPPORTED_SERVICES.has(service.type)) {
-        warnings.push(`notification service ${service.type} (${d.service}) is not supported by this controller; nothing was sent`);
+      if (!notificationServiceSupported(service.type)) {
+        warnings.push({ reason: NOTIFICATION_REASONS.serviceUnsupported, message: `notification service ${service.type} (${d.service}) is not supported by Ramp; nothing was sent for ${trigger} (see docs/support.md)` });
         continue;
       }
       if (oncePer !== undefined) {
@@ -95,7 +96,7 @@ export function planNotifications(config: NotificationConfig, object: ObjectMeta
       }
       for (const name of c.send) {
         const template = config.templates.get(name);
-        if (!template) warnings.push(`trigger ${trigger}: template ${name} is not configured`);
+        if (!template) warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: template ${name} is not configured` });
         else sends.push({ trigger, template, service, recipient: d.recipient });
       }
     }

@@ -196,6 +196,10 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const view = cacheView(ctx.caches);
       const rollouts = ctx.caches.informer<KubeObject>(ROLLOUTS);
       const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
+      const onEvent = (rollout: RolloutObject, event: RolloutEvent): void => {
+        countEvent?.(rollout, event);
+        ctx.recorded('Rollout', rollout, event);
+      };
       const written = new WrittenVersions();
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
       const appMeshApiVersion = `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`;
@@ -255,7 +259,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
           return;
         }
         const decided = plan(observed);
-        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, countEvent), observed, decided);
+        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, onEvent), observed, decided);
         written.record(key, result.resourceVersion);
         if (result.effects > 0 || result.statusPatched) {
           ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');

@@ -1,4 +1,5 @@
-// The HTTP port providers talk through: shaped like fetch so the global fetch
+// The one HTTP client the controller talks to the outside through (metric
+// providers, notification services): shaped like fetch so the global fetch
 // fits it, plus TLS options fetch cannot express (Argo's `insecure` and
 // `caCert`), which the Node implementation below honours.
 import http from 'node:http';

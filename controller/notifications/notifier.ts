@@ -1,0 +1,159 @@
+// Delivers the notifications the controller's events call for, off the
+// reconcile path: notify() only queues. Each object's events are delivered in
+// the order they were recorded (its own chain); a failed or refused send is
+// logged, counted and recorded as a Warning event, and never reaches the
+// reconcile that recorded the event.
+import type { Logger } from 'pino';
+import { NOTIFIED_ANNOTATION } from '../api/labels.ts';
+import type { KubeObject } from '../kube/resources.ts';
+import type { RecordedEvent } from '../runtime/events.ts';
+import { parseConfig, type NotificationConfig } from './config.ts';
+import { planNotifications } from './decide.ts';
+import { NOTIFICATION_REASONS, type NotificationWarning } from './messages.ts';
+import { renderNotification, templateVars } from './render.ts';
+import { createService, ServiceConfigError, type NotificationService, type ServiceDeps } from './services/index.ts';
+
+/** The ConfigMap's data and the Secret's decoded data, with versions that change when either does. */
+export interface NotificationSource {
+  /** Undefined while there is no ConfigMap (nothing is subscribed to then) or its cache has not synced. */
+  read(namespace: string): Promise<{ data: Record<string, string>; secret: Record<string, string>; version: string } | undefined>;
+}
+
+export interface NotifierPorts {
+  source: NotificationSource;
+  services: ServiceDeps;
+  /** Writes the notified annotation (oncePer state) onto the object. */
+  patchNotified(kind: string, object: KubeObject, value: string): Promise<void>;
+  /** Records a Warning event on the object, without notifying about it. */
+  warn(kind: string, object: KubeObject, event: RecordedEvent): Promise<void>;
+  /** The AnalysisRuns of a Rollout's current revision, newest first, for templates' `.analysisRuns`. */
+  analysisRuns?(rollout: KubeObject): unknown[] | undefined;
+  metrics?: NotificationMetrics;
+  now(): number;
+  logger: Logger;
+}
+
+export interface NotificationMetrics {
+  sent(object: KubeObject, event: RecordedEvent): void;
+  failed(object: KubeObject, event: RecordedEvent): void;
+  duration(object: KubeObject, seconds: number): void;
+}
+
+/** How many events of one object may wait for delivery; beyond it they are dropped and counted as errors. */
+const MAX_PENDING_PER_OBJECT = 100;
+
+interface Parsed {
+  version: string;
+  config: NotificationConfig;
+  secret: Record<string, string>;
+  services: Map<string, NotificationService | ServiceConfigError>;
+}
+
+export class Notifier {
+  private readonly chains = new Map<string, { tail: Promise<void>; pending: number }>();
+  private readonly notified = new Map<string, Record<string, number>>();
+  private readonly parsed = new Map<string, Parsed>();
+
+  constructor(
+    private readonly ports: NotifierPorts,
+    /** Where the ConfigMap and Secret are read for an object: the controller's namespace. */
+    private readonly configNamespace: (objectNamespace: string) => string,
+  ) {}
+
+  /** Queues the notifications of one recorded event; returns at once. */
+  notify(kind: string, object: KubeObject, event: RecordedEvent): void {
+    const key = `${kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+    const chain = this.chains.get(key) ?? { tail: Promise.resolve(), pending: 0 };
+    if (chain.pending >= MAX_PENDING_PER_OBJECT) {
+      this.ports.metrics?.failed(object, event);
+      this.ports.logger.warn({ object: key, reason: event.reason }, 'notification dropped: too many waiting for this object');
+      return;
+    }
+    chain.pending += 1;
+    chain.tail = chain.tail
+      .then(() => this.deliver(key, kind, object, event))
+      .catch((err: unknown) => this.ports.logger.error({ object: key, reason: event.reason, err }, 'notification delivery failed'))
+      .finally(() => {
+        chain.pending -= 1;
+        if (chain.pending === 0 && this.chains.get(key) === chain) this.chains.delete(key);
+      });
+    this.chains.set(key, chain);
+  }
+
+  /** Resolves once everything queued so far was delivered or given up on (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all([...this.chains.values()].map((c) => c.tail));
+  }
+
+  private async configFor(namespace: string): Promise<Parsed | undefined> {
+    const read = await this.ports.source.read(namespace);
+    if (!read) return undefined;
+    const cached = this.parsed.get(namespace);
+    if (cached?.version === read.version) return cached;
+    const config = parseConfig(read.data, read.secret);
+    const services = new Map<string, NotificationService | ServiceConfigError>();
+    for (const [name, s] of config.services) {
+      try {
+        const service = createService(s.type, name, s.settings, this.ports.services);
+        if (service) services.set(name, service);
+      } catch (err) {
+        services.set(name, err instanceof ServiceConfigError ? err : new ServiceConfigError(`service ${name}: ${(err as Error).message}`));
+      }
+    }
+    const parsed = { version: read.version, config, secret: read.secret, services };
+    this.parsed.set(namespace, parsed);
+    return parsed;
+  }
+
+  private async deliver(key: string, kind: string, object: KubeObject, event: RecordedEvent): Promise<void> {
+    const started = this.ports.now();
+    const parsed = await this.configFor(this.configNamespace(object.metadata?.namespace ?? ''));
+    if (!parsed) return;
+    const notified = this.notified.get(key) ?? readNotified(object);
+    const plan = planNotifications(parsed.config, object as KubeObject & Record<string, unknown>, event.reason, notified, started);
+    const warnings: NotificationWarning[] = [...plan.warnings];
+    if (plan.sends.length > 0) {
+      const runs = kind === 'Rollout' ? this.ports.analysisRuns?.(object) : undefined;
+      const vars = { ...templateVars(object, new Date(started), parsed.secret), ...(runs ? { analysisRuns: runs } : {}) };
+      for (const send of plan.sends) {
+        const service = parsed.services.get(send.service.name);
+        const what = `${send.template.name} via ${send.service.type === send.service.name ? send.service.type : `${send.service.type}.${send.service.name}`}${send.recipient ? ` to ${send.recipient}` : ''}`;
+        try {
+          if (service instanceof ServiceConfigError) throw service;
+          if (!service) throw new Error(`service ${send.service.name} cannot send`);
+          await service.send(renderNotification(send.template, vars), send.recipient);
+          this.ports.metrics?.sent(object, event);
+          this.ports.logger.info({ object: key, trigger: send.trigger, template: send.template.name, service: send.service.name }, 'notification sent');
+        } catch (err) {
+          this.ports.metrics?.failed(object, event);
+          const message = `${send.trigger}: ${what} failed: ${(err as Error).message}`;
+          this.ports.logger.warn({ object: key, trigger: send.trigger, template: send.template.name, service: send.service.name, error: (err as Error).message }, 'notification not sent');
+          warnings.push({ reason: err instanceof ServiceConfigError ? NOTIFICATION_REASONS.configError : NOTIFICATION_REASONS.sendFailed, message });
+        }
+      }
+      this.ports.metrics?.duration(object, (this.ports.now() - started) / 1000);
+    }
+    if (plan.notified) {
+      // Remembered before the write lands, so the next event of this object sees it either way.
+      this.notified.set(key, plan.notified);
+      await this.ports.patchNotified(kind, object, JSON.stringify(plan.notified)).catch((err: unknown) => {
+        this.ports.logger.warn({ object: key, error: (err as Error).message }, `could not record ${NOTIFIED_ANNOTATION}`);
+      });
+    }
+    for (const w of warnings) {
+      this.ports.logger.warn({ object: key, reason: w.reason }, w.message);
+      await this.ports.warn(kind, object, { type: 'Warning', reason: w.reason, message: w.message }).catch(() => undefined);
+    }
+  }
+}
+
+function readNotified(object: KubeObject): Record<string, number> {
+  const raw = object.metadata?.annotations?.[NOTIFIED_ANNOTATION];
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {};
+  }
+}
