@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CONFIG_MAPS, EVENTS, ROLLOUTS, SECRETS, type KubeObject } from '../../controller/kube/resources.ts';
+import { eventually, testNamespace } from '../support/cluster.ts';
+import { startController } from '../support/controller.ts';
+import { httpReceiver } from '../support/notification-receivers.ts';
+import { canaryRollout, RolloutHelper } from '../support/rollouts.ts';
+
+/**
+ * Notifications on the real control plane: the Rollout subscribes by annotation to Argo's built-in
+ * triggers through a webhook service configured in argo-rollouts-notification-configmap (its
+ * token header from argo-rollouts-notification-secret), and a test HTTP server in this process
+ * receives what the controller sends as the rollout pauses, completes and aborts.
+ */
+describe('notifications', () => {
+  test('pause, completion and abort each deliver the built-in template text to a webhook', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const receiver = await httpReceiver();
+    t.after(() => receiver.close());
+    await ro.client.create(CONFIG_MAPS, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'argo-rollouts-notification-configmap', namespace: ns },
+      data: {
+        'service.webhook.hook': `url: ${receiver.url}/rollouts\nheaders:\n- name: X-Token\n  value: $hook-token\n`,
+        // A configured service Ramp does not send through is reported on the Rollout.
+        'service.opsgenie': 'apiUrl: https://api.opsgenie.com\n',
+      },
+    } as KubeObject);
+    await ro.client.create(SECRETS, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'argo-rollouts-notification-secret', namespace: ns },
+      stringData: { 'hook-token': 's3cret' },
+    } as KubeObject);
+    const manifest = canaryRollout('app', { steps: [{ setWeight: 50 }, { pause: {} }] }, { replicas: 2 });
+    manifest.metadata!.annotations = {
+      'notifications.argoproj.io/subscribe.on-rollout-paused.hook': '',
+      'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '',
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.hook': '',
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.opsgenie': 'team',
+    };
+    await ro.create(manifest);
+    const controller = await startController({ namespace: ns, name: `${ns}-notifications` });
+    t.after(() => controller.kill());
+
+    const bodies = (): string[] => receiver.requests.map((r) => r.body);
+    const received = (text: string, count: number): Promise<true> =>
+      eventually(`${count} × "${text}" received (got ${JSON.stringify(bodies())})`, async () => bodies().filter((b) => b === text).length >= count || undefined, 60_000);
+
+    await received('Rollout app has been completed.', 1);
+    const first = receiver.requests[0]!;
+    assert.equal(first.method, 'GET', "Argo's webhook default when the template has no webhook section");
+    assert.equal(first.path, '/rollouts');
+    assert.equal(first.headers['x-token'], 's3cret', 'the $hook-token reference is read from the Secret');
+
+    await ro.setImage('app', 'registry.local/app:v2');
+    await received('Rollout app has been paused.', 1);
+    await ro.promote('app');
+    await received('Rollout app has been completed.', 2);
+
+    await ro.setImage('app', 'registry.local/app:v3');
+    await received('Rollout app has been paused.', 2);
+    await ro.abort('app');
+    await received('Rollout app has been aborted.', 1);
+
+    const warning = await eventually('a NotificationServiceUnsupported event on the Rollout', async () => {
+      const events = await ro.client.list<KubeObject & { reason?: string; message?: string; type?: string }>(EVENTS, { namespace: ns });
+      return events.items.find((e) => e.reason === 'NotificationServiceUnsupported');
+    });
+    assert.equal(warning.type, 'Warning');
+    assert.match(warning.message ?? '', /opsgenie/);
+    assert.ok(bodies().every((b) => /^Rollout app has been (completed|paused|aborted)\.$/.test(b)), `only the subscribed triggers: ${JSON.stringify(bodies())}`);
+    // What was sent stays sent: the Rollout is still readable and the controller did not fail a pass over it.
+    assert.ok(await ro.client.get(ROLLOUTS, ns, 'app'));
+  });
+});
