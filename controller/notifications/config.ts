@@ -41,6 +41,8 @@ export interface NotificationConfig {
   templates: Map<string, NotificationTemplate>;
   triggers: Map<string, TriggerCondition[]>;
   defaultTriggers: string[];
+  /** `defaultTriggers.<service>`: what a subscription to that service without a trigger means. */
+  serviceDefaultTriggers: Map<string, string[]>;
   subscriptions: Subscription[];
   errors: string[];
 }
@@ -48,7 +50,7 @@ export interface NotificationConfig {
 export const CONDITION_NAMES = ['rollout', 'analysisRun'] as const;
 
 export function parseConfig(data: Record<string, string>, secret: Record<string, string> = {}): NotificationConfig {
-  const config: NotificationConfig = { services: new Map(), templates: new Map(), triggers: new Map(), defaultTriggers: [], subscriptions: [], errors: [] };
+  const config: NotificationConfig = { services: new Map(), templates: new Map(), triggers: new Map(), defaultTriggers: [], serviceDefaultTriggers: new Map(), subscriptions: [], errors: [] };
   for (const entry of CATALOG) {
     config.triggers.set(entry.trigger, [{ send: [entry.template], key: conditionKey(0, '') }]);
     config.templates.set(entry.template, {
@@ -80,6 +82,8 @@ function readKey(config: NotificationConfig, key: string, raw: string, secret: R
     config.triggers.set(key.slice('trigger.'.length), list.map((c, i) => condition(mapping(c), i)));
   } else if (key === 'defaultTriggers') {
     config.defaultTriggers = strings(parseYaml(raw), 'defaultTriggers');
+  } else if (key.startsWith('defaultTriggers.')) {
+    config.serviceDefaultTriggers.set(key.slice('defaultTriggers.'.length), strings(parseYaml(raw), key));
   } else if (key === 'subscriptions') {
     const list = parseYaml(raw) as unknown;
     if (!Array.isArray(list)) throw new Error('subscriptions is a list');

@@ -1,6 +1,7 @@
 // Which notifications one recorded event sends: pure, from the config, the
 // Rollout and what its notified annotation says was already sent.
-import { SUBSCRIBE_ANNOTATION_PREFIX } from '../api/labels.ts';
+import { parse as parseYaml } from 'yaml';
+import { SUBSCRIBE_ANNOTATION_PREFIX, SUBSCRIPTIONS_ANNOTATION } from '../api/labels.ts';
 import { notificationServiceSupported } from '../api/support.ts';
 import { triggerForReason } from './catalog.ts';
 import { NOTIFICATION_REASONS, type NotificationWarning } from './messages.ts';
@@ -29,13 +30,20 @@ interface ObjectMeta {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
-// Global subscriptions whose selector matches, then the object's own annotations.
+// Global subscriptions whose selector matches, then the object's own annotations, read as Argo's
+// notifications engine reads them: `subscribe.<trigger>.<service>` (or `subscribe.<service>`, for
+// the service's or the default triggers) with `;`-separated recipients, and the YAML list of
+// `subscriptions`.
 export function destinations(config: NotificationConfig, object: ObjectMeta): Map<string, Destination[]> {
   const out = new Map<string, Destination[]>();
   const add = (trigger: string, d: Destination): void => {
     const list = out.get(trigger) ?? [];
     if (!list.some((e) => e.service === d.service && e.recipient === d.recipient)) list.push(d);
     out.set(trigger, list);
+  };
+  const subscribe = (trigger: string, service: string, recipients: readonly string[]): void => {
+    const triggers = trigger ? [trigger] : (config.serviceDefaultTriggers.get(service) ?? config.defaultTriggers);
+    for (const t of triggers) for (const r of recipients) add(t, { service, recipient: r });
   };
   const labels = object.metadata?.labels ?? {};
   for (const sub of config.subscriptions) {
@@ -47,15 +55,36 @@ export function destinations(config: NotificationConfig, object: ObjectMeta): Ma
     }
   }
   for (const [key, value] of Object.entries(object.metadata?.annotations ?? {})) {
-    if (!key.startsWith(SUBSCRIBE_ANNOTATION_PREFIX)) continue;
-    const path = key.slice(SUBSCRIBE_ANNOTATION_PREFIX.length);
-    const dot = path.indexOf('.');
-    const triggers = dot < 0 ? config.defaultTriggers : [path.slice(0, dot)];
-    const service = dot < 0 ? path : path.slice(dot + 1);
-    const recipients = value.split(/[;,]/).map((r) => r.trim()).filter(Boolean);
-    for (const t of triggers) for (const r of recipients.length > 0 ? recipients : ['']) add(t, { service, recipient: r });
+    if (key.startsWith(SUBSCRIBE_ANNOTATION_PREFIX)) {
+      const parts = key.slice(SUBSCRIBE_ANNOTATION_PREFIX.length).split('.');
+      const [trigger, service] = parts.length >= 2 ? [parts[0]!, parts[1]!] : ['', parts[0]!];
+      const recipients = value.split(';').map((r) => r.trim()).filter(Boolean);
+      subscribe(trigger, service, value === '' ? [''] : recipients);
+    } else if (key === SUBSCRIPTIONS_ANNOTATION) {
+      for (const s of subscriptionList(value)) for (const t of s.triggers.length > 0 ? s.triggers : ['']) for (const d of s.destinations) subscribe(t, d.service, d.recipients);
+    }
   }
   return out;
+}
+
+// The `subscriptions` annotation: [{trigger: [..], destinations: [{service, recipients: [..]}]}].
+function subscriptionList(raw: string): Array<{ triggers: string[]; destinations: Array<{ service: string; recipients: string[] }> }> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(raw);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return parsed
+    .filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object')
+    .map((s) => ({
+      triggers: strs(s.trigger),
+      destinations: (Array.isArray(s.destinations) ? s.destinations : [])
+        .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object' && typeof d.service === 'string')
+        .map((d) => ({ service: d.service as string, recipients: strs(d.recipients) })),
+    }));
 }
 
 export function planNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, reason: string, notified: Record<string, number>, now: number): NotificationPlan {

@@ -125,7 +125,7 @@ describe('slack', () => {
     const slack = service(data, 'slack');
     await slack.send(rendered(data, 'threaded'), 'deploys');
     await slack.send(rendered(data, 'threaded'), 'deploys');
-    const calls = api.requests.map((r) => ({ path: r.path, ...(JSON.parse(r.body) as Record<string, unknown>) }));
+    const calls = api.requests.map((r): Record<string, unknown> => ({ path: r.path, ...(JSON.parse(r.body) as Record<string, unknown>) }));
     assert.deepEqual(calls.map((c) => c.path), ['/api/chat.postMessage', '/api/chat.postMessage', '/api/chat.update']);
     const first = calls[0]!;
     assert.deepEqual(first.blocks, [{ type: 'section', text: { type: 'mrkdwn', text: '*guestbook*' } }]);

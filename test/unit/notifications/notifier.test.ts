@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pino from 'pino';
+import type { HttpPort } from '../../../controller/http/client.ts';
+import type { KubeObject } from '../../../controller/kube/resources.ts';
+import { Notifier, type NotifierPorts } from '../../../controller/notifications/notifier.ts';
+import type { RecordedEvent } from '../../../controller/runtime/events.ts';
+
+/** A world of fake ports: the ConfigMap and Secret, an HTTP endpoint, and what the notifier wrote. */
+function world(data: Record<string, string> | undefined, answer: (url: string, body: string) => number = () => 200, configRead: Promise<void> = Promise.resolve()) {
+  const requests: Array<{ url: string; body: string }> = [];
+  const written = { notified: [] as string[], warnings: [] as RecordedEvent[], sent: [] as string[], failed: [] as string[] };
+  const http: HttpPort = async (url, init) => {
+    requests.push({ url, body: init?.body ?? '' });
+    const status = answer(url, init?.body ?? '');
+    return { status, text: async () => '' };
+  };
+  const ports: NotifierPorts = {
+    source: {
+      read: async () => {
+        await configRead;
+        return data ? { data, secret: { token: 's3cret' }, version: '1' } : undefined;
+      },
+    },
+    services: { http, smtp: async () => undefined, sleep: async () => undefined },
+    patchNotified: async (_kind, _object, value) => void written.notified.push(value),
+    warn: async (_kind, _object, event) => void written.warnings.push(event),
+    metrics: { sent: (_o, e) => void written.sent.push(e.reason), failed: (_o, e) => void written.failed.push(e.reason), duration: () => undefined },
+    now: () => 1_700_000_000_000,
+    logger: pino({ level: 'silent' }),
+  };
+  return { notifier: new Notifier(ports, () => 'ramp'), requests, written };
+}
+
+const paused: RecordedEvent = { type: 'Normal', reason: 'RolloutPaused', message: 'Rollout is paused (CanaryPauseStep)' };
+const rollout = (annotations: Record<string, string>, status: Record<string, unknown> = {}): KubeObject => ({ metadata: { name: 'app', namespace: 'shop', annotations }, status } as KubeObject);
+const SUBSCRIBED = { 'notifications.argoproj.io/subscribe.on-rollout-paused.hook': '' };
+
+describe('Notifier', () => {
+  it('queues without waiting, then sends the rendered template and counts it', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x\nheaders:\n- name: T\n  value: $token\n' }, () => 200, gate);
+    w.notifier.notify('Rollout', rollout(SUBSCRIBED), paused);
+    assert.equal(w.requests.length, 0, 'notify() returned before anything was sent');
+    release();
+    await w.notifier.idle();
+    assert.deepEqual(w.requests, [{ url: 'http://hook/x', body: 'Rollout app has been paused.' }]);
+    assert.deepEqual(w.written.sent, ['RolloutPaused']);
+    assert.deepEqual(w.written.warnings, []);
+  });
+
+  it('turns a failed send into a counted error and a Warning event, and keeps delivering', async () => {
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x\nretryMax: 1\n', 'service.webhook.ok': 'url: http://ok/y' }, (url) => (url.startsWith('http://hook') ? 500 : 200));
+    w.notifier.notify('Rollout', rollout({ ...SUBSCRIBED, 'notifications.argoproj.io/subscribe.on-rollout-paused.ok': '' }), paused);
+    await w.notifier.idle();
+    assert.equal(w.requests.filter((r) => r.url.startsWith('http://hook')).length, 2, 'one retry');
+    assert.deepEqual(w.written.failed, ['RolloutPaused']);
+    assert.deepEqual(w.written.sent, ['RolloutPaused'], 'the other destination still got it');
+    assert.equal(w.written.warnings.length, 1);
+    assert.equal(w.written.warnings[0]!.reason, 'NotificationFailed');
+    assert.match(w.written.warnings[0]!.message, /on-rollout-paused: rollout-paused via webhook\.hook failed: request to GET http:\/\/hook\/x has failed with error code 500/);
+  });
+
+  it('records oncePer state and does not resend it for the next event of the same object', async () => {
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x', 'trigger.on-rollout-paused': '- send: [rollout-paused]\n  oncePer: rollout.status.currentPodHash\n' });
+    const ro = rollout(SUBSCRIBED, { currentPodHash: 'abc' });
+    w.notifier.notify('Rollout', ro, paused);
+    w.notifier.notify('Rollout', ro, paused);
+    await w.notifier.idle();
+    assert.equal(w.requests.length, 1);
+    assert.equal(w.written.notified.length, 1);
+    assert.deepEqual(Object.keys(JSON.parse(w.written.notified[0]!) as object).map((k) => k.split(':')[0]), ['abc']);
+  });
+
+  it('reports a bad service setting as a config error on the subscribed object', async () => {
+    const w = world({ 'service.webhook.hook': 'headers: []' });
+    w.notifier.notify('Rollout', rollout(SUBSCRIBED), paused);
+    await w.notifier.idle();
+    assert.deepEqual(w.written.warnings.map((e) => [e.type, e.reason]), [['Warning', 'NotificationConfigError']]);
+    assert.match(w.written.warnings[0]!.message, /service hook: url is required/);
+    assert.deepEqual(w.written.failed, ['RolloutPaused']);
+  });
+
+  it('sends nothing without the ConfigMap', async () => {
+    const w = world(undefined);
+    w.notifier.notify('Rollout', rollout(SUBSCRIBED), paused);
+    await w.notifier.idle();
+    assert.deepEqual([w.requests, w.written.warnings, w.written.failed], [[], [], []]);
+  });
+});
