@@ -79,7 +79,9 @@ describe('helm template', () => {
       'ClusterRoleBinding/ramp-controller',
       'Deployment/ramp-controller',
       'Role/ramp-controller-leader-election',
+      'Role/ramp-controller-notifications',
       'RoleBinding/ramp-controller-leader-election',
+      'RoleBinding/ramp-controller-notifications',
       'Service/ramp-controller-metrics',
       'ServiceAccount/ramp-controller',
     ]);
@@ -92,6 +94,7 @@ describe('helm template', () => {
     assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ramp-controller' });
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'ramp-controller', namespace: NS }]);
     assert.deepEqual(objectOf<RoleLike>(r, 'Role', 'ramp-controller-leader-election').rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+    assert.deepEqual(objectOf<RoleLike>(r, 'Role', 'ramp-controller-notifications').rules, (parse(readFileSync(join(repoRoot, 'install/base/notifications-role.yaml'), 'utf8')) as { rules: unknown }).rules, 'the same Role as install/base');
 
     const deployment = controller(r);
     assert.equal(deployment.spec.replicas, 2);
