@@ -2,6 +2,7 @@
 // templates, triggers, default triggers and subscriptions, as Argo's
 // notifications engine does. Every error names the key it came from; a key
 // that fails is left out and reported, the rest still works.
+import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { compile, type Program } from '../expr/index.ts';
 import { CATALOG, catalogAttachments } from './catalog.ts';
@@ -106,10 +107,10 @@ function condition(m: Record<string, unknown>, index: number): TriggerCondition 
   };
 }
 
+// Argo's condition key, `[index].<sha1 of when, base64url>`: the notified annotation Argo wrote
+// names the same conditions, so a Rollout moved from Argo is not notified again.
 function conditionKey(index: number, when: string): string {
-  let h = 0x811c9dc5;
-  for (const c of Buffer.from(when)) h = Math.imul(h ^ c, 0x01000193) >>> 0;
-  return `[${index}].${h.toString(36)}`;
+  return `[${index}].${createHash('sha1').update(when).digest('base64url')}`;
 }
 
 function compileTree(name: string, v: unknown): TemplateTree {

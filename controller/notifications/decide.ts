@@ -5,7 +5,8 @@ import { SUBSCRIBE_ANNOTATION_PREFIX, SUBSCRIPTIONS_ANNOTATION } from '../api/la
 import { notificationServiceSupported } from '../api/support.ts';
 import { triggerForReason } from './catalog.ts';
 import { NOTIFICATION_REASONS, type NotificationWarning } from './messages.ts';
-import type { NotificationConfig, NotificationTemplate, ServiceConfig } from './config.ts';
+import type { Program } from '../expr/index.ts';
+import type { NotificationConfig, NotificationTemplate, ServiceConfig, TriggerCondition } from './config.ts';
 
 export interface Destination {
   service: string;
@@ -87,6 +88,100 @@ function subscriptionList(raw: string): Array<{ triggers: string[]; destinations
     }));
 }
 
+/** What a plan reads and writes of the notified annotation: Argo's NotificationsState. */
+class NotifiedState {
+  private next: Record<string, number> | undefined;
+  constructor(
+    private readonly current: Record<string, number>,
+    private readonly nowSeconds: number,
+  ) {}
+  has(key: string): boolean {
+    return Object.hasOwn(this.next ?? this.current, key);
+  }
+  add(key: string): void {
+    this.next = { ...(this.next ?? this.current), [key]: this.nowSeconds };
+  }
+  remove(key: string): void {
+    if (!this.has(key)) return;
+    const { [key]: _gone, ...rest } = this.next ?? this.current;
+    this.next = rest;
+  }
+  /** The annotation's next value when it changed, its oldest entries dropped beyond Argo's 100. */
+  changed(): Record<string, number> | undefined {
+    if (!this.next) return undefined;
+    const entries = Object.entries(this.next).sort(([, a], [, b]) => a - b);
+    return Object.fromEntries(entries.slice(Math.max(0, entries.length - NOTIFIED_HISTORY_MAX)));
+  }
+}
+
+const NOTIFIED_HISTORY_MAX = 100;
+
+// Argo's StateItemKey: [oncePer:]trigger:conditionKey:service:recipient.
+function stateKey(trigger: string, c: TriggerCondition, d: Destination, oncePer: string | undefined): string {
+  const key = `${trigger}:${c.key}:${d.service}:${d.recipient}`;
+  return oncePer ? `${oncePer}:${key}` : key;
+}
+
+interface Planning {
+  config: NotificationConfig;
+  object: ObjectMeta & Record<string, unknown>;
+  state: NotifiedState;
+  sends: Send[];
+  warnings: NotificationWarning[];
+}
+
+// Runs a condition's expression; a failure is a warning naming the trigger and the condition.
+function evaluate(p: Planning, trigger: string, c: TriggerCondition, program: Program): unknown {
+  try {
+    return program.run({ rollout: p.object });
+  } catch (err) {
+    p.warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger} condition ${c.key}: ${(err as Error).message}` });
+    return undefined;
+  }
+}
+
+// The condition's templates to one destination, or the warning saying why they cannot go.
+function send(p: Planning, trigger: string, c: TriggerCondition, d: Destination): void {
+  const service = p.config.services.get(d.service);
+  if (!service) {
+    p.warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: service ${d.service} is not configured` });
+    return;
+  }
+  if (!notificationServiceSupported(service.type)) {
+    p.warnings.push({ reason: NOTIFICATION_REASONS.serviceUnsupported, message: `notification service ${service.type} (${d.service}) is not supported by Ramp; nothing was sent for ${trigger} (see docs/support.md)` });
+    return;
+  }
+  for (const name of c.send) {
+    const template = p.config.templates.get(name);
+    if (!template) p.warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: template ${name} is not configured` });
+    else p.sends.push({ trigger, template, service, recipient: d.recipient });
+  }
+}
+
+// Sends the condition to each destination; with `record`, only to those the notified state does not
+// hold yet, adding them.
+function sendOnce(p: Planning, trigger: string, c: TriggerCondition, targets: readonly Destination[], oncePer: string | undefined, record: boolean): void {
+  for (const d of targets) {
+    if (record) {
+      const key = stateKey(trigger, c, d, oncePer);
+      if (p.state.has(key)) continue;
+      p.state.add(key);
+    }
+    send(p, trigger, c, d);
+  }
+}
+
+function planOf(p: Planning): NotificationPlan {
+  const changed = p.state.changed();
+  return { sends: p.sends, warnings: p.warnings, ...(changed ? { notified: changed } : {}) };
+}
+
+/**
+ * What one recorded event sends, as Argo's recorder (utils/record): the trigger its reason names,
+ * each condition without `when` to every subscribed destination. Conditions with `when` are the
+ * state's (planStateNotifications), so a condition that holds is sent once, not once per path.
+ * Ramp honours `oncePer` here too: such a send is recorded and not repeated.
+ */
 export function planNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, reason: string, notified: Record<string, number>, now: number): NotificationPlan {
   const trigger = triggerForReason(reason);
   const targets = destinations(config, object).get(trigger) ?? [];
@@ -95,40 +190,32 @@ export function planNotifications(config: NotificationConfig, object: ObjectMeta
   const warnings: NotificationWarning[] = config.errors.map((e) => ({ reason: NOTIFICATION_REASONS.configError, message: `argo-rollouts-notification-configmap: ${e}` }));
   const conditions = config.triggers.get(trigger);
   if (!conditions) return { sends: [], warnings: [...warnings, { reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger} is subscribed to but not configured` }] };
-  const sends: Send[] = [];
-  let next: Record<string, number> | undefined;
+  const p: Planning = { config, object, state: new NotifiedState(notified, Math.floor(now / 1000)), sends: [], warnings };
   for (const c of conditions) {
-    let fired = true;
-    let oncePer: string | undefined;
-    try {
-      fired = c.when === undefined || c.when.run({ rollout: object }) === true;
-      if (fired && c.oncePer) oncePer = String(c.oncePer.run({ rollout: object }) ?? '');
-    } catch (err) {
-      warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger} condition ${c.key}: ${(err as Error).message}` });
-      continue;
-    }
-    if (!fired) continue;
-    for (const d of targets) {
-      const service = config.services.get(d.service);
-      if (!service) {
-        warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: service ${d.service} is not configured` });
+    if (c.when) continue;
+    const oncePer = c.oncePer ? String(evaluate(p, trigger, c, c.oncePer) ?? '') : undefined;
+    sendOnce(p, trigger, c, targets, oncePer, oncePer !== undefined);
+  }
+  return planOf(p);
+}
+
+/**
+ * What the Rollout's current state sends, as Argo's notification controller: every subscribed
+ * trigger's conditions with `when`, each sent when it starts to hold and recorded in the notified
+ * annotation; a condition that no longer holds is forgotten, so it is sent again when it next
+ * holds (with `oncePer`, once per value, never forgotten).
+ */
+export function planStateNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, notified: Record<string, number>, now: number): NotificationPlan {
+  const p: Planning = { config, object, state: new NotifiedState(notified, Math.floor(now / 1000)), sends: [], warnings: [] };
+  for (const [trigger, targets] of destinations(config, object)) {
+    for (const c of config.triggers.get(trigger) ?? []) {
+      if (!c.when) continue;
+      if (evaluate(p, trigger, c, c.when) !== true) {
+        for (const d of targets) p.state.remove(stateKey(trigger, c, d, undefined));
         continue;
       }
-      if (!notificationServiceSupported(service.type)) {
-        warnings.push({ reason: NOTIFICATION_REASONS.serviceUnsupported, message: `notification service ${service.type} (${d.service}) is not supported by Ramp; nothing was sent for ${trigger} (see docs/support.md)` });
-        continue;
-      }
-      if (oncePer !== undefined) {
-        const key = `${oncePer}:${trigger}:${c.key}:${d.service}:${d.recipient}`;
-        if (Object.hasOwn(notified, key) || (next && Object.hasOwn(next, key))) continue;
-        next = { ...(next ?? notified), [key]: Math.floor(now / 1000) };
-      }
-      for (const name of c.send) {
-        const template = config.templates.get(name);
-        if (!template) warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: template ${name} is not configured` });
-        else sends.push({ trigger, template, service, recipient: d.recipient });
-      }
+      sendOnce(p, trigger, c, targets, c.oncePer ? String(evaluate(p, trigger, c, c.oncePer) ?? '') : undefined, true);
     }
   }
-  return { sends, warnings, ...(next ? { notified: next } : {}) };
+  return planOf(p);
 }

@@ -22,6 +22,10 @@ export function notificationsListener(options: { registry?: Registry; http?: Htt
       const notifier = new Notifier(ports, () => namespace);
       return {
         recorded: (kind, involved, event) => notifier.notify(kind, involved, event),
+        // Argo's notification controller looks at Rollouts only.
+        observed: (kind, object) => {
+          if (kind === 'Rollout') notifier.observe(kind, object);
+        },
         async stop() {
           await informers.stop();
         },

@@ -45,12 +45,18 @@ export function notificationInformers(deps: { client: KubeClient; namespace: str
   const configMaps = informer(CONFIG_MAPS, NOTIFICATION_CONFIGMAP);
   const secrets = informer(SECRETS, NOTIFICATION_SECRET);
   const stopped = new AbortController();
+  let waited = false;
+  // The first reads wait (a bounded time) for the two caches; once that wait is over, later reads
+  // take what the caches hold, so a missing permission never holds deliveries up again.
   const synced = async (): Promise<boolean> => {
-    if (configMaps.hasSynced() && secrets.hasSynced()) return true;
+    if ((configMaps.hasSynced() && secrets.hasSynced()) || waited) return configMaps.hasSynced() && secrets.hasSynced();
     const timeout = new AbortController();
     void sleep(deps.clock, SYNC_WAIT_MS, stopped.signal).then(() => timeout.abort());
-    const both = await Promise.all([configMaps.waitForSync(AbortSignal.any([timeout.signal, stopped.signal])), secrets.waitForSync(AbortSignal.any([timeout.signal, stopped.signal]))]);
+    const signal = AbortSignal.any([timeout.signal, stopped.signal]);
+    const both = await Promise.all([configMaps.waitForSync(signal), secrets.waitForSync(signal)]);
     timeout.abort();
+    waited = true;
+    if (!both.every(Boolean)) deps.logger.warn(`notifications: ${NOTIFICATION_CONFIGMAP} and ${NOTIFICATION_SECRET} in ${deps.namespace} could not be read yet; nothing is sent until they are`);
     return both.every(Boolean);
   };
   return {

@@ -8,7 +8,7 @@ import { NOTIFIED_ANNOTATION } from '../api/labels.ts';
 import type { KubeObject } from '../kube/resources.ts';
 import type { RecordedEvent } from '../runtime/events.ts';
 import { parseConfig, type NotificationConfig } from './config.ts';
-import { planNotifications } from './decide.ts';
+import { planNotifications, planStateNotifications, type NotificationPlan } from './decide.ts';
 import { NOTIFICATION_REASONS, type NotificationWarning } from './messages.ts';
 import { renderNotification, templateVars } from './render.ts';
 import { createService, ServiceConfigError, type NotificationService, type ServiceDeps } from './services/index.ts';
@@ -53,6 +53,8 @@ export class Notifier {
   private readonly chains = new Map<string, { tail: Promise<void>; pending: number }>();
   private readonly notified = new Map<string, Record<string, number>>();
   private readonly parsed = new Map<string, Parsed>();
+  private readonly stateWarnings = new Map<string, Set<string>>();
+  private readonly observations = new Map<string, KubeObject>();
 
   constructor(
     private readonly ports: NotifierPorts,
@@ -62,17 +64,38 @@ export class Notifier {
 
   /** Queues the notifications of one recorded event; returns at once. */
   notify(kind: string, object: KubeObject, event: RecordedEvent): void {
-    const key = `${kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+    this.enqueue(kind, object, event, (key) => this.deliverEvent(key, kind, object, event));
+  }
+
+  /**
+   * Queues a look at the object's state for the triggers whose conditions have `when` (after each
+   * Rollout pass, as Argo's notification controller looks at each Rollout change); returns at once.
+   */
+  observe(kind: string, object: KubeObject): void {
+    const key = objectKey(kind, object);
+    const waiting = this.observations.has(key);
+    // Level-triggered: one look waits per object, at the latest state handed in.
+    this.observations.set(key, object);
+    if (waiting) return;
+    this.enqueue(kind, object, undefined, async () => {
+      const latest = this.observations.get(key) ?? object;
+      this.observations.delete(key);
+      await this.deliverState(key, kind, latest);
+    });
+  }
+
+  private enqueue(kind: string, object: KubeObject, event: RecordedEvent | undefined, work: (key: string) => Promise<void>): void {
+    const key = objectKey(kind, object);
     const chain = this.chains.get(key) ?? { tail: Promise.resolve(), pending: 0 };
     if (chain.pending >= MAX_PENDING_PER_OBJECT) {
-      this.ports.metrics?.failed(object, event);
-      this.ports.logger.warn({ object: key, reason: event.reason }, 'notification dropped: too many waiting for this object');
+      if (event) this.ports.metrics?.failed(object, event);
+      this.ports.logger.warn({ object: key, reason: event?.reason }, 'notification dropped: too many waiting for this object');
       return;
     }
     chain.pending += 1;
     chain.tail = chain.tail
-      .then(() => this.deliver(key, kind, object, event))
-      .catch((err: unknown) => this.ports.logger.error({ object: key, reason: event.reason, err }, 'notification delivery failed'))
+      .then(() => work(key))
+      .catch((err: unknown) => this.ports.logger.error({ object: key, reason: event?.reason, err }, 'notification delivery failed'))
       .finally(() => {
         chain.pending -= 1;
         if (chain.pending === 0 && this.chains.get(key) === chain) this.chains.delete(key);
@@ -105,46 +128,74 @@ export class Notifier {
     return parsed;
   }
 
-  private async deliver(key: string, kind: string, object: KubeObject, event: RecordedEvent): Promise<void> {
+  private async deliverEvent(key: string, kind: string, object: KubeObject, event: RecordedEvent): Promise<void> {
     const started = this.ports.now();
     const parsed = await this.configFor(this.configNamespace(object.metadata?.namespace ?? ''));
     if (!parsed) return;
-    const notified = this.notified.get(key) ?? readNotified(object);
-    const plan = planNotifications(parsed.config, object as KubeObject & Record<string, unknown>, event.reason, notified, started);
-    const warnings: NotificationWarning[] = [...plan.warnings];
+    const plan = planNotifications(parsed.config, object as KubeObject & Record<string, unknown>, event.reason, this.notified.get(key) ?? readNotified(object), started);
+    await this.carryOut(key, kind, object, event, parsed, plan, started);
+    for (const w of plan.warnings) await this.warn(kind, object, key, w);
+  }
+
+  private async deliverState(key: string, kind: string, object: KubeObject): Promise<void> {
+    const started = this.ports.now();
+    const parsed = await this.configFor(this.configNamespace(object.metadata?.namespace ?? ''));
+    if (!parsed) return;
+    const plan = planStateNotifications(parsed.config, object as KubeObject & Record<string, unknown>, this.notified.get(key) ?? readNotified(object), started);
+    await this.carryOut(key, kind, object, undefined, parsed, plan, started);
+    // Looked at after every pass: a condition that fails to evaluate is reported once, not each pass.
+    const seen = this.stateWarnings.get(key) ?? new Set<string>();
+    for (const w of plan.warnings) {
+      if (seen.has(w.message)) continue;
+      seen.add(w.message);
+      await this.warn(kind, object, key, w);
+    }
+    if (seen.size > 0) this.stateWarnings.set(key, seen);
+  }
+
+  private async carryOut(key: string, kind: string, object: KubeObject, event: RecordedEvent | undefined, parsed: Parsed, plan: NotificationPlan, started: number): Promise<void> {
     if (plan.sends.length > 0) {
       const runs = kind === 'Rollout' ? this.ports.analysisRuns?.(object) : undefined;
       const vars = { ...templateVars(object, new Date(started), parsed.secret), ...(runs ? { analysisRuns: runs } : {}) };
       for (const send of plan.sends) {
         const service = parsed.services.get(send.service.name);
+        // A send no event caused (a condition that started to hold) is counted under its trigger.
+        const counted = event ?? { type: 'Normal' as const, reason: send.trigger, message: '' };
         const what = `${send.template.name} via ${send.service.type === send.service.name ? send.service.type : `${send.service.type}.${send.service.name}`}${send.recipient ? ` to ${send.recipient}` : ''}`;
         try {
           if (service instanceof ServiceConfigError) throw service;
           if (!service) throw new Error(`service ${send.service.name} cannot send`);
           await service.send(renderNotification(send.template, vars), send.recipient);
-          this.ports.metrics?.sent(object, event);
+          this.ports.metrics?.sent(object, counted);
           this.ports.logger.info({ object: key, trigger: send.trigger, template: send.template.name, service: send.service.name }, 'notification sent');
         } catch (err) {
-          this.ports.metrics?.failed(object, event);
-          const message = `${send.trigger}: ${what} failed: ${(err as Error).message}`;
+          this.ports.metrics?.failed(object, counted);
           this.ports.logger.warn({ object: key, trigger: send.trigger, template: send.template.name, service: send.service.name, error: (err as Error).message }, 'notification not sent');
-          warnings.push({ reason: err instanceof ServiceConfigError ? NOTIFICATION_REASONS.configError : NOTIFICATION_REASONS.sendFailed, message });
+          await this.warn(kind, object, key, {
+            reason: err instanceof ServiceConfigError ? NOTIFICATION_REASONS.configError : NOTIFICATION_REASONS.sendFailed,
+            message: `${send.trigger}: ${what} failed: ${(err as Error).message}`,
+          });
         }
       }
       this.ports.metrics?.duration(object, (this.ports.now() - started) / 1000);
     }
     if (plan.notified) {
-      // Remembered before the write lands, so the next event of this object sees it either way.
+      // Remembered before the write lands, so the next look at this object sees it either way.
       this.notified.set(key, plan.notified);
       await this.ports.patchNotified(kind, object, JSON.stringify(plan.notified)).catch((err: unknown) => {
         this.ports.logger.warn({ object: key, error: (err as Error).message }, `could not record ${NOTIFIED_ANNOTATION}`);
       });
     }
-    for (const w of warnings) {
-      this.ports.logger.warn({ object: key, reason: w.reason }, w.message);
-      await this.ports.warn(kind, object, { type: 'Warning', reason: w.reason, message: w.message }).catch(() => undefined);
-    }
   }
+
+  private async warn(kind: string, object: KubeObject, key: string, w: NotificationWarning): Promise<void> {
+    this.ports.logger.warn({ object: key, reason: w.reason }, w.message);
+    await this.ports.warn(kind, object, { type: 'Warning', reason: w.reason, message: w.message }).catch(() => undefined);
+  }
+}
+
+function objectKey(kind: string, object: KubeObject): string {
+  return `${kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
 function readNotified(object: KubeObject): Record<string, number> {

@@ -18,7 +18,7 @@ import { Controller } from './controller.ts';
 import { createLogger } from './logger.ts';
 import { readinessOf } from './readiness.ts';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
-import type { EventListener, EventListenerSetup, ReconcilerContext, ReconcilerRegistration } from './types.ts';
+import type { EventListener, EventListenerSetup, ObjectListener, ReconcilerContext, ReconcilerRegistration } from './types.ts';
 
 /**
  * Wires config → client → informers → (leader election) → queues and workers → servers.
@@ -172,15 +172,18 @@ export async function startController(
   function wire(client: KubeClient, caches: InformerSet): Wired[] {
     const namespace = controllerNamespace(config, client.contextNamespace);
     listeners = (options.listeners ?? []).map((l) => l.setup({ client, caches, config, clock, logger: logger.child({ component: l.name }), namespace }));
-    const recorded: EventListener = (kind, involved, event) => {
+    // A listener's failure is its own: it never reaches the pass that called it.
+    const each = (call: (l: (typeof listeners)[number]) => void): void => {
       for (const l of listeners) {
         try {
-          l.recorded(kind, involved, event);
+          call(l);
         } catch (err) {
           logger.error({ err }, 'an event listener failed');
         }
       }
     };
+    const recorded: EventListener = (kind, involved, event) => each((l) => l.recorded(kind, involved, event));
+    const observed: ObjectListener = (kind, object) => each((l) => l.observed(kind, object));
     return registrations.map((registration) => {
       const primary = caches.informer<KubeObject>(registration.resource);
       const holder: { controller?: Controller } = {};
@@ -193,6 +196,7 @@ export async function startController(
         enqueue: (key) => holder.controller?.enqueue(key),
         enqueueAfter: (key, ms) => holder.controller?.enqueueAfter(key, ms),
         recorded,
+        observed,
       };
       const reconcile = registration.setup(ctx);
       const controller = new Controller({

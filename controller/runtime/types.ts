@@ -33,13 +33,16 @@ export interface Caches {
 /** Hears each event a reconciler recorded on one of its objects (notifications hang here). */
 export type EventListener = (kind: string, involved: KubeObject, event: RecordedEvent) => void;
 
+/** Hears an object as a reconcile pass left it (its status as decided). */
+export type ObjectListener = (kind: string, object: KubeObject) => void;
+
 /**
  * Something that runs beside the reconcilers and hears their events: set up once the client and
  * caches exist, stopped after the reconcilers are.
  */
 export interface EventListenerSetup {
   name: string;
-  setup(ctx: { client: KubeClient; caches: Caches; config: Config; clock: Clock; logger: Logger; namespace: string }): { recorded: EventListener; stop(): Promise<void> };
+  setup(ctx: { client: KubeClient; caches: Caches; config: Config; clock: Clock; logger: Logger; namespace: string }): { recorded: EventListener; observed: ObjectListener; stop(): Promise<void> };
 }
 
 export interface ReconcilerContext {
@@ -53,6 +56,8 @@ export interface ReconcilerContext {
   enqueueAfter(key: ObjectKey, ms: number): void;
   /** Call after recording an event on an object; never blocks or throws. */
   recorded: EventListener;
+  /** Call with the object as a pass left it; never blocks or throws. */
+  observed: ObjectListener;
 }
 
 /** Maps a change to a secondary object onto the primary keys to reconcile. */

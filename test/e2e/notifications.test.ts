@@ -13,7 +13,7 @@ import { canaryRollout, RolloutHelper } from '../support/rollouts.ts';
  * receives what the controller sends as the rollout pauses, completes and aborts.
  */
 describe('notifications', () => {
-  test('pause, completion and abort each deliver the built-in template text to a webhook', async (t) => {
+  test('pause, completion and abort each deliver the built-in template text to a webhook; a when trigger fires as its condition starts to hold', async (t) => {
     const ns = await testNamespace(t);
     const ro = new RolloutHelper(ns);
     const receiver = await httpReceiver();
@@ -24,6 +24,9 @@ describe('notifications', () => {
       metadata: { name: 'argo-rollouts-notification-configmap', namespace: ns },
       data: {
         'service.webhook.hook': `url: ${receiver.url}/rollouts\nheaders:\n- name: X-Token\n  value: $hook-token\n`,
+        // A trigger on the Rollout's state, as Argo's notification controller runs it: sent as its condition starts to hold.
+        'trigger.on-degraded': "- when: rollout.status.phase == 'Degraded'\n  send: [phase]\n",
+        'template.phase': 'message: "{{.rollout.metadata.name}} is {{.rollout.status.phase}}: {{.rollout.status.message}}"\n',
         // A configured service Ramp does not send through is reported on the Rollout.
         'service.opsgenie': 'apiUrl: https://api.opsgenie.com\n',
       },
@@ -40,6 +43,7 @@ describe('notifications', () => {
       'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '',
       'notifications.argoproj.io/subscribe.on-rollout-aborted.hook': '',
       'notifications.argoproj.io/subscribe.on-rollout-aborted.opsgenie': 'team',
+      'notifications.argoproj.io/subscribe.on-degraded.hook': '',
     };
     await ro.create(manifest);
     const controller = await startController({ namespace: ns, name: `${ns}-notifications` });
@@ -64,6 +68,13 @@ describe('notifications', () => {
     await received('Rollout app has been paused.', 2);
     await ro.abort('app');
     await received('Rollout app has been aborted.', 1);
+    const degraded = await eventually('the on-degraded trigger fired', async () => bodies().find((b) => b.startsWith('app is Degraded: ')));
+    assert.match(degraded, /RolloutAborted/);
+    const notified = await eventually('the notified annotation records it', async () => {
+      const annotation = (await ro.get('app')).metadata?.annotations?.['notified.notifications.argoproj.io'];
+      return annotation && Object.keys(JSON.parse(annotation) as object).find((k) => k.startsWith('on-degraded:[0].') && k.endsWith(':hook:'));
+    });
+    assert.ok(notified);
 
     const warning = await eventually('a NotificationServiceUnsupported event on the Rollout', async () => {
       const events = await ro.client.list<KubeObject & { reason?: string; message?: string; type?: string }>(EVENTS, { namespace: ns });
@@ -71,7 +82,7 @@ describe('notifications', () => {
     });
     assert.equal(warning.type, 'Warning');
     assert.match(warning.message ?? '', /opsgenie/);
-    assert.ok(bodies().every((b) => /^Rollout app has been (completed|paused|aborted)\.$/.test(b)), `only the subscribed triggers: ${JSON.stringify(bodies())}`);
+    assert.deepEqual(bodies().filter((b) => !/^Rollout app has been (completed|paused|aborted)\.$/.test(b)), [degraded], `only the subscribed triggers: ${JSON.stringify(bodies())}`);
     // What was sent stays sent: the Rollout is still readable and the controller did not fail a pass over it.
     assert.ok(await ro.client.get(ROLLOUTS, ns, 'app'));
   });

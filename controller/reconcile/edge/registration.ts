@@ -261,6 +261,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         const decided = plan(observed);
         const result = await apply(clientWriter(ctx.client, signal, traffic, cached, onEvent), observed, decided);
         written.record(key, result.resourceVersion);
+        ctx.observed('Rollout', { ...observed.rollout, status: decided.status } as RolloutObject);
         if (result.effects > 0 || result.statusPatched) {
           ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
         }

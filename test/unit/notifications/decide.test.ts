@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../../controller/notifications/config.ts';
-import { destinations, planNotifications } from '../../../controller/notifications/decide.ts';
+import { destinations, planNotifications, planStateNotifications } from '../../../controller/notifications/decide.ts';
 
 const SERVICES = { 'service.webhook.hook': 'url: http://hook', 'service.slack': 'token: t', 'service.email': 'host: smtp\nport: 25\nfrom: a@b' };
 
@@ -50,17 +50,13 @@ describe('planNotifications', () => {
     assert.deepEqual(planNotifications(config, ro, 'RolloutCompleted', {}, 0), { sends: [], warnings: [] }, 'not subscribed to that trigger');
   });
 
-  it("sends what each condition whose when holds names, Argo's unconditional ones always", () => {
+  it("an event sends the trigger's unconditional conditions; those with when are left to the state", () => {
     const config = parseConfig({
       ...SERVICES,
       'trigger.on-rollout-step-completed': '- when: rollout.status.currentStepIndex >= 2\n  send: [rollout-step-completed]\n- send: [rollout-updated]\n',
     });
-    const subscribed = (status: Record<string, unknown>) => rollout({ 'notifications.argoproj.io/subscribe.on-rollout-step-completed.hook': '' }, {}, status);
-    assert.deepEqual(summary(planNotifications(config, subscribed({ currentStepIndex: 1 }), 'RolloutStepCompleted', {}, 0)), ['on-rollout-step-completed rollout-updated -> hook:']);
-    assert.deepEqual(summary(planNotifications(config, subscribed({ currentStepIndex: 2 }), 'RolloutStepCompleted', {}, 0)), [
-      'on-rollout-step-completed rollout-step-completed -> hook:',
-      'on-rollout-step-completed rollout-updated -> hook:',
-    ]);
+    const ro = rollout({ 'notifications.argoproj.io/subscribe.on-rollout-step-completed.hook': '' }, {}, { currentStepIndex: 2 });
+    assert.deepEqual(summary(planNotifications(config, ro, 'RolloutStepCompleted', {}, 0)), ['on-rollout-step-completed rollout-updated -> hook:']);
   });
 
   it('sends a oncePer condition once per value, keeping what was sent in the notified annotation', () => {
@@ -70,7 +66,7 @@ describe('planNotifications', () => {
     assert.equal(first.sends.length, 1);
     const keys = Object.keys(first.notified ?? {});
     assert.equal(keys.length, 1);
-    assert.match(keys[0]!, /^abc:on-rollout-paused:\[0\]\.[a-z0-9]+:hook:$/);
+    assert.equal(keys[0], 'abc:on-rollout-paused:[0].2jmj7l5rSw0yVb_vlWAYkK_YBwk:hook:', "Argo's key: the condition's index and the sha1 of its (empty) when");
     assert.equal(first.notified![keys[0]!], 1_700_000_000);
     const again = planNotifications(config, ro, 'RolloutPaused', first.notified!, 1_700_000_100_000);
     assert.deepEqual(again, { sends: [], warnings: [] }, 'the same hash is not sent twice, even after a restart that reads the annotation');
@@ -99,5 +95,45 @@ describe('planNotifications', () => {
     assert.match(plan.warnings[2]!.message, /service ghost is not configured/);
     assert.match(plan.warnings[3]!.message, /template nowhere is not configured/);
     assert.deepEqual(planNotifications(config, rollout({}), 'RolloutAborted', {}, 0).warnings, [], 'an object without subscriptions hears nothing');
+  });
+});
+
+describe('planStateNotifications', () => {
+  const config = parseConfig({
+    ...SERVICES,
+    'trigger.on-degraded': "- when: rollout.status.phase == 'Degraded'\n  send: [rollout-aborted]\n",
+    'trigger.on-step': '- when: rollout.status.currentStepIndex >= 1\n  send: [rollout-step-completed]\n  oncePer: rollout.status.currentPodHash\n',
+  });
+  const subscribed = (status: Record<string, unknown>, notified?: Record<string, number>) =>
+    rollout({ 'notifications.argoproj.io/subscribe.on-degraded.hook': '', 'notifications.argoproj.io/subscribe.on-step.slack': 'c', ...(notified ? { 'notified.notifications.argoproj.io': JSON.stringify(notified) } : {}) }, {}, status);
+
+  it('sends a when condition as it starts to hold, once, and again after it stopped holding', () => {
+    const healthy = planStateNotifications(config, subscribed({ phase: 'Healthy', currentStepIndex: 0 }), {}, 1000);
+    assert.deepEqual(healthy, { sends: [], warnings: [] });
+    const degraded = planStateNotifications(config, subscribed({ phase: 'Degraded', currentStepIndex: 0 }), {}, 2000);
+    assert.deepEqual(summary(degraded), ['on-degraded rollout-aborted -> hook:']);
+    const key = Object.keys(degraded.notified!)[0]!;
+    assert.match(key, /^on-degraded:\[0\]\.[A-Za-z0-9_-]+:hook:$/);
+    assert.deepEqual(planStateNotifications(config, subscribed({ phase: 'Degraded', currentStepIndex: 0 }), degraded.notified!, 3000), { sends: [], warnings: [] }, 'still degraded: already sent');
+    const recovered = planStateNotifications(config, subscribed({ phase: 'Healthy', currentStepIndex: 0 }), degraded.notified!, 4000);
+    assert.deepEqual(recovered.sends, []);
+    assert.deepEqual(recovered.notified, {}, 'forgotten once it no longer holds');
+    assert.equal(planStateNotifications(config, subscribed({ phase: 'Degraded', currentStepIndex: 0 }), recovered.notified!, 5000).sends.length, 1);
+  });
+
+  it('with oncePer, sends once per value and never forgets it', () => {
+    const first = planStateNotifications(config, subscribed({ phase: 'Progressing', currentStepIndex: 1, currentPodHash: 'h1' }), {}, 1000);
+    assert.deepEqual(summary(first), ['on-step rollout-step-completed -> slack:c']);
+    const back = planStateNotifications(config, subscribed({ phase: 'Progressing', currentStepIndex: 0, currentPodHash: 'h1' }), first.notified!, 2000);
+    assert.equal(back.notified, undefined, 'a oncePer entry is kept when the condition stops holding');
+    assert.deepEqual(planStateNotifications(config, subscribed({ phase: 'Progressing', currentStepIndex: 1, currentPodHash: 'h1' }), first.notified!, 3000).sends, []);
+    assert.equal(planStateNotifications(config, subscribed({ phase: 'Progressing', currentStepIndex: 1, currentPodHash: 'h2' }), first.notified!, 4000).sends.length, 1);
+  });
+
+  it('keeps the notified history to the newest 100 entries, as Argo', () => {
+    const old = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x${i}:on-step:[0].k:slack:c`, i]));
+    const plan = planStateNotifications(config, subscribed({ phase: 'Degraded', currentStepIndex: 0 }), old, 1_000_000);
+    assert.equal(Object.keys(plan.notified!).length, 100);
+    assert.ok(!Object.hasOwn(plan.notified!, 'x0:on-step:[0].k:slack:c'), 'the oldest entry went');
   });
 });

@@ -88,4 +88,30 @@ describe('Notifier', () => {
     await w.notifier.idle();
     assert.deepEqual([w.requests, w.written.warnings, w.written.failed], [[], [], []]);
   });
+
+  it("looks at the state after passes: a when condition is sent once as it starts to hold, counted under its trigger", async () => {
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x', 'trigger.on-degraded': "- when: rollout.status.phase == 'Degraded'\n  send: [rollout-aborted]\n" });
+    const ro = (phase: string) => rollout({ 'notifications.argoproj.io/subscribe.on-degraded.hook': '' }, { phase });
+    w.notifier.observe('Rollout', ro('Progressing'));
+    await w.notifier.idle();
+    w.notifier.observe('Rollout', ro('Degraded'));
+    w.notifier.observe('Rollout', ro('Degraded'));
+    await w.notifier.idle();
+    w.notifier.observe('Rollout', ro('Degraded'));
+    await w.notifier.idle();
+    assert.deepEqual(w.requests.map((r) => r.body), ['Rollout app has been aborted.']);
+    assert.deepEqual(w.written.sent, ['on-degraded']);
+    assert.equal(w.written.notified.length, 1);
+  });
+
+  it('reports a condition that fails to evaluate once, not at every pass', async () => {
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x', 'trigger.on-odd': '- when: rollout.status.phase > 3\n  send: [rollout-aborted]\n' });
+    const ro = rollout({ 'notifications.argoproj.io/subscribe.on-odd.hook': '' }, { phase: 'Healthy' });
+    for (let i = 0; i < 3; i++) {
+      w.notifier.observe('Rollout', ro);
+      await w.notifier.idle();
+    }
+    assert.equal(w.written.warnings.length, 1);
+    assert.equal(w.written.warnings[0]!.reason, 'NotificationConfigError');
+  });
 });
