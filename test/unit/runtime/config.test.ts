@@ -216,6 +216,11 @@ describe('parseConfig', () => {
       assert.equal(run(['--alb-verify-weight=false']).workers, 10);
     });
 
+    it("--self-service-notification-enabled: notifications are configured in the controller's namespace only", () => {
+      assert.match(error(['--self-service-notification-enabled']), /^--self-service-notification-enabled: Ramp reads notification configuration only from argo-rollouts-notification-configmap/);
+      assert.equal(run(['--self-service-notification-enabled=false']).workers, 10);
+    });
+
     it('names the environment variable when the value came from there', () => {
       assert.equal(error([], { ...home, RAMP_WORKERS: 'many' }), 'invalid RAMP_WORKERS "many": must be an integer from 1 to 1000');
     });
