@@ -51,7 +51,8 @@ interface Parsed {
 
 export class Notifier {
   private readonly chains = new Map<string, { tail: Promise<void>; pending: number }>();
-  private readonly notified = new Map<string, Record<string, number>>();
+  /** What this process wrote to an object's notified annotation, until the cache shows it. */
+  private readonly written = new Map<string, { uid: string | undefined; value: string }>();
   private readonly parsed = new Map<string, Parsed>();
   private readonly stateWarnings = new Map<string, Set<string>>();
   private readonly observations = new Map<string, KubeObject>();
@@ -132,7 +133,7 @@ export class Notifier {
     const started = this.ports.now();
     const parsed = await this.configFor(this.configNamespace(object.metadata?.namespace ?? ''));
     if (!parsed) return;
-    const plan = planNotifications(parsed.config, object as KubeObject & Record<string, unknown>, event.reason, this.notified.get(key) ?? readNotified(object), started);
+    const plan = planNotifications(parsed.config, object as KubeObject & Record<string, unknown>, event.reason, this.notifiedOf(key, object), started);
     await this.carryOut(key, kind, object, event, parsed, plan, started);
     for (const w of plan.warnings) await this.warn(kind, object, key, w);
   }
@@ -141,7 +142,7 @@ export class Notifier {
     const started = this.ports.now();
     const parsed = await this.configFor(this.configNamespace(object.metadata?.namespace ?? ''));
     if (!parsed) return;
-    const plan = planStateNotifications(parsed.config, object as KubeObject & Record<string, unknown>, this.notified.get(key) ?? readNotified(object), started);
+    const plan = planStateNotifications(parsed.config, object as KubeObject & Record<string, unknown>, this.notifiedOf(key, object), started);
     await this.carryOut(key, kind, object, undefined, parsed, plan, started);
     // Looked at after every pass: a condition that fails to evaluate is reported once, not each pass.
     const seen = this.stateWarnings.get(key) ?? new Set<string>();
@@ -181,11 +182,21 @@ export class Notifier {
     }
     if (plan.notified) {
       // Remembered before the write lands, so the next look at this object sees it either way.
-      this.notified.set(key, plan.notified);
-      await this.ports.patchNotified(kind, object, JSON.stringify(plan.notified)).catch((err: unknown) => {
+      const value = JSON.stringify(plan.notified);
+      this.written.set(key, { uid: object.metadata?.uid, value });
+      await this.ports.patchNotified(kind, object, value).catch((err: unknown) => {
         this.ports.logger.warn({ object: key, error: (err as Error).message }, `could not record ${NOTIFIED_ANNOTATION}`);
       });
     }
+  }
+
+  /** The object's notified state: ours while the cache has not caught up with our write, the annotation's after. */
+  private notifiedOf(key: string, object: KubeObject): Record<string, number> {
+    const annotation = object.metadata?.annotations?.[NOTIFIED_ANNOTATION];
+    const ours = this.written.get(key);
+    if (ours && ours.uid === object.metadata?.uid && ours.value !== annotation) return parseNotified(ours.value);
+    this.written.delete(key);
+    return parseNotified(annotation);
   }
 
   private async warn(kind: string, object: KubeObject, key: string, w: NotificationWarning): Promise<void> {
@@ -198,8 +209,7 @@ function objectKey(kind: string, object: KubeObject): string {
   return `${kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
-function readNotified(object: KubeObject): Record<string, number> {
-  const raw = object.metadata?.annotations?.[NOTIFIED_ANNOTATION];
+function parseNotified(raw: string | undefined): Record<string, number> {
   if (!raw) return {};
   try {
     const parsed = JSON.parse(raw) as unknown;
