@@ -93,7 +93,9 @@ function readKey(config: NotificationConfig, key: string, raw: string, secret: R
       const selector = m.selector === undefined ? undefined : selectorOf(m.selector);
       return { recipients: strings(m.recipients, 'recipients'), triggers: strings(m.triggers ?? [], 'triggers'), ...(selector ? { selector } : {}) };
     });
-  } else if (!key.startsWith('context')) throw new Error('unknown key');
+  } else if (key === 'context') {
+    throw new Error("not read: it is Argo CD's, and Argo Rollouts' templates have no .context");
+  } else throw new Error('unknown key');
 }
 
 function condition(m: Record<string, unknown>, index: number): TriggerCondition {
@@ -120,13 +122,16 @@ function compileTree(name: string, v: unknown): TemplateTree {
   return (v ?? null) as TemplateTree;
 }
 
-// `$key` in a service's settings is the value of that key in the Secret.
+// `$key` in a service's settings is the value of that key in the Secret, wherever it appears in a
+// string (Argo's keyPattern, `[$][\w-]+`); one naming no key is left as written, as Argo leaves it,
+// except a value that is nothing but the reference, which is reported: it cannot be meant literally.
+const SECRET_REFERENCE = /[$][\w-]+/g;
+
 function withSecrets(settings: Record<string, unknown>, secret: Record<string, string>): Record<string, unknown> {
   const visit = (v: unknown): unknown => {
-    if (typeof v === 'string' && v.startsWith('$')) {
-      const name = v.slice(1);
-      if (!Object.hasOwn(secret, name)) throw new Error(`${v} names no key of argo-rollouts-notification-secret`);
-      return secret[name];
+    if (typeof v === 'string') {
+      if (/^[$][\w-]+$/.test(v) && !Object.hasOwn(secret, v.slice(1))) throw new Error(`${v} names no key of argo-rollouts-notification-secret`);
+      return v.replace(SECRET_REFERENCE, (ref) => (Object.hasOwn(secret, ref.slice(1)) ? secret[ref.slice(1)]! : ref));
     }
     if (Array.isArray(v)) return v.map(visit);
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, visit(e)]));

@@ -51,8 +51,8 @@ export function destinations(config: NotificationConfig, object: ObjectMeta): Ma
     if (sub.selector && !Object.entries(sub.selector).every(([k, v]) => labels[k] === v)) continue;
     const triggers = sub.triggers.length > 0 ? sub.triggers : config.defaultTriggers;
     for (const r of sub.recipients) {
-      const [service = '', ...rest] = r.split(':');
-      for (const t of triggers) add(t, { service, recipient: rest.join(':') });
+      const [service = '', recipient = ''] = r.split(':');
+      for (const t of triggers) add(t, { service, recipient });
     }
   }
   for (const [key, value] of Object.entries(object.metadata?.annotations ?? {})) {

@@ -39,14 +39,20 @@ describe("Argo's catalog", () => {
 });
 
 describe('parseConfig', () => {
-  it('reads services with $secret references, by type and name', () => {
+  it('reads services with $secret references anywhere in a value, by type and name', () => {
     const config = parseConfig(
-      { 'service.slack': 'token: $slack-token', 'service.webhook.github': 'url: https://api.github.com\nheaders:\n- name: Authorization\n  value: token $github-token\n' },
-      { 'slack-token': 'xoxb-1' },
+      {
+        'service.slack': 'token: $slack-token',
+        'service.webhook.github': 'url: https://api.github.com\nheaders:\n- name: Authorization\n  value: token $github-token\n- name: X-Price\n  value: costs $5 or $unknown\n',
+      },
+      { 'slack-token': 'xoxb-1', 'github-token': 'ghp-2' },
     );
+    assert.deepEqual(config.errors, []);
     assert.deepEqual(config.services.get('slack'), { type: 'slack', name: 'slack', settings: { token: 'xoxb-1' } });
-    // Only a whole value starting with $ is a reference.
-    assert.deepEqual(config.services.get('github')?.settings.headers, [{ name: 'Authorization', value: 'token $github-token' }]);
+    assert.deepEqual(config.services.get('github')?.settings.headers, [
+      { name: 'Authorization', value: 'token ghp-2' },
+      { name: 'X-Price', value: 'costs $5 or $unknown' },
+    ], 'a reference to no key inside a longer value is left as written, as Argo leaves it');
   });
 
   it('reports a $reference to a key the Secret lacks, naming the key, and keeps the rest', () => {
@@ -81,8 +87,10 @@ describe('parseConfig', () => {
       'template.broken': 'message: "{{define \\"x\\"}}{{end}}"',
       'trigger.notalist': 'send: [x]',
       nonsense: 'x',
+      context: 'argocdUrl: https://cd.example.com',
     });
-    assert.equal(config.errors.length, 4);
+    assert.equal(config.errors.length, 5);
+    assert.ok(config.errors.includes("context: not read: it is Argo CD's, and Argo Rollouts' templates have no .context"));
     assert.match(config.errors.find((e) => e.startsWith('template.broken'))!, /template broken: \{\{define\}\} is not supported/);
     assert.ok(config.errors.some((e) => e.startsWith('trigger.bad: ')));
     assert.ok(config.errors.includes('trigger.notalist: a trigger is a list of conditions'));
