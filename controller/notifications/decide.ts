@@ -116,14 +116,16 @@ class NotifiedState {
 
 const NOTIFIED_HISTORY_MAX = 100;
 
-// Argo's StateItemKey: [oncePer:]trigger:conditionKey:service:recipient.
-function stateKey(trigger: string, c: TriggerCondition, d: Destination, oncePer: string | undefined): string {
-  const key = `${trigger}:${c.key}:${d.service}:${d.recipient}`;
+// Argo's StateItemKey: [oncePer:][apiNamespace:]trigger:conditionKey:service:recipient, the namespace
+// for a self-service configuration (one in the object's own namespace).
+function stateKey(p: Planning, trigger: string, c: TriggerCondition, d: Destination, oncePer: string | undefined): string {
+  const key = `${p.apiNamespace ? `${p.apiNamespace}:` : ''}${trigger}:${c.key}:${d.service}:${d.recipient}`;
   return oncePer ? `${oncePer}:${key}` : key;
 }
 
 interface Planning {
   config: NotificationConfig;
+  apiNamespace?: string | undefined;
   object: ObjectMeta & Record<string, unknown>;
   state: NotifiedState;
   sends: Send[];
@@ -163,7 +165,7 @@ function send(p: Planning, trigger: string, c: TriggerCondition, d: Destination)
 function sendOnce(p: Planning, trigger: string, c: TriggerCondition, targets: readonly Destination[], oncePer: string | undefined, record: boolean): void {
   for (const d of targets) {
     if (record) {
-      const key = stateKey(trigger, c, d, oncePer);
+      const key = stateKey(p, trigger, c, d, oncePer);
       if (p.state.has(key)) continue;
       p.state.add(key);
     }
@@ -182,15 +184,16 @@ function planOf(p: Planning): NotificationPlan {
  * state's (planStateNotifications), so a condition that holds is sent once, not once per path.
  * Ramp honours `oncePer` here too: such a send is recorded and not repeated.
  */
-export function planNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, reason: string, notified: Record<string, number>, now: number): NotificationPlan {
+export function planNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, reason: string, notified: Record<string, number>, now: number, apiNamespace?: string): NotificationPlan {
   const trigger = triggerForReason(reason);
   const targets = destinations(config, object).get(trigger) ?? [];
   if (targets.length === 0) return { sends: [], warnings: [] };
   // Only a subscribed object hears about a broken configuration, once per event it would have sent for.
-  const warnings: NotificationWarning[] = config.errors.map((e) => ({ reason: NOTIFICATION_REASONS.configError, message: `argo-rollouts-notification-configmap: ${e}` }));
+  const source = `argo-rollouts-notification-configmap${apiNamespace ? ` in ${apiNamespace}` : ''}`;
+  const warnings: NotificationWarning[] = config.errors.map((e) => ({ reason: NOTIFICATION_REASONS.configError, message: `${source}: ${e}` }));
   const conditions = config.triggers.get(trigger);
   if (!conditions) return { sends: [], warnings: [...warnings, { reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger} is subscribed to but not configured` }] };
-  const p: Planning = { config, object, state: new NotifiedState(notified, Math.floor(now / 1000)), sends: [], warnings };
+  const p: Planning = { config, apiNamespace, object, state: new NotifiedState(notified, Math.floor(now / 1000)), sends: [], warnings };
   for (const c of conditions) {
     if (c.when) continue;
     const oncePer = c.oncePer ? String(evaluate(p, trigger, c, c.oncePer) ?? '') : undefined;
@@ -205,13 +208,13 @@ export function planNotifications(config: NotificationConfig, object: ObjectMeta
  * annotation; a condition that no longer holds is forgotten, so it is sent again when it next
  * holds (with `oncePer`, once per value, never forgotten).
  */
-export function planStateNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, notified: Record<string, number>, now: number): NotificationPlan {
-  const p: Planning = { config, object, state: new NotifiedState(notified, Math.floor(now / 1000)), sends: [], warnings: [] };
+export function planStateNotifications(config: NotificationConfig, object: ObjectMeta & Record<string, unknown>, notified: Record<string, number>, now: number, apiNamespace?: string): NotificationPlan {
+  const p: Planning = { config, apiNamespace, object, state: new NotifiedState(notified, Math.floor(now / 1000)), sends: [], warnings: [] };
   for (const [trigger, targets] of destinations(config, object)) {
     for (const c of config.triggers.get(trigger) ?? []) {
       if (!c.when) continue;
       if (evaluate(p, trigger, c, c.when) !== true) {
-        for (const d of targets) p.state.remove(stateKey(trigger, c, d, undefined));
+        for (const d of targets) p.state.remove(stateKey(p, trigger, c, d, undefined));
         continue;
       }
       sendOnce(p, trigger, c, targets, c.oncePer ? String(evaluate(p, trigger, c, c.oncePer) ?? '') : undefined, true);

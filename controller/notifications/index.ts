@@ -16,10 +16,12 @@ export function notificationsListener(options: { registry?: Registry; http?: Htt
   return {
     name: 'notifications',
     setup({ client, caches, config, clock, logger, namespace }) {
-      const informers = notificationInformers({ client, namespace, clock, logger, resyncMs: config.resyncSeconds * 1000 });
+      const selfService = config.selfServiceNotificationEnabled;
+      const informers = notificationInformers({ client, namespace, selfService, watched: config.namespace, clock, logger, resyncMs: config.resyncSeconds * 1000 });
       informers.start();
       const ports = kubeNotifierPorts({ client, caches, source: informers.source, http: options.http ?? nodeHttp, smtp: options.smtp ?? nodeSmtp, clock, logger, metrics });
-      const notifier = new Notifier(ports, () => namespace);
+      // Argo's GetAPIsFromNamespace: the object's namespace first, then the controller's.
+      const notifier = new Notifier(ports, namespace, selfService);
       return {
         recorded: (kind, involved, event) => notifier.notify(kind, involved, event),
         // Argo's notification controller looks at Rollouts only.

@@ -33,11 +33,16 @@ export interface NotificationInformers {
   stop(): Promise<void>;
 }
 
-export function notificationInformers(deps: { client: KubeClient; namespace: string; clock: Clock; logger: Logger; resyncMs: number }): NotificationInformers {
+/**
+ * `namespace` is the controller's; with `selfService`, the two objects are watched by name in every
+ * namespace the controller watches (`watched`, all when undefined) as well.
+ */
+export function notificationInformers(deps: { client: KubeClient; namespace: string; selfService: boolean; watched?: string; clock: Clock; logger: Logger; resyncMs: number }): NotificationInformers {
+  const scope = deps.selfService ? deps.watched : deps.namespace;
   const informer = (type: ResourceType, name: string): Informer<DataObject> =>
     new Informer<DataObject>({
-      name: `${type.plural} ${deps.namespace}/${name}`,
-      source: kubeListWatch<DataObject>(deps.client, type, { namespace: deps.namespace, fieldSelector: `metadata.name=${name}` }),
+      name: `${type.plural} ${scope ?? '*'}/${name}`,
+      source: kubeListWatch<DataObject>(deps.client, type, { namespace: scope, fieldSelector: `metadata.name=${name}` }),
       clock: deps.clock,
       logger: deps.logger,
       resyncMs: deps.resyncMs,
@@ -56,13 +61,13 @@ export function notificationInformers(deps: { client: KubeClient; namespace: str
     const both = await Promise.all([configMaps.waitForSync(signal), secrets.waitForSync(signal)]);
     timeout.abort();
     waited = true;
-    if (!both.every(Boolean)) deps.logger.warn(`notifications: ${NOTIFICATION_CONFIGMAP} and ${NOTIFICATION_SECRET} in ${deps.namespace} could not be read yet; nothing is sent until they are`);
+    if (!both.every(Boolean)) deps.logger.warn(`notifications: ${NOTIFICATION_CONFIGMAP} and ${NOTIFICATION_SECRET} in ${scope ?? 'all namespaces'} could not be read yet; nothing is sent until they are`);
     return both.every(Boolean);
   };
   return {
     source: {
       async read(namespace) {
-        if (namespace !== deps.namespace || !(await synced())) return undefined;
+        if ((scope !== undefined && namespace !== scope) || !(await synced())) return undefined;
         const cm = configMaps.get(`${namespace}/${NOTIFICATION_CONFIGMAP}`);
         if (!cm) return undefined;
         const secret = secrets.get(`${namespace}/${NOTIFICATION_SECRET}`);

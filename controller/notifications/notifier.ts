@@ -59,8 +59,10 @@ export class Notifier {
 
   constructor(
     private readonly ports: NotifierPorts,
-    /** Where the ConfigMap and Secret are read for an object: the controller's namespace. */
-    private readonly configNamespace: (objectNamespace: string) => string,
+    /** Where the ConfigMap and Secret are read: the controller's namespace. */
+    private readonly namespace: string,
+    /** Argo's --self-service-notification-enabled: the object's own namespace's configuration too. */
+    private readonly selfService = false,
   ) {}
 
   /** Queues the notifications of one recorded event; returns at once. */
@@ -129,27 +131,41 @@ export class Notifier {
     return parsed;
   }
 
+  /**
+   * The configurations that apply to an object, as Argo's GetAPIsFromNamespace: with self-service,
+   * its own namespace's first (its notified keys prefixed by that namespace), then the controller's.
+   */
+  private async configsFor(objectNamespace: string): Promise<Array<{ parsed: Parsed; apiNamespace?: string }>> {
+    const own = this.selfService && objectNamespace !== '' && objectNamespace !== this.namespace ? [objectNamespace] : [];
+    const out: Array<{ parsed: Parsed; apiNamespace?: string }> = [];
+    for (const ns of [...own, this.namespace]) {
+      const parsed = await this.configFor(ns);
+      if (parsed) out.push({ parsed, ...(ns !== this.namespace ? { apiNamespace: ns } : {}) });
+    }
+    return out;
+  }
+
   private async deliverEvent(key: string, kind: string, object: KubeObject, event: RecordedEvent): Promise<void> {
-    const started = this.ports.now();
-    const parsed = await this.configFor(this.configNamespace(object.metadata?.namespace ?? ''));
-    if (!parsed) return;
-    const plan = planNotifications(parsed.config, object as KubeObject & Record<string, unknown>, event.reason, this.notifiedOf(key, object), started);
-    await this.carryOut(key, kind, object, event, parsed, plan, started);
-    for (const w of plan.warnings) await this.warn(kind, object, key, w);
+    for (const { parsed, apiNamespace } of await this.configsFor(object.metadata?.namespace ?? '')) {
+      const started = this.ports.now();
+      const plan = planNotifications(parsed.config, object as KubeObject & Record<string, unknown>, event.reason, this.notifiedOf(key, object), started, apiNamespace);
+      await this.carryOut(key, kind, object, event, parsed, plan, started);
+      for (const w of plan.warnings) await this.warn(kind, object, key, w);
+    }
   }
 
   private async deliverState(key: string, kind: string, object: KubeObject): Promise<void> {
-    const started = this.ports.now();
-    const parsed = await this.configFor(this.configNamespace(object.metadata?.namespace ?? ''));
-    if (!parsed) return;
-    const plan = planStateNotifications(parsed.config, object as KubeObject & Record<string, unknown>, this.notifiedOf(key, object), started);
-    await this.carryOut(key, kind, object, undefined, parsed, plan, started);
-    // Looked at after every pass: a condition that fails to evaluate is reported once, not each pass.
     const seen = this.stateWarnings.get(key) ?? new Set<string>();
-    for (const w of plan.warnings) {
-      if (seen.has(w.message)) continue;
-      seen.add(w.message);
-      await this.warn(kind, object, key, w);
+    for (const { parsed, apiNamespace } of await this.configsFor(object.metadata?.namespace ?? '')) {
+      const started = this.ports.now();
+      const plan = planStateNotifications(parsed.config, object as KubeObject & Record<string, unknown>, this.notifiedOf(key, object), started, apiNamespace);
+      await this.carryOut(key, kind, object, undefined, parsed, plan, started);
+      // Looked at after every pass: a condition that fails to evaluate is reported once, not each pass.
+      for (const w of plan.warnings) {
+        if (seen.has(w.message)) continue;
+        seen.add(w.message);
+        await this.warn(kind, object, key, w);
+      }
     }
     if (seen.size > 0) this.stateWarnings.set(key, seen);
   }

@@ -137,6 +137,17 @@ describe('helm template', () => {
     assert.equal(config.leaderElect, true);
   });
 
+  it('notifications.selfService=true: --self-service-notification-enabled, and cluster-wide a ClusterRole reading the two notification objects by name', () => {
+    assert.equal(controllerConfig(renderChart(RELEASE, NS)).selfServiceNotificationEnabled, false);
+    const r = renderChart(RELEASE, NS, { 'notifications.selfService': true });
+    assert.equal(controllerConfig(r).selfServiceNotificationEnabled, true);
+    assert.deepEqual(objectOf<RoleLike>(r, 'ClusterRole', 'ramp-controller-notifications').rules, objectOf<RoleLike>(r, 'Role', 'ramp-controller-notifications').rules, 'the same rules, in every namespace');
+    const binding = objectOf<Binding>(r, 'ClusterRoleBinding', 'ramp-controller-notifications');
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'ramp-controller', namespace: NS }]);
+    const scoped = renderChart(RELEASE, NS, { 'notifications.selfService': true, namespaced: true });
+    assert.deepEqual(scoped.objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind), [], 'namespaced, the Role in the one namespace is enough');
+  });
+
   it('dashboard.enabled=true: its ServiceAccount, ClusterRole with the dashboard rules, Deployment and Service; namespaced, a Role', () => {
     const r = renderChart(RELEASE, NS, { 'dashboard.enabled': true });
     for (const kind of ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service']) objectOf(r, kind, 'ramp-dashboard');

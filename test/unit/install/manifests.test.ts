@@ -137,6 +137,18 @@ describe('notifications permissions', () => {
     const binding = yaml<{ roleRef: { name: string } }>('install/base/notifications-rolebinding.yaml');
     assert.equal(binding.roleRef.name, 'ramp-controller-notifications');
   });
+
+  it('install/notifications-self-service: the same rules in every namespace, and the flag through the environment', () => {
+    const role = yaml<RoleDoc>('install/base/notifications-role.yaml');
+    const clusterRole = yaml<RoleDoc>('install/notifications-self-service/clusterrole.yaml');
+    assert.equal(clusterRole.kind, 'ClusterRole');
+    assert.deepEqual(clusterRole.rules, role.rules);
+    assert.equal(yaml<{ roleRef: { kind: string; name: string } }>('install/notifications-self-service/clusterrolebinding.yaml').roleRef.name, 'ramp-controller-notifications');
+    const env = yaml<DeploymentDoc>('install/notifications-self-service/deployment-patch.yaml').spec.template.spec.containers[0]!.env ?? [];
+    const vars = Object.fromEntries(env.map((e) => [e.name, (e as { value?: string }).value ?? '']));
+    const parsed = parseConfig([], { HOME: '/home/ramp', ...vars }, { hostname: 'h', pid: 1 });
+    assert.equal(parsed.kind === 'run' && parsed.config.selfServiceNotificationEnabled, true);
+  });
 });
 
 describe('dashboard permissions', () => {

@@ -7,7 +7,15 @@ import { Notifier, type NotifierPorts } from '../../../controller/notifications/
 import type { RecordedEvent } from '../../../controller/runtime/events.ts';
 
 /** A world of fake ports: the ConfigMap and Secret, an HTTP endpoint, and what the notifier wrote. */
-function world(data: Record<string, string> | undefined, answer: (url: string, body: string) => number = () => 200, configRead: Promise<void> = Promise.resolve()) {
+interface WorldOptions {
+  answer?: (url: string, body: string) => number;
+  configRead?: Promise<void>;
+  /** ConfigMaps of other namespaces, for self-service. */
+  elsewhere?: Record<string, Record<string, string>>;
+  selfService?: boolean;
+}
+
+function world(data: Record<string, string> | undefined, { answer = () => 200, configRead = Promise.resolve(), elsewhere = {}, selfService = false }: WorldOptions = {}) {
   const requests: Array<{ url: string; body: string }> = [];
   const written = { notified: [] as string[], warnings: [] as RecordedEvent[], sent: [] as string[], failed: [] as string[] };
   const http: HttpPort = async (url, init) => {
@@ -17,9 +25,10 @@ function world(data: Record<string, string> | undefined, answer: (url: string, b
   };
   const ports: NotifierPorts = {
     source: {
-      read: async () => {
+      read: async (namespace) => {
         await configRead;
-        return data ? { data, secret: { token: 's3cret' }, version: '1' } : undefined;
+        const found = namespace === 'ramp' ? data : elsewhere[namespace];
+        return found ? { data: found, secret: { token: 's3cret' }, version: '1' } : undefined;
       },
     },
     services: { http, smtp: async () => undefined, sleep: async () => undefined },
@@ -29,7 +38,7 @@ function world(data: Record<string, string> | undefined, answer: (url: string, b
     now: () => 1_700_000_000_000,
     logger: pino({ level: 'silent' }),
   };
-  return { notifier: new Notifier(ports, () => 'ramp'), requests, written };
+  return { notifier: new Notifier(ports, 'ramp', selfService), requests, written };
 }
 
 const paused: RecordedEvent = { type: 'Normal', reason: 'RolloutPaused', message: 'Rollout is paused (CanaryPauseStep)' };
@@ -40,7 +49,7 @@ describe('Notifier', () => {
   it('queues without waiting, then sends the rendered template and counts it', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    const w = world({ 'service.webhook.hook': 'url: http://hook/x\nheaders:\n- name: T\n  value: $token\n' }, () => 200, gate);
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x\nheaders:\n- name: T\n  value: $token\n' }, { configRead: gate });
     w.notifier.notify('Rollout', rollout(SUBSCRIBED), paused);
     assert.equal(w.requests.length, 0, 'notify() returned before anything was sent');
     release();
@@ -51,7 +60,7 @@ describe('Notifier', () => {
   });
 
   it('turns a failed send into a counted error and a Warning event, and keeps delivering', async () => {
-    const w = world({ 'service.webhook.hook': 'url: http://hook/x\nretryMax: 1\n', 'service.webhook.ok': 'url: http://ok/y' }, (url) => (url.startsWith('http://hook') ? 500 : 200));
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x\nretryMax: 1\n', 'service.webhook.ok': 'url: http://ok/y' }, { answer: (url) => (url.startsWith('http://hook') ? 500 : 200) });
     w.notifier.notify('Rollout', rollout({ ...SUBSCRIBED, 'notifications.argoproj.io/subscribe.on-rollout-paused.ok': '' }), paused);
     await w.notifier.idle();
     assert.equal(w.requests.filter((r) => r.url.startsWith('http://hook')).length, 2, 'one retry');
@@ -113,5 +122,24 @@ describe('Notifier', () => {
     }
     assert.equal(w.written.warnings.length, 1);
     assert.equal(w.written.warnings[0]!.reason, 'NotificationConfigError');
+  });
+
+  it("with self-service, also sends through the configuration in the object's namespace, its notified keys prefixed by it", async () => {
+    const trigger = "- when: rollout.status.phase == 'Degraded'\n  send: [rollout-aborted]\n";
+    const ro = rollout({ 'notifications.argoproj.io/subscribe.on-degraded.hook': '' }, { phase: 'Degraded' });
+    const own = { 'service.webhook.hook': 'url: http://team-hook/x', 'trigger.on-degraded': trigger };
+    const w = world({ 'service.webhook.hook': 'url: http://central/x', 'trigger.on-degraded': trigger }, { elsewhere: { shop: own }, selfService: true });
+    w.notifier.observe('Rollout', ro);
+    w.notifier.notify('Rollout', rollout({ 'notifications.argoproj.io/subscribe.on-rollout-paused.hook': '' }), paused);
+    await w.notifier.idle();
+    assert.deepEqual(w.requests.map((r) => r.url), ['http://team-hook/x', 'http://central/x', 'http://team-hook/x', 'http://central/x']);
+    const keys = Object.keys(JSON.parse(w.written.notified.at(-1)!) as object);
+    assert.equal(keys.length, 2);
+    assert.ok(keys.some((k) => k.startsWith('shop:on-degraded:[0].')), `the object's own configuration's key: ${keys}`);
+    assert.ok(keys.some((k) => k.startsWith('on-degraded:[0].')), `the controller's configuration's key: ${keys}`);
+    const without = world({ 'service.webhook.hook': 'url: http://central/x' }, { elsewhere: { shop: own } });
+    without.notifier.notify('Rollout', rollout({ 'notifications.argoproj.io/subscribe.on-rollout-paused.hook': '' }), paused);
+    await without.notifier.idle();
+    assert.deepEqual(without.requests.map((r) => r.url), ['http://central/x'], "without it, only the controller's namespace");
   });
 });

@@ -58,6 +58,7 @@ describe('parseConfig', () => {
       '--context', 'kind-dev',
       '--namespace', 'shop',
       '--namespaced',
+      '--self-service-notification-enabled',
       '--instance-id', 'blue',
       '--workers', '4',
       '--metrics-port', '9000',
@@ -80,6 +81,7 @@ describe('parseConfig', () => {
       context: 'kind-dev',
       namespace: 'shop',
       namespaced: true,
+      selfServiceNotificationEnabled: true,
       instanceId: 'blue',
       workers: 4,
       metricsPort: 9000,
@@ -216,9 +218,9 @@ describe('parseConfig', () => {
       assert.equal(run(['--alb-verify-weight=false']).workers, 10);
     });
 
-    it("--self-service-notification-enabled: notifications are configured in the controller's namespace only", () => {
-      assert.match(error(['--self-service-notification-enabled']), /^--self-service-notification-enabled: Ramp reads notification configuration only from argo-rollouts-notification-configmap/);
-      assert.equal(run(['--self-service-notification-enabled=false']).workers, 10);
+    it("--self-service-notification-enabled, as Argo's", () => {
+      assert.equal(run(['--self-service-notification-enabled']).selfServiceNotificationEnabled, true);
+      assert.equal(run([]).selfServiceNotificationEnabled, false);
     });
 
     it('names the environment variable when the value came from there', () => {
