@@ -33,13 +33,20 @@ export interface NotificationInformers {
   stop(): Promise<void>;
 }
 
+interface Watched {
+  /** A namespace, or undefined for all. */
+  scope: string | undefined;
+  configMaps: Informer<DataObject>;
+  secrets: Informer<DataObject>;
+}
+
 /**
- * `namespace` is the controller's; with `selfService`, the two objects are watched by name in every
- * namespace the controller watches (`watched`, all when undefined) as well.
+ * `namespace` is the controller's; with `selfService`, the two objects are also watched by name in
+ * the namespace the controller watches (`watched`), or in all when it watches all.
  */
 export function notificationInformers(deps: { client: KubeClient; namespace: string; selfService: boolean; watched?: string; clock: Clock; logger: Logger; resyncMs: number }): NotificationInformers {
-  const scope = deps.selfService ? deps.watched : deps.namespace;
-  const informer = (type: ResourceType, name: string): Informer<DataObject> =>
+  const scopes = !deps.selfService ? [deps.namespace] : deps.watched === undefined ? [undefined] : [...new Set([deps.watched, deps.namespace])];
+  const informer = (type: ResourceType, name: string, scope: string | undefined): Informer<DataObject> =>
     new Informer<DataObject>({
       name: `${type.plural} ${scope ?? '*'}/${name}`,
       source: kubeListWatch<DataObject>(deps.client, type, { namespace: scope, fieldSelector: `metadata.name=${name}` }),
@@ -47,42 +54,43 @@ export function notificationInformers(deps: { client: KubeClient; namespace: str
       logger: deps.logger,
       resyncMs: deps.resyncMs,
     });
-  const configMaps = informer(CONFIG_MAPS, NOTIFICATION_CONFIGMAP);
-  const secrets = informer(SECRETS, NOTIFICATION_SECRET);
+  const watched: Watched[] = scopes.map((scope) => ({ scope, configMaps: informer(CONFIG_MAPS, NOTIFICATION_CONFIGMAP, scope), secrets: informer(SECRETS, NOTIFICATION_SECRET, scope) }));
+  const informers = watched.flatMap((w) => [w.configMaps, w.secrets]);
   const stopped = new AbortController();
   let waited = false;
-  // The first reads wait (a bounded time) for the two caches; once that wait is over, later reads
-  // take what the caches hold, so a missing permission never holds deliveries up again.
+  const allSynced = (): boolean => informers.every((i) => i.hasSynced());
+  // The first reads wait (a bounded time) for the caches; once that wait is over, later reads take
+  // what the caches hold, so a missing permission never holds deliveries up again.
   const synced = async (): Promise<boolean> => {
-    if ((configMaps.hasSynced() && secrets.hasSynced()) || waited) return configMaps.hasSynced() && secrets.hasSynced();
+    if (allSynced() || waited) return allSynced();
     const timeout = new AbortController();
     void sleep(deps.clock, SYNC_WAIT_MS, stopped.signal).then(() => timeout.abort());
     const signal = AbortSignal.any([timeout.signal, stopped.signal]);
-    const both = await Promise.all([configMaps.waitForSync(signal), secrets.waitForSync(signal)]);
+    const done = (await Promise.all(informers.map((i) => i.waitForSync(signal)))).every(Boolean);
     timeout.abort();
     waited = true;
-    if (!both.every(Boolean)) deps.logger.warn(`notifications: ${NOTIFICATION_CONFIGMAP} and ${NOTIFICATION_SECRET} in ${scope ?? 'all namespaces'} could not be read yet; nothing is sent until they are`);
-    return both.every(Boolean);
+    if (!done) deps.logger.warn(`notifications: ${NOTIFICATION_CONFIGMAP} and ${NOTIFICATION_SECRET} in ${scopes.map((s) => s ?? 'all namespaces').join(', ')} could not be read yet; nothing is sent until they are`);
+    return done;
   };
   return {
     source: {
       async read(namespace) {
-        if ((scope !== undefined && namespace !== scope) || !(await synced())) return undefined;
-        const cm = configMaps.get(`${namespace}/${NOTIFICATION_CONFIGMAP}`);
+        const w = watched.find((x) => x.scope === undefined || x.scope === namespace);
+        if (!w || !(await synced())) return undefined;
+        const cm = w.configMaps.get(`${namespace}/${NOTIFICATION_CONFIGMAP}`);
         if (!cm) return undefined;
-        const secret = secrets.get(`${namespace}/${NOTIFICATION_SECRET}`);
+        const secret = w.secrets.get(`${namespace}/${NOTIFICATION_SECRET}`);
         const decoded: Record<string, string> = {};
         for (const [k, v] of Object.entries(secret?.data ?? {})) decoded[k] = Buffer.from(v, 'base64').toString('utf8');
         return { data: cm.data ?? {}, secret: decoded, version: `${cm.metadata?.resourceVersion ?? ''}/${secret?.metadata?.resourceVersion ?? ''}` };
       },
     },
     start() {
-      configMaps.start();
-      secrets.start();
+      for (const i of informers) i.start();
     },
     async stop() {
       stopped.abort();
-      await Promise.all([configMaps.stop(), secrets.stop()]);
+      await Promise.all(informers.map((i) => i.stop()));
     },
   };
 }

@@ -86,4 +86,25 @@ describe('notifications', () => {
     // What was sent stays sent: the Rollout is still readable and the controller did not fail a pass over it.
     assert.ok(await ro.client.get(ROLLOUTS, ns, 'app'));
   });
+
+  test("self-service: the Rollout's own namespace's configuration applies as well as the controller's", async (t) => {
+    const ns = await testNamespace(t);
+    const controllerNs = await testNamespace({ after: (fn) => t.after(fn), name: `${t.name} controller` });
+    const ro = new RolloutHelper(ns);
+    const [team, central] = await Promise.all([httpReceiver(), httpReceiver()]);
+    t.after(() => Promise.all([team.close(), central.close()]));
+    const configMap = (namespace: string, url: string): KubeObject =>
+      ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argo-rollouts-notification-configmap', namespace }, data: { 'service.webhook.hook': `url: ${url}` } }) as KubeObject;
+    await ro.client.create(CONFIG_MAPS, configMap(ns, team.url));
+    await ro.client.create(CONFIG_MAPS, configMap(controllerNs, central.url));
+    const manifest = canaryRollout('app', { steps: [{ setWeight: 50 }, { pause: {} }] }, { replicas: 1 });
+    manifest.metadata!.annotations = { 'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '' };
+    await ro.create(manifest);
+    const controller = await startController({ namespace: ns, leaseNamespace: controllerNs, args: ['--self-service-notification-enabled'], name: `${ns}-self-service` });
+    t.after(() => controller.kill());
+
+    for (const [who, receiver] of [['the team', team], ['the central', central]] as const) {
+      await eventually(`${who} webhook gets the completion`, async () => receiver.requests.some((r) => r.body === 'Rollout app has been completed.') || undefined, 60_000);
+    }
+  });
 });
