@@ -233,6 +233,33 @@ export interface UnsupportedUse {
 
 type Segment = { key: string; each: boolean };
 
+/**
+ * The notification services of argo-rollouts-notification-configmap (`service.<type>[.<name>]`),
+ * by Argo's type name. A subscription to a service of a type listed as not supported sends
+ * nothing and records a Warning event (NotificationServiceUnsupported) on the object.
+ */
+export interface NotificationServiceSupport {
+  type: string;
+  supported: boolean;
+  note: string;
+}
+
+const NOT_SENT = 'not sent: a subscription to it records a Warning event on the object; use webhook with the service\'s HTTP API';
+
+export const NOTIFICATION_SERVICES: readonly NotificationServiceSupport[] = [
+  { type: 'webhook', supported: true, note: 'url, method, headers, basicAuth, the template\'s `webhook.<name>` method/path/body, retries (retryMax, retryWaitMin, retryWaitMax), insecureSkipVerify' },
+  { type: 'slack', supported: true, note: 'chat.postMessage with the token (from the Secret), apiURL, username, icon, disableUnfurl; the template\'s attachments, blocks, groupingKey threads, notifyBroadcast and deliveryPolicy (threads kept in memory, as Argo)' },
+  { type: 'teams', supported: true, note: 'an incoming-webhook MessageCard (title, summary, text, themeColor, sections, facts, potentialAction) or the template\'s own `teams.template`, posted to the recipient\'s URL in recipientUrls' },
+  { type: 'email', supported: true, note: 'SMTP with STARTTLS when offered (port 465: TLS from the start), AUTH PLAIN/LOGIN with username and password, from, html; subject and body from the template' },
+  ...['alertmanager', 'awssqs', 'github', 'googlechat', 'grafana', 'mattermost', 'nats', 'newrelic', 'opsgenie', 'pagerduty', 'pagerdutyv2', 'pubsub', 'pushover', 'rocketchat', 'teams-workflows', 'telegram', 'webex'].map(
+    (type) => ({ type, supported: false, note: NOT_SENT }),
+  ),
+];
+
+export function notificationServiceSupported(type: string): boolean {
+  return NOTIFICATION_SERVICES.some((s) => s.type === type && s.supported);
+}
+
 function segmentsOf(field: string): Segment[] {
   return field.split('.').map((part) => (part.endsWith('[]') ? { key: part.slice(0, -2), each: true } : { key: part, each: false }));
 }

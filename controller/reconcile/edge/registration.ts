@@ -38,7 +38,7 @@ import type { TrafficRouterOptions } from '../../traffic/registry.ts';
 import type { Registry } from 'prom-client';
 import { registerRolloutMetrics } from './rollout-metrics.ts';
 import { WrittenVersions } from './written-versions.ts';
-import type { RolloutEvent, RolloutObject } from '../types.ts';
+import type { Observed, RolloutEvent, RolloutObject } from '../types.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
 const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
@@ -181,6 +181,16 @@ const serviceWatch: SecondaryWatch = {
   },
 };
 
+/**
+ * The Rollout as notification templates read it: with `spec.workloadRef`, the Deployment's pod
+ * template and selector in `spec.template` and `spec.selector`, as Argo's recorder restores them.
+ */
+function withWorkloadTemplate(rollout: RolloutObject, observed: Observed): RolloutObject {
+  const workload = observed.workloadTemplate;
+  if (!workload) return rollout;
+  return { ...rollout, spec: { ...(rollout.spec as object), template: workload.template, selector: workload.selector } } as RolloutObject;
+}
+
 /** The Rollout reconciler; with a registry, Argo's per-rollout metrics are registered on it. */
 export function createRolloutRegistration(options: { registry?: Registry } = {}): ReconcilerRegistration {
   return {
@@ -202,6 +212,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const view = cacheView(ctx.caches);
       const rollouts = ctx.caches.informer<KubeObject>(ROLLOUTS);
       const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
+
       const written = new WrittenVersions();
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
       const appMeshApiVersion = `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`;
@@ -261,8 +272,13 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
           return;
         }
         const decided = plan(observed);
-        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, countEvent), observed, decided);
+        const onEvent = (rollout: RolloutObject, event: RolloutEvent): void => {
+          countEvent?.(rollout, event);
+          ctx.recorded('Rollout', withWorkloadTemplate(rollout, observed), event);
+        };
+        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, onEvent), observed, decided);
         written.record(key, result.resourceVersion);
+        ctx.observed('Rollout', withWorkloadTemplate({ ...observed.rollout, status: decided.status } as RolloutObject, observed));
         if (result.effects > 0 || result.statusPatched) {
           ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
         }
