@@ -228,6 +228,31 @@ describe('dashboard server', () => {
     assert.equal((patches[3]?.body as { path: string }[])[0]?.path, '/spec/template');
   });
 
+  test('set-image sends what kubectl ramp set image sends; a bad container or image is a 400 and an unknown container a 409', async () => {
+    const post = (body: unknown) =>
+      fetch(new URL('api/v1/namespaces/demo/rollouts/canary-demo/set-image', h.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await post({ container: 'canary-demo', image: 'argoproj/rollouts-demo:green' });
+    assert.equal(ok.status, 200, JSON.stringify(await ok.clone().json()));
+    assert.equal((await json<{ message: string }>(ok)).message, 'rollout "canary-demo" image updated');
+    const replaced = h.fake.calls.filter((c) => c.verb === 'replace');
+    assert.equal(replaced.length, 1);
+    const template = (replaced[0]?.body as { spec: { template: { spec: { containers: { name: string; image: string }[] } } } }).spec.template;
+    assert.deepEqual(template.spec.containers.map((c) => [c.name, c.image]), [['canary-demo', 'argoproj/rollouts-demo:green']]);
+
+    const spaced = await post({ container: 'canary-demo', image: 'a b' });
+    assert.equal(spaced.status, 400);
+    assert.match((await json<ErrorBody>(spaced)).error.message, /image: an image reference has no spaces/);
+    assert.equal((await post({ container: 'Bad_Name', image: 'x:1' })).status, 400);
+    assert.equal((await post({ image: 'x:1' })).status, 400);
+    const unknown = await post({ container: 'sidecar', image: 'x:1' });
+    assert.equal(unknown.status, 409);
+    assert.match((await json<ErrorBody>(unknown)).error.message, /unable to find container named "sidecar"/);
+  });
+
   test('a refusal of the CLI is a 409 with its reason', async () => {
     const res = await fetch(new URL('api/v1/namespaces/demo/rollouts/canary-demo/resume', h.url), { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
     assert.equal(res.status, 409);

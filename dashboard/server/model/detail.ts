@@ -33,7 +33,7 @@ export function rolloutDetailOf(info: RolloutInfo, objects: DetailInputs, histor
     steps: stepTrack(objects.rollout as Rollout),
     history,
     revisions: revisionTimeline(info),
-    metrics: metricSeries(info.analysisRuns),
+    metrics: metricSeries(info.analysisRuns, objects.analysisRuns ?? []),
     events: eventViews(objects.events ?? [], uidsOf(objects), EVENT_LIMIT),
     serverTime: new Date(now).toISOString(),
   };
