@@ -138,6 +138,13 @@ export interface MetricSeries {
   points: MeasurementPoint[];
 }
 
+/** A container of the rollout's pod template, as `set image` can address it. */
+export interface ContainerView {
+  name: string;
+  image: string;
+  kind: 'container' | 'init' | 'ephemeral';
+}
+
 export interface RolloutDetail {
   /** The CLI's view model, exactly as `kubectl ramp get rollout -o json` prints it. */
   info: RolloutInfo;
@@ -147,6 +154,8 @@ export interface RolloutDetail {
   revisions: RevisionEntry[];
   metrics: MetricSeries[];
   events: EventView[];
+  /** Containers, init and ephemeral containers of the pod template (the workload's for a workloadRef). */
+  containers: ContainerView[];
   /** The server's clock when this was computed, so countdowns survive clock skew. */
   serverTime: string;
 }
