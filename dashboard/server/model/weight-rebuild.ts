@@ -80,16 +80,22 @@ export function rebuildWeightHistory(rollout: Rollout, replicaSets: readonly Rep
   const routed = canary.trafficRouting !== undefined;
 
   const timeline: Timed[] = [];
-  for (const rs of replicaSets) {
-    const at = Date.parse(rs.metadata.creationTimestamp ?? '');
-    const revision = parseRevision(rs.metadata.annotations);
-    if (Number.isFinite(at) && revision > 0) timeline.push({ at, mark: revisionMark(revision) });
-  }
+  const announced = new Set<number>();
   for (const e of events) {
     if (!isAbout(e, rollout)) continue;
     const at = Date.parse(eventTime(e) ?? '');
     const mark = eventMark(e);
-    if (Number.isFinite(at) && mark !== undefined) timeline.push({ at, mark });
+    if (!Number.isFinite(at) || mark === undefined) continue;
+    timeline.push({ at, mark });
+    const revision = e.reason === REASONS.RolloutUpdated ? REVISION_UPDATED.exec(e.message ?? '')?.[1] : undefined;
+    if (revision !== undefined) announced.add(Number(revision));
+  }
+  // A revision's ReplicaSet may be older than the revision (a rollback reuses it): the
+  // controller's "updated to revision N" event, when the apiserver still has it, says when it began.
+  for (const rs of replicaSets) {
+    const at = Date.parse(rs.metadata.creationTimestamp ?? '');
+    const revision = parseRevision(rs.metadata.annotations);
+    if (Number.isFinite(at) && revision > 0 && !announced.has(revision)) timeline.push({ at, mark: revisionMark(revision) });
   }
   timeline.sort((a, b) => a.at - b.at || ORDER[a.mark.kind] - ORDER[b.mark.kind]);
 

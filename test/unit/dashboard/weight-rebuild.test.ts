@@ -100,6 +100,17 @@ describe('rebuilding the weight history', () => {
   });
 });
 
+describe('a revision announced by an event', () => {
+  test('starts at the event, not at its ReplicaSet\'s creation (a rollback reuses an old ReplicaSet)', () => {
+    const events = [ev('RolloutUpdated', 'Rollout updated to revision 3', 500), ev('RolloutStepCompleted', 'Rollout step 1/4 completed (setWeight: 20)', 510)];
+    assert.deepEqual(triples(rebuildWeightHistory(rollout(), [rs(1, 0), { ...rs(3, 100), metadata: { ...rs(3, 100).metadata, name: 'checkout-reused' } }], events)), [
+      [0, 100, 100, 4],
+      [500, 20, 0, 0],
+      [510, 20, 20, 1],
+    ]);
+  });
+});
+
 describe('merging the rebuilt past with live points', () => {
   const point = (seconds: number, setWeight: number, actualWeight: number, stepIndex: number): WeightPoint => ({ time: at(seconds), setWeight, actualWeight, stepIndex });
 
