@@ -25,7 +25,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'r', aria: 'R', target: 'retry', description: 'Retry an aborted update' },
   { key: 'R', aria: 'Shift+R', target: 'restart', description: 'Restart every pod' },
   { key: 'i', aria: 'I', target: 'set-image', description: 'Set image: go to the image field' },
-  { key: '?', aria: 'Shift+?', target: 'help', description: 'Show or hide this help' },
+  { key: '?', aria: 'Shift+?', target: 'help', description: 'Show this help; Escape closes it' },
 ];
 
 /** The aria-keyshortcuts value of a target, if a key reaches it. */
