@@ -1,6 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { scaleDownDelaySecondsOrDefault, type Rollout, type TrafficWeights } from '../../api/index.ts';
 import { MESSAGES, REASONS } from '../shared/messages.ts';
+import { scalingReplicaSetEvent } from '../shared/events.ts';
 import { availableReplicaCount, replicaCount } from '../shared/counts.ts';
 import { basicCanaryReplicaCounts, canaryReplicaCounts, stableExistsApartFromNew, trafficRoutedCanaryReplicaCounts } from '../shared/replica-targets.ts';
 import { DESIRED_REPLICAS_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
@@ -172,14 +173,7 @@ function scaleTo(layout: CanaryLayout, rollout: Rollout, rs: V1ReplicaSet, desir
   if (Object.keys(want).length > 0) patch.annotations = want;
   if (from !== desired) patch.replicas = desired;
   if (patch.replicas === undefined && patch.annotations === undefined) return;
-  if (patch.replicas !== undefined) {
-    const direction = desired > from ? 'up' : 'down';
-    layout.events.push({
-      type: 'Normal',
-      reason: REASONS.ScalingReplicaSet,
-      message: MESSAGES.scalingReplicaSet(direction, name, revisionOf(rs) ?? 0, from, desired),
-    });
-  }
+  if (patch.replicas !== undefined) layout.events.push(scalingReplicaSetEvent(rs, from, desired));
   if (existing) {
     existing.patch = { ...existing.patch, ...patch, annotations: { ...existing.patch.annotations, ...patch.annotations } };
     return;

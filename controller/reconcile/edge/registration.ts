@@ -25,6 +25,7 @@ import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
 import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
 import { releaseAfterDeletion } from '../shared/referenced-services.ts';
+import { rolloutAddedToInformerEvent } from '../shared/events.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, referencedIngressNames, type ClusterView } from '../observe.ts';
 import { strategyServiceNames } from '../shared/referenced-services.ts';
@@ -197,6 +198,19 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const rollouts = ctx.caches.informer<KubeObject>(ROLLOUTS);
       const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
       const written = new WrittenVersions();
+      // Argo records RolloutAddedToInformer from its informer's add handler, before any pass of
+      // the Rollout; a pass waits for that event so the apiserver stores it first.
+      const added = new Map<string, Promise<void>>();
+      rollouts.addHandlers({
+        add: (obj) => {
+          const { namespace = '', name = '' } = obj.metadata ?? {};
+          const event = rolloutAddedToInformerEvent(namespace, name);
+          added.set(`${namespace}/${name}`, ctx.client.create(EVENTS, eventObject('Rollout', obj, event, new Date(ctx.clock.now())), { fieldManager: FIELD_MANAGER }).then(
+            () => countEvent?.(obj as RolloutObject, event),
+            () => undefined,
+          ));
+        },
+      });
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
       const appMeshApiVersion = `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`;
       const traffic: TrafficRouterOptions = {
@@ -255,6 +269,8 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
           return;
         }
         const decided = plan(observed);
+        await added.get(key);
+        added.delete(key);
         const result = await apply(clientWriter(ctx.client, signal, traffic, cached, countEvent), observed, decided);
         written.record(key, result.resourceVersion);
         if (result.effects > 0 || result.statusPatched) {

@@ -70,6 +70,7 @@ export const MESSAGES = {
   rolloutAnalysisRunFailed: (analysisRun: string, rollout: string) => `AnalysisRun '${analysisRun}' owned by the Rollout '${q(rollout)}' failed.`,
   rolloutExperimentFailed: (experiment: string, rollout: string) => `Experiment '${experiment}' owned by the Rollout '${q(rollout)}' has timed out.`,
   rolloutTimeOut: (rollout: string) => `Rollout ${q(rollout)} has timed out progressing.`,
+  rolloutAddedToInformer: (namespace: string, rollout: string) => `Rollout resource added to informer: ${namespace}/${rollout}`,
   rolloutDeleted: (namespace: string, rollout: string) => `Rollout ${namespace}/${rollout} is deleted.`,
   scalingReplicaSet: (operation: 'up' | 'down', rs: string, revision: number, from: number, to: number) =>
     `Scaled ${operation} ReplicaSet ${rs} (revision ${revision}) from ${from} to ${to}`,

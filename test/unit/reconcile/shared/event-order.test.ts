@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { RolloutWorld } from '../support/world.ts';
+
+/**
+ * The events of a blue-green and a canary update, in the order Argo Rollouts records them
+ * (v1.10.2, as test/e2e/serial/argo-events.test.ts observes beside Argo's own controller), the
+ * hashes named by revision. RolloutAddedToInformer comes from the informer, not from a pass.
+ */
+
+const template = (image: string) => ({ metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image }] } });
+
+function named(world: RolloutWorld): string[] {
+  const hashes = [...world.replicaSets.values()].map((rs) => [rs.metadata?.labels?.['rollouts-pod-template-hash'] ?? '', `<rev${rs.metadata?.annotations?.['rollout.argoproj.io/revision']}>`] as const);
+  return world.events.map((e) => `${e.reason}: ${hashes.reduce((m, [h, n]) => m.split(h).join(n), e.message)}`);
+}
+
+/** Passes with the pods catching up between them, until nothing more is recorded. */
+async function settle(world: RolloutWorld): Promise<void> {
+  for (let i = 0; i < 8; i++) {
+    await world.pass();
+    world.podsCatchUp();
+  }
+}
+
+describe("a pass's events in Argo's order", () => {
+  test('blue-green: first deploy, an update paused before promotion, the promotion and the delayed scale-down', async () => {
+    const world = new RolloutWorld({
+      replicas: 2,
+      selector: { matchLabels: { app: 'app' } },
+      template: template('app:v1'),
+      strategy: { blueGreen: { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false } },
+    }, { services: ['app-active', 'app-preview'] });
+    await settle(world);
+    world.setImage('app:v2');
+    await settle(world);
+    world.promote();
+    await settle(world);
+    world.now += 31_000;
+    await settle(world);
+    assert.deepEqual(named(world), [
+      'RolloutUpdated: Rollout updated to revision 1',
+      'NewReplicaSetCreated: Created ReplicaSet app-<rev1> (revision 1)',
+      "SwitchService: Switched selector for service 'app-preview' from '' to '<rev1>'",
+      'ScalingReplicaSet: Scaled up ReplicaSet app-<rev1> (revision 1) from 0 to 2',
+      'RolloutCompleted: Rollout completed update to revision 1 (<rev1>): Initial deploy',
+      "SwitchService: Switched selector for service 'app-active' from '' to '<rev1>'",
+      'RolloutUpdated: Rollout updated to revision 2',
+      'NewReplicaSetCreated: Created ReplicaSet app-<rev2> (revision 2)',
+      "SwitchService: Switched selector for service 'app-preview' from '<rev1>' to '<rev2>'",
+      'RolloutNotCompleted: Rollout not completed, started update to revision 2 (<rev2>)',
+      'ScalingReplicaSet: Scaled up ReplicaSet app-<rev2> (revision 2) from 0 to 2',
+      'RolloutPaused: Rollout is paused (BlueGreenPause)',
+      "SwitchService: Switched selector for service 'app-active' from '<rev1>' to '<rev2>'",
+      'RolloutCompleted: Rollout completed update to revision 2 (<rev2>): Completed blue-green update',
+      'ScalingReplicaSet: Scaled down ReplicaSet app-<rev1> (revision 1) from 2 to 0',
+    ]);
+  });
+
+  test('canary: first deploy, a step to 50%, a pause, the promotion', async () => {
+    const world = new RolloutWorld({
+      replicas: 2,
+      selector: { matchLabels: { app: 'app' } },
+      template: template('app:v1'),
+      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
+    }, { services: [] });
+    await settle(world);
+    world.setImage('app:v2');
+    await settle(world);
+    world.promote();
+    await settle(world);
+    assert.deepEqual(named(world), [
+      'RolloutUpdated: Rollout updated to revision 1',
+      'NewReplicaSetCreated: Created ReplicaSet app-<rev1> (revision 1)',
+      'RolloutNotCompleted: Rollout not completed, started update to revision 1 (<rev1>)',
+      'ScalingReplicaSet: Scaled up ReplicaSet app-<rev1> (revision 1) from 0 to 2',
+      'RolloutCompleted: Rollout completed update to revision 1 (<rev1>): Initial deploy',
+      'RolloutUpdated: Rollout updated to revision 2',
+      'NewReplicaSetCreated: Created ReplicaSet app-<rev2> (revision 2)',
+      'RolloutNotCompleted: Rollout not completed, started update to revision 2 (<rev2>)',
+      'ScalingReplicaSet: Scaled up ReplicaSet app-<rev2> (revision 2) from 0 to 1',
+      'ScalingReplicaSet: Scaled down ReplicaSet app-<rev1> (revision 1) from 2 to 1',
+      'RolloutStepCompleted: Rollout step 1/2 completed (setWeight: 50)',
+      'RolloutPaused: Rollout is paused (CanaryPauseStep)',
+      'RolloutStepCompleted: Rollout step 2/2 completed (pause)',
+      'ScalingReplicaSet: Scaled up ReplicaSet app-<rev2> (revision 2) from 1 to 2',
+      'ScalingReplicaSet: Scaled down ReplicaSet app-<rev1> (revision 1) from 1 to 0',
+      'RolloutCompleted: Rollout completed update to revision 2 (<rev2>): Completed all 2 canary steps',
+    ]);
+  });
+});
