@@ -198,19 +198,12 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const rollouts = ctx.caches.informer<KubeObject>(ROLLOUTS);
       const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
       const written = new WrittenVersions();
-      // Argo records RolloutAddedToInformer from its informer's add handler, before any pass of
-      // the Rollout; a pass waits for that event so the apiserver stores it first.
-      const added = new Map<string, Promise<void>>();
-      rollouts.addHandlers({
-        add: (obj) => {
-          const { namespace = '', name = '' } = obj.metadata ?? {};
-          const event = rolloutAddedToInformerEvent(namespace, name);
-          added.set(`${namespace}/${name}`, ctx.client.create(EVENTS, eventObject('Rollout', obj, event, new Date(ctx.clock.now())), { fieldManager: FIELD_MANAGER }).then(
-            () => countEvent?.(obj as RolloutObject, event),
-            () => undefined,
-          ));
-        },
-      });
+      // Argo records RolloutAddedToInformer when its informer, started once the process leads,
+      // first sees a Rollout: before any pass of it. Here the first pass of each Rollout in this
+      // process (passes run only while leading) records it first; one deleted and created again
+      // is announced again.
+      const announced = new Set<string>();
+      rollouts.addHandlers({ delete: (obj) => announced.delete(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`) });
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
       const appMeshApiVersion = `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`;
       const traffic: TrafficRouterOptions = {
@@ -269,9 +262,12 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
           return;
         }
         const decided = plan(observed);
-        await added.get(key);
-        added.delete(key);
-        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, countEvent), observed, decided);
+        const writer = clientWriter(ctx.client, signal, traffic, cached, countEvent);
+        if (!announced.has(key)) {
+          announced.add(key);
+          await writer.recordEvent(observed.rollout, rolloutAddedToInformerEvent(namespace, name)).catch(() => undefined);
+        }
+        const result = await apply(writer, observed, decided);
         written.record(key, result.resourceVersion);
         if (result.effects > 0 || result.statusPatched) {
           ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
