@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { inArgoOrder } from '../../../../controller/reconcile/shared/event-order.ts';
+import { INITIAL_DEPLOY, rolloutCompletedEvent } from '../../../../controller/reconcile/shared/events.ts';
+import type { RolloutEvent } from '../../../../controller/reconcile/types.ts';
 import { RolloutWorld } from '../support/world.ts';
 
 /**
@@ -87,5 +90,45 @@ describe("a pass's events in Argo's order", () => {
       'ScalingReplicaSet: Scaled down ReplicaSet app-<rev1> (revision 1) from 1 to 0',
       'RolloutCompleted: Rollout completed update to revision 2 (<rev2>): Completed all 2 canary steps',
     ]);
+  });
+});
+
+describe('inArgoOrder', () => {
+  const ev = (reason: string, message = '', stage?: RolloutEvent['stage']): RolloutEvent => ({ type: 'Normal', reason, message, ...(stage ? { stage } : {}) });
+
+  test("puts a pass's events in the order of Argo's pass, keeping the decided order within a step", () => {
+    const decided = [
+      ev('RolloutPaused'),
+      ev('RolloutCompleted', 'stable'),
+      ev('SwitchService', 'active', 'activeService'),
+      ev('ScalingReplicaSet', 'new up'),
+      ev('AnalysisRunRunning'),
+      ev('ScalingReplicaSet', 'old down'),
+      ev('RolloutStepCompleted'),
+      ev('RolloutNotCompleted'),
+      ev('SwitchService', 'canary', 'canaryServices'),
+      ev('SwitchService', 'preview', 'previewService'),
+      ev('NewReplicaSetCreated'),
+      ev('RolloutUpdated'),
+    ];
+    assert.deepEqual(inArgoOrder(decided).map((e) => `${e.reason}${e.message ? ` ${e.message}` : ''}`), [
+      'RolloutUpdated',
+      'NewReplicaSetCreated',
+      'SwitchService preview',
+      'RolloutNotCompleted',
+      'SwitchService canary',
+      'RolloutStepCompleted',
+      'ScalingReplicaSet new up',
+      'ScalingReplicaSet old down',
+      'SwitchService active',
+      'AnalysisRunRunning',
+      'RolloutCompleted stable',
+      'RolloutPaused',
+    ]);
+  });
+
+  test('a first revision marked stable comes before the active Service switches to it', () => {
+    const first = [ev('SwitchService', 'active', 'activeService'), rolloutCompletedEvent(1, 'abc', INITIAL_DEPLOY), ev('ScalingReplicaSet')];
+    assert.deepEqual(inArgoOrder(first).map((e) => e.reason), ['ScalingReplicaSet', 'RolloutCompleted', 'SwitchService']);
   });
 });
