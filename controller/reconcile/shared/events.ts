@@ -16,10 +16,6 @@ export function rolloutResumedEvent(): RolloutEvent {
   return { type: 'Normal', reason: REASONS.RolloutResumed, message: MESSAGES.rolloutResumed };
 }
 
-export function rolloutAbortedEvent(revision: number): RolloutEvent {
-  return { type: 'Warning', reason: REASONS.RolloutAborted, message: MESSAGES.rolloutAborted(revision) };
-}
-
 /** Argo's reason for the first revision becoming stable. */
 export const INITIAL_DEPLOY = 'Initial deploy';
 

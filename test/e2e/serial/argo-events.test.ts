@@ -6,6 +6,7 @@ import { healthyAt } from '../support/end-state.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
 import type { ControllerProcess } from '../../support/controller-process.ts';
+import { familySamples, parseMetricsText } from '../../support/metrics-text.ts';
 import { blueGreenRollout, canaryRollout, HASH_LABEL, RolloutHelper, service, type ReplicaSetLike } from '../../support/rollouts.ts';
 
 /**
@@ -23,6 +24,8 @@ import { blueGreenRollout, canaryRollout, HASH_LABEL, RolloutHelper, service, ty
 
 const BG = 'bg';
 const CANARY = 'canary';
+const ABORTED = 'aborted';
+const ROLLOUTS = [BG, CANARY, ABORTED];
 
 interface Recorded {
   rollout: string;
@@ -63,14 +66,23 @@ async function recordEvents(ro: RolloutHelper, signal: AbortSignal): Promise<Rec
   return seen;
 }
 
-/** The blue-green and the canary from v1 to v2, each promoted at its pause. */
+/** The blue-green and the canary from v1 to v2, each promoted at its pause; another canary aborted at its pause. */
 async function walk(ro: RolloutHelper): Promise<void> {
   const v1 = {
     bg: (await ro.waitFor(BG, 'the blue-green Healthy on v1', healthyAt(), 90_000)).status!.currentPodHash!,
     canary: (await ro.waitFor(CANARY, 'the canary Healthy on v1', healthyAt(), 90_000)).status!.currentPodHash!,
+    aborted: (await ro.waitFor(ABORTED, 'the canary to abort Healthy on v1', healthyAt(), 90_000)).status!.currentPodHash!,
   };
   await ro.setImage(BG, 'registry.local/app:v2');
   await ro.setImage(CANARY, 'registry.local/app:v2');
+  await ro.setImage(ABORTED, 'registry.local/app:v2');
+  await ro.waitFor(ABORTED, 'the canary to abort at its pause step on v2', (r) => r.status?.currentPodHash !== v1.aborted && (r.status?.pauseConditions ?? []).some((p) => p.reason === 'CanaryPauseStep'), 90_000);
+  await ro.abort(ABORTED);
+  await ro.waitFor(ABORTED, 'the aborted canary Degraded, back on v1', (r) => r.status?.phase === 'Degraded' && r.status?.abort === true, 90_000);
+  await eventually('the aborted revision scaled down', async () => {
+    const rss = await ro.replicaSets();
+    return rss.filter((rs) => rs.metadata?.name?.startsWith(`${ABORTED}-`) && rs.metadata.labels?.[HASH_LABEL] !== v1.aborted).every((rs) => rs.spec?.replicas === 0);
+  }, 90_000);
   await ro.waitFor(BG, 'the blue-green at its BlueGreenPause on v2', (r) => r.status?.currentPodHash !== v1.bg && (r.status?.pauseConditions ?? []).some((p) => p.reason === 'BlueGreenPause'), 90_000);
   await ro.waitFor(CANARY, 'the canary at its pause step on v2', (r) => r.status?.currentPodHash !== v1.canary && (r.status?.pauseConditions ?? []).some((p) => p.reason === 'CanaryPauseStep'), 90_000);
   await ro.promote(BG);
@@ -98,7 +110,12 @@ async function normalizer(ro: RolloutHelper): Promise<(message: string) => strin
   return (message) => names.reduce((m, [hash, placeholder]) => (hash ? m.split(hash).join(placeholder) : m), message).split(ro.namespace).join('<ns>');
 }
 
-async function underController(t: { after: (fn: () => Promise<void>) => void }, name: string, start: (ns: string) => Promise<ControllerProcess>): Promise<Recorded[]> {
+interface Observed {
+  events: Recorded[];
+  counted: Record<string, number>;
+}
+
+async function underController(t: { after: (fn: () => Promise<void>) => void }, name: string, start: (ns: string) => Promise<ControllerProcess>): Promise<Observed> {
   const ns = await testNamespace({ after: (fn) => t.after(fn), name });
   const ro = new RolloutHelper(ns);
   const stop = new AbortController();
@@ -108,28 +125,39 @@ async function underController(t: { after: (fn: () => Promise<void>) => void }, 
   await ro.create(service(`${BG}-preview`, BG));
   await ro.create(blueGreenRollout(BG, { activeService: `${BG}-active`, previewService: `${BG}-preview`, autoPromotionEnabled: false }, 2));
   await ro.create(canaryRollout(CANARY, { steps: [{ setWeight: 50 }, { pause: {} }] }, { replicas: 2 }));
+  await ro.create(canaryRollout(ABORTED, { steps: [{ setWeight: 50 }, { pause: {} }] }, { replicas: 2 }));
   const controller = await start(ns);
   t.after(() => controller.kill());
   await walk(ro);
   await quiet(events);
   const normalize = await normalizer(ro);
-  return events.map((e) => ({ ...e, message: normalize(e.message) }));
+  return { events: events.map((e) => ({ ...e, message: normalize(e.message) })), counted: await eventCounts(controller, ns) };
+}
+
+/** rollout_events_total of the namespace: each rollout's count per event type and reason. */
+async function eventCounts(controller: ControllerProcess, ns: string): Promise<Record<string, number>> {
+  const parsed = parseMetricsText(await (await fetch(controller.metricsUrl)).text());
+  return Object.fromEntries(familySamples(parsed, 'rollout_events_total')
+    .filter((s) => s.labels.namespace === ns)
+    .map((s) => [`${s.labels.name} ${s.labels.type} ${s.labels.reason}`, s.value] as const)
+    .sort(([a], [b]) => a.localeCompare(b)));
 }
 
 const lines = (events: Recorded[], rollout: string): string[] => events.filter((e) => e.rollout === rollout).map((e) => `${e.type} ${e.reason}: ${e.message}`);
 
 describe("Argo Rollouts' events beside Ramp's, on the real control plane", () => {
-  test('a blue-green and a canary update record the same events, in the same order', async (t) => {
+  test('a blue-green update, a canary update and a canary abort record the same events, in the same order, and count them alike', async (t) => {
     const [argo, ramp] = await Promise.all([
       underController(t, 'events under argo', (ns) => startArgoController({ namespace: ns })),
       underController(t, 'events under ramp', (ns) => startController({ namespace: ns, name: `${ns}-ramp` })),
     ]);
-    for (const rollout of [BG, CANARY]) {
-      t.diagnostic(`argo ${rollout}:\n${lines(argo, rollout).join('\n')}`);
-      t.diagnostic(`ramp ${rollout}:\n${lines(ramp, rollout).join('\n')}`);
+    for (const rollout of ROLLOUTS) {
+      t.diagnostic(`argo ${rollout}:\n${lines(argo.events, rollout).join('\n')}`);
+      t.diagnostic(`ramp ${rollout}:\n${lines(ramp.events, rollout).join('\n')}`);
     }
-    for (const rollout of [BG, CANARY]) {
-      assert.deepEqual(lines(ramp, rollout), lines(argo, rollout), `${rollout}: Argo's events in Argo's order`);
+    for (const rollout of ROLLOUTS) {
+      assert.deepEqual(lines(ramp.events, rollout), lines(argo.events, rollout), `${rollout}: Argo's events in Argo's order`);
     }
+    assert.deepEqual(ramp.counted, argo.counted, 'rollout_events_total: the same count per rollout, type and reason');
   });
 });
