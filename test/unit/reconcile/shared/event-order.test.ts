@@ -91,6 +91,25 @@ describe("a pass's events in Argo's order", () => {
       'RolloutCompleted: Rollout completed update to revision 2 (<rev2>): Completed all 2 canary steps',
     ]);
   });
+  test('canary: an abort at the pause is reported once, then the revisions scale back', async () => {
+    const world = new RolloutWorld({
+      replicas: 2,
+      selector: { matchLabels: { app: 'app' } },
+      template: template('app:v1'),
+      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
+    }, { services: [] });
+    await settle(world);
+    world.setImage('app:v2');
+    await settle(world);
+    const before = world.events.length;
+    world.rollout.status = { ...world.rollout.status, abort: true };
+    await settle(world);
+    assert.deepEqual(named(world).slice(before), [
+      'ScalingReplicaSet: Scaled up ReplicaSet app-<rev1> (revision 1) from 1 to 2',
+      'RolloutAborted: Rollout aborted update to revision 2',
+      'ScalingReplicaSet: Scaled down ReplicaSet app-<rev2> (revision 2) from 1 to 0',
+    ]);
+  });
 });
 
 describe('inArgoOrder', () => {
