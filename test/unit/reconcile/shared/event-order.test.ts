@@ -26,6 +26,20 @@ async function settle(world: RolloutWorld): Promise<void> {
   }
 }
 
+/** A canary of two replicas deployed on v1, then updated to v2 and paused at its pause step. */
+async function canaryPausedOnV2(): Promise<RolloutWorld> {
+  const world = new RolloutWorld({
+    replicas: 2,
+    selector: { matchLabels: { app: 'app' } },
+    template: template('app:v1'),
+    strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
+  }, { services: [] });
+  await settle(world);
+  world.setImage('app:v2');
+  await settle(world);
+  return world;
+}
+
 describe("a pass's events in Argo's order", () => {
   test('blue-green: first deploy, an update paused before promotion, the promotion and the delayed scale-down', async () => {
     const world = new RolloutWorld({
@@ -61,15 +75,7 @@ describe("a pass's events in Argo's order", () => {
   });
 
   test('canary: first deploy, a step to 50%, a pause, the promotion', async () => {
-    const world = new RolloutWorld({
-      replicas: 2,
-      selector: { matchLabels: { app: 'app' } },
-      template: template('app:v1'),
-      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
-    }, { services: [] });
-    await settle(world);
-    world.setImage('app:v2');
-    await settle(world);
+    const world = await canaryPausedOnV2();
     world.promote();
     await settle(world);
     assert.deepEqual(named(world), [
@@ -92,15 +98,7 @@ describe("a pass's events in Argo's order", () => {
     ]);
   });
   test('canary: an abort at the pause is reported once, then the revisions scale back', async () => {
-    const world = new RolloutWorld({
-      replicas: 2,
-      selector: { matchLabels: { app: 'app' } },
-      template: template('app:v1'),
-      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
-    }, { services: [] });
-    await settle(world);
-    world.setImage('app:v2');
-    await settle(world);
+    const world = await canaryPausedOnV2();
     const before = world.events.length;
     world.rollout.status = { ...world.rollout.status, abort: true };
     await settle(world);
