@@ -11,6 +11,8 @@ export interface DashboardLaunch {
   port: number;
   host: string;
   readOnly: boolean;
+  /** Serve everything under this path prefix ("/rollouts"). */
+  rootPath?: string;
   token?: string;
   kubeconfig?: string;
   context?: string;

@@ -192,9 +192,9 @@ export async function apply(writer: RolloutWriter, observed: Observed, plan: Pla
       status: statusPatch,
     });
   }
-  // Events are for people: a failure to record one must not fail the pass. They are independent
-  // requests, sent together so a pass costs one event round trip rather than one per event (the
-  // apiserver keeps event timestamps to the second, so their order within a pass was never kept).
-  await Promise.all(events.map((event) => writer.recordEvent(observed.rollout, event).catch(() => undefined)));
+  // Events are for people: a failure to record one must not fail the pass. They are sent one
+  // after another, so the apiserver stores them in the pass's order (Argo's order, which
+  // `kubectl describe` and tools listing events by creation show); timestamps keep only seconds.
+  for (const event of events) await writer.recordEvent(observed.rollout, event).catch(() => undefined);
   return { effects: plan.effects.length, statusPatched: statusPatch !== null, resourceVersion };
 }

@@ -8,9 +8,8 @@ import { planCanary } from './canary/plan.ts';
 import { podTemplateHash, templatesEqualIgnoringHash } from './shared/hash.ts';
 import { REVISION_ANNOTATION } from '../api/labels.ts';
 import { findNewReplicaSet, findStableReplicaSet, podHashOf } from './shared/replicaset-identity.ts';
-import { maxRevision, syncedNewReplicaSet } from './shared/revisions.ts';
+import { maxRevision, revisionOf, syncedNewReplicaSet } from './shared/revisions.ts';
 import { renderReplicaSet } from './shared/replicaset-render.ts';
-import { replicasOrDefault } from '../api/defaults.ts';
 import { progressCheckAfterMs } from './shared/conditions.ts';
 import { metadataForNewReplicaSet, planEphemeralMetadata } from './shared/ephemeral-metadata.ts';
 import { planRestart } from './shared/restart.ts';
@@ -20,7 +19,10 @@ import { completeStatus, invalidSpecStatus } from './shared/status.ts';
 import { statusDuration } from './shared/duration.ts';
 import { releaseDestinationRules } from './shared/released-destination-rules.ts';
 import { routerReferenceErrors } from './shared/router-references.ts';
+import { inArgoOrder } from './shared/event-order.ts';
 import { MESSAGES, REASONS } from './shared/messages.ts';
+import { rolloutCompleted } from './shared/conditions.ts';
+import { newReplicaSetEvent, rolloutUpdatedEvent } from './shared/events.ts';
 import type { Effect, Observed, Plan, ReplicaSetPatch, RolloutEvent } from './types.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
 
@@ -121,14 +123,29 @@ export function plan(observed: Observed): Plan {
   else delete status.duration;
   const workload = planWorkload(rolloutWithCollision, observed.workloadTemplate, created ? undefined : newRS, status);
   if (workload.workloadObservedGeneration !== undefined) status.workloadObservedGeneration = workload.workloadObservedGeneration;
-  const events = created ? [{ type: 'Normal' as const, reason: REASONS.RolloutUpdated, message: MESSAGES.rolloutUpdated(revisionLabel(newRS)) }, ...decided.events] : decided.events;
+  const events = created ? [rolloutUpdatedEvent(revisionLabel(newRS)), newReplicaSetEvent(newRS), ...decided.events] : decided.events;
   return {
     effects: [...effects, ...decided.effects, ...planEphemeralMetadata(rolloutWithCollision, observed.replicaSets, created ? undefined : newRS), ...restart.effects, ...workload.effects, ...releaseServiceEffects(rolloutWithCollision.spec, observed.managedServices)],
     status,
-    events: [...events, ...statusEvents],
+    events: inArgoOrder(notCompletedAsArgo([...events, ...statusEvents], rolloutWithCollision, status, created)),
     requeueAfterMs: earliest(earliest(decided.requeueAfterMs, restart.requeueAfterMs), progressCheckMs(rolloutWithCollision, status, observed.now)),
     state: typeof decided.state === 'string' ? decided.state : `progressing.${decided.state.progressing}`,
   };
+}
+
+/**
+ * RolloutNotCompleted as Argo records it for a new revision. Argo's canary ends the pass that
+ * creates the ReplicaSet before anything becomes stable, so a first revision that Ramp marks
+ * stable in that same pass is still reported as started; Argo's blue-green marks a first revision
+ * stable at once, so it never reports that one as not completed.
+ */
+function notCompletedAsArgo(events: RolloutEvent[], rollout: Rollout, status: RolloutStatus, created: boolean): RolloutEvent[] {
+  const isNotCompleted = (e: RolloutEvent): boolean => e.reason === REASONS.RolloutNotCompleted;
+  if (rollout.spec.strategy.blueGreen && !rollout.status?.stableRS) return events.filter((e) => !isNotCompleted(e));
+  if (rollout.spec.strategy.canary && created && rolloutCompleted(status) && !events.some(isNotCompleted)) {
+    return [...events, { type: 'Normal', reason: REASONS.RolloutNotCompleted, message: MESSAGES.rolloutNotCompleted(revisionOf(rollout) ?? 0, status.currentPodHash ?? '') }];
+  }
+  return events;
 }
 
 /**
@@ -240,11 +257,9 @@ function resolveNewReplicaSet(rollout: Rollout, rss: V1ReplicaSet[], effects: Ef
     collisionCount = (collisionCount ?? 0) + 1;
     hash = podTemplateHash(rollout.spec.template, collisionCount);
   }
-  const replicas = rollout.spec.strategy.blueGreen?.previewReplicaCount ?? replicasOrDefault(rollout);
-  const firstDeploy = rss.every((rs) => (rs.spec?.replicas ?? 0) === 0);
-  // A canary's ReplicaSet starts empty, as Argo creates it; the canary planner sizes it in the same pass.
-  const initialReplicas = rollout.spec.strategy.canary ? 0 : firstDeploy ? replicasOrDefault(rollout) : replicas;
-  const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, initialReplicas, metadataForNewReplicaSet(rollout, findStableReplicaSet(rollout, rss) !== undefined));
+  // The ReplicaSet starts empty, as Argo creates it; the strategy sizes it in the same pass (and
+  // records the ScalingReplicaSet event Argo's users see for it).
+  const newRS = renderReplicaSet(rollout, hash, maxRevision(rss) + 1, 0, metadataForNewReplicaSet(rollout, findStableReplicaSet(rollout, rss) !== undefined));
   effects.push({ kind: 'createReplicaSet', replicaSet: newRS, reason: 'new pod template' });
   return { newRS, created: true, collisionCount };
 }

@@ -127,7 +127,14 @@ export interface RolloutEvent {
   type: 'Normal' | 'Warning';
   reason: string;
   message: string;
+  /**
+   * Where in Argo's pass the event falls when its reason alone does not say (a Service switch
+   * happens at three points; see shared/event-order.ts). Never sent.
+   */
+  stage?: EventStage;
 }
+
+export type EventStage = 'previewService' | 'canaryServices' | 'activeService' | 'initialDeploy';
 
 export interface Plan {
   effects: Effect[];

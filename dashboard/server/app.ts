@@ -26,6 +26,11 @@ export interface AppDeps {
   logger: Logger;
   /** The built web app; undefined serves the API only. */
   webRoot?: string;
+  /**
+   * The path prefix everything is served under ("/rollouts"), for a dashboard behind a proxy that
+   * forwards one path; normalized by `normalizeRootPath`. Empty or undefined: the root.
+   */
+  rootPath?: string;
   unavailable: string[];
   version: string;
   /** Limits; the defaults suit one person's browser tabs. */
@@ -73,6 +78,16 @@ function bodyParserError(err: unknown, limit: number): HttpError | undefined {
     default:
       return typeof e.status === 'number' && e.status >= 400 && e.status < 500 ? new HttpError(e.status, 'the request body could not be read') : undefined;
   }
+}
+
+/** `--root-path`: "/" and "" mean the root; otherwise one leading slash, no trailing one. */
+export function normalizeRootPath(value: string): string {
+  const trimmed = value.replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  if (!trimmed.startsWith('/') || !/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed) || trimmed.split('/').some((s) => s === '.' || s === '..')) {
+    throw new Error(`"${value}" is not a root path: use a path such as /rollouts (letters, digits, . _ ~ - between slashes)`);
+  }
+  return trimmed;
 }
 
 /** The Express app: JSON API, event streams and the web app. No listening here; see start.ts. */
@@ -214,14 +229,30 @@ export function createApp(deps: AppDeps): DashboardApp {
     throw new HttpError(404, `no such API endpoint: ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`, 'see docs/dashboard.md for the API');
   });
 
-  app.use('/api/v1', api);
-  app.use('/api', (req) => {
+  // Everything lives under the root path: the web app's asset, API and stream URLs are relative
+  // to its page (always `<root>/`, deep links being in the hash), so they follow the prefix.
+  const root = deps.rootPath ?? '';
+  const site = express.Router();
+  if (root !== '') {
+    app.use((req, res, next) => {
+      if (req.path !== root) {
+        next();
+        return;
+      }
+      const query = req.originalUrl.indexOf('?');
+      res.redirect(308, `${root}/${query >= 0 ? req.originalUrl.slice(query) : ''}`);
+    });
+  }
+  app.use(root === '' ? '/' : root, site);
+
+  site.use('/api/v1', api);
+  site.use('/api', (req) => {
     throw new HttpError(404, `no such API endpoint: ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`, 'the API lives under /api/v1');
   });
 
   const webRoot = deps.webRoot;
   if (webRoot !== undefined) {
-    app.use(
+    site.use(
       express.static(webRoot, {
         index: 'index.html',
         setHeaders: (res, path) => {
@@ -230,7 +261,7 @@ export function createApp(deps: AppDeps): DashboardApp {
         },
       }),
     );
-    app.get('/{*path}', (_req, res, next) => {
+    site.get('/{*path}', (_req, res, next) => {
       const index = join(webRoot, 'index.html');
       if (!existsSync(index)) {
         next(new HttpError(503, 'the web app is not built', 'run: npm run build'));
@@ -242,7 +273,7 @@ export function createApp(deps: AppDeps): DashboardApp {
   }
 
   app.use((req) => {
-    throw new HttpError(404, `nothing here: ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`, 'open / for the dashboard');
+    throw new HttpError(404, `nothing here: ${req.method} ${req.originalUrl.split('?')[0] ?? ''}`, `open ${root}/ for the dashboard`);
   });
 
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {

@@ -12,7 +12,7 @@ import type { KubeObject } from '../../controller/kube/resources.ts';
 import { DashboardStartError, type DashboardLauncher } from '../../client/dashboard-launch.ts';
 import { packageVersion } from '../../client/package-version.ts';
 import { ensureWebBuilt } from '../build.ts';
-import { createApp } from './app.ts';
+import { createApp, normalizeRootPath } from './app.ts';
 import { generateToken, type WritePolicy } from './auth.ts';
 import { dashboardInformer, InformerSource, REQUIRED_KINDS, WATCHED, type InformerMap, type WatchedKind } from './cache.ts';
 import { RolloutHub } from './hub.ts';
@@ -39,6 +39,15 @@ export const DashboardOptionsSchema = z.strictObject({
     .regex(/^[\x21-\x7e]+$/, 'a token is printable ASCII without spaces')
     .optional(),
   readOnly: z.boolean().default(false),
+  /** Serve everything under this path prefix (behind a proxy that forwards one path). */
+  rootPath: z.string().default('').transform((value, ctx) => {
+    try {
+      return normalizeRootPath(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
   /** Weight points kept per rollout for the chart. */
   historyLimit: z.int().min(2).max(100_000).default(500),
   /** Build the web app when it is missing or stale; false serves the API alone. */
@@ -138,9 +147,9 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
-function urlOf(host: string, port: number): string {
+function urlOf(host: string, port: number, rootPath: string): string {
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/`;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}${rootPath}/`;
 }
 
 /**
@@ -207,12 +216,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
       clock,
       logger,
       ...(webRoot !== undefined ? { webRoot } : {}),
+      rootPath: opts.rootPath,
       unavailable,
       version: packageVersion(),
     });
     server = createServer(app);
     const address = await listen(server, opts.host, opts.port);
-    const url = urlOf(opts.host, address.port);
+    const url = urlOf(opts.host, address.port, opts.rootPath);
     say(`Ramp dashboard: ${url}${opts.namespace !== undefined ? ` (namespace ${opts.namespace})` : ''}${policy.readOnly ? ' (read-only)' : ''}`);
     if (!policy.readOnly && generated) say(`Token for actions (promote, abort, …): ${policy.token}`);
     const listening = server;

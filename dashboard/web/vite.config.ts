@@ -9,7 +9,8 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  base: '/',
+  // Relative asset URLs: the page is always `<root path>/`, so they follow kubectl ramp dashboard --root-path.
+  base: './',
   plugins: [react()],
   logLevel: 'warn',
   build: {

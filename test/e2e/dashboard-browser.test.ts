@@ -435,3 +435,46 @@ test('the dashboard follows a rollout live and sends promote only with the token
 
   assert.deepEqual(failures, [], 'no script errors in the page');
 });
+
+test('behind --root-path: the page, its assets, its API and its live streams are all under the prefix', async (t) => {
+  const kc = loadKubeConfig();
+  const kube = new KubeClient(kc);
+  const ns = await testNamespace({ after: (fn) => t.after(fn), name: 'dashboard root path' }, clients(kc));
+  const prefixed = await startDashboard({ kubeConfig: kc, port: 0, token: TOKEN, namespace: ns, rootPath: '/tools/rollouts', say: () => undefined });
+  t.after(() => prefixed.close());
+  assert.match(prefixed.url, /^http:\/\/127\.0\.0\.1:\d+\/tools\/rollouts\/$/);
+  await kube.create<KubeObject>(ROLLOUTS, {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'checkout', namespace: ns, labels: INSTANCE },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'checkout' } }, template: podTemplate(undefined, 'registry.example/shop/checkout:2.4.0'), strategy: { canary: { steps: STEPS } } },
+  } as KubeObject);
+
+  const page = await browser!.newPage({ viewport: { width: 1360, height: 900 } });
+  t.after(() => page.close());
+  const requested: string[] = [];
+  const failures: string[] = [];
+  page.on('request', (req) => requested.push(req.url()));
+  page.on('pageerror', (err) => failures.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') failures.push(msg.text());
+  });
+  await page.goto(prefixed.url);
+  await page.waitForSelector(`[data-testid="row-${ns}-checkout"]`);
+  await page.click(`[data-testid="row-${ns}-checkout"] a`);
+  await page.waitForSelector('[data-testid="steps"]');
+  await page.waitForSelector('[data-testid="live"][data-state="live"]');
+  // A status change reaches the open page through the rollout's stream under the prefix.
+  await kube.mergePatchStatus(ROLLOUTS, ns, 'checkout', canaryStatus(1, new Date()));
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-1"]')?.getAttribute('data-state') === 'current');
+  await page.reload();
+  await page.waitForSelector('[data-testid="steps"]');
+
+  const origin = new URL(prefixed.url).origin;
+  const http = requested.filter((u) => u.startsWith('http'));
+  assert.ok(http.some((u) => u.includes('/assets/')), 'the page loaded its assets');
+  assert.ok(http.some((u) => u.includes('/api/v1/namespaces/') && u.endsWith('/stream')), 'the rollout stream was opened');
+  assert.deepEqual(http.filter((u) => !u.startsWith(`${origin}/tools/rollouts/`)), [], 'every request stays under the prefix');
+  assert.deepEqual(failures, []);
+  assert.equal((await fetch(`${origin}/api/v1/settings`)).status, 404, 'nothing is served outside the prefix');
+});

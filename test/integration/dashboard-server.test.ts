@@ -10,7 +10,7 @@ import type { WatchEvent } from '../../controller/kube/client.ts';
 import { systemClock, type Clock } from '../../controller/kube/clock.ts';
 import { Informer, type ListWatchSource } from '../../controller/kube/informer.ts';
 import type { KubeObject } from '../../controller/kube/resources.ts';
-import { createApp, type AppDeps } from '../../dashboard/server/app.ts';
+import { createApp, normalizeRootPath, type AppDeps } from '../../dashboard/server/app.ts';
 import { InformerSource, type WatchedKind } from '../../dashboard/server/cache.ts';
 import { RolloutHub } from '../../dashboard/server/hub.ts';
 import type { ErrorBody, RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
@@ -98,7 +98,7 @@ async function harness(overrides: Partial<AppDeps> & { webRoot?: string; clock?:
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${overrides.rootPath ?? ''}/`,
     sources,
     fake,
     close: async () => {
@@ -374,5 +374,46 @@ describe('dashboard server options', () => {
     assert.match(await deep.text(), /<title>Ramp<\/title>/);
     const asset = await fetch(new URL('assets/index-abc.js', h.url));
     assert.match(asset.headers.get('cache-control') ?? '', /immutable/);
+  });
+
+  test('--root-path: the page, assets, API, streams and actions under the prefix, nothing outside it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ramp-dashboard-web-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    mkdirSync(join(root, 'assets'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>Ramp</title><script type="module" src="./assets/index-abc.js"></script>');
+    writeFileSync(join(root, 'assets', 'index-abc.js'), 'console.log(1)');
+    const h = await harness({ webRoot: root, rootPath: '/tools/rollouts' });
+    cleanups.push(() => h.close());
+    assert.match(h.url, /\/tools\/rollouts\/$/);
+    const origin = new URL(h.url).origin;
+
+    assert.match(await (await fetch(h.url)).text(), /<title>Ramp<\/title>/);
+    const bare = await fetch(`${origin}/tools/rollouts?x=1`, { redirect: 'manual' });
+    assert.equal(bare.status, 308, 'the prefix without its slash is sent to the page, whose relative URLs need it');
+    assert.equal(bare.headers.get('location'), '/tools/rollouts/?x=1');
+    assert.match((await fetch(new URL('assets/index-abc.js', h.url))).headers.get('cache-control') ?? '', /immutable/);
+    assert.equal((await json<{ version: string }>(await fetch(new URL('api/v1/settings', h.url)))).version, '0.1.0-test');
+    const stream = await fetch(new URL('api/v1/rollouts/stream', h.url));
+    assert.equal(stream.headers.get('content-type')?.split(';')[0], 'text/event-stream');
+    const events = await readEvents(stream, (e) => e.length > 0);
+    assert.ok(events.length > 0, 'the stream sends its first event');
+    const promote = await fetch(new URL('api/v1/namespaces/demo/rollouts/canary-demo/promote', h.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(promote.status, 200, await promote.clone().text());
+
+    for (const path of ['/', '/api/v1/settings', '/assets/index-abc.js', '/tools/other/']) {
+      const res = await fetch(`${origin}${path}`);
+      assert.equal(res.status, 404, path);
+      assert.match((await json<{ error: { hint?: string } }>(res)).error.hint ?? '', /open \/tools\/rollouts\/ for the dashboard/);
+    }
+  });
+
+  test('--root-path must be a path', () => {
+    assert.equal(normalizeRootPath('/'), '');
+    assert.equal(normalizeRootPath('/tools/rollouts/'), '/tools/rollouts');
+    for (const bad of ['tools', '/a/../b', '/a b', '/a?b']) assert.throws(() => normalizeRootPath(bad), /is not a root path/, bad);
   });
 });

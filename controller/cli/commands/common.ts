@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import type { AnalysisRun, Experiment } from '../../api/index.ts';
 import { getRollout } from '../../../client/actions/rollout-actions.ts';
 import type { CliEnv, Connection, GlobalOptions } from '../context.ts';
@@ -72,18 +71,6 @@ export async function fetchRolloutObjects(client: KubeVerbs, namespace: string, 
     if (deploy.spec?.template !== undefined) objects.workloadTemplate = deploy.spec.template;
   }
   return objects;
-}
-
-export type OutputFormat = 'json' | 'yaml' | 'wide' | undefined;
-
-export function outputFormat(value: string | undefined, allowed: readonly string[]): OutputFormat {
-  if (value === undefined || value === '') return undefined;
-  if (!allowed.includes(value)) throw new CliError(`unknown output format "${value}"; use one of: ${allowed.join(', ')}`);
-  return value as OutputFormat;
-}
-
-export function serialize(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value);
 }
 
 /** Parses a Go duration flag value ("30s", "5m", "1h") into milliseconds. */

@@ -9,6 +9,7 @@ interface DashboardFlags {
   address: string;
   authToken?: string;
   readOnly?: boolean;
+  rootPath?: string;
 }
 
 function portOf(value: string): number {
@@ -30,6 +31,7 @@ export function addDashboardCommand(program: Command, env: CliEnv): void {
     .option('--address <address>', 'address to bind; anything but loopback exposes the dashboard to the network', '127.0.0.1')
     .option('--auth-token <token>', `bearer token that actions need (--token is the apiserver's, as in kubectl) (default: $RAMP_DASHBOARD_TOKEN, else a new one printed at start)`)
     .option('--read-only', 'refuse every action; no token needed')
+    .option('--root-path <path>', 'serve the dashboard, its API and its streams under this path (behind a proxy that forwards one path), e.g. /rollouts')
     .action(async (flags: DashboardFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals() as GlobalOptions;
       let running: LaunchedDashboard;
@@ -38,6 +40,7 @@ export function addDashboardCommand(program: Command, env: CliEnv): void {
           port: portOf(flags.port),
           host: flags.address,
           readOnly: flags.readOnly === true,
+          ...(flags.rootPath !== undefined ? { rootPath: flags.rootPath } : {}),
           ...(flags.authToken !== undefined ? { token: flags.authToken } : {}),
           ...(globals.kubeconfig !== undefined ? { kubeconfig: globals.kubeconfig } : {}),
           ...(globals.context !== undefined ? { context: globals.context } : {}),

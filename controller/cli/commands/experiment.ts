@@ -9,7 +9,8 @@ import type { CliEnv } from '../context.ts';
 import { renderExperimentList } from '../render/experiment-list.ts';
 import { renderExperiment } from '../render/tree.ts';
 import { FrameWriter, poll } from '../watch.ts';
-import { connect, guard, outputFormat, paintFor, serialize } from './common.ts';
+import { MACHINE_FORMATS, outputFormat, serialize } from '../render/output.ts';
+import { connect, guard, paintFor } from './common.ts';
 
 /**
  * `get experiment`, `list experiments`, `retry experiment` and `terminate experiment`, as Argo's
@@ -54,7 +55,7 @@ export function addExperimentCommands(program: Command, env: CliEnv): void {
     .option('--timeout-seconds <n>', 'stop watching after this many seconds')
     .option('-o, --output <format>', 'json or yaml: print the view model instead of the tree')
     .action(async (name: string, opts: { watch?: boolean; timeoutSeconds?: string; output?: string }, cmd: Command) => {
-      const format = outputFormat(opts.output, ['json', 'yaml']);
+      const format = outputFormat(opts.output, MACHINE_FORMATS);
       const { client, namespace } = connect(env, cmd);
       const subject = { kind: 'experiment', name, namespace, verb: 'get' };
       const paint = paintFor(env, cmd);
@@ -84,7 +85,7 @@ export function addExperimentCommands(program: Command, env: CliEnv): void {
     .option('-A, --all-namespaces', 'list experiments in every namespace')
     .option('-o, --output <format>', 'json or yaml: print the view models instead of the table')
     .action(async (opts: { allNamespaces?: boolean; output?: string }, cmd: Command) => {
-      const format = outputFormat(opts.output, ['json', 'yaml']);
+      const format = outputFormat(opts.output, MACHINE_FORMATS);
       const { client, namespace } = connect(env, cmd);
       const scope = opts.allNamespaces ? undefined : namespace;
       const infos = await guard({ kind: 'experiment', ...(scope !== undefined ? { namespace: scope } : {}), verb: 'list' }, async () => {

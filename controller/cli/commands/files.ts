@@ -8,6 +8,7 @@ import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, CLUSTER_ANALYSIS_TEMPLATES, ROLLOUTS
 import { planRollout } from '../plan/plan.ts';
 import { renderPlan } from '../render/plan.ts';
 import { connect, guard } from './common.ts';
+import { machineFormat, MACHINE_FORMATS, OUTPUT_HELP, outputFormat, serialize } from '../render/output.ts';
 import { watchRollout, watchRollouts } from './get.ts';
 
 export function readManifest(env: CliEnv, path: string): string {
@@ -46,12 +47,14 @@ export function addFileCommands(program: Command, env: CliEnv): void {
     .command('lint')
     .argument('[file]', 'manifest to check (YAML, several documents allowed)')
     .option('-f, --filename <file>', 'manifest to check (as Argo\'s lint -f)')
+    .option('-o, --output <format>', `${OUTPUT_HELP}; the exit code is the same`)
     .description('Check Rollouts and analysis objects against the schema and the controller\'s rules, with line numbers')
-    .action((file: string | undefined, opts: { filename?: string }) => {
+    .action((file: string | undefined, opts: { filename?: string; output?: string }) => {
+      const format = machineFormat(outputFormat(opts.output, MACHINE_FORMATS));
       const path = file ?? opts.filename;
       if (path === undefined) throw new CliError('lint needs a file: kubectl ramp lint FILE');
       const result = lintText(readManifest(env, path));
-      env.io.out(renderLint(path, result));
+      env.io.out(format !== undefined ? serialize({ file: path, ...result }, format) : renderLint(path, result));
       if (result.issues.length > 0) throw new CliError(`${path}: ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} found`);
     });
 
@@ -59,8 +62,10 @@ export function addFileCommands(program: Command, env: CliEnv): void {
     .command('plan')
     .argument('<file>', 'manifest holding the Rollout')
     .option('--name <rollout>', 'which Rollout, when the file has several')
+    .option('-o, --output <format>', OUTPUT_HELP)
     .description('Show, offline, the steps an update goes through: pods, traffic weights and service selectors')
-    .action((file: string, opts: { name?: string }) => {
+    .action((file: string, opts: { name?: string; output?: string }) => {
+      const format = machineFormat(outputFormat(opts.output, MACHINE_FORMATS));
       const objects = parseManifest(file, readManifest(env, file)).filter((o) => (o as { kind?: string }).kind === 'Rollout');
       const chosen = opts.name !== undefined ? objects.filter((o) => o.metadata?.name === opts.name) : objects;
       if (chosen.length === 0) throw new CliError(`${file} holds no Rollout${opts.name !== undefined ? ` named "${opts.name}"` : ''}`);
@@ -70,7 +75,8 @@ export function addFileCommands(program: Command, env: CliEnv): void {
         const [first] = result.errors;
         throw new CliError(`${file}: the Rollout is invalid: ${first?.field}: ${first?.message}; see every problem with: kubectl ramp lint ${file}`);
       }
-      env.io.out(renderPlan(planRollout(result.rollout as Rollout)));
+      const plan = planRollout(result.rollout as Rollout);
+      env.io.out(format !== undefined ? serialize(plan, format) : renderPlan(plan));
     });
 
   program

@@ -11,7 +11,8 @@ import { renderRollout } from '../render/tree.ts';
 import { FrameWriter, poll } from '../watch.ts';
 import type { Rollout } from '../../api/index.ts';
 import type { KubeVerbs } from '../../kube/client.ts';
-import { connect, fetchRolloutObjects, guard, outputFormat, paintFor, serialize } from './common.ts';
+import { connect, fetchRolloutObjects, guard, paintFor } from './common.ts';
+import { MACHINE_FORMATS, OUTPUT_HELP, outputFormat, serialize } from '../render/output.ts';
 
 interface GetOptions {
   watch?: boolean;
@@ -28,9 +29,9 @@ export function addGetCommand(program: Command, env: CliEnv): void {
     .description('Show a rollout and the tree of its revisions, ReplicaSets, pods and AnalysisRuns')
     .option('-w, --watch', 'redraw on every change until interrupted')
     .option('--timeout-seconds <n>', 'stop watching after this many seconds')
-    .option('-o, --output <format>', 'json or yaml: print the view model instead of the tree')
+    .option('-o, --output <format>', OUTPUT_HELP)
     .action(async (name: string, opts: GetOptions, cmd: Command) => {
-      const format = outputFormat(opts.output, ['json', 'yaml']);
+      const format = outputFormat(opts.output, MACHINE_FORMATS);
       const { client, namespace } = connect(env, cmd);
       const subject = { kind: 'rollout', name, namespace, verb: 'get' };
       const paint = paintFor(env, cmd);
@@ -40,6 +41,7 @@ export function addGetCommand(program: Command, env: CliEnv): void {
         env.io.out(format !== undefined && format !== 'wide' ? serialize(info, format) : renderRollout(info, { now: env.clock.now(), paint }));
         return;
       }
+      if (format !== undefined) throw new CliError(`--watch draws the tree; leave out -o ${format}, or use kubectl get rollout ${name} -w -o ${format}`);
       const timeout = opts.timeoutSeconds !== undefined ? Number(opts.timeoutSeconds) * 1000 : undefined;
       await watchRollout(env, cmd, client, namespace, name, timeout);
     });

@@ -5,15 +5,29 @@ import { CliError, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_TIMEOUT } from '../error
 import { newRolloutInfo } from '../../../client/info/rollout-info.ts';
 import type { RolloutInfo } from '../../../client/info/types.ts';
 import { poll } from '../watch.ts';
+import { machineFormat, MACHINE_FORMATS, OUTPUT_HELP, outputFormat, serialize, serializeStreamed } from '../render/output.ts';
 import { connect, durationFlag, fetchRolloutObjects, guard } from './common.ts';
 
 interface StatusOptions {
   watch: boolean;
   timeout?: string;
+  output?: string;
 }
 
 function statusLine(info: RolloutInfo): string {
   return info.message !== '' ? `${info.status} - ${info.message}` : info.status;
+}
+
+/** What `status -o json|yaml` prints each time the status changes. */
+export interface StatusRecord {
+  name: string;
+  namespace: string;
+  status: string;
+  message: string;
+}
+
+function statusRecord(info: RolloutInfo): StatusRecord {
+  return { name: info.name, namespace: info.namespace, status: info.status, message: info.message };
 }
 
 /**
@@ -28,7 +42,9 @@ export function addStatusCommand(program: Command, env: CliEnv): void {
     .option('-w, --watch', 'watch until the rollout finishes (default)', true)
     .option('--no-watch', 'print the current status once')
     .option('-t, --timeout <duration>', 'give up after this long (e.g. 30s, 5m); 0 waits forever')
+    .option('-o, --output <format>', `${OUTPUT_HELP}; while watching, one JSON line or YAML document per change`)
     .action(async (name: string, opts: StatusOptions, cmd: Command) => {
+      const format = machineFormat(outputFormat(opts.output, MACHINE_FORMATS));
       const timeoutMs = opts.timeout !== undefined ? durationFlag(opts.timeout, '--timeout', parseGoDuration) : 0;
       const { client, namespace } = connect(env, cmd);
       const subject = { kind: 'rollout', name, namespace, verb: 'get' };
@@ -36,7 +52,8 @@ export function addStatusCommand(program: Command, env: CliEnv): void {
       let last: RolloutInfo | undefined;
       if (!opts.watch) {
         last = await guard(subject, load);
-        env.io.out(`${last.status === 'Healthy' || last.status === 'Degraded' ? last.status : statusLine(last)}\n`);
+        if (format !== undefined) env.io.out(serialize(statusRecord(last), format));
+        else env.io.out(`${last.status === 'Healthy' || last.status === 'Degraded' ? last.status : statusLine(last)}\n`);
       } else {
         let printed = '';
         const end = await guard(subject, () =>
@@ -45,7 +62,7 @@ export function addStatusCommand(program: Command, env: CliEnv): void {
             onValue: (info) => {
               last = info;
               const line = statusLine(info);
-              if (line !== printed) env.io.out(`${line}\n`);
+              if (line !== printed) env.io.out(format !== undefined ? serializeStreamed(statusRecord(info), format) : `${line}\n`);
               printed = line;
               return info.status === 'Healthy' || info.status === 'Degraded';
             },

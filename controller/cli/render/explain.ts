@@ -175,10 +175,37 @@ function explainDegraded(info: RolloutInfo, now: number): string[] {
   return lines;
 }
 
+/** What `explain` says, as `explain -o json|yaml` prints it (field names in docs/cli.md). */
+export interface RolloutExplanation {
+  name: string;
+  namespace: string;
+  status: string;
+  /** The first sentence: status, strategy and revision. */
+  summary: string;
+  /** What it waits for or why it failed, and the command that moves it on. */
+  details: string[];
+  /** The current revision's experiments, their templates and analyses. */
+  experiments: string[];
+  /** The current revision's analysis runs and their metrics (metric lines indented). */
+  analysis: string[];
+  /** Pods that are not ready. */
+  pods: string[];
+}
+
 export function explainRollout(info: RolloutInfo, now: number): string {
+  const { summary, details, experiments, analysis, pods } = rolloutExplanation(info, now);
+  const lines = [summary, ...details];
+  if (experiments.length > 0) lines.push('', ...experiments);
+  if (analysis.length > 0) lines.push('', ...analysis);
+  if (pods.length > 0) lines.push('', ...pods);
+  return lines.join('\n') + '\n';
+}
+
+export function rolloutExplanation(info: RolloutInfo, now: number): RolloutExplanation {
   const strategy = info.strategy === 'unknown' ? 'no strategy' : info.strategy === 'BlueGreen' ? 'blue-green' : info.trafficRouter ? `canary with ${info.trafficRouter} traffic routing` : 'canary';
   const current = newest(info);
-  const lines = [`Rollout "${info.name}" in namespace "${info.namespace}" is ${info.status} (${strategy}, ${current !== undefined ? `revision ${current.revision}` : 'no revision yet'}).`];
+  const summary = `Rollout "${info.name}" in namespace "${info.namespace}" is ${info.status} (${strategy}, ${current !== undefined ? `revision ${current.revision}` : 'no revision yet'}).`;
+  const lines: string[] = [];
 
   if (info.status === 'Degraded') lines.push(...explainDegraded(info, now));
   else if (info.status === 'Paused') {
@@ -204,11 +231,5 @@ export function explainRollout(info: RolloutInfo, now: number): string {
     const desc = [`Replicas: ${info.desired} desired, ${info.updated} updated, ${info.ready} ready, ${info.available} available.`];
     lines.push(...desc);
   }
-  const experiments = explainExperiments(info, now);
-  if (experiments.length > 0) lines.push('', ...experiments);
-  const analysis = explainAnalysis(info, now);
-  if (analysis.length > 0) lines.push('', ...analysis);
-  const pods = explainPods(info);
-  if (pods.length > 0) lines.push('', ...pods);
-  return lines.join('\n') + '\n';
+  return { name: info.name, namespace: info.namespace, status: info.status, summary, details: lines, experiments: explainExperiments(info, now), analysis: explainAnalysis(info, now), pods: explainPods(info) };
 }

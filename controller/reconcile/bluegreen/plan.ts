@@ -9,9 +9,10 @@ import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { replicaSetByHash } from '../shared/replicaset-identity.ts';
 import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
 import { toMillis } from '../shared/time.ts';
+import { INITIAL_DEPLOY } from '../shared/events.ts';
 import { rollbackWithinScaleDownDelay, rollbackWithinWindow } from '../shared/rollback-window.ts';
 import type { Effect, RolloutEvent } from '../types.ts';
-import { decisionEvents } from './events.ts';
+import { decisionEvents, scalingEvents } from './events.ts';
 import { machineAnalysisStatus, observeBlueGreenAnalysis, planBlueGreenAnalysis } from './rollout-analysis.ts';
 import { removeDeadline, scaledDownAfterDelay, scaleOlderReplicaSets, scaleTo } from './scaling.ts';
 import { selectorHash, serviceSelectorEffects } from './services.ts';
@@ -149,6 +150,8 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
   // scaleDownDelaySeconds; the rest scale to zero, up to scaleDownDelayRevisionLimit kept warm.
   scaleOlderReplicaSets({ rollout, replicaSets, newHash, activeHash, desiredActive, desiredPreview, aborted, now }, effects, waits);
 
+  events.push(...scalingEvents(effects, replicaSets, newRS));
+
   for (const rs of replicaSetsToCleanUp(rollout, replicaSets, [newHash, stableHash ?? '', desiredActive ?? ''])) {
     effects.push({ kind: 'deleteReplicaSet', name: rs.metadata?.name ?? '', reason: 'revisionHistoryLimit' });
   }
@@ -159,7 +162,7 @@ export function planBlueGreen(input: BlueGreenInput): BlueGreenPlan {
 
   // Status, from the decision.
   const pauseConditions = pauseConditionsAfter(status.pauseConditions, decision.facts.pauseStartedAt, did('pauseInconclusive'), now);
-  events.push(...decisionEvents(rollout, newHash, did, completionReason(decision.facts)));
+  events.push(...decisionEvents(rollout, newHash, did, completionReason(decision.facts, firstDeploy)));
   const controllerPause = pauseConditions.length > 0 || (status.controllerPause === true && stateName === 'progressing.promoting');
 
   if (stateName === 'progressing.paused' && facts.autoPromotionEnabled && facts.autoPromotionSeconds !== undefined && decision.facts.pauseStartedAt !== undefined) {
@@ -206,7 +209,8 @@ function pauseConditionsAfter(current: PauseCondition[] | undefined, startedAt: 
 
 
 /** Why a revision became stable, in Argo's words (the RolloutCompleted event's message). */
-function completionReason(facts: BlueGreenFacts): string | undefined {
+function completionReason(facts: BlueGreenFacts, firstDeploy: boolean): string | undefined {
+  if (firstDeploy) return INITIAL_DEPLOY;
   if (facts.promoteFullRequested) return 'Full promotion requested';
   if (facts.rollbackWithinWindow) return 'Rollback within window';
   if (facts.rollbackWithinScaleDownDelay) return 'Fast rollback';

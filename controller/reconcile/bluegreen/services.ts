@@ -18,20 +18,22 @@ export interface ServiceLayout {
 }
 
 /**
- * The selector changes the state asks for: the preview Service first, then the active one, whose
- * switch is what users watch for (a SwitchService event).
+ * The selector changes the state asks for: the preview Service first, then the active one, each
+ * with Argo's SwitchService event.
  */
 export function serviceSelectorEffects(layout: ServiceLayout): { effects: Effect[]; events: RolloutEvent[] } {
   const { rolloutName, activeService, previewService, activeHash, desiredActive, desiredPreview } = layout;
   const effects: Effect[] = [];
   const events: RolloutEvent[] = [];
   if (previewService && desiredPreview && selectorHash(previewService) !== desiredPreview) {
-    effects.push({ kind: 'setServiceSelector', service: previewService.metadata?.name ?? '', hash: desiredPreview, rollout: rolloutName, reason: 'preview' });
+    const service = previewService.metadata?.name ?? '';
+    effects.push({ kind: 'setServiceSelector', service, hash: desiredPreview, rollout: rolloutName, reason: 'preview' });
+    events.push(switchServiceEvent(service, selectorHash(previewService) ?? '', desiredPreview, 'previewService'));
   }
   if (desiredActive && activeHash !== desiredActive) {
     const service = activeService.metadata?.name ?? '';
     effects.push({ kind: 'setServiceSelector', service, hash: desiredActive, rollout: rolloutName, reason: 'active' });
-    events.push(switchServiceEvent(service, activeHash ?? '', desiredActive));
+    events.push(switchServiceEvent(service, activeHash ?? '', desiredActive, 'activeService'));
   }
   return { effects, events };
 }

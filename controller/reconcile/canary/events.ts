@@ -1,6 +1,6 @@
 import type { CanaryStep, Rollout, RolloutStatus } from '../../api/index.ts';
 import type { CanaryActionName, CanaryFacts } from '../../machine/canary.ts';
-import { rolloutCompletedEvent, rolloutPausedEvent, rolloutResumedEvent } from '../shared/events.ts';
+import { INITIAL_DEPLOY, rolloutCompletedEvent, rolloutPausedEvent, rolloutResumedEvent } from '../shared/events.ts';
 import { MESSAGES, REASONS } from '../shared/messages.ts';
 import { revisionOf } from '../shared/revisions.ts';
 import type { RolloutEvent } from '../types.ts';
@@ -45,7 +45,7 @@ export function decisionEvents(
 
 /** The reason Argo's shouldFullPromote gives. */
 function promotionReason(facts: CanaryFacts): string {
-  if (!facts.stableReplicaSetExists) return 'Initial deploy';
+  if (!facts.stableReplicaSetExists) return INITIAL_DEPLOY;
   if (facts.promoteFullRequested) return 'Full promotion requested';
   if (facts.rollbackWithinWindow) return 'Rollback within window';
   return `Completed all ${facts.steps.length} canary steps`;

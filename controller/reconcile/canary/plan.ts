@@ -10,14 +10,12 @@ import { pingPongServiceTargets, serviceSelectorEffects } from './services.ts';
 import { nextStablePingPong } from '../../traffic/target.ts';
 import { stepFacts, stepsHash } from './steps.ts';
 import { planTraffic, stepWeightApplied, type TrafficPlan } from './traffic.ts';
-import { rolloutAbortedEvent } from '../shared/events.ts';
 import { decisionEvents, pauseEvents } from './events.ts';
 import { atDesiredReplicaCountsForCanary } from '../shared/replica-targets.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
 import { byCreationTimestamp, findStableReplicaSet, otherReplicaSets } from '../shared/replicaset-identity.ts';
 import { formatTime } from '../../api/kit.ts';
 import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
-import { revisionOf } from '../shared/revisions.ts';
 import { replicasOrDefault } from '../../api/defaults.ts';
 import { toMillis } from '../shared/time.ts';
 import { rollbackWithinWindow } from '../shared/rollback-window.ts';
@@ -274,10 +272,6 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   };
 
   events.push(...decisionEvents(rollout, facts, decision.actions, stableHash, steps, step));
-  if (aborted && !status.abortedAt) {
-    // Argo reports the abort when it first sets the RolloutAborted condition.
-    events.push(rolloutAbortedEvent(revisionOf(rollout) ?? 0));
-  }
   events.push(...pauseEvents(status, next, aborted));
 
   // A timed pause ends by itself: come back when it does.

@@ -1,11 +1,11 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { scaleDownDelaySecondsOrDefault, type Rollout, type TrafficWeights } from '../../api/index.ts';
-import { MESSAGES, REASONS } from '../shared/messages.ts';
+import { scalingReplicaSetEvent } from '../shared/events.ts';
 import { availableReplicaCount, replicaCount } from '../shared/counts.ts';
 import { basicCanaryReplicaCounts, canaryReplicaCounts, stableExistsApartFromNew, trafficRoutedCanaryReplicaCounts } from '../shared/replica-targets.ts';
 import { DESIRED_REPLICAS_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/labels.ts';
 import { byCreationTimestamp, podHashOf } from '../shared/replicaset-identity.ts';
-import { byRevision, revisionOf } from '../shared/revisions.ts';
+import { byRevision } from '../shared/revisions.ts';
 import { formatScaleDownDeadline, hasScaleDownDeadline, timeRemainingBeforeScaleDownDeadline } from '../shared/scale-down-deadline.ts';
 import { maxUnavailable } from '../shared/fenceposts.ts';
 import { replicasOrDefault } from '../../api/defaults.ts';
@@ -172,14 +172,7 @@ function scaleTo(layout: CanaryLayout, rollout: Rollout, rs: V1ReplicaSet, desir
   if (Object.keys(want).length > 0) patch.annotations = want;
   if (from !== desired) patch.replicas = desired;
   if (patch.replicas === undefined && patch.annotations === undefined) return;
-  if (patch.replicas !== undefined) {
-    const direction = desired > from ? 'up' : 'down';
-    layout.events.push({
-      type: 'Normal',
-      reason: REASONS.ScalingReplicaSet,
-      message: MESSAGES.scalingReplicaSet(direction, name, revisionOf(rs) ?? 0, from, desired),
-    });
-  }
+  if (patch.replicas !== undefined) layout.events.push(scalingReplicaSetEvent(rs, from, desired));
   if (existing) {
     existing.patch = { ...existing.patch, ...patch, annotations: { ...existing.patch.annotations, ...patch.annotations } };
     return;

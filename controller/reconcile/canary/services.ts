@@ -38,7 +38,7 @@ export function serviceSelectorEffects(
     if (checkAvailability && !managed && !isReplicaSetAvailable(replicaSet)) continue;
     if (checkAvailability && !isReplicaSetPartiallyAvailable(replicaSet)) continue;
     effects.push({ kind: 'setServiceSelector', service: name, hash: desired, rollout: rolloutName, reason: `select ${desired}` });
-    events.push(switchServiceEvent(name, current, desired));
+    events.push(switchServiceEvent(name, current, desired, 'canaryServices'));
   }
   return { effects, events };
 }

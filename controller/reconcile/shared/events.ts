@@ -1,4 +1,6 @@
-import type { RolloutEvent } from '../types.ts';
+import type { V1ReplicaSet } from '@kubernetes/client-node';
+import type { EventStage, RolloutEvent } from '../types.ts';
+import { revisionOf } from './revisions.ts';
 import { MESSAGES, REASONS } from './messages.ts';
 
 /**
@@ -14,16 +16,39 @@ export function rolloutResumedEvent(): RolloutEvent {
   return { type: 'Normal', reason: REASONS.RolloutResumed, message: MESSAGES.rolloutResumed };
 }
 
-export function rolloutAbortedEvent(revision: number): RolloutEvent {
-  return { type: 'Warning', reason: REASONS.RolloutAborted, message: MESSAGES.rolloutAborted(revision) };
-}
+/** Argo's reason for the first revision becoming stable. */
+export const INITIAL_DEPLOY = 'Initial deploy';
 
 export function rolloutCompletedEvent(revision: number, podHash: string, why: string): RolloutEvent {
-  return { type: 'Normal', reason: REASONS.RolloutCompleted, message: MESSAGES.rolloutCompleted(revision, podHash, why) };
+  const event: RolloutEvent = { type: 'Normal', reason: REASONS.RolloutCompleted, message: MESSAGES.rolloutCompleted(revision, podHash, why) };
+  return why === INITIAL_DEPLOY ? { ...event, stage: 'initialDeploy' } : event;
 }
 
-export function switchServiceEvent(service: string, from: string, to: string): RolloutEvent {
-  return { type: 'Normal', reason: REASONS.SwitchService, message: MESSAGES.switchService(service, from, to) };
+export function switchServiceEvent(service: string, from: string, to: string, stage: EventStage): RolloutEvent {
+  return { type: 'Normal', reason: REASONS.SwitchService, message: MESSAGES.switchService(service, from, to), stage };
+}
+
+/** Argo's informer add handler: the controller has started following this Rollout. */
+export function rolloutAddedToInformerEvent(namespace: string, name: string): RolloutEvent {
+  return { type: 'Normal', reason: REASONS.RolloutAddedToInformer, message: MESSAGES.rolloutAddedToInformer(namespace, name) };
+}
+
+export function rolloutUpdatedEvent(revision: string): RolloutEvent {
+  return { type: 'Normal', reason: REASONS.RolloutUpdated, message: MESSAGES.rolloutUpdated(revision) };
+}
+
+/** Argo's createDesiredReplicaSet: the ReplicaSet created for a new pod template. */
+export function newReplicaSetEvent(rs: V1ReplicaSet): RolloutEvent {
+  return { type: 'Normal', reason: REASONS.NewReplicaSet, message: MESSAGES.newReplicaSetDetailed(rs.metadata?.name ?? '', revisionOf(rs) ?? 0) };
+}
+
+/** Argo's scaleReplicaSetAndRecordEvent: a ReplicaSet's size changed. */
+export function scalingReplicaSetEvent(rs: V1ReplicaSet, from: number, to: number): RolloutEvent {
+  return {
+    type: 'Normal',
+    reason: REASONS.ScalingReplicaSet,
+    message: MESSAGES.scalingReplicaSet(to > from ? 'up' : 'down', rs.metadata?.name ?? '', revisionOf(rs) ?? 0, from, to),
+  };
 }
 
 export function analysisRunCreateErrorEvent(kind: string, err: unknown): RolloutEvent {

@@ -76,6 +76,7 @@ export const MESSAGES = {
   /** Argo's reconcileExperiments abort message. */
   experimentStepFailed: (message: string | undefined) => `Experiment analysis phase is error/failed${message ? `: ${message}` : ''}`,
   rolloutTimeOut: (rollout: string) => `Rollout ${q(rollout)} has timed out progressing.`,
+  rolloutAddedToInformer: (namespace: string, rollout: string) => `Rollout resource added to informer: ${namespace}/${rollout}`,
   rolloutDeleted: (namespace: string, rollout: string) => `Rollout ${namespace}/${rollout} is deleted.`,
   scalingReplicaSet: (operation: 'up' | 'down', rs: string, revision: number, from: number, to: number) =>
     `Scaled ${operation} ReplicaSet ${rs} (revision ${revision}) from ${from} to ${to}`,

@@ -157,7 +157,7 @@ export function calculateRolloutConditions(input: ConditionsInput): ConditionsRe
     events.push({
       type: 'Normal',
       reason: REASONS.RolloutNotCompleted,
-      message: MESSAGES.rolloutNotCompleted(revision + 1, status.currentPodHash ?? ''),
+      message: MESSAGES.rolloutNotCompleted(revision, status.currentPodHash ?? ''),
     });
   }
 

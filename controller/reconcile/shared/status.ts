@@ -53,8 +53,9 @@ export function completeStatus(input: CompleteStatusInput): RolloutStatus {
   const { phase, message } = calculateRolloutPhase(rollout.spec, status);
   if (computed.abort !== undefined) {
     status = { ...status, abort: true, abortedAt: formatTime(now) };
-    input.events?.push({ type: 'Warning', reason: 'RolloutAborted', message: computed.abort });
   }
+  // RolloutNotCompleted, and the abort at the progress deadline.
+  input.events?.push(...computed.events);
   return stripEmpty({ ...status, phase, message });
 }
 

@@ -51,7 +51,7 @@ function ListView({ namespace, onStream }: { namespace: string; onStream: (s: St
       (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))),
     );
   }, [namespace]);
-  const state = useEventStream(`/api/v1/rollouts/stream${query}`, {
+  const state = useEventStream(`api/v1/rollouts/stream${query}`, {
     [STREAM_EVENTS.snapshot]: (data) => setItems(sortRollouts((data as { items: RolloutSummary[] }).items)),
     [STREAM_EVENTS.rollout]: (data) => {
       const ro = data as RolloutSummary;

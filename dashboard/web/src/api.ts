@@ -35,8 +35,8 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 export const api = {
-  settings: () => getJson<Settings>('/api/v1/settings'),
-  rollouts: (namespace?: string) => getJson<{ items: RolloutSummary[] }>(`/api/v1/rollouts${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
+  settings: () => getJson<Settings>('api/v1/settings'),
+  rollouts: (namespace?: string) => getJson<{ items: RolloutSummary[] }>(`api/v1/rollouts${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
   rollout: (namespace: string, name: string) => getJson<RolloutDetail>(rolloutPath(namespace, name)),
   async action(namespace: string, name: string, action: ActionName, token: string, body: Record<string, unknown> = {}): Promise<ActionResult> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
@@ -53,7 +53,7 @@ export const api = {
 };
 
 export function rolloutPath(namespace: string, name: string): string {
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/rollouts/${encodeURIComponent(name)}`;
+  return `api/v1/namespaces/${encodeURIComponent(namespace)}/rollouts/${encodeURIComponent(name)}`;
 }
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting';

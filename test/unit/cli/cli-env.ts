@@ -2,7 +2,9 @@ import type { Clock } from '../../../controller/kube/clock.ts';
 import type { CliEnv } from '../../../controller/cli/context.ts';
 import { runCli } from '../../../controller/cli/program.ts';
 import type { KubeVerbs } from '../../../controller/kube/client.ts';
-import { NOW } from '../../support/rollout-fixtures.ts';
+import { loadFixture, NOW } from '../../support/rollout-fixtures.ts';
+import { FakeKube } from '../../support/fake-kube.ts';
+import type { KubeObject } from '../../../controller/kube/resources.ts';
 
 /** A clock whose timers fire at once, moving time forward by their delay. */
 export function jumpingClock(start = NOW): Clock & { elapsed(): number } {
@@ -61,4 +63,10 @@ export async function run(argv: string[], opts: TestEnvOptions = {}): Promise<Ru
   };
   const code = await runCli(argv, env);
   return { code, out, err };
+}
+
+/** An in-memory cluster holding one fixture's Rollout with its ReplicaSets, pods and AnalysisRuns. */
+export function fixtureCluster(fixture: string): FakeKube {
+  const f = loadFixture(fixture);
+  return new FakeKube([f.rollout, ...f.replicaSets, ...f.pods, ...f.analysisRuns] as unknown as KubeObject[]);
 }

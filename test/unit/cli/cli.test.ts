@@ -3,14 +3,11 @@ import { describe, it } from 'node:test';
 import type { Rollout } from '../../../controller/api/index.ts';
 import { KubeConfigError } from '../../../controller/kube/errors.ts';
 import type { KubeObject } from '../../../controller/kube/resources.ts';
-import { jumpingClock, run } from './cli-env.ts';
+import { fixtureCluster, jumpingClock, run } from './cli-env.ts';
 import { apiError, FakeKube, unreachable } from '../../support/fake-kube.ts';
 import { fixtureText, loadFixture, NOW } from '../../support/rollout-fixtures.ts';
 
-function cluster(fixture: string): FakeKube {
-  const f = loadFixture(fixture);
-  return new FakeKube([f.rollout, ...f.replicaSets, ...f.pods, ...f.analysisRuns] as unknown as KubeObject[]);
-}
+const cluster = fixtureCluster;
 
 /** A FakeKube whose rollout turns Healthy after `after` reads. */
 function healingCluster(fixture: string, after: number, phase: 'Healthy' | 'Degraded'): FakeKube {

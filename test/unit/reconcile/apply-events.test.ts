@@ -50,21 +50,26 @@ function recordingWriter(): { writer: RolloutWriter; log: string[]; pending: Arr
   return { writer, log, pending };
 }
 
-test("a pass's events are all sent at once, after its status patch, so they add one round trip to the pass instead of one each", async () => {
+test("a pass's events are sent after its status patch, one after another in the plan's order, so the apiserver stores them in that order", async () => {
   const { writer, log, pending } = recordingWriter();
   const done = apply(writer, observed, pass);
-  await new Promise((r) => setImmediate(r));
-  assert.deepEqual(log, ['status', 'event RolloutStepCompleted', 'event RolloutPaused', 'event ScalingReplicaSet'], 'every event is in flight before any has answered');
+  const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+  await tick();
+  assert.deepEqual(log, ['status', 'event RolloutStepCompleted'], 'the second event waits for the first');
+  pending[0]!.settle(true);
+  await tick();
+  assert.deepEqual(log.slice(2), ['event RolloutPaused']);
+  // A refused event neither fails the pass nor holds back the next one: events are for people.
+  pending[1]!.settle(false);
+  await tick();
+  assert.deepEqual(log.slice(3), ['event ScalingReplicaSet']);
   let finished = false;
   void done.then(() => {
     finished = true;
   });
-  pending[0]!.settle(true);
-  pending[1]!.settle(true);
-  await new Promise((r) => setImmediate(r));
+  await tick();
   assert.equal(finished, false, 'the pass waits for its last event, so none is left in flight');
-  // A refused event does not fail the pass: events are for people.
-  pending[2]!.settle(false);
+  pending[2]!.settle(true);
   const result = await done;
   assert.deepEqual(result, { effects: 0, statusPatched: true, resourceVersion: '8' });
 });

@@ -42,13 +42,15 @@ function v2PromotedOverV1(spec: Record<string, unknown> = {}): { world: World; v
 }
 
 describe('blue-green plan', () => {
-  test('the first deploy creates the ReplicaSet at full size and sends the active Service to it once available', () => {
+  test('the first deploy creates the ReplicaSet empty, scales it to full size in the same pass (as Argo, with its event) and sends the active Service to it once available', () => {
     const world = new World(spec());
     const first = world.pass();
     assert.equal(first.effects[0]?.kind, 'createReplicaSet');
     const rs = (first.effects[0] as Extract<Effect, { kind: 'createReplicaSet' }>).replicaSet;
-    assert.equal(rs.spec?.replicas, 3);
+    assert.equal(rs.spec?.replicas, 0);
     assert.equal(rs.metadata?.annotations?.['rollout.argoproj.io/revision'], '1');
+    assert.equal(world.rsByHash(world.rollout.status?.currentPodHash)?.spec?.replicas, 3);
+    assert.ok(first.events.some((e) => e.reason === 'ScalingReplicaSet' && e.message.endsWith('from 0 to 3')));
     assert.equal(world.selector('app-active'), undefined, 'no traffic before pods are available');
     assert.equal(world.rollout.status?.phase, 'Progressing');
 

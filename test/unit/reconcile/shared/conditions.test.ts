@@ -239,7 +239,7 @@ describe('calculateRolloutConditions', () => {
     assert.equal(progressing?.reason, 'ReplicaSetUpdated');
     assert.equal(getCondition(status.conditions, 'Available')?.status, 'False');
     assert.deepEqual(getCondition(status.conditions, 'Completed'), newCondition('Completed', 'False', 'RolloutCompleted', 'RolloutCompleted', T1));
-    assert.deepEqual(events, [{ type: 'Normal', reason: 'RolloutNotCompleted', message: 'Rollout not completed, started update to revision 4 (b)' }]);
+    assert.deepEqual(events, [{ type: 'Normal', reason: 'RolloutNotCompleted', message: 'Rollout not completed, started update to revision 3 (b)' }]);
   });
 
   it('times out without progress, and aborts when progressDeadlineAbort is set', () => {
