@@ -11,10 +11,10 @@ const cluster = fixtureCluster;
 const json = (out: string): Record<string, unknown> => JSON.parse(out) as Record<string, unknown>;
 
 describe('-o json|yaml', () => {
-  it('explain: the summary, details, analysis and pods as fields, the same in YAML', async () => {
+  it('explain: the summary, details, experiments, analysis and pods as fields, the same in YAML', async () => {
     const kube = cluster('canary-aborted.yaml');
     const out = json((await run(['explain', 'checkout', '-o', 'json'], { kube })).out);
-    assert.deepEqual(Object.keys(out), ['name', 'namespace', 'status', 'summary', 'details', 'analysis', 'pods']);
+    assert.deepEqual(Object.keys(out), ['name', 'namespace', 'status', 'summary', 'details', 'experiments', 'analysis', 'pods']);
     assert.equal(out.name, 'checkout');
     assert.equal(out.status, 'Degraded');
     assert.match(out.summary as string, /^Rollout "checkout" in namespace "\S+" is Degraded/);
