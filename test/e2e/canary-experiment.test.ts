@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Experiment } from '../../controller/api/index.ts';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
-import { ANALYSIS_TEMPLATES, EXPERIMENTS, REPLICA_SETS, SERVICES, SMI_TRAFFIC_SPLITS, type KubeObject } from '../../controller/kube/resources.ts';
+import { ANALYSIS_TEMPLATES, EXPERIMENTS, ISTIO_VIRTUAL_SERVICES, REPLICA_SETS, SERVICES, SMI_TRAFFIC_SPLITS, type KubeObject } from '../../controller/kube/resources.ts';
 import { eventually, kubeconfigPath, testNamespace } from '../support/cluster.ts';
-import { installSmiCrds } from '../support/crds.ts';
+import { ensureIstioCrds, installSmiCrds } from '../support/crds.ts';
 import { startController } from '../support/controller.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { canaryRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
+import { createAll, virtualService } from './support/canary.ts';
 import { healthyOn, kubectl, rampOk } from './support/cli.ts';
 
 /**
@@ -27,6 +28,7 @@ before(async () => {
   const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
   try {
     await installSmiCrds(client);
+    await ensureIstioCrds();
   } finally {
     client.close();
   }
@@ -87,7 +89,7 @@ function appRollout(canary: Record<string, unknown>): KubeObject {
   return ro;
 }
 
-async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[], canary: Record<string, unknown> = {}) {
+async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[], canary: Record<string, unknown> = {}, routing: KubeObject[] = []) {
   const ns = await testNamespace(t);
   const ro = new RolloutHelper(ns);
   const start = async () => {
@@ -104,6 +106,7 @@ async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[], c
   await ro.client.create(ANALYSIS_TEMPLATES, verdictTemplate(ns));
   await ro.create(service('app-stable', 'app'));
   await ro.create(service('app-canary', 'app'));
+  await createAll(ro.client, ns, routing);
   await ro.create(appRollout({ steps, ...canary }));
   const v1 = (await ro.waitFor('app', 'v1 Healthy', healthyOn)).status!.currentPodHash!;
   const experiment = (name: string) => ro.client.get<Ex>(EXPERIMENTS, ns, name);
@@ -226,6 +229,34 @@ describe('the canary experiment step on the real control plane', () => {
     await rampOk(['terminate', 'experiment', name], cli);
     await ro.waitFor('app', 'paused after the 50% step', (r) => r.status?.currentStepIndex === 3 && r.status.canary?.weights?.canary.weight === 50, 90_000);
     assert.equal(await backends(), 'app-canary=50,app-stable=50', 'the experiment’s share went back when it ended');
+    assert.equal((await ro.get('app')).status?.currentPodHash, v2);
+  });
+
+  test('with the Istio router, the weighted template gets its share of the VirtualService route while the experiment runs', async (t) => {
+    const weighted = {
+      experiment: {
+        scaleDownDelaySeconds: 0,
+        templates: [
+          { name: 'baseline', specRef: 'stable', replicas: 1 },
+          { name: 'canary', specRef: 'canary', replicas: 1, weight: 10, service: { name: 'app-experiment' } },
+        ],
+      },
+    };
+    const { ns: namespace, ro, experimentPhase, startV2, cli } = await setUp(t, [{ setWeight: 20 }, weighted, { setWeight: 50 }, { pause: {} }], {
+      trafficRouting: { istio: { virtualService: { name: 'app-vs', routes: ['primary'] } } },
+    }, [{ ...virtualService([{ destination: { host: 'app-stable' }, weight: 100 }, { destination: { host: 'app-canary' }, weight: 0 }]), metadata: { name: 'app-vs' } }]);
+    const route = async () => {
+      const vs = await ro.client.get<KubeObject & { spec?: { http?: Array<{ name?: string; route?: Array<{ destination?: { host?: string }; weight?: number }> }> } }>(ISTIO_VIRTUAL_SERVICES, namespace, 'app-vs');
+      return (vs.spec?.http?.find((h) => h.name === 'primary')?.route ?? []).map((d) => `${d.destination?.host}=${d.weight ?? 0}`).sort().join(',');
+    };
+    const { v2, name } = await startV2();
+    await experimentPhase(name, 'Running');
+    await eventually('the template’s Service in the VirtualService route', async () => ((await route()) === 'app-canary=20,app-experiment=10,app-stable=70' ? true : undefined), 60_000);
+    assert.deepEqual((await ro.get('app')).status?.canary?.weights?.additional?.map((d) => [d.serviceName, d.weight]), [['app-experiment', 10]]);
+
+    await rampOk(['terminate', 'experiment', name], cli);
+    await ro.waitFor('app', 'paused after the 50% step', (r) => r.status?.currentStepIndex === 3 && r.status.canary?.weights?.canary.weight === 50, 90_000);
+    await eventually('the experiment’s destination removed from the route', async () => ((await route()) === 'app-canary=50,app-stable=50' ? true : undefined), 30_000);
     assert.equal((await ro.get('app')).status?.currentPodHash, v2);
   });
 
