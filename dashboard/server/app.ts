@@ -11,10 +11,12 @@ import { rolloutKey } from './cache.ts';
 import { errorBody, HttpError, httpErrorOf } from './errors.ts';
 import type { HubUpdate, RolloutHub } from './hub.ts';
 import { SseChannel, SseRegistry } from './sse.ts';
-import { ActionParamsSchema, ListQuerySchema, parseInput, RolloutParamsSchema } from './validation.ts';
+import type { ExperimentReader } from './experiments.ts';
+import { ActionParamsSchema, ExperimentParamsSchema, ListQuerySchema, parseInput, RolloutParamsSchema } from './validation.ts';
 
 export interface AppDeps {
   hub: RolloutHub;
+  experiments: ExperimentReader;
   /** The CLI's client, through which every write goes. */
   writer: KubeVerbs;
   policy: WritePolicy;
@@ -172,6 +174,59 @@ export function createApp(deps: AppDeps): DashboardApp {
       if (update.key !== key) return;
       if (update.kind === 'deleted') channel.send(STREAM_EVENTS.deleted, { namespace, name } satisfies DeletedEvent);
       else channel.send(STREAM_EVENTS.detail, update.detail);
+    });
+    channel.onClose(unsubscribe);
+  });
+
+  const inListScope = (req: Request): string | undefined => {
+    const { namespace } = parseInput(ListQuerySchema, req.query, 'query');
+    inScope(namespace);
+    return namespace ?? deps.namespace;
+  };
+
+  api.get('/experiments', (req, res) => {
+    res.json({ items: deps.experiments.list(inListScope(req)) });
+  });
+
+  api.get('/experiments/stream', (req, res) => {
+    const scope = inListScope(req);
+    const channel = openStream(req, res);
+    const send = (): void => channel.send(STREAM_EVENTS.experiments, { items: deps.experiments.list(scope) });
+    send();
+    const unsubscribe = deps.experiments.subscribe((key) => {
+      if (scope === undefined || key.startsWith(`${scope}/`)) send();
+    });
+    channel.onClose(unsubscribe);
+  });
+
+  const experimentParams = (req: Request): { namespace: string; name: string } => {
+    const params = parseInput(ExperimentParamsSchema, req.params, 'path');
+    inScope(params.namespace);
+    return params;
+  };
+
+  const experimentNotFound = (namespace: string, name: string): HttpError =>
+    new HttpError(404, `experiment "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick one from the experiment list');
+
+  api.get('/namespaces/:namespace/experiments/:name', (req, res) => {
+    const { namespace, name } = experimentParams(req);
+    const detail = deps.experiments.detail(namespace, name);
+    if (detail === undefined) throw experimentNotFound(namespace, name);
+    res.json(detail);
+  });
+
+  api.get('/namespaces/:namespace/experiments/:name/stream', (req, res) => {
+    const { namespace, name } = experimentParams(req);
+    const detail = deps.experiments.detail(namespace, name);
+    if (detail === undefined) throw experimentNotFound(namespace, name);
+    const key = rolloutKey(namespace, name);
+    const channel = openStream(req, res);
+    channel.send(STREAM_EVENTS.experiment, detail);
+    const unsubscribe = deps.experiments.subscribe((changed) => {
+      if (changed !== key) return;
+      const now = deps.experiments.detail(namespace, name);
+      if (now === undefined) channel.send(STREAM_EVENTS.deleted, { namespace, name } satisfies DeletedEvent);
+      else channel.send(STREAM_EVENTS.experiment, now);
     });
     channel.onClose(unsubscribe);
   });

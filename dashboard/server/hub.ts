@@ -76,7 +76,7 @@ export class RolloutHub {
     const info = newRolloutInfo(objects);
     const point = weightPoint(info, now);
     if (point !== undefined) this.history.record(key, point);
-    const summary = rolloutSummary(info);
+    const summary = rolloutSummary(info, objects.rollout);
     this.summaries.set(key, summary);
     return { kind: 'changed', key, summary, detail: rolloutDetailOf(info, objects, this.history.get(key), now) };
   }
@@ -94,7 +94,7 @@ export class RolloutHub {
       if (summary === undefined) {
         const objects = this.opts.source.objects(ro.metadata.namespace ?? '', ro.metadata.name ?? '');
         if (objects === undefined) continue;
-        summary = rolloutSummary(newRolloutInfo(objects));
+        summary = rolloutSummary(newRolloutInfo(objects), objects.rollout);
       }
       out.push(summary);
     }
@@ -113,9 +113,9 @@ export class RolloutHub {
     return rolloutDetailOf(info, objects, this.history.get(key), now);
   }
 
-  /** Namespaces that hold at least one rollout, sorted. */
+  /** Namespaces the kubeconfig may list and those that hold at least one rollout, sorted. */
   namespaces(): string[] {
-    return [...new Set(this.opts.source.rollouts().map((ro) => ro.metadata.namespace ?? ''))].sort();
+    return [...new Set([...this.opts.source.namespaces(), ...this.opts.source.rollouts().map((ro) => ro.metadata.namespace ?? '')])].sort();
   }
 
   stop(): void {
