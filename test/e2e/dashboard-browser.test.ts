@@ -29,7 +29,6 @@ const CHROMIUM_ARGS = [
 ];
 const SCREENSHOT_DIR = fileURLToPath(new URL(process.env.RAMP_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url));
 const SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard.png');
-const LIST_SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard-list.png');
 // Controllers started without this instance id ignore the rollout, so only this test writes its status.
 const INSTANCE = { 'argo-rollouts.argoproj.io/controller-instance-id': 'dashboard-e2e' };
 const TOKEN = 'browser-e2e-token-abcdefghijklmnop';
@@ -233,8 +232,6 @@ test('the dashboard follows a rollout live and sends promote only with the token
     assert.equal(await page.locator('[data-testid^="row-"]').count(), 1, 'the filter leaves only checkout');
     await page.fill('[data-testid="filter"]', '');
     await page.waitForSelector('[data-testid="row-' + ns + '-payments"]');
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: LIST_SCREENSHOT });
     await page.click(`[data-testid="row-${ns}-checkout"] a`);
     await page.waitForSelector('[data-testid="steps"]');
   });
@@ -267,6 +264,7 @@ test('the dashboard follows a rollout live and sends promote only with the token
   });
 
   await t.test('the page looks right (screenshot)', async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.waitForSelector('[data-testid="analysis"] .recharts-line path');
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.ok(existsSync(SCREENSHOT));
