@@ -7,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { ANALYSIS_RUNS, EVENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser.ts';
 import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
 /**
@@ -16,17 +17,6 @@ import { clients, eventually, loadKubeConfig, testNamespace } from '../support/c
  * RAMP_UPDATE_SCREENSHOTS=1 it writes them over the tracked ones in docs/screenshots/ instead.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT_DIR = fileURLToPath(new URL(process.env.RAMP_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url));
 const SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard.png');
 // Controllers started without this instance id ignore the rollout, so only this test writes its status.

@@ -6,9 +6,14 @@ import { newRolloutInfo } from '../../client/info/rollout-info.ts';
 import { experimentDetail, experimentSummary } from '../../dashboard/server/model/experiment.ts';
 import { stepTrack } from '../../dashboard/server/model/steps.ts';
 import { attentionReasons, rolloutSummary } from '../../dashboard/server/model/summary.ts';
+import type { RolloutSummary } from '../../dashboard/shared/api.ts';
+import { DEFAULT_QUERY, formatQuery, matchesSearch, matchesStatus, parseHash, parseQuery, routeHref, statusCounts } from '../../dashboard/web/src/routes.ts';
 import { loadFixture } from '../support/rollout-fixtures.ts';
 
-/** The list's "needs attention" reasons, the experiment step's link, and the experiment page's model. */
+/**
+ * The list's "needs attention" reasons, the experiment step's link, the experiment page's model,
+ * and the web app's address and filters (pure, no DOM).
+ */
 
 function withStatus(objects: ReturnType<typeof loadFixture>, status: Record<string, unknown>, spec: Record<string, unknown> = {}): ReturnType<typeof loadFixture> {
   const rollout = structuredClone(objects.rollout);
@@ -162,5 +167,67 @@ describe('experiment page', () => {
       },
     ]);
     assert.equal(detail.serverTime, '2026-01-01T10:02:00.000Z');
+  });
+});
+
+describe('the list\'s address', () => {
+  test('defaults are left out, so plain links stay plain', () => {
+    assert.equal(routeHref({ page: 'list' }), '#/');
+    assert.equal(formatQuery(DEFAULT_QUERY), '');
+    assert.deepEqual(parseHash(''), { page: { page: 'list' }, query: DEFAULT_QUERY });
+    assert.deepEqual(parseHash('#/'), { page: { page: 'list' }, query: DEFAULT_QUERY });
+  });
+
+  test('every page and the whole list state round-trip through the hash', () => {
+    const query = { namespace: 'shop', status: 'attention' as const, search: 'check out', view: 'grid' as const, selected: 'shop/checkout' };
+    const pages = [
+      { page: 'list' as const },
+      { page: 'experiments' as const },
+      { page: 'rollout' as const, namespace: 'shop', name: 'checkout' },
+      { page: 'experiment' as const, namespace: 'shop', name: 'checkout-7c9b-2-1' },
+    ];
+    for (const page of pages) assert.deepEqual(parseHash(routeHref(page, query)), { page, query });
+    assert.equal(routeHref(pages[2]!, query), '#/rollouts/shop/checkout?namespace=shop&status=attention&q=check+out&view=grid&selected=shop%2Fcheckout');
+  });
+
+  test('unknown values fall back to the defaults instead of an empty list', () => {
+    assert.deepEqual(parseQuery('status=Sideways&view=cards'), DEFAULT_QUERY);
+    assert.deepEqual(parseHash('#/nowhere/at/all').page, { page: 'list' });
+  });
+});
+
+describe('the list\'s filters', () => {
+  const summary = (name: string, status: string, attention: RolloutSummary['attention'] = [], image = `shop/${name}:1`): RolloutSummary => ({
+    name,
+    namespace: 'shop',
+    strategy: 'Canary',
+    status,
+    message: '',
+    step: '',
+    setWeight: '',
+    actualWeight: '',
+    images: [{ image, tags: [] }],
+    desired: 1,
+    current: 1,
+    updated: 1,
+    ready: 1,
+    available: 1,
+    aborted: false,
+    manuallyPaused: false,
+    pauseConditions: [],
+    attention,
+  });
+  const items = [summary('checkout', 'Paused', ['WaitingForPromotion']), summary('cart', 'Degraded', ['Degraded']), summary('payments', 'Healthy'), summary('search', 'Progressing', ['AnalysisFailing'])];
+
+  test('chips count every status and the rollouts needing attention', () => {
+    assert.deepEqual(statusCounts(items), { all: 4, attention: 3, Healthy: 1, Progressing: 1, Paused: 1, Degraded: 1 });
+    assert.deepEqual(items.filter((ro) => matchesStatus(ro, 'attention')).map((ro) => ro.name), ['checkout', 'cart', 'search']);
+  });
+
+  test('search needs every word somewhere in the name, namespace, strategy, status or an image', () => {
+    assert.deepEqual(items.filter((ro) => matchesSearch(ro, 'CHECK')).map((ro) => ro.name), ['checkout']);
+    assert.deepEqual(items.filter((ro) => matchesSearch(ro, 'shop degraded')).map((ro) => ro.name), ['cart']);
+    assert.deepEqual(items.filter((ro) => matchesSearch(ro, 'payments:1')).map((ro) => ro.name), ['payments']);
+    assert.equal(items.filter((ro) => matchesSearch(ro, '  ')).length, 4);
   });
 });
