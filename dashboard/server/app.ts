@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Clock } from '../../controller/kube/clock.ts';
 import type { KubeVerbs } from '../../controller/kube/client.ts';
@@ -147,35 +148,50 @@ export function createApp(deps: AppDeps): DashboardApp {
     channel.onClose(unsubscribe);
   });
 
-  const rolloutParams = (req: Request): { namespace: string; name: string } => {
-    const params = parseInput(RolloutParamsSchema, req.params, 'path');
-    inScope(params.namespace);
-    return params;
+  /**
+   * GET of one object and its event stream: the whole object first and on every change, then
+   * `deleted` when it goes. `watch` calls back with the new value, or undefined once deleted.
+   */
+  const detailRoutes = <T>(kind: {
+    path: string;
+    params: z.ZodType<{ namespace: string; name: string }>;
+    read: (namespace: string, name: string) => T | undefined;
+    notFound: (namespace: string, name: string) => HttpError;
+    event: string;
+    watch: (key: string, namespace: string, name: string, changed: (value: T | undefined) => void) => () => void;
+  }): void => {
+    const found = (req: Request): { namespace: string; name: string; value: T } => {
+      const { namespace, name } = parseInput(kind.params, req.params, 'path');
+      inScope(namespace);
+      const value = kind.read(namespace, name);
+      if (value === undefined) throw kind.notFound(namespace, name);
+      return { namespace, name, value };
+    };
+    api.get(kind.path, (req, res) => {
+      res.json(found(req).value);
+    });
+    api.get(`${kind.path}/stream`, (req, res) => {
+      const { namespace, name, value } = found(req);
+      const channel = openStream(req, res);
+      channel.send(kind.event, value);
+      const unsubscribe = kind.watch(rolloutKey(namespace, name), namespace, name, (now) => {
+        if (now === undefined) channel.send(STREAM_EVENTS.deleted, { namespace, name } satisfies DeletedEvent);
+        else channel.send(kind.event, now);
+      });
+      channel.onClose(unsubscribe);
+    });
   };
 
-  const notFound = (namespace: string, name: string): HttpError =>
-    new HttpError(404, `rollout "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick a rollout from the list');
-
-  api.get('/namespaces/:namespace/rollouts/:name', (req, res) => {
-    const { namespace, name } = rolloutParams(req);
-    const detail = deps.hub.detail(namespace, name);
-    if (detail === undefined) throw notFound(namespace, name);
-    res.json(detail);
-  });
-
-  api.get('/namespaces/:namespace/rollouts/:name/stream', (req, res) => {
-    const { namespace, name } = rolloutParams(req);
-    const detail = deps.hub.detail(namespace, name);
-    if (detail === undefined) throw notFound(namespace, name);
-    const key = rolloutKey(namespace, name);
-    const channel = openStream(req, res);
-    channel.send(STREAM_EVENTS.detail, detail);
-    const unsubscribe = deps.hub.subscribe((update: HubUpdate) => {
-      if (update.key !== key) return;
-      if (update.kind === 'deleted') channel.send(STREAM_EVENTS.deleted, { namespace, name } satisfies DeletedEvent);
-      else channel.send(STREAM_EVENTS.detail, update.detail);
-    });
-    channel.onClose(unsubscribe);
+  detailRoutes({
+    path: '/namespaces/:namespace/rollouts/:name',
+    params: RolloutParamsSchema,
+    read: (namespace, name) => deps.hub.detail(namespace, name),
+    notFound: (namespace, name) => new HttpError(404, `rollout "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick a rollout from the list'),
+    event: STREAM_EVENTS.detail,
+    watch: (key, _namespace, _name, changed) =>
+      deps.hub.subscribe((update: HubUpdate) => {
+        if (update.key === key) changed(update.kind === 'deleted' ? undefined : update.detail);
+      }),
   });
 
   const inListScope = (req: Request): string | undefined => {
@@ -199,36 +215,16 @@ export function createApp(deps: AppDeps): DashboardApp {
     channel.onClose(unsubscribe);
   });
 
-  const experimentParams = (req: Request): { namespace: string; name: string } => {
-    const params = parseInput(ExperimentParamsSchema, req.params, 'path');
-    inScope(params.namespace);
-    return params;
-  };
-
-  const experimentNotFound = (namespace: string, name: string): HttpError =>
-    new HttpError(404, `experiment "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick one from the experiment list');
-
-  api.get('/namespaces/:namespace/experiments/:name', (req, res) => {
-    const { namespace, name } = experimentParams(req);
-    const detail = deps.experiments.detail(namespace, name);
-    if (detail === undefined) throw experimentNotFound(namespace, name);
-    res.json(detail);
-  });
-
-  api.get('/namespaces/:namespace/experiments/:name/stream', (req, res) => {
-    const { namespace, name } = experimentParams(req);
-    const detail = deps.experiments.detail(namespace, name);
-    if (detail === undefined) throw experimentNotFound(namespace, name);
-    const key = rolloutKey(namespace, name);
-    const channel = openStream(req, res);
-    channel.send(STREAM_EVENTS.experiment, detail);
-    const unsubscribe = deps.experiments.subscribe((changed) => {
-      if (changed !== key) return;
-      const now = deps.experiments.detail(namespace, name);
-      if (now === undefined) channel.send(STREAM_EVENTS.deleted, { namespace, name } satisfies DeletedEvent);
-      else channel.send(STREAM_EVENTS.experiment, now);
-    });
-    channel.onClose(unsubscribe);
+  detailRoutes({
+    path: '/namespaces/:namespace/experiments/:name',
+    params: ExperimentParamsSchema,
+    read: (namespace, name) => deps.experiments.detail(namespace, name),
+    notFound: (namespace, name) => new HttpError(404, `experiment "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick one from the experiment list'),
+    event: STREAM_EVENTS.experiment,
+    watch: (key, namespace, name, changed) =>
+      deps.experiments.subscribe((changedKey) => {
+        if (changedKey === key) changed(deps.experiments.detail(namespace, name));
+      }),
   });
 
   const actionPath = '/namespaces/:namespace/rollouts/:name/:action';
