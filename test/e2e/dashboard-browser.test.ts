@@ -3,11 +3,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { ANALYSIS_RUNS, EVENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
 import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
 /**
@@ -138,8 +138,7 @@ let browser: Browser | undefined;
 let dashboard: RunningDashboard | undefined;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/setup.sh (apt-get install chromium)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { packageVersion } from '../../client/package-version.ts';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { EXPERIMENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
-import { CHROMIUM, CHROMIUM_ARGS, colourOnlyBadges, unnamedControls, unreachableByKeyboard } from '../support/browser.ts';
+import { colourOnlyBadges, launchChromium, unnamedControls, unreachableByKeyboard } from '../support/browser.ts';
 import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
 /**
@@ -75,8 +75,7 @@ let browser: Browser | undefined;
 let dashboard: RunningDashboard | undefined;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/setup.sh (apt-get install chromium)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {
