@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { packageVersion } from '../../client/package-version.ts';
 import { KubeClient } from '../../controller/kube/client.ts';
-import { EXPERIMENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
+import { ANALYSIS_RUNS, EXPERIMENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
 import { colourOnlyBadges, launchChromium, unnamedControls, unreachableByKeyboard } from '../support/browser.ts';
 import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
@@ -121,7 +121,7 @@ test('the rollout list: filters, views, namespaces, deep links, row actions, exp
     selector: { matchLabels: { app: 'catalog', exp: name } },
     template: { metadata: { labels: { app: 'catalog', exp: name } }, spec: { containers: [{ name: 'catalog', image }] } },
   });
-  await kube.create(EXPERIMENTS, {
+  const experiment = await kube.create<KubeObject>(EXPERIMENTS, {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Experiment',
     metadata: {
@@ -145,11 +145,29 @@ test('the rollout list: filters, views, namespaces, deep links, row actions, exp
       analysisRuns: [{ name: 'compare', analysisRun: 'catalog-9d8c7b6a5f-2-1-compare', phase: 'Running' }],
     },
   } as KubeObject);
+  // What the experiment controller would have made: a ReplicaSet per template and the AnalysisRun.
+  const ownedByExperiment = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment', name: 'catalog-9d8c7b6a5f-2-1', uid: experiment.metadata?.uid, controller: true, blockOwnerDeletion: true }];
+  for (const [name, hash, image] of [['baseline', '6d5c4b3a2f', 'registry.example/shop/catalog:2.9.0'], ['canary', '7e6d5c4b3a', 'registry.example/shop/catalog:3.0.0']] as const) {
+    const labels = { app: 'catalog', exp: name, 'rollouts-pod-template-hash': hash };
+    await kube.create(REPLICA_SETS, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: `catalog-9d8c7b6a5f-2-1-${name}`, namespace: ns, labels, annotations: { 'experiment.argoproj.io/template-name': name }, ownerReferences: ownedByExperiment },
+      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'catalog', image }] } } },
+    } as KubeObject);
+  }
+  await kube.create(ANALYSIS_RUNS, {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'catalog-9d8c7b6a5f-2-1-compare', namespace: ns, labels: INSTANCE, ownerReferences: ownedByExperiment },
+    spec: { metrics: [{ name: 'p99-latency', interval: '1m', successCondition: 'result[0] < 0.3', provider: { prometheus: { address: 'http://prometheus.monitoring:9090', query: 'histogram_quantile(0.99, rate(latency_bucket[1m]))' } } }] },
+    status: { phase: 'Running', metricResults: [{ name: 'p99-latency', phase: 'Running', count: 4, successful: 3, inconclusive: 1 }] },
+  } as KubeObject);
   // inventory, in the other namespace.
   await kube.create(ROLLOUTS, rollout(other, 'inventory', 'registry.example/shop/inventory:0.9.1', { canary: { steps } }));
 
   await eventually('kwok runs the pods', async () => {
-    const rs = await kube.get<KubeObject & { status?: { availableReplicas?: number } }>(REPLICA_SETS, ns, 'catalog-9d8c7b6a5f');
+    const rs = await kube.get<KubeObject & { status?: { availableReplicas?: number } }>(REPLICA_SETS, ns, 'catalog-9d8c7b6a5f-2-1-canary');
     return rs.status?.availableReplicas === 1;
   }, 60_000);
 
@@ -266,8 +284,10 @@ test('the rollout list: filters, views, namespaces, deep links, row actions, exp
     await page.click('[data-testid="step-experiment"]');
     await page.waitForSelector('[data-testid="experiment-page"]');
     assert.deepEqual(await page.locator('[data-testid="experiment-templates"] tbody th').allTextContents(), ['baseline', 'canary']);
-    assert.match((await page.textContent('[data-testid="template-canary"]')) ?? '', /Running.*catalog:3\.0\.0/);
-    assert.match((await page.textContent('[data-testid="analysis-compare"]')) ?? '', /compare.*required.*latency-compare.*Running.*catalog-9d8c7b6a5f-2-1-compare/);
+    // Each template's ReplicaSet comes from the cache through the Experiment's owner index.
+    await page.waitForSelector('[data-testid="template-canary"] :text("catalog-9d8c7b6a5f-2-1-canary")');
+    assert.match((await page.textContent('[data-testid="template-canary"]')) ?? '', /Running.*catalog-9d8c7b6a5f-2-1-canary.*catalog:3\.0\.0/);
+    assert.match((await page.textContent('[data-testid="analysis-compare"]')) ?? '', /compare.*required.*latency-compare.*Running.*catalog-9d8c7b6a5f-2-1-compare.*✓ 3 successful · ✕ 0 failed · \? 1 inconclusive/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-experiment.png') });
     await audit(page, 'experiment page');
 

@@ -152,9 +152,20 @@ export function ExperimentPage({ namespace, name, query, onStream }: { namespace
                   </td>
                   <td className="mono">{a.analysisRun ?? <span className="muted">not started</span>}</td>
                   <td className="num">
-                    <span title="successful / failed / inconclusive / error">
-                      ✓ {a.successful} · ✕ {a.failed} · ? {a.inconclusive} · ! {a.error}
-                    </span>
+                    {(
+                      [
+                        ['✓', a.successful, 'successful'],
+                        ['✕', a.failed, 'failed'],
+                        ['?', a.inconclusive, 'inconclusive'],
+                        ['!', a.error, 'error'],
+                      ] as const
+                    ).map(([icon, count, word], i) => (
+                      <span key={word} title={word}>
+                        {i > 0 && ' · '}
+                        <span aria-hidden="true">{icon}</span> {count}
+                        <span className="visually-hidden"> {word}</span>
+                      </span>
+                    ))}
                   </td>
                 </tr>
               ))}
