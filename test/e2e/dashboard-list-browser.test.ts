@@ -275,6 +275,12 @@ test('the rollout list: filters, views, namespaces, deep links, row actions, exp
     await page.click('[data-testid="nav-list"]');
     await page.waitForSelector(`[data-testid="row-${ns}-cart"][aria-current="true"]`);
     assert.equal((await chip(page, 'Degraded')).pressed, 'true');
+    // The rollout page's own back link is a plain "#/": the list state seen last comes back.
+    await page.click(`[data-testid="row-${ns}-cart"] .rollout-link`);
+    await page.waitForSelector('[data-testid="steps"]');
+    await page.click('a.back');
+    await page.waitForSelector(`[data-testid="row-${ns}-cart"][aria-current="true"]`);
+    assert.match(page.url(), /status=Degraded/);
   });
 
   await t.test('the experiment step links to its Experiment; the experiment pages show it', async () => {
