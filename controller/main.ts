@@ -7,6 +7,7 @@ import { describeKubeError } from './kube/errors.ts';
 import { createExperimentRegistration } from './experiment/registration.ts';
 import { createRolloutRegistration } from './reconcile/edge/registration.ts';
 import { createLogger } from './runtime/logger.ts';
+import { notificationsListener } from './notifications/index.ts';
 import { startController } from './runtime/start.ts';
 import type { ReconcilerRegistration } from './runtime/types.ts';
 
@@ -53,7 +54,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   );
   let handle;
   try {
-    handle = await startController(config, reconcilers, { logger, registry });
+    handle = await startController(config, reconcilers, { logger, registry, listeners: [notificationsListener({ registry })] });
   } catch (err) {
     logger.fatal(`cannot start: ${err instanceof Error ? err.message : String(err)}`);
     return 1;

@@ -1,4 +1,4 @@
-import { SUPPORT, type SupportEntry } from '../controller/api/support.ts';
+import { NOTIFICATION_SERVICES, SUPPORT, type SupportEntry } from '../controller/api/support.ts';
 
 /** docs/support.md, rendered from the support table that validation refuses from. */
 export function renderSupportDoc(entries: readonly SupportEntry[] = SUPPORT): string {
@@ -33,5 +33,13 @@ export function renderSupportDoc(entries: readonly SupportEntry[] = SUPPORT): st
     ...section('AnalysisTemplates and ClusterAnalysisTemplates', 'template'),
     ...section('Analysis metrics (AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun)', 'metric'),
     ...section('Experiments', 'Experiment'),
+    '## Notification services',
+    '',
+    'The `service.<type>` keys of `argo-rollouts-notification-configmap` (see docs/operations.md, "Notifications").',
+    '',
+    '| service type | sent | how, or what to use instead |',
+    '| --- | --- | --- |',
+    ...NOTIFICATION_SERVICES.map((s) => `| \`${s.type}\` | ${s.supported ? 'yes' : '**no**'} | ${s.note} |`),
+    '',
   ].join('\n');
 }

@@ -18,3 +18,8 @@ export function actionDoneMessage(action: DoneAction, name: string): string {
 export function restartMessage(name: string, after: string): string {
   return after === 'now' ? `rollout '${name}' restarts now` : `rollout '${name}' restarts in ${after}`;
 }
+
+/** `kind` is the object whose template changed: Rollout, or the Deployment a workloadRef names. */
+export function imageUpdatedMessage(kind: string, name: string): string {
+  return `${kind.toLowerCase()} "${name}" image updated`;
+}

@@ -24,7 +24,12 @@ function limit(value: number | string | undefined): string | undefined {
  * conditions and measurements (kept for `explain`); newest revision first.
  */
 export function analysisRunInfos(ro: Rollout, runs: readonly AnalysisRun[]): AnalysisRunInfo[] {
-  const owner = new Set([ro.metadata.uid ?? '']);
+  return analysisRunInfosOwnedBy(ro.metadata.uid ?? '', runs);
+}
+
+/** The AnalysisRuns an object (a Rollout or an Experiment) owns, as analysisRunInfos shows them. */
+export function analysisRunInfosOwnedBy(uid: string, runs: readonly AnalysisRun[]): AnalysisRunInfo[] {
+  const owner = new Set([uid]);
   const infos: AnalysisRunInfo[] = [];
   for (const run of runs) {
     if (ownerUid(run.metadata.ownerReferences as { uid: string }[] | undefined, owner) === undefined) continue;

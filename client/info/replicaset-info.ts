@@ -1,4 +1,5 @@
 import type { Rollout } from '../../controller/api/index.ts';
+import { EXPERIMENT_TEMPLATE_NAME_ANNOTATION } from '../../controller/api/labels.ts';
 import { replicaSetIcon } from './icons.ts';
 import { ownerUid, parseRevision, POD_TEMPLATE_HASH_LABEL, SCALE_DOWN_DEADLINE_ANNOTATION } from './labels.ts';
 import { comparePods, newPodInfo } from './pod-info.ts';
@@ -27,9 +28,39 @@ function stableIsPing(ro: Rollout): boolean {
  * preview, ping or pong, with their pods; newest revision first.
  */
 export function replicaSetInfos(ro: Rollout, replicaSets: readonly ReplicaSetLike[], pods: readonly PodLike[]): ReplicaSetInfo[] {
-  const owner = new Set([ro.metadata.uid ?? '']);
   const status = ro.status ?? {};
   const pingPong = ro.spec.strategy.canary?.pingPong !== undefined;
+  return replicaSetInfosOwnedBy(ro.metadata.uid ?? '', replicaSets, pods, (info) => {
+    const h = info.podTemplateHash ?? '';
+    if (ro.spec.strategy.canary !== undefined) {
+      if (status.stableRS === h) {
+        info.stable = true;
+        if (pingPong) {
+          info.ping = stableIsPing(ro);
+          info.pong = !stableIsPing(ro);
+        }
+      } else if (status.currentPodHash === h) {
+        info.canary = true;
+        if (pingPong) {
+          info.ping = !stableIsPing(ro);
+          info.pong = stableIsPing(ro);
+        }
+      }
+    }
+    if (ro.spec.strategy.blueGreen !== undefined) {
+      if (status.stableRS === h) info.stable = true;
+      if (status.blueGreen?.activeSelector === h) info.active = true;
+      else if (status.blueGreen?.previewSelector === h) info.preview = true;
+    }
+  });
+}
+
+/**
+ * The ReplicaSets an object (a Rollout or an Experiment) owns, with their pods, newest revision
+ * first; `tag` marks each one's role. An Experiment's carry their template's name.
+ */
+export function replicaSetInfosOwnedBy(uid: string, replicaSets: readonly ReplicaSetLike[], pods: readonly PodLike[], tag: (info: ReplicaSetInfo) => void = () => {}): ReplicaSetInfo[] {
+  const owner = new Set([uid]);
   const infos: ReplicaSetInfo[] = [];
   for (const rs of replicaSets) {
     if (ownerUid(rs.metadata.ownerReferences, owner) === undefined) continue;
@@ -58,27 +89,9 @@ export function replicaSetInfos(ro: Rollout, replicaSets: readonly ReplicaSetLik
     info.icon = replicaSetIcon(info.status);
     if (rs.metadata.creationTimestamp !== undefined) info.creationTimestamp = rs.metadata.creationTimestamp;
     if (hash !== undefined) info.podTemplateHash = hash;
-    const h = hash ?? '';
-    if (ro.spec.strategy.canary !== undefined) {
-      if (status.stableRS === h) {
-        info.stable = true;
-        if (pingPong) {
-          info.ping = stableIsPing(ro);
-          info.pong = !stableIsPing(ro);
-        }
-      } else if (status.currentPodHash === h) {
-        info.canary = true;
-        if (pingPong) {
-          info.ping = !stableIsPing(ro);
-          info.pong = stableIsPing(ro);
-        }
-      }
-    }
-    if (ro.spec.strategy.blueGreen !== undefined) {
-      if (status.stableRS === h) info.stable = true;
-      if (status.blueGreen?.activeSelector === h) info.active = true;
-      else if (status.blueGreen?.previewSelector === h) info.preview = true;
-    }
+    const template = rs.metadata.annotations?.[EXPERIMENT_TEMPLATE_NAME_ANNOTATION];
+    if (template !== undefined) info.template = template;
+    tag(info);
     infos.push(info);
   }
   infos.sort((a, b) => {

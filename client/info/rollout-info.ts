@@ -1,5 +1,6 @@
-import { tryParseDuration, type AnalysisRun, type Rollout } from '../../controller/api/index.ts';
+import { tryParseDuration, type AnalysisRun, type Experiment, type Rollout } from '../../controller/api/index.ts';
 import { analysisRunInfos } from './analysisrun-info.ts';
+import { experimentInfos } from './experiment-info.ts';
 import { stepDescription } from '../../controller/reconcile/canary/steps.ts';
 import { currentCanaryStep, currentSetWeight } from '../../controller/reconcile/shared/current-step.ts';
 import { rolloutIcon, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from './icons.ts';
@@ -12,6 +13,8 @@ export interface RolloutObjects {
   replicaSets?: readonly ReplicaSetLike[];
   pods?: readonly PodLike[];
   analysisRuns?: readonly AnalysisRun[];
+  /** Experiments (the Rollout's are picked by owner), with their ReplicaSets, pods and runs among the others. */
+  experiments?: readonly Experiment[];
   /** Pod template of the workload a `workloadRef` rollout points at. */
   workloadTemplate?: PodTemplateLike;
 }
@@ -90,6 +93,7 @@ export function newRolloutInfo(objects: RolloutObjects): RolloutInfo {
     trafficRouter: trafficRouterName(ro),
     replicaSets,
     analysisRuns,
+    experiments: experimentInfos(ro, objects.experiments ?? [], objects.replicaSets ?? [], objects.analysisRuns ?? [], objects.pods ?? []),
   };
   if (ro.metadata.creationTimestamp !== undefined) info.creationTimestamp = ro.metadata.creationTimestamp;
   if (ro.metadata.resourceVersion !== undefined) info.resourceVersion = ro.metadata.resourceVersion;
@@ -168,6 +172,7 @@ export function revisions(info: RolloutInfo): number[] {
   const set = new Set<number>();
   for (const rs of info.replicaSets) set.add(rs.revision);
   for (const run of info.analysisRuns) set.add(run.revision);
+  for (const ex of info.experiments) set.add(ex.revision);
   return [...set].sort((a, b) => b - a);
 }
 

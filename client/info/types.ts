@@ -110,7 +110,29 @@ export interface ReplicaSetInfo {
   pong: boolean;
   /** RFC 3339 deadline from the scale-down-deadline annotation, empty when none. */
   scaleDownDeadline: string;
+  /** The Experiment template this ReplicaSet runs, for an Experiment's ReplicaSets. */
+  template?: string;
   pods: PodInfo[];
+}
+
+/** Argo's ExperimentInfo: an Experiment with its ReplicaSets (and pods) and AnalysisRuns. */
+export interface ExperimentInfo {
+  name: string;
+  namespace: string;
+  uid: string;
+  creationTimestamp?: string;
+  /** The Rollout revision that started it (its revision annotation); 0 for a stand-alone one. */
+  revision: number;
+  /** Pending, Running, Successful, Failed, Error or Inconclusive; empty before the controller's first pass. */
+  status: string;
+  icon: string;
+  message: string;
+  /** Its `duration`, and when every template became available (the duration counts from there). */
+  duration?: string;
+  availableAt?: string;
+  images: ImageInfo[];
+  replicaSets: ReplicaSetInfo[];
+  analysisRuns: AnalysisRunInfo[];
 }
 
 export interface MeasurementInfo {
@@ -232,4 +254,6 @@ export interface RolloutInfo {
   trafficRouter: string;
   replicaSets: ReplicaSetInfo[];
   analysisRuns: AnalysisRunInfo[];
+  /** The Experiments of its experiment steps. */
+  experiments: ExperimentInfo[];
 }

@@ -22,3 +22,7 @@ export const LAST_APPLIED_CONFIG_ANNOTATION = 'kubectl.kubernetes.io/last-applie
 /** On an Experiment's ReplicaSets and Services: the Experiment and the template they belong to. */
 export const EXPERIMENT_NAME_ANNOTATION = 'experiment.argoproj.io/name';
 export const EXPERIMENT_TEMPLATE_NAME_ANNOTATION = 'experiment.argoproj.io/template-name';
+/** Argo's notifications engine: subscriptions on an object, and what was already sent once per `oncePer`. */
+export const SUBSCRIBE_ANNOTATION_PREFIX = 'notifications.argoproj.io/subscribe.';
+export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';
+export const NOTIFIED_ANNOTATION = 'notified.notifications.argoproj.io';

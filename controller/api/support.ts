@@ -110,7 +110,7 @@ export const SUPPORT: readonly SupportEntry[] = [
     kind: 'field',
     what: 'ping-pong Services',
     supported: true,
-    note: "with the ALB router (rootService required): the Service that is not stable (status.canary.stablePingPong) selects the new ReplicaSet during an update and takes the canary weight, and the two swap roles at each promotion; with the Istio router or plugins it is refused",
+    note: "with the ALB router (rootService required) or the Istio router: the Service that is not stable (status.canary.stablePingPong) selects the new ReplicaSet during an update and takes the canary weight, and the two swap roles at each promotion; Istio routes between the ping and pong hosts when stableService and canaryService are unset (else between those, as Argo); with router plugins it is refused",
   },
   {
     field: `${ROUTING}.istio.destinationRule.additionalSubsetNames`,
@@ -128,7 +128,14 @@ export const SUPPORT: readonly SupportEntry[] = [
   { field: `${STEP}.analysis`, on: 'Rollout', kind: 'canary step', what: 'the analysis step', supported: true, note: 'an AnalysisRun the step waits for; failure aborts' },
   { field: `${STEP}.setHeaderRoute`, on: 'Rollout', kind: 'canary step', what: 'the setHeaderRoute step', supported: true, note: 'with the Istio router, the ALB router (exact header values), the APISIX router, or the Gateway API router (HTTPRoutes and GRPCRoutes that take header routes)' },
   { field: `${STEP}.setMirrorRoute`, on: 'Rollout', kind: 'canary step', what: 'the setMirrorRoute step', supported: true, note: 'with the Istio router' },
-  { field: `${STEP}.experiment`, on: 'Rollout', kind: 'canary step', what: 'the experiment step', supported: false, note: 'use an analysis step, or a pause and a separate Deployment' },
+  {
+    field: `${STEP}.experiment`,
+    on: 'Rollout',
+    kind: 'canary step',
+    what: 'the experiment step',
+    supported: true,
+    note: "an Experiment `<rollout>-<hash>-<revision>-<step>` owned by the Rollout, its templates from the stable or canary ReplicaSet (replicas, metadata, selector, service), analyses with resolved args, duration; a template's `weight` sent to its Service through the SMI, ALB or Istio router while it runs; the step waits for it to succeed, a failed or errored one aborts, an inconclusive one pauses; terminated when the step ends, on abort and on promote --full",
+  },
   { field: `${STEP}.plugin`, on: 'Rollout', kind: 'step plugin', what: 'step plugins', supported: false, note: 'use the built-in steps' },
 
   // Rollout fields
@@ -225,6 +232,33 @@ export interface UnsupportedUse {
 }
 
 type Segment = { key: string; each: boolean };
+
+/**
+ * The notification services of argo-rollouts-notification-configmap (`service.<type>[.<name>]`),
+ * by Argo's type name. A subscription to a service of a type listed as not supported sends
+ * nothing and records a Warning event (NotificationServiceUnsupported) on the object.
+ */
+export interface NotificationServiceSupport {
+  type: string;
+  supported: boolean;
+  note: string;
+}
+
+const NOT_SENT = 'not sent: a subscription to it records a Warning event on the object; use webhook with the service\'s HTTP API';
+
+export const NOTIFICATION_SERVICES: readonly NotificationServiceSupport[] = [
+  { type: 'webhook', supported: true, note: 'url, method, headers, basicAuth, the template\'s `webhook.<name>` method/path/body, retries (retryMax, retryWaitMin, retryWaitMax), insecureSkipVerify' },
+  { type: 'slack', supported: true, note: 'chat.postMessage with the token (from the Secret), apiURL, username, icon, disableUnfurl; the template\'s attachments, blocks, groupingKey threads, notifyBroadcast and deliveryPolicy (threads kept in memory, as Argo)' },
+  { type: 'teams', supported: true, note: 'an incoming-webhook MessageCard (title, summary, text, themeColor, sections, facts, potentialAction) or the template\'s own `teams.template`, posted to the recipient\'s URL in recipientUrls' },
+  { type: 'email', supported: true, note: 'SMTP with STARTTLS when offered (port 465: TLS from the start), AUTH PLAIN/LOGIN with username and password, from, html; subject and body from the template' },
+  ...['alertmanager', 'awssqs', 'github', 'googlechat', 'grafana', 'mattermost', 'nats', 'newrelic', 'opsgenie', 'pagerduty', 'pagerdutyv2', 'pubsub', 'pushover', 'rocketchat', 'teams-workflows', 'telegram', 'webex'].map(
+    (type) => ({ type, supported: false, note: NOT_SENT }),
+  ),
+];
+
+export function notificationServiceSupported(type: string): boolean {
+  return NOTIFICATION_SERVICES.some((s) => s.type === type && s.supported);
+}
 
 function segmentsOf(field: string): Segment[] {
   return field.split('.').map((part) => (part.endsWith('[]') ? { key: part.slice(0, -2), each: true } : { key: part, each: false }));

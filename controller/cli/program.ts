@@ -3,6 +3,7 @@ import type { CliEnv } from './context.ts';
 import { describeError, exitCodeOf } from './errors.ts';
 import { addGetCommand, addListCommand } from './commands/get.ts';
 import { addAnalysisRunCommands } from './commands/analysisrun.ts';
+import { addExperimentCommands } from './commands/experiment.ts';
 import { addDashboardCommand } from './commands/dashboard.ts';
 import { addExplainCommand } from './commands/explain.ts';
 import { addFileCommands } from './commands/files.ts';
@@ -61,6 +62,7 @@ export function buildProgram(env: CliEnv): Command {
   addWriteCommands(program, env);
   addFileCommands(program, env);
   addAnalysisRunCommands(program, env);
+  addExperimentCommands(program, env);
   addVersionCommand(program, env);
   addDashboardCommand(program, env);
   addCompletionCommand(program, env);

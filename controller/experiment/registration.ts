@@ -22,7 +22,7 @@ import {
 } from '../kube/resources.ts';
 import { controllerOf } from '../kube/store.ts';
 import { eventObject } from '../runtime/events.ts';
-import { ownedBy, type Caches, type ReconcilerRegistration } from '../runtime/types.ts';
+import { ownedBy, type Caches, type EventListener, type ReconcilerRegistration } from '../runtime/types.ts';
 import { registerExperimentMetrics } from './metrics.ts';
 import { planExperiment, planInvalidExperiment } from './plan.ts';
 import type { ExperimentAction, ExperimentPlan, ExperimentWorld } from './types.ts';
@@ -119,7 +119,7 @@ async function carryOut(client: KubeClient, namespace: string, action: Experimen
   }
 }
 
-async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, now: Date, signal: AbortSignal): Promise<void> {
+async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, now: Date, signal: AbortSignal, recorded: EventListener): Promise<void> {
   const namespace = ex.metadata.namespace ?? '';
   for (const action of plan.actions) await carryOut(client, namespace, action, signal);
   const patch = createMergePatch(ex.status ?? {}, plan.status);
@@ -135,7 +135,8 @@ async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, n
   }
   for (const event of plan.events) {
     // Events are for people; failing to record one must not fail the pass.
-    await client.create(EVENTS, eventObject('Experiment', ex as KubeObject, event, now), { fieldManager: FIELD_MANAGER, signal }).catch(() => undefined);
+    const sent = await client.create(EVENTS, eventObject('Experiment', ex as KubeObject, event, now), { fieldManager: FIELD_MANAGER, signal }).then(() => true, () => false);
+    if (sent) recorded('Experiment', ex as KubeObject, event);
   }
 }
 
@@ -158,13 +159,13 @@ export function createExperimentRegistration(options: ExperimentControllerOption
           const ex = obj as unknown as Experiment;
           const plan = planInvalidExperiment(ex, validation.errors, now);
           logger.warn({ experiment: key, message: plan.status.message }, 'experiment spec is invalid');
-          await write(client, ex, plan, now, signal);
+          await write(client, ex, plan, now, signal, ctx.recorded);
           return;
         }
         const ex = validation.experiment;
         const plan = planExperiment(await observe(client, caches, ex, now, signal));
         if (plan.actions.length > 0) logger.info({ experiment: key, actions: plan.actions.map((a) => a.kind) }, 'experiment writes');
-        await write(client, ex, plan, now, signal);
+        await write(client, ex, plan, now, signal, ctx.recorded);
         if (plan.status.phase !== ex.status?.phase) logger.info({ experiment: key, phase: plan.status.phase, message: plan.status.message }, 'experiment phase');
         return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
       };

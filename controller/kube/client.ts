@@ -44,6 +44,7 @@ export type WatchEvent<T> =
 export interface WatchOptions {
   namespace?: string;
   labelSelector?: string;
+  fieldSelector?: string;
   resourceVersion: string;
   timeoutSeconds: number;
   signal: AbortSignal;
@@ -378,6 +379,7 @@ export class KubeClient {
       const path = collectionPath(type, opts.namespace);
       const query = {
         labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
         resourceVersion: opts.resourceVersion,
         timeoutSeconds: opts.timeoutSeconds,
         allowWatchBookmarks: true,

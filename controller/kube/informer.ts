@@ -23,7 +23,7 @@ export interface ListWatchSource<T> {
 export function kubeListWatch<T extends KubeObject>(
   client: KubeClient,
   type: ResourceType,
-  scope: { namespace?: string; labelSelector?: string } = {},
+  scope: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
 ): ListWatchSource<T> {
   return {
     list: (signal) => client.listAll<T>(type, { ...scope, signal }),

@@ -1,5 +1,5 @@
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import type { AnalysisRun } from '../api/index.ts';
+import type { AnalysisRun, Experiment } from '../api/index.ts';
 import { createMergePatch } from '../kube/merge-patch.ts';
 import { applyTrafficEffect, isTrafficEffect, withVerifiedWeight, type TrafficRoutingAccess } from './canary/traffic-apply.ts';
 import { podMetadataPatch } from './shared/ephemeral-metadata.ts';
@@ -49,6 +49,11 @@ export interface RolloutWriter {
   patchAnalysisRun(namespace: string, name: string, patch: object): Promise<void>;
   /** A run already gone is not an error. */
   deleteAnalysisRun(namespace: string, name: string): Promise<void>;
+  /** Creates an experiment step's Experiment; one of that name the Rollout already started for this revision counts as created. */
+  createExperiment?(namespace: string, experiment: Experiment): Promise<void>;
+  /** An Experiment already gone is not an error. */
+  patchExperiment?(namespace: string, name: string, patch: object): Promise<void>;
+  deleteExperiment?(namespace: string, name: string): Promise<void>;
 }
 
 export interface ApplyResult {
@@ -107,6 +112,12 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
       return (w, ns) => w.patchAnalysisRun(ns, effect.name, { spec: { terminate: true } });
     case 'deleteAnalysisRun':
       return (w, ns) => w.deleteAnalysisRun(ns, effect.name);
+    case 'createExperiment':
+      return (w, ns) => experimentWriter(w, ns, effect).createExperiment!(ns, effect.experiment);
+    case 'terminateExperiment':
+      return (w, ns) => experimentWriter(w, ns, effect).patchExperiment!(ns, effect.name, { spec: { terminate: true } });
+    case 'deleteExperiment':
+      return (w, ns) => experimentWriter(w, ns, effect).deleteExperiment!(ns, effect.name);
     case 'patchDestinationRule':
       return async (w, ns) => {
         const access = w.trafficRouting?.();
@@ -114,6 +125,16 @@ function effectRequest(effect: Exclude<Effect, TrafficEffect>, rolloutName: stri
         await access.kube.patch(effect.apiVersion, 'DestinationRule', ns, effect.name, effect.patch);
       };
   }
+}
+
+type ExperimentEffect = Extract<Effect, { kind: 'createExperiment' | 'terminateExperiment' | 'deleteExperiment' }>;
+
+function experimentWriter(w: RolloutWriter, ns: string, effect: ExperimentEffect): RolloutWriter {
+  if (!w.createExperiment || !w.patchExperiment || !w.deleteExperiment) {
+    const name = effect.kind === 'createExperiment' ? effect.experiment.metadata.name : effect.name;
+    throw new Error(`cannot write Experiment ${ns}/${name} (${effect.reason}): this writer has no Experiment access`);
+  }
+  return w;
 }
 
 /** Argo's syncEphemeralMetadata for the running pods: one read of the ReplicaSet's pods, a patch for each that differs. */

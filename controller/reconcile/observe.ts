@@ -1,5 +1,5 @@
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment } from '../api/index.ts';
 import { reachableAnalysisTemplates } from './shared/analysis-templates.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
 import { podLabelSelector, restartPending } from './shared/restart.ts';
@@ -16,6 +16,8 @@ export interface ClusterView {
   /** The Services in the namespace whose managed-by annotation names the Rollout. */
   servicesManagedBy(namespace: string, rolloutName: string): V1Service[];
   analysisRunsOwnedBy(uid: string): AnalysisRun[];
+  /** Experiments with an owner reference to the uid; none when the caller does not watch them. */
+  experimentsOwnedBy?(uid: string): Experiment[];
   deployment(namespace: string, name: string): V1Deployment | undefined;
   analysisTemplate(namespace: string, name: string): AnalysisTemplate | undefined;
   clusterAnalysisTemplate(name: string): ClusterAnalysisTemplate | undefined;
@@ -117,6 +119,7 @@ function observeCaches(view: ClusterView, namespace: string, name: string, now: 
     managedServices: view.servicesManagedBy(namespace, name),
     ingresses,
     analysisRuns: view.analysisRunsOwnedBy(uid).filter(isControlledBy(uid)),
+    ...(view.experimentsOwnedBy ? { experiments: view.experimentsOwnedBy(uid).filter(isControlledBy(uid)) } : {}),
     workloadTemplate,
     analysisTemplates,
     clusterAnalysisTemplates,

@@ -74,6 +74,7 @@ export function plan(observed: Observed): Plan {
       services,
       analysisRuns: observed.analysisRuns,
       analysisTemplates: { templates: observed.analysisTemplates, clusterTemplates: observed.clusterAnalysisTemplates },
+      ...(observed.experiments ? { experiments: observed.experiments } : {}),
       now: observed.now,
     })
     : planBlueGreen({

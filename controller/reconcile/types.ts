@@ -1,10 +1,10 @@
 import type { V1Ingress, V1LabelSelector, V1Pod, V1PodTemplateSpec, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute } from '../api/index.ts';
+import type { PodTemplateMetadata, SetHeaderRoute, SetMirrorRoute, WeightDestination } from '../api/index.ts';
 import type { JsonObject } from '../kube/merge-patch.ts';
 import type { StoredObject } from '../traffic/router.ts';
 import type { IstioReferences } from '../api/validation/references.ts';
 import type { RouterReferences } from './shared/router-references.ts';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, RolloutStatus } from '../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment, RolloutStatus } from '../api/index.ts';
 
 /** A Rollout as read from the cluster: not yet validated, so every field is suspect. */
 export interface RolloutObject {
@@ -51,6 +51,8 @@ export interface Observed {
   routerReferences?: RouterReferences;
   /** AnalysisRuns controlled by the Rollout. */
   analysisRuns: AnalysisRun[];
+  /** Experiments controlled by the Rollout (its experiment steps'); none when absent. */
+  experiments?: Experiment[];
   /** The pod template of `spec.workloadRef`'s Deployment, when the Rollout references one. */
   workloadTemplate?: { template?: V1PodTemplateSpec; selector?: V1LabelSelector; generation?: number; replicas?: number } | null;
   /** AnalysisTemplates (in the Rollout's namespace) its analyses name, by name; a name missing here does not exist. */
@@ -77,8 +79,9 @@ export type TrafficEffect =
   | { kind: 'removeManagedRoutes'; reason: string }
   | { kind: 'setHeaderRoute'; route: SetHeaderRoute; reason: string }
   | { kind: 'setMirrorRoute'; route: SetMirrorRoute; reason: string }
-  | { kind: 'updateTrafficHash'; canaryHash: string; stableHash: string; reason: string }
-  | { kind: 'setTrafficWeight'; weight: number; reason: string };
+  | { kind: 'updateTrafficHash'; canaryHash: string; stableHash: string; additional?: WeightDestination[]; reason: string }
+  /** `additional`: the running experiment's weighted templates (their Services), each its own share. */
+  | { kind: 'setTrafficWeight'; weight: number; additional?: WeightDestination[]; reason: string };
 
 /** What plan() wants done to objects other than the Rollout, applied in order before the status. */
 export type Effect =
@@ -103,6 +106,11 @@ export type Effect =
   /** Sets spec.terminate, which ends the run's measurements (Argo's cancelAnalysisRun). */
   | { kind: 'terminateAnalysisRun'; name: string; reason: string }
   | { kind: 'deleteAnalysisRun'; name: string; reason: string }
+  /** Creates an experiment step's Experiment; one of that name the Rollout already started for this revision counts as created. */
+  | { kind: 'createExperiment'; experiment: Experiment; reason: string }
+  /** Sets spec.terminate (Argo's experimentutil.Terminate). */
+  | { kind: 'terminateExperiment'; name: string; reason: string }
+  | { kind: 'deleteExperiment'; name: string; reason: string }
   /** A merge patch of a DestinationRule (through the routing objects' port), e.g. to release one no longer referenced. */
   | { kind: 'patchDestinationRule'; apiVersion: string; name: string; patch: JsonObject; reason: string };
 

@@ -53,6 +53,11 @@ export interface Config {
   traefikApiVersion: string;
   /** The appmesh.k8s.aws version VirtualServices, VirtualRouters and VirtualNodes are read at (Argo's --appmesh-crd-version). */
   appmeshCrdVersion: string;
+  /**
+   * Argo's --self-service-notification-enabled: notification configuration is read in each
+   * Rollout's namespace as well as the controller's.
+   */
+  selfServiceNotificationEnabled: boolean;
 }
 
 export interface HostFacts {
@@ -170,6 +175,7 @@ const OPTIONS = [
   { key: 'traefikApiGroup', flag: 'traefik-api-group', env: ['RAMP_TRAEFIK_API_GROUP'], description: `API group of TraefikServices: ${TRAEFIK_API_GROUPS.join('|')}`, defaultText: DEFAULT_TRAEFIK_API_GROUP },
   { key: 'traefikApiVersion', flag: 'traefik-api-version', env: ['RAMP_TRAEFIK_API_VERSION'], description: 'apiVersion of TraefikServices (the part after the last "/" is used)', defaultText: DEFAULT_TRAEFIK_API_VERSION },
   { key: 'albVerifyWeight', flag: 'alb-verify-weight', env: ['RAMP_ALB_VERIFY_WEIGHT'], description: "Argo's AWS target-group weight verification: refused, Ramp makes no AWS API calls and reads ALB weights back from the Ingress", defaultText: 'false', booleanFlag: true },
+  { key: 'selfServiceNotificationEnabled', flag: 'self-service-notification-enabled', env: ['RAMP_SELF_SERVICE_NOTIFICATION_ENABLED'], description: "also read argo-rollouts-notification-configmap and its Secret in each Rollout's namespace (needs get/list/watch on them there)", defaultText: 'false', booleanFlag: true },
   { key: 'appmeshCrdVersion', flag: 'appmesh-crd-version', env: ['RAMP_APPMESH_CRD_VERSION'], description: 'appmesh.k8s.aws version of VirtualServices, VirtualRouters and VirtualNodes', defaultText: DEFAULT_APPMESH_CRD_VERSION },
 ] as const satisfies readonly OptionSpec[];
 
@@ -197,6 +203,7 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   traefikApiVersion,
   appmeshCrdVersion: apiVersion,
   albVerifyWeight: bool,
+  selfServiceNotificationEnabled: bool,
 };
 
 interface RawValue {
@@ -330,6 +337,7 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       traefikApiGroup: validate('traefikApiGroup', raw.get('traefikApiGroup'), DEFAULT_TRAEFIK_API_GROUP),
       traefikApiVersion: validate('traefikApiVersion', raw.get('traefikApiVersion'), DEFAULT_TRAEFIK_API_VERSION),
       appmeshCrdVersion: validate('appmeshCrdVersion', raw.get('appmeshCrdVersion'), DEFAULT_APPMESH_CRD_VERSION),
+      selfServiceNotificationEnabled: validate('selfServiceNotificationEnabled', raw.get('selfServiceNotificationEnabled'), false),
     };
     if (validate('albVerifyWeight', raw.get('albVerifyWeight'), false)) {
       return {

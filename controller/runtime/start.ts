@@ -18,7 +18,7 @@ import { Controller } from './controller.ts';
 import { createLogger } from './logger.ts';
 import { readinessOf } from './readiness.ts';
 import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
-import type { ReconcilerContext, ReconcilerRegistration } from './types.ts';
+import type { EventListener, EventListenerSetup, ObjectListener, ReconcilerContext, ReconcilerRegistration } from './types.ts';
 
 /**
  * Wires config → client → informers → (leader election) → queues and workers → servers.
@@ -36,6 +36,8 @@ export interface StartOptions {
   /** Interface the servers bind; all interfaces by default. */
   host?: string;
   leaderElectionTiming?: LeaderElectionTiming;
+  /** What hears the events the reconcilers record (notifications). */
+  listeners?: readonly EventListenerSetup[];
 }
 
 export interface ControllerHandle {
@@ -166,7 +168,22 @@ export async function startController(
     return undefined;
   }
 
+  let listeners: Array<ReturnType<EventListenerSetup['setup']>> = [];
   function wire(client: KubeClient, caches: InformerSet): Wired[] {
+    const namespace = controllerNamespace(config, client.contextNamespace);
+    listeners = (options.listeners ?? []).map((l) => l.setup({ client, caches, config, clock, logger: logger.child({ component: l.name }), namespace }));
+    // A listener's failure is its own: it never reaches the pass that called it.
+    const each = (call: (l: (typeof listeners)[number]) => void): void => {
+      for (const l of listeners) {
+        try {
+          call(l);
+        } catch (err) {
+          logger.error({ err }, 'an event listener failed');
+        }
+      }
+    };
+    const recorded: EventListener = (kind, involved, event) => each((l) => l.recorded(kind, involved, event));
+    const observed: ObjectListener = (kind, object) => each((l) => l.observed(kind, object));
     return registrations.map((registration) => {
       const primary = caches.informer<KubeObject>(registration.resource);
       const holder: { controller?: Controller } = {};
@@ -178,6 +195,8 @@ export async function startController(
         logger: logger.child({ controller: registration.name }),
         enqueue: (key) => holder.controller?.enqueue(key),
         enqueueAfter: (key, ms) => holder.controller?.enqueueAfter(key, ms),
+        recorded,
+        observed,
       };
       const reconcile = registration.setup(ctx);
       const controller = new Controller({
@@ -266,6 +285,7 @@ export async function startController(
       electionAbort.abort();
       await election;
       leading = false;
+      await Promise.all(listeners.map((l) => l.stop()));
       await informers?.stopAll();
       kube?.close();
       await servers.close();

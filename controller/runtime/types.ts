@@ -6,6 +6,7 @@ import type { Informer } from '../kube/informer.ts';
 import type { OptionalInformer } from './optional-informers.ts';
 import type { KubeObject, ResourceType } from '../kube/resources.ts';
 import { controllerOf } from '../kube/store.ts';
+import type { RecordedEvent } from './events.ts';
 
 /** `namespace/name` of the primary object (just `name` for cluster-scoped kinds). */
 export type ObjectKey = string;
@@ -29,6 +30,21 @@ export interface Caches {
   optional?<T extends KubeObject>(type: ResourceType): OptionalInformer<T> | undefined;
 }
 
+/** Hears each event a reconciler recorded on one of its objects (notifications hang here). */
+export type EventListener = (kind: string, involved: KubeObject, event: RecordedEvent) => void;
+
+/** Hears an object as a reconcile pass left it (its status as decided). */
+export type ObjectListener = (kind: string, object: KubeObject) => void;
+
+/**
+ * Something that runs beside the reconcilers and hears their events: set up once the client and
+ * caches exist, stopped after the reconcilers are.
+ */
+export interface EventListenerSetup {
+  name: string;
+  setup(ctx: { client: KubeClient; caches: Caches; config: Config; clock: Clock; logger: Logger; namespace: string }): { recorded: EventListener; observed: ObjectListener; stop(): Promise<void> };
+}
+
 export interface ReconcilerContext {
   client: KubeClient;
   caches: Caches;
@@ -38,6 +54,10 @@ export interface ReconcilerContext {
   /** Queue a key now (ignored while this process is not the leader). */
   enqueue(key: ObjectKey): void;
   enqueueAfter(key: ObjectKey, ms: number): void;
+  /** Call after recording an event on an object; never blocks or throws. */
+  recorded: EventListener;
+  /** Call with the object as a pass left it; never blocks or throws. */
+  observed: ObjectListener;
 }
 
 /** Maps a change to a secondary object onto the primary keys to reconcile. */

@@ -28,7 +28,8 @@ export function routingTarget(rollout: TrafficRollout): RoutingTarget {
       name,
     });
   }
-  const services = stableAndCanaryServices(canary, rollout.status?.canary?.stablePingPong);
+  // Argo prefers the ping-pong Services for ALB only; Istio uses them when stableService and canaryService are both unset.
+  const services = stableAndCanaryServices(canary, rollout.status?.canary?.stablePingPong, trafficRouting.alb !== undefined);
   return {
     rolloutName: name,
     namespace,
@@ -44,13 +45,14 @@ export function routingTarget(rollout: TrafficRollout): RoutingTarget {
 type CanaryServices = NonNullable<TrafficRollout['spec']['strategy']['canary']>;
 
 /**
- * Argo's GetStableAndCanaryServices with ping-pong preferred (what its ALB router and service
- * reconciler call): with `pingPong`, the Service `status.canary.stablePingPong` names is stable and
- * the other one the canary; ping is the canary until a first promotion sets the field.
+ * Argo's GetStableAndCanaryServices: with `pingPong`, the Service `status.canary.stablePingPong`
+ * names is stable and the other one the canary (ping is the canary until a first promotion sets
+ * the field). Preferred (the ALB router, the service reconciler), ping-pong wins over
+ * stableService/canaryService; not preferred (Istio), it is used only when both are unset.
  */
-export function stableAndCanaryServices(canary: CanaryServices, stablePingPong: string | undefined): { stable: string; canary: string } {
+export function stableAndCanaryServices(canary: CanaryServices, stablePingPong: string | undefined, pingPongPreferred = true): { stable: string; canary: string } {
   const pingPong = canary.pingPong;
-  if (pingPong) {
+  if (pingPong && (pingPongPreferred || (!canary.stableService && !canary.canaryService))) {
     return stablePingPong === 'ping'
       ? { stable: pingPong.pingService, canary: pingPong.pongService }
       : { stable: pingPong.pongService, canary: pingPong.pingService };

@@ -6,9 +6,10 @@ import {
   restartRollout,
   resumeRollout,
   retryRollout,
+  setImage,
   undoRollout,
 } from '../../client/actions/rollout-actions.ts';
-import { actionDoneMessage, restartMessage } from '../../client/actions/messages.ts';
+import { actionDoneMessage, imageUpdatedMessage, restartMessage } from '../../client/actions/messages.ts';
 import type { KubeVerbs } from '../../controller/kube/client.ts';
 import type { ActionName, ActionResult } from '../shared/api.ts';
 
@@ -25,6 +26,11 @@ export const ACTION_BODIES = {
   restart: Empty,
   undo: z.strictObject({
     toRevision: z.int().min(0, 'toRevision must be 0 (the previous revision) or a revision number').optional(),
+  }),
+  'set-image': z.strictObject({
+    /** A container, init container or ephemeral container name; "*" sets every one. */
+    container: z.string().max(63).regex(/^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, 'container is a container name (a DNS label) or "*" for all'),
+    image: z.string().min(1, 'image is required').max(1024).regex(/^\S+$/, 'an image reference has no spaces'),
   }),
 } satisfies Record<ActionName, z.ZodType>;
 
@@ -69,6 +75,11 @@ export async function runAction(
       const revision = typeof body.toRevision === 'number' ? body.toRevision : 0;
       const result = await undoRollout(client, namespace, name, revision);
       return done(result.message);
+    }
+    case 'set-image': {
+      const { container, image } = body as ActionBody<'set-image'>;
+      const result = await setImage(client, namespace, name, container, image);
+      return done(imageUpdatedMessage(result.kind, result.name));
     }
   }
 }

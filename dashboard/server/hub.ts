@@ -1,9 +1,11 @@
 import { newRolloutInfo } from '../../client/info/rollout-info.ts';
 import type { Clock, TimerHandle } from '../../controller/kube/clock.ts';
-import type { RolloutDetail, RolloutSummary } from '../shared/api.ts';
+import type { RolloutDetail, RolloutSummary, WeightPoint } from '../shared/api.ts';
 import { rolloutKey, type DashboardSource } from './cache.ts';
+import type { DetailInputs } from './model/detail.ts';
 import { rolloutDetailOf } from './model/detail.ts';
 import { weightPoint, WeightHistory } from './model/history.ts';
+import { mergeWeightHistory, rebuildWeightHistory } from './model/weight-rebuild.ts';
 import { compareSummaries, rolloutSummary } from './model/summary.ts';
 
 export type HubUpdate =
@@ -26,7 +28,8 @@ function splitRolloutKey(key: string): { namespace: string; name: string } {
 
 /**
  * Turns cache changes into what the browser needs: list rows, rollout details and the weight
- * history, recorded on every change whether or not anyone watches, so the chart has a past.
+ * history, recorded on every change whether or not anyone watches and rebuilt from the cluster's
+ * events and ReplicaSets for the time before this process started.
  */
 export class RolloutHub {
   private readonly history: WeightHistory;
@@ -78,7 +81,13 @@ export class RolloutHub {
     if (point !== undefined) this.history.record(key, point);
     const summary = rolloutSummary(info, objects.rollout);
     this.summaries.set(key, summary);
-    return { kind: 'changed', key, summary, detail: rolloutDetailOf(info, objects, this.history.get(key), now) };
+    return { kind: 'changed', key, summary, detail: rolloutDetailOf(info, objects, this.historyOf(key, objects), now) };
+  }
+
+  /** What the cluster remembers of the weights, then what this process saw. */
+  private historyOf(key: string, objects: DetailInputs): WeightPoint[] {
+    const rebuilt = rebuildWeightHistory(objects.rollout, objects.replicaSets ?? [], objects.events ?? []);
+    return mergeWeightHistory(rebuilt, this.history.get(key), this.opts.historyLimit);
   }
 
   subscribe(listener: (update: HubUpdate) => void): () => void {
@@ -110,7 +119,7 @@ export class RolloutHub {
     const info = newRolloutInfo(objects);
     const point = weightPoint(info, now);
     if (point !== undefined) this.history.record(key, point);
-    return rolloutDetailOf(info, objects, this.history.get(key), now);
+    return rolloutDetailOf(info, objects, this.historyOf(key, objects), now);
   }
 
   /** Namespaces the kubeconfig may list and those that hold at least one rollout, sorted. */

@@ -6,8 +6,8 @@ import type { ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../clie
 
 export type { AnalysisRunInfo, PodInfo, ReplicaSetInfo, RolloutInfo } from '../../client/info/types.ts';
 
-/** Writes the dashboard offers, each the CLI verb of the same name. */
-export const ACTIONS = ['promote', 'promote-full', 'pause', 'resume', 'abort', 'retry', 'restart', 'undo'] as const;
+/** Writes the dashboard offers, each the CLI verb of the same name (`set-image` is `set image`). */
+export const ACTIONS = ['promote', 'promote-full', 'pause', 'resume', 'abort', 'retry', 'restart', 'undo', 'set-image'] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
 /** One row of the rollout list. */
@@ -127,6 +127,16 @@ export interface MeasurementPoint {
   value: number | null;
   phase: string;
   raw?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Why the measurement failed or errored, as the provider said. */
+  message?: string;
+}
+
+/** What a metric asks its provider, without credentials: `prometheus` with its query, `web` with url and jsonPath, … */
+export interface MetricQuery {
+  provider: string;
+  lines: { label: string; text: string }[];
 }
 
 export interface MetricSeries {
@@ -135,7 +145,17 @@ export interface MetricSeries {
   phase: string;
   success?: Threshold;
   failure?: Threshold;
+  successCondition?: string;
+  failureCondition?: string;
+  query?: MetricQuery;
   points: MeasurementPoint[];
+}
+
+/** A container of the rollout's pod template, as `set image` can address it. */
+export interface ContainerView {
+  name: string;
+  image: string;
+  kind: 'container' | 'init' | 'ephemeral';
 }
 
 export interface RolloutDetail {
@@ -147,6 +167,8 @@ export interface RolloutDetail {
   revisions: RevisionEntry[];
   metrics: MetricSeries[];
   events: EventView[];
+  /** Containers, init and ephemeral containers of the pod template (the workload's for a workloadRef). */
+  containers: ContainerView[];
   /** The server's clock when this was computed, so countdowns survive clock skew. */
   serverTime: string;
 }

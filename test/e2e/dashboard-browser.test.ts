@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { ANALYSIS_RUNS, EVENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, unnamedControls } from '../support/browser.ts';
 import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
 /**
@@ -19,6 +19,7 @@ import { clients, eventually, loadKubeConfig, testNamespace } from '../support/c
 
 const SCREENSHOT_DIR = fileURLToPath(new URL(process.env.RAMP_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url));
 const SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard.png');
+const SHORTCUTS_SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard-shortcuts.png');
 // Controllers started without this instance id ignore the rollout, so only this test writes its status.
 const INSTANCE = { 'argo-rollouts.argoproj.io/controller-instance-id': 'dashboard-e2e' };
 const TOKEN = 'browser-e2e-token-abcdefghijklmnop';
@@ -36,8 +37,16 @@ const STEPS = [
 
 const rfc3339 = (at: Date): string => at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function podTemplate(hash: string | undefined, image: string): Record<string, unknown> {
-  return { metadata: { labels: { app: 'checkout', ...(hash ? { 'rollouts-pod-template-hash': hash } : {}) } }, spec: { containers: [{ name: 'checkout', image }] } };
+function podTemplate(hash: string | undefined, image: string, initImage?: string): Record<string, unknown> {
+  return {
+    metadata: { labels: { app: 'checkout', ...(hash ? { 'rollouts-pod-template-hash': hash } : {}) } },
+    spec: { ...(initImage ? { initContainers: [{ name: 'migrate', image: initImage }] } : {}), containers: [{ name: 'checkout', image }] },
+  };
+}
+
+interface RolloutTemplate {
+  spec: { paused?: boolean; template: { spec: { containers: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] } } };
+  status: { abort?: boolean };
 }
 
 function ownedBy(ro: KubeObject): Record<string, unknown>[] {
@@ -160,13 +169,14 @@ test('the dashboard follows a rollout live and sends promote only with the token
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
     metadata: { name: 'checkout', namespace: ns, labels: INSTANCE },
-    spec: { replicas: 5, selector: { matchLabels: { app: 'checkout' } }, template: podTemplate(undefined, 'registry.example/shop/checkout:2.4.0'), strategy: { canary: { steps: STEPS } } },
+    spec: { replicas: 5, selector: { matchLabels: { app: 'checkout' } }, template: podTemplate(undefined, 'registry.example/shop/checkout:2.4.0', 'registry.example/shop/checkout-migrate:2.4.0'), strategy: { canary: { steps: STEPS } } },
   } as KubeObject);
   await kube.create(REPLICA_SETS, replicaSet(ro, STABLE, 1, 4, 'registry.example/shop/checkout:2.3.1'));
   await kube.create(REPLICA_SETS, replicaSet(ro, CANARY, 2, 1, 'registry.example/shop/checkout:2.4.0'));
   await kube.mergePatchStatus(ROLLOUTS, ns, 'checkout', canaryStatus(1, new Date(Date.now() - 95_000)));
   await analysisRun(kube, ro);
   const events = [
+    event(ro, 'e0', 'RolloutUpdated', 'Rollout updated to revision 1', 900),
     event(ro, 'e1', 'RolloutUpdated', 'Rollout updated to revision 2', 240),
     event(ro, 'e2', 'ScalingReplicaSet', `Scaled up ReplicaSet checkout-${CANARY} (revision 2) from 0 to 1`, 235),
     event(ro, 'e3', 'RolloutStepCompleted', 'Rollout step 1/7 completed (setWeight: 20)', 230),
@@ -252,6 +262,23 @@ test('the dashboard follows a rollout live and sends promote only with the token
     await page.waitForFunction(() => (document.querySelector('[data-testid="weight-chart"] .recharts-line path')?.getAttribute('d') ?? '') !== '');
   });
 
+  await t.test('the analysis panel lists every measurement with its metric\'s query', async () => {
+    const rows = page.locator('[data-testid="measurements-success-rate"] tbody tr');
+    assert.equal(await rows.count(), 6);
+    assert.match((await rows.nth(3).textContent()) ?? '', /\[0\.931\].*Inconclusive/);
+    const query = (await page.textContent('[data-testid="query-success-rate"]')) ?? '';
+    assert.match(query, /prometheus/);
+    assert.match(query, /sum\(rate\(http_requests_total\{code!~"5\.\."\}\[1m\]\)\)/);
+    assert.match(query, /result\[0\] >= 0\.95/);
+  });
+
+  await t.test('the chart starts before the dashboard did: rebuilt from the events', async () => {
+    const detail = (await (await page.request.get(`${dashboard!.url}api/v1/namespaces/${ns}/rollouts/checkout`)).json()) as { history: { time: string; setWeight: number; stepIndex?: number }[] };
+    const first = detail.history[0];
+    assert.ok(first !== undefined && Date.now() - Date.parse(first.time) > 800_000, `the first point is the revision-1 event 900s ago: ${JSON.stringify(detail.history)}`);
+    assert.deepEqual(detail.history.slice(0, 3).map((p) => [p.setWeight, p.stepIndex]), [[100, 7], [20, 0], [20, 1]]);
+  });
+
   await t.test('the page looks right (screenshot)', async () => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.waitForSelector('[data-testid="analysis"] .recharts-line path');
@@ -294,6 +321,89 @@ test('the dashboard follows a rollout live and sends promote only with the token
       return current.status.abort === true;
     });
     await page.waitForSelector('[data-testid="action-retry"]:not([disabled])');
+  });
+
+  await t.test('keys: ? opens the shortcut help and Escape closes it; r retries, s pauses and resumes', async () => {
+    await page.keyboard.press('?');
+    await page.waitForSelector('[data-testid="shortcut-help"]');
+    assert.match((await page.textContent('[data-testid="shortcut-list"]')) ?? '', /Promote full/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="shortcut-help"]', { state: 'detached' });
+
+    await page.keyboard.press('r');
+    await eventually('status.abort cleared by retry', async () => (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).status.abort === false);
+    await page.waitForSelector('[data-testid="action-retry"][disabled]');
+    await page.keyboard.press('s');
+    await eventually('spec.paused set', async () => (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).spec.paused === true);
+    await page.waitForSelector('[data-testid="action-resume"]:not([disabled])');
+    await page.keyboard.press('s');
+    await eventually('spec.paused cleared', async () => (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).spec.paused === false);
+    await page.waitForSelector('[data-testid="action-pause"]:not([disabled])');
+    assert.equal(await page.getAttribute('[data-testid="action-promote-full"]', 'aria-keyshortcuts'), 'Shift+P');
+  });
+
+  await t.test('set image from the page, on an init container and on a container', async () => {
+    await page.keyboard.press('i');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'set-image-image', 'i goes to the image field');
+    await page.selectOption('[data-testid="set-image-container"]', 'migrate');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="set-image-image"]') as HTMLInputElement | null)?.value.endsWith('checkout-migrate:2.4.0'));
+    await page.fill('[data-testid="set-image-image"]', 'registry.example/shop/checkout-migrate:2.5.0');
+    await page.click('[data-testid="set-image-submit"]');
+    await page.waitForSelector('[data-testid="toast"][data-ok="true"]');
+    assert.match((await page.textContent('[data-testid="toast"]')) ?? '', /rollout "checkout" image updated/);
+    await page.selectOption('[data-testid="set-image-container"]', 'checkout');
+    await page.fill('[data-testid="set-image-image"]', 'registry.example/shop/checkout:2.5.0');
+    await page.press('[data-testid="set-image-image"]', 'Enter');
+    await eventually('both images changed on the apiserver', async () => {
+      const spec = (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).spec.template.spec;
+      return spec.initContainers?.[0]?.image === 'registry.example/shop/checkout-migrate:2.5.0' && spec.containers[0]?.image === 'registry.example/shop/checkout:2.5.0';
+    });
+  });
+
+  await t.test('roll back to revision 1, asking first', async () => {
+    await page.click('[data-testid="rollback-1"]');
+    await page.waitForSelector('[data-testid="confirm"]');
+    assert.match((await page.textContent('[data-testid="confirm"]')) ?? '', /back to revision 1 \(checkout:2\.3\.1\)/);
+    await page.click('[data-testid="confirm-ok"]');
+    await eventually('the template is revision 1\'s', async () => {
+      const spec = (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).spec.template.spec;
+      return spec.containers[0]?.image === 'registry.example/shop/checkout:2.3.1' && spec.initContainers === undefined;
+    });
+    assert.equal(await page.locator('[data-testid="rollback-2"]').count(), 0, 'the newest revision is the current one: nothing to roll back to');
+  });
+
+  await t.test('accessibility: no control without a name on the rollout page, nor in its dialogs', async () => {
+    const onPage = await unnamedControls(page);
+    assert.deepEqual(onPage.unnamed, []);
+    // The tree holds the toolbar, the roll-back button, the set-image form, the token field, …
+    assert.ok(onPage.named >= 14, `the accessibility tree shows the page's controls (${onPage.named})`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.keyboard.press('?');
+    await page.waitForSelector('[data-testid="shortcut-help"]');
+    const inDialog = await unnamedControls(page);
+    assert.deepEqual(inDialog.unnamed, []);
+    assert.ok(inDialog.named >= 1);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: SHORTCUTS_SCREENSHOT });
+    await page.keyboard.press('Escape');
+    // Tab reaches the actions: the first button of the toolbar takes focus within a few presses.
+    await page.evaluate(() => (document.querySelector('.back') as HTMLElement | null)?.focus());
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'action-promote');
+  });
+
+  await t.test('a restarted dashboard still draws the weights from before it started', async () => {
+    const before = (await (await page.request.get(`${dashboard!.url}api/v1/namespaces/${ns}/rollouts/checkout`)).json()) as { history: { time: string }[] };
+    await page.goto('about:blank');
+    await dashboard!.close();
+    const restartedAt = Date.now();
+    dashboard = await startDashboard({ kubeConfig: kc, port: 0, token: TOKEN, namespace: ns, say: () => undefined });
+    const after = (await (await page.request.get(`${dashboard.url}api/v1/namespaces/${ns}/rollouts/checkout`)).json()) as { history: { time: string }[] };
+    const older = after.history.filter((p) => Date.parse(p.time) < restartedAt);
+    assert.ok(older.length >= 3, `points from before the restart: ${JSON.stringify(after.history)}`);
+    assert.equal(older[0]?.time, before.history[0]?.time);
+    await page.goto(`${dashboard.url}#/rollouts/${ns}/checkout`);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="weight-chart"] .recharts-line path')?.getAttribute('d') ?? '') !== '');
   });
 
   assert.deepEqual(failures, [], 'no script errors in the page');

@@ -20,7 +20,7 @@ describe('nothing accepted and ignored, on the real control plane', () => {
     const routed = { stableService: 'plugin-stable', canaryService: 'plugin-canary', steps: [{ setWeight: 20 }, { pause: {} }] };
     for (const obj of [
       canaryRollout('contour-plugin', { ...routed, trafficRouting: { plugins: { 'argoproj-labs/contour': { trafficRouting: 'web' } } } }),
-      canaryRollout('experiment', { steps: [{ setWeight: 20 }, { experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '1m' } }] }),
+      canaryRollout('threshold', { replicaProgressThreshold: { type: 'Percent', value: 50 }, steps: [{ setWeight: 20 }, { pause: {} }] }),
       canaryRollout('step-plugin', { steps: [{ plugin: { name: 'argoproj-labs/sample' } }] }),
       canaryRollout('good', { steps: [{ setWeight: 50 }, { pause: {} }] }),
     ]) {
@@ -37,7 +37,7 @@ describe('nothing accepted and ignored, on the real control plane', () => {
     };
     const expectations: Array<[string, string, string]> = [
       ['contour-plugin', 'spec.strategy.canary.trafficRouting.plugins[argoproj-labs/contour]', 'spec.strategy.canary.trafficRouting.plugins.*'],
-      ['experiment', 'spec.strategy.canary.steps[1].experiment', 'spec.strategy.canary.steps[].experiment'],
+      ['threshold', 'spec.strategy.canary.replicaProgressThreshold', 'spec.strategy.canary.replicaProgressThreshold'],
       ['step-plugin', 'spec.strategy.canary.steps[0].plugin', 'spec.strategy.canary.steps[].plugin'],
     ];
     for (const [name, path, field] of expectations) {
@@ -57,10 +57,10 @@ describe('nothing accepted and ignored, on the real control plane', () => {
     await ro.client.mergePatch(ROLLOUTS, ns, 'good', {
       spec: {
         template: { spec: { containers: [{ ...container, image: 'registry.local/app:v2' }] } },
-        strategy: { canary: { steps: [{ setWeight: 50 }, { experiment: { templates: [{ name: 'canary', specRef: 'canary' }] } }] } },
+        strategy: { canary: { steps: [{ setWeight: 50 }, { plugin: { name: 'argoproj-labs/sample' } }] } },
       },
     });
-    assert.equal(await invalid('good'), `The Rollout "good" is invalid: spec.strategy.canary.steps[1].experiment: ${refusal('spec.strategy.canary.steps[].experiment')}`);
+    assert.equal(await invalid('good'), `The Rollout "good" is invalid: spec.strategy.canary.steps[1].plugin: ${refusal('spec.strategy.canary.steps[].plugin')}`);
     const after = (await ro.replicaSets()).filter((rs) => rs.metadata?.name?.startsWith('good-')).map((rs) => rs.metadata?.name);
     assert.deepEqual(after, before, 'no ReplicaSet is created for the refused revision');
     assert.equal((await ro.get('good')).status?.stableRS, healthy.status?.stableRS);

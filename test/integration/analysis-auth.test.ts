@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signV4 } from '../../controller/analysis/providers/aws/sigv4.ts';
-import { nodeHttp } from '../../controller/analysis/providers/http.ts';
+import { nodeHttp } from '../../controller/http/client.ts';
 import { providerAuth } from '../../controller/analysis/providers/index.ts';
 import { createPrometheusProvider } from '../../controller/analysis/providers/prometheus/index.ts';
 import type { ProviderContext } from '../../controller/analysis/providers/provider.ts';

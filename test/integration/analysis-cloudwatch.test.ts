@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signV4 } from '../../controller/analysis/providers/aws/sigv4.ts';
 import { createCloudWatchProvider } from '../../controller/analysis/providers/cloudwatch/index.ts';
-import { nodeHttp } from '../../controller/analysis/providers/http.ts';
+import { nodeHttp } from '../../controller/http/client.ts';
 import { providerAuth } from '../../controller/analysis/providers/index.ts';
 import type { AnalysisRun, Metric } from '../../controller/analysis/types.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';

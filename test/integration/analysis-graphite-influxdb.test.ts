@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createGraphiteProvider } from '../../controller/analysis/providers/graphite/index.ts';
-import { nodeHttp } from '../../controller/analysis/providers/http.ts';
+import { nodeHttp } from '../../controller/http/client.ts';
 import { createInfluxdbProvider } from '../../controller/analysis/providers/influxdb/index.ts';
 import type { AnalysisRun, Metric } from '../../controller/analysis/types.ts';
 import { fakeSecrets } from '../support/analysis-ports.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { providerAuth } from '../../controller/analysis/providers/index.ts';
 import { after, before, describe, it } from 'node:test';
-import { nodeHttp } from '../../controller/analysis/providers/http.ts';
+import { nodeHttp } from '../../controller/http/client.ts';
 import { createPrometheusProvider } from '../../controller/analysis/providers/prometheus/index.ts';
 import type { ProviderContext } from '../../controller/analysis/providers/provider.ts';
 import { applyMeasurements, planMeasurements } from '../../controller/analysis/run/index.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDatadogProvider } from '../../controller/analysis/providers/datadog/index.ts';
-import { nodeHttp, type HttpPort } from '../../controller/analysis/providers/http.ts';
+import { nodeHttp, type HttpPort } from '../../controller/http/client.ts';
 import { createNewRelicProvider, NRQL_QUERY } from '../../controller/analysis/providers/newrelic/index.ts';
 import { createWavefrontProvider } from '../../controller/analysis/providers/wavefront/index.ts';
 import type { Metric } from '../../controller/analysis/types.ts';

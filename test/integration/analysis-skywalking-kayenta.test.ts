@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { nodeHttp } from '../../controller/analysis/providers/http.ts';
+import { nodeHttp } from '../../controller/http/client.ts';
 import { createKayentaProvider } from '../../controller/analysis/providers/kayenta/index.ts';
 import { createSkyWalkingProvider, skywalkingTime } from '../../controller/analysis/providers/skywalking/index.ts';
 import type { AnalysisRun, Metric } from '../../controller/analysis/types.ts';

@@ -158,7 +158,8 @@ describe('dashboard server', () => {
     assert.equal(detail.info.replicaSets.length, 2);
     assert.ok(detail.info.replicaSets.some((rs) => rs.pods.length > 0), 'pods reach their ReplicaSets through the owner index');
     assert.equal(detail.steps.find((s) => s.state === 'current')?.index, 3);
-    assert.deepEqual(detail.history.map((p) => [p.setWeight, p.actualWeight]), [[50, 50]]);
+    // Revision 1's and revision 2's ReplicaSets start the rebuilt past; the live point is now.
+    assert.deepEqual(detail.history.map((p) => [p.setWeight, p.actualWeight]), [[100, 100], [20, 0], [50, 50]]);
     assert.deepEqual(detail.revisions.map((r) => r.revision), [2, 1]);
   });
 
@@ -180,7 +181,7 @@ describe('dashboard server', () => {
     const updated = details.at(-1)!.data as RolloutDetail;
     assert.equal(updated.steps[4]?.state, 'current');
     assert.equal(updated.pause, undefined);
-    assert.deepEqual(updated.history.map((p) => p.stepIndex), [3, 4]);
+    assert.deepEqual(updated.history.map((p) => p.stepIndex).slice(-2), [3, 4]);
     assert.equal(details.filter((e) => (e.data as RolloutDetail).info.currentStepIndex === 4).length, 1, 'one update for the burst');
 
     const list = await readEvents(listStream, (events) => events.some((e) => e.event === 'rollout'));
@@ -229,6 +230,31 @@ describe('dashboard server', () => {
     assert.ok(Math.abs(restartAt - before) < 2000, 'restartAt is now');
     assert.equal(patches[3]?.opts?.type, 'json');
     assert.equal((patches[3]?.body as { path: string }[])[0]?.path, '/spec/template');
+  });
+
+  test('set-image sends what kubectl ramp set image sends; a bad container or image is a 400 and an unknown container a 409', async () => {
+    const post = (body: unknown) =>
+      fetch(new URL('api/v1/namespaces/demo/rollouts/canary-demo/set-image', h.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const ok = await post({ container: 'canary-demo', image: 'argoproj/rollouts-demo:green' });
+    assert.equal(ok.status, 200, JSON.stringify(await ok.clone().json()));
+    assert.equal((await json<{ message: string }>(ok)).message, 'rollout "canary-demo" image updated');
+    const replaced = h.fake.calls.filter((c) => c.verb === 'replace');
+    assert.equal(replaced.length, 1);
+    const template = (replaced[0]?.body as { spec: { template: { spec: { containers: { name: string; image: string }[] } } } }).spec.template;
+    assert.deepEqual(template.spec.containers.map((c) => [c.name, c.image]), [['canary-demo', 'argoproj/rollouts-demo:green']]);
+
+    const spaced = await post({ container: 'canary-demo', image: 'a b' });
+    assert.equal(spaced.status, 400);
+    assert.match((await json<ErrorBody>(spaced)).error.message, /image: an image reference has no spaces/);
+    assert.equal((await post({ container: 'Bad_Name', image: 'x:1' })).status, 400);
+    assert.equal((await post({ image: 'x:1' })).status, 400);
+    const unknown = await post({ container: 'sidecar', image: 'x:1' });
+    assert.equal(unknown.status, 409);
+    assert.match((await json<ErrorBody>(unknown)).error.message, /unable to find container named "sidecar"/);
   });
 
   test('a refusal of the CLI is a 409 with its reason', async () => {

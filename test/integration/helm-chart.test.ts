@@ -79,7 +79,9 @@ describe('helm template', () => {
       'ClusterRoleBinding/ramp-controller',
       'Deployment/ramp-controller',
       'Role/ramp-controller-leader-election',
+      'Role/ramp-controller-notifications',
       'RoleBinding/ramp-controller-leader-election',
+      'RoleBinding/ramp-controller-notifications',
       'Service/ramp-controller-metrics',
       'ServiceAccount/ramp-controller',
     ]);
@@ -92,6 +94,7 @@ describe('helm template', () => {
     assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ramp-controller' });
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'ramp-controller', namespace: NS }]);
     assert.deepEqual(objectOf<RoleLike>(r, 'Role', 'ramp-controller-leader-election').rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+    assert.deepEqual(objectOf<RoleLike>(r, 'Role', 'ramp-controller-notifications').rules, (parse(readFileSync(join(repoRoot, 'install/base/notifications-role.yaml'), 'utf8')) as { rules: unknown }).rules, 'the same Role as install/base');
 
     const deployment = controller(r);
     assert.equal(deployment.spec.replicas, 2);
@@ -132,6 +135,17 @@ describe('helm template', () => {
     assert.equal(config.namespace, NS);
     assert.equal(config.namespaced, true);
     assert.equal(config.leaderElect, true);
+  });
+
+  it('notifications.selfService=true: --self-service-notification-enabled, and cluster-wide a ClusterRole reading the two notification objects by name', () => {
+    assert.equal(controllerConfig(renderChart(RELEASE, NS)).selfServiceNotificationEnabled, false);
+    const r = renderChart(RELEASE, NS, { 'notifications.selfService': true });
+    assert.equal(controllerConfig(r).selfServiceNotificationEnabled, true);
+    assert.deepEqual(objectOf<RoleLike>(r, 'ClusterRole', 'ramp-controller-notifications').rules, objectOf<RoleLike>(r, 'Role', 'ramp-controller-notifications').rules, 'the same rules, in every namespace');
+    const binding = objectOf<Binding>(r, 'ClusterRoleBinding', 'ramp-controller-notifications');
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'ramp-controller', namespace: NS }]);
+    const scoped = renderChart(RELEASE, NS, { 'notifications.selfService': true, namespaced: true });
+    assert.deepEqual(scoped.objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind), [], 'namespaced, the Role in the one namespace is enough');
   });
 
   it('dashboard.enabled=true: its ServiceAccount, ClusterRole with the dashboard rules, Deployment and Service; namespaced, a Role', () => {

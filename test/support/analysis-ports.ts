@@ -1,6 +1,6 @@
 // Small fakes of the analysis ports shared by the provider tests.
 import type { SecretPort } from '../../controller/analysis/args.ts';
-import type { HttpPort, HttpRequestInit } from '../../controller/analysis/providers/http.ts';
+import type { HttpPort, HttpRequestInit } from '../../controller/http/client.ts';
 import type { AnalysisRun } from '../../controller/analysis/types.ts';
 
 export const T = Date.parse('2025-03-01T12:00:00Z');

@@ -31,20 +31,25 @@ interface AXNode {
   ignored?: boolean;
   role?: { value?: string };
   name?: { value?: string };
-  properties?: { name: string; value: { value?: unknown } }[];
+  backendDOMNodeId?: number;
 }
 
 /**
- * Controls in Chromium's full accessibility tree without an accessible name: buttons and links
- * without text or aria-label, form controls without a label. One line per problem.
+ * Controls in Chromium's full accessibility tree (through the DevTools protocol) without an
+ * accessible name: buttons and links without text or aria-label, form controls without a label,
+ * one line each; and how many controls do have one, so a check can tell it saw the page.
  */
-export async function unnamedControls(page: Page): Promise<string[]> {
+export async function unnamedControls(page: Page): Promise<{ unnamed: string[]; named: number }> {
   const cdp = await page.context().newCDPSession(page);
   try {
+    await cdp.send('Accessibility.enable');
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AXNode[] };
-    return nodes
-      .filter((n) => !n.ignored && OPERABLE_ROLES.has(String(n.role?.value ?? '')) && String(n.name?.value ?? '').trim() === '')
-      .map((n) => `a ${String(n.role?.value)} without a name`);
+    const controls = nodes.filter((n) => !n.ignored && OPERABLE_ROLES.has(String(n.role?.value ?? '')));
+    const isUnnamed = (n: AXNode): boolean => String(n.name?.value ?? '').trim() === '';
+    return {
+      unnamed: controls.filter(isUnnamed).map((n) => `a ${String(n.role?.value)} without a name (DOM node ${n.backendDOMNodeId ?? '?'})`),
+      named: controls.filter((n) => !isUnnamed(n)).length,
+    };
   } finally {
     await cdp.detach();
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { AnalysisRun, Rollout } from '../../controller/api/index.ts';
+import type { AnalysisRun, Experiment, Rollout } from '../../controller/api/index.ts';
 import type { RolloutObjects } from '../../client/info/rollout-info.ts';
 import type { PodLike, ReplicaSetLike } from '../../client/info/types.ts';
 
@@ -9,7 +9,7 @@ export const NOW = Date.parse('2025-01-10T12:00:00Z');
 
 export const FIXTURES = new URL('../fixtures/cli/', import.meta.url);
 
-/** The Rollout of a fixture file with the ReplicaSets, Pods and AnalysisRuns beside it. */
+/** The Rollout of a fixture file with the ReplicaSets, Pods, AnalysisRuns and Experiments beside it. */
 export function loadFixture(name: string): Required<Omit<RolloutObjects, 'workloadTemplate'>> {
   const text = readFileSync(new URL(name, FIXTURES), 'utf8');
   const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string });
@@ -19,6 +19,7 @@ export function loadFixture(name: string): Required<Omit<RolloutObjects, 'worklo
     replicaSets: docs.filter((d) => d.kind === 'ReplicaSet') as unknown as ReplicaSetLike[],
     pods: docs.filter((d) => d.kind === 'Pod') as unknown as PodLike[],
     analysisRuns: docs.filter((d) => d.kind === 'AnalysisRun') as unknown as AnalysisRun[],
+    experiments: docs.filter((d) => d.kind === 'Experiment') as unknown as Experiment[],
   };
 }
 

@@ -11,14 +11,14 @@ import { createPrometheusProvider } from './prometheus/index.ts';
 import type { ProviderRegistry } from './registry.ts';
 import { createWavefrontProvider } from './wavefront/index.ts';
 import { createWebProvider } from './web/index.ts';
-import type { HttpPort } from './http.ts';
+import type { HttpPort } from '../../http/client.ts';
 import { createAwsCredentialSource, processAwsEnvironment, type AwsDeps, type AwsEnvironment } from './aws/index.ts';
 import { createOAuth2TokenSource, type OAuth2TokenSource } from './oauth2.ts';
 
 export type { MetricProvider, ProviderContext } from './provider.ts';
 export { markMeasurementError } from './provider.ts';
 export { providerFor, type ProviderRegistry } from './registry.ts';
-export { nodeHttp, type HttpPort, type HttpRequestInit, type HttpResponse } from './http.ts';
+export { nodeHttp, type HttpPort, type HttpRequestInit, type HttpResponse } from '../../http/client.ts';
 export type { JobPort, ObservedJob } from './job/index.ts';
 export { renderJob, jobName, type JobObject } from './job/render.ts';
 

@@ -2,7 +2,7 @@
 // Argo's web and Prometheus providers use it): the client authenticates with
 // HTTP Basic first and, if the token endpoint refuses that, with the
 // credentials in the form body; a token is reused until 10s before it expires.
-import { requestWithTimeout, type HttpPort, type HttpRequestInit } from './http.ts';
+import { requestWithTimeout, type HttpPort, type HttpRequestInit } from '../../http/client.ts';
 
 export interface OAuth2Config {
   tokenUrl?: string;

@@ -3,19 +3,12 @@
 // every Job change, and the cache already holds the Job that changed.
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
-import { JOBS, type KubeObject, type ResourceType } from '../../kube/resources.ts';
+import { JOBS, SECRETS, type KubeObject } from '../../kube/resources.ts';
 import type { Caches } from '../../runtime/types.ts';
 import type { SecretPort } from '../args.ts';
 import type { JobObject, JobPort, ObservedJob } from '../providers/index.ts';
 
-export const SECRETS: ResourceType = Object.freeze({
-  group: '',
-  version: 'v1',
-  plural: 'secrets',
-  kind: 'Secret',
-  namespaced: true,
-  instanceScoped: false,
-});
+export { SECRETS };
 
 const FIELD_MANAGER = 'ramp-controller';
 

@@ -117,7 +117,8 @@ export function createAnalysisRunRegistration(options: AnalysisRunControllerOpti
         }
         for (const event of runEvents(run.status, outcome.status)) {
           // Events are for people; failing to record one must not fail the pass.
-          await client.create(EVENTS, eventObject('AnalysisRun', run as KubeObject, event, new Date(now())), { fieldManager: FIELD_MANAGER, signal }).catch(() => undefined);
+          const recorded = await client.create(EVENTS, eventObject('AnalysisRun', run as KubeObject, event, new Date(now())), { fieldManager: FIELD_MANAGER, signal }).then(() => true, () => false);
+          if (recorded) ctx.recorded('AnalysisRun', { ...run, status: outcome.status } as KubeObject, event);
         }
 
         if (isCompleted(outcome.status.phase)) {

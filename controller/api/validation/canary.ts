@@ -23,7 +23,7 @@ function requiresCanaryStableServices(canary: CanaryStrategy): boolean {
   if (!tr) return false;
   return (
     (tr.alb !== undefined && canary.pingPong === undefined) ||
-    (tr.istio !== undefined && tr.istio.destinationRule === undefined) ||
+    (tr.istio !== undefined && tr.istio.destinationRule === undefined && canary.pingPong === undefined) ||
     tr.smi !== undefined ||
     tr.apisix !== undefined ||
     tr.ambassador !== undefined ||
@@ -122,7 +122,9 @@ function validatePingPong(canary: CanaryStrategy, path: string): FieldError[] {
   const errors: FieldError[] = [];
   const tr = canary.trafficRouting;
   const trPath = child(path, 'trafficRouting');
-  if (tr && tr.alb === undefined) errors.push(invalid(child(trPath, 'alb'), null, M.PingPongWithAlbOnlyMessage));
+  if (tr && tr.alb === undefined && tr.istio === undefined) {
+    errors.push(hasPlugins(tr) ? invalid(child(trPath, 'plugins'), null, M.PingPongWithPluginsMessage) : invalid(child(trPath, 'alb'), null, M.PingPongWithRouterOnlyMessage));
+  }
   const ppPath = child(path, 'pingPong');
   if (pingPong.pingService === '') errors.push(invalid(child(ppPath, 'pingService'), '', M.InvalidPingPongProvidedMessage));
   if (pingPong.pongService === '') errors.push(invalid(child(ppPath, 'pongService'), '', M.InvalidPingPongProvidedMessage));

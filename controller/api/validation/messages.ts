@@ -37,7 +37,9 @@ export const InvalidPingPongProvidedMessage = 'Ping service and Pong service mus
 export const DuplicatedPingPongServicesMessage =
   'This rollout uses the same service for the ping and pong services, but two different services are required.';
 export const MissedAlbRootServiceMessage = 'Root service field is required for the configuration with ALB and ping-pong feature enabled';
-export const PingPongWithAlbOnlyMessage = 'Ping-pong feature works with the ALB traffic routing only';
+export const PingPongWithRouterOnlyMessage = 'Ping-pong feature works with the ALB, Istio, and plugin-based traffic routers only';
+// Ramp's own: Argo accepts plugins here, Ramp's built-in Gateway API router does not switch ping-pong Services.
+export const PingPongWithPluginsMessage = 'Ramp does not support ping-pong Services with a traffic router plugin; use the ALB or Istio router';
 export const InvalideStepRouteNameNotFoundInManagedRoutes =
   'Steps define a route that does not exist in spec.strategy.canary.trafficRouting.managedRoutes';
 

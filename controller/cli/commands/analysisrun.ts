@@ -160,7 +160,7 @@ export function addAnalysisRunCommands(program: Command, env: CliEnv): void {
 
   program
     .command('terminate')
-    .description('Terminate an AnalysisRun that is in progress')
+    .description('Terminate an AnalysisRun or an Experiment that is in progress')
     .command('analysisrun')
     .aliases(['ar', 'analysisruns'])
     .argument('<names...>', 'AnalysisRun names')

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import type { AnalysisRun } from '../../api/index.ts';
+import type { AnalysisRun, Experiment } from '../../api/index.ts';
 import { getRollout } from '../../../client/actions/rollout-actions.ts';
 import type { CliEnv, Connection, GlobalOptions } from '../context.ts';
 import { CliError, describeError, type ErrorSubject } from '../errors.ts';
 import type { RolloutObjects } from '../../../client/info/rollout-info.ts';
 import type { PodLike, PodTemplateLike, ReplicaSetLike } from '../../../client/info/types.ts';
 import type { KubeVerbs } from '../../kube/client.ts';
-import { ANALYSIS_RUNS, DEPLOYMENTS, PODS, REPLICA_SETS, type KubeObject, type ResourceType } from '../../kube/resources.ts';
+import { ANALYSIS_RUNS, DEPLOYMENTS, EXPERIMENTS, PODS, REPLICA_SETS, type KubeObject, type ResourceType } from '../../kube/resources.ts';
 import { colorEnabled, painter, type Painter } from '../render/color.ts';
 
 export function globals(cmd: Command): GlobalOptions {
@@ -45,20 +45,26 @@ async function list(client: KubeVerbs, type: ResourceType, namespace: string, la
   return (await client.listAll(type, { namespace, ...(labelSelector !== undefined ? { labelSelector } : {}) })).items;
 }
 
+const hasExperimentStep = (rollout: { spec: { strategy: { canary?: { steps?: Array<{ experiment?: unknown }> } } } }): boolean =>
+  (rollout.spec.strategy.canary?.steps ?? []).some((step) => step.experiment !== undefined);
+
 /** The rollout and everything the view model shows about it, read in one go. */
 export async function fetchRolloutObjects(client: KubeVerbs, namespace: string, name: string): Promise<RolloutObjects> {
   const rollout = await getRollout(client, namespace, name);
   const labels = selector(rollout.spec.selector?.matchLabels);
-  const [replicaSets, pods, analysisRuns] = await Promise.all([
+  const [replicaSets, pods, analysisRuns, experiments] = await Promise.all([
     list(client, REPLICA_SETS, namespace, labels),
     list(client, PODS, namespace, labels),
     list(client, ANALYSIS_RUNS, namespace),
+    // Only a canary with an experiment step has Experiments; others need not read them (nor be allowed to).
+    hasExperimentStep(rollout) ? list(client, EXPERIMENTS, namespace) : Promise.resolve([]),
   ]);
   const objects: RolloutObjects = {
     rollout,
     replicaSets: replicaSets as unknown as ReplicaSetLike[],
     pods: pods as unknown as PodLike[],
     analysisRuns: analysisRuns as unknown as AnalysisRun[],
+    experiments: experiments as unknown as Experiment[],
   };
   const ref = rollout.spec.workloadRef;
   if (ref?.kind === 'Deployment' && ref.name) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { NAMESPACES, ROLLOUTS, type KubeObject } from '../../kube/resources.ts';
+import { EXPERIMENTS, NAMESPACES, ROLLOUTS, type KubeObject } from '../../kube/resources.ts';
 import { completionSite, DIRECTIVE, renderCompletion } from '../completion/candidates.ts';
 import { COMPLETION_SCRIPTS, SHELLS } from '../completion/scripts.ts';
 import type { CliEnv, GlobalOptions } from '../context.ts';
@@ -15,7 +15,7 @@ export function addCompletionCommand(program: Command, env: CliEnv): void {
   program
     .command('completion')
     .argument('<shell>', SHELLS.join(', '))
-    .description('Print a shell completion script (e.g. source <(kubectl ramp completion bash)); completes commands, flags and rollout names')
+    .description('Print a shell completion script (e.g. source <(kubectl ramp completion bash)); completes commands, flags, rollout and experiment names')
     .action((shell: string) => {
       if (!(SHELLS as string[]).includes(shell)) throw new CliError(`unknown shell "${shell}": use one of ${SHELLS.join(', ')}`);
       env.io.out(COMPLETION_SCRIPTS[shell as keyof typeof COMPLETION_SCRIPTS]);
@@ -35,10 +35,10 @@ export async function runComplete(program: Command, env: CliEnv, args: readonly 
     return;
   }
   let names: string[] = [];
-  if (site.lookup === 'rollout' || site.lookup === 'namespace') {
+  if (site.lookup === 'rollout' || site.lookup === 'experiment' || site.lookup === 'namespace') {
     try {
       const { client, namespace } = env.connect({ ...(site.flags as GlobalOptions), requestTimeout: `${LOOKUP_TIMEOUT_MS / 1000}s` });
-      const list = site.lookup === 'rollout' ? await client.listAll<KubeObject>(ROLLOUTS, { namespace }) : await client.listAll<KubeObject>(NAMESPACES);
+      const list = site.lookup === 'namespace' ? await client.listAll<KubeObject>(NAMESPACES) : await client.listAll<KubeObject>(site.lookup === 'rollout' ? ROLLOUTS : EXPERIMENTS, { namespace });
       names = list.items.map((o) => o.metadata?.name).filter((n): n is string => n !== undefined).sort();
     } catch {
       names = [];

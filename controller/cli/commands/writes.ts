@@ -10,7 +10,7 @@ import {
   setImage,
   undoRollout,
 } from '../../../client/actions/rollout-actions.ts';
-import { actionDoneMessage, restartMessage, type DoneAction } from '../../../client/actions/messages.ts';
+import { actionDoneMessage, imageUpdatedMessage, restartMessage, type DoneAction } from '../../../client/actions/messages.ts';
 import type { CliEnv } from '../context.ts';
 import { CliError } from '../errors.ts';
 import type { KubeVerbs } from '../../kube/client.ts';
@@ -67,7 +67,7 @@ export function addWriteCommands(program: Command, env: CliEnv): void {
     .description('Abort rollouts: go back to the stable ReplicaSet; spec.template keeps the new version')
     .action(eachRollout(env, 'patch', 'abort', abortRollout));
 
-  const retry = program.command('retry').description('Retry an aborted rollout');
+  const retry = program.command('retry').description('Retry an aborted rollout or an experiment');
   retry
     .command('rollout')
     .aliases(['ro', 'rollouts'])
@@ -113,7 +113,7 @@ export function addWriteCommands(program: Command, env: CliEnv): void {
       }
       const { client, namespace } = connect(env, cmd);
       const result = await guard({ kind: 'rollout', name, namespace, verb: 'update' }, () => setImage(client, namespace, name, parts[0]!, parts[1]!));
-      env.io.out(`${result.kind.toLowerCase()} "${result.name}" image updated\n`);
+      env.io.out(`${imageUpdatedMessage(result.kind, result.name)}\n`);
     });
 }
 

@@ -11,7 +11,7 @@ import type { Command, Option } from 'commander';
 export const DIRECTIVE = { noSpace: 2, noFileComp: 4 } as const;
 
 /** What a positional argument or option value names, so the cluster can be asked. */
-export type Completable = 'rollout' | 'namespace' | 'file' | 'none';
+export type Completable = 'rollout' | 'experiment' | 'namespace' | 'file' | 'none';
 
 /** Where the cursor stands once the typed words are walked through the command tree. */
 export interface CompletionSite {
@@ -27,6 +27,8 @@ export interface CompletionSite {
 
 /** The positional arguments that name a rollout, by the argument's name in the command definition. */
 const ROLLOUT_ARGUMENTS = new Set(['name', 'names', 'rollout']);
+/** The positional arguments that name an experiment. */
+const EXPERIMENT_ARGUMENTS = new Set(['experiment', 'experiments']);
 
 const longAndShort = (option: Option): string[] => [option.long, option.short].filter((f): f is string => f !== undefined);
 
@@ -98,6 +100,7 @@ export function completionSite(root: Command, typed: readonly string[], current:
   // A variadic last argument (`abort <names...>`) takes every word from its position on.
   const argument = declared[positional] ?? (last?.variadic ? last : undefined);
   if (argument && ROLLOUT_ARGUMENTS.has(argument.name())) return site([], 'rollout');
+  if (argument && EXPERIMENT_ARGUMENTS.has(argument.name())) return site([], 'experiment');
   return site([], 'none');
 }
 

@@ -90,17 +90,44 @@ function describeMetric(metric: MetricInfo, now: number): string[] {
   return lines;
 }
 
+const outcome = (status: string): string =>
+  status === 'Failed' ? 'failed' : status === 'Error' ? 'errored' : status === 'Inconclusive' ? 'was inconclusive' : status === 'Successful' ? 'succeeded' : `is ${status || 'Pending'}`;
+
+/** Only what belongs to the revision being rolled out (every revision before there is one). */
+function ofCurrentRevision<T extends { revision: number }>(info: RolloutInfo, items: readonly T[]): T[] {
+  const rs = newest(info);
+  return items.filter((item) => rs === undefined || item.revision === rs.revision);
+}
+
 function explainAnalysis(info: RolloutInfo, now: number): string[] {
-  const relevant = info.analysisRuns.filter((run) => {
-    const rs = newest(info);
-    return rs === undefined || run.revision === rs.revision;
-  });
+  return describeRuns(ofCurrentRevision(info, info.analysisRuns), now);
+}
+
+/** The experiments of the current revision: their templates' ReplicaSets, duration and analyses. */
+function explainExperiments(info: RolloutInfo, now: number): string[] {
   const lines: string[] = [];
-  for (const run of relevant) {
-    const verb =
-      run.status === 'Failed' ? 'failed' : run.status === 'Error' ? 'errored' : run.status === 'Inconclusive' ? 'was inconclusive' : run.status === 'Successful' ? 'succeeded' : `is ${run.status || 'Pending'}`;
+  for (const ex of ofCurrentRevision(info, info.experiments)) {
+    lines.push(`Experiment ${ex.name} (revision ${ex.revision}) ${outcome(ex.status)}${ex.message ? `: ${ex.message}` : '.'}`);
+    for (const rs of ex.replicaSets) lines.push(`  template "${rs.template ?? rs.name}": ReplicaSet ${rs.name}, ${rs.available} of ${rs.desired} available.`);
+    if (ex.duration !== undefined) {
+      const start = ex.availableAt !== undefined ? `since every template became available at ${when(ex.availableAt, now)}` : 'once every template is available';
+      lines.push(`  It runs for ${ex.duration} ${start}.`);
+    }
+    lines.push(...describeRuns(ex.analysisRuns, now, false).map((line) => `  ${line}`));
+  }
+  if (info.status !== 'Healthy' && info.steps[info.currentStepIndex ?? 0] === 'experiment') {
+    lines.push(`The experiment step goes on once its experiment succeeds; a failed one aborts the update. To go past it now: kubectl ramp promote ${info.name}`);
+  }
+  return lines;
+}
+
+/** `withRevision`: a Rollout's runs say which revision they judge; an Experiment's have none. */
+function describeRuns(runs: readonly AnalysisRunInfo[], now: number, withRevision = true): string[] {
+  const lines: string[] = [];
+  for (const run of runs) {
+    const verb = outcome(run.status);
     const at = run.completedAt !== undefined ? ` at ${when(run.completedAt, now)}` : run.startedAt !== undefined ? ` since ${when(run.startedAt, now)}` : '';
-    lines.push(`Analysis run ${run.name} (revision ${run.revision}) ${verb}${at}${run.message ? `: ${run.message}` : '.'}`);
+    lines.push(`Analysis run ${run.name}${withRevision ? ` (revision ${run.revision})` : ''} ${verb}${at}${run.message ? `: ${run.message}` : '.'}`);
     const metrics = run.status === 'Failed' || run.status === 'Error' || run.status === 'Inconclusive'
       ? run.metrics.filter((m) => m.phase === 'Failed' || m.phase === 'Error' || m.phase === 'Inconclusive')
       : run.metrics;
@@ -177,6 +204,8 @@ export function explainRollout(info: RolloutInfo, now: number): string {
     const desc = [`Replicas: ${info.desired} desired, ${info.updated} updated, ${info.ready} ready, ${info.available} available.`];
     lines.push(...desc);
   }
+  const experiments = explainExperiments(info, now);
+  if (experiments.length > 0) lines.push('', ...experiments);
   const analysis = explainAnalysis(info, now);
   if (analysis.length > 0) lines.push('', ...analysis);
   const pods = explainPods(info);

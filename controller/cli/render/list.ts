@@ -16,7 +16,7 @@ export function listTimestamp(ms: number): string {
 const HEADER = ['NAME', 'STRATEGY', 'STATUS', 'STEP', 'SET-WEIGHT', 'READY', 'DESIRED', 'UP-TO-DATE', 'AVAILABLE'];
 
 /** Go's %-Ns: left-justified to at least n characters. */
-function pad(value: string | number, width: number): string {
+export function pad(value: string | number, width: number): string {
   return String(value).padEnd(width);
 }
 

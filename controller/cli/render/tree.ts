@@ -1,7 +1,8 @@
 import { age, humanDuration } from '../../../client/info/duration.ts';
 import { IconBad, IconOK, IconUnknown, IconWarning, TagActive, TagCanary, TagPing, TagPong, TagPreview, TagStable } from '../../../client/info/icons.ts';
 import { revisions } from '../../../client/info/rollout-info.ts';
-import type { AnalysisRunInfo, ImageInfo, ReplicaSetInfo, RolloutInfo } from '../../../client/info/types.ts';
+import type { AnalysisRunInfo, ExperimentInfo, ImageInfo, ReplicaSetInfo, RolloutInfo } from '../../../client/info/types.ts';
+import { templateTag } from '../../../client/info/experiment-info.ts';
 import { plain, type Painter } from './color.ts';
 import { alignColumns } from './table.ts';
 
@@ -11,6 +12,7 @@ export const IconReplicaSet = '⧉';
 export const IconPod = '□';
 export const IconJob = '⊞';
 export const IconAnalysis = 'α';
+export const IconExperiment = 'Σ';
 
 export interface RenderOptions {
   now: number;
@@ -79,6 +81,7 @@ function replicaSetRows(rs: ReplicaSetInfo, prefix: string, sub: string, opts: R
     tags.push(paint.word(TagPreview));
     name = paint.as(name, TagPreview);
   }
+  if (rs.template !== undefined) tags.push(templateTag(rs.template));
   if (rs.ping) tags.push(paint.word(TagPing));
   if (rs.pong) tags.push(paint.word(TagPong));
   if (rs.scaleDownDeadline !== '') tags.push(`delay:${scaleDownDelay(rs.scaleDownDeadline, opts.now)}`);
@@ -108,7 +111,33 @@ function analysisRunRows(run: AnalysisRunInfo, prefix: string, sub: string, opts
   return rows;
 }
 
-/** The tree of revisions, ReplicaSets, pods and AnalysisRuns under the rollout. */
+/** Argo's PrintExperimentInfo: the experiment, then its ReplicaSets and AnalysisRuns. */
+function experimentRows(ex: ExperimentInfo, prefix: string, sub: string, opts: RenderOptions, paint: Painter): string[] {
+  const rows = [row(`${prefix}${IconExperiment} ${paint.as(ex.name, ex.status)}`, 'Experiment', `${paint.word(ex.icon)} ${ex.status}`, age(ex.creationTimestamp, opts.now), '')];
+  const total = ex.replicaSets.length + ex.analysisRuns.length;
+  let current = 0;
+  for (const rs of ex.replicaSets) {
+    const [childPrefix, childSub] = prefixes(current++ === total - 1, sub);
+    rows.push(...replicaSetRows(rs, childPrefix, childSub, opts, paint));
+  }
+  for (const run of ex.analysisRuns) {
+    const [childPrefix, childSub] = prefixes(current++ === total - 1, sub);
+    rows.push(...analysisRunRows(run, childPrefix, childSub, opts, paint));
+  }
+  return rows;
+}
+
+/** `get experiment`: Argo's summary (name, namespace, status, message, images), a blank line and the tree. */
+export function renderExperiment(ex: ExperimentInfo, opts: RenderOptions): string {
+  const paint = opts.paint ?? plain;
+  const lines = [field('Name:', ex.name), field('Namespace:', ex.namespace), field('Status:', `${paint.word(ex.icon)} ${ex.status}`)];
+  if (ex.message !== '') lines.push(field('Message:', ex.message));
+  ex.images.forEach((image, i) => lines.push(field(i === 0 ? 'Images:' : '', formatImage(image, paint))));
+  const tree = alignColumns([row('NAME', 'KIND', 'STATUS', 'AGE', 'INFO'), ...experimentRows(ex, '', '', opts, paint)]);
+  return [...lines, '', ...tree].join('\n') + '\n';
+}
+
+/** The tree of revisions, ReplicaSets, pods, Experiments and AnalysisRuns under the rollout. */
 export function renderTree(info: RolloutInfo, opts: RenderOptions): string[] {
   const paint = opts.paint ?? plain;
   const rows = [row('NAME', 'KIND', 'STATUS', 'AGE', 'INFO'), row(`${IconRollout} ${info.name}`, 'Rollout', `${paint.word(info.icon)} ${info.status}`, age(info.creationTimestamp, opts.now), '')];
@@ -118,11 +147,17 @@ export function renderTree(info: RolloutInfo, opts: RenderOptions): string[] {
     rows.push(row(`${prefix}${IconRevision} revision:${revision}`, '', ' ', '', ''));
     const replicaSets = info.replicaSets.filter((rs) => rs.revision === revision);
     const runs = info.analysisRuns.filter((run) => run.revision === revision);
-    const total = replicaSets.length + runs.length;
+    const experiments = info.experiments.filter((ex) => ex.revision === revision);
+    const total = replicaSets.length + experiments.length + runs.length;
     let current = 0;
     for (const rs of replicaSets) {
       const [childPrefix, childSub] = prefixes(current === total - 1, sub);
       rows.push(...replicaSetRows(rs, childPrefix, childSub, opts, paint));
+      current++;
+    }
+    for (const ex of experiments) {
+      const [childPrefix, childSub] = prefixes(current === total - 1, sub);
+      rows.push(...experimentRows(ex, childPrefix, childSub, opts, paint));
       current++;
     }
     for (const run of runs) {

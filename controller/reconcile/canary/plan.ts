@@ -1,10 +1,11 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, CanaryStep, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../../api/index.ts';
+import type { AnalysisRun, CanaryStep, Experiment, PauseCondition, Rollout, RolloutStatus, TrafficWeights } from '../../api/index.ts';
 import { decideCanary, type CanaryStateValue } from '../../machine/canary-decide.ts';
 import type { CanaryActionName, CanaryFacts } from '../../machine/canary.ts';
 import type { AnalysisTemplates } from '../shared/analysis-templates.ts';
 import { observeCanaryAnalysis, planCanaryAnalysis, type CanaryAnalysisInput } from './rollout-analysis.ts';
 import { planCanaryReplicaSets } from './replicasets.ts';
+import { INCONCLUSIVE_EXPERIMENT_PAUSE, observeCanaryExperiment, planCanaryExperiment, type CanaryExperimentInput } from './experiment-step.ts';
 import { pingPongServiceTargets, serviceSelectorEffects } from './services.ts';
 import { nextStablePingPong } from '../../traffic/target.ts';
 import { stepFacts, stepsHash } from './steps.ts';
@@ -37,6 +38,8 @@ export interface CanaryInput {
   /** AnalysisRuns controlled by the Rollout and the templates its analyses name. */
   analysisRuns?: readonly AnalysisRun[];
   analysisTemplates?: AnalysisTemplates;
+  /** Experiments controlled by the Rollout. */
+  experiments?: readonly Experiment[];
   now: Date;
 }
 
@@ -57,8 +60,6 @@ const CANARY_PAUSE = 'CanaryPauseStep';
 const INCONCLUSIVE_PAUSE = 'InconclusiveAnalysisRun';
 /** Argo's defaults.GetRolloutVerifyRetryInterval. */
 const VERIFY_RETRY_MS = 10_000;
-/** v1alpha1.ExperimentNameAnnotationKey: ReplicaSets of an Experiment are not revisions. */
-
 const pauseOf = (status: RolloutStatus, reason: string): PauseCondition | undefined => status.pauseConditions?.find((p) => p.reason === reason);
 
 /**
@@ -97,6 +98,17 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     rollbackWithinWindow: withinWindow,
   };
   const analysis = observeCanaryAnalysis(analysisInput);
+  const experimentInput: CanaryExperimentInput = {
+    rollout,
+    newHash,
+    newRS,
+    ...(stableRS ? { stableRS } : {}),
+    experiments: input.experiments ?? [],
+    replicaSets: allRSs,
+  };
+  const experiment = observeCanaryExperiment(experimentInput);
+  // The machine adds one inconclusive pause; its reason says which gate it came from.
+  const inconclusiveReason = step?.experiment && experiment.gate === 'inconclusive' ? INCONCLUSIVE_EXPERIMENT_PAUSE : INCONCLUSIVE_PAUSE;
   const facts: CanaryFacts = {
     now: now.getTime(),
     newHash,
@@ -111,10 +123,10 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     newReplicaSetActive: (newRS.spec?.replicas ?? 0) > 0,
     newReplicaSetAvailable: !newRSCreated && (newRS.status?.availableReplicas ?? 0) === replicasOrDefault(rollout),
     stepReached,
-    stepGate: analysis.step.gate,
+    stepGate: step?.experiment ? experiment.gate : analysis.step.gate,
     backgroundGate: analysis.background.gate,
     pauseStartedAt: canaryPause ? toMillis(canaryPause.startTime) ?? now.getTime() : undefined,
-    inconclusivePaused: pauseOf(status, INCONCLUSIVE_PAUSE) !== undefined,
+    inconclusivePaused: pauseOf(status, INCONCLUSIVE_PAUSE) !== undefined || pauseOf(status, INCONCLUSIVE_EXPERIMENT_PAUSE) !== undefined,
     controllerPause: status.controllerPause === true,
     userPaused: rollout.spec.paused === true,
     abortRequested: status.abort === true,
@@ -168,6 +180,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
       stableRS: decidedStableRS,
       otherRSs: decidedOthers,
       ...(completedStep ? { completedStep } : {}),
+      experimentDestinations: experiment.weightDestinations,
     });
     if (observedWeights?.verified === false) waits.push(VERIFY_RETRY_MS);
   }
@@ -213,7 +226,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   }
 
   // Pauses, as Argo's pauseContext computes them.
-  const pauseConditions = aborted ? [] : pausesAfter(status, decided, now);
+  const pauseConditions = aborted ? [] : pausesAfter(status, decided, now, inconclusiveReason);
   const added = did('addCanaryPause') || did('addInconclusivePause');
   // kubectl argo rollouts promote clears the pause conditions (status) before spec.paused: while the
   // user pause holds, nothing has taken the promotion, so controllerPause keeps it for the pass
@@ -237,6 +250,16 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   effects.push(...analysisPlan.effects);
   events.push(...analysisPlan.events);
 
+  const experimentPlan = planCanaryExperiment(experimentInput, experiment, {
+    aborted,
+    promotingFull: decided.promoteFullRequested || stableHash === newHash,
+    newRevision: did('startNewRevision'),
+    stepIndex: decided.stepIndex,
+    inconclusivePaused: pauseConditions.some((p) => p.reason === INCONCLUSIVE_EXPERIMENT_PAUSE),
+  });
+  effects.push(...experimentPlan.effects);
+  events.push(...experimentPlan.events);
+
   const next: RolloutStatus = {
     ...core,
     pauseConditions: pauseConditions.length > 0 ? pauseConditions : undefined,
@@ -246,6 +269,7 @@ export function planCanary(input: CanaryInput): CanaryPlan {
       weights,
       currentStepAnalysisRunStatus: analysisPlan.currentStepAnalysisRunStatus,
       currentBackgroundAnalysisRunStatus: analysisPlan.currentBackgroundAnalysisRunStatus,
+      currentExperiment: experimentPlan.currentExperiment,
     },
   };
 
@@ -271,20 +295,20 @@ export function planCanary(input: CanaryInput): CanaryPlan {
     state: decision.state,
     actions: decision.actions,
     markedStable: did('markStable'),
-    ...(aborted && analysisPlan.abortMessage ? { abortMessage: analysisPlan.abortMessage } : {}),
+    ...(aborted && (analysisPlan.abortMessage ?? experimentPlan.abortMessage) ? { abortMessage: analysisPlan.abortMessage ?? experimentPlan.abortMessage } : {}),
   };
 }
 
 /** The pause conditions after this pass: the machine's CanaryPauseStep and inconclusive pauses, others kept. */
-function pausesAfter(status: RolloutStatus, decided: CanaryFacts, now: Date): PauseCondition[] {
+function pausesAfter(status: RolloutStatus, decided: CanaryFacts, now: Date, inconclusiveReason: string): PauseCondition[] {
   const kept = (status.pauseConditions ?? []).filter((p) => {
     if (p.reason === CANARY_PAUSE) return decided.pauseStartedAt !== undefined;
-    if (p.reason === INCONCLUSIVE_PAUSE) return decided.inconclusivePaused;
+    if (p.reason === INCONCLUSIVE_PAUSE || p.reason === INCONCLUSIVE_EXPERIMENT_PAUSE) return decided.inconclusivePaused;
     return !decided.pausesCleared;
   });
   const has = (reason: string) => kept.some((p) => p.reason === reason);
   if (decided.pauseStartedAt !== undefined && !has(CANARY_PAUSE)) kept.push({ reason: CANARY_PAUSE, startTime: formatTime(new Date(decided.pauseStartedAt)) });
-  if (decided.inconclusivePaused && !has(INCONCLUSIVE_PAUSE)) kept.push({ reason: INCONCLUSIVE_PAUSE, startTime: formatTime(now) });
+  if (decided.inconclusivePaused && !has(INCONCLUSIVE_PAUSE) && !has(INCONCLUSIVE_EXPERIMENT_PAUSE)) kept.push({ reason: inconclusiveReason as PauseCondition['reason'], startTime: formatTime(now) });
   return kept;
 }
 

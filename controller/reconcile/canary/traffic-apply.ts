@@ -1,4 +1,4 @@
-import type { RolloutStatus } from '../../api/index.ts';
+import type { RolloutStatus, WeightDestination } from '../../api/index.ts';
 import { newTrafficRouters, type TrafficRouterOptions } from '../../traffic/registry.ts';
 import type { TrafficKube, TrafficRouter, TrafficWrite } from '../../traffic/router.ts';
 import type { TrafficRollout } from '../../traffic/types.ts';
@@ -77,10 +77,11 @@ export async function applyTrafficEffect(access: TrafficRoutingAccess | undefine
     case 'setMirrorRoute':
       return { events: await each(routers, (r) => r.setMirrorRoute?.(effect.route)) };
     case 'updateTrafficHash':
-      return { events: await each(routers, (r) => r.updateHash?.(effect.canaryHash, effect.stableHash)) };
+      return { events: await each(routers, (r) => r.updateHash?.(effect.canaryHash, effect.stableHash, effect.additional ?? [])) };
     case 'setTrafficWeight': {
-      const events = await each(routers, (r) => r.setWeight(effect.weight));
-      const read = await verifyWeight(routers, effect.weight);
+      const additional = effect.additional ?? [];
+      const events = await each(routers, (r) => r.setWeight(effect.weight, additional));
+      const read = await verifyWeight(routers, effect.weight, additional);
       return { weightRead: { verified: read.verified }, events: [...events, ...read.events] };
     }
   }
@@ -90,13 +91,13 @@ export async function applyTrafficEffect(access: TrafficRoutingAccess | undefine
  * Reads the weight back from every router that can. A read that fails counts as not verified
  * (the step waits and the next pass reads again) and is reported as Argo's WeightVerifyError.
  */
-async function verifyWeight(routers: TrafficRouter[], weight: number): Promise<{ verified: boolean | undefined; events: RolloutEvent[] }> {
+async function verifyWeight(routers: TrafficRouter[], weight: number, additional: WeightDestination[]): Promise<{ verified: boolean | undefined; events: RolloutEvent[] }> {
   let verified: boolean | undefined;
   const events: RolloutEvent[] = [];
   for (const router of routers) {
     if (!router.verifyWeight) continue;
     try {
-      const ok = await router.verifyWeight(weight);
+      const ok = await router.verifyWeight(weight, additional);
       verified = (verified ?? true) && ok;
     } catch (err) {
       verified = false;

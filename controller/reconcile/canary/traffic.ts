@@ -24,6 +24,8 @@ export interface TrafficInput {
   otherRSs: readonly V1ReplicaSet[];
   /** The step completed by this pass, whose header or mirror route is set now. */
   completedStep?: CanaryStep;
+  /** The running experiment's weighted templates (Argo's calculateWeightDestinationsFromExperiment). */
+  experimentDestinations?: readonly WeightDestination[];
 }
 
 export interface TrafficPlan {
@@ -87,6 +89,9 @@ export function planTraffic(input: TrafficInput): TrafficPlan {
   let desiredWeight = 0;
   let removeManagedRoutes = false;
   let canaryServiceToStable = false;
+  // Argo weighs the experiment's templates only while the update walks its steps.
+  let additional: WeightDestination[] = [];
+  const experiment = [...(input.experimentDestinations ?? [])];
 
   const dynamicallyRollingBack =
     isFullyPromoted(rollout) &&
@@ -108,6 +113,7 @@ export function planTraffic(input: TrafficInput): TrafficPlan {
   } else if (input.newRSCreated || available(newRS) === 0) {
     // Never send traffic to a canary without available pods.
     desiredWeight = 0;
+    additional = experiment;
   } else if (status.promoteFull) {
     desiredWeight = canary.dynamicStableScale
       ? Math.trunc((max * available(newRS)) / replicasOrDefault(rollout))
@@ -115,9 +121,13 @@ export function planTraffic(input: TrafficInput): TrafficPlan {
     removeManagedRoutes = true;
   } else if (steps.length > 0) {
     const index = status.currentStepIndex ?? 0;
-    if (!atDesiredReplicaCountsForCanary(rollout, newRS, stableRS, input.otherRSs)) desiredWeight = previousSetWeight(rollout);
-    else if (index !== steps.length) desiredWeight = currentSetWeight(rollout);
-    else desiredWeight = max;
+    if (!atDesiredReplicaCountsForCanary(rollout, newRS, stableRS, input.otherRSs)) {
+      desiredWeight = previousSetWeight(rollout);
+      additional = experiment;
+    } else if (index !== steps.length) {
+      desiredWeight = currentSetWeight(rollout);
+      additional = experiment;
+    } else desiredWeight = max;
   }
 
   const effects: TrafficEffect[] = [];
@@ -125,10 +135,11 @@ export function planTraffic(input: TrafficInput): TrafficPlan {
   const step = input.completedStep;
   if (step?.setHeaderRoute) effects.push({ kind: 'setHeaderRoute', route: step.setHeaderRoute, reason: 'setHeaderRoute step' });
   if (step?.setMirrorRoute) effects.push({ kind: 'setMirrorRoute', route: step.setMirrorRoute, reason: 'setMirrorRoute step' });
-  effects.push({ kind: 'updateTrafficHash', canaryHash, stableHash, reason: 'canary and stable pod hashes' });
-  effects.push({ kind: 'setTrafficWeight', weight: desiredWeight, reason: `canary weight ${desiredWeight}` });
+  const withAdditional = additional.length > 0 ? { additional } : {};
+  effects.push({ kind: 'updateTrafficHash', canaryHash, stableHash, ...withAdditional, reason: 'canary and stable pod hashes' });
+  effects.push({ kind: 'setTrafficWeight', weight: desiredWeight, ...withAdditional, reason: `canary weight ${desiredWeight}` });
 
-  const { weights, modified } = weightStatus(rollout, observedWeights, canaryHash, stableHash, desiredWeight);
+  const { weights, modified } = weightStatus(rollout, observedWeights, canaryHash, stableHash, desiredWeight, additional);
   const events: RolloutEvent[] = modified
     ? [{ type: 'Normal', reason: REASONS.TrafficWeightUpdated, message: MESSAGES.trafficWeightUpdated(weightChange(observedWeights, weights)) }]
     : [];
@@ -155,13 +166,18 @@ function weightStatus(
   canaryHash: string,
   stableHash: string,
   desiredWeight: number,
+  additional: readonly WeightDestination[],
 ): { weights: TrafficWeights; modified: boolean } {
   const canary = rollout.spec.strategy.canary!;
+  const others = additional.reduce((sum, d) => sum + d.weight, 0);
   const next: TrafficWeights = {
     canary: destination(desiredWeight, canaryHash, canary.canaryService),
-    stable: destination(maxTrafficWeight(rollout) - desiredWeight, stableHash, canary.stableService),
+    stable: destination(maxTrafficWeight(rollout) - desiredWeight - others, stableHash, canary.stableService),
+    ...(additional.length > 0 ? { additional: additional.map((d) => destination(d.weight, d.podTemplateHash ?? '', d.serviceName)) } : {}),
   };
-  const modified = !previous || !sameDestination(previous.canary, next.canary) || !sameDestination(previous.stable, next.stable) || (previous.additional?.length ?? 0) > 0;
+  const previousAdditional = previous?.additional ?? [];
+  const sameAdditional = previousAdditional.length === additional.length && previousAdditional.every((d, i) => sameDestination(d, next.additional![i]!));
+  const modified = !previous || !sameDestination(previous.canary, next.canary) || !sameDestination(previous.stable, next.stable) || !sameAdditional;
   return modified ? { weights: next, modified } : { weights: previous, modified };
 }
 

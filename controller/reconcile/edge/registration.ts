@@ -1,6 +1,6 @@
 import { withStrategy } from '../../api/defaults.ts';
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate } from '../../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment } from '../../api/index.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound, KubeApiError } from '../../kube/errors.ts';
 import {
@@ -10,6 +10,7 @@ import {
   CLUSTER_ANALYSIS_TEMPLATES,
   DEPLOYMENTS,
   EVENTS,
+  EXPERIMENTS,
   INGRESSES,
   ISTIO_VIRTUAL_SERVICES,
   PODS,
@@ -23,6 +24,7 @@ import { eventObject } from '../../runtime/events.ts';
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
+import { experimentWriter } from './experiment-writer.ts';
 import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
 import { releaseAfterDeletion } from '../shared/referenced-services.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
@@ -36,7 +38,7 @@ import type { TrafficRouterOptions } from '../../traffic/registry.ts';
 import type { Registry } from 'prom-client';
 import { registerRolloutMetrics } from './rollout-metrics.ts';
 import { WrittenVersions } from './written-versions.ts';
-import type { RolloutEvent, RolloutObject } from '../types.ts';
+import type { Observed, RolloutEvent, RolloutObject } from '../types.ts';
 
 const FIELD_MANAGER = 'ramp-controller';
 const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
@@ -53,6 +55,7 @@ export function cacheView(caches: Caches): ClusterView {
   const analysisTemplates = caches.informer<KubeObject>(ANALYSIS_TEMPLATES);
   const clusterAnalysisTemplates = caches.informer<KubeObject>(CLUSTER_ANALYSIS_TEMPLATES);
   const ingresses = caches.informer<KubeObject>(INGRESSES);
+  const experiments = caches.informer<KubeObject>(EXPERIMENTS);
   return {
     rollout: (ns, name) => withStrategy(rollouts.get(`${ns}/${name}`) as RolloutObject | undefined),
     replicaSetsOwnedBy: (uid) => replicaSets.byOwner(uid) as V1ReplicaSet[],
@@ -60,6 +63,7 @@ export function cacheView(caches: Caches): ClusterView {
     servicesManagedBy: (ns, rolloutName) =>
       (services.list(ns) as V1Service[]).filter((svc) => svc.metadata?.annotations?.[MANAGED_BY_ROLLOUTS_ANNOTATION] === rolloutName),
     analysisRunsOwnedBy: (uid) => analysisRuns.byOwner(uid) as unknown as AnalysisRun[],
+    experimentsOwnedBy: (uid) => experiments.byOwner(uid) as unknown as Experiment[],
     deployment: (ns, name) => deployments.get(`${ns}/${name}`) as V1Deployment | undefined,
     analysisTemplate: (ns, name) => analysisTemplates.get(`${ns}/${name}`) as unknown as AnalysisTemplate | undefined,
     clusterAnalysisTemplate: (name) => clusterAnalysisTemplates.get(name) as unknown as ClusterAnalysisTemplate | undefined,
@@ -126,6 +130,7 @@ export function clientWriter(
       onEvent(rollout, event);
     },
     ...analysisRunWriter(client, opts),
+    ...experimentWriter(client, opts),
   };
 }
 
@@ -176,6 +181,16 @@ const serviceWatch: SecondaryWatch = {
   },
 };
 
+/**
+ * The Rollout as notification templates read it: with `spec.workloadRef`, the Deployment's pod
+ * template and selector in `spec.template` and `spec.selector`, as Argo's recorder restores them.
+ */
+function withWorkloadTemplate(rollout: RolloutObject, observed: Observed): RolloutObject {
+  const workload = observed.workloadTemplate;
+  if (!workload) return rollout;
+  return { ...rollout, spec: { ...(rollout.spec as object), template: workload.template, selector: workload.selector } } as RolloutObject;
+}
+
 /** The Rollout reconciler; with a registry, Argo's per-rollout metrics are registered on it. */
 export function createRolloutRegistration(options: { registry?: Registry } = {}): ReconcilerRegistration {
   return {
@@ -184,6 +199,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
     watches: [
       ownedBy(REPLICA_SETS, 'Rollout'),
       ownedBy(ANALYSIS_RUNS, 'Rollout'),
+      ownedBy(EXPERIMENTS, 'Rollout'),
       serviceWatch,
       referencedBy(DEPLOYMENTS, (r) => {
         const ref = (r as { spec?: { workloadRef?: { name?: string } } }).spec?.workloadRef?.name;
@@ -196,6 +212,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const view = cacheView(ctx.caches);
       const rollouts = ctx.caches.informer<KubeObject>(ROLLOUTS);
       const countEvent = options.registry ? registerRolloutMetrics(options.registry, () => rollouts.list() as unknown as RolloutObject[]) : undefined;
+
       const written = new WrittenVersions();
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
       const appMeshApiVersion = `${APPMESH_VIRTUAL_ROUTERS.group}/${ctx.config.appmeshCrdVersion}`;
@@ -255,8 +272,13 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
           return;
         }
         const decided = plan(observed);
-        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, countEvent), observed, decided);
+        const onEvent = (rollout: RolloutObject, event: RolloutEvent): void => {
+          countEvent?.(rollout, event);
+          ctx.recorded('Rollout', withWorkloadTemplate(rollout, observed), event);
+        };
+        const result = await apply(clientWriter(ctx.client, signal, traffic, cached, onEvent), observed, decided);
         written.record(key, result.resourceVersion);
+        ctx.observed('Rollout', withWorkloadTemplate({ ...observed.rollout, status: decided.status } as RolloutObject, observed));
         if (result.effects > 0 || result.statusPatched) {
           ctx.logger.info({ rollout: key, state: decided.state, effects: result.effects, phase: decided.status.phase }, 'reconciled');
         }

@@ -23,7 +23,12 @@ export function currentSetWeight(rollout: Rollout): number {
   if (rollout.status?.abort) return 0;
   const { step, index } = currentCanaryStep(rollout);
   if (!step || index === undefined) return 100;
-  const steps = rollout.spec.strategy.canary?.steps ?? [];
+  return setWeightAtStep(rollout.spec.strategy.canary?.steps ?? [], index);
+}
+
+/** The set weight while `steps[index]` is current: 100 past the last step, else as above. */
+export function setWeightAtStep(steps: readonly CanaryStep[], index: number): number {
+  if (index >= steps.length) return 100;
   for (let i = index; i >= 0; i--) {
     const weight = steps[i]?.setWeight;
     if (weight !== undefined) return weight;

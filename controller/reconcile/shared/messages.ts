@@ -26,6 +26,8 @@ export const REASONS = {
   NewRSAvailable: 'NewReplicaSetAvailable',
   RolloutAnalysisRunFailed: 'AnalysisRunFailed',
   RolloutExperimentFailed: 'ExperimentFailed',
+  ExperimentCreated: 'ExperimentCreated',
+  ExperimentCreateError: 'ExperimentCreateError',
   TimedOut: 'ProgressDeadlineExceeded',
   RolloutDeleted: 'RolloutDeleted',
   ScalingReplicaSet: 'ScalingReplicaSet',
@@ -69,6 +71,10 @@ export const MESSAGES = {
   trafficWeightUpdated: (detail: string) => `Traffic weight updated ${detail}`,
   rolloutAnalysisRunFailed: (analysisRun: string, rollout: string) => `AnalysisRun '${analysisRun}' owned by the Rollout '${q(rollout)}' failed.`,
   rolloutExperimentFailed: (experiment: string, rollout: string) => `Experiment '${experiment}' owned by the Rollout '${q(rollout)}' has timed out.`,
+  experimentCreated: (experiment: string) => `Created Experiment '${experiment}'`,
+  experimentCreateError: (error: string) => `Failed to create the experiment step's Experiment: ${error}`,
+  /** Argo's reconcileExperiments abort message. */
+  experimentStepFailed: (message: string | undefined) => `Experiment analysis phase is error/failed${message ? `: ${message}` : ''}`,
   rolloutTimeOut: (rollout: string) => `Rollout ${q(rollout)} has timed out progressing.`,
   rolloutDeleted: (namespace: string, rollout: string) => `Rollout ${namespace}/${rollout} is deleted.`,
   scalingReplicaSet: (operation: 'up' | 'down', rs: string, revision: number, from: number, to: number) =>

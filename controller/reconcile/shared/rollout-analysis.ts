@@ -21,8 +21,13 @@ export type AnalysisRunKind = PromotionKind | 'Step' | 'Background';
 
 export const runHash = (run: AnalysisRun): string | undefined => run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
 export const runKind = (run: AnalysisRun): string | undefined => run.metadata.labels?.[ROLLOUT_TYPE_LABEL];
-const created = (run: AnalysisRun): number => Date.parse(run.metadata.creationTimestamp ?? '') || 0;
-const newestFirst = (a: AnalysisRun, b: AnalysisRun): number => created(b) - created(a) || (b.metadata.name ?? '').localeCompare(a.metadata.name ?? '');
+/** What the history limits look at: AnalysisRuns and Experiments alike. */
+export interface PhasedObject {
+  metadata: { name?: string; creationTimestamp?: string; deletionTimestamp?: string; labels?: Record<string, string> };
+  status?: { phase?: string };
+}
+const created = (obj: PhasedObject): number => Date.parse(obj.metadata.creationTimestamp ?? '') || 0;
+const newestFirst = (a: PhasedObject, b: PhasedObject): number => created(b) - created(a) || (b.metadata.name ?? '').localeCompare(a.metadata.name ?? '');
 
 /** `kubectl argo rollouts retry` cleared status.abort; this pass is the first one after it. */
 function retrying(rollout: Rollout): boolean {
@@ -119,10 +124,11 @@ export function analysisRunStatusEvent(kind: AnalysisRunKind, previous: RolloutA
 }
 
 /**
- * Argo's FilterAnalysisRunsToDelete: runs of revisions whose ReplicaSet is gone (or going), and
- * finished runs beyond successfulRunHistoryLimit / unsuccessfulRunHistoryLimit, newest kept.
+ * Argo's FilterAnalysisRunsToDelete (and FilterExperimentsToDelete, the same rule): runs of
+ * revisions whose ReplicaSet is gone (or going), and finished ones beyond
+ * successfulRunHistoryLimit / unsuccessfulRunHistoryLimit, newest kept.
  */
-export function analysisRunsToDelete(others: readonly AnalysisRun[], replicaSets: readonly V1ReplicaSet[], rollout: Rollout): AnalysisRun[] {
+export function analysisRunsToDelete<T extends PhasedObject>(others: readonly T[], replicaSets: readonly V1ReplicaSet[], rollout: Rollout): T[] {
   const limitSuccessful = rollout.spec.analysis?.successfulRunHistoryLimit ?? DEFAULTS.successfulRunHistoryLimit;
   const limitUnsuccessful = rollout.spec.analysis?.unsuccessfulRunHistoryLimit ?? DEFAULTS.unsuccessfulRunHistoryLimit;
   const rsDeleting = new Map<string, boolean>();
@@ -132,10 +138,10 @@ export function analysisRunsToDelete(others: readonly AnalysisRun[], replicaSets
   }
   let keptSuccessful = 0;
   let keptUnsuccessful = 0;
-  const doomed: AnalysisRun[] = [];
+  const doomed: T[] = [];
   for (const run of [...others].sort(newestFirst)) {
     if (run.metadata.deletionTimestamp) continue;
-    const hash = runHash(run);
+    const hash = run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
     if (hash === undefined || rsDeleting.get(hash) !== false) {
       doomed.push(run);
       continue;

@@ -1,12 +1,13 @@
 import { jsonEqual } from '../../kube/merge-patch.ts';
 import type { StoredObject } from '../router.ts';
 import { controllerRef, type RoutingTarget } from '../target.ts';
-import type { SMITrafficRouting } from '../types.ts';
+import type { SMITrafficRouting, WeightDestination } from '../types.ts';
 
 /**
  * Pure rendering of the SMI TrafficSplit as Argo's SMI router writes it: the root Service split
- * between the canary backend (the desired weight) and the stable one (the rest of 100), at the
- * split.smi-spec.io version the controller is configured with.
+ * between the canary backend (the desired weight), each additional destination (an experiment
+ * template's Service) and the stable one (the rest of 100), at the split.smi-spec.io version the
+ * controller is configured with.
  */
 
 export const SMI_GROUP = 'split.smi-spec.io';
@@ -39,24 +40,26 @@ export function trafficSplitName(target: RoutingTarget, smi: SMITrafficRouting):
 
 const weightAt = (version: SmiVersion, weight: number): number | string => (version === 'v1alpha1' ? String(weight) : weight);
 
-/** The spec Argo writes: canary first, then the stable Service with what is left of 100. */
-export function renderTrafficSplitSpec(target: RoutingTarget, smi: SMITrafficRouting, version: SmiVersion, desiredWeight: number): TrafficSplitSpec {
+/** The spec Argo writes: canary first, the additional destinations, then the stable Service with what is left of 100. */
+export function renderTrafficSplitSpec(target: RoutingTarget, smi: SMITrafficRouting, version: SmiVersion, desiredWeight: number, additional: readonly WeightDestination[] = []): TrafficSplitSpec {
+  const others = additional.reduce((sum, d) => sum + d.weight, 0);
   return {
     service: smi.rootService || target.stableService,
     backends: [
       { service: target.canaryService, weight: weightAt(version, desiredWeight) },
-      { service: target.stableService, weight: weightAt(version, 100 - desiredWeight) },
+      ...additional.map((d) => ({ service: d.serviceName ?? '', weight: weightAt(version, d.weight) })),
+      { service: target.stableService, weight: weightAt(version, 100 - desiredWeight - others) },
     ],
   };
 }
 
 /** The whole TrafficSplit, controller-owned by the Rollout, as created when none exists. */
-export function renderTrafficSplit(target: RoutingTarget, smi: SMITrafficRouting, version: SmiVersion, desiredWeight: number): TrafficSplit {
+export function renderTrafficSplit(target: RoutingTarget, smi: SMITrafficRouting, version: SmiVersion, desiredWeight: number, additional: readonly WeightDestination[] = []): TrafficSplit {
   return {
     apiVersion: `${SMI_GROUP}/${version}`,
     kind: 'TrafficSplit',
     metadata: { name: trafficSplitName(target, smi), namespace: target.namespace, ownerReferences: [controllerRef(target)] },
-    spec: renderTrafficSplitSpec(target, smi, version, desiredWeight),
+    spec: renderTrafficSplitSpec(target, smi, version, desiredWeight, additional),
   };
 }
 
@@ -76,10 +79,10 @@ function weightValue(weight: unknown): number | undefined {
   return undefined;
 }
 
-/** Whether the TrafficSplit sends `desiredWeight` to the canary and the rest to stable, read as the mesh reads it. */
-export function trafficSplitVerified(split: TrafficSplit | null, target: RoutingTarget, smi: SMITrafficRouting, desiredWeight: number): boolean {
+/** Whether the TrafficSplit sends `desiredWeight` to the canary, the additional destinations theirs and the rest to stable, read as the mesh reads it. */
+export function trafficSplitVerified(split: TrafficSplit | null, target: RoutingTarget, smi: SMITrafficRouting, desiredWeight: number, additional: readonly WeightDestination[] = []): boolean {
   if (!split?.spec) return false;
   const weights = (split.spec.backends ?? []).map((b) => ({ service: b.service, weight: weightValue(b.weight) }));
-  const desired = renderTrafficSplitSpec(target, smi, 'v1alpha2', desiredWeight);
+  const desired = renderTrafficSplitSpec(target, smi, 'v1alpha2', desiredWeight, additional);
   return split.spec.service === desired.service && jsonEqual(weights, desired.backends);
 }

@@ -54,8 +54,8 @@ export function createSmiRouter(target: RoutingTarget, smi: SMITrafficRouting, k
   return {
     type: SMI_TYPE,
 
-    async setWeight(desiredWeight) {
-      const desired = renderTrafficSplit(target, smi, version, desiredWeight);
+    async setWeight(desiredWeight, additional = []) {
+      const desired = renderTrafficSplit(target, smi, version, desiredWeight, additional);
       let current = await readOwned();
       if (!current) {
         try {
@@ -75,8 +75,8 @@ export function createSmiRouter(target: RoutingTarget, smi: SMITrafficRouting, k
       return [write('patch')];
     },
 
-    async verifyWeight(desiredWeight) {
-      return trafficSplitVerified(await readOwned(), target, smi, desiredWeight);
+    async verifyWeight(desiredWeight, additional = []) {
+      return trafficSplitVerified(await readOwned(), target, smi, desiredWeight, additional);
     },
   };
 }

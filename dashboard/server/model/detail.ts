@@ -1,7 +1,7 @@
 import type { Rollout } from '../../../controller/api/index.ts';
 import { newRolloutInfo, type RolloutObjects } from '../../../client/info/rollout-info.ts';
 import type { RolloutInfo } from '../../../client/info/types.ts';
-import type { RolloutDetail, WeightPoint } from '../../shared/api.ts';
+import type { ContainerView, RolloutDetail, WeightPoint } from '../../shared/api.ts';
 import { eventViews, type EventLike } from './events.ts';
 import { metricSeries } from './metrics.ts';
 import { revisionTimeline } from './revisions.ts';
@@ -21,6 +21,20 @@ function uidsOf(objects: DetailInputs): Set<string> {
   return uids;
 }
 
+const CONTAINER_FIELDS = { initContainers: 'init', containers: 'container', ephemeralContainers: 'ephemeral' } as const;
+
+/** Every container `set image` may address, init containers first as the pod starts them. */
+export function templateContainers(objects: DetailInputs): ContainerView[] {
+  const spec = ((objects.workloadTemplate ?? objects.rollout.spec.template) as { spec?: Record<string, unknown> } | undefined)?.spec ?? {};
+  const out: ContainerView[] = [];
+  for (const [field, kind] of Object.entries(CONTAINER_FIELDS)) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    for (const c of list as { name?: string; image?: string }[]) out.push({ name: c.name ?? '', image: c.image ?? '', kind });
+  }
+  return out;
+}
+
 /** Everything the rollout page shows, from API objects and the weights recorded so far. */
 export function rolloutDetail(objects: DetailInputs, history: WeightPoint[], now: number): RolloutDetail {
   return rolloutDetailOf(newRolloutInfo(objects), objects, history, now);
@@ -33,8 +47,9 @@ export function rolloutDetailOf(info: RolloutInfo, objects: DetailInputs, histor
     steps: stepTrack(objects.rollout as Rollout),
     history,
     revisions: revisionTimeline(info),
-    metrics: metricSeries(info.analysisRuns),
+    metrics: metricSeries(info.analysisRuns, objects.analysisRuns ?? []),
     events: eventViews(objects.events ?? [], uidsOf(objects), EVENT_LIMIT),
+    containers: templateContainers(objects),
     serverTime: new Date(now).toISOString(),
   };
   const pause = currentPause(info);

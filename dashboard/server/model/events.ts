@@ -17,7 +17,8 @@ export interface EventLike {
 /** Kinds whose events belong on a rollout's page. */
 export const EVENT_KINDS: ReadonlySet<string> = new Set(['Rollout', 'AnalysisRun']);
 
-function eventTime(e: EventLike): string | undefined {
+/** When the event was last seen, whichever API version wrote it. */
+export function eventTime(e: EventLike): string | undefined {
   return e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? undefined;
 }
 

@@ -12,7 +12,7 @@ export function weightPoint(info: RolloutInfo, now: number): WeightPoint | undef
   return point;
 }
 
-function samePoint(a: WeightPoint, b: WeightPoint): boolean {
+export function samePoint(a: WeightPoint, b: WeightPoint): boolean {
   return a.setWeight === b.setWeight && a.actualWeight === b.actualWeight && a.stepIndex === b.stepIndex;
 }
 

@@ -1,5 +1,7 @@
+import type { AnalysisRun } from '../../../controller/api/index.ts';
 import type { AnalysisRunInfo } from '../../../client/info/types.ts';
 import type { MeasurementPoint, MetricSeries, Threshold } from '../../shared/api.ts';
+import { metricQuery } from './query.ts';
 
 const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`;
 /** `result`, `result[0]`, `asFloat(result)`, `float(result[0])`, `double(result)`: the value itself. */
@@ -36,10 +38,14 @@ export function measurementNumber(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** Each metric of each AnalysisRun as a series of numeric measurements with its thresholds. */
-export function metricSeries(runs: readonly AnalysisRunInfo[]): MetricSeries[] {
+/**
+ * Each metric of each AnalysisRun as a series of measurements with its thresholds and, from the
+ * runs' specs, what it asks its provider.
+ */
+export function metricSeries(runs: readonly AnalysisRunInfo[], specs: readonly AnalysisRun[] = []): MetricSeries[] {
   const out: MetricSeries[] = [];
   for (const run of runs) {
+    const spec = specs.find((s) => s.metadata.name === run.name && s.metadata.namespace === run.namespace);
     for (const metric of run.metrics) {
       const series: MetricSeries = {
         analysisRun: run.name,
@@ -50,6 +56,9 @@ export function metricSeries(runs: readonly AnalysisRunInfo[]): MetricSeries[] {
           const time = m.finishedAt ?? m.startedAt;
           if (time !== undefined) point.time = time;
           if (m.value !== undefined) point.raw = m.value;
+          if (m.startedAt !== undefined) point.startedAt = m.startedAt;
+          if (m.finishedAt !== undefined) point.finishedAt = m.finishedAt;
+          if (m.message) point.message = m.message;
           return point;
         }),
       };
@@ -57,6 +66,10 @@ export function metricSeries(runs: readonly AnalysisRunInfo[]): MetricSeries[] {
       const failure = parseThreshold(metric.failureCondition);
       if (success !== undefined) series.success = success;
       if (failure !== undefined) series.failure = failure;
+      if (metric.successCondition !== undefined) series.successCondition = metric.successCondition;
+      if (metric.failureCondition !== undefined) series.failureCondition = metric.failureCondition;
+      const query = metricQuery(spec?.spec.metrics.find((m) => m.name === metric.name)?.provider);
+      if (query !== undefined) series.query = query;
       out.push(series);
     }
   }

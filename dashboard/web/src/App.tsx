@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { STREAM_EVENTS, type DeletedEvent, type RolloutSummary, type Settings } from '../../shared/api.ts';
 import { api, ApiError, namespaceQuery, useEventStream, type StreamState } from './api.ts';
-import type { Outcome } from './components/ActionBar.tsx';
+import type { Outcome } from './useActions.ts';
 import { ExperimentList } from './components/ExperimentList.tsx';
 import { ExperimentPage } from './components/ExperimentPage.tsx';
 import { RolloutList } from './components/RolloutList.tsx';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { INGRESSES, SERVICES } from '../../../controller/kube/resources.ts';
+import { INGRESSES } from '../../../controller/kube/resources.ts';
 import { argoCli, startArgoController } from '../support/argo-controller.ts';
 import { albIngress } from '../support/alb.ts';
+import { pingPongWalk, type PingPongRouter } from '../support/argo-ping-pong.ts';
 import { APP, HEADER_ROUTE, createAll } from '../support/canary.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
 import { startController } from '../../support/controller.ts';
@@ -73,6 +74,14 @@ async function walk(
   return { views, promoted: view };
 }
 
+const ALB_PING_PONG: PingPongRouter = {
+  trafficRouting: { alb: { ingress: 'web', rootService: `${APP}-root`, servicePort: 80 } },
+  objects: [albIngress('web')],
+  async routing(c, ns) {
+    return (await c.get<{ metadata?: { annotations?: Record<string, string> } }>(INGRESSES, ns, 'web')).metadata?.annotations ?? {};
+  },
+};
+
 describe('the ALB router beside Argo Rollouts, on the real control plane', () => {
 
   test("the user's Ingress carries the same annotations and spec under Argo and under Ramp at each stop", async (t) => {
@@ -97,8 +106,8 @@ describe('the ALB router beside Argo Rollouts, on the real control plane', () =>
 
   test('pingPong: the ping and pong selectors, stablePingPong and the Ingress are the same under Argo and under Ramp at each stop', async (t) => {
     const [argo, ramp] = await Promise.all([
-      pingPongWalk(t, 'pingpong under argo', (ns) => startArgoController({ namespace: ns })),
-      pingPongWalk(t, 'pingpong under ramp', (ns) => startController({ namespace: ns, name: `${ns}-ramp` })),
+      pingPongWalk(t, 'pingpong under argo', ALB_PING_PONG, (ns) => startArgoController({ namespace: ns })),
+      pingPongWalk(t, 'pingpong under ramp', ALB_PING_PONG, (ns) => startController({ namespace: ns, name: `${ns}-ramp` })),
     ]);
     ['v1 deployed', 'v2 paused at setWeight 50', 'v3 paused at setWeight 50'].forEach((stop, i) => {
       assert.deepEqual(ramp.views[i], argo.views[i], stop);
@@ -111,61 +120,3 @@ describe('the ALB router beside Argo Rollouts, on the real control plane', () =>
     }, 30_000);
   });
 });
-
-interface PingPongView {
-  stablePingPong: string | undefined;
-  ping: string | undefined;
-  pong: string | undefined;
-  annotations: Record<string, string>;
-}
-
-async function pingPongWalk(
-  t: { after: (fn: () => Promise<void>) => void },
-  name: string,
-  start: (ns: string) => Promise<ControllerProcess>,
-): Promise<{ views: PingPongView[]; promoted: () => Promise<PingPongView> }> {
-  const ns = await testNamespace({ after: (fn) => t.after(fn), name });
-  const ro = new RolloutHelper(ns);
-  const canary = {
-    pingPong: { pingService: `${APP}-ping`, pongService: `${APP}-pong` },
-    steps: [{ setWeight: 50 }, { pause: {} }],
-    trafficRouting: { alb: { ingress: 'web', rootService: `${APP}-root`, servicePort: 80 } },
-  };
-  await createAll(ro.client, ns, [service(`${APP}-ping`, APP), service(`${APP}-pong`, APP), albIngress('web'), canaryRollout(APP, canary, { replicas: 2 })]);
-  const controller = await start(ns);
-  t.after(() => controller.kill());
-  // By the image of the ReplicaSet it selects: the two controllers' namespaces are compared, not their hashes.
-  const selector = async (svc: string) => {
-    const hash = (await ro.client.get<{ spec?: { selector?: Record<string, string> } }>(SERVICES, ns, svc)).spec?.selector?.['rollouts-pod-template-hash'];
-    if (hash === undefined) return undefined;
-    const rs = (await ro.replicaSet(hash)) as { spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } } | undefined;
-    return rs?.spec?.template?.spec?.containers?.[0]?.image ?? `unknown ReplicaSet ${hash}`;
-  };
-  const view = async (): Promise<PingPongView> => {
-    const ingress = await ro.client.get<{ metadata?: { annotations?: Record<string, string> } }>(INGRESSES, ns, 'web');
-    return {
-      stablePingPong: (await ro.get(APP)).status?.canary?.stablePingPong,
-      ping: await selector(`${APP}-ping`),
-      pong: await selector(`${APP}-pong`),
-      annotations: ingress.metadata?.annotations ?? {},
-    };
-  };
-  const paused = (what: string, image: string) =>
-    ro.waitFor(APP, what, (r) => r.status?.currentStepIndex === 1 && (r.status.pauseConditions ?? []).some((p) => p.reason === 'CanaryPauseStep') &&
-      (r.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } }).template?.spec?.containers?.[0]?.image === image, 90_000);
-
-  const views: PingPongView[] = [];
-  await ro.waitFor(APP, 'v1 Healthy', (r) => r.status?.phase === 'Healthy' && !!r.status.stableRS && r.status.stableRS === r.status.currentPodHash, 90_000);
-  views.push(await view());
-  await ro.setImage(APP, 'registry.local/app:v2');
-  await paused('v2 paused', 'registry.local/app:v2');
-  views.push(await view());
-  argoCli('promote', APP, '-n', ns);
-  await ro.waitFor(APP, 'v2 promoted', (r) => r.status?.phase === 'Healthy' && r.status.stableRS === r.status.currentPodHash && r.status.currentStepIndex === 2, 90_000);
-  await ro.setImage(APP, 'registry.local/app:v3');
-  await paused('v3 paused', 'registry.local/app:v3');
-  views.push(await view());
-  argoCli('promote', APP, '-n', ns);
-  await ro.waitFor(APP, 'v3 promoted', (r) => r.status?.phase === 'Healthy' && r.status.stableRS === r.status.currentPodHash && r.status.currentStepIndex === 2, 90_000);
-  return { views, promoted: view };
-}

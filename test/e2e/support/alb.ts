@@ -3,7 +3,8 @@ import type { KubeClient } from '../../../controller/kube/client.ts';
 import { INGRESSES, ROLLOUTS, type KubeObject } from '../../../controller/kube/resources.ts';
 import { eventually, type testNamespace } from '../../support/cluster.ts';
 import { service, type RolloutLike } from '../../support/rollouts.ts';
-import { APP, CanaryWalk, HEADER_ROUTE, checkServices, serviceHash, type Provider } from './canary.ts';
+import { APP, HEADER_ROUTE, checkServices, serviceHash, type Provider } from './canary.ts';
+import { PING, PONG } from './ping-pong.ts';
 
 /**
  * The ALB router's walk: the user's Ingress (class alb) whose rule goes to the root Service's
@@ -45,7 +46,7 @@ export function forwardAction(groups: Array<[string, number]>): string {
 }
 
 /** The [Service, weight] target groups of the forward action on Ingress `web`, read back. */
-async function actionWeights(c: KubeClient, ns: string): Promise<Array<[string, number]>> {
+export async function actionWeights(c: KubeClient, ns: string): Promise<Array<[string, number]>> {
   const ingress = await c.get<IngressLike>(INGRESSES, ns, 'web');
   const raw = ingress.metadata?.annotations?.[ACTION];
   assert.ok(raw, 'the Ingress carries the forward action');
@@ -87,9 +88,6 @@ export const albProvider: Provider = {
   },
 };
 
-const PING = `${APP}-ping`;
-const PONG = `${APP}-pong`;
-
 /** Argo's ping-pong Services with the ALB router: which one is the canary follows status.canary.stablePingPong. */
 export const albPingPongProvider: Provider = {
   name: 'ALB ping-pong',
@@ -107,47 +105,3 @@ export const albPingPongProvider: Provider = {
     if (hashes.canary !== hashes.stable) assert.equal(await serviceHash(c, ns, canary), hashes.canary, `the canary (${canary}) selects the new pods`);
   },
 };
-
-/**
- * The ping-pong walk: v1 makes ping stable; v2 goes to pong (pong selects it and takes the
- * weight), a promotion makes pong stable; v3 goes to ping, and its promotion makes ping stable
- * again. The weights are read back from the Ingress at every stop.
- */
-export async function walkPingPong(t: Parameters<typeof testNamespace>[0]): Promise<void> {
-  const steps = [{ setWeight: 50 }, { pause: {} }];
-  const walk = await CanaryWalk.start(t, albPingPongProvider, steps);
-  const c = walk.ro.client;
-  const stableIs = (want: 'ping' | 'pong', what: string) => walk.ro.waitFor(APP, what, (r) => r.status?.canary?.stablePingPong === want);
-  const weightsAre = (want: Array<[string, number]>, what: string) =>
-    eventually(what, async () => {
-      assert.deepEqual(await actionWeights(c, walk.ns), want);
-      return true;
-    }, 30_000);
-
-  const v1 = (await walk.healthy('v1 Healthy')).status!.currentPodHash!;
-  await stableIs('ping', 'v1 deployed: ping is stable');
-  await weightsAre([[PONG, 0], [PING, 100]], 'v1: everything to ping');
-
-  const v2 = await walk.setImage('v2');
-  await walk.atStep(1, 'v2 paused after setWeight 50', v2);
-  await walk.checkAt(50, { canary: v2, stable: v1 }, 'v2 at setWeight 50');
-  assert.equal(await serviceHash(c, walk.ns, PONG), v2, 'pong selects v2');
-
-  await walk.promote();
-  await walk.healthy('v2 promoted', v2);
-  await stableIs('pong', 'v2 promoted: pong is stable');
-  await weightsAre([[PING, 0], [PONG, 100]], 'v2 promoted: everything to pong');
-  assert.equal(await serviceHash(c, walk.ns, PONG), v2, 'pong keeps v2');
-
-  const v3 = await walk.setImage('v3');
-  await walk.atStep(1, 'v3 paused after setWeight 50', v3);
-  await walk.checkAt(50, { canary: v3, stable: v2 }, 'v3 at setWeight 50');
-  assert.equal(await serviceHash(c, walk.ns, PING), v3, 'ping selects v3');
-  assert.equal(await serviceHash(c, walk.ns, PONG), v2, 'pong keeps the stable v2');
-
-  await walk.promote();
-  await walk.healthy('v3 promoted', v3);
-  await stableIs('ping', 'v3 promoted: ping is stable again');
-  await weightsAre([[PONG, 0], [PING, 100]], 'v3 promoted: everything to ping');
-  assert.equal(walk.controller.process.exitCode, null, 'the controller is still running');
-}

@@ -134,7 +134,7 @@ export async function checkServices(c: KubeClient, ns: string, hashes: { canary:
 }
 
 /** Weights of the route named `primary`, by destination (host or subset). */
-async function routeWeights(c: KubeClient, ns: string, key: 'host' | 'subset'): Promise<Record<string, number>> {
+export async function routeWeights(c: KubeClient, ns: string, key: 'host' | 'subset'): Promise<Record<string, number>> {
   const vs = await c.get<VirtualServiceLike>(ISTIO_VIRTUAL_SERVICES, ns, `${APP}-vs`);
   const route = vs.spec?.http?.find((r) => r.name === 'primary');
   assert.ok(route, 'the VirtualService keeps its primary route');
@@ -249,7 +249,7 @@ export const PROVIDERS: Record<'basic' | 'nginx' | 'istioHost' | 'istioSubset', 
   },
 };
 
-function virtualService(route: Route['route']): KubeObject {
+export function virtualService(route: Route['route']): KubeObject {
   return {
     apiVersion: 'networking.istio.io/v1alpha3',
     kind: 'VirtualService',

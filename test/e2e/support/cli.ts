@@ -172,6 +172,12 @@ export function livePods(ns: string, app: string): string[] {
   return list.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => p.metadata.name);
 }
 
+/** Creation times (ms) of the pods of `app` that are not being deleted. */
+function livePodCreations(ns: string, app: string): number[] {
+  const list = JSON.parse(kubectl(['get', 'pods', '-n', ns, '-l', `app=${app}`, '-o', 'json'])) as { items: Array<{ metadata: { creationTimestamp: string; deletionTimestamp?: string } }> };
+  return list.items.filter((p) => p.metadata.deletionTimestamp === undefined).map((p) => Date.parse(p.metadata.creationTimestamp));
+}
+
 /**
  * `restart --in 1h` then `restart` with either plugin (`run` runs it and returns stdout), as both
  * print and do it: spec.restartAt an hour ahead, then now; status.restartedAt records it once every
@@ -183,6 +189,10 @@ export async function assertRestart(ro: RolloutHelper, ns: string, replicas: num
   const later = Date.parse(String((await ro.get('app')).spec.restartAt));
   assert.ok(later >= before + 3_590_000 && later <= Date.now() + 3_600_000, `restart --in 1h set spec.restartAt an hour ahead, got ${new Date(later).toISOString()}`);
   const podsBefore = new Set(livePods(ns, 'app'));
+  // spec.restartAt has whole seconds and a pod created in its second counts as restarted (Argo's
+  // rule too), so the restart is sent once every pod is at least a second older.
+  const newest = Math.max(...livePodCreations(ns, 'app'));
+  await eventually('every pod created in an earlier second', async () => Date.now() >= Math.floor(newest / 1000) * 1000 + 1000 || undefined, 5_000, 100);
   assert.equal(await run(['restart', 'app']), "rollout 'app' restarts in 0s\n");
   const now = Date.parse(String((await ro.get('app')).spec.restartAt));
   assert.ok(now <= Date.now() && now >= before - 1000, 'restart set spec.restartAt to now');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { baseCredentials, createAwsCredentialSource, resolveRegion, type AwsEnvironment } from '../../../controller/analysis/providers/aws/credentials.ts';
-import type { HttpPort, HttpRequestInit } from '../../../controller/analysis/providers/http.ts';
+import type { HttpPort, HttpRequestInit } from '../../../controller/http/client.ts';
 import { createOAuth2TokenSource } from '../../../controller/analysis/providers/oauth2.ts';
 
 type Call = { url: string; init: HttpRequestInit };

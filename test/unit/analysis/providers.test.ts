@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { providerAuth } from '../../../controller/analysis/providers/index.ts';
 import { describe, it } from 'node:test';
 import { formatGoFloat, formatGoFloatV, goJsonMarshal } from '../../../controller/analysis/providers/format.ts';
-import type { HttpPort } from '../../../controller/analysis/providers/http.ts';
+import type { HttpPort } from '../../../controller/http/client.ts';
 import {
   createPrometheusProvider,
   evalTime,

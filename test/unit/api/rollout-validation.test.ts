@@ -392,6 +392,18 @@ const cases: Case[] = [
     message: 'Invalid value: "p": This rollout uses the same service for the ping and pong services, but two different services are required.',
   },
   {
+    name: 'ping-pong with a router other than ALB or Istio',
+    input: rollout({ canary: { stableService: 's', canaryService: 'c', pingPong: { pingService: 'p', pongService: 'q' }, trafficRouting: { nginx: { stableIngress: 'i' } } } }),
+    field: 'spec.strategy.canary.trafficRouting.alb',
+    message: 'Invalid value: null: Ping-pong feature works with the ALB, Istio, and plugin-based traffic routers only',
+  },
+  {
+    name: 'ping-pong with a traffic router plugin',
+    input: rollout({ canary: { pingPong: { pingService: 'p', pongService: 'q' }, trafficRouting: { plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'r', namespace: 'default' } } } } }),
+    field: 'spec.strategy.canary.trafficRouting.plugins',
+    message: 'Invalid value: null: Ramp does not support ping-pong Services with a traffic router plugin; use the ALB or Istio router',
+  },
+  {
     name: 'huge replica count',
     input: rollout({ canary: {} }, { replicas: 2_000_000_000 }),
     field: 'spec.replicas',
@@ -467,6 +479,12 @@ describe('invalidSpecMessage', () => {
 });
 
 describe('validateRollout accepts', () => {
+  it('ping-pong Services with the Istio router and no stableService or canaryService, as Argo since 1.7', () => {
+    const input = rollout({ canary: { pingPong: { pingService: 'p', pongService: 'q' }, trafficRouting: { istio: { virtualService: { name: 'vs' } } } } });
+    const result = validateRollout(input);
+    assert.deepEqual(result.ok ? [] : result.errors, []);
+  });
+
   it('a workloadRef rollout without a template', () => {
     const input = rollout({ canary: { steps: [{ setWeight: 50 }] } }, { template: undefined, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'guestbook', scaleDown: 'onsuccess' } });
     const result = validateRollout(input);

@@ -52,7 +52,6 @@ const refusedRollouts: Record<string, { input: Json; path: string }> = {
     input: rollout({ canary: { replicaProgressThreshold: { type: 'Percent', value: 50 }, steps: [{ setWeight: 20 }, { pause: {} }] } }),
     path: 'spec.strategy.canary.replicaProgressThreshold',
   },
-  'spec.strategy.canary.steps[].experiment': { input: step({ experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '5m' } }), path: 'spec.strategy.canary.steps[1].experiment' },
   'spec.strategy.canary.steps[].plugin': { input: step({ plugin: { name: 'argoproj-labs/sample', config: {} } }), path: 'spec.strategy.canary.steps[1].plugin' },
 };
 
@@ -133,12 +132,12 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
   }
 
   it('the InvalidSpec message leads with the refused field when Argo accepts the rest', () => {
-    const result = validateRollout(refusedRollouts['spec.strategy.canary.steps[].experiment']!.input);
+    const result = validateRollout(refusedRollouts['spec.strategy.canary.steps[].plugin']!.input);
     assert.equal(result.ok, false);
     if (result.ok) return;
     assert.equal(
       invalidSpecMessage('guestbook', result.errors),
-      'The Rollout "guestbook" is invalid: spec.strategy.canary.steps[1].experiment: Forbidden: Ramp does not support the experiment step; use an analysis step, or a pause and a separate Deployment',
+      'The Rollout "guestbook" is invalid: spec.strategy.canary.steps[1].plugin: Forbidden: Ramp does not support step plugins; use the built-in steps',
     );
   });
 
@@ -168,6 +167,10 @@ describe('a Rollout that sets a field Ramp does not carry out is refused, naming
     assert.equal(validateRollout(router({ appMesh })).ok, true);
     assert.equal(validateRollout(router({ appMesh: { ...appMesh, meshName: 'm' } })).ok, false, 'a field Argo does not have is invalid');
     assert.deepEqual(unsupportedInRollout(step({ setCanaryScale: { replicas: 1 } })), []);
+    assert.equal(validateRollout(step({ experiment: { templates: [{ name: 'canary', specRef: 'canary' }], duration: '5m' } })).ok, true, 'the experiment step');
+    const weighted = { setWeight: 20 };
+    const experiment = { experiment: { templates: [{ name: 'canary', specRef: 'canary', weight: 10 }] } };
+    assert.equal(validateRollout(rollout({ canary: { ...services, trafficRouting: { smi: {} }, steps: [weighted, experiment] } })).ok, true, 'template weights with SMI');
     assert.deepEqual(unsupportedInRollout(router({ plugins: {} })), [], 'an empty plugins map sets no plugin');
   });
 

@@ -10,7 +10,9 @@ import { run } from './cli-env.ts';
 
 const rollout = (namespace: string, name: string): KubeObject =>
   ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { namespace, name } }) as KubeObject;
-const kube = (): FakeKube => new FakeKube([rollout('demo', 'checkout'), rollout('demo', 'cart'), rollout('shop', 'search')]);
+const experiment = (namespace: string, name: string): KubeObject =>
+  ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment', metadata: { namespace, name } }) as KubeObject;
+const kube = (): FakeKube => new FakeKube([rollout('demo', 'checkout'), rollout('demo', 'cart'), rollout('shop', 'search'), experiment('demo', 'checkout-abc-2-1')]);
 
 /** The candidates `__complete` answers for `words` (the last one is being completed), and its directive. */
 async function complete(words: string[], options: Parameters<typeof run>[1] = { kube: kube() }): Promise<{ candidates: string[]; directive: string }> {
@@ -25,7 +27,7 @@ describe('__complete: cobra\'s completion protocol, as kubectl\'s plugin complet
     assert.deepEqual((await complete(['pro'])).candidates, ['promote']);
     assert.ok((await complete([''])).candidates.includes('completion'));
     assert.ok(!(await complete([''])).candidates.includes('__complete'), 'the protocol verb is not offered');
-    assert.deepEqual((await complete(['get', ''])).candidates, ['rollout']);
+    assert.deepEqual((await complete(['get', ''])).candidates, ['experiment', 'rollout']);
     const flags = (await complete(['get', 'rollout', '--w'])).candidates;
     assert.deepEqual(flags, ['--watch']);
     assert.ok((await complete(['get', 'rollout', '--n'])).candidates.includes('--namespace'), 'global flags too');
@@ -40,6 +42,8 @@ describe('__complete: cobra\'s completion protocol, as kubectl\'s plugin complet
     assert.deepEqual((await complete(['get', 'ro', '--namespace=shop', ''])).candidates, ['search']);
     assert.deepEqual((await complete(['set', 'image', 'checkout', ''])).candidates, [], 'the second argument is not a rollout');
     assert.deepEqual((await complete(['abort', 'cart', 'ch'])).candidates, ['checkout'], 'every word of a variadic list of rollouts');
+    assert.deepEqual((await complete(['get', 'experiment', ''])).candidates, ['checkout-abc-2-1'], 'experiment names where an experiment is named');
+    assert.deepEqual((await complete(['terminate', 'exp', 'x', 'ch'])).candidates, ['checkout-abc-2-1']);
   });
 
   it('asks the shell for files after -f and completes nothing, quietly, when the cluster cannot be reached', async () => {

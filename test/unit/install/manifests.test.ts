@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { SECRETS } from '../../../controller/analysis/run-controller/index.ts';
 import { parseConfig } from '../../../controller/runtime/config.ts';
+import { NOTIFICATION_CONFIGMAP, NOTIFICATION_SECRET } from '../../../controller/notifications/index.ts';
 import * as resources from '../../../controller/kube/resources.ts';
 import { qualifiedName, type ResourceType } from '../../../controller/kube/resources.ts';
 import { allows, controllerRules as chartControllerRules, dashboardRules, namespacedRules, type Rule } from '../../support/install-rules.ts';
@@ -78,6 +79,7 @@ const USES: Array<{ type: Pick<ResourceType, 'group' | 'plural'>; verbs: string[
 /** Kinds resources.ts names that the controller's own rules leave out, and why. */
 const NOT_IN_CONTROLLER_RULES: Record<string, string> = {
   leases: 'leader election has a Role in the controller namespace',
+  configmaps: 'notifications have a Role in the controller namespace, for their ConfigMap by name',
   podtemplates: "only kubectl ramp undo writes them, with the user's own credentials",
   namespaces: "only kubectl ramp's shell completion lists them, with the user's own credentials",
 };
@@ -121,6 +123,31 @@ describe('controller permissions', () => {
     const role = yaml<RoleDoc>('install/base/leader-election-role.yaml');
     assert.equal(role.kind, 'Role');
     assert.deepEqual(role.rules, [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }]);
+  });
+});
+
+describe('notifications permissions', () => {
+  it('a Role reads the notification ConfigMap and Secret by name, nothing else', () => {
+    const role = yaml<RoleDoc>('install/base/notifications-role.yaml');
+    assert.equal(role.kind, 'Role');
+    assert.deepEqual(role.rules, [
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: [NOTIFICATION_CONFIGMAP], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: [NOTIFICATION_SECRET], verbs: ['get', 'list', 'watch'] },
+    ]);
+    const binding = yaml<{ roleRef: { name: string } }>('install/base/notifications-rolebinding.yaml');
+    assert.equal(binding.roleRef.name, 'ramp-controller-notifications');
+  });
+
+  it('install/notifications-self-service: the same rules in every namespace, and the flag through the environment', () => {
+    const role = yaml<RoleDoc>('install/base/notifications-role.yaml');
+    const clusterRole = yaml<RoleDoc>('install/notifications-self-service/clusterrole.yaml');
+    assert.equal(clusterRole.kind, 'ClusterRole');
+    assert.deepEqual(clusterRole.rules, role.rules);
+    assert.equal(yaml<{ roleRef: { kind: string; name: string } }>('install/notifications-self-service/clusterrolebinding.yaml').roleRef.name, 'ramp-controller-notifications');
+    const env = yaml<DeploymentDoc>('install/notifications-self-service/deployment-patch.yaml').spec.template.spec.containers[0]!.env ?? [];
+    const vars = Object.fromEntries(env.map((e) => [e.name, (e as { value?: string }).value ?? '']));
+    const parsed = parseConfig([], { HOME: '/home/ramp', ...vars }, { hostname: 'h', pid: 1 });
+    assert.equal(parsed.kind === 'run' && parsed.config.selfServiceNotificationEnabled, true);
   });
 });
 

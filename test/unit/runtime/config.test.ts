@@ -58,6 +58,7 @@ describe('parseConfig', () => {
       '--context', 'kind-dev',
       '--namespace', 'shop',
       '--namespaced',
+      '--self-service-notification-enabled',
       '--instance-id', 'blue',
       '--workers', '4',
       '--metrics-port', '9000',
@@ -80,6 +81,7 @@ describe('parseConfig', () => {
       context: 'kind-dev',
       namespace: 'shop',
       namespaced: true,
+      selfServiceNotificationEnabled: true,
       instanceId: 'blue',
       workers: 4,
       metricsPort: 9000,
@@ -214,6 +216,11 @@ describe('parseConfig', () => {
       assert.match(error(['--alb-verify-weight']), /^--alb-verify-weight: Ramp makes no AWS API calls, so it cannot verify ALB target group weights/);
       assert.match(error([], { ...home, RAMP_ALB_VERIFY_WEIGHT: 'true' }), /^RAMP_ALB_VERIFY_WEIGHT: Ramp makes no AWS API calls/);
       assert.equal(run(['--alb-verify-weight=false']).workers, 10);
+    });
+
+    it("--self-service-notification-enabled, as Argo's", () => {
+      assert.equal(run(['--self-service-notification-enabled']).selfServiceNotificationEnabled, true);
+      assert.equal(run([]).selfServiceNotificationEnabled, false);
     });
 
     it('names the environment variable when the value came from there', () => {

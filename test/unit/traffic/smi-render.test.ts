@@ -56,4 +56,21 @@ describe('SMI TrafficSplit rendering', () => {
     const wrongRoot = renderTrafficSplit(t, { rootService: 'other' }, 'v1alpha2', 30);
     assert.equal(trafficSplitVerified(wrongRoot, t, {}, 30), false, 'a different root Service is not the desired split');
   });
+
+  it('additional destinations (an experiment\'s weighted templates) come between canary and stable, which keeps the rest', () => {
+    const t = target({});
+    const additional = [{ weight: 10, serviceName: 'exp-canary', podTemplateHash: 'x' }, { weight: 5, serviceName: 'exp-baseline' }];
+    for (const version of ['v1alpha1', 'v1alpha2'] as const) {
+      const split = renderTrafficSplit(t, {}, version, 20, additional);
+      const w = (n: number) => (version === 'v1alpha1' ? String(n) : n);
+      assert.deepEqual(split.spec?.backends, [
+        { service: 'web-canary', weight: w(20) },
+        { service: 'exp-canary', weight: w(10) },
+        { service: 'exp-baseline', weight: w(5) },
+        { service: 'web-stable', weight: w(65) },
+      ]);
+      assert.equal(trafficSplitVerified(split, t, {}, 20, additional), true, version);
+      assert.equal(trafficSplitVerified(split, t, {}, 20), false, `${version}: the split without them is not the desired one`);
+    }
+  });
 });

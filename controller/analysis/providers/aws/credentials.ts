@@ -3,7 +3,7 @@
 // AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), else the profile named by
 // AWS_PROFILE (or `default`). A role ARN is assumed through STS with them.
 import { readFileSync } from 'node:fs';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { signV4, type AwsCredentials } from './sigv4.ts';
 
 export interface AwsEnvironment {

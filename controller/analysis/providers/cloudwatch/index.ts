@@ -12,7 +12,7 @@ import { resolveRegion, serviceEndpoint, type AwsDeps } from '../aws/index.ts';
 import { signV4 } from '../aws/sigv4.ts';
 import { members, parseXml, path, type XmlElement } from '../aws/xml.ts';
 import { formatGoFloatV } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'CloudWatch';

@@ -7,7 +7,7 @@ import type { DatadogMetric } from '../../../api/index.ts';
 import type { AnalysisRun } from '../../types.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { formatGoFloat, goJsonMarshal } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'Datadog';

@@ -4,7 +4,7 @@
 import { parseGoFloat } from '../../../expr/index.ts';
 import type { GraphiteMetric } from '../../../api/index.ts';
 import { formatGoFixed } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'Graphite';

@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { InfluxdbMetric } from '../../../api/index.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { formatGoFloatV } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 import { fluxValues, type FluxValue } from './csv.ts';
 

@@ -7,7 +7,7 @@ import { parseGoDurationMillis } from '../../../api/duration.ts';
 import type { KayentaMetric } from '../../../api/provider-specs.ts';
 import type { AnalysisPhase } from '../../../api/metric.ts';
 import { formatGoFloatV } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider, type ProviderContext } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'Kayenta';

@@ -4,7 +4,7 @@
 import type { NewRelicMetric } from '../../../api/index.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { goJsonMarshal } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'NewRelic';

@@ -7,7 +7,7 @@ import { parseGoFloat } from '../../../expr/index.ts';
 import { formatTime } from '../../../api/kit.ts';
 import type { PrometheusMetric } from '../../types.ts';
 import { formatGoFloat } from '../format.ts';
-import { requestWithTimeout, type HttpPort, type HttpRequestInit } from '../http.ts';
+import { requestWithTimeout, type HttpPort, type HttpRequestInit } from '../../../http/client.ts';
 import { resolveRegion, type AwsSource } from '../aws/credentials.ts';
 import type { AwsDeps } from '../aws/index.ts';
 import { signV4 } from '../aws/sigv4.ts';

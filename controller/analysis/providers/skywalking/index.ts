@@ -5,7 +5,7 @@ import { formatTime } from '../../../api/kit.ts';
 import { parseGoDurationMillis } from '../../../api/duration.ts';
 import { evaluateResult } from '../../metric-conditions.ts';
 import { goJsonMarshal } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 
 export const PROVIDER_TYPE = 'skywalking';

@@ -5,7 +5,7 @@ import type { WavefrontMetric } from '../../../api/index.ts';
 import { readSecret, type CredentialDeps } from '../credentials.ts';
 import { STATUS_CODES } from 'node:http';
 import { formatGoFixed } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import { concludeMeasurement, markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 import type { Measurement } from '../../types.ts';
 

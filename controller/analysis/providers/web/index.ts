@@ -3,7 +3,7 @@
 import { evaluateResult } from '../../metric-conditions.ts';
 import { formatTime } from '../../../api/kit.ts';
 import { goJsonMarshal } from '../format.ts';
-import { requestWithTimeout, type HttpPort } from '../http.ts';
+import { requestWithTimeout, type HttpPort } from '../../../http/client.ts';
 import type { OAuth2TokenSource } from '../oauth2.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider } from '../provider.ts';
 import { parseJsonPath } from './jsonpath.ts';

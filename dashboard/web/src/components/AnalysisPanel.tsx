@@ -59,6 +59,72 @@ function MetricChart({ series }: { series: MetricSeries }) {
   );
 }
 
+function MetricQueryText({ series }: { series: MetricSeries }) {
+  const conditions = [
+    ...(series.successCondition !== undefined ? [{ label: 'success', text: series.successCondition }] : []),
+    ...(series.failureCondition !== undefined ? [{ label: 'failure', text: series.failureCondition }] : []),
+  ];
+  if (series.query === undefined && conditions.length === 0) return null;
+  return (
+    <dl className="metric-query" data-testid={`query-${series.metric}`}>
+      {series.query && (
+        <div className="metric-query-line">
+          <dt>provider</dt>
+          <dd>{series.query.provider}</dd>
+        </div>
+      )}
+      {[...(series.query?.lines ?? []), ...conditions].map((l, i) => (
+        <div key={`${l.label}-${i}`} className="metric-query-line">
+          <dt>{l.label}</dt>
+          <dd>
+            <code className="mono">{l.text}</code>
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function timeText(time: string | undefined): string {
+  return time !== undefined ? timeOfDay(Date.parse(time)) : '—';
+}
+
+/** Every measurement in a table: the chart shows the trend, this shows each value and why it was judged so. */
+function MeasurementTable({ series }: { series: MetricSeries }) {
+  if (series.points.length === 0) return <p className="muted">No measurements yet.</p>;
+  return (
+    <div className="measurements-scroll">
+      <table className="table measurements" data-testid={`measurements-${series.metric}`}>
+        <caption className="sr-only">Measurements of {series.metric}</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Value</th>
+            <th scope="col">Phase</th>
+            <th scope="col">Started</th>
+            <th scope="col">Finished</th>
+          </tr>
+        </thead>
+        <tbody>
+          {series.points.map((p, i) => (
+            <tr key={i}>
+              <td className="num">{i + 1}</td>
+              <td className="mono" title={p.message}>
+                {p.raw ?? (p.message ? <span className="muted">{p.message}</span> : '—')}
+              </td>
+              <td>
+                <StatusBadge status={p.phase} />
+              </td>
+              <td className="mono">{timeText(p.startedAt)}</td>
+              <td className="mono">{timeText(p.finishedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function AnalysisPanel({ runs, metrics }: { runs: AnalysisRunInfo[]; metrics: MetricSeries[] }) {
   if (runs.length === 0) return <p className="muted">No analysis runs.</p>;
   return (
@@ -66,11 +132,12 @@ export function AnalysisPanel({ runs, metrics }: { runs: AnalysisRunInfo[]; metr
       {runs.map((run) => (
         <div key={run.name} className="analysis-run">
           <div className="analysis-head">
-            <span className="mono">{run.name}</span>
+            <h3 className="mono analysis-name">{run.name}</h3>
             <span className="revision">rev {run.revision}</span>
             <StatusBadge status={run.status || 'Pending'} />
             <span className="muted counts">
-              ✔ {run.successful} · ✖ {run.failed} · ? {run.inconclusive} · ⚠ {run.error}
+              ✔ {run.successful}<span className="sr-only"> successful</span> · ✖ {run.failed}<span className="sr-only"> failed</span> · ? {run.inconclusive}
+              <span className="sr-only"> inconclusive</span> · ⚠ {run.error}<span className="sr-only"> errors</span>
             </span>
           </div>
           {run.message && <p className="muted">{run.message}</p>}
@@ -78,15 +145,14 @@ export function AnalysisPanel({ runs, metrics }: { runs: AnalysisRunInfo[]; metr
             {metrics
               .filter((m) => m.analysisRun === run.name)
               .map((series) => (
-                <div key={series.metric} className="metric">
+                <div key={series.metric} className="metric" data-testid={`metric-${series.metric}`}>
                   <div className="metric-head">
                     <strong>{series.metric}</strong>
                     <StatusBadge status={series.phase || 'Pending'} />
-                    {series.success === undefined && series.failure === undefined && (
-                      <span className="muted">{run.metrics.find((m) => m.name === series.metric)?.successCondition ?? ''}</span>
-                    )}
                   </div>
+                  <MetricQueryText series={series} />
                   <MetricChart series={series} />
+                  <MeasurementTable series={series} />
                 </div>
               ))}
           </div>

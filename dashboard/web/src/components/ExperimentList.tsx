@@ -27,7 +27,7 @@ export function ExperimentList({ query, showNamespace, onStream }: { query: List
         <p className="empty">No experiments here. A canary step with an experiment, or kubectl apply of an Experiment, starts one.</p>
       ) : (
         <table className="table list" data-testid="experiment-list">
-          <caption className="visually-hidden">Experiments{query.namespace !== '' ? ` in ${query.namespace}` : ''}</caption>
+          <caption className="sr-only">Experiments{query.namespace !== '' ? ` in ${query.namespace}` : ''}</caption>
           <thead>
             <tr>
               <th scope="col">Name</th>

@@ -62,7 +62,7 @@ export function ExperimentPage({ namespace, name, query, onStream }: { namespace
         )}
       </div>
       <section className="card" aria-labelledby="exp-facts">
-        <h2 id="exp-facts" className="visually-hidden">
+        <h2 id="exp-facts" className="sr-only">
           Facts
         </h2>
         <dl className="facts">
@@ -163,7 +163,7 @@ export function ExperimentPage({ namespace, name, query, onStream }: { namespace
                       <span key={word} title={word}>
                         {i > 0 && ' · '}
                         <span aria-hidden="true">{icon}</span> {count}
-                        <span className="visually-hidden"> {word}</span>
+                        <span className="sr-only"> {word}</span>
                       </span>
                     ))}
                   </td>

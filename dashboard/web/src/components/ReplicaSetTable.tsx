@@ -4,12 +4,23 @@ import { StatusBadge, Tag } from './StatusBadge.tsx';
 
 const TAGS = ['stable', 'canary', 'active', 'preview', 'ping', 'pong'] as const;
 
+type PodState = 'ready' | 'starting' | 'bad';
+
+function podState(pod: ReplicaSetInfo['pods'][number]): PodState {
+  if (pod.status === 'Running' && pod.readyContainers === pod.totalContainers) return 'ready';
+  return pod.status === 'Running' || pod.status === 'Pending' || pod.status === 'ContainerCreating' ? 'starting' : 'bad';
+}
+
+/** One mark per pod; the shape tells the state as well as the colour (filled, hollow, round). */
 function PodDots({ rs }: { rs: ReplicaSetInfo }) {
   if (rs.pods.length === 0) return null;
+  const states = rs.pods.map(podState);
+  const count = (state: PodState): number => states.filter((s) => s === state).length;
+  const summary = `${rs.pods.length} pods: ${count('ready')} ready, ${count('starting')} starting, ${count('bad')} failing`;
   return (
-    <span className="pods" aria-label={`${rs.pods.length} pods`}>
-      {rs.pods.map((pod) => (
-        <span key={pod.name} className={`pod pod-${pod.status === 'Running' && pod.readyContainers === pod.totalContainers ? 'ready' : pod.status === 'Running' || pod.status === 'Pending' || pod.status === 'ContainerCreating' ? 'starting' : 'bad'}`} title={`${pod.name}: ${pod.status} ${pod.ready}${pod.message ? ` — ${pod.message}` : ''}`} />
+    <span className="pods" role="img" aria-label={summary} title={summary}>
+      {rs.pods.map((pod, i) => (
+        <span key={pod.name} className={`pod pod-${states[i]}`} title={`${pod.name}: ${pod.status} ${pod.ready}${pod.message ? ` — ${pod.message}` : ''}`} />
       ))}
     </span>
   );

@@ -2,10 +2,9 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ActionName, RolloutSummary } from '../../../shared/api.ts';
 import { shortImage } from '../format.ts';
 import { ATTENTION_TEXT, LIST_VIEWS, matchesSearch, matchesStatus, rolloutId, routeHref, STATUS_FILTERS, statusCounts, type ListQuery, type StatusFilter } from '../routes.ts';
-import type { Outcome } from './ActionBar.tsx';
+import { sendAction, type Outcome } from '../useActions.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
-import { sendAction } from './Toast.tsx';
 
 const CHIP_LABELS: Record<StatusFilter, string> = {
   all: 'All',
@@ -126,7 +125,7 @@ export function RolloutList({ rollouts, query, onQuery, showNamespace, token, re
           Rollouts
         </h1>
         <div className="toolbar">
-          <label className="visually-hidden" htmlFor="search">
+          <label className="sr-only" htmlFor="search">
             Search rollouts
           </label>
           <input id="search" className="filter" type="search" placeholder="Search by name, namespace, image…" value={query.search} onChange={(e) => onQuery({ search: e.target.value }, true)} data-testid="filter" />
@@ -156,7 +155,7 @@ export function RolloutList({ rollouts, query, onQuery, showNamespace, token, re
           </button>
         ))}
       </div>
-      <p className="visually-hidden" role="status" data-testid="shown-count">
+      <p className="sr-only" role="status" data-testid="shown-count">
         {shown.length} of {rollouts.length} rollouts shown
       </p>
       {rollouts.length === 0 ? (
@@ -205,7 +204,7 @@ export function RolloutList({ rollouts, query, onQuery, showNamespace, token, re
         </ul>
       ) : (
         <table className="table list" data-testid="rollout-list">
-          <caption className="visually-hidden">Rollouts{query.namespace !== '' ? ` in ${query.namespace}` : ''}</caption>
+          <caption className="sr-only">Rollouts{query.namespace !== '' ? ` in ${query.namespace}` : ''}</caption>
           <thead>
             <tr>
               <th scope="col">Name</th>

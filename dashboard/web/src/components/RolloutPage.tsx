@@ -1,9 +1,14 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { STREAM_EVENTS, type RolloutDetail } from '../../../shared/api.ts';
 import { api, ApiError, rolloutPath, useEventStream, type StreamState } from '../api.ts';
 import { shortImage } from '../format.ts';
 import { useNow } from '../hooks.ts';
-import { ActionBar, type Outcome } from './ActionBar.tsx';
+import { shortcutOf } from '../shortcuts.ts';
+import { useActions, type Outcome } from '../useActions.ts';
+import { ACTION_SPECS, ActionBar, blockedReason, ShortcutHelp, trigger } from './ActionBar.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { Dialog } from './Dialog.tsx';
+import { SetImageForm } from './SetImageForm.tsx';
 import { AnalysisPanel } from './AnalysisPanel.tsx';
 import { EventList } from './EventList.tsx';
 import { ReplicaSetTable } from './ReplicaSetTable.tsx';
@@ -13,10 +18,11 @@ import { PauseStatus, StepTrack } from './StepTrack.tsx';
 import { WeightChart } from './WeightChart.tsx';
 
 function Section({ title, children, aside }: { title: string; children: ReactNode; aside?: ReactNode }) {
+  const id = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   return (
-    <section className="card">
+    <section className="card" aria-labelledby={id}>
       <div className="card-head">
-        <h2>{title}</h2>
+        <h2 id={id}>{title}</h2>
         {aside}
       </div>
       {children}
@@ -55,7 +61,10 @@ export function RolloutPage({
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const [skew, setSkew] = useState(0);
+  const [help, setHelp] = useState(false);
+  const imageField = useRef<HTMLInputElement>(null);
   const now = useNow() + skew;
+  const runner = useActions(namespace, name, token, setOutcome);
 
   const accept = useCallback((value: RolloutDetail) => {
     setDetail(value);
@@ -81,6 +90,36 @@ export function RolloutPage({
     return () => window.clearTimeout(timer);
   }, [outcome]);
 
+  // Keys reach the actions the buttons offer, never one a button would refuse.
+  const info = detail?.info;
+  useEffect(() => {
+    if (info === undefined) return undefined;
+    const onKey = (e: KeyboardEvent): void => {
+      if (help || runner.pending !== undefined) return;
+      const target = shortcutOf(e);
+      if (target === undefined) return;
+      e.preventDefault();
+      if (target === 'help') {
+        setHelp(true);
+        return;
+      }
+      if (target === 'set-image') {
+        imageField.current?.focus();
+        imageField.current?.select();
+        return;
+      }
+      if (runner.busy !== undefined) return;
+      const action = target === 'pause-resume' ? (info.manuallyPaused ? 'resume' : 'pause') : target;
+      const spec = ACTION_SPECS.find((s) => s.action === action);
+      if (spec === undefined) return;
+      const blocked = blockedReason(spec, info, readOnly);
+      if (blocked !== undefined) setOutcome({ ok: false, message: `${spec.label}: ${blocked}` });
+      else trigger(spec, info, runner);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [info, help, readOnly, runner]);
+
   if (error !== undefined && detail === undefined) {
     return (
       <div className="card error-card" role="alert">
@@ -90,8 +129,7 @@ export function RolloutPage({
       </div>
     );
   }
-  if (detail === undefined) return <p className="muted loading">Loading {name}…</p>;
-  const { info } = detail;
+  if (detail === undefined || info === undefined) return <p className="muted loading">Loading {name}…</p>;
   return (
     <div className="page">
       <div className="title-row">
@@ -109,7 +147,7 @@ export function RolloutPage({
             {info.message && <span className="muted">{info.message}</span>}
           </div>
         </div>
-        <ActionBar info={info} token={token} readOnly={readOnly} onOutcome={setOutcome} />
+        <ActionBar info={info} readOnly={readOnly} runner={runner} onHelp={() => setHelp(true)} />
       </div>
 
       {outcome && (
@@ -122,6 +160,12 @@ export function RolloutPage({
         </div>
       )}
       {error && <div className="toast toast-bad" role="alert">{error.message}</div>}
+      {runner.pending && <ConfirmDialog title={runner.pending.title} message={runner.pending.message} confirmLabel={runner.pending.confirmLabel} onConfirm={runner.confirm} onCancel={runner.cancel} />}
+      {help && (
+        <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)} testId="shortcut-help">
+          <ShortcutHelp onClose={() => setHelp(false)} />
+        </Dialog>
+      )}
 
       <div className="summary">
         <div className="stat">
@@ -174,9 +218,13 @@ export function RolloutPage({
           </Section>
         )}
         <Section title="Revisions">
-          <RevisionTimeline revisions={detail.revisions} now={now} />
+          <RevisionTimeline revisions={detail.revisions} now={now} name={info.name} readOnly={readOnly} runner={runner} />
         </Section>
       </div>
+
+      <Section title="Set image">
+        <SetImageForm key={info.uid} containers={detail.containers} readOnly={readOnly} runner={runner} imageField={imageField} />
+      </Section>
 
       <Section title="ReplicaSets">
         <ReplicaSetTable replicaSets={info.replicaSets} now={now} />

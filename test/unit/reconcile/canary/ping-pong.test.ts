@@ -88,3 +88,95 @@ describe('ping-pong Services with the ALB router', () => {
     assert.deepEqual(world.weights(), [['app-ping', 50], ['app-pong', 50]]);
   });
 });
+
+/**
+ * The same with the Istio router, host-level (no DestinationRule): with stableService and
+ * canaryService unset, the VirtualService routes between the ping and pong hosts, the stable one
+ * (status.canary.stablePingPong) taking 100 - weight, as Argo since 1.7.
+ */
+const ISTIO_API = 'networking.istio.io/v1alpha3';
+
+const virtualService = ([stable, canary]: [string, string]): StoredObject => ({
+  apiVersion: ISTIO_API,
+  kind: 'VirtualService',
+  metadata: { name: 'app', namespace: NS },
+  spec: { hosts: ['app'], http: [{ name: 'primary', route: [{ destination: { host: stable }, weight: 100 }, { destination: { host: canary }, weight: 0 }] }] },
+});
+
+class IstioWorld extends RolloutWorld {
+  readonly kube: MemoryKube;
+
+  constructor(services: { stableService?: string; canaryService?: string } = {}) {
+    super(
+      {
+        replicas: 2,
+        selector: { matchLabels: { app: 'app' } },
+        template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'app:v1' }] } },
+        strategy: {
+          canary: {
+            ...services,
+            pingPong: { pingService: 'app-ping', pongService: 'app-pong' },
+            trafficRouting: { istio: { virtualService: { name: 'app', routes: ['primary'] } } },
+            steps: [{ setWeight: 30 }, { pause: {} }],
+          },
+        },
+      },
+      { services: ['app-ping', 'app-pong', ...Object.values(services)] },
+    );
+    this.kube = new MemoryKube([virtualService(services.stableService && services.canaryService ? [services.stableService, services.canaryService] : ['app-ping', 'app-pong'])]);
+  }
+
+  trafficRouting(): TrafficRoutingAccess {
+    return { kube: this.kube };
+  }
+
+  /** The primary route's destinations as [host, weight]. */
+  weights(): Array<[string, number]> {
+    const vs = this.kube.read(ISTIO_API, 'VirtualService', NS, 'app') as unknown as { spec: { http: Array<{ route: Array<{ destination: { host: string }; weight?: number }> }> } };
+    return vs.spec.http[0]!.route.map((r) => [r.destination.host, r.weight ?? 0]);
+  }
+}
+
+describe('ping-pong Services with the Istio router', () => {
+  test('the VirtualService routes between ping and pong, which swap roles at each promotion', async () => {
+    const world = new IstioWorld();
+    await world.settle(3);
+    assert.equal(world.status.phase, 'Healthy', world.status.message);
+    const v1 = world.status.stableRS!;
+    assert.equal(world.status.canary?.stablePingPong, 'ping');
+    assert.deepEqual(world.weights(), [['app-ping', 100], ['app-pong', 0]]);
+
+    world.setImage('app:v2');
+    await world.settle(5);
+    const v2 = world.status.currentPodHash!;
+    assert.equal(world.status.currentStepIndex, 1, 'at the pause');
+    assert.equal(world.selector('app-pong'), v2, 'the canary (pong) selects the new ReplicaSet');
+    assert.equal(world.selector('app-ping'), v1, 'ping keeps the stable pods');
+    assert.deepEqual(world.weights(), [['app-ping', 70], ['app-pong', 30]]);
+    assert.deepEqual(
+      [world.status.canary?.weights?.stable.serviceName, world.status.canary?.weights?.canary.serviceName],
+      [undefined, undefined],
+      "as Argo's, status.canary.weights names spec.stableService and canaryService, unset here",
+    );
+
+    world.promote();
+    await world.settle(5);
+    assert.equal(world.status.stableRS, v2);
+    assert.equal(world.status.canary?.stablePingPong, 'pong', 'pong is stable now');
+    assert.deepEqual(world.weights(), [['app-ping', 0], ['app-pong', 100]], 'all traffic on pong');
+
+    world.setImage('app:v3');
+    await world.settle(5);
+    assert.equal(world.selector('app-ping'), world.status.currentPodHash, 'ping selects the next canary');
+    assert.deepEqual(world.weights(), [['app-ping', 30], ['app-pong', 70]]);
+  });
+
+  test('with stableService and canaryService set, Istio routes between those (Argo does not prefer ping-pong there)', async () => {
+    const world = new IstioWorld({ stableService: 'app-stable', canaryService: 'app-canary' });
+    await world.settle(3);
+    world.setImage('app:v2');
+    await world.settle(5);
+    assert.deepEqual(world.weights(), [['app-stable', 70], ['app-canary', 30]]);
+    assert.equal(world.selector('app-pong'), world.status.currentPodHash, 'the ping-pong canary Service still selects the new ReplicaSet');
+  });
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { V1Ingress, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Rollout, RolloutStatus } from '../../../../controller/api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment, Rollout, RolloutStatus } from '../../../../controller/api/index.ts';
 import { promotePatches } from '../../../../client/actions/patches.ts';
 import { applyMergePatch, type Json } from '../../../../controller/kube/merge-patch.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../../../controller/api/labels.ts';
@@ -33,6 +33,7 @@ export class RolloutWorld implements RolloutWriter {
   replicaSets = new Map<string, V1ReplicaSet>();
   services = new Map<string, V1Service>();
   runs = new Map<string, AnalysisRun>();
+  experiments = new Map<string, Experiment>();
   templates: Map<string, AnalysisTemplate>;
   clusterTemplates: Map<string, ClusterAnalysisTemplate> | undefined;
   /** The stable Ingresses the controller's cache holds; undefined: not observed. */
@@ -61,6 +62,7 @@ export class RolloutWorld implements RolloutWriter {
       managedServices: managedBy(this.services, this.rollout.metadata.name).map((svc) => structuredClone(svc)),
       ...(this.ingresses ? { ingresses: new Map(this.ingresses) } : {}),
       analysisRuns: [...this.runs.values()].map((run) => structuredClone(run)),
+      experiments: [...this.experiments.values()].map((ex) => structuredClone(ex)),
       analysisTemplates: new Map(this.templates),
       ...(this.clusterTemplates ? { clusterAnalysisTemplates: new Map(this.clusterTemplates) } : {}),
       now: new Date(this.now),
@@ -163,6 +165,26 @@ export class RolloutWorld implements RolloutWriter {
     this.runs.delete(name);
   }
 
+  async createExperiment(_ns: string, experiment: Experiment): Promise<void> {
+    const name = experiment.metadata.name!;
+    this.writes.push(`create experiment ${name}`);
+    assert.ok(!this.experiments.has(name), `experiment ${name} created twice`);
+    const created = structuredClone(experiment);
+    created.metadata.uid = `uid-${name}`;
+    created.metadata.creationTimestamp = new Date(this.now).toISOString();
+    this.experiments.set(name, created);
+  }
+
+  async patchExperiment(_ns: string, name: string, patch: object): Promise<void> {
+    this.writes.push(`patch experiment ${name}`);
+    this.experiments.set(name, applyMergePatch(this.experiments.get(name) as unknown as Json, patch as Json) as unknown as Experiment);
+  }
+
+  async deleteExperiment(_ns: string, name: string): Promise<void> {
+    this.writes.push(`delete experiment ${name}`);
+    this.experiments.delete(name);
+  }
+
   // Users and the other controllers -------------------------------------------------------------
 
   setImage(image: string): void {
@@ -189,6 +211,13 @@ export class RolloutWorld implements RolloutWriter {
     const run = this.runs.get(name);
     assert.ok(run, `run ${name} exists (have ${[...this.runs.keys()].join(', ')})`);
     run.status = { ...run.status, phase, ...(message ? { message } : {}) };
+  }
+
+  /** What the Experiment controller would write. */
+  experimentPhase(name: string, phase: RunPhase, message?: string): void {
+    const ex = this.experiments.get(name);
+    assert.ok(ex, `experiment ${name} exists (have ${[...this.experiments.keys()].join(', ')})`);
+    ex.status = { ...ex.status, phase, ...(message ? { message } : {}) };
   }
 
   // Views ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// The HTTP port providers talk through: shaped like fetch so the global fetch
+// The one HTTP client the controller talks to the outside through (metric
+// providers, notification services): shaped like fetch so the global fetch
 // fits it, plus TLS options fetch cannot express (Argo's `insecure` and
 // `caCert`), which the Node implementation below honours.
 import http from 'node:http';
@@ -35,7 +36,10 @@ export const nodeHttp: HttpPort = (url, init = {}) =>
       reject(new Error(`${titleCase(method)} ${JSON.stringify(url)}: unsupported protocol scheme ${JSON.stringify(target.protocol.replace(/:$/, ''))}`));
       return;
     }
-    const options: https.RequestOptions = { method, headers: init.headers ?? {}, signal: init.signal };
+    const headers: Record<string, string> = { ...init.headers };
+    // A known length, as Go's client sends it: servers refuse a chunked body on a GET.
+    if (init.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['Content-Length'] = String(Buffer.byteLength(init.body));
+    const options: https.RequestOptions = { method, headers, signal: init.signal };
     if (target.protocol === 'https:') {
       if (init.tls?.insecureSkipVerify) options.rejectUnauthorized = false;
       if (init.tls?.caCert) options.ca = init.tls.caCert;
