@@ -124,7 +124,7 @@ export class InformerSource implements DashboardSource {
       delete: (ro) => this.emit(rolloutKey(ns(ro), ro.metadata?.name ?? ''), 'deleted'),
     });
     const byOwner = (obj: KubeObject): void => changed(this.rolloutOf(obj));
-    for (const kind of ['replicasets', 'pods', 'analysisruns', 'events'] as const) {
+    for (const kind of ['replicasets', 'pods', 'analysisruns', 'events', 'experiments'] as const) {
       informers[kind]?.addHandlers({ add: byOwner, update: (_, obj) => byOwner(obj), delete: byOwner });
     }
     const experimentChanged = (obj: KubeObject, change: 'changed' | 'deleted' = 'changed'): void => {
@@ -157,6 +157,10 @@ export class InformerSource implements DashboardSource {
     }
     const owner = controllerOf(obj);
     if (owner?.kind === 'Rollout' && owner.name) return rolloutKey(namespace, owner.name);
+    if (owner?.kind === 'Experiment' && owner.name) {
+      const experiment = this.informers.experiments?.get(rolloutKey(namespace, owner.name));
+      return experiment ? this.rolloutOf(experiment) : undefined;
+    }
     if (owner?.kind === 'ReplicaSet' && owner.name) {
       const rs = this.informers.replicasets.get(rolloutKey(namespace, owner.name));
       return rs ? this.rolloutOf(rs) : undefined;
@@ -186,14 +190,22 @@ export class InformerSource implements DashboardSource {
     return (this.informers.experiments?.list(namespace) ?? []) as unknown as Experiment[];
   }
 
+  /** The objects `uid` owns (its ReplicaSets, their pods, its AnalysisRuns), as the CLI's view models take them. */
+  private owned(uid: string): { replicaSets: KubeObject[]; pods: KubeObject[]; analysisRuns: KubeObject[] } {
+    const replicaSets = this.informers.replicasets.byOwner(uid);
+    const pods = replicaSets.flatMap((rs) => (rs.metadata?.uid ? (this.informers.pods?.byOwner(rs.metadata.uid) ?? []) : []));
+    return { replicaSets, pods, analysisRuns: this.informers.analysisruns?.byOwner(uid) ?? [] };
+  }
+
   experimentObjects(namespace: string, name: string): ExperimentObjects | undefined {
     const experiment = this.informers.experiments?.get(rolloutKey(namespace, name)) as unknown as Experiment | undefined;
     if (experiment === undefined) return undefined;
-    const uid = experiment.metadata.uid ?? '';
+    const owned = this.owned(experiment.metadata.uid ?? '');
     return {
       experiment,
-      replicaSets: this.informers.replicasets.byOwner(uid) as unknown as ReplicaSetLike[],
-      analysisRuns: (this.informers.analysisruns?.byOwner(uid) ?? []) as unknown as AnalysisRun[],
+      replicaSets: owned.replicaSets as unknown as ReplicaSetLike[],
+      pods: owned.pods as unknown as PodLike[],
+      analysisRuns: owned.analysisRuns as unknown as AnalysisRun[],
     };
   }
 
@@ -204,16 +216,16 @@ export class InformerSource implements DashboardSource {
   objects(namespace: string, name: string): DetailInputs | undefined {
     const rollout = withStrategy(this.informers.rollouts.get(rolloutKey(namespace, name)) as unknown as Rollout | undefined);
     if (rollout === undefined) return undefined;
-    const uid = rollout.metadata.uid ?? '';
-    const replicaSets = this.informers.replicasets.byOwner(uid);
-    const pods = replicaSets.flatMap((rs) => (rs.metadata?.uid ? (this.informers.pods?.byOwner(rs.metadata.uid) ?? []) : []));
-    const analysisRuns = this.informers.analysisruns?.byOwner(uid) ?? [];
+    // Its Experiments come with their own ReplicaSets, pods and runs, as `kubectl ramp get rollout` reads them.
+    const experiments = this.informers.experiments?.byOwner(rollout.metadata.uid ?? '') ?? [];
+    const all = [rollout as unknown as KubeObject, ...experiments].map((owner) => this.owned(owner.metadata?.uid ?? ''));
     const events = this.informers.events?.list(namespace) ?? [];
     return {
       rollout,
-      replicaSets: replicaSets as unknown as ReplicaSetLike[],
-      pods: pods as unknown as PodLike[],
-      analysisRuns: analysisRuns as unknown as AnalysisRun[],
+      replicaSets: all.flatMap((o) => o.replicaSets) as unknown as ReplicaSetLike[],
+      pods: all.flatMap((o) => o.pods) as unknown as PodLike[],
+      analysisRuns: all.flatMap((o) => o.analysisRuns) as unknown as AnalysisRun[],
+      experiments: experiments as unknown as Experiment[],
       events: events as unknown as EventLike[],
     };
   }

@@ -1,3 +1,4 @@
+import { ownerUid } from '../../client/info/labels.ts';
 import { newRolloutInfo } from '../../client/info/rollout-info.ts';
 import type { Clock, TimerHandle } from '../../controller/kube/clock.ts';
 import type { RolloutDetail, RolloutSummary, WeightPoint } from '../shared/api.ts';
@@ -86,7 +87,10 @@ export class RolloutHub {
 
   /** What the cluster remembers of the weights, then what this process saw. */
   private historyOf(key: string, objects: DetailInputs): WeightPoint[] {
-    const rebuilt = rebuildWeightHistory(objects.rollout, objects.replicaSets ?? [], objects.events ?? []);
+    // The rollout's own ReplicaSets: its Experiments' ones are among them for the view model.
+    const own = new Set([objects.rollout.metadata.uid ?? '']);
+    const replicaSets = (objects.replicaSets ?? []).filter((rs) => ownerUid(rs.metadata.ownerReferences as { uid: string }[] | undefined, own) !== undefined);
+    const rebuilt = rebuildWeightHistory(objects.rollout, replicaSets, objects.events ?? []);
     return mergeWeightHistory(rebuilt, this.history.get(key), this.opts.historyLimit);
   }
 

@@ -2,7 +2,7 @@
  * The dashboard's HTTP contract, shared by the server and the web app. Types only, plus the
  * action names: nothing here may import Node modules, since the browser bundle includes it.
  */
-import type { ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../client/info/types.ts';
+import type { ExperimentInfo, ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../client/info/types.ts';
 
 export type { AnalysisRunInfo, PodInfo, ReplicaSetInfo, RolloutInfo } from '../../client/info/types.ts';
 
@@ -233,6 +233,8 @@ export interface ExperimentAnalysisView {
 }
 
 export interface ExperimentDetail extends ExperimentSummary {
+  /** The CLI's view model, as `kubectl ramp get experiment -o json` prints it. */
+  info: ExperimentInfo;
   templates: ExperimentTemplateView[];
   analyses: ExperimentAnalysisView[];
   serverTime: string;

@@ -8,6 +8,7 @@ import { packageVersion } from '../../client/package-version.ts';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { ANALYSIS_RUNS, EXPERIMENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
+import type { RolloutDetail } from '../../dashboard/shared/api.ts';
 import { colourOnlyBadges, launchChromium, unnamedControls, unreachableByKeyboard } from '../support/browser.ts';
 import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
@@ -284,6 +285,9 @@ test('the rollout list: filters, views, namespaces, deep links, row actions, exp
   });
 
   await t.test('the experiment step links to its Experiment; the experiment pages show it', async () => {
+    // The rollout's view model lists its Experiment with the template ReplicaSets, as `kubectl ramp get rollout` does.
+    const detail = (await (await page.request.get(`${base}api/v1/namespaces/${ns}/rollouts/catalog`)).json()) as RolloutDetail;
+    assert.deepEqual(detail.info.experiments.map((e) => [e.name, e.replicaSets.map((rs) => rs.template).sort()]), [['catalog-9d8c7b6a5f-2-1', ['baseline', 'canary']]]);
     await page.goto(`${base}#/rollouts/${ns}/catalog`);
     await page.waitForSelector('[data-testid="step-experiment"]');
     await audit(page, 'rollout page');

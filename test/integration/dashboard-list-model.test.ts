@@ -115,15 +115,16 @@ describe('experiment page', () => {
       analysisRuns: [{ name: 'compare', analysisRun: 'checkout-exp-compare', phase: 'Running' }],
     },
   } as unknown as Experiment;
+  const ownedByExperiment = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Experiment', name: 'checkout-exp', uid: 'exp-uid', controller: true }];
   const replicaSets = [
     {
-      metadata: { name: 'checkout-exp-canary', creationTimestamp: '2026-01-01T10:00:01Z', annotations: { 'experiment.argoproj.io/template-name': 'canary' }, labels: { 'rollouts-pod-template-hash': 'bbb' } },
+      metadata: { name: 'checkout-exp-canary', ownerReferences: ownedByExperiment, creationTimestamp: '2026-01-01T10:00:01Z', annotations: { 'experiment.argoproj.io/template-name': 'canary' }, labels: { 'rollouts-pod-template-hash': 'bbb' } },
       spec: { replicas: 2, template: { spec: { containers: [{ name: 'c', image: 'shop/checkout:2' }] } } },
       status: { replicas: 2, readyReplicas: 2, availableReplicas: 2 },
     },
   ] as ReplicaSetLike[];
   const analysisRuns = [
-    { metadata: { name: 'checkout-exp-compare' }, spec: { metrics: [] }, status: { phase: 'Failed', message: 'metric "rate" assessed Failed', metricResults: [{ name: 'rate', phase: 'Failed', successful: 2, failed: 3 }] } },
+    { metadata: { name: 'checkout-exp-compare', ownerReferences: ownedByExperiment }, spec: { metrics: [] }, status: { phase: 'Failed', message: 'metric "rate" assessed Failed', metricResults: [{ name: 'rate', phase: 'Failed', successful: 2, failed: 3 }] } },
   ] as unknown as AnalysisRun[];
 
   test('the summary: phase, owning rollout, duration, template and analysis names', () => {
@@ -167,6 +168,7 @@ describe('experiment page', () => {
       },
     ]);
     assert.equal(detail.serverTime, '2026-01-01T10:02:00.000Z');
+    assert.deepEqual([detail.info.name, detail.info.replicaSets.map((rs) => rs.template), detail.info.analysisRuns.map((r) => r.name)], ['checkout-exp', ['canary'], ['checkout-exp-compare']], 'the CLI view model rides along');
   });
 });
 

@@ -1,12 +1,13 @@
 import type { AnalysisRun, Experiment } from '../../../controller/api/index.ts';
-import { EXPERIMENT_TEMPLATE_NAME_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../../controller/api/labels.ts';
-import type { ReplicaSetLike } from '../../../client/info/types.ts';
+import { newExperimentInfo } from '../../../client/info/experiment-info.ts';
+import type { ExperimentInfo, PodLike, ReplicaSetLike } from '../../../client/info/types.ts';
 import type { ExperimentAnalysisView, ExperimentDetail, ExperimentSummary, ExperimentTemplateView } from '../../shared/api.ts';
 
 /** An Experiment and the objects it owns, as the caches hold them. */
 export interface ExperimentObjects {
   experiment: Experiment;
   replicaSets: readonly ReplicaSetLike[];
+  pods?: readonly PodLike[];
   analysisRuns: readonly AnalysisRun[];
 }
 
@@ -28,65 +29,65 @@ export function experimentSummary(exp: Experiment): ExperimentSummary {
   return summary;
 }
 
-function templateView(exp: Experiment, name: string, replicaSets: readonly ReplicaSetLike[]): ExperimentTemplateView {
+/** A template: its spec and status, and the newest ReplicaSet the CLI's view model found for it. */
+function templateView(exp: Experiment, info: ExperimentInfo, name: string): ExperimentTemplateView {
   const spec = exp.spec.templates.find((t) => t.name === name);
   const status = exp.status?.templateStatuses?.find((s) => s.name === name);
-  // The controller annotates each ReplicaSet with its template; the newest one runs it now.
-  const rs = replicaSets
-    .filter((r) => r.metadata.annotations?.[EXPERIMENT_TEMPLATE_NAME_ANNOTATION] === name)
-    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0];
+  const rs = info.replicaSets
+    .filter((r) => r.template === name)
+    .sort((a, b) => (b.creationTimestamp ?? '').localeCompare(a.creationTimestamp ?? ''))[0];
   const view: ExperimentTemplateView = {
     name,
     status: status?.status ?? '',
-    desired: rs?.spec?.replicas ?? spec?.replicas ?? 1,
-    replicas: rs?.status?.replicas ?? status?.replicas ?? 0,
-    ready: rs?.status?.readyReplicas ?? status?.readyReplicas ?? 0,
-    available: rs?.status?.availableReplicas ?? status?.availableReplicas ?? 0,
-    images: (rs?.spec?.template?.spec?.containers ?? spec?.template.spec?.containers ?? []).map((c) => c.image ?? '').filter(Boolean),
+    desired: rs?.desired ?? spec?.replicas ?? 1,
+    replicas: rs?.replicas ?? status?.replicas ?? 0,
+    ready: rs?.ready ?? status?.readyReplicas ?? 0,
+    available: rs?.available ?? status?.availableReplicas ?? 0,
+    images: rs?.images ?? (spec?.template.spec?.containers ?? []).map((c) => c.image ?? '').filter(Boolean),
   };
   if (status?.message) view.message = status.message;
-  if (rs?.metadata.name !== undefined) view.replicaSet = rs.metadata.name;
-  const hash = status?.podTemplateHash || rs?.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+  if (rs !== undefined) view.replicaSet = rs.name;
+  const hash = status?.podTemplateHash || rs?.podTemplateHash;
   if (hash) view.podTemplateHash = hash;
   if (status?.serviceName) view.serviceName = status.serviceName;
   return view;
 }
 
-function analysisView(exp: Experiment, name: string, runs: readonly AnalysisRun[]): ExperimentAnalysisView {
+/** An analysis: its spec, the run the status names, and that run's totals from the view model. */
+function analysisView(exp: Experiment, info: ExperimentInfo, name: string): ExperimentAnalysisView {
   const spec = exp.spec.analyses?.find((a) => a.name === name);
   const status = exp.status?.analysisRuns?.find((a) => a.name === name);
-  const run = status !== undefined ? runs.find((r) => r.metadata.name === status.analysisRun) : undefined;
+  const run = status !== undefined ? info.analysisRuns.find((r) => r.name === status.analysisRun) : undefined;
   const view: ExperimentAnalysisView = {
     name,
     templateName: spec?.templateName ?? '',
     clusterScope: spec?.clusterScope === true,
     requiredForCompletion: spec?.requiredForCompletion === true,
-    phase: run?.status?.phase ?? status?.phase ?? '',
-    successful: 0,
-    failed: 0,
-    inconclusive: 0,
-    error: 0,
+    phase: run?.status || status?.phase || '',
+    successful: run?.successful ?? 0,
+    failed: run?.failed ?? 0,
+    inconclusive: run?.inconclusive ?? 0,
+    error: run?.error ?? 0,
   };
   if (status !== undefined) view.analysisRun = status.analysisRun;
-  const message = run?.status?.message ?? status?.message;
+  const message = run?.message ?? status?.message;
   if (message) view.message = message;
-  for (const result of run?.status?.metricResults ?? []) {
-    view.successful += result.successful ?? 0;
-    view.failed += result.failed ?? 0;
-    view.inconclusive += result.inconclusive ?? 0;
-    view.error += result.error ?? 0;
-  }
   return view;
 }
 
-/** Everything the experiment page shows: each template with its ReplicaSet, each analysis with its run. */
+/**
+ * Everything the experiment page shows: the CLI's view model (`kubectl ramp get experiment`),
+ * and each template with its ReplicaSet and each analysis with its run, in the spec's order.
+ */
 export function experimentDetail(objects: ExperimentObjects, now: number): ExperimentDetail {
   const { experiment } = objects;
+  const info = newExperimentInfo(experiment, objects.replicaSets, objects.analysisRuns, objects.pods ?? []);
   const summary = experimentSummary(experiment);
   return {
     ...summary,
-    templates: summary.templateNames.map((name) => templateView(experiment, name, objects.replicaSets)),
-    analyses: summary.analysisNames.map((name) => analysisView(experiment, name, objects.analysisRuns)),
+    info,
+    templates: summary.templateNames.map((name) => templateView(experiment, info, name)),
+    analyses: summary.analysisNames.map((name) => analysisView(experiment, info, name)),
     serverTime: new Date(now).toISOString(),
   };
 }
