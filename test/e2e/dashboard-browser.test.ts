@@ -333,6 +333,8 @@ test('the dashboard follows a rollout live and sends promote only with the token
     await page.keyboard.press('r');
     await eventually('status.abort cleared by retry', async () => (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).status.abort === false);
     await page.waitForSelector('[data-testid="action-retry"][disabled]');
+    // Keys are ignored while an action is under way: wait until retry's answer came back.
+    await page.waitForSelector('[data-testid="action-pause"]:not([disabled])');
     await page.keyboard.press('s');
     await eventually('spec.paused set', async () => (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).spec.paused === true);
     await page.waitForSelector('[data-testid="action-resume"]:not([disabled])');
