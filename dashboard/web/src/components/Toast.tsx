@@ -1,10 +1,14 @@
 import { useEffect } from 'react';
 import type { Outcome } from '../useActions.ts';
 
-/** The outcome of an action, read out by screen readers (status, or alert for a failure). */
+/**
+ * The outcome of an action, read out by screen readers (status, or alert for a failure). A
+ * success goes by itself after a while; a failure stays until dismissed.
+ */
 export function Toast({ outcome, onClose }: { outcome: Outcome; onClose: () => void }) {
   useEffect(() => {
-    const timer = window.setTimeout(onClose, 8000);
+    if (!outcome.ok) return undefined;
+    const timer = window.setTimeout(onClose, 6000);
     return () => window.clearTimeout(timer);
   }, [outcome, onClose]);
   return (
