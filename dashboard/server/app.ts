@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import type { Logger } from 'pino';
 import type { Clock } from '../../controller/kube/clock.ts';
 import type { KubeVerbs } from '../../controller/kube/client.ts';
@@ -11,10 +12,12 @@ import { rolloutKey } from './cache.ts';
 import { errorBody, HttpError, httpErrorOf } from './errors.ts';
 import type { HubUpdate, RolloutHub } from './hub.ts';
 import { SseChannel, SseRegistry } from './sse.ts';
-import { ActionParamsSchema, ListQuerySchema, parseInput, RolloutParamsSchema } from './validation.ts';
+import type { ExperimentReader } from './experiments.ts';
+import { ActionParamsSchema, ExperimentParamsSchema, ListQuerySchema, parseInput, RolloutParamsSchema } from './validation.ts';
 
 export interface AppDeps {
   hub: RolloutHub;
+  experiments: ExperimentReader;
   /** The CLI's client, through which every write goes. */
   writer: KubeVerbs;
   policy: WritePolicy;
@@ -160,35 +163,83 @@ export function createApp(deps: AppDeps): DashboardApp {
     channel.onClose(unsubscribe);
   });
 
-  const rolloutParams = (req: Request): { namespace: string; name: string } => {
-    const params = parseInput(RolloutParamsSchema, req.params, 'path');
-    inScope(params.namespace);
-    return params;
+  /**
+   * GET of one object and its event stream: the whole object first and on every change, then
+   * `deleted` when it goes. `watch` calls back with the new value, or undefined once deleted.
+   */
+  const detailRoutes = <T>(kind: {
+    path: string;
+    params: z.ZodType<{ namespace: string; name: string }>;
+    read: (namespace: string, name: string) => T | undefined;
+    notFound: (namespace: string, name: string) => HttpError;
+    event: string;
+    watch: (key: string, namespace: string, name: string, changed: (value: T | undefined) => void) => () => void;
+  }): void => {
+    const found = (req: Request): { namespace: string; name: string; value: T } => {
+      const { namespace, name } = parseInput(kind.params, req.params, 'path');
+      inScope(namespace);
+      const value = kind.read(namespace, name);
+      if (value === undefined) throw kind.notFound(namespace, name);
+      return { namespace, name, value };
+    };
+    api.get(kind.path, (req, res) => {
+      res.json(found(req).value);
+    });
+    api.get(`${kind.path}/stream`, (req, res) => {
+      const { namespace, name, value } = found(req);
+      const channel = openStream(req, res);
+      channel.send(kind.event, value);
+      const unsubscribe = kind.watch(rolloutKey(namespace, name), namespace, name, (now) => {
+        if (now === undefined) channel.send(STREAM_EVENTS.deleted, { namespace, name } satisfies DeletedEvent);
+        else channel.send(kind.event, now);
+      });
+      channel.onClose(unsubscribe);
+    });
   };
 
-  const notFound = (namespace: string, name: string): HttpError =>
-    new HttpError(404, `rollout "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick a rollout from the list');
-
-  api.get('/namespaces/:namespace/rollouts/:name', (req, res) => {
-    const { namespace, name } = rolloutParams(req);
-    const detail = deps.hub.detail(namespace, name);
-    if (detail === undefined) throw notFound(namespace, name);
-    res.json(detail);
+  detailRoutes({
+    path: '/namespaces/:namespace/rollouts/:name',
+    params: RolloutParamsSchema,
+    read: (namespace, name) => deps.hub.detail(namespace, name),
+    notFound: (namespace, name) => new HttpError(404, `rollout "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick a rollout from the list'),
+    event: STREAM_EVENTS.detail,
+    watch: (key, _namespace, _name, changed) =>
+      deps.hub.subscribe((update: HubUpdate) => {
+        if (update.key === key) changed(update.kind === 'deleted' ? undefined : update.detail);
+      }),
   });
 
-  api.get('/namespaces/:namespace/rollouts/:name/stream', (req, res) => {
-    const { namespace, name } = rolloutParams(req);
-    const detail = deps.hub.detail(namespace, name);
-    if (detail === undefined) throw notFound(namespace, name);
-    const key = rolloutKey(namespace, name);
+  const inListScope = (req: Request): string | undefined => {
+    const { namespace } = parseInput(ListQuerySchema, req.query, 'query');
+    inScope(namespace);
+    return namespace ?? deps.namespace;
+  };
+
+  api.get('/experiments', (req, res) => {
+    res.json({ items: deps.experiments.list(inListScope(req)) });
+  });
+
+  api.get('/experiments/stream', (req, res) => {
+    const scope = inListScope(req);
     const channel = openStream(req, res);
-    channel.send(STREAM_EVENTS.detail, detail);
-    const unsubscribe = deps.hub.subscribe((update: HubUpdate) => {
-      if (update.key !== key) return;
-      if (update.kind === 'deleted') channel.send(STREAM_EVENTS.deleted, { namespace, name } satisfies DeletedEvent);
-      else channel.send(STREAM_EVENTS.detail, update.detail);
+    const send = (): void => channel.send(STREAM_EVENTS.experiments, { items: deps.experiments.list(scope) });
+    send();
+    const unsubscribe = deps.experiments.subscribe((key) => {
+      if (scope === undefined || key.startsWith(`${scope}/`)) send();
     });
     channel.onClose(unsubscribe);
+  });
+
+  detailRoutes({
+    path: '/namespaces/:namespace/experiments/:name',
+    params: ExperimentParamsSchema,
+    read: (namespace, name) => deps.experiments.detail(namespace, name),
+    notFound: (namespace, name) => new HttpError(404, `experiment "${name}" not found in namespace "${namespace}"`, 'it may have been deleted; pick one from the experiment list'),
+    event: STREAM_EVENTS.experiment,
+    watch: (key, namespace, name, changed) =>
+      deps.experiments.subscribe((changedKey) => {
+        if (changedKey === key) changed(deps.experiments.detail(namespace, name));
+      }),
   });
 
   const actionPath = '/namespaces/:namespace/rollouts/:name/:action';

@@ -1,15 +1,16 @@
 import { withStrategy } from '../../controller/api/defaults.ts';
 import type { Logger } from 'pino';
-import type { AnalysisRun, Rollout } from '../../controller/api/index.ts';
+import type { AnalysisRun, Experiment, Rollout } from '../../controller/api/index.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../../controller/api/labels.ts';
 import type { PodLike, ReplicaSetLike } from '../../client/info/types.ts';
 import type { KubeClient, WatchEvent } from '../../controller/kube/client.ts';
 import type { Clock } from '../../controller/kube/clock.ts';
 import { Informer, kubeListWatch, type ListWatchSource } from '../../controller/kube/informer.ts';
-import { ANALYSIS_RUNS, EVENTS, PODS, qualifiedName, REPLICA_SETS, ROLLOUTS, type KubeObject, type ResourceType } from '../../controller/kube/resources.ts';
+import { ANALYSIS_RUNS, EVENTS, EXPERIMENTS, NAMESPACES, PODS, qualifiedName, REPLICA_SETS, ROLLOUTS, type KubeObject, type ResourceType } from '../../controller/kube/resources.ts';
 import { controllerOf } from '../../controller/kube/store.ts';
 import { EVENT_KINDS, type EventLike } from './model/events.ts';
 import type { DetailInputs } from './model/detail.ts';
+import type { ExperimentObjects } from './model/experiment.ts';
 
 /**
  * The dashboard's view of the cluster: informers over rollouts, their ReplicaSets, pods,
@@ -17,7 +18,7 @@ import type { DetailInputs } from './model/detail.ts';
  * watch per kind, however many browsers are open.
  */
 
-/** Changes are reported per rollout, by `namespace/name`. */
+/** Changes are reported per rollout (or experiment), by `namespace/name`. */
 export type ChangeListener = (key: string, change: 'changed' | 'deleted') => void;
 
 /** What the HTTP layer reads; tests implement it over in-memory informers. */
@@ -26,9 +27,16 @@ export interface DashboardSource {
   /** The rollout and every object the page shows about it, or undefined when it does not exist. */
   objects(namespace: string, name: string): DetailInputs | undefined;
   subscribe(listener: ChangeListener): () => void;
+  /** Namespaces the kubeconfig may list; empty when it may not list namespaces. */
+  namespaces(): string[];
+  experiments(namespace?: string): Experiment[];
+  /** The experiment with its ReplicaSets and AnalysisRuns, or undefined when it does not exist. */
+  experimentObjects(namespace: string, name: string): ExperimentObjects | undefined;
+  /** Changes of an experiment or of anything it owns. */
+  subscribeExperiments(listener: ChangeListener): () => void;
 }
 
-export type WatchedKind = 'rollouts' | 'replicasets' | 'pods' | 'analysisruns' | 'events';
+export type WatchedKind = 'rollouts' | 'replicasets' | 'pods' | 'analysisruns' | 'events' | 'experiments' | 'namespaces';
 
 export const WATCHED: Record<WatchedKind, ResourceType> = {
   rollouts: ROLLOUTS,
@@ -36,7 +44,12 @@ export const WATCHED: Record<WatchedKind, ResourceType> = {
   pods: PODS,
   analysisruns: ANALYSIS_RUNS,
   events: EVENTS,
+  experiments: EXPERIMENTS,
+  namespaces: NAMESPACES,
 };
+
+/** Cluster-scoped kinds, watched only when the dashboard watches every namespace. */
+export const CLUSTER_KINDS: readonly WatchedKind[] = ['namespaces'];
 
 /** Rollouts and ReplicaSets are required; without the others the page shows less. */
 export const REQUIRED_KINDS: readonly WatchedKind[] = ['rollouts', 'replicasets'];
@@ -83,7 +96,7 @@ export interface InformerDeps {
 export function dashboardInformer(kind: WatchedKind, deps: InformerDeps): Informer<KubeObject> {
   const type = WATCHED[kind];
   const scope: { namespace?: string; labelSelector?: string } = {};
-  if (deps.namespace !== undefined) scope.namespace = deps.namespace;
+  if (deps.namespace !== undefined && !CLUSTER_KINDS.includes(kind)) scope.namespace = deps.namespace;
   if (kind === 'replicasets' || kind === 'pods') scope.labelSelector = MANAGED_SELECTOR;
   let source: ListWatchSource<KubeObject> = kubeListWatch<KubeObject>(deps.client, type, scope);
   if (kind === 'events') source = filteredSource(source, (e) => EVENT_KINDS.has((e as EventLike).involvedObject?.kind ?? ''));
@@ -99,6 +112,7 @@ function ns(obj: KubeObject): string {
 /** A DashboardSource over informers; kinds without an informer (not permitted) read as empty. */
 export class InformerSource implements DashboardSource {
   private readonly listeners = new Set<ChangeListener>();
+  private readonly experimentListeners = new Set<ChangeListener>();
 
   constructor(private readonly informers: InformerMap) {
     const changed = (key: string | undefined): void => {
@@ -110,9 +124,23 @@ export class InformerSource implements DashboardSource {
       delete: (ro) => this.emit(rolloutKey(ns(ro), ro.metadata?.name ?? ''), 'deleted'),
     });
     const byOwner = (obj: KubeObject): void => changed(this.rolloutOf(obj));
-    for (const kind of ['replicasets', 'pods', 'analysisruns', 'events'] as const) {
+    for (const kind of ['replicasets', 'pods', 'analysisruns', 'events', 'experiments'] as const) {
       informers[kind]?.addHandlers({ add: byOwner, update: (_, obj) => byOwner(obj), delete: byOwner });
     }
+    const experimentChanged = (obj: KubeObject, change: 'changed' | 'deleted' = 'changed'): void => {
+      const key = obj.kind === 'Experiment' ? rolloutKey(ns(obj), obj.metadata?.name ?? '') : this.experimentOf(obj);
+      if (key !== undefined) for (const listener of this.experimentListeners) listener(key, change);
+    };
+    informers.experiments?.addHandlers({ add: experimentChanged, update: (_, obj) => experimentChanged(obj), delete: (obj) => experimentChanged(obj, 'deleted') });
+    for (const kind of ['replicasets', 'analysisruns'] as const) {
+      informers[kind]?.addHandlers({ add: experimentChanged, update: (_, obj) => experimentChanged(obj), delete: (obj) => experimentChanged(obj) });
+    }
+  }
+
+  /** The key of the experiment that controls an object, if one does. */
+  private experimentOf(obj: KubeObject): string | undefined {
+    const owner = controllerOf(obj);
+    return owner?.kind === 'Experiment' && owner.name ? rolloutKey(ns(obj), owner.name) : undefined;
   }
 
   /** The key of the rollout an object belongs to: its controller, its ReplicaSet's, its subject's. */
@@ -129,6 +157,10 @@ export class InformerSource implements DashboardSource {
     }
     const owner = controllerOf(obj);
     if (owner?.kind === 'Rollout' && owner.name) return rolloutKey(namespace, owner.name);
+    if (owner?.kind === 'Experiment' && owner.name) {
+      const experiment = this.informers.experiments?.get(rolloutKey(namespace, owner.name));
+      return experiment ? this.rolloutOf(experiment) : undefined;
+    }
     if (owner?.kind === 'ReplicaSet' && owner.name) {
       const rs = this.informers.replicasets.get(rolloutKey(namespace, owner.name));
       return rs ? this.rolloutOf(rs) : undefined;
@@ -145,6 +177,38 @@ export class InformerSource implements DashboardSource {
     return () => this.listeners.delete(listener);
   }
 
+  subscribeExperiments(listener: ChangeListener): () => void {
+    this.experimentListeners.add(listener);
+    return () => this.experimentListeners.delete(listener);
+  }
+
+  namespaces(): string[] {
+    return (this.informers.namespaces?.list() ?? []).map((n) => n.metadata?.name ?? '').filter(Boolean);
+  }
+
+  experiments(namespace?: string): Experiment[] {
+    return (this.informers.experiments?.list(namespace) ?? []) as unknown as Experiment[];
+  }
+
+  /** The objects `uid` owns (its ReplicaSets, their pods, its AnalysisRuns), as the CLI's view models take them. */
+  private owned(uid: string): { replicaSets: KubeObject[]; pods: KubeObject[]; analysisRuns: KubeObject[] } {
+    const replicaSets = this.informers.replicasets.byOwner(uid);
+    const pods = replicaSets.flatMap((rs) => (rs.metadata?.uid ? (this.informers.pods?.byOwner(rs.metadata.uid) ?? []) : []));
+    return { replicaSets, pods, analysisRuns: this.informers.analysisruns?.byOwner(uid) ?? [] };
+  }
+
+  experimentObjects(namespace: string, name: string): ExperimentObjects | undefined {
+    const experiment = this.informers.experiments?.get(rolloutKey(namespace, name)) as unknown as Experiment | undefined;
+    if (experiment === undefined) return undefined;
+    const owned = this.owned(experiment.metadata.uid ?? '');
+    return {
+      experiment,
+      replicaSets: owned.replicaSets as unknown as ReplicaSetLike[],
+      pods: owned.pods as unknown as PodLike[],
+      analysisRuns: owned.analysisRuns as unknown as AnalysisRun[],
+    };
+  }
+
   rollouts(namespace?: string): Rollout[] {
     return (this.informers.rollouts.list(namespace) as unknown as Rollout[]).map(withStrategy);
   }
@@ -152,16 +216,16 @@ export class InformerSource implements DashboardSource {
   objects(namespace: string, name: string): DetailInputs | undefined {
     const rollout = withStrategy(this.informers.rollouts.get(rolloutKey(namespace, name)) as unknown as Rollout | undefined);
     if (rollout === undefined) return undefined;
-    const uid = rollout.metadata.uid ?? '';
-    const replicaSets = this.informers.replicasets.byOwner(uid);
-    const pods = replicaSets.flatMap((rs) => (rs.metadata?.uid ? (this.informers.pods?.byOwner(rs.metadata.uid) ?? []) : []));
-    const analysisRuns = this.informers.analysisruns?.byOwner(uid) ?? [];
+    // Its Experiments come with their own ReplicaSets, pods and runs, as `kubectl ramp get rollout` reads them.
+    const experiments = this.informers.experiments?.byOwner(rollout.metadata.uid ?? '') ?? [];
+    const all = [rollout as unknown as KubeObject, ...experiments].map((owner) => this.owned(owner.metadata?.uid ?? ''));
     const events = this.informers.events?.list(namespace) ?? [];
     return {
       rollout,
-      replicaSets: replicaSets as unknown as ReplicaSetLike[],
-      pods: pods as unknown as PodLike[],
-      analysisRuns: analysisRuns as unknown as AnalysisRun[],
+      replicaSets: all.flatMap((o) => o.replicaSets) as unknown as ReplicaSetLike[],
+      pods: all.flatMap((o) => o.pods) as unknown as PodLike[],
+      analysisRuns: all.flatMap((o) => o.analysisRuns) as unknown as AnalysisRun[],
+      experiments: experiments as unknown as Experiment[],
       events: events as unknown as EventLike[],
     };
   }

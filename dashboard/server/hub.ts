@@ -1,3 +1,4 @@
+import { ownerUid } from '../../client/info/labels.ts';
 import { newRolloutInfo } from '../../client/info/rollout-info.ts';
 import type { Clock, TimerHandle } from '../../controller/kube/clock.ts';
 import type { RolloutDetail, RolloutSummary, WeightPoint } from '../shared/api.ts';
@@ -79,14 +80,17 @@ export class RolloutHub {
     const info = newRolloutInfo(objects);
     const point = weightPoint(info, now);
     if (point !== undefined) this.history.record(key, point);
-    const summary = rolloutSummary(info);
+    const summary = rolloutSummary(info, objects.rollout);
     this.summaries.set(key, summary);
     return { kind: 'changed', key, summary, detail: rolloutDetailOf(info, objects, this.historyOf(key, objects), now) };
   }
 
   /** What the cluster remembers of the weights, then what this process saw. */
   private historyOf(key: string, objects: DetailInputs): WeightPoint[] {
-    const rebuilt = rebuildWeightHistory(objects.rollout, objects.replicaSets ?? [], objects.events ?? []);
+    // The rollout's own ReplicaSets: its Experiments' ones are among them for the view model.
+    const own = new Set([objects.rollout.metadata.uid ?? '']);
+    const replicaSets = (objects.replicaSets ?? []).filter((rs) => ownerUid(rs.metadata.ownerReferences as { uid: string }[] | undefined, own) !== undefined);
+    const rebuilt = rebuildWeightHistory(objects.rollout, replicaSets, objects.events ?? []);
     return mergeWeightHistory(rebuilt, this.history.get(key), this.opts.historyLimit);
   }
 
@@ -103,7 +107,7 @@ export class RolloutHub {
       if (summary === undefined) {
         const objects = this.opts.source.objects(ro.metadata.namespace ?? '', ro.metadata.name ?? '');
         if (objects === undefined) continue;
-        summary = rolloutSummary(newRolloutInfo(objects));
+        summary = rolloutSummary(newRolloutInfo(objects), objects.rollout);
       }
       out.push(summary);
     }
@@ -122,9 +126,9 @@ export class RolloutHub {
     return rolloutDetailOf(info, objects, this.historyOf(key, objects), now);
   }
 
-  /** Namespaces that hold at least one rollout, sorted. */
+  /** Namespaces the kubeconfig may list and those that hold at least one rollout, sorted. */
   namespaces(): string[] {
-    return [...new Set(this.opts.source.rollouts().map((ro) => ro.metadata.namespace ?? ''))].sort();
+    return [...new Set([...this.opts.source.namespaces(), ...this.opts.source.rollouts().map((ro) => ro.metadata.namespace ?? '')])].sort();
   }
 
   stop(): void {

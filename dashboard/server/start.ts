@@ -14,7 +14,8 @@ import { packageVersion } from '../../client/package-version.ts';
 import { ensureWebBuilt } from '../build.ts';
 import { createApp, normalizeRootPath } from './app.ts';
 import { generateToken, type WritePolicy } from './auth.ts';
-import { dashboardInformer, InformerSource, REQUIRED_KINDS, WATCHED, type InformerMap, type WatchedKind } from './cache.ts';
+import { CLUSTER_KINDS, dashboardInformer, InformerSource, REQUIRED_KINDS, WATCHED, type InformerMap, type WatchedKind } from './cache.ts';
+import { experimentReader } from './experiments.ts';
 import { RolloutHub } from './hub.ts';
 import { describeIssues, NamespaceSchema } from './validation.ts';
 
@@ -94,6 +95,11 @@ function resolveKubeConfig(options: DashboardOptions, env: Record<string, string
   }, options.connection ?? {});
 }
 
+/** Kinds the dashboard watches: cluster-scoped ones (namespaces) only when it watches them all. */
+function watchedKinds(namespace: string | undefined): WatchedKind[] {
+  return (Object.keys(WATCHED) as WatchedKind[]).filter((kind) => namespace === undefined || !CLUSTER_KINDS.includes(kind));
+}
+
 /**
  * One list request per kind, before any informer starts: a cluster without the CRDs or a
  * kubeconfig that may not list rollouts fails here with one clear line instead of an informer
@@ -102,14 +108,14 @@ function resolveKubeConfig(options: DashboardOptions, env: Record<string, string
 async function checkAccess(client: KubeClient, namespace: string | undefined): Promise<WatchedKind[]> {
   const unavailable: WatchedKind[] = [];
   const scope = namespace !== undefined ? `namespace "${namespace}"` : 'all namespaces';
-  for (const kind of Object.keys(WATCHED) as WatchedKind[]) {
+  for (const kind of watchedKinds(namespace)) {
     const type = WATCHED[kind];
     try {
       await client.list(type, { ...(namespace !== undefined ? { namespace } : {}), limit: 1 });
     } catch (err) {
       const status = statusCodeOf(err);
       const required = REQUIRED_KINDS.includes(kind);
-      if (status === 403 && !required) {
+      if ((status === 403 || status === 404) && !required) {
         unavailable.push(kind);
         continue;
       }
@@ -186,7 +192,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
 
   const deps = { client, clock, logger, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) };
   const informers: Partial<Record<WatchedKind, Informer<KubeObject>>> = {};
-  for (const kind of Object.keys(WATCHED) as WatchedKind[]) {
+  for (const kind of watchedKinds(opts.namespace)) {
     if (!unavailable.includes(kind)) informers[kind] = dashboardInformer(kind, deps);
   }
   const all = Object.values(informers);
@@ -209,6 +215,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Ru
     const webRoot = opts.buildWeb ? await ensureWebBuilt(say) : undefined;
     const { app, streams } = createApp({
       hub,
+      experiments: experimentReader(source, clock),
       writer: client,
       policy,
       ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),

@@ -10,12 +10,18 @@ export const NamespaceSchema = z
   .max(63, 'a namespace has at most 63 characters')
   .regex(DNS_LABEL, 'a namespace is lower-case letters, digits and "-", starting and ending with a letter or digit');
 
-export const RolloutNameSchema = z
-  .string()
-  .max(253, 'a rollout name has at most 253 characters')
-  .regex(DNS_SUBDOMAIN, 'a rollout name is lower-case letters, digits, "-" and ".", starting and ending with a letter or digit');
+function objectNameSchema(kind: string) {
+  return z
+    .string()
+    .max(253, `${kind} name has at most 253 characters`)
+    .regex(DNS_SUBDOMAIN, `${kind} name is lower-case letters, digits, "-" and ".", starting and ending with a letter or digit`);
+}
+
+export const RolloutNameSchema = objectNameSchema('a rollout');
 
 export const RolloutParamsSchema = z.object({ namespace: NamespaceSchema, name: RolloutNameSchema });
+
+export const ExperimentParamsSchema = z.object({ namespace: NamespaceSchema, name: objectNameSchema('an experiment') });
 
 export const ActionParamsSchema = RolloutParamsSchema.extend({
   action: z.enum(ACTIONS, { error: `unknown action; use one of: ${ACTIONS.join(', ')}` }),

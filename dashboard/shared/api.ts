@@ -2,7 +2,7 @@
  * The dashboard's HTTP contract, shared by the server and the web app. Types only, plus the
  * action names: nothing here may import Node modules, since the browser bundle includes it.
  */
-import type { ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../client/info/types.ts';
+import type { ExperimentInfo, ImageInfo, PauseInfo, RolloutInfo, StrategyName } from '../../client/info/types.ts';
 
 export type { AnalysisRunInfo, PodInfo, ReplicaSetInfo, RolloutInfo } from '../../client/info/types.ts';
 
@@ -32,7 +32,18 @@ export interface RolloutSummary {
   aborted: boolean;
   manuallyPaused: boolean;
   pauseConditions: PauseInfo[];
+  /** Why a person should look at it now; empty when nothing needs doing. */
+  attention: AttentionReason[];
+  /** The Experiment the current canary step runs, while it runs. */
+  experiment?: string;
 }
+
+/**
+ * The "needs attention" filter: Degraded, paused until a person promotes or resumes it, or an
+ * analysis of the newest revision failing.
+ */
+export const ATTENTION_REASONS = ['Degraded', 'WaitingForPromotion', 'AnalysisFailing'] as const;
+export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 export type StepKind =
   | 'setWeight'
@@ -53,6 +64,8 @@ export interface StepView {
   /** Pause steps with a duration. */
   durationSeconds?: number;
   state: 'done' | 'current' | 'pending';
+  /** Experiment steps: the Experiment this step runs, while it runs. */
+  experiment?: string;
 }
 
 /** The pause the rollout waits on now, with when it ends by itself (if it does). */
@@ -164,11 +177,67 @@ export interface Settings {
   readOnly: boolean;
   /** Set in namespace-scoped mode: the only namespace the dashboard watches. */
   namespace?: string;
-  /** Namespaces that hold rollouts (or the scoped one). */
+  /** Every namespace the kubeconfig may list plus those holding rollouts (or the scoped one). */
   namespaces: string[];
   /** Kinds the kubeconfig may not list, shown without their details. */
   unavailable: string[];
   version: string;
+}
+
+/** One row of the experiment list. */
+export interface ExperimentSummary {
+  name: string;
+  namespace: string;
+  creationTimestamp?: string;
+  /** Pending, Running, Successful, Failed, Error or Inconclusive; empty before the controller saw it. */
+  phase: string;
+  message: string;
+  /** The rollout that created it for a canary step, if one did. */
+  rollout?: string;
+  duration?: string;
+  /** When every template first became available: the duration counts from here. */
+  availableAt?: string;
+  templateNames: string[];
+  analysisNames: string[];
+}
+
+/** One template of an Experiment and the ReplicaSet running it. */
+export interface ExperimentTemplateView {
+  name: string;
+  /** Progressing, Running, Successful, Failed or Error; empty before the controller saw it. */
+  status: string;
+  message?: string;
+  desired: number;
+  replicas: number;
+  ready: number;
+  available: number;
+  images: string[];
+  replicaSet?: string;
+  podTemplateHash?: string;
+  serviceName?: string;
+}
+
+/** One analysis of an Experiment and the AnalysisRun judging it. */
+export interface ExperimentAnalysisView {
+  name: string;
+  templateName: string;
+  clusterScope: boolean;
+  requiredForCompletion: boolean;
+  analysisRun?: string;
+  phase: string;
+  message?: string;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+}
+
+export interface ExperimentDetail extends ExperimentSummary {
+  /** The CLI's view model, as `kubectl ramp get experiment -o json` prints it. */
+  info: ExperimentInfo;
+  templates: ExperimentTemplateView[];
+  analyses: ExperimentAnalysisView[];
+  serverTime: string;
 }
 
 export interface ActionResult {
@@ -192,6 +261,10 @@ export const STREAM_EVENTS = {
   deleted: 'deleted',
   /** Detail stream: the whole detail of the watched rollout. */
   detail: 'detail',
+  /** Experiment list stream: every experiment in scope, again on every change. */
+  experiments: 'experiments',
+  /** Experiment stream: the whole detail of the watched experiment. */
+  experiment: 'experiment',
 } as const;
 
 export interface DeletedEvent {

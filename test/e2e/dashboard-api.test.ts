@@ -351,7 +351,7 @@ describe('dashboard API on the local control plane', () => {
       }
     });
     try {
-      assert.deepEqual(scoped.unavailable, ['analysisruns', 'events']);
+      assert.deepEqual(scoped.unavailable, ['analysisruns', 'events', 'experiments']);
       const listed = await eventually('the rollout listed', async () => {
         const { items } = (await (await fetch(new URL('api/v1/rollouts', scoped.url))).json()) as { items: RolloutSummary[] };
         return items.length > 0 ? items : undefined;

@@ -3,10 +3,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { KubeClient } from '../../controller/kube/client.ts';
 import { ANALYSIS_RUNS, EVENTS, REPLICA_SETS, ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { startDashboard, type RunningDashboard } from '../../dashboard/server/start.ts';
+import { launchChromium, unnamedControls } from '../support/browser.ts';
 import { clients, eventually, loadKubeConfig, testNamespace } from '../support/cluster.ts';
 
 /**
@@ -16,20 +17,8 @@ import { clients, eventually, loadKubeConfig, testNamespace } from '../support/c
  * RAMP_UPDATE_SCREENSHOTS=1 it writes them over the tracked ones in docs/screenshots/ instead.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SCREENSHOT_DIR = fileURLToPath(new URL(process.env.RAMP_UPDATE_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url));
 const SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard.png');
-const LIST_SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard-list.png');
 const SHORTCUTS_SCREENSHOT = join(SCREENSHOT_DIR, 'dashboard-shortcuts.png');
 // Controllers started without this instance id ignore the rollout, so only this test writes its status.
 const INSTANCE = { 'argo-rollouts.argoproj.io/controller-instance-id': 'dashboard-e2e' };
@@ -58,20 +47,6 @@ function podTemplate(hash: string | undefined, image: string, initImage?: string
 interface RolloutTemplate {
   spec: { paused?: boolean; template: { spec: { containers: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] } } };
   status: { abort?: boolean };
-}
-
-/** Chromium's own accessibility tree: every control a screen reader would announce without a name. */
-async function unnamedControls(page: Page): Promise<{ unnamed: string[]; named: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Accessibility.enable');
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored?: boolean; role?: { value?: string }; name?: { value?: string }; backendDOMNodeId?: number }[] };
-  const controls = new Set(['button', 'link', 'combobox', 'textbox', 'searchbox', 'checkbox', 'radio', 'slider', 'spinbutton', 'listbox', 'menuitem', 'tab', 'switch']);
-  const found = nodes
-    .filter((n) => !n.ignored && controls.has(n.role?.value ?? '') && (n.name?.value ?? '').trim() === '')
-    .map((n) => `${n.role?.value ?? ''} (DOM node ${n.backendDOMNodeId ?? '?'})`);
-  const named = nodes.filter((n) => !n.ignored && controls.has(n.role?.value ?? '') && (n.name?.value ?? '').trim() !== '').length;
-  await cdp.detach();
-  return { unnamed: found, named };
 }
 
 function ownedBy(ro: KubeObject): Record<string, unknown>[] {
@@ -172,8 +147,7 @@ let browser: Browser | undefined;
 let dashboard: RunningDashboard | undefined;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/setup.sh (apt-get install chromium)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -257,8 +231,6 @@ test('the dashboard follows a rollout live and sends promote only with the token
     assert.equal(await page.locator('[data-testid^="row-"]').count(), 1, 'the filter leaves only checkout');
     await page.fill('[data-testid="filter"]', '');
     await page.waitForSelector('[data-testid="row-' + ns + '-payments"]');
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    await page.screenshot({ path: LIST_SCREENSHOT });
     await page.click(`[data-testid="row-${ns}-checkout"] a`);
     await page.waitForSelector('[data-testid="steps"]');
   });
@@ -308,6 +280,7 @@ test('the dashboard follows a rollout live and sends promote only with the token
   });
 
   await t.test('the page looks right (screenshot)', async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.waitForSelector('[data-testid="analysis"] .recharts-line path');
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     assert.ok(existsSync(SCREENSHOT));
@@ -360,6 +333,8 @@ test('the dashboard follows a rollout live and sends promote only with the token
     await page.keyboard.press('r');
     await eventually('status.abort cleared by retry', async () => (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).status.abort === false);
     await page.waitForSelector('[data-testid="action-retry"][disabled]');
+    // Keys are ignored while an action is under way: wait until retry's answer came back.
+    await page.waitForSelector('[data-testid="action-pause"]:not([disabled])');
     await page.keyboard.press('s');
     await eventually('spec.paused set', async () => (await kube.get<KubeObject & RolloutTemplate>(ROLLOUTS, ns, 'checkout')).spec.paused === true);
     await page.waitForSelector('[data-testid="action-resume"]:not([disabled])');

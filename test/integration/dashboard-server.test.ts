@@ -12,8 +12,9 @@ import { Informer, type ListWatchSource } from '../../controller/kube/informer.t
 import type { KubeObject } from '../../controller/kube/resources.ts';
 import { createApp, normalizeRootPath, type AppDeps } from '../../dashboard/server/app.ts';
 import { InformerSource, type WatchedKind } from '../../dashboard/server/cache.ts';
+import { experimentReader } from '../../dashboard/server/experiments.ts';
 import { RolloutHub } from '../../dashboard/server/hub.ts';
-import type { ErrorBody, RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
+import type { ErrorBody, ExperimentDetail, ExperimentSummary, RolloutDetail, RolloutSummary, Settings } from '../../dashboard/shared/api.ts';
 import { FakeKube } from '../support/fake-kube.ts';
 import { loadFixture } from '../support/rollout-fixtures.ts';
 import { takeSseEvents, type SseEvent } from '../support/sse.ts';
@@ -73,6 +74,8 @@ async function harness(overrides: Partial<AppDeps> & { webRoot?: string; clock?:
     pods: new MemorySource(fixture.pods as unknown as KubeObject[]),
     analysisruns: new MemorySource(fixture.analysisRuns as unknown as KubeObject[]),
     events: new MemorySource([]),
+    experiments: new MemorySource([]),
+    namespaces: new MemorySource([]),
   };
   const informers = Object.fromEntries(
     (Object.keys(sources) as WatchedKind[]).map((kind) => [kind, new Informer<KubeObject>({ name: kind, source: sources[kind], clock: systemClock, logger, resyncMs: 0 })]),
@@ -85,6 +88,7 @@ async function harness(overrides: Partial<AppDeps> & { webRoot?: string; clock?:
   const fake = new FakeKube([fixture.rollout as unknown as KubeObject, ...(fixture.replicaSets as unknown as KubeObject[])]);
   const { app, streams } = createApp({
     hub,
+    experiments: experimentReader(source, systemClock),
     writer: fake,
     policy: { readOnly: false, token: TOKEN },
     bindHost: '127.0.0.1',
@@ -415,5 +419,55 @@ describe('dashboard server options', () => {
     assert.equal(normalizeRootPath('/'), '');
     assert.equal(normalizeRootPath('/tools/rollouts/'), '/tools/rollouts');
     for (const bad of ['tools', '/a/../b', '/a b', '/a?b']) assert.throws(() => normalizeRootPath(bad), /is not a root path/, bad);
+  });
+});
+
+describe('dashboard server: namespaces and experiments', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const experiment = (phase: string): KubeObject =>
+    ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Experiment',
+      metadata: { name: 'canary-demo-exp', namespace: 'demo', uid: 'exp-1', ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'canary-demo', uid: 'x', controller: true }] },
+      spec: { templates: [{ name: 'baseline', selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'a', image: 'a:1' }] } } }] },
+      status: { phase, templateStatuses: [{ name: 'baseline', replicas: 1, updatedReplicas: 1, readyReplicas: 1, availableReplicas: 1, status: 'Running' }] },
+    }) as unknown as KubeObject;
+
+  test('settings list every namespace the kubeconfig may list, with those holding rollouts', async () => {
+    h.sources.namespaces.push('ADDED', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'empty' } } as KubeObject);
+    let settings: Settings | undefined;
+    while (settings?.namespaces.length !== 2) settings = await json<Settings>(await fetch(new URL('api/v1/settings', h.url)));
+    assert.deepEqual(settings.namespaces, ['demo', 'empty']);
+  });
+
+  test('experiments: list, page, 404 and a stream that follows changes', async () => {
+    h.sources.experiments.push('ADDED', experiment('Running'));
+    let list: { items: ExperimentSummary[] } = { items: [] };
+    while (list.items.length === 0) list = await json(await fetch(new URL('api/v1/experiments?namespace=demo', h.url)));
+    assert.deepEqual(list.items.map((e) => [e.name, e.phase, e.rollout, e.templateNames]), [['canary-demo-exp', 'Running', 'canary-demo', ['baseline']]]);
+    assert.deepEqual((await json<{ items: ExperimentSummary[] }>(await fetch(new URL('api/v1/experiments?namespace=elsewhere', h.url)))).items, []);
+
+    const detail = await json<ExperimentDetail>(await fetch(new URL('api/v1/namespaces/demo/experiments/canary-demo-exp', h.url)));
+    assert.deepEqual(detail.templates.map((t) => [t.name, t.status, t.available]), [['baseline', 'Running', 1]]);
+    const missing = await fetch(new URL('api/v1/namespaces/demo/experiments/nope', h.url));
+    assert.equal(missing.status, 404);
+    assert.match((await json<ErrorBody>(missing)).error.message, /experiment "nope" not found/);
+    assert.equal((await fetch(new URL('api/v1/namespaces/demo/experiments/Bad_Name', h.url))).status, 400);
+
+    const stream = await fetch(new URL('api/v1/namespaces/demo/experiments/canary-demo-exp/stream', h.url));
+    const events = await readEvents(stream, (got) => {
+      // Change it once the first snapshot arrived, so the update is seen on this stream.
+      if (got.length === 1) h.sources.experiments.push('MODIFIED', experiment('Successful'));
+      return got.some((e) => (e.data as ExperimentDetail).phase === 'Successful');
+    });
+    assert.deepEqual(events.map((e) => [e.event, (e.data as ExperimentDetail).phase]).slice(0, 1), [['experiment', 'Running']]);
+    assert.equal(events.at(-1)?.event, 'experiment');
   });
 });

@@ -25,6 +25,7 @@ function stepKind(step: CanaryStep): StepKind {
 export function stepTrack(ro: Rollout): StepView[] {
   const steps = ro.spec.strategy.canary?.steps ?? [];
   const current = ro.status?.currentStepIndex ?? 0;
+  const experiment = ro.status?.canary?.currentExperiment;
   return steps.map((step, index) => {
     const view: StepView = {
       index,
@@ -36,6 +37,7 @@ export function stepTrack(ro: Rollout): StepView[] {
       const seconds = tryParseDuration(step.pause.duration);
       if (seconds !== undefined) view.durationSeconds = seconds;
     }
+    if (view.kind === 'experiment' && view.state === 'current' && experiment) view.experiment = experiment;
     return view;
   });
 }

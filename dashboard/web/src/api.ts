@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ActionName, ActionResult, ErrorBody, RolloutDetail, RolloutSummary, Settings } from '../../shared/api.ts';
+import type { ActionName, ActionResult, ErrorBody, ExperimentDetail, ExperimentSummary, RolloutDetail, RolloutSummary, Settings } from '../../shared/api.ts';
 
 /** A refused or failed request, with the server's message and hint. */
 export class ApiError extends Error {
@@ -36,8 +36,10 @@ async function getJson<T>(path: string): Promise<T> {
 
 export const api = {
   settings: () => getJson<Settings>('api/v1/settings'),
-  rollouts: (namespace?: string) => getJson<{ items: RolloutSummary[] }>(`api/v1/rollouts${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
+  rollouts: (namespace?: string) => getJson<{ items: RolloutSummary[] }>(`api/v1/rollouts${namespaceQuery(namespace)}`),
   rollout: (namespace: string, name: string) => getJson<RolloutDetail>(rolloutPath(namespace, name)),
+  experiments: (namespace?: string) => getJson<{ items: ExperimentSummary[] }>(`api/v1/experiments${namespaceQuery(namespace)}`),
+  experiment: (namespace: string, name: string) => getJson<ExperimentDetail>(experimentPath(namespace, name)),
   async action(namespace: string, name: string, action: ActionName, token: string, body: Record<string, unknown> = {}): Promise<ActionResult> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (token !== '') headers.Authorization = `Bearer ${token}`;
@@ -51,6 +53,15 @@ export const api = {
     return (await res.json()) as ActionResult;
   },
 };
+
+/** "?namespace=NS", or nothing for every namespace. */
+export function namespaceQuery(namespace: string | undefined): string {
+  return namespace ? `?namespace=${encodeURIComponent(namespace)}` : '';
+}
+
+export function experimentPath(namespace: string, name: string): string {
+  return `api/v1/namespaces/${encodeURIComponent(namespace)}/experiments/${encodeURIComponent(name)}`;
+}
 
 export function rolloutPath(namespace: string, name: string): string {
   return `api/v1/namespaces/${encodeURIComponent(namespace)}/rollouts/${encodeURIComponent(name)}`;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { parseHash, type Route } from './routes.ts';
 
 /** The current time, updated every `intervalMs`: drives countdowns and ages. */
 export function useNow(intervalMs = 1000): number {
@@ -10,19 +11,7 @@ export function useNow(intervalMs = 1000): number {
   return now;
 }
 
-export type Route = { page: 'list' } | { page: 'rollout'; namespace: string; name: string };
-
-function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] === 'rollouts' && parts[1] !== undefined && parts[2] !== undefined) return { page: 'rollout', namespace: parts[1], name: parts[2] };
-  return { page: 'list' };
-}
-
-export function routeHref(route: Route): string {
-  return route.page === 'list' ? '#/' : `#/rollouts/${encodeURIComponent(route.namespace)}/${encodeURIComponent(route.name)}`;
-}
-
-/** Hash routing: a rollout page is a link that survives reload and needs no server routes. */
+/** Hash routing: every page and the list's state are a link that survives reload, with no server routes. */
 export function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(window.location.hash));
   useEffect(() => {
@@ -31,6 +20,18 @@ export function useRoute(): Route {
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return route;
+}
+
+/**
+ * Moves to `href` (a "#/…" link). `replace` rewrites the current history entry instead, for state
+ * changes as one types (search) that Back should not step through one letter at a time.
+ */
+export function navigate(href: string, replace = false): void {
+  if (window.location.hash === href) return;
+  if (replace) {
+    window.history.replaceState(null, '', href);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  } else window.location.hash = href;
 }
 
 const TOKEN_KEY = 'ramp-dashboard-token';

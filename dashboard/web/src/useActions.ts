@@ -28,6 +28,17 @@ export interface ActionRunner {
   cancel(): void;
 }
 
+/** Sends one action and says how it went, never throwing: the answer is shown, not raised. */
+export async function sendAction(namespace: string, name: string, action: ActionName, token: string, body: Record<string, unknown> = {}): Promise<Outcome> {
+  try {
+    const result = await api.action(namespace, name, action, token, body);
+    return { ok: true, message: result.message };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, message: err.message, ...(err.hint !== undefined ? { hint: err.hint } : {}) };
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 /** One place that sends the rollout page's actions, so buttons, forms and keys report alike. */
 export function useActions(namespace: string, name: string, token: string, onOutcome: (outcome: Outcome) => void): ActionRunner {
   const [busy, setBusy] = useState<ActionName | undefined>(undefined);
@@ -37,15 +48,8 @@ export function useActions(namespace: string, name: string, token: string, onOut
     async (action: ActionName, body: Record<string, unknown> = {}): Promise<void> => {
       setPending(undefined);
       setBusy(action);
-      try {
-        const result = await api.action(namespace, name, action, token, body);
-        onOutcome({ ok: true, message: result.message });
-      } catch (err) {
-        if (err instanceof ApiError) onOutcome({ ok: false, message: err.message, ...(err.hint !== undefined ? { hint: err.hint } : {}) });
-        else onOutcome({ ok: false, message: err instanceof Error ? err.message : String(err) });
-      } finally {
-        setBusy(undefined);
-      }
+      onOutcome(await sendAction(namespace, name, action, token, body));
+      setBusy(undefined);
     },
     [namespace, name, token, onOutcome],
   );

@@ -6,6 +6,7 @@ import { useNow } from '../hooks.ts';
 import { shortcutOf } from '../shortcuts.ts';
 import { useActions, type Outcome } from '../useActions.ts';
 import { ACTION_SPECS, ActionBar, blockedReason, ShortcutHelp, trigger } from './ActionBar.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { Dialog } from './Dialog.tsx';
 import { SetImageForm } from './SetImageForm.tsx';
 import { AnalysisPanel } from './AnalysisPanel.tsx';
@@ -13,6 +14,7 @@ import { EventList } from './EventList.tsx';
 import { ReplicaSetTable } from './ReplicaSetTable.tsx';
 import { RevisionTimeline } from './RevisionTimeline.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
+import { Toast } from './Toast.tsx';
 import { PauseStatus, StepTrack } from './StepTrack.tsx';
 import { WeightChart } from './WeightChart.tsx';
 
@@ -59,6 +61,7 @@ export function RolloutPage({
   const [detail, setDetail] = useState<RolloutDetail | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
+  const closeToast = useCallback(() => setOutcome(undefined), []);
   const [skew, setSkew] = useState(0);
   const [help, setHelp] = useState(false);
   const imageField = useRef<HTMLInputElement>(null);
@@ -82,12 +85,6 @@ export function RolloutPage({
     [STREAM_EVENTS.deleted]: () => setError(new ApiError(404, `rollout "${name}" was deleted`, 'pick a rollout from the list')),
   });
   useEffect(() => onStream(stream), [stream, onStream]);
-
-  useEffect(() => {
-    if (outcome === undefined || !outcome.ok) return undefined;
-    const timer = window.setTimeout(() => setOutcome(undefined), 6000);
-    return () => window.clearTimeout(timer);
-  }, [outcome]);
 
   // Keys reach the actions the buttons offer, never one a button would refuse.
   const info = detail?.info;
@@ -149,29 +146,9 @@ export function RolloutPage({
         <ActionBar info={info} readOnly={readOnly} runner={runner} onHelp={() => setHelp(true)} />
       </div>
 
-      {outcome && (
-        <div className={`toast ${outcome.ok ? 'toast-ok' : 'toast-bad'}`} role={outcome.ok ? 'status' : 'alert'} data-testid="toast" data-ok={String(outcome.ok)}>
-          <strong>{outcome.message}</strong>
-          {outcome.hint && <span> — {outcome.hint}</span>}
-          <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => setOutcome(undefined)}>
-            ×
-          </button>
-        </div>
-      )}
+      {outcome && <Toast outcome={outcome} onClose={closeToast} />}
       {error && <div className="toast toast-bad" role="alert">{error.message}</div>}
-      {runner.pending && (
-        <Dialog title={runner.pending.title} onClose={runner.cancel} testId="confirm">
-          <p>{runner.pending.message}</p>
-          <div className="modal-buttons">
-            <button type="button" className="button" onClick={runner.cancel} autoFocus>
-              Cancel
-            </button>
-            <button type="button" className="button button-danger" data-testid="confirm-ok" onClick={runner.confirm}>
-              {runner.pending.confirmLabel}
-            </button>
-          </div>
-        </Dialog>
-      )}
+      {runner.pending && <ConfirmDialog title={runner.pending.title} message={runner.pending.message} confirmLabel={runner.pending.confirmLabel} onConfirm={runner.confirm} onCancel={runner.cancel} />}
       {help && (
         <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)} testId="shortcut-help">
           <ShortcutHelp onClose={() => setHelp(false)} />

@@ -1,5 +1,6 @@
 import type { PauseView, RolloutInfo, StepView } from '../../../shared/api.ts';
 import { clock, durationText } from '../format.ts';
+import { routeHref } from '../routes.ts';
 
 const ICONS: Record<string, string> = {
   setWeight: '%',
@@ -66,6 +67,11 @@ export function StepTrack({ steps, info, pause, now }: { steps: StepView[]; info
                   {step.index + 1}. {stepTitle(step)}
                 </span>
                 <span className="step-text">{stepText(step)}</span>
+                {step.experiment !== undefined && (
+                  <a className="step-link" href={routeHref({ page: 'experiment', namespace: info.namespace, name: step.experiment })} data-testid="step-experiment">
+                    {step.experiment}
+                  </a>
+                )}
                 {countdown !== undefined && <span className="countdown">{countdown}</span>}
               </span>
             </li>
