@@ -351,7 +351,8 @@ test('the dashboard follows a rollout live and sends promote only with the token
     await page.waitForFunction(() => (document.querySelector('[data-testid="set-image-image"]') as HTMLInputElement | null)?.value.endsWith('checkout-migrate:2.4.0'));
     await page.fill('[data-testid="set-image-image"]', 'registry.example/shop/checkout-migrate:2.5.0');
     await page.click('[data-testid="set-image-submit"]');
-    await page.waitForSelector('[data-testid="toast"][data-ok="true"]');
+    // The previous action's toast may still be up: wait for this one's.
+    await page.waitForSelector('[data-testid="toast"][data-ok="true"]:has-text("image updated")');
     assert.match((await page.textContent('[data-testid="toast"]')) ?? '', /rollout "checkout" image updated/);
     await page.selectOption('[data-testid="set-image-container"]', 'checkout');
     await page.fill('[data-testid="set-image-image"]', 'registry.example/shop/checkout:2.5.0');
