@@ -1,5 +1,6 @@
 import type { AnalysisPhase, ExperimentAnalysisRunStatus, ExperimentAnalysisTemplateRef } from '../api/index.ts';
-import { findAnalysisTemplate, renderExperimentAnalysisRun } from './render.ts';
+import type { AnalysisRun } from '../api/index.ts';
+import { analysisRunName, findAnalysisTemplate, renderExperimentAnalysisRun } from './render.ts';
 import { isCompletedPhase, isTerminating } from './state.ts';
 import type { ExperimentWorld, PlanOutput } from './types.ts';
 
@@ -50,14 +51,15 @@ function decide(
   }
   const terminating = isTerminating(ex, ex.status);
   if (!prev?.analysisRun) {
-    const existing = world.runs.get(`${ex.metadata.name ?? ''}-${analysis.name}`);
+    const slot = runSlot(world, analysisRunName(ex, analysis));
     // A run created by a pass whose status write was lost is taken up again, not created twice.
-    if (existing) return { name: analysis.name, analysisRun: existing.metadata.name ?? '', phase: existing.status?.phase ?? 'Pending' };
+    if (slot.adopt) return { name: analysis.name, analysisRun: slot.adopt.metadata.name ?? '', phase: slot.adopt.status?.phase ?? 'Pending' };
     if (terminating) return prev;
     try {
-      const run = renderExperimentAnalysisRun(ex, analysis, world.analysisTemplates, world.replicaSets);
+      const rendered = renderExperimentAnalysisRun(ex, analysis, world.analysisTemplates, world.replicaSets);
+      const run = { ...rendered, metadata: { ...rendered.metadata, name: slot.create } };
       out.actions.push({ kind: 'createAnalysisRun', run });
-      return { name: analysis.name, analysisRun: run.metadata.name ?? '', phase: 'Pending' };
+      return { name: analysis.name, analysisRun: slot.create, phase: 'Pending' };
     } catch (err) {
       return failed(prev, analysis.name, '', `Failed to create AnalysisRun for analysis '${analysis.name}': ${(err as Error).message}`);
     }
@@ -75,4 +77,21 @@ function decide(
   const phase: AnalysisPhase = run.status?.phase ?? 'Pending';
   const message = run.status?.message;
   return { name: analysis.name, analysisRun: prev.analysisRun, phase, ...(message ? { message } : {}) };
+}
+
+/**
+ * Argo's CreateWithCollisionCounter over the runs the cache holds: a run of this experiment that
+ * has not completed is its own (adopted); a completed one, as after `retry experiment`, or
+ * another's takes the name, so the next free `<base>.<n>` is created.
+ */
+function runSlot(world: ExperimentWorld, base: string): { adopt?: AnalysisRun; create: string } {
+  const uid = world.experiment.metadata.uid;
+  for (let n = 0; ; n += 1) {
+    const name = n === 0 ? base : `${base}.${n}`;
+    const existing = world.runs.get(name);
+    if (!existing) return { create: name };
+    const owner = existing.metadata.ownerReferences?.find((ref) => ref.controller);
+    const ours = owner !== undefined && (uid === undefined || owner.uid === uid);
+    if (ours && !isCompletedPhase(existing.status?.phase)) return { adopt: existing, create: name };
+  }
 }

@@ -8,7 +8,7 @@ import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, EVENTS, EXPERIMENTS, REPLICA_SETS, S
 import { eventually, kubeconfigPath, testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
-import { kubectl } from './support/cli.ts';
+import { kubectl, rampOk } from './support/cli.ts';
 
 /**
  * Experiments on the real control plane (kwok makes pods Ready): templates run as ReplicaSets,
@@ -127,6 +127,23 @@ describe('experiments on the real control plane', () => {
     const bad = await phase('bad', 'Failed');
     assert.deepEqual(bad.status?.analysisRuns?.map((r) => r.phase), ['Failed']);
     await scaledToZero('good-canary', 'bad-canary');
+  });
+
+  test('retry experiment: a Failed experiment runs again and, its analysis now passing, ends Successful', async (t) => {
+    const { ns, create, phase, get } = await setUp(t);
+    await client.create(ANALYSIS_TEMPLATES, webTemplate(ns) as KubeObject);
+    fixture.setJson('/flaky', { verdict: 'fail' });
+    await create('flaky', {
+      scaleDownDelaySeconds: 0,
+      templates: [template('canary')],
+      analyses: [{ name: 'verdict', templateName: 'verdict', requiredForCompletion: true, args: [{ name: 'url', value: `${fixture.url}/flaky` }] }],
+    });
+    await phase('flaky', 'Failed');
+    fixture.setJson('/flaky', { verdict: 'pass' });
+    assert.equal(await rampOk(['retry', 'experiment', 'flaky'], { namespace: ns }), "experiment 'flaky' retried\n");
+    const again = await phase('flaky', 'Successful', 90_000);
+    assert.deepEqual(again.status?.analysisRuns?.map((r) => r.phase), ['Successful'], 'a new run measured the passing endpoint');
+    assert.ok((await get('flaky')).status?.templateStatuses?.length, 'the templates ran again');
   });
 
   test('terminate: true ends a running experiment Successful and scales it down', async (t) => {

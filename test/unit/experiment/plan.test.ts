@@ -196,6 +196,32 @@ describe('Experiment plan', () => {
     assert.equal(f.replicaSets.get('exp-canary')?.metadata?.annotations?.['scale-down-deadline'] !== undefined, true, 'the templates go down');
   });
 
+  test('retry (status cleared): the templates come back and a new run is created beside the completed one, as Argo\'s collision counter names it', () => {
+    const f = new FakeWorld(experiment({ duration: '1h', analyses: [{ name: 'check', templateName: 'check', args: [{ name: 'hash', value: 'x' }] }] }));
+    f.until((p) => p.actions.some((a) => a.kind === 'createAnalysisRun'));
+    f.runs.get('exp-check')!.status = { phase: 'Failed', message: 'metric "m" assessed Failed' };
+    f.until((p) => p.status.phase === 'Failed');
+    f.step();
+
+    f.ex = { ...f.ex, status: undefined } as Experiment;
+    f.until((p) => p.status.phase === 'Running');
+    const created = f.until((p) => p.actions.some((a) => a.kind === 'createAnalysisRun'));
+    assert.deepEqual(created.status.analysisRuns, [{ name: 'check', analysisRun: 'exp-check.1', phase: 'Pending' }]);
+    assert.equal(f.runs.get('exp-check')?.status?.phase, 'Failed', 'the completed run is left as it was');
+    assert.ok((f.replicaSets.get('exp-canary')?.spec?.replicas ?? 0) > 0, 'the templates run again');
+  });
+
+  test('a running run of this experiment is taken up again when the status lost it', () => {
+    const f = new FakeWorld(experiment({ duration: '1h', analyses: [{ name: 'check', templateName: 'check', args: [{ name: 'hash', value: 'x' }] }] }));
+    f.until((p) => p.actions.some((a) => a.kind === 'createAnalysisRun'));
+    f.runs.get('exp-check')!.status = { phase: 'Running' };
+    const { analysisRuns: _lost, ...rest } = f.ex.status!;
+    f.ex = { ...f.ex, status: rest };
+    const plan = f.step();
+    assert.ok(!plan.actions.some((a) => a.kind === 'createAnalysisRun'), 'nothing created twice');
+    assert.deepEqual(plan.status.analysisRuns, [{ name: 'check', analysisRun: 'exp-check', phase: 'Running' }]);
+  });
+
   test('without a duration, the experiment ends when its required analyses succeed, and other runs are terminated', () => {
     const f = new FakeWorld(
       experiment({
