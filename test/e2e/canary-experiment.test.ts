@@ -9,6 +9,7 @@ import { eventually, kubeconfigPath, testNamespace } from '../support/cluster.ts
 import { ensureIstioCrds, installSmiCrds } from '../support/crds.ts';
 import { startController } from '../support/controller.ts';
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
+import { startPrometheus, type RunningPrometheus } from '../support/prometheus.ts';
 import { canaryRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';
 import { createAll, virtualService } from './support/canary.ts';
 import { healthyOn, kubectl, rampOk } from './support/cli.ts';
@@ -16,15 +17,17 @@ import { healthyOn, kubectl, rampOk } from './support/cli.ts';
 /**
  * The canary `experiment` step on the real control plane (kwok makes pods Ready): the Rollout
  * starts the Experiment, waits for it, goes on when it succeeds and aborts when its analysis
- * fails; promote --full and terminate end it. The CLI's experiment verbs run against it, and
+ * fails (its analysis against the real Prometheus the analysis tests use); promote --full and terminate end it. The CLI's experiment verbs run against it, and
  * examples/canary-experiment is applied as a user would.
  */
 
 let fixture: HttpFixture;
+let prometheus: RunningPrometheus;
 before(async () => {
   fixture = await startHttpFixture();
-  fixture.setJson('/good', { verdict: 'pass' });
-  fixture.setJson('/bad', { verdict: 'fail' });
+  // The real Prometheus the analysis tests use, scraping a success ratio per service from the fixture.
+  fixture.setMetrics(['# TYPE app_success_ratio gauge', 'app_success_ratio{service="good"} 0.99', 'app_success_ratio{service="bad"} 0.42', ''].join('\n'));
+  prometheus = await startPrometheus({ target: fixture.hostPort });
   const client = new KubeClient(loadKubeConfig({ kind: 'files', paths: [kubeconfigPath()] }));
   try {
     await installSmiCrds(client);
@@ -33,7 +36,10 @@ before(async () => {
     client.close();
   }
 });
-after(async () => fixture?.close());
+after(async () => {
+  await prometheus?.stop();
+  await fixture?.close();
+});
 
 type Ex = Experiment & KubeObject;
 interface RS extends KubeObject {
@@ -47,13 +53,13 @@ const verdictTemplate = (ns: string) =>
     kind: 'AnalysisTemplate',
     metadata: { name: 'verdict', namespace: ns },
     spec: {
-      args: [{ name: 'url' }, { name: 'hash' }],
-      metrics: [{ name: 'verdict', successCondition: 'result == "pass"', provider: { web: { url: '{{args.url}}?hash={{args.hash}}', jsonPath: '{$.verdict}', timeoutSeconds: 5 } } }],
+      args: [{ name: 'service' }, { name: 'hash' }],
+      metrics: [{ name: 'verdict', successCondition: 'result[0] >= 0.95', failureLimit: 0, provider: { prometheus: { address: prometheus.url, query: 'app_success_ratio{service="{{args.service}}"}' } } }],
     },
   }) as KubeObject;
 
-/** An experiment step: the stable and the canary template side by side, judged at `path` when given. */
-function experimentStep(opts: { duration?: string; path?: string }) {
+/** An experiment step: the stable and the canary template side by side, judged by `service`'s success ratio in Prometheus when given. */
+function experimentStep(opts: { duration?: string; service?: 'good' | 'bad' }) {
   return {
     experiment: {
       ...(opts.duration ? { duration: opts.duration } : {}),
@@ -62,14 +68,14 @@ function experimentStep(opts: { duration?: string; path?: string }) {
         { name: 'baseline', specRef: 'stable', replicas: 1 },
         { name: 'canary', specRef: 'canary', replicas: 1, metadata: { labels: { role: 'exp' } } },
       ],
-      ...(opts.path
+      ...(opts.service
         ? {
           analyses: [
             {
               name: 'verdict',
               templateName: 'verdict',
               args: [
-                { name: 'url', value: `${fixture.url}${opts.path}` },
+                { name: 'service', value: opts.service },
                 { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } },
               ],
             },
@@ -127,7 +133,7 @@ async function setUp(t: Parameters<typeof testNamespace>[0], steps: unknown[], c
 
 describe('the canary experiment step on the real control plane', () => {
   test('the step runs the experiment, which passes, and the rollout goes on; the CLI shows it', async (t) => {
-    const { ns, ro, v1, experimentPhase, startV2, cli } = await setUp(t, [{ setWeight: 50 }, experimentStep({ duration: '5s', path: '/good' }), { setWeight: 100 }]);
+    const { ns, ro, v1, experimentPhase, startV2, cli } = await setUp(t, [{ setWeight: 50 }, experimentStep({ duration: '5s', service: 'good' }), { setWeight: 100 }]);
     const { v2, name } = await startV2();
     assert.equal(name, `app-${v2}-2-1`, "Argo's name: <rollout>-<hash>-<revision>-<step>");
     assert.equal((await ro.waitFor('app', 'the experiment recorded', (r: RolloutLike) => r.status?.canary?.currentExperiment === name)).status?.currentPodHash, v2);
@@ -136,7 +142,7 @@ describe('the canary experiment step on the real control plane', () => {
     assert.equal((running.metadata?.ownerReferences?.[0] as { kind?: string; name?: string } | undefined)?.name, 'app');
     assert.equal(running.metadata?.labels?.['rollouts-pod-template-hash'], v2);
     assert.deepEqual(running.spec.analyses?.[0]?.args, [
-      { name: 'url', value: `${fixture.url}/good` },
+      { name: 'service', value: 'good' },
       { name: 'hash', value: v2 },
     ]);
     const rs = (template: string) => ro.client.get<RS>(REPLICA_SETS, ns, `${name}-${template}`);
@@ -165,7 +171,7 @@ describe('the canary experiment step on the real control plane', () => {
   });
 
   test('a failing analysis in the experiment aborts the rollout', async (t) => {
-    const { ro, v1, experimentPhase, startV2, cli } = await setUp(t, [{ setWeight: 50 }, experimentStep({ duration: '1h', path: '/bad' }), { setWeight: 100 }]);
+    const { ro, v1, experimentPhase, startV2, cli } = await setUp(t, [{ setWeight: 50 }, experimentStep({ duration: '1h', service: 'bad' }), { setWeight: 100 }]);
     const { v2, name } = await startV2();
     await experimentPhase(name, 'Failed');
     const aborted = await ro.waitFor('app', 'aborted', (r) => r.status?.abort === true && r.status.phase === 'Degraded', 60_000);
@@ -194,7 +200,7 @@ describe('the canary experiment step on the real control plane', () => {
   });
 
   test('a controller killed mid-experiment resumes: the same experiment passes and the rollout goes on', async (t) => {
-    const { ns, ro, experimentPhase, startV2, restartController } = await setUp(t, [{ setWeight: 50 }, experimentStep({ duration: '8s', path: '/good' }), { setWeight: 100 }]);
+    const { ns, ro, experimentPhase, startV2, restartController } = await setUp(t, [{ setWeight: 50 }, experimentStep({ duration: '8s', service: 'good' }), { setWeight: 100 }]);
     const { v2, name } = await startV2();
     await experimentPhase(name, 'Running');
     await restartController();
