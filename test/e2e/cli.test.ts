@@ -43,6 +43,37 @@ function canaryRollout(name: string, steps: object[], replicas = 5): object {
 }
 
 describe('kubectl-ramp on the real control plane', () => {
+  test('set image on an init container, then undo --to-revision 1 restores the first template as a new revision', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const file = manifestDir(t);
+    const cli = { namespace: ns };
+    const rollout = canaryRollout('app', [], 2) as { spec: { template: { spec: { initContainers?: Array<{ name: string; image: string }> } } } };
+    rollout.spec.template.spec.initContainers = [{ name: 'migrate', image: 'registry.local/migrate:v1' }];
+    await rampOk(['create', '-f', file('rollout.yaml', rollout)], cli);
+    const controller = await startController({ namespace: ns, name: `${ns}-cli-undo` });
+    t.after(() => controller.kill());
+    const initImage = (r: RolloutLike) => (r.spec.template as { spec?: { initContainers?: Array<{ image?: string }> } } | undefined)?.spec?.initContainers?.[0]?.image;
+    const v1 = (await ro.waitFor('app', 'v1 Healthy', healthyOn)).status!.currentPodHash!;
+
+    // As Argo's, set image takes one CONTAINER=IMAGE: the init container, then the container.
+    assert.equal(await rampOk(['set', 'image', 'app', 'migrate=registry.local/migrate:v2'], cli), 'rollout "app" image updated\n');
+    const two = await ro.waitFor('app', 'revision 2 Healthy', (r) => healthyOn(r) && r.status?.currentPodHash !== v1);
+    assert.deepEqual([initImage(two), image(two)], ['registry.local/migrate:v2', 'registry.local/app:v1'], 'only the init container changed');
+    assert.equal(await rampOk(['set', 'image', 'app', 'app=registry.local/app:v2'], cli), 'rollout "app" image updated\n');
+    const three = await ro.waitFor('app', 'revision 3 Healthy', (r) => healthyOn(r) && image(r) === 'registry.local/app:v2');
+    assert.equal(initImage(three), 'registry.local/migrate:v2');
+    const twoArgs = await ramp(['set', 'image', 'app', 'migrate=registry.local/migrate:v3', 'app=registry.local/app:v3'], cli);
+    assert.notEqual(twoArgs.code, 0, 'two assignments are refused, as by Argo');
+
+    assert.equal(await rampOk(['undo', 'app', '--to-revision', '1'], cli), "rollout 'app' undo\n");
+    const back = await ro.waitFor('app', 'revision 1\'s template Healthy again', (r) => healthyOn(r) && r.status?.currentPodHash === v1);
+    assert.deepEqual([initImage(back), image(back)], ['registry.local/migrate:v1', 'registry.local/app:v1']);
+    assert.equal((await ro.replicaSet(v1))?.metadata?.annotations?.['rollout.argoproj.io/revision'], '4', 'the first ReplicaSet comes back as revision 4');
+    const wrong = await ramp(['undo', 'app', '--to-revision', '9'], cli);
+    assertOneLineError(wrong, 1, /revision 9/);
+  });
+
   test('blue-green: create, set image, promote, pause and resume, undo, restart, with status exit codes', async (t) => {
     const ns = await testNamespace(t);
     const ro = new RolloutHelper(ns);
