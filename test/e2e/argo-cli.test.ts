@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ArgoCli, treeRevisions } from './support/argo-cli.ts';
-import { assertRestart, healthyOn, kubectl, livePods, manifestDir, summaryField } from './support/cli.ts';
+import { assertRestart, healthyOn, kubectl, manifestDir, summaryField } from './support/cli.ts';
 import { eventually, testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
 import { blueGreenRollout, canaryRollout, RolloutHelper, service, type RolloutLike } from '../support/rollouts.ts';

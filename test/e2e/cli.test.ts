@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually, kubeconfigPath, testNamespace } from '../support/cluster.ts';
-import { assertRestart, healthyOn, kubectl, livePods, manifestDir, PLUGIN, pluginArgs, ramp, rampOk, runProcess, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
+import { assertRestart, healthyOn, kubectl, manifestDir, PLUGIN, pluginArgs, ramp, rampOk, runProcess, summaryField, TmuxPane, type CliResult } from './support/cli.ts';
 import { readState } from '../cluster/cluster.ts';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

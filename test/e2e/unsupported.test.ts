@@ -4,7 +4,7 @@ import { ROLLOUTS } from '../../controller/kube/resources.ts';
 import { SUPPORT } from '../../controller/api/support.ts';
 import { testNamespace } from '../support/cluster.ts';
 import { startController } from '../support/controller.ts';
-import { canaryRollout, RolloutHelper, service } from '../support/rollouts.ts';
+import { canaryRollout, RolloutHelper } from '../support/rollouts.ts';
 
 /** The detail the InvalidSpec condition gives for the support-table entry of `field`. */
 function refusal(field: string): string {

@@ -13,7 +13,7 @@ import { planTraffic, stepWeightApplied, type TrafficPlan } from './traffic.ts';
 import { decisionEvents, pauseEvents } from './events.ts';
 import { atDesiredReplicaCountsForCanary } from '../shared/replica-targets.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.ts';
-import { byCreationTimestamp, findStableReplicaSet, otherReplicaSets } from '../shared/replicaset-identity.ts';
+import { findStableReplicaSet, otherReplicaSets } from '../shared/replicaset-identity.ts';
 import { formatTime } from '../../api/kit.ts';
 import { replicaSetsToCleanUp } from '../shared/revision-history.ts';
 import { replicasOrDefault } from '../../api/defaults.ts';

@@ -1,5 +1,5 @@
 import { cloneJson, createMergePatch, type JsonObject } from '../../kube/merge-patch.ts';
-import { MANAGED_BY_ROLLOUTS_ANNOTATION, TrafficRoutingError, type StoredObject } from '../router.ts';
+import { MANAGED_BY_ROLLOUTS_ANNOTATION, TrafficRoutingError } from '../router.ts';
 import { controllerRef, type RoutingTarget } from '../target.ts';
 import type { NginxTrafficRouting, SetHeaderRoute } from '../types.ts';
 import { INGRESS_API_VERSION, type Ingress, type IngressPath, type IngressRule, type IngressSpec } from '../ingress.ts';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { KubeClient } from '../../../controller/kube/client.ts';
 import { INGRESSES, ROLLOUTS, type KubeObject } from '../../../controller/kube/resources.ts';
-import { eventually, type testNamespace } from '../../support/cluster.ts';
 import { service, type RolloutLike } from '../../support/rollouts.ts';
 import { APP, HEADER_ROUTE, checkServices, serviceHash, type Provider } from './canary.ts';
 import { PING, PONG } from './ping-pong.ts';
