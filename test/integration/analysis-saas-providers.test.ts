@@ -4,9 +4,6 @@
 // authentication headers, parameters, body), with a response as documented.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,50 +14,9 @@ import { createWavefrontProvider } from '../../controller/analysis/providers/wav
 import type { Metric } from '../../controller/analysis/types.ts';
 import { generatePki } from '../cluster/pki.ts';
 import { fakeSecrets, run } from '../support/analysis-ports.ts';
+import { expect, listen, type Handler } from '../support/api-double.ts';
 
 const NS = 'argo-rollouts';
-
-interface Received {
-  method: string;
-  url: URL;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-// What the fake API answers: a status and a JSON body; a request it does not recognise gets 400 with the reason.
-type Handler = (req: Received) => { status: number; body: unknown };
-
-async function listen(handler: Handler, tls?: { cert: string; key: string }): Promise<{ url: string; hostPort: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const serve: http.RequestListener = (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const r = { method: req.method ?? '', url: new URL(req.url ?? '/', 'http://api'), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-      received.push(r);
-      let answer: { status: number; body: unknown };
-      try {
-        answer = handler(r);
-      } catch (err) {
-        answer = { status: 400, body: { errors: [(err as Error).message] } };
-      }
-      res.writeHead(answer.status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
-    });
-  };
-  const server = tls ? https.createServer(tls, serve) : http.createServer(serve);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    hostPort: `127.0.0.1:${port}`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-function expect(condition: boolean, what: string): void {
-  if (!condition) throw new Error(`request does not match the API reference: ${what}`);
-}
 
 describe('datadog provider against a Datadog API double', () => {
   const KEYS = { 'api-key': 'dd-api', 'app-key': 'dd-app' };

@@ -28,6 +28,8 @@ export interface ControllerSpawn {
   healthzPort: number;
   /** How long /healthz may take to answer. */
   startTimeoutMs: number;
+  /** Variables added to the test's environment (AWS credentials, extra CAs). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface ControllerSpawn {
  * does not answer in time.
  */
 export async function spawnController(spec: ControllerSpawn): Promise<ControllerProcess> {
-  const child = spawn(spec.command, [...spec.args], { cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
+  const child = spawn(spec.command, [...spec.args], { cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...spec.env, KUBECONFIG: '' } });
   mkdirSync(dirname(spec.logFile), { recursive: true });
   const log = createWriteStream(spec.logFile);
   let output = '';

@@ -20,6 +20,8 @@ export interface ControllerOptions {
    * through tsx, which only the bench's start-up comparison uses.
    */
   runtime?: 'compiled' | 'source';
+  /** Environment variables the controller process gets besides the test's. */
+  env?: Record<string, string>;
 }
 
 export type RunningController = ControllerProcess;
@@ -54,5 +56,6 @@ export async function startController(options: ControllerOptions = {}): Promise<
     metricsPort,
     healthzPort,
     startTimeoutMs: 30_000,
+    ...(options.env ? { env: options.env } : {}),
   });
 }
