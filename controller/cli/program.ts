@@ -7,6 +7,7 @@ import { addExperimentCommands } from './commands/experiment.ts';
 import { addDashboardCommand } from './commands/dashboard.ts';
 import { addExplainCommand } from './commands/explain.ts';
 import { addFileCommands } from './commands/files.ts';
+import { addNotificationCommands } from './commands/notifications.ts';
 import { addStatusCommand } from './commands/status.ts';
 import { addVersionCommand } from './commands/version.ts';
 import { addWriteCommands } from './commands/writes.ts';
@@ -63,6 +64,7 @@ export function buildProgram(env: CliEnv): Command {
   addFileCommands(program, env);
   addAnalysisRunCommands(program, env);
   addExperimentCommands(program, env);
+  addNotificationCommands(program, env);
   addVersionCommand(program, env);
   addDashboardCommand(program, env);
   addCompletionCommand(program, env);

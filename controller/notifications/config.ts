@@ -21,12 +21,16 @@ export type TemplateTree = Template | TemplateTree[] | { [key: string]: Template
 export interface NotificationTemplate {
   name: string;
   tree: { [key: string]: TemplateTree };
+  /** The template as written (what `notifications template get -o yaml` prints). */
+  source: Record<string, unknown>;
 }
 
 export interface TriggerCondition {
   when?: Program;
   send: string[];
   oncePer?: Program;
+  /** Argo's free-text description of the condition, shown by `notifications trigger get`. */
+  description?: string;
   // Argo's condition key: [index].<hash of when>, the oncePer state is keyed by it.
   key: string;
 }
@@ -48,16 +52,16 @@ export interface NotificationConfig {
   errors: string[];
 }
 
+export const NOTIFICATION_CONFIGMAP = 'argo-rollouts-notification-configmap';
+export const NOTIFICATION_SECRET = 'argo-rollouts-notification-secret';
+
 export const CONDITION_NAMES = ['rollout', 'analysisRun'] as const;
 
 export function parseConfig(data: Record<string, string>, secret: Record<string, string> = {}): NotificationConfig {
   const config: NotificationConfig = { services: new Map(), templates: new Map(), triggers: new Map(), defaultTriggers: [], serviceDefaultTriggers: new Map(), subscriptions: [], errors: [] };
   for (const entry of CATALOG) {
     config.triggers.set(entry.trigger, [{ send: [entry.template], key: conditionKey(0, '') }]);
-    config.templates.set(entry.template, {
-      name: entry.template,
-      tree: compileTree(entry.template, { message: entry.message, email: { subject: entry.message }, slack: { attachments: catalogAttachments(entry) } }) as NotificationTemplate['tree'],
-    });
+    config.templates.set(entry.template, notificationTemplate(entry.template, { message: entry.message, email: { subject: entry.message }, slack: { attachments: catalogAttachments(entry) } }));
   }
   for (const [key, raw] of Object.entries(data).sort(([a], [b]) => a.localeCompare(b))) {
     try {
@@ -76,7 +80,7 @@ function readKey(config: NotificationConfig, key: string, raw: string, secret: R
     config.services.set(name, { type, name, settings: withSecrets(mapping(parseYaml(raw)), secret) });
   } else if (key.startsWith('template.')) {
     const name = key.slice('template.'.length);
-    config.templates.set(name, { name, tree: compileTree(name, mapping(parseYaml(raw))) as NotificationTemplate['tree'] });
+    config.templates.set(name, notificationTemplate(name, mapping(parseYaml(raw))));
   } else if (key.startsWith('trigger.')) {
     const list = parseYaml(raw) as unknown;
     if (!Array.isArray(list)) throw new Error('a trigger is a list of conditions');
@@ -106,7 +110,24 @@ function condition(m: Record<string, unknown>, index: number): TriggerCondition 
     key: conditionKey(index, when ?? ''),
     ...(when !== undefined ? { when: compile(when, { names: CONDITION_NAMES }) } : {}),
     ...(typeof m.oncePer === 'string' && m.oncePer !== '' ? { oncePer: compile(m.oncePer, { names: CONDITION_NAMES }) } : {}),
+    ...(typeof m.description === 'string' && m.description !== '' ? { description: m.description } : {}),
   };
+}
+
+/** A trigger condition as written, with the field names and order of Argo's triggers.Condition. */
+export function conditionSource(c: TriggerCondition): { oncePer?: string; when?: string; description?: string; send: string[] } {
+  return { ...(c.oncePer ? { oncePer: c.oncePer.source } : {}), ...(c.when ? { when: c.when.source } : {}), ...(c.description ? { description: c.description } : {}), send: c.send };
+}
+
+/** A Secret's values as text: `data` base64-decoded, `stringData` (a manifest's) over it. */
+export function secretText(secret: { data?: Record<string, string>; stringData?: Record<string, string> } | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(secret?.data ?? {})) out[k] = Buffer.from(v, 'base64').toString('utf8');
+  return Object.assign(out, secret?.stringData ?? {});
+}
+
+function notificationTemplate(name: string, source: Record<string, unknown>): NotificationTemplate {
+  return { name, tree: compileTree(name, source) as NotificationTemplate['tree'], source };
 }
 
 // Argo's condition key, `[index].<sha1 of when, base64url>`: the notified annotation Argo wrote

@@ -13,9 +13,9 @@ import type { Logger } from 'pino';
 import type { HttpPort } from '../http/client.ts';
 import type { NotificationSource, NotifierPorts } from './notifier.ts';
 import type { SmtpPort } from './services/smtp.ts';
+import { NOTIFICATION_CONFIGMAP, NOTIFICATION_SECRET, secretText } from './config.ts';
 
-export const NOTIFICATION_CONFIGMAP = 'argo-rollouts-notification-configmap';
-export const NOTIFICATION_SECRET = 'argo-rollouts-notification-secret';
+export { NOTIFICATION_CONFIGMAP, NOTIFICATION_SECRET };
 
 const FIELD_MANAGER = 'ramp-controller';
 /** How long a delivery waits for the ConfigMap and Secret caches after the controller starts. */
@@ -80,9 +80,7 @@ export function notificationInformers(deps: { client: KubeClient; namespace: str
         const cm = w.configMaps.get(`${namespace}/${NOTIFICATION_CONFIGMAP}`);
         if (!cm) return undefined;
         const secret = w.secrets.get(`${namespace}/${NOTIFICATION_SECRET}`);
-        const decoded: Record<string, string> = {};
-        for (const [k, v] of Object.entries(secret?.data ?? {})) decoded[k] = Buffer.from(v, 'base64').toString('utf8');
-        return { data: cm.data ?? {}, secret: decoded, version: `${cm.metadata?.resourceVersion ?? ''}/${secret?.metadata?.resourceVersion ?? ''}` };
+        return { data: cm.data ?? {}, secret: secretText(secret), version: `${cm.metadata?.resourceVersion ?? ''}/${secret?.metadata?.resourceVersion ?? ''}` };
       },
     },
     start() {

@@ -1,0 +1,190 @@
+import type { Command } from 'commander';
+import { nodeHttp } from '../../http/client.ts';
+import { sleep } from '../../kube/clock.ts';
+import { KubeApiError } from '../../kube/errors.ts';
+import { CONFIG_MAPS, ROLLOUTS, SECRETS, type KubeObject } from '../../kube/resources.ts';
+import { NOTIFICATION_CONFIGMAP, NOTIFICATION_SECRET, parseConfig, secretText, type NotificationConfig } from '../../notifications/config.ts';
+import { parseDestination, renderFor, sendTo } from '../../notifications/manual.ts';
+import { nodeSmtp } from '../../notifications/services/smtp.ts';
+import type { CliEnv, Connection } from '../context.ts';
+import { CliError } from '../errors.ts';
+import { renderTemplateTable, renderTriggerTable, templateDocument, triggerDocument } from '../render/notifications.ts';
+import { serialize } from '../render/output.ts';
+import { connect, guard } from './common.ts';
+import { parseManifest, readManifest } from './files.ts';
+
+/**
+ * `notifications template get|notify` and `notifications trigger get`, as Argo's plugin has them
+ * (the notifications engine's tools): the ConfigMap and Secret are read from the namespace of the
+ * command (-n), or from files with --config-map and --secret, and parsed by the controller's own
+ * reader, so what is listed is what the controller would use, Argo's built-in catalog included.
+ */
+
+interface SourceOptions {
+  configMap?: string;
+  secret?: string;
+}
+
+const OUTPUTS = ['wide', 'name', 'json', 'yaml'] as const;
+type Output = (typeof OUTPUTS)[number];
+
+function outputOf(value: string | undefined): Output {
+  const v = value === undefined || value === '' ? 'wide' : value;
+  if (!(OUTPUTS as readonly string[]).includes(v)) throw new CliError(`unknown output format "${value}"; use one of: ${OUTPUTS.join(', ')}`);
+  return v as Output;
+}
+
+/** The one object of `kind` named `name` in a manifest file, as Argo's plugin looks it up. */
+function fromFile(env: CliEnv, path: string, kind: string, name: string): KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> } {
+  const found = parseManifest(path, readManifest(env, path)).find((o) => o.kind === kind && o.metadata?.name === name);
+  if (!found) throw new CliError(`file '${path}' does not have ${kind} ${name}`);
+  return found;
+}
+
+class Source {
+  private connection: Connection | undefined;
+  constructor(
+    private readonly env: CliEnv,
+    private readonly cmd: Command,
+  ) {}
+
+  /** Connected on first use: with both files given, `get` needs no cluster. */
+  get kube(): Connection {
+    this.connection ??= connect(this.env, this.cmd);
+    return this.connection;
+  }
+
+  private get options(): SourceOptions {
+    return this.cmd.optsWithGlobals() as SourceOptions;
+  }
+
+  async configMapData(): Promise<Record<string, string>> {
+    const path = this.options.configMap;
+    if (path !== undefined) return (fromFile(this.env, path, 'ConfigMap', NOTIFICATION_CONFIGMAP).data ?? {}) as Record<string, string>;
+    const { client, namespace } = this.kube;
+    const cm = await guard({ kind: 'configmap', name: NOTIFICATION_CONFIGMAP, namespace, verb: 'get' }, () => client.get<KubeObject & { data?: Record<string, string> }>(CONFIG_MAPS, namespace, NOTIFICATION_CONFIGMAP));
+    return cm.data ?? {};
+  }
+
+  /** `:empty` is no Secret, as in Argo's plugin; a Secret missing from the cluster is empty, as the controller reads it. */
+  async secret(): Promise<Record<string, string>> {
+    const path = this.options.secret;
+    if (path === ':empty') return {};
+    if (path !== undefined) return secretText(fromFile(this.env, path, 'Secret', NOTIFICATION_SECRET));
+    const { client, namespace } = this.kube;
+    return guard({ kind: 'secret', name: NOTIFICATION_SECRET, namespace, verb: 'get' }, async () => {
+      try {
+        return secretText(await client.get(SECRETS, namespace, NOTIFICATION_SECRET));
+      } catch (err) {
+        if (err instanceof KubeApiError && err.statusCode === 404) return {};
+        throw err;
+      }
+    });
+  }
+
+  /** The configuration; keys that fail to parse are left out, each reported on stderr as the controller reports it. */
+  async config(): Promise<{ config: NotificationConfig; secret: Record<string, string> }> {
+    const data = await this.configMapData();
+    const secret = await this.secret();
+    const config = parseConfig(data, secret);
+    for (const e of config.errors) this.env.io.err(`warning: ${NOTIFICATION_CONFIGMAP}: ${e}\n`);
+    return { config, secret };
+  }
+
+  /** Argo's loadResource: a file of that name, else the Rollout of that name in the namespace. */
+  async rollout(name: string): Promise<KubeObject> {
+    let text: string | undefined;
+    try {
+      text = this.env.readFile(name);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'ENOENT' && code !== 'EISDIR') throw new CliError(`cannot read "${name}": ${(err as Error).message}`);
+    }
+    if (text !== undefined) {
+      const [doc] = parseManifest(name, text);
+      if (!doc) throw new CliError(`${name} holds no object`);
+      return doc;
+    }
+    const { client, namespace } = this.kube;
+    return guard({ kind: 'rollout', name, namespace, verb: 'get' }, () => client.get(ROLLOUTS, namespace, name));
+  }
+}
+
+function print(env: CliEnv, output: Output, document: Record<string, unknown>, table: string): void {
+  if (output === 'json' || output === 'yaml') env.io.out(serialize(document, output));
+  else if (output === 'name') env.io.out(Object.keys(document).map((n) => `${n}\n`).join(''));
+  else env.io.out(table);
+}
+
+function known(what: string, names: Iterable<string>, name: string | undefined): void {
+  const all = [...names];
+  if (name !== undefined && !all.includes(name)) throw new CliError(`${what} ${name} is not configured; configured: ${all.sort().join(', ')}`);
+}
+
+const OUTPUT_FLAG_HELP = 'wide (a table), name, json or yaml (the definitions as written)';
+
+export function addNotificationCommands(program: Command, env: CliEnv): void {
+  const notifications = program
+    .command('notifications')
+    .description(`Inspect and try notification templates and triggers (${NOTIFICATION_CONFIGMAP} and ${NOTIFICATION_SECRET})`)
+    .option('--config-map <file>', `a file holding the ${NOTIFICATION_CONFIGMAP} ConfigMap, instead of the one in the namespace`)
+    .option('--secret <file>', `a file holding the ${NOTIFICATION_SECRET} Secret, instead of the one in the namespace; ":empty" for none`);
+
+  const template = notifications.command('template').description('Notification templates');
+  template
+    .command('get')
+    .argument('[name]', 'one template (default: all)')
+    .description('Print the configured templates (the built-in catalog included)')
+    .option('-o, --output <format>', OUTPUT_FLAG_HELP, 'wide')
+    .action(async (name: string | undefined, opts: { output?: string }, cmd: Command) => {
+      const output = outputOf(opts.output);
+      const { config } = await new Source(env, cmd).config();
+      known('template', config.templates.keys(), name);
+      print(env, output, templateDocument(config, name), renderTemplateTable(config, name));
+    });
+  template
+    .command('notify')
+    .argument('<template>', 'the template')
+    .argument('<rollout>', 'a Rollout in the namespace, or a file holding one')
+    .description('Render a template against a Rollout and print it, or send it to --recipient service:recipient')
+    .option('--recipient <service:recipient>', 'send through a configured service (repeatable); console:stdout prints', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
+    .addHelpText('after', '\nExamples:\n  kubectl ramp notifications template notify rollout-completed guestbook\n  kubectl ramp notifications template notify rollout-completed guestbook --recipient slack:my-channel\n')
+    .action(async (templateName: string, rolloutName: string, opts: { recipient?: string[] }, cmd: Command) => {
+      const source = new Source(env, cmd);
+      const { config, secret } = await source.config();
+      const rollout = await source.rollout(rolloutName);
+      let notification;
+      try {
+        notification = renderFor(config, templateName, rollout, secret, new Date(env.clock.now()));
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      const deps = { http: nodeHttp, smtp: nodeSmtp, sleep: (ms: number, signal?: AbortSignal) => sleep(env.clock, ms, signal ?? env.signal) };
+      for (const recipient of opts.recipient ?? ['console:stdout']) {
+        const to = parseDestination(recipient);
+        if (to.service === 'console') {
+          env.io.out(serialize(notification, 'yaml'));
+          continue;
+        }
+        try {
+          await sendTo(config, notification, to, deps);
+        } catch (err) {
+          throw new CliError(`failed to notify '${recipient}': ${(err as Error).message}`);
+        }
+        env.io.err(`notification ${templateName} sent to ${recipient}\n`);
+      }
+    });
+
+  const trigger = notifications.command('trigger').description('Notification triggers');
+  trigger
+    .command('get')
+    .argument('[name]', 'one trigger (default: all)')
+    .description('Print the configured triggers (the built-in catalog included)')
+    .option('-o, --output <format>', OUTPUT_FLAG_HELP, 'wide')
+    .action(async (name: string | undefined, opts: { output?: string }, cmd: Command) => {
+      const output = outputOf(opts.output);
+      const { config } = await new Source(env, cmd).config();
+      known('trigger', config.triggers.keys(), name);
+      print(env, output, triggerDocument(config, name), renderTriggerTable(config, name));
+    });
+}
