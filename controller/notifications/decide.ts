@@ -18,6 +18,8 @@ export interface Send {
   template: NotificationTemplate;
   service: ServiceConfig;
   recipient: string;
+  /** The notified annotation's key this send adds, to be taken back if the send fails (Argo retries it then). */
+  recorded?: string;
 }
 
 export interface NotificationPlan {
@@ -143,7 +145,7 @@ function evaluate(p: Planning, trigger: string, c: TriggerCondition, program: Pr
 }
 
 // The condition's templates to one destination, or the warning saying why they cannot go.
-function send(p: Planning, trigger: string, c: TriggerCondition, d: Destination): void {
+function send(p: Planning, trigger: string, c: TriggerCondition, d: Destination, recorded?: string): void {
   const service = p.config.services.get(d.service);
   if (!service) {
     p.warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: service ${d.service} is not configured` });
@@ -156,7 +158,7 @@ function send(p: Planning, trigger: string, c: TriggerCondition, d: Destination)
   for (const name of c.send) {
     const template = p.config.templates.get(name);
     if (!template) p.warnings.push({ reason: NOTIFICATION_REASONS.configError, message: `trigger ${trigger}: template ${name} is not configured` });
-    else p.sends.push({ trigger, template, service, recipient: d.recipient });
+    else p.sends.push({ trigger, template, service, recipient: d.recipient, ...(recorded !== undefined ? { recorded } : {}) });
   }
 }
 
@@ -164,12 +166,14 @@ function send(p: Planning, trigger: string, c: TriggerCondition, d: Destination)
 // hold yet, adding them.
 function sendOnce(p: Planning, trigger: string, c: TriggerCondition, targets: readonly Destination[], oncePer: string | undefined, record: boolean): void {
   for (const d of targets) {
-    if (record) {
-      const key = stateKey(p, trigger, c, d, oncePer);
-      if (p.state.has(key)) continue;
-      p.state.add(key);
+    if (!record) {
+      send(p, trigger, c, d);
+      continue;
     }
-    send(p, trigger, c, d);
+    const key = stateKey(p, trigger, c, d, oncePer);
+    if (p.state.has(key)) continue;
+    p.state.add(key);
+    send(p, trigger, c, d, key);
   }
 }
 

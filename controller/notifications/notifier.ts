@@ -12,6 +12,7 @@ import { planNotifications, planStateNotifications, type NotificationPlan } from
 import { NOTIFICATION_REASONS, type NotificationWarning } from './messages.ts';
 import { renderNotification, templateVars } from './render.ts';
 import { createService, ServiceConfigError, type NotificationService, type ServiceDeps } from './services/index.ts';
+import { TemplateError } from './template/index.ts';
 
 /** The ConfigMap's data and the Secret's decoded data, with versions that change when either does. */
 export interface NotificationSource {
@@ -171,6 +172,11 @@ export class Notifier {
   }
 
   private async carryOut(key: string, kind: string, object: KubeObject, event: RecordedEvent | undefined, parsed: Parsed, plan: NotificationPlan, started: number): Promise<void> {
+    const before = JSON.stringify(this.notifiedOf(key, object));
+    // Sends that failed to deliver are taken back out of the notified record, so the condition is
+    // sent again at the next look, as Argo's notification controller retries them; a wrong template
+    // or service setting is not, as it fails the same way each time.
+    const retry = new Set<string>();
     if (plan.sends.length > 0) {
       const runs = kind === 'Rollout' ? this.ports.analysisRuns?.(object) : undefined;
       const vars = { ...templateVars(object, new Date(started), parsed.secret), ...(runs ? { analysisRuns: runs } : {}) };
@@ -186,19 +192,22 @@ export class Notifier {
           this.ports.metrics?.sent(object, counted);
           this.ports.logger.info({ object: key, trigger: send.trigger, template: send.template.name, service: send.service.name }, 'notification sent');
         } catch (err) {
+          const configError = err instanceof ServiceConfigError || err instanceof TemplateError;
+          if (!configError && send.recorded !== undefined) retry.add(send.recorded);
           this.ports.metrics?.failed(object, counted);
           this.ports.logger.warn({ object: key, trigger: send.trigger, template: send.template.name, service: send.service.name, error: (err as Error).message }, 'notification not sent');
           await this.warn(kind, object, key, {
-            reason: err instanceof ServiceConfigError ? NOTIFICATION_REASONS.configError : NOTIFICATION_REASONS.sendFailed,
+            reason: configError ? NOTIFICATION_REASONS.configError : NOTIFICATION_REASONS.sendFailed,
             message: `${send.trigger}: ${what} failed: ${(err as Error).message}`,
           });
         }
       }
       this.ports.metrics?.duration(object, (this.ports.now() - started) / 1000);
     }
-    if (plan.notified) {
+    const notified = plan.notified && Object.fromEntries(Object.entries(plan.notified).filter(([k]) => !retry.has(k)));
+    if (notified && JSON.stringify(notified) !== before) {
       // Remembered before the write lands, so the next look at this object sees it either way.
-      const value = JSON.stringify(plan.notified);
+      const value = JSON.stringify(notified);
       this.written.set(key, { uid: object.metadata?.uid, value });
       await this.ports.patchNotified(kind, object, value).catch((err: unknown) => {
         this.ports.logger.warn({ object: key, error: (err as Error).message }, `could not record ${NOTIFIED_ANNOTATION}`);

@@ -23,8 +23,12 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-/** `answer` decides the reply to each request (status and body); 200 with an empty body by default. */
-export async function httpReceiver(answer: (req: ReceivedRequest, index: number) => { status: number; body: string } = () => ({ status: 200, body: '' }), host = '127.0.0.1'): Promise<HttpReceiver> {
+/**
+ * `answer` decides the reply to each request (status and body), 200 with an empty body by default;
+ * undefined holds the request open, unanswered, until the client goes away or the receiver closes.
+ * `port` 0 is any free one.
+ */
+export async function httpReceiver(answer: (req: ReceivedRequest, index: number) => { status: number; body: string } | undefined = () => ({ status: 200, body: '' }), host = '127.0.0.1', port = 0): Promise<HttpReceiver> {
   const requests: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,15 +36,17 @@ export async function httpReceiver(answer: (req: ReceivedRequest, index: number)
     req.on('end', () => {
       const received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       requests.push(received);
-      const { status, body } = answer(received, requests.length - 1);
+      const reply = answer(received, requests.length - 1);
+      if (!reply) return;
+      const { status, body } = reply;
       res.writeHead(status, { 'Content-Type': body.startsWith('{') ? 'application/json' : 'text/plain' });
       res.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const { port: bound } = server.address() as net.AddressInfo;
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${host}:${bound}`,
     requests,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();

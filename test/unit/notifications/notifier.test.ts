@@ -113,6 +113,36 @@ describe('Notifier', () => {
     assert.equal(w.written.notified.length, 1);
   });
 
+  it('a when condition whose send failed is not recorded, so the next look sends it again, as Argo retries it', async () => {
+    let down = true;
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x\nretryMax: 1\n', 'trigger.on-degraded': "- when: rollout.status.phase == 'Degraded'\n  send: [rollout-aborted]\n" }, { answer: () => (down ? 503 : 200) });
+    const ro = rollout({ 'notifications.argoproj.io/subscribe.on-degraded.hook': '' }, { phase: 'Degraded' });
+    w.notifier.observe('Rollout', ro);
+    await w.notifier.idle();
+    assert.deepEqual([w.written.failed, w.written.notified], [['on-degraded'], []], 'failed, and nothing recorded');
+    down = false;
+    w.notifier.observe('Rollout', ro);
+    await w.notifier.idle();
+    w.notifier.observe('Rollout', ro);
+    await w.notifier.idle();
+    assert.deepEqual(w.written.sent, ['on-degraded'], 'sent once it could be, then not again');
+    assert.equal(w.written.notified.length, 1);
+    assert.deepEqual(w.written.warnings.map((e) => e.reason), ['NotificationFailed']);
+  });
+
+  it('a template that fails to execute is a config error naming it, recorded as sent: it would fail the same way again', async () => {
+    const w = world({ 'service.webhook.hook': 'url: http://hook/x', 'template.bad': 'message: "{{index .rollout.spec.missing 3}}"\n', 'trigger.on-degraded': "- when: rollout.status.phase == 'Degraded'\n  send: [bad]\n" });
+    const ro = rollout({ 'notifications.argoproj.io/subscribe.on-degraded.hook': '' }, { phase: 'Degraded' });
+    w.notifier.observe('Rollout', ro);
+    await w.notifier.idle();
+    w.notifier.observe('Rollout', ro);
+    await w.notifier.idle();
+    assert.deepEqual(w.requests, []);
+    assert.deepEqual(w.written.warnings.map((e) => e.reason), ['NotificationConfigError']);
+    assert.match(w.written.warnings[0]!.message, /^on-degraded: bad via webhook\.hook failed: template bad: executing: /);
+    assert.equal(w.written.notified.length, 1);
+  });
+
   it('reports a condition that fails to evaluate once, not at every pass', async () => {
     const w = world({ 'service.webhook.hook': 'url: http://hook/x', 'trigger.on-odd': '- when: rollout.status.phase > 3\n  send: [rollout-aborted]\n' });
     const ro = rollout({ 'notifications.argoproj.io/subscribe.on-odd.hook': '' }, { phase: 'Healthy' });
