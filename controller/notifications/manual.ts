@@ -34,3 +34,28 @@ export async function sendTo(config: NotificationConfig, notification: Notificat
   if (!sender) throw new Error(`notification service ${service.type} (${to.service}) is not supported by Ramp (see docs/support.md)`);
   await sender.send(notification, to.recipient);
 }
+
+export interface ConditionResult {
+  /** The condition's `when` as written; empty for one that is sent on its event only. */
+  when: string;
+  triggered: boolean;
+  error?: string;
+}
+
+/**
+ * Argo's `trigger run`: each condition's `when` over the object, as the notification controller
+ * evaluates it after a pass; a condition without `when` does not hold there (Argo compiles it as
+ * false), it is sent on its event. A condition that fails to evaluate does not hold, and says why.
+ */
+export function runTrigger(config: NotificationConfig, triggerName: string, object: unknown): ConditionResult[] {
+  const conditions = config.triggers.get(triggerName);
+  if (!conditions) throw new Error(`trigger ${triggerName} is not configured (configured: ${[...config.triggers.keys()].sort().join(', ')})`);
+  return conditions.map((c) => {
+    if (!c.when) return { when: '', triggered: false };
+    try {
+      return { when: c.when.source, triggered: c.when.run({ rollout: object }) === true };
+    } catch (err) {
+      return { when: c.when.source, triggered: false, error: (err as Error).message };
+    }
+  });
+}

@@ -141,7 +141,7 @@ describe('notifications', () => {
     }
   });
 
-  test('kubectl ramp notifications: template get, trigger get and template notify read the namespace\'s configuration and the live Rollout', async (t) => {
+  test('kubectl ramp notifications: template get, trigger get|run and template notify read the namespace\'s configuration and the live Rollout', async (t) => {
     const ns = await testNamespace(t);
     const ro = new RolloutHelper(ns);
     const receiver = await httpReceiver();
@@ -159,6 +159,8 @@ describe('notifications', () => {
     assert.equal(templates['rollout-completed']?.message, 'Rollout {{.rollout.metadata.name}} has been completed.', "Argo's catalog is there too");
     const table = (await rampOk(['notifications', 'trigger', 'get', 'on-big'], { namespace: ns })).trimEnd().split('\n');
     assert.deepEqual(table.map((l) => l.split(/ {2,}/)), [['NAME', 'TEMPLATE', 'CONDITION'], ['on-big', 'custom', 'rollout.spec.replicas > 1']]);
+    const evaluated = (await rampOk(['notifications', 'trigger', 'run', 'on-big', 'app'], { namespace: ns })).trimEnd().split('\n');
+    assert.deepEqual(evaluated.map((l) => l.split(/ {2,}/)), [['CONDITION', 'RESULT'], ['rollout.spec.replicas > 1', 'true']]);
 
     const printed = parse(await rampOk(['notifications', 'template', 'notify', 'custom', 'app'], { namespace: ns })) as { message: string };
     assert.deepEqual(printed, { message: 'app runs registry.local/app:v1' });

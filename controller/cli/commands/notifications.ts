@@ -4,17 +4,17 @@ import { sleep } from '../../kube/clock.ts';
 import { KubeApiError } from '../../kube/errors.ts';
 import { CONFIG_MAPS, ROLLOUTS, SECRETS, type KubeObject } from '../../kube/resources.ts';
 import { NOTIFICATION_CONFIGMAP, NOTIFICATION_SECRET, parseConfig, secretText, type NotificationConfig } from '../../notifications/config.ts';
-import { parseDestination, renderFor, sendTo } from '../../notifications/manual.ts';
+import { parseDestination, renderFor, runTrigger, sendTo } from '../../notifications/manual.ts';
 import { nodeSmtp } from '../../notifications/services/smtp.ts';
 import type { CliEnv, Connection } from '../context.ts';
 import { CliError } from '../errors.ts';
-import { renderTemplateTable, renderTriggerTable, templateDocument, triggerDocument } from '../render/notifications.ts';
+import { renderConditionResults, renderTemplateTable, renderTriggerTable, templateDocument, triggerDocument } from '../render/notifications.ts';
 import { serialize } from '../render/output.ts';
 import { connect, guard } from './common.ts';
 import { parseManifest, readManifest } from './files.ts';
 
 /**
- * `notifications template get|notify` and `notifications trigger get`, as Argo's plugin has them
+ * `notifications template get|notify` and `notifications trigger get|run`, as Argo's plugin has them
  * (the notifications engine's tools): the ConfigMap and Secret are read from the namespace of the
  * command (-n), or from files with --config-map and --secret, and parsed by the controller's own
  * reader, so what is listed is what the controller would use, Argo's built-in catalog included.
@@ -186,5 +186,23 @@ export function addNotificationCommands(program: Command, env: CliEnv): void {
       const { config } = await new Source(env, cmd).config();
       known('trigger', config.triggers.keys(), name);
       print(env, output, triggerDocument(config, name), renderTriggerTable(config, name));
+    });
+  trigger
+    .command('run')
+    .argument('<trigger>', 'the trigger')
+    .argument('<rollout>', 'a Rollout in the namespace, or a file holding one')
+    .description("Evaluate a trigger's conditions against a Rollout and print whether each holds")
+    .action(async (triggerName: string, rolloutName: string, _opts: unknown, cmd: Command) => {
+      const source = new Source(env, cmd);
+      const { config } = await source.config();
+      const rollout = await source.rollout(rolloutName);
+      let results;
+      try {
+        results = runTrigger(config, triggerName, rollout);
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      for (const r of results) if (r.error) env.io.err(`warning: failed to evaluate "${r.when}": ${r.error}\n`);
+      env.io.out(renderConditionResults(results));
     });
 }

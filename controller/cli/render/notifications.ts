@@ -1,7 +1,8 @@
-// The tables of `notifications template get` and `notifications trigger get`,
+// The tables of `notifications template get` and `notifications trigger get|run`,
 // as Argo's plugin (the notifications engine's tools) prints them, and the
 // documents their -o json|yaml print: name → definition as written.
 import { conditionSource, type NotificationConfig } from '../../notifications/config.ts';
+import type { ConditionResult } from '../../notifications/manual.ts';
 import { alignColumns } from './table.ts';
 
 const PREVIEW_MAX = 100;
@@ -34,4 +35,9 @@ export function renderTemplateTable(config: NotificationConfig, name?: string): 
 export function renderTriggerTable(config: NotificationConfig, name?: string): string {
   const rows = picked(config.triggers, name).flatMap(([n, conditions]) => conditions.map((c, i) => `${i === 0 ? n : ''}\t${c.send.join(', ')}\t${c.when?.source ?? ''}`));
   return `${alignColumns(['NAME\tTEMPLATE\tCONDITION', ...rows]).join('\n')}\n`;
+}
+
+/** `trigger run`: CONDITION and RESULT (true or false), a line per condition. */
+export function renderConditionResults(results: readonly ConditionResult[]): string {
+  return `${alignColumns(['CONDITION\tRESULT', ...results.map((r) => `${r.when}\t${r.triggered}`)]).join('\n')}\n`;
 }

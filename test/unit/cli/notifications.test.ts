@@ -112,6 +112,28 @@ describe('notifications trigger get', () => {
   });
 });
 
+describe('notifications trigger run', () => {
+  it("evaluates each condition's when over the live Rollout; one without when does not hold, as Argo compiles it", async () => {
+    const kube = cluster();
+    const big = await run(['notifications', 'trigger', 'run', 'on-big', 'guestbook'], { kube });
+    assert.equal(big.code, 0, big.err);
+    assert.deepEqual(big.out.trimEnd().split('\n').map((l) => l.split(/ {2,}/)), [['CONDITION', 'RESULT'], ['rollout.spec.replicas > 3', 'true'], ['rollout.spec.replicas > 10', 'false']]);
+    const paused = await run(['notifications', 'trigger', 'run', 'on-rollout-paused', 'guestbook'], { kube });
+    assert.deepEqual(paused.out.trimEnd().split('\n').map((l) => l.trim().split(/ {2,}/)), [['CONDITION', 'RESULT'], ['false']]);
+  });
+
+  it('a condition that fails to evaluate does not hold and says why; an unknown trigger is an error', async () => {
+    const kube = cluster([configMap({ 'trigger.on-odd': '- when: rollout.status.phase > 3\n  send: [rollout-paused]\n' }), rollout]);
+    const odd = await run(['notifications', 'trigger', 'run', 'on-odd', 'guestbook'], { kube });
+    assert.equal(odd.code, 0);
+    assert.match(odd.err, /^warning: failed to evaluate "rollout\.status\.phase > 3": /);
+    assert.match(odd.out, /^rollout\.status\.phase > 3 +false$/m);
+    const nope = await run(['notifications', 'trigger', 'run', 'nope', 'guestbook'], { kube });
+    assert.equal(nope.code, 1);
+    assert.match(nope.err, /^error: trigger nope is not configured \(configured: on-analysis-run-error, /);
+  });
+});
+
 describe('notifications template notify', () => {
   it('renders the template against the live Rollout and prints the notification, secrets and all', async () => {
     const result = await run(['notifications', 'template', 'notify', 'my-template', 'guestbook'], { kube: cluster() });
