@@ -35,7 +35,7 @@ export function renderSupportDoc(entries: readonly SupportEntry[] = SUPPORT): st
     ...section('Experiments', 'Experiment'),
     '## Notification services',
     '',
-    'The `service.<type>` keys of `argo-rollouts-notification-configmap` (see docs/operations.md, "Notifications").',
+    'The `service.<type>` keys of `argo-rollouts-notification-configmap` (see docs/notifications.md).',
     '',
     '| service type | sent | how, or what to use instead |',
     '| --- | --- | --- |',
