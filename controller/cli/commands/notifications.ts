@@ -91,6 +91,12 @@ class Source {
     return { config, secret };
   }
 
+  /** The configuration and the Rollout a template or trigger is tried against. */
+  async withRollout(name: string): Promise<{ config: NotificationConfig; secret: Record<string, string>; rollout: KubeObject }> {
+    const { config, secret } = await this.config();
+    return { config, secret, rollout: await this.rollout(name) };
+  }
+
   /** Argo's loadResource: a file of that name, else the Rollout of that name in the namespace. */
   async rollout(name: string): Promise<KubeObject> {
     let text: string | undefined;
@@ -110,6 +116,15 @@ class Source {
   }
 }
 
+/** The notification modules' errors already say what is wrong; they are shown as they are. */
+function worded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
 function print(env: CliEnv, output: Output, document: Record<string, unknown>, table: string): void {
   if (output === 'json' || output === 'yaml') env.io.out(serialize(document, output));
   else if (output === 'name') env.io.out(Object.keys(document).map((n) => `${n}\n`).join(''));
@@ -123,6 +138,28 @@ function known(what: string, names: Iterable<string>, name: string | undefined):
 
 const OUTPUT_FLAG_HELP = 'wide (a table), name, json or yaml (the definitions as written)';
 
+/** `template get` and `trigger get`: one definition or all, as a table, names, or the definitions as written. */
+function addGet(
+  parent: Command,
+  env: CliEnv,
+  what: 'template' | 'trigger',
+  names: (config: NotificationConfig) => Iterable<string>,
+  document: (config: NotificationConfig, name?: string) => Record<string, unknown>,
+  table: (config: NotificationConfig, name?: string) => string,
+): void {
+  parent
+    .command('get')
+    .argument('[name]', `one ${what} (default: all)`)
+    .description(`Print the configured ${what}s (the built-in catalog included)`)
+    .option('-o, --output <format>', OUTPUT_FLAG_HELP, 'wide')
+    .action(async (name: string | undefined, opts: { output?: string }, cmd: Command) => {
+      const output = outputOf(opts.output);
+      const { config } = await new Source(env, cmd).config();
+      known(what, names(config), name);
+      print(env, output, document(config, name), table(config, name));
+    });
+}
+
 export function addNotificationCommands(program: Command, env: CliEnv): void {
   const notifications = program
     .command('notifications')
@@ -131,17 +168,7 @@ export function addNotificationCommands(program: Command, env: CliEnv): void {
     .option('--secret <file>', `a file holding the ${NOTIFICATION_SECRET} Secret, instead of the one in the namespace; ":empty" for none`);
 
   const template = notifications.command('template').description('Notification templates');
-  template
-    .command('get')
-    .argument('[name]', 'one template (default: all)')
-    .description('Print the configured templates (the built-in catalog included)')
-    .option('-o, --output <format>', OUTPUT_FLAG_HELP, 'wide')
-    .action(async (name: string | undefined, opts: { output?: string }, cmd: Command) => {
-      const output = outputOf(opts.output);
-      const { config } = await new Source(env, cmd).config();
-      known('template', config.templates.keys(), name);
-      print(env, output, templateDocument(config, name), renderTemplateTable(config, name));
-    });
+  addGet(template, env, 'template', (config) => config.templates.keys(), templateDocument, renderTemplateTable);
   template
     .command('notify')
     .argument('<template>', 'the template')
@@ -150,15 +177,8 @@ export function addNotificationCommands(program: Command, env: CliEnv): void {
     .option('--recipient <service:recipient>', 'send through a configured service (repeatable); console:stdout prints', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .addHelpText('after', '\nExamples:\n  kubectl ramp notifications template notify rollout-completed guestbook\n  kubectl ramp notifications template notify rollout-completed guestbook --recipient slack:my-channel\n')
     .action(async (templateName: string, rolloutName: string, opts: { recipient?: string[] }, cmd: Command) => {
-      const source = new Source(env, cmd);
-      const { config, secret } = await source.config();
-      const rollout = await source.rollout(rolloutName);
-      let notification;
-      try {
-        notification = renderFor(config, templateName, rollout, secret, new Date(env.clock.now()));
-      } catch (err) {
-        throw new CliError((err as Error).message);
-      }
+      const { config, secret, rollout } = await new Source(env, cmd).withRollout(rolloutName);
+      const notification = worded(() => renderFor(config, templateName, rollout, secret, new Date(env.clock.now())));
       const deps = { http: nodeHttp, smtp: nodeSmtp, sleep: (ms: number, signal?: AbortSignal) => sleep(env.clock, ms, signal ?? env.signal) };
       for (const recipient of opts.recipient ?? ['console:stdout']) {
         const to = parseDestination(recipient);
@@ -176,32 +196,15 @@ export function addNotificationCommands(program: Command, env: CliEnv): void {
     });
 
   const trigger = notifications.command('trigger').description('Notification triggers');
-  trigger
-    .command('get')
-    .argument('[name]', 'one trigger (default: all)')
-    .description('Print the configured triggers (the built-in catalog included)')
-    .option('-o, --output <format>', OUTPUT_FLAG_HELP, 'wide')
-    .action(async (name: string | undefined, opts: { output?: string }, cmd: Command) => {
-      const output = outputOf(opts.output);
-      const { config } = await new Source(env, cmd).config();
-      known('trigger', config.triggers.keys(), name);
-      print(env, output, triggerDocument(config, name), renderTriggerTable(config, name));
-    });
+  addGet(trigger, env, 'trigger', (config) => config.triggers.keys(), triggerDocument, renderTriggerTable);
   trigger
     .command('run')
     .argument('<trigger>', 'the trigger')
     .argument('<rollout>', 'a Rollout in the namespace, or a file holding one')
     .description("Evaluate a trigger's conditions against a Rollout and print whether each holds")
     .action(async (triggerName: string, rolloutName: string, _opts: unknown, cmd: Command) => {
-      const source = new Source(env, cmd);
-      const { config } = await source.config();
-      const rollout = await source.rollout(rolloutName);
-      let results;
-      try {
-        results = runTrigger(config, triggerName, rollout);
-      } catch (err) {
-        throw new CliError((err as Error).message);
-      }
+      const { config, rollout } = await new Source(env, cmd).withRollout(rolloutName);
+      const results = worded(() => runTrigger(config, triggerName, rollout));
       for (const r of results) if (r.error) env.io.err(`warning: failed to evaluate "${r.when}": ${r.error}\n`);
       env.io.out(renderConditionResults(results));
     });
