@@ -126,7 +126,7 @@ export function kubeNotifierPorts(deps: {
       if (!type || !object.metadata?.name) return;
       await deps.client.mergePatch(type, object.metadata.namespace ?? '', object.metadata.name, { metadata: { annotations: { [NOTIFIED_ANNOTATION]: value } } }, opts);
     },
-    async warn(kind, object, event) {
+    async record(kind, object, event) {
       await deps.client.create(EVENTS, eventObject(kind, object, event, new Date(deps.clock.now())), opts);
     },
     analysisRuns: (rollout) => currentAnalysisRuns(deps.caches, rollout),

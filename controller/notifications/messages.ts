@@ -1,7 +1,9 @@
-// The reasons of the Warning events notifications record on the object they
-// were for. Argo records none; these say why a subscribed notification was
-// not delivered, where the Rollout's owner looks first.
+// The reasons of the events notifications record on the object they were for.
+// Argo records none (it only logs and counts); the Rollout's events are where
+// its owner looks first for whether a subscribed notification went out.
 export const NOTIFICATION_REASONS = {
+  /** A notification was delivered (a Normal event). */
+  sent: 'NotificationSent',
   /** A send failed after its retries. */
   sendFailed: 'NotificationFailed',
   /** The subscription names a service type Ramp does not send through. */
@@ -11,6 +13,6 @@ export const NOTIFICATION_REASONS = {
 } as const;
 
 export interface NotificationWarning {
-  reason: (typeof NOTIFICATION_REASONS)[keyof typeof NOTIFICATION_REASONS];
+  reason: Exclude<(typeof NOTIFICATION_REASONS)[keyof typeof NOTIFICATION_REASONS], typeof NOTIFICATION_REASONS.sent>;
   message: string;
 }

@@ -25,8 +25,8 @@ export interface NotifierPorts {
   services: ServiceDeps;
   /** Writes the notified annotation (oncePer state) onto the object. */
   patchNotified(kind: string, object: KubeObject, value: string): Promise<void>;
-  /** Records a Warning event on the object, without notifying about it. */
-  warn(kind: string, object: KubeObject, event: RecordedEvent): Promise<void>;
+  /** Records an event on the object, without notifying about it. */
+  record(kind: string, object: KubeObject, event: RecordedEvent): Promise<void>;
   /** The AnalysisRuns of a Rollout's current revision, newest first, for templates' `.analysisRuns`. */
   analysisRuns?(rollout: KubeObject): unknown[] | undefined;
   metrics?: NotificationMetrics;
@@ -191,6 +191,7 @@ export class Notifier {
           await service.send(renderNotification(send.template, vars), send.recipient);
           this.ports.metrics?.sent(object, counted);
           this.ports.logger.info({ object: key, trigger: send.trigger, template: send.template.name, service: send.service.name }, 'notification sent');
+          await this.ports.record(kind, object, { type: 'Normal', reason: NOTIFICATION_REASONS.sent, message: `${send.trigger}: ${what} sent` }).catch(() => undefined);
         } catch (err) {
           const configError = err instanceof ServiceConfigError || err instanceof TemplateError;
           if (!configError && send.recorded !== undefined) retry.add(send.recorded);
@@ -226,7 +227,7 @@ export class Notifier {
 
   private async warn(kind: string, object: KubeObject, key: string, w: NotificationWarning): Promise<void> {
     this.ports.logger.warn({ object: key, reason: w.reason }, w.message);
-    await this.ports.warn(kind, object, { type: 'Warning', reason: w.reason, message: w.message }).catch(() => undefined);
+    await this.ports.record(kind, object, { type: 'Warning', reason: w.reason, message: w.message }).catch(() => undefined);
   }
 }
 

@@ -31,7 +31,7 @@ function received(receiver: HttpReceiver, text: string, count = 1, path = '/'): 
   return eventually(`${count} × "${text}" received (got ${JSON.stringify(bodies(receiver, path))})`, async () => bodies(receiver, path).filter((b) => b === text).length >= count || undefined, 90_000);
 }
 
-async function warnings(ro: RolloutHelper, reason: string): Promise<Array<{ message?: string; type?: string }>> {
+async function eventsOf(ro: RolloutHelper, reason: string): Promise<Array<{ message?: string; type?: string }>> {
   const events = await ro.client.list<KubeObject & { reason?: string; message?: string; type?: string }>(EVENTS, { namespace: ro.namespace });
   return events.items.filter((e) => e.reason === reason);
 }
@@ -197,7 +197,15 @@ describe('notifications', () => {
     const metrics = await (await fetch(controller.metricsUrl)).text();
     assert.match(metrics, new RegExp(`notification_send_success\\{namespace="${ns}",name="app",type="Normal",reason="RolloutCompleted"\\} 1\\n`));
     assert.doesNotMatch(metrics, /notification_send_error\{/);
-    assert.deepEqual(await warnings(ro, 'NotificationFailed'), []);
+    assert.deepEqual(await eventsOf(ro, 'NotificationFailed'), []);
+    const sent = await eventually('a NotificationSent event per delivery', async () => {
+      const events = await eventsOf(ro, 'NotificationSent');
+      return events.length >= 2 ? events : undefined;
+    });
+    assert.deepEqual(
+      sent.map((e) => [e.type, e.message]).sort(),
+      [['Normal', 'on-rollout-completed: rollout-completed via webhook.hook sent'], ['Normal', 'on-rollout-paused: rollout-paused via webhook.hook sent']],
+    );
   });
 
   test('a controller SIGKILLed between a trigger and its delivery: a when trigger is delivered once after the restart; a send cut off before its answer is sent again', async (t) => {
@@ -278,7 +286,7 @@ describe('notifications', () => {
     await received(receiver, 'Rollout app has been completed.', 2);
     assert.deepEqual(bodies(receiver), ['Rollout app has been completed.', 'Rollout app has been paused.', 'Rollout app has been completed.'], 'the good template of the same trigger still went');
     const events = await eventually('config errors naming both templates', async () => {
-      const found = (await warnings(ro, 'NotificationConfigError')).map((e) => e.message ?? '');
+      const found = (await eventsOf(ro, 'NotificationConfigError')).map((e) => e.message ?? '');
       return found.some((m) => m.includes('template.unclosed')) && found.some((m) => m.includes('out-of-range')) ? found : undefined;
     });
     assert.ok(events.some((m) => /^on-rollout-paused: out-of-range via webhook\.hook failed: template out-of-range: executing: /.test(m)), events.join('\n'));

@@ -17,7 +17,7 @@ interface WorldOptions {
 
 function world(data: Record<string, string> | undefined, { answer = () => 200, configRead = Promise.resolve(), elsewhere = {}, selfService = false }: WorldOptions = {}) {
   const requests: Array<{ url: string; body: string }> = [];
-  const written = { notified: [] as string[], warnings: [] as RecordedEvent[], sent: [] as string[], failed: [] as string[] };
+  const written = { notified: [] as string[], warnings: [] as RecordedEvent[], delivered: [] as RecordedEvent[], sent: [] as string[], failed: [] as string[] };
   const http: HttpPort = async (url, init) => {
     requests.push({ url, body: init?.body ?? '' });
     const status = answer(url, init?.body ?? '');
@@ -33,7 +33,7 @@ function world(data: Record<string, string> | undefined, { answer = () => 200, c
     },
     services: { http, smtp: async () => undefined, sleep: async () => undefined },
     patchNotified: async (_kind, _object, value) => void written.notified.push(value),
-    warn: async (_kind, _object, event) => void written.warnings.push(event),
+    record: async (_kind, _object, event) => void (event.type === 'Warning' ? written.warnings : written.delivered).push(event),
     metrics: { sent: (_o, e) => void written.sent.push(e.reason), failed: (_o, e) => void written.failed.push(e.reason), duration: () => undefined },
     now: () => 1_700_000_000_000,
     logger: pino({ level: 'silent' }),
@@ -57,6 +57,7 @@ describe('Notifier', () => {
     assert.deepEqual(w.requests, [{ url: 'http://hook/x', body: 'Rollout app has been paused.' }]);
     assert.deepEqual(w.written.sent, ['RolloutPaused']);
     assert.deepEqual(w.written.warnings, []);
+    assert.deepEqual(w.written.delivered, [{ type: 'Normal', reason: 'NotificationSent', message: 'on-rollout-paused: rollout-paused via webhook.hook sent' }]);
   });
 
   it('turns a failed send into a counted error and a Warning event, and keeps delivering', async () => {
