@@ -35,7 +35,9 @@ const DNS_LABEL_LIMIT = 63;
 
 /**
  * Argo's newJobName: `<run uid>.<metric>.<n>`, the metric name cut short when the whole would pass
- * 63 characters (the apiserver would refuse the Job, and every measurement would error).
+ * 63 characters (the apiserver would refuse the Job, and every measurement would error). Where
+ * Argo's cut ends the name part in '-', a name the apiserver refuses too (Argo's measurements then
+ * error), the trailing dashes are dropped as well.
  */
 export function jobName(run: AnalysisRun, metricName: string): string {
   const result = getResult(run.status?.metricResults, metricName);
@@ -43,7 +45,8 @@ export function jobName(run: AnalysisRun, metricName: string): string {
   const uid = run.metadata.uid ?? '';
   const full = `${uid}.${metricName}.${id}`;
   if (full.length <= DNS_LABEL_LIMIT) return full;
-  return `${uid}.${metricName.slice(0, metricName.length - (full.length - DNS_LABEL_LIMIT))}.${id}`;
+  const cut = metricName.slice(0, metricName.length - (full.length - DNS_LABEL_LIMIT)).replace(/-+$/, '');
+  return `${uid}.${cut}.${id}`;
 }
 
 export function renderJob(run: AnalysisRun, metric: Metric): JobObject {
