@@ -4,6 +4,7 @@ import { getResult } from '../../run/helpers.ts';
 import type { AnalysisRun, Metric } from '../../types.ts';
 
 export const JOB_NAME_KEY = 'job-name';
+export const JOB_NAMESPACE_KEY = 'job-namespace';
 export const ANALYSIS_RUN_NAME_ANNOTATION = 'analysisrun.argoproj.io/name';
 export const ANALYSIS_RUN_METRIC_ANNOTATION = 'analysisrun.argoproj.io/metric-name';
 export const ANALYSIS_RUN_UID_LABEL = 'analysisrun.argoproj.io/uid';
