@@ -136,6 +136,19 @@ describe('blue-green on the real control plane', () => {
     assert.equal(await ro.selector('app-active'), v2, 'v3 is not promoted by the earlier promote --full');
   });
 
+  test('with previewReplicaCount, promote --full scales v2 from its preview count to all replicas and finishes the rollout', async (t) => {
+    const { ro, v1 } = await deployV1(t, { previewReplicaCount: 1 });
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor('app', 'v2 paused with one preview pod', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1 && r.status.updatedReplicas === 1);
+    const v2 = paused.status!.currentPodHash!;
+    assert.equal((await ro.replicaSets()).find((rs) => rs.metadata?.labels?.[HASH_LABEL] === v2)?.spec?.replicas, 1);
+    await ro.client.mergePatchStatus(ROLLOUTS, ro.namespace, 'app', { status: { promoteFull: true } });
+    const done = await ro.waitFor('app', 'v2 Healthy on all replicas, promoteFull cleared', (r) => healthy(r) && r.status?.currentPodHash === v2 && r.status.availableReplicas === 3 && r.status.promoteFull === undefined);
+    assert.equal(done.status?.stableRS, v2);
+    assert.equal(await ro.selector('app-active'), v2);
+    assert.equal((await ro.replicaSets()).find((rs) => rs.metadata?.labels?.[HASH_LABEL] === v2)?.spec?.replicas, 3);
+  });
+
   test('a rollback to v1 after its scale-down delay but within rollbackWindow skips the pause; outside the window it pauses', async (t) => {
     for (const [revisions, skips] of [[2, true], [0, false]] as const) {
       await t.test(`rollbackWindow.revisions ${revisions}`, async (t) => {
