@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ANALYSIS_RUNS, EXPERIMENTS, type KubeObject } from '../../../controller/kube/resources.ts';
+import { ANALYSIS_RUNS, CONFIG_MAPS, EXPERIMENTS, type KubeObject } from '../../../controller/kube/resources.ts';
 import { startArgoController } from '../support/argo-controller.ts';
 import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
 import { healthyAt } from '../support/end-state.ts';
@@ -14,7 +14,8 @@ import { blueGreenRollout, RolloutHelper, service } from '../../support/rollouts
 /**
  * Argo Rollouts' /metrics beside Ramp's, for the same objects in two namespaces, one controller
  * per namespace: a blue-green paused at its BlueGreenPause, a canary behind NGINX Healthy, an
- * AnalysisRun with a web metric against a loopback server and a Running Experiment. Dashboards and alerts written for Argo
+ * AnalysisRun with a web metric against a loopback server, a Running Experiment, and a webhook
+ * notification of the blue-green's first completion. Dashboards and alerts written for Argo
  * read the same metric names and label names from Ramp; the one deliberate difference is that
  * Ramp's controller_clientset_k8s_request_total has no namespace and name labels
  * (controller/kube/request-labels.ts).
@@ -41,6 +42,8 @@ const FAMILIES = [
   'analysis_run_metric_type',
   'experiment_info',
   'experiment_phase',
+  'notification_send_success',
+  'notification_send',
   'rollout_reconcile',
   'controller_clientset_k8s_request_total',
 ] as const;
@@ -70,12 +73,31 @@ function experiment(ns: string): KubeObject {
   } as KubeObject;
 }
 
+/** A webhook service on the loopback server, for the blue-green's subscription to its completion. */
+function notificationConfigMap(ns: string, base: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'argo-rollouts-notification-configmap', namespace: ns },
+    // The trigger and template as Argo's notifications-install.yaml ships them (Ramp has them built in).
+    data: {
+      'service.webhook.hook': `url: ${base}/notify\n`,
+      'trigger.on-rollout-completed': '- send: [rollout-completed]\n',
+      'template.rollout-completed': 'message: Rollout {{.rollout.metadata.name}} has been completed.\n',
+    },
+  } as KubeObject;
+}
+
 /** Creates the objects, starts `controller` on the namespace and waits for the situation to be reached. */
 async function situation(ns: string, fixture: HttpFixture, start: () => Promise<ControllerProcess>): Promise<ControllerProcess> {
   const ro = new RolloutHelper(ns);
   await ro.create(service(`${BG}-active`, BG));
   await ro.create(service(`${BG}-preview`, BG));
-  await ro.create(blueGreenRollout(BG, { activeService: `${BG}-active`, previewService: `${BG}-preview`, autoPromotionEnabled: false }, 2));
+  fixture.setJson(`/${ns}/notify`, {});
+  await ro.client.create(CONFIG_MAPS, notificationConfigMap(ns, `${fixture.url}/${ns}`));
+  const bg = blueGreenRollout(BG, { activeService: `${BG}-active`, previewService: `${BG}-preview`, autoPromotionEnabled: false }, 2);
+  bg.metadata!.annotations = { 'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '' };
+  await ro.create(bg);
   await createAll(ro.client, ns, [...NGINX.objects, canaryRollout(APP, NGINX.canary)]);
   fixture.setJson(`/${ns}/health`, { status: 'ok', checks: { db: 'up' } });
   await ro.client.create(ANALYSIS_RUNS, webRun(ns, `${fixture.url}/${ns}`));
@@ -98,7 +120,8 @@ async function scrape(controller: ControllerProcess, ns: string): Promise<Metric
     const run = familySamples(parsed, 'analysis_run_info').some((s) => s.labels.namespace === ns && s.labels.name === RUN);
     const events = familySamples(parsed, 'rollout_events_total').length > 0;
     const exp = familySamples(parsed, 'experiment_info').some((s) => s.labels.namespace === ns && s.labels.name === EXPERIMENT && s.labels.phase === 'Running');
-    return info.length === 2 && paused && run && events && exp ? parsed : undefined;
+    const sent = familySamples(parsed, 'notification_send_success').some((s) => s.labels.namespace === ns && s.labels.name === BG);
+    return info.length === 2 && paused && run && events && exp && sent ? parsed : undefined;
   }, 30_000);
 }
 
@@ -121,12 +144,12 @@ describe("Argo Rollouts' metrics beside Ramp's, on the real control plane", () =
     await fixture.close();
   });
 
-  test('the same metric names and label names for a paused blue-green, a Healthy canary, a web AnalysisRun and a Running Experiment; only the request counter drops namespace and name', async (t) => {
+  test('the same metric names and label names for a paused blue-green, a Healthy canary, a web AnalysisRun, a Running Experiment and a sent notification; only the request counter drops namespace and name', async (t) => {
     const argoNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under argo' });
     const rampNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under ramp' });
     const [argo, ramp] = await Promise.all([
       situation(argoNs, fixture, async () => {
-        const c = await startArgoController({ namespace: argoNs });
+        const c = await startArgoController({ namespace: argoNs, notificationsNamespace: argoNs });
         t.after(() => c.kill());
         return c;
       }),
