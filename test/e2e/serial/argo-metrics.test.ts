@@ -14,8 +14,8 @@ import { blueGreenRollout, RolloutHelper, service } from '../../support/rollouts
 /**
  * Argo Rollouts' /metrics beside Ramp's, for the same objects in two namespaces, one controller
  * per namespace: a blue-green paused at its BlueGreenPause, a canary behind NGINX Healthy, an
- * AnalysisRun with a web metric against a loopback server, a Running Experiment, and a webhook
- * notification of the blue-green's first completion. Dashboards and alerts written for Argo
+ * AnalysisRun with a web metric against a loopback server, a Running Experiment, and webhook
+ * notifications of the blue-green's first completion, one delivered and one refused (500). Dashboards and alerts written for Argo
  * read the same metric names and label names from Ramp; the one deliberate difference is that
  * Ramp's controller_clientset_k8s_request_total has no namespace and name labels
  * (controller/kube/request-labels.ts).
@@ -43,6 +43,7 @@ const FAMILIES = [
   'experiment_info',
   'experiment_phase',
   'notification_send_success',
+  'notification_send_error',
   'notification_send',
   'rollout_reconcile',
   'controller_clientset_k8s_request_total',
@@ -73,7 +74,7 @@ function experiment(ns: string): KubeObject {
   } as KubeObject;
 }
 
-/** A webhook service on the loopback server, for the blue-green's subscription to its completion. */
+/** Webhook services on the loopback server, one answering 500, for the blue-green's subscriptions to its completion. */
 function notificationConfigMap(ns: string, base: string): KubeObject {
   return {
     apiVersion: 'v1',
@@ -82,6 +83,7 @@ function notificationConfigMap(ns: string, base: string): KubeObject {
     // The trigger and template as Argo's notifications-install.yaml ships them (Ramp has them built in).
     data: {
       'service.webhook.hook': `url: ${base}/notify\n`,
+      'service.webhook.broken': `url: ${base}/broken\n`,
       'trigger.on-rollout-completed': '- send: [rollout-completed]\n',
       'template.rollout-completed': 'message: Rollout {{.rollout.metadata.name}} has been completed.\n',
     },
@@ -94,9 +96,10 @@ async function situation(ns: string, fixture: HttpFixture, start: () => Promise<
   await ro.create(service(`${BG}-active`, BG));
   await ro.create(service(`${BG}-preview`, BG));
   fixture.setJson(`/${ns}/notify`, {});
+  fixture.setJson(`/${ns}/broken`, {}, 500);
   await ro.client.create(CONFIG_MAPS, notificationConfigMap(ns, `${fixture.url}/${ns}`));
   const bg = blueGreenRollout(BG, { activeService: `${BG}-active`, previewService: `${BG}-preview`, autoPromotionEnabled: false }, 2);
-  bg.metadata!.annotations = { 'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '' };
+  bg.metadata!.annotations = { 'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '', 'notifications.argoproj.io/subscribe.on-rollout-completed.broken': '' };
   await ro.create(bg);
   await createAll(ro.client, ns, [...NGINX.objects, canaryRollout(APP, NGINX.canary)]);
   fixture.setJson(`/${ns}/health`, { status: 'ok', checks: { db: 'up' } });
@@ -120,7 +123,7 @@ async function scrape(controller: ControllerProcess, ns: string): Promise<Metric
     const run = familySamples(parsed, 'analysis_run_info').some((s) => s.labels.namespace === ns && s.labels.name === RUN);
     const events = familySamples(parsed, 'rollout_events_total').length > 0;
     const exp = familySamples(parsed, 'experiment_info').some((s) => s.labels.namespace === ns && s.labels.name === EXPERIMENT && s.labels.phase === 'Running');
-    const sent = familySamples(parsed, 'notification_send_success').some((s) => s.labels.namespace === ns && s.labels.name === BG);
+    const sent = ['notification_send_success', 'notification_send_error'].every((family) => familySamples(parsed, family).some((s) => s.labels.namespace === ns && s.labels.name === BG));
     return info.length === 2 && paused && run && events && exp && sent ? parsed : undefined;
   }, 30_000);
 }
@@ -144,7 +147,7 @@ describe("Argo Rollouts' metrics beside Ramp's, on the real control plane", () =
     await fixture.close();
   });
 
-  test('the same metric names and label names for a paused blue-green, a Healthy canary, a web AnalysisRun, a Running Experiment and a sent notification; only the request counter drops namespace and name', async (t) => {
+  test('the same metric names and label names for a paused blue-green, a Healthy canary, a web AnalysisRun, a Running Experiment, a sent and a failed notification; only the request counter drops namespace and name', async (t) => {
     const argoNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under argo' });
     const rampNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under ramp' });
     const [argo, ramp] = await Promise.all([
