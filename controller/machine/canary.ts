@@ -112,13 +112,19 @@ const newRevision = [
   { guard: 'newRevision', target: '#canary.progressing.choosingStep', actions: ['startNewRevision', 'noteNewRevision'] },
 ] as const;
 const promoteFull = { guard: 'promoteFullRequested', target: '#canary.progressing.promotingFull', actions: ['promoteFull', 'notePromoteFull'] } as const;
+/**
+ * Argo's syncRolloutStatusCanary, the pass after a rollback within rollbackWindow started (also to a
+ * ReplicaSet already scaled down): pauses and an abort are cleared and the steps skipped, so the
+ * revision scales up whole and is promoted once available.
+ */
+const rollbackInWindow = { guard: 'rollbackWithinWindowPending', target: '#canary.progressing.choosingStep', actions: ['noteRollbackWithinWindow'] } as const;
 const fullyPromote = { guard: 'readyToPromote', target: '#canary.healthy', actions: ['markStable', 'noteStable'] } as const;
 const abort = { guard: 'abortRequested', target: '#canary.aborted', actions: ['recordAbort', 'noteAborted'] } as const;
 /** A failed background run aborts like a user would; Argo's shouldFullPromote refuses an aborted rollout. */
 const backgroundFailed = { guard: 'backgroundFailed', target: '#canary.aborted', actions: ['recordAbort', 'noteAborted'] } as const;
 const backgroundInconclusive = { guard: 'backgroundInconclusive', actions: ['addInconclusivePause', 'noteInconclusivePause'] } as const;
 const userPause = { guard: 'userPaused', target: '#canary.progressing.userPaused' } as const;
-const interrupts = [...newRevision, promoteFull, backgroundFailed, fullyPromote, abort, backgroundInconclusive, userPause] as const;
+const interrupts = [...newRevision, promoteFull, rollbackInWindow, backgroundFailed, fullyPromote, abort, backgroundInconclusive, userPause] as const;
 const completeStep = { target: 'choosingStep', actions: ['completeStep', 'noteStepCompleted'] } as const;
 
 export const canaryMachine = setup({
@@ -134,6 +140,10 @@ export const canaryMachine = setup({
     rollingBackToStable: ({ context: { facts } }) =>
       facts.steps.length > 0 && (facts.newHash === facts.stableHash || (facts.rollbackWithinWindow && facts.newReplicaSetActive)),
     promoteFullRequested: ({ context: { facts } }) => facts.promoteFullRequested,
+    /** Not in the pass that starts the revision (Argo returns after resetting the status). */
+    rollbackWithinWindowPending: ({ context: { facts } }) =>
+      facts.rollbackWithinWindow && !facts.moved &&
+      (facts.stepIndex < facts.steps.length || facts.abortRequested || facts.controllerPause || facts.pauseStartedAt !== undefined || facts.inconclusivePaused),
     /** Argo's shouldFullPromote for a canary. */
     readyToPromote: ({ context: { facts } }) => {
       if (!facts.stableReplicaSetExists) return true;
@@ -189,6 +199,9 @@ export const canaryMachine = setup({
         backgroundGate: 'pending' as const,
         moved: true,
       }),
+    }),
+    noteRollbackWithinWindow: assign({
+      facts: ({ context: { facts } }) => ({ ...facts, ...noPauses, stepIndex: Math.max(facts.stepIndex, facts.steps.length), abortRequested: false }),
     }),
     noteStepsSkipped: assign({ facts: ({ context: { facts } }) => ({ ...facts, stepIndex: facts.steps.length }) }),
     notePromoteFull: assign({
@@ -277,7 +290,7 @@ export const canaryMachine = setup({
         promotingFull: { always: [...newRevision, fullyPromote] },
         /** `spec.paused`: nothing moves until the user resumes. */
         userPaused: {
-          always: [...newRevision, promoteFull, backgroundFailed, fullyPromote, abort, backgroundInconclusive, { guard: not('userPaused'), target: 'choosingStep' }],
+          always: [...newRevision, promoteFull, rollbackInWindow, backgroundFailed, fullyPromote, abort, backgroundInconclusive, { guard: not('userPaused'), target: 'choosingStep' }],
         },
       },
     },
@@ -286,6 +299,7 @@ export const canaryMachine = setup({
       always: [
         ...newRevision,
         promoteFull,
+        rollbackInWindow,
         { guard: 'noStableReplicaSet', target: 'healthy', actions: ['markStable', 'noteStable'] },
         { guard: not('abortRequested'), target: '#canary.progressing.choosingStep' },
       ],

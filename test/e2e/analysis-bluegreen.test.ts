@@ -27,6 +27,9 @@ after(async () => {
   await fixture?.close();
 });
 
+/** A metric name that makes `<uid>.<metric>.1` longer than a Job name may be. */
+const LONG_METRIC = 'a-smoke-test-whose-name-is-long';
+
 const healthy = (ro: RolloutLike): boolean =>
   ro.status?.phase === 'Healthy' && !!ro.status.currentPodHash && ro.status.blueGreen?.activeSelector === ro.status.currentPodHash && ro.status.stableRS === ro.status.currentPodHash;
 
@@ -225,7 +228,7 @@ describe('blue-green analysis on the real control plane', () => {
     assert.match(metrics, new RegExp(`analysis_run_reconcile_count\\{namespace="${ns}",name="health"\\} [1-9]`));
   });
 
-  test('a job-provider AnalysisRun whose Job completes is Successful', async (t) => {
+  test('a job-provider AnalysisRun whose Jobs complete is Successful; a metric name too long for a 63-character Job name is cut short as in Argo', async (t) => {
     const { ns, ro, run } = await setUp(t);
     await ro.client.create(ANALYSIS_RUNS, {
       apiVersion: 'argoproj.io/v1alpha1',
@@ -233,8 +236,8 @@ describe('blue-green analysis on the real control plane', () => {
       metadata: { name: 'smoke', namespace: ns },
       spec: {
         metrics: [
-          {
-            name: 'smoke-test',
+          ...['smoke-test', LONG_METRIC].map((name) => ({
+            name,
             provider: {
               job: {
                 spec: {
@@ -243,7 +246,7 @@ describe('blue-green analysis on the real control plane', () => {
                 },
               },
             },
-          },
+          })),
         ],
       },
     } as KubeObject);
@@ -258,8 +261,13 @@ describe('blue-green analysis on the real control plane', () => {
     assert.equal(done.status?.phase, 'Successful', JSON.stringify(done.status));
     const uid = done.metadata.uid!;
     const jobs = await ro.client.list<KubeObject>(JOBS, { namespace: ns, labelSelector: `analysisrun.argoproj.io/uid=${uid}` });
-    assert.equal(jobs.items.length, 1);
-    assert.equal(jobs.items[0]?.metadata?.name, `${uid}.smoke-test.1`);
-    assert.equal(jobs.items[0]?.metadata?.annotations?.['analysisrun.argoproj.io/metric-name'], 'smoke-test');
+    const byMetric = new Map(jobs.items.map((j) => [j.metadata?.annotations?.['analysisrun.argoproj.io/metric-name'], j.metadata?.name]));
+    assert.equal(jobs.items.length, 2);
+    assert.equal(byMetric.get('smoke-test'), `${uid}.smoke-test.1`);
+    // Argo's newJobName: the metric name loses as many characters as the whole is over 63; a cut
+    // ending in '-' (which the apiserver refuses) loses its trailing dashes too.
+    const full = `${uid}.${LONG_METRIC}.1`;
+    assert.ok(full.length > 63);
+    assert.equal(byMetric.get(LONG_METRIC), `${uid}.${LONG_METRIC.slice(0, LONG_METRIC.length - (full.length - 63)).replace(/-+$/, '')}.1`);
   });
 });

@@ -120,6 +120,61 @@ describe('blue-green on the real control plane', () => {
     assert.notEqual(v2, v1);
   });
 
+  test('promote --full takes v2 past the BlueGreenPause and is cleared once stable, so v3 pauses behind the preview again', async (t) => {
+    const { ro, v1 } = await deployV1(t, {});
+    await ro.setImage('app', 'registry.local/app:v2');
+    await ro.waitFor('app', 'v2 paused', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1);
+    await ro.client.mergePatchStatus(ROLLOUTS, ro.namespace, 'app', { status: { promoteFull: true } });
+    const v2 = (await ro.waitFor('app', 'v2 promoted by promote --full', (r) => healthy(r) && r.status?.currentPodHash !== v1)).status!.currentPodHash!;
+    const done = await ro.waitFor('app', 'promoteFull cleared', (r) => r.status?.promoteFull === undefined);
+    assert.equal(done.status?.stableRS, v2);
+    assert.equal(await ro.selector('app-active'), v2);
+
+    await ro.setImage('app', 'registry.local/app:v3');
+    const paused = await ro.waitFor('app', 'v3 paused behind the preview', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v2 && r.status.currentPodHash !== v1);
+    assert.deepEqual(paused.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+    assert.equal(await ro.selector('app-active'), v2, 'v3 is not promoted by the earlier promote --full');
+  });
+
+  test('with previewReplicaCount, promote --full scales v2 from its preview count to all replicas and finishes the rollout', async (t) => {
+    const { ro, v1 } = await deployV1(t, { previewReplicaCount: 1 });
+    await ro.setImage('app', 'registry.local/app:v2');
+    const paused = await ro.waitFor('app', 'v2 paused with one preview pod', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1 && r.status.updatedReplicas === 1);
+    const v2 = paused.status!.currentPodHash!;
+    assert.equal((await ro.replicaSets()).find((rs) => rs.metadata?.labels?.[HASH_LABEL] === v2)?.spec?.replicas, 1);
+    await ro.client.mergePatchStatus(ROLLOUTS, ro.namespace, 'app', { status: { promoteFull: true } });
+    const done = await ro.waitFor('app', 'v2 Healthy on all replicas, promoteFull cleared', (r) => healthy(r) && r.status?.currentPodHash === v2 && r.status.availableReplicas === 3 && r.status.promoteFull === undefined);
+    assert.equal(done.status?.stableRS, v2);
+    assert.equal(await ro.selector('app-active'), v2);
+    assert.equal((await ro.replicaSets()).find((rs) => rs.metadata?.labels?.[HASH_LABEL] === v2)?.spec?.replicas, 3);
+  });
+
+  test('a rollback to v1 after its scale-down delay but within rollbackWindow skips the pause; outside the window it pauses', async (t) => {
+    for (const [revisions, skips] of [[2, true], [0, false]] as const) {
+      await t.test(`rollbackWindow.revisions ${revisions}`, async (t) => {
+        const { ro, v1 } = await deployV1(t, { scaleDownDelaySeconds: 1 });
+        await ro.client.mergePatch(ROLLOUTS, ro.namespace, 'app', { spec: { rollbackWindow: { revisions } } });
+        await sleep(1_100);
+        await ro.setImage('app', 'registry.local/app:v2');
+        await ro.waitFor('app', 'v2 paused', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash !== v1);
+        await ro.promote('app');
+        const v2 = (await ro.waitFor('app', 'v2 Healthy', (r) => healthy(r) && r.status?.currentPodHash !== v1)).status!.currentPodHash!;
+        await eventually('v1 scaled to 0 after its delay, so no fast rollback', async () => ((await ro.replicaSet(v1))?.spec?.replicas === 0 ? true : undefined), 20_000);
+
+        await ro.setImage('app', 'registry.local/app:v1');
+        if (skips) {
+          const back = await ro.waitFor('app', 'v1 Healthy again without a pause', (r) => healthy(r) && r.status?.currentPodHash === v1);
+          assert.equal(back.status?.pauseConditions, undefined);
+          assert.equal(await ro.selector('app-active'), v1);
+        } else {
+          const paused = await ro.waitFor('app', 'v1 paused as any update', (r) => r.status?.phase === 'Paused' && r.status.currentPodHash === v1);
+          assert.deepEqual(paused.status?.pauseConditions?.map((p) => p.reason), ['BlueGreenPause']);
+          assert.equal(await ro.selector('app-active'), v2);
+        }
+      });
+    }
+  });
+
   test('changing the strategy to canary removes the hash selector from the active and preview Services', async (t) => {
     const { ro } = await deployV1(t, {});
     await ro.setImage('app', 'registry.local/app:v2');

@@ -103,4 +103,59 @@ describe('status.duration on the real control plane', () => {
     assertFinished(durationOf(promoted), 'Promoted');
     assert.equal(typeof durationOf(promoted).totalManualPauseDurationSeconds, 'number');
   });
+
+  test('canary: a timed pause step is no manual pause, a new template mid-rollout supersedes the attempt, going back to stable is FastRolledBack', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const name = 'app';
+    await ro.create(canaryRollout(name, { steps: [{ setWeight: 50 }, { pause: { duration: '1s' } }, { pause: {} }] }, { replicas: 2 }));
+    const controller = await startController({ namespace: ns, name: `${ns}-duration-back` });
+    t.after(() => controller.kill());
+    const v1 = (await ro.waitFor(name, 'the initial deploy finishes', (r) => healthy(r) && durationOf(r).finishedAt !== undefined)).status!.currentPodHash!;
+
+    await ro.setImage(name, 'registry.local/app:v2');
+    const v2At = await ro.waitFor(name, 'v2 past the timed pause, at the indefinite one', (r) => r.status?.currentPodHash !== v1 && r.status?.currentStepIndex === 2 && durationOf(r).manualPauseStartedAt !== undefined);
+    const v2 = durationOf(v2At);
+    assert.equal(v2.totalManualPauseDurationSeconds, undefined, 'the timed pause added no manual pause time');
+    assert.equal(v2.finishedAt, undefined);
+
+    // A new template while v2 waits: v2's attempt is superseded and v3's starts at once, its pause time its own.
+    await ro.setImage(name, 'registry.local/app:v3');
+    const v3At = await ro.waitFor(name, 'v3 started', (r) => r.status?.currentPodHash !== v1 && r.status?.currentPodHash !== v2At.status?.currentPodHash && ms(durationOf(r).rolloutStartedAt) > ms(v2.rolloutStartedAt));
+    const v3 = durationOf(v3At);
+    assert.equal(v3.finishedAt, undefined, JSON.stringify(v3));
+    assert.equal(v3.completionStatus, undefined, JSON.stringify(v3));
+    assert.equal(v3.totalManualPauseDurationSeconds, undefined, 'v2\'s pause is not carried into v3\'s attempt');
+
+    // Back to the stable template: the same attempt ends as a fast rollback.
+    await ro.waitFor(name, 'v3 at the indefinite pause', (r) => r.status?.currentStepIndex === 2 && durationOf(r).manualPauseStartedAt !== undefined);
+    await ro.setImage(name, 'registry.local/app:v1');
+    const back = await ro.waitFor(name, 'back on v1', (r) => healthy(r) && r.status?.currentPodHash === v1 && durationOf(r).finishedAt !== undefined);
+    assertFinished(durationOf(back), 'FastRolledBack');
+    assert.equal(durationOf(back).rolloutStartedAt, v3.rolloutStartedAt, 'the rollback ends v3\'s attempt');
+  });
+
+  test('blue-green: promote --full is FastPromoted, an abort is Aborted', async (t) => {
+    const ns = await testNamespace(t);
+    const ro = new RolloutHelper(ns);
+    const name = 'bg';
+    await ro.create(service('bg-active', name));
+    await ro.create(blueGreenRollout(name, { activeService: 'bg-active', autoPromotionEnabled: false }, 2));
+    const controller = await startController({ namespace: ns, name: `${ns}-duration-bg-full` });
+    t.after(() => controller.kill());
+    const v1 = (await ro.waitFor(name, 'the initial deploy finishes', (r) => healthy(r) && durationOf(r).finishedAt !== undefined)).status!.currentPodHash!;
+
+    await ro.setImage(name, 'registry.local/app:v2');
+    await ro.waitFor(name, 'v2 at its BlueGreenPause', (r) => r.status?.currentPodHash !== v1 && durationOf(r).manualPauseStartedAt !== undefined);
+    await ro.client.mergePatchStatus(ROLLOUTS, ns, name, { status: { promoteFull: true } });
+    const full = await ro.waitFor(name, 'v2 fully promoted', (r) => healthy(r) && r.status?.currentPodHash !== v1 && durationOf(r).finishedAt !== undefined);
+    assertFinished(durationOf(full), 'FastPromoted');
+    assert.equal(typeof durationOf(full).totalManualPauseDurationSeconds, 'number', 'the open pause is added when promote --full ends it');
+
+    await ro.setImage(name, 'registry.local/app:v3');
+    await ro.waitFor(name, 'v3 at its BlueGreenPause', (r) => r.status?.currentPodHash !== full.status?.currentPodHash && durationOf(r).finishedAt === undefined && durationOf(r).manualPauseStartedAt !== undefined);
+    await ro.abort(name);
+    const aborted = await ro.waitFor(name, 'v3 aborted', (r) => r.status?.phase === 'Degraded' && durationOf(r).finishedAt !== undefined);
+    assertFinished(durationOf(aborted), 'Aborted');
+  });
 });

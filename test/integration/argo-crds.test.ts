@@ -147,6 +147,33 @@ describe("Ramp's CRDs require no field and restrict no value Argo Rollouts' CRDs
   }
 });
 
+/**
+ * The other way: a cluster that still has Argo's CRDs installed, with Ramp running. Every property
+ * of Ramp's schemas that Argo's would prune, by kind; only these are lost there. Of them Ramp's
+ * controller writes only status.duration (a field Argo added after v1.10.2: Ramp recomputes it
+ * from the next update, docs/operations.md); the authentication and caCert fields are ones a user
+ * writes into a template, which Argo v1.10.2 has no place for either.
+ */
+const PRUNED_BY_ARGO: Record<string, string[]> = {
+  Rollout: ['status.duration'],
+  AnalysisTemplate: ['spec.metrics[].provider.prometheus.authentication.basicAuth', 'spec.metrics[].provider.prometheus.caCert', 'spec.metrics[].provider.web.authentication.basicAuth'],
+  ClusterAnalysisTemplate: ['spec.metrics[].provider.prometheus.authentication.basicAuth', 'spec.metrics[].provider.prometheus.caCert', 'spec.metrics[].provider.web.authentication.basicAuth'],
+  AnalysisRun: ['spec.metrics[].provider.prometheus.authentication.basicAuth', 'spec.metrics[].provider.prometheus.caCert', 'spec.metrics[].provider.web.authentication.basicAuth'],
+  Experiment: [],
+};
+
+describe("Ramp on Argo Rollouts' CRDs as installed", () => {
+  for (const [kind, file] of Object.entries(ARGO_FILES)) {
+    it(`${kind}: Argo's ${file} prunes only the known fields of Ramp's schema`, () => {
+      const ramp = rampCrds.get(kind);
+      assert.ok(ramp, `Ramp has no CRD for ${kind}`);
+      // The comparison with the roles swapped: Ramp's schema walked beside Argo's.
+      const lost = gaps(schemaOf(ramp), schemaOf(argoCrd(file) as unknown as Crd), '').filter((g) => g.problem.startsWith('missing') || g.problem.startsWith('type'));
+      assert.deepEqual(lost.map((g) => g.path), PRUNED_BY_ARGO[kind], report(`${kind}: what Argo's CRD loses of Ramp's`, lost));
+    });
+  }
+});
+
 /** The gaps as a list a person reads, printed too so a passing run shows the known ones. */
 function report(title: string, found: readonly Gap[]): string {
   const text = `${title}:\n  ${found.map((g) => `${g.path}: ${g.problem}`).join('\n  ')}`;

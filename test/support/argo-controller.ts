@@ -18,6 +18,11 @@ export interface ArgoControllerOptions {
   name?: string;
   /** Argo's --loglevel: debug for the tests (their logs are read when one fails), info for the bench. */
   logLevel?: 'debug' | 'info';
+  /**
+   * Where Argo reads argo-rollouts-notification-configmap and its Secret (POD_NAMESPACE, as its
+   * Deployment sets it through the downward API); Argo's own default namespace otherwise.
+   */
+  notificationsNamespace?: string;
 }
 
 /**
@@ -40,5 +45,6 @@ export async function startArgoController(options: ArgoControllerOptions): Promi
     metricsPort,
     healthzPort,
     startTimeoutMs: 60_000,
+    ...(options.notificationsNamespace ? { env: { POD_NAMESPACE: options.notificationsNamespace } } : {}),
   });
 }

@@ -71,8 +71,9 @@ function dueTasks(run: AnalysisRun, resolved: Metric[], now: number): MetricTask
     const result = getResult(results, metric.name);
     const last = lastMeasurement(result);
     if (last !== undefined && !last.finishedAt) {
+      // As Argo: a terminated run stops an in-flight measurement at once, whenever it was to resume.
       const resumeAt = parseTime(last.resumeAt);
-      if (resumeAt !== undefined && resumeAt > now) return;
+      if (!terminating && resumeAt !== undefined && resumeAt > now) return;
       tasks.push({ metric: specMetric, action: terminating ? 'terminate' : 'resume', incomplete: last });
       return;
     }

@@ -121,7 +121,8 @@ const ROLLOUT_ANALYSIS = struct(
   ['args?', slice(ARGUMENT)],
   ['dryRun?', slice(DRY_RUN)],
   ['measurementRetention?', slice(MEASUREMENT_RETENTION)],
-  ['analysisRunMetadata?', METADATA],
+  // A pointer in RolloutAnalysis (left out when unset), a struct value in RolloutExperimentStep.
+  ['analysisRunMetadata?', ptr(METADATA)],
 );
 const LABEL_SELECTOR = struct(
   ['matchLabels?', map(str)],
@@ -149,6 +150,7 @@ const EXPERIMENT = struct(
   ],
   ['dryRun?', slice(DRY_RUN)],
   ['analysisRunMetadata?', METADATA],
+  ['scaleDownDelaySeconds?', ptr(int)],
 );
 const CANARY_STEP = struct(
   ['setWeight?', ptr(int)],

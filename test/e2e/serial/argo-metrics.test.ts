@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ANALYSIS_RUNS, type KubeObject } from '../../../controller/kube/resources.ts';
+import { ANALYSIS_RUNS, CONFIG_MAPS, EXPERIMENTS, type KubeObject } from '../../../controller/kube/resources.ts';
 import { startArgoController } from '../support/argo-controller.ts';
 import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
 import { healthyAt } from '../support/end-state.ts';
@@ -13,21 +13,19 @@ import { blueGreenRollout, RolloutHelper, service } from '../../support/rollouts
 
 /**
  * Argo Rollouts' /metrics beside Ramp's, for the same objects in two namespaces, one controller
- * per namespace: a blue-green paused at its BlueGreenPause, a canary behind NGINX Healthy, and an
- * AnalysisRun with a web metric against a loopback server. Dashboards and alerts written for Argo
+ * per namespace: a blue-green paused at its BlueGreenPause, a canary behind NGINX Healthy, an
+ * AnalysisRun with a web metric against a loopback server, a Running Experiment, and webhook
+ * notifications of the blue-green's first completion, one delivered and one refused (500). Dashboards and alerts written for Argo
  * read the same metric names and label names from Ramp; the one deliberate difference is that
  * Ramp's controller_clientset_k8s_request_total has no namespace and name labels
  * (controller/kube/request-labels.ts).
- *
- * The run's status is not compared: Argo's controller writes an AnalysisRun's status with a patch
- * of the object itself, which the API server ignores under Ramp's AnalysisRun CRD (it declares a
- * status subresource, Argo's declares none), so under Argo the run stays without a phase here.
  *
  * It runs alone (test/e2e/serial/): Argo's controller runs beside Ramp's on the shared control plane.
  */
 
 const BG = 'bg';
 const RUN = 'health';
+const EXPERIMENT = 'exp';
 const NGINX = PROVIDERS.nginx;
 
 const FAMILIES = [
@@ -42,6 +40,11 @@ const FAMILIES = [
   'analysis_run_phase',
   'analysis_run_metric_phase',
   'analysis_run_metric_type',
+  'experiment_info',
+  'experiment_phase',
+  'notification_send_success',
+  'notification_send_error',
+  'notification_send',
   'rollout_reconcile',
   'controller_clientset_k8s_request_total',
 ] as const;
@@ -60,15 +63,48 @@ function webRun(ns: string, base: string): KubeObject {
   } as KubeObject;
 }
 
+/** An Experiment with one template and no duration: Running until it is deleted. */
+function experiment(ns: string): KubeObject {
+  const labels = { app: EXPERIMENT, variant: 'baseline' };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Experiment',
+    metadata: { name: EXPERIMENT, namespace: ns },
+    spec: { templates: [{ name: 'baseline', replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] } } }] },
+  } as KubeObject;
+}
+
+/** Webhook services on the loopback server, one answering 500, for the blue-green's subscriptions to its completion. */
+function notificationConfigMap(ns: string, base: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'argo-rollouts-notification-configmap', namespace: ns },
+    // The trigger and template as Argo's notifications-install.yaml ships them (Ramp has them built in).
+    data: {
+      'service.webhook.hook': `url: ${base}/notify\n`,
+      'service.webhook.broken': `url: ${base}/broken\n`,
+      'trigger.on-rollout-completed': '- send: [rollout-completed]\n',
+      'template.rollout-completed': 'message: Rollout {{.rollout.metadata.name}} has been completed.\n',
+    },
+  } as KubeObject;
+}
+
 /** Creates the objects, starts `controller` on the namespace and waits for the situation to be reached. */
 async function situation(ns: string, fixture: HttpFixture, start: () => Promise<ControllerProcess>): Promise<ControllerProcess> {
   const ro = new RolloutHelper(ns);
   await ro.create(service(`${BG}-active`, BG));
   await ro.create(service(`${BG}-preview`, BG));
-  await ro.create(blueGreenRollout(BG, { activeService: `${BG}-active`, previewService: `${BG}-preview`, autoPromotionEnabled: false }, 2));
+  fixture.setJson(`/${ns}/notify`, {});
+  fixture.setJson(`/${ns}/broken`, {}, 500);
+  await ro.client.create(CONFIG_MAPS, notificationConfigMap(ns, `${fixture.url}/${ns}`));
+  const bg = blueGreenRollout(BG, { activeService: `${BG}-active`, previewService: `${BG}-preview`, autoPromotionEnabled: false }, 2);
+  bg.metadata!.annotations = { 'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '', 'notifications.argoproj.io/subscribe.on-rollout-completed.broken': '' };
+  await ro.create(bg);
   await createAll(ro.client, ns, [...NGINX.objects, canaryRollout(APP, NGINX.canary)]);
   fixture.setJson(`/${ns}/health`, { status: 'ok', checks: { db: 'up' } });
   await ro.client.create(ANALYSIS_RUNS, webRun(ns, `${fixture.url}/${ns}`));
+  await ro.client.create(EXPERIMENTS, experiment(ns));
   const controller = await start();
   const v1 = (await ro.waitFor(BG, 'the blue-green Healthy on v1', healthyAt(), 90_000)).status!.currentPodHash!;
   await ro.setImage(BG, 'registry.local/app:v2');
@@ -86,7 +122,9 @@ async function scrape(controller: ControllerProcess, ns: string): Promise<Metric
     const paused = info.some((s) => s.labels.name === BG && s.labels.phase === 'Paused');
     const run = familySamples(parsed, 'analysis_run_info').some((s) => s.labels.namespace === ns && s.labels.name === RUN);
     const events = familySamples(parsed, 'rollout_events_total').length > 0;
-    return info.length === 2 && paused && run && events ? parsed : undefined;
+    const exp = familySamples(parsed, 'experiment_info').some((s) => s.labels.namespace === ns && s.labels.name === EXPERIMENT && s.labels.phase === 'Running');
+    const sent = ['notification_send_success', 'notification_send_error'].every((family) => familySamples(parsed, family).some((s) => s.labels.namespace === ns && s.labels.name === BG));
+    return info.length === 2 && paused && run && events && exp && sent ? parsed : undefined;
   }, 30_000);
 }
 
@@ -109,12 +147,12 @@ describe("Argo Rollouts' metrics beside Ramp's, on the real control plane", () =
     await fixture.close();
   });
 
-  test('the same metric names and label names for a paused blue-green, a Healthy canary and a web AnalysisRun; only the request counter drops namespace and name', async (t) => {
+  test('the same metric names and label names for a paused blue-green, a Healthy canary, a web AnalysisRun, a Running Experiment, a sent and a failed notification; only the request counter drops namespace and name', async (t) => {
     const argoNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under argo' });
     const rampNs = await testNamespace({ after: (fn) => t.after(fn), name: 'metrics under ramp' });
     const [argo, ramp] = await Promise.all([
       situation(argoNs, fixture, async () => {
-        const c = await startArgoController({ namespace: argoNs });
+        const c = await startArgoController({ namespace: argoNs, notificationsNamespace: argoNs });
         t.after(() => c.kill());
         return c;
       }),

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { INGRESSES, PODS, ROLLOUTS, type KubeObject } from '../../../controller/kube/resources.ts';
+import { describe, test, type TestContext } from 'node:test';
+import { ANALYSIS_RUNS, ANALYSIS_TEMPLATES, INGRESSES, JOBS, PODS, ROLLOUTS, type KubeObject } from '../../../controller/kube/resources.ts';
 import { argoCli, reconcileCount, startArgoController } from '../support/argo-controller.ts';
 import { APP, canaryRollout, createAll, PROVIDERS } from '../support/canary.ts';
 import { eventually, testNamespace } from '../../support/cluster.ts';
-import { startController } from '../../support/controller.ts';
+import { startController, type RunningController } from '../../support/controller.ts';
 import { healthyAt, noStackTraces } from '../support/end-state.ts';
-import { blueGreenRollout, HASH_LABEL, RolloutHelper, service, type RolloutLike } from '../../support/rollouts.ts';
+import { blueGreenRollout, canaryRollout as basicCanary, HASH_LABEL, RolloutHelper, service, type RolloutLike } from '../../support/rollouts.ts';
 
 /**
  * Moving a rollout that is mid-update from Argo Rollouts' own controller to Ramp, and back: the
@@ -115,6 +115,45 @@ async function atSecondPause(ro: RolloutHelper, hashes: { v1: string; v2: string
   assert.equal(snapshot.canaryIngress?.uid, handedOver.canaryIngress?.uid, 'the same canary Ingress');
 }
 
+const NAMES = { argo: 'Argo', ramp: 'Ramp' } as const;
+
+/** Starts one controller on the namespace, stopped when the test ends. */
+const START: Record<'argo' | 'ramp', (t: TestContext, ns: string) => Promise<RunningController>> = {
+  argo: async (t, ns) => {
+    const c = await startArgoController({ namespace: ns });
+    t.after(() => c.kill());
+    return c;
+  },
+  ramp: async (t, ns) => {
+    const c = await startController({ namespace: ns, name: `${ns}-ramp` });
+    t.after(() => c.kill());
+    return c;
+  },
+};
+
+/** A step analysis whose one measurement stays in flight until the test lets its Job run (a suspended Job runs no pod). */
+const HELD_JOB = 'held-job';
+const HELD_JOB_TEMPLATE = (ns: string): KubeObject => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'AnalysisTemplate',
+  metadata: { name: HELD_JOB, namespace: ns },
+  spec: { metrics: [{ name: 'smoke', provider: { job: { spec: { suspend: true, backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'smoke', image: 'registry.local/smoke:1' }] } } } } } }] },
+}) as KubeObject;
+
+interface RunLike extends KubeObject {
+  status?: { phase?: string };
+}
+
+/** The AnalysisRuns and analysis Jobs of the namespace: who they are and where they stand. */
+async function analysisObjects(ro: RolloutHelper): Promise<{ runs: { name: string; uid?: string; phase?: string }[]; jobs: { name: string; uid?: string }[] }> {
+  const runs = (await ro.client.list<RunLike>(ANALYSIS_RUNS, { namespace: ro.namespace })).items;
+  const jobs = (await ro.client.list<KubeObject>(JOBS, { namespace: ro.namespace })).items;
+  return {
+    runs: runs.map((r) => ({ name: r.metadata?.name ?? '', uid: r.metadata?.uid, phase: r.status?.phase })),
+    jobs: jobs.map((j) => ({ name: j.metadata?.name ?? '', uid: j.metadata?.uid })),
+  };
+}
+
 describe('takeover between Argo Rollouts and Ramp, mid-update, on the real control plane', () => {
 
   test('Argo → Ramp: a canary paused at setWeight 20 behind NGINX keeps its ReplicaSets, pods, step and weight, and promotes to setWeight 50', async (t) => {
@@ -147,36 +186,70 @@ describe('takeover between Argo Rollouts and Ramp, mid-update, on the real contr
     noStackTraces(ramp);
   });
 
-  test('Argo → Ramp: a blue-green at its BlueGreenPause keeps its ReplicaSets, pods and Service selectors, and promote switches the active Service', async (t) => {
-    const ns = await testNamespace(t);
-    const ro = new RolloutHelper(ns);
-    await ro.create(service('app-active', APP));
-    await ro.create(service('app-preview', APP));
-    await ro.create(blueGreenRollout(APP, { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 2 }, 3));
-    const argo = await startArgoController({ namespace: ns });
-    t.after(() => argo.kill());
-    const v1 = (await ro.waitFor(APP, 'v1 Healthy under Argo', healthyAt(), 90_000)).status!.currentPodHash!;
-    await ro.setImage(APP, 'registry.local/app:v2');
-    const paused = await ro.waitFor(APP, 'v2 at the BlueGreenPause', (r) => r.status?.currentPodHash !== v1 && pausedAt('BlueGreenPause')(r), 90_000);
-    const v2 = paused.status!.currentPodHash!;
-    await eventually('the preview Service on v2', async () => (await ro.selector('app-preview')) === v2, 30_000);
-    await argo.kill();
-    const handedOver = await settled(ro, ['app-active', 'app-preview'], false);
-    assert.deepEqual(handedOver.services, { 'app-active': v1, 'app-preview': v2 });
-    assert.equal(Object.keys(handedOver.replicaSets).length, 2, 'Argo made one ReplicaSet per revision');
+  for (const [from, to] of [['argo', 'ramp'], ['ramp', 'argo']] as const) {
+    test(`${NAMES[from]} → ${NAMES[to]}: a blue-green at its BlueGreenPause keeps its ReplicaSets, pods and Service selectors, and promote switches the active Service`, async (t) => {
+      const ns = await testNamespace(t);
+      const ro = new RolloutHelper(ns);
+      await ro.create(service('app-active', APP));
+      await ro.create(service('app-preview', APP));
+      await ro.create(blueGreenRollout(APP, { activeService: 'app-active', previewService: 'app-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 2 }, 3));
+      const first = await START[from](t, ns);
+      const v1 = (await ro.waitFor(APP, `v1 Healthy under ${NAMES[from]}`, healthyAt(), 90_000)).status!.currentPodHash!;
+      await ro.setImage(APP, 'registry.local/app:v2');
+      const paused = await ro.waitFor(APP, 'v2 at the BlueGreenPause', (r) => r.status?.currentPodHash !== v1 && pausedAt('BlueGreenPause')(r), 90_000);
+      const v2 = paused.status!.currentPodHash!;
+      await eventually('the preview Service on v2', async () => (await ro.selector('app-preview')) === v2, 30_000);
+      await first.kill();
+      const handedOver = await settled(ro, ['app-active', 'app-preview'], false);
+      assert.deepEqual(handedOver.services, { 'app-active': v1, 'app-preview': v2 });
+      assert.equal(Object.keys(handedOver.replicaSets).length, 2, `${NAMES[from]} made one ReplicaSet per revision`);
 
-    const ramp = await startController({ namespace: ns, name: `${ns}-ramp` });
-    t.after(() => ramp.kill());
-    await passes(ro, ramp.metricsUrl, 3);
-    assert.deepEqual(await settled(ro, ['app-active', 'app-preview'], false), handedOver, 'Ramp took over without a change');
+      const second = await START[to](t, ns);
+      await passes(ro, second.metricsUrl, 3);
+      assert.deepEqual(await settled(ro, ['app-active', 'app-preview'], false), handedOver, `${NAMES[to]} took over without a change`);
 
-    argoCli('promote', APP, '-n', ns);
-    await ro.waitFor(APP, 'v2 Healthy', healthyAt(v2), 60_000);
-    await eventually('the active Service on v2', async () => (await ro.selector('app-active')) === v2, 30_000);
-    const rss = await ro.replicaSets();
-    assert.deepEqual(rss.map((rs) => rs.metadata?.uid).sort(), Object.values(handedOver.replicaSets).map((rs) => rs.uid).sort(), 'the same two ReplicaSets');
-    noStackTraces(ramp);
-  });
+      argoCli('promote', APP, '-n', ns);
+      await ro.waitFor(APP, 'v2 Healthy', healthyAt(v2), 60_000);
+      await eventually('the active Service on v2', async () => (await ro.selector('app-active')) === v2, 30_000);
+      const rss = await ro.replicaSets();
+      assert.deepEqual(rss.map((rs) => rs.metadata?.uid).sort(), Object.values(handedOver.replicaSets).map((rs) => rs.uid).sort(), 'the same two ReplicaSets');
+      if (to === 'ramp') noStackTraces(second);
+    });
+
+    test(`${NAMES[from]} → ${NAMES[to]}: a canary mid-analysis keeps its AnalysisRun and the Job measuring, and goes on when the Job completes`, async (t) => {
+      const ns = await testNamespace(t);
+      const ro = new RolloutHelper(ns);
+      await ro.client.create(ANALYSIS_TEMPLATES, HELD_JOB_TEMPLATE(ns));
+      await ro.create(basicCanary(APP, { steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: HELD_JOB }] } }, { pause: {} }] }, { replicas: 2 }));
+      const first = await START[from](t, ns);
+      const v1 = (await ro.waitFor(APP, `v1 Healthy under ${NAMES[from]}`, healthyAt(), 90_000)).status!.currentPodHash!;
+      await ro.setImage(APP, 'registry.local/app:v2');
+      const analysing = await ro.waitFor(APP, 'v2 at its analysis step, the run Running', (r) => r.status?.currentPodHash !== v1 && r.status?.currentStepIndex === 1 && r.status.canary?.currentStepAnalysisRunStatus?.status === 'Running', 90_000);
+      const v2 = analysing.status!.currentPodHash!;
+      await eventually('the Job measuring', async () => ((await ro.client.list<KubeObject>(JOBS, { namespace: ns })).items.length === 1 ? true : undefined), 30_000);
+      await first.kill();
+      const handedOver = await settled(ro, [], false);
+      const analysisBefore = await analysisObjects(ro);
+      assert.equal(analysisBefore.runs.length, 1);
+      assert.equal(analysisBefore.runs[0]!.phase, 'Running');
+
+      const second = await START[to](t, ns);
+      await passes(ro, second.metricsUrl, 3);
+      assert.deepEqual(await settled(ro, [], false), handedOver, `${NAMES[to]} took over without a change`);
+      assert.deepEqual(await analysisObjects(ro), analysisBefore, 'the same AnalysisRun, still Running, and the same Job');
+
+      // The Job finishes: the controller that took over reads the measurement Argo's or Ramp's run started.
+      await ro.client.mergePatch(JOBS, ns, analysisBefore.jobs[0]!.name, { spec: { suspend: false } });
+      const next = await ro.waitFor(APP, 'the analysis step passed: v2 at the pause', (r) => r.status?.currentStepIndex === 2 && pausedAt('CanaryPauseStep')(r), 60_000);
+      assert.equal(next.status?.currentPodHash, v2);
+      const after = await analysisObjects(ro);
+      assert.deepEqual(after.runs.map((r) => [r.uid, r.phase]), [[analysisBefore.runs[0]!.uid, 'Successful']], 'the run taken over succeeded; no other was started');
+      argoCli('promote', APP, '-n', ns);
+      await ro.waitFor(APP, 'v2 Healthy', healthyAt(v2), 60_000);
+      assert.deepEqual(Object.keys(handedOver.replicaSets).sort(), (await ro.replicaSets()).map((rs) => rs.metadata?.name ?? '').sort(), 'no new ReplicaSet');
+      if (to === 'ramp') noStackTraces(second);
+    });
+  }
 
   test('Ramp → Argo: a canary Ramp paused at setWeight 20 behind NGINX keeps its ReplicaSets, pods, step and weight under Argo, which promotes it to setWeight 50', async (t) => {
     const ns = await testNamespace(t);

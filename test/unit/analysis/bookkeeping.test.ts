@@ -235,13 +235,15 @@ describe('measurement bookkeeping follows Argo', () => {
     ]);
   });
 
-  it('an in-flight Job stopped by the run\'s termination ends the run Inconclusive, as in Argo (JobProvider.Terminate)', () => {
+  it('an in-flight Job stopped by the run\'s termination ends the run Inconclusive, as in Argo (JobProvider.Terminate), before its resumeAt', () => {
     let run = newRun([metric()]);
-    const running: Measurement = { phase: 'Running', startedAt: iso(0), metadata: { 'job-name': 'uid-1.success-rate.1' } };
+    const running: Measurement = { phase: 'Running', startedAt: iso(0), resumeAt: iso(60), metadata: { 'job-name': 'uid-1.success-rate.1' } };
     ({ run } = step(run, 0, () => running));
     run = { ...run, spec: { ...run.spec, terminate: true } };
     // What measure.ts records from the job provider's terminate.
-    ({ run } = step(run, 5, () => ({ ...running, phase: 'Inconclusive', finishedAt: iso(5), message: 'Metric Terminated' })));
+    let tasks: { action: string }[];
+    ({ run, tasks } = step(run, 5, () => ({ ...running, phase: 'Inconclusive', finishedAt: iso(5), message: 'Metric Terminated' })));
+    assert.deepEqual(tasks.map((t) => t.action), ['terminate'], 'terminated at once, not at resumeAt');
     assert.equal(run.status?.phase, 'Inconclusive');
     assert.equal(run.status?.metricResults?.[0]?.phase, 'Inconclusive');
     assert.equal(run.status?.metricResults?.[0]?.message, 'Metric Terminated');

@@ -88,6 +88,9 @@ describe('job metrics render the Job as Argo does', () => {
     const name = renderJob(longRun, long).metadata.name;
     assert.equal(name.length, 63);
     assert.equal(name, `${uid}.p99-latency-of-the-check.1`);
+    // Argo's cut would end in '-', which the apiserver refuses in a name part: the dashes go too.
+    const dashed = { ...metric, name: 'a-smoke-test-whose-name-is-long' };
+    assert.equal(renderJob({ ...longRun, spec: { metrics: [dashed] } }, dashed).metadata.name, `${uid}.a-smoke-test-whose-name.1`);
     const short = { ...metric, name: 'smoke' };
     assert.equal(renderJob({ ...longRun, spec: { metrics: [short] } }, short).metadata.name, `${uid}.smoke.1`);
   });
@@ -100,7 +103,13 @@ describe('job provider drives the measurement from the Job', () => {
     const port = fakeJobs();
     const provider = createJobProvider(port);
     const started = await provider.run(ctx());
-    assert.deepEqual(started, { phase: 'Running', startedAt: '2025-03-01T12:00:00Z', metadata: { 'job-name': '7d0e4f3a-uid.smoke.1' } });
+    // As Argo's JobProvider.Run: the Job's name and namespace, and a resume due at once.
+    assert.deepEqual(started, {
+      phase: 'Running',
+      startedAt: '2025-03-01T12:00:00Z',
+      metadata: { 'job-name': '7d0e4f3a-uid.smoke.1', 'job-namespace': 'shop' },
+      resumeAt: '2025-03-01T12:00:00Z',
+    });
 
     const stillRunning = await provider.resume!(ctx(), started);
     assert.equal(stillRunning.phase, 'Running');
@@ -121,6 +130,21 @@ describe('job provider drives the measurement from the Job', () => {
     const again = await provider.run(ctx());
     assert.equal(again.phase, 'Running');
     assert.equal(again.metadata?.['job-name'], '7d0e4f3a-uid.smoke.1');
+  });
+
+  it('a Job still running is resumed again after sqrt(2 × elapsed) seconds, so a resumeAt left in the past (as Argo leaves it) does not requeue the run pass after pass', async () => {
+    const port = fakeJobs();
+    const provider = createJobProvider(port);
+    await provider.run(ctx());
+    // Argo's measurement, 50 s old, its resumeAt long past; the Job in the namespace Argo recorded.
+    const argos = { phase: 'Running' as const, startedAt: '2025-03-01T11:59:10Z', resumeAt: '2025-03-01T11:59:10Z', metadata: { 'job-name': '7d0e4f3a-uid.smoke.1', 'job-namespace': 'shop' } };
+    const later = await provider.resume!({ ...ctx(), run: { ...run(), metadata: { ...run().metadata, namespace: 'elsewhere' } } }, argos);
+    assert.equal(later.phase, 'Running');
+    assert.equal(later.resumeAt, '2025-03-01T12:00:10Z');
+    assert.equal(later.finishedAt, undefined);
+    port.jobs.get('shop/7d0e4f3a-uid.smoke.1')!.status = { conditions: [{ type: 'Complete', status: 'True' }] };
+    const done = await provider.resume!(ctx(), later);
+    assert.equal(done.phase, 'Successful');
   });
 
   it('resume without the job name is an Error', async () => {

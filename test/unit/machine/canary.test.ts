@@ -115,6 +115,15 @@ describe('canary transitions: new revisions', () => {
     { name: 'a rollback within rollbackWindow to an active ReplicaSet skips the steps',
       status: { currentStepIndex: 1 }, facts: { newHash: 'v0', stepIndex: 1, rollbackWithinWindow: true },
       state: 'progressing.promoting', actions: ['startNewRevision', 'skipAllSteps'] },
+    { name: 'a rollback within rollbackWindow to a scaled-down ReplicaSet starts at the first step in its first pass, as Argo',
+      status: { currentPodHash: 'v2', currentStepIndex: 2 }, facts: { newHash: 'v0', currentPodHash: 'v2', stepIndex: 2, rollbackWithinWindow: true, newReplicaSetActive: false },
+      state: 'progressing.setWeight', actions: ['startNewRevision'], after: { stepIndex: 0 } },
+    { name: 'the next pass of a rollback within rollbackWindow clears the pause and skips the steps',
+      status: { currentPodHash: 'v0', currentStepIndex: 1 }, facts: { newHash: 'v0', currentPodHash: 'v0', stepIndex: 1, rollbackWithinWindow: true, pauseStartedAt: now, controllerPause: true },
+      state: 'progressing.promoting', actions: [], after: { stepIndex: 5, pauseStartedAt: undefined, controllerPause: false, pausesCleared: true } },
+    { name: 'a rollback within rollbackWindow is promoted once its pods are available, an abort cleared',
+      status: { currentPodHash: 'v0', currentStepIndex: 0, abort: true }, facts: { newHash: 'v0', currentPodHash: 'v0', stepIndex: 0, rollbackWithinWindow: true, abortRequested: true, newReplicaSetAvailable: true },
+      state: 'healthy', actions: ['markStable'], after: { stableHash: 'v0', abortRequested: false } },
   ];
   for (const c of cases) test(c.name, () => check(c));
 });

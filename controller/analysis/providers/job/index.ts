@@ -3,7 +3,7 @@
 import { formatTime } from '../../../api/kit.ts';
 import type { Measurement } from '../../types.ts';
 import { markMeasurementError, startMeasurement, type MetricProvider, type ProviderContext } from '../provider.ts';
-import { ANALYSIS_RUN_UID_LABEL, JOB_NAME_KEY, renderJob, type JobObject } from './render.ts';
+import { ANALYSIS_RUN_UID_LABEL, JOB_NAME_KEY, JOB_NAMESPACE_KEY, renderJob, type JobObject } from './render.ts';
 
 export const PROVIDER_TYPE = 'Job';
 
@@ -29,6 +29,8 @@ export interface JobPort {
 
 export function createJobProvider(jobs: JobPort): MetricProvider {
   const namespaceOf = (ctx: ProviderContext) => ctx.run.metadata.namespace ?? 'default';
+  // Argo's getJobNamespacedName: the namespace recorded with the measurement, else the run's.
+  const jobNamespace = (ctx: ProviderContext, m: Measurement) => m.metadata?.[JOB_NAMESPACE_KEY] || namespaceOf(ctx);
   return {
     type: PROVIDER_TYPE,
 
@@ -45,7 +47,8 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
             throw new Error(`jobs.batch "${job.metadata.name}" already exists and is not owned by this AnalysisRun`);
           }
         }
-        return { ...measurement, metadata: { [JOB_NAME_KEY]: job.metadata.name } };
+        // Argo's JobProvider.Run: resumed at once, to catch a Job that finishes quickly.
+        return { ...measurement, metadata: { [JOB_NAME_KEY]: job.metadata.name, [JOB_NAMESPACE_KEY]: namespaceOf(ctx) }, resumeAt: formatTime(new Date(ctx.now())) };
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }
@@ -56,19 +59,20 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
       if (!name) return markMeasurementError(measurement, new Error('job metadata reference missing'), ctx.now());
       let job: ObservedJob | undefined;
       try {
-        job = await jobs.get(namespaceOf(ctx), name);
+        job = await jobs.get(jobNamespace(ctx, measurement), name);
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }
       if (job === undefined) return markMeasurementError(measurement, new Error(`job.batch "${name}" not found`), ctx.now());
-      return phaseFromConditions(measurement, job, ctx.now());
+      const observed = phaseFromConditions(measurement, job, ctx.now());
+      return observed.finishedAt === undefined ? { ...observed, resumeAt: nextResume(observed, ctx.now()) } : observed;
     },
 
     async terminate(ctx, measurement) {
       const name = measurement.metadata?.[JOB_NAME_KEY];
       if (!name) return markMeasurementError(measurement, new Error('job metadata reference missing'), ctx.now());
       try {
-        await jobs.delete(namespaceOf(ctx), name);
+        await jobs.delete(jobNamespace(ctx, measurement), name);
       } catch (err) {
         return markMeasurementError(measurement, err, ctx.now());
       }
@@ -85,6 +89,18 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
       }
     },
   };
+}
+
+/**
+ * Argo's JobProvider.Resume: a Job still running is looked at again after a delay growing with the
+ * time it has run (sqrt(2 * elapsed seconds)). Without a later resumeAt, a measurement whose
+ * resumeAt has passed (as Argo leaves it at creation) would have its run requeued at once, pass
+ * after pass.
+ */
+function nextResume(measurement: Measurement, now: number): string {
+  const started = measurement.startedAt ? new Date(measurement.startedAt).getTime() : now;
+  const elapsedSeconds = Math.max(0, (now - started) / 1000);
+  return formatTime(new Date(now + Math.sqrt(2 * elapsedSeconds) * 1000));
 }
 
 // Argo looks only at the condition types: Complete succeeds, Failed fails,

@@ -4,6 +4,7 @@ import { getResult } from '../../run/helpers.ts';
 import type { AnalysisRun, Metric } from '../../types.ts';
 
 export const JOB_NAME_KEY = 'job-name';
+export const JOB_NAMESPACE_KEY = 'job-namespace';
 export const ANALYSIS_RUN_NAME_ANNOTATION = 'analysisrun.argoproj.io/name';
 export const ANALYSIS_RUN_METRIC_ANNOTATION = 'analysisrun.argoproj.io/metric-name';
 export const ANALYSIS_RUN_UID_LABEL = 'analysisrun.argoproj.io/uid';
@@ -35,7 +36,9 @@ const DNS_LABEL_LIMIT = 63;
 
 /**
  * Argo's newJobName: `<run uid>.<metric>.<n>`, the metric name cut short when the whole would pass
- * 63 characters (the apiserver would refuse the Job, and every measurement would error).
+ * 63 characters (the apiserver would refuse the Job, and every measurement would error). Where
+ * Argo's cut ends the name part in '-', a name the apiserver refuses too (Argo's measurements then
+ * error), the trailing dashes are dropped as well.
  */
 export function jobName(run: AnalysisRun, metricName: string): string {
   const result = getResult(run.status?.metricResults, metricName);
@@ -43,7 +46,8 @@ export function jobName(run: AnalysisRun, metricName: string): string {
   const uid = run.metadata.uid ?? '';
   const full = `${uid}.${metricName}.${id}`;
   if (full.length <= DNS_LABEL_LIMIT) return full;
-  return `${uid}.${metricName.slice(0, metricName.length - (full.length - DNS_LABEL_LIMIT))}.${id}`;
+  const cut = metricName.slice(0, metricName.length - (full.length - DNS_LABEL_LIMIT)).replace(/-+$/, '');
+  return `${uid}.${cut}.${id}`;
 }
 
 export function renderJob(run: AnalysisRun, metric: Metric): JobObject {

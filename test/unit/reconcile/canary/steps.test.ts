@@ -36,10 +36,29 @@ const GO_VECTORS: Array<{ name: string; steps: CanaryStep[] | undefined; json: s
     hash: 'c786c7fb8',
   },
   {
-    name: 'an analysis step always carries analysisRunMetadata',
+    name: 'an analysis step carries analysisRunMetadata only when set (a pointer in v1.10.2)',
     steps: [{ analysis: { templates: [{ templateName: 'success' }], args: [{ name: 'svc', value: 'a' }, { name: 'h', valueFrom: { podTemplateHashValue: 'Latest' } }] } }],
-    json: '[{"analysis":{"templates":[{"templateName":"success"}],"args":[{"name":"svc","value":"a"},{"name":"h","valueFrom":{"podTemplateHashValue":"Latest"}}],"analysisRunMetadata":{}}}]',
-    hash: 'bcbb6d97f',
+    json: '[{"analysis":{"templates":[{"templateName":"success"}],"args":[{"name":"svc","value":"a"},{"name":"h","valueFrom":{"podTemplateHashValue":"Latest"}}]}}]',
+    hash: 'd94b6dd6c',
+  },
+  {
+    // The hash Argo's controller v1.10.2 wrote for these steps on the local control plane
+    // (test/e2e/serial/argo-takeover.test.ts, a canary taken over mid-analysis).
+    name: 'the hash Argo v1.10.2 records for a weight, an analysis step and a pause',
+    steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'held-job' }] } }, { pause: {} }],
+    json: '[{"setWeight":50},{"analysis":{"templates":[{"templateName":"held-job"}]}},{"pause":{}}]',
+    hash: '757cb4cd79',
+  },
+  {
+    name: 'analysisRunMetadata set, and an experiment step: its template metadata and analysisRunMetadata always written (struct values), then scaleDownDelaySeconds',
+    steps: [
+      { analysis: { templates: [{ templateName: 't' }], analysisRunMetadata: { labels: { team: 'a' } } } },
+      { experiment: { templates: [{ name: 'b', specRef: 'stable' }], scaleDownDelaySeconds: 10 } },
+    ],
+    json:
+      '[{"analysis":{"templates":[{"templateName":"t"}],"analysisRunMetadata":{"labels":{"team":"a"}}}},' +
+      '{"experiment":{"templates":[{"name":"b","specRef":"stable","metadata":{}}],"analysisRunMetadata":{},"scaleDownDelaySeconds":10}}]',
+    hash: '86869748d8',
   },
   {
     name: 'plugin config kept as written, empty config kept',
