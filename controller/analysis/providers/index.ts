@@ -19,7 +19,7 @@ export type { MetricProvider, ProviderContext } from './provider.ts';
 export { markMeasurementError } from './provider.ts';
 export { providerFor, type ProviderRegistry } from './registry.ts';
 export { nodeHttp, type HttpPort, type HttpRequestInit, type HttpResponse } from '../../http/client.ts';
-export type { JobPort, ObservedJob } from './job/index.ts';
+export type { JobPort, ObservedJob, ObservedPod } from './job/index.ts';
 export { renderJob, jobName, type JobObject } from './job/render.ts';
 
 export interface ProviderDeps {

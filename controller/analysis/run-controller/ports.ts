@@ -3,10 +3,10 @@
 // every Job change, and the cache already holds the Job that changed.
 import type { KubeClient } from '../../kube/client.ts';
 import { isConflict, isNotFound } from '../../kube/errors.ts';
-import { JOBS, SECRETS, type KubeObject } from '../../kube/resources.ts';
+import { JOBS, PODS, SECRETS, type KubeObject } from '../../kube/resources.ts';
 import type { Caches } from '../../runtime/types.ts';
 import type { SecretPort } from '../args.ts';
-import type { JobObject, JobPort, ObservedJob } from '../providers/index.ts';
+import type { JobObject, JobPort, ObservedJob, ObservedPod } from '../providers/index.ts';
 
 export { SECRETS };
 
@@ -68,6 +68,12 @@ export function kubeJobPort(client: KubeClient, caches: Caches | undefined, sign
     async list(namespace, labelSelector) {
       const { items } = await client.listAll<KubeObject>(JOBS, { namespace, labelSelector, signal });
       return items as ObservedJob[];
+    },
+    async pods(namespace, labelSelector) {
+      // Read only while a Job runs, at the provider's growing resume delay; no pod informer for it.
+      if (!labelSelector) return [];
+      const { items } = await client.listAll<KubeObject>(PODS, { namespace, labelSelector, signal });
+      return items as ObservedPod[];
     },
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createJobProvider, type JobPort, type ObservedJob } from '../../../controller/analysis/providers/job/index.ts';
+import { createJobProvider, terminalPodError, type JobPort, type ObservedJob, type ObservedPod } from '../../../controller/analysis/providers/job/index.ts';
 import { renderJob, type JobObject } from '../../../controller/analysis/providers/job/render.ts';
 import type { AnalysisRun, Metric } from '../../../controller/analysis/types.ts';
 
@@ -27,12 +27,18 @@ function run(status?: AnalysisRun['status']): AnalysisRun {
 }
 
 // An in-memory cluster holding Jobs.
-function fakeJobs(): JobPort & { jobs: Map<string, ObservedJob & { spec?: unknown }>; deleted: string[] } {
+function fakeJobs(): JobPort & { jobs: Map<string, ObservedJob & { spec?: unknown }>; deleted: string[]; podsOf: Map<string, ObservedPod[]> } {
   const jobs = new Map<string, ObservedJob & { spec?: unknown }>();
   const deleted: string[] = [];
+  // Pods by namespace and label selector, as the Job controller would label them.
+  const podsOf = new Map<string, ObservedPod[]>();
   return {
     jobs,
     deleted,
+    podsOf,
+    async pods(namespace, selector) {
+      return podsOf.get(`${namespace}/${selector}`) ?? [];
+    },
     async create(namespace, job: JobObject) {
       const key = `${namespace}/${job.metadata.name}`;
       if (jobs.has(key)) return 'AlreadyExists';
@@ -145,6 +151,43 @@ describe('job provider drives the measurement from the Job', () => {
     port.jobs.get('shop/7d0e4f3a-uid.smoke.1')!.status = { conditions: [{ type: 'Complete', status: 'True' }] };
     const done = await provider.resume!(ctx(), later);
     assert.equal(done.phase, 'Successful');
+  });
+
+  it('a Job whose pod cannot pull its image is Inconclusive with the pod and container named, as Argo\'s processJobPods', async () => {
+    const port = fakeJobs();
+    const provider = createJobProvider(port);
+    const started = await provider.run(ctx());
+    const job = port.jobs.get('shop/7d0e4f3a-uid.smoke.1')!;
+    job.spec = { selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'job-uid' } } };
+    const pod = (reason: string, init = false): ObservedPod => {
+      const statuses = [{ name: init ? 'setup' : 't', state: { waiting: { reason, message: 'Back-off pulling image "busybox:nope"' } } }];
+      return { metadata: { name: 'smoke-x7k2p' }, status: init ? { initContainerStatuses: statuses } : { containerStatuses: statuses } };
+    };
+    const podsKey = 'shop/batch.kubernetes.io/controller-uid=job-uid';
+    port.podsOf.set(podsKey, [pod('ContainerCreating')]);
+    assert.equal((await provider.resume!(ctx(), started)).phase, 'Running', 'a pod still starting is waited for');
+    port.podsOf.set(podsKey, [pod('ImagePullBackOff')]);
+    const stuck = await provider.resume!(ctx(), started);
+    assert.equal(stuck.phase, 'Inconclusive');
+    assert.equal(stuck.message, 'Pod smoke-x7k2p, container t has terminal error (ImagePullBackOff): Back-off pulling image "busybox:nope"');
+    assert.equal(stuck.finishedAt, '2025-03-01T12:00:00Z');
+    // Conditions decide first: a Job already Failed is Failed whatever its pods say.
+    job.status = { conditions: [{ type: 'Failed', status: 'True' }] };
+    assert.equal((await provider.resume!(ctx(), started)).phase, 'Failed');
+  });
+
+  it('terminalPodError: ErrImagePull, ImagePullBackOff and InvalidImageName in init or app containers; other waits are not terminal', () => {
+    const withWait = (reason: string, kind: 'initContainerStatuses' | 'containerStatuses'): ObservedPod => ({
+      metadata: { name: 'p' },
+      status: { [kind]: [{ name: 'c', state: { waiting: { reason, message: 'm' } } }] },
+    });
+    for (const reason of ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName']) {
+      for (const kind of ['initContainerStatuses', 'containerStatuses'] as const) {
+        assert.equal(terminalPodError([withWait(reason, kind)]), `Pod p, container c has terminal error (${reason}): m`, `${reason} in ${kind}`);
+      }
+    }
+    for (const reason of ['ContainerCreating', 'CrashLoopBackOff', 'PodInitializing']) assert.equal(terminalPodError([withWait(reason, 'containerStatuses')]), undefined, reason);
+    assert.equal(terminalPodError([]), undefined);
   });
 
   it('resume without the job name is an Error', async () => {

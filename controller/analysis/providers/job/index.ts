@@ -14,7 +14,18 @@ export interface ObservedJob {
     creationTimestamp?: string | Date;
     ownerReferences?: { uid: string; controller?: boolean }[];
   };
+  spec?: { selector?: { matchLabels?: Record<string, string> } };
   status?: { conditions?: { type: string; status?: string }[] };
+}
+
+interface ContainerStatus {
+  name: string;
+  state?: { waiting?: { reason?: string; message?: string } };
+}
+
+export interface ObservedPod {
+  metadata: { name?: string };
+  status?: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] };
 }
 
 // The cluster, as far as job metrics need it.
@@ -25,6 +36,8 @@ export interface JobPort {
   // Foreground propagation, so the Job's pods go with it; a missing Job is not an error.
   delete(namespace: string, name: string): Promise<void>;
   list(namespace: string, labelSelector: string): Promise<ObservedJob[]>;
+  /** The pods matching a Job's selector. */
+  pods(namespace: string, labelSelector: string): Promise<ObservedPod[]>;
 }
 
 export function createJobProvider(jobs: JobPort): MetricProvider {
@@ -65,7 +78,17 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
       }
       if (job === undefined) return markMeasurementError(measurement, new Error(`job.batch "${name}" not found`), ctx.now());
       const observed = phaseFromConditions(measurement, job, ctx.now());
-      return observed.finishedAt === undefined ? { ...observed, resumeAt: nextResume(observed, ctx.now()) } : observed;
+      if (observed.finishedAt !== undefined) return observed;
+      let stuck: string | undefined;
+      try {
+        stuck = terminalPodError(await jobs.pods(jobNamespace(ctx, measurement), selectorOf(job)));
+      } catch (err) {
+        return markMeasurementError(measurement, err, ctx.now());
+      }
+      // Argo's processJobPods: a pod that can never start proves nothing either way, so the
+      // measurement is Inconclusive and the rollout waits for a person rather than failing.
+      if (stuck !== undefined) return { ...observed, phase: 'Inconclusive', message: stuck, finishedAt: formatTime(new Date(ctx.now())) };
+      return { ...observed, resumeAt: nextResume(observed, ctx.now()) };
     },
 
     async terminate(ctx, measurement) {
@@ -89,6 +112,28 @@ export function createJobProvider(jobs: JobPort): MetricProvider {
       }
     },
   };
+}
+
+/** Waiting reasons after which a Job's container never starts on its own (Argo's terminalWaitingReasons). */
+const TERMINAL_WAITING_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName']);
+
+/** The first container of the Job's pods stuck in a terminal waiting state, as Argo words it. */
+export function terminalPodError(pods: readonly ObservedPod[]): string | undefined {
+  for (const pod of pods) {
+    for (const cs of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+      const waiting = cs.state?.waiting;
+      if (waiting?.reason && TERMINAL_WAITING_REASONS.has(waiting.reason)) {
+        return `Pod ${pod.metadata.name ?? ''}, container ${cs.name} has terminal error (${waiting.reason}): ${waiting.message ?? ''}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+function selectorOf(job: ObservedJob): string {
+  return Object.entries(job.spec?.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 /**
