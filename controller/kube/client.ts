@@ -14,8 +14,11 @@ import {
   type HttpLibrary,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AgentPool } from './agents.ts';
-import { requestPolicyHttpLibrary, type RequestPolicy } from './request-policy.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { TokenBucket, type RequestLane } from './token-bucket.ts';
+import { rateLimitedHttpLibrary, requestPolicyHttpLibrary, type RateLimitPolicy, type RequestPolicy } from './request-policy.ts';
 import { countingHttpLibrary, type RequestObserver } from './counting-http.ts';
 import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
 import { PODS, apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceType } from './resources.ts';
@@ -79,6 +82,8 @@ export interface KubeClientOptions extends RequestPolicy {
   observe?: RequestObserver;
   /** The transport; client-node's fetch library by default. */
   http?: HttpLibrary;
+  /** The controller's client-side rate limit (--qps, --burst); none when absent (kubectl-ramp, the dashboard). */
+  rateLimit?: { qps: number; burst: number; clock?: Clock } & Pick<RateLimitPolicy, 'waited' | 'retryingAfter'>;
 }
 
 /**
@@ -94,6 +99,7 @@ export class KubeClient {
 
   private readonly observe: RequestObserver | undefined;
   private readonly agents: AgentPool;
+  private readonly lanes = new AsyncLocalStorage<RequestLane>();
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -105,12 +111,22 @@ export class KubeClient {
     this.contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace || 'default';
     this.observe = options.observe;
     this.agents = new AgentPool();
-    this.http = countingHttpLibrary(requestPolicyHttpLibrary(options.http ?? new IsomorphicFetchHttpLibrary(), options), options.observe, this.agents);
+    const counted = countingHttpLibrary(requestPolicyHttpLibrary(options.http ?? new IsomorphicFetchHttpLibrary(), options), options.observe, this.agents);
+    const limit = options.rateLimit;
+    // Outside the counting layer, so a request retried after a 429 is counted once per answer.
+    this.http = limit && limit.qps > 0
+      ? rateLimitedHttpLibrary(counted, { ...limit, clock: limit.clock ?? systemClock, bucket: new TokenBucket(limit.qps, limit.burst, limit.clock ?? systemClock), lane: () => this.lanes.getStore() ?? 'background' })
+      : counted;
     this.configuration = createConfiguration({
       baseServer: new ServerConfiguration(this.server, {}),
       authMethods: { default: kubeConfig },
       httpApi: this.http,
     });
+  }
+
+  /** Runs `work` with every request it sends (across awaits) in `lane` of the rate limiter. */
+  inLane<T>(lane: RequestLane, work: () => Promise<T>): Promise<T> {
+    return this.lanes.run(lane, work);
   }
 
   /** Closes pooled keep-alive connections. */

@@ -7,7 +7,7 @@ import { describeKubeError, isConflict } from './errors.ts';
  * the Lease when it is free, released (empty holder) or not renewed for leaseDuration as measured
  * on the candidate's own clock since it last saw the record change; the leader renews every retry
  * period and steps down once it cannot renew within the renew deadline, or at once when the Lease
- * shows someone else wrote it.
+ * shows someone else holds it (a 409 alone does not: the Lease is read again).
  */
 
 /** The spec fields of a Lease that election reads and writes; times are RFC 3339 MicroTime. */
@@ -146,10 +146,35 @@ export class LeaderElector {
     try {
       this.observe(await store.replace(desired, current.resourceVersion, signal), clock.now());
     } catch (err) {
+      if (renewing && isConflict(err)) return this.afterOwnConflict(desired, signal);
       return this.failed(err);
     }
     this.clearError();
     return renewing && this.leading ? 'renewed' : 'acquired';
+  }
+
+  /**
+   * A 409 on our own renewal does not mean someone else holds the Lease: our previous write may
+   * have gone through with its answer lost, or a proxy may have refused it. Read it again: a
+   * Lease naming another holder ends the term; one naming us with our renew time was renewed;
+   * one naming us otherwise is retried within the renew deadline.
+   */
+  private async afterOwnConflict(desired: LeaseRecord, signal: AbortSignal): Promise<AttemptOutcome> {
+    const { store, identity, clock } = this.opts;
+    let current: StoredLease | undefined;
+    try {
+      current = await store.get(signal);
+    } catch (err) {
+      return this.failed(err);
+    }
+    if (!current) return 'error';
+    this.observe(current, clock.now());
+    if (current.record.holderIdentity !== identity) return 'conflict';
+    if (current.record.renewTime === desired.renewTime) {
+      this.clearError();
+      return this.leading ? 'renewed' : 'acquired';
+    }
+    return 'error';
   }
 
   /**

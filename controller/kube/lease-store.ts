@@ -27,7 +27,10 @@ function toStored(lease: LeaseObject): StoredLease {
   };
 }
 
-/** The Lease port over the cluster: a 409 from create/replace surfaces as a KubeApiError with status 409. */
+/**
+ * The Lease port over the cluster: a 409 from create/replace surfaces as a KubeApiError with status 409.
+ * Its requests go in the rate limiter's Lease lane, which never waits behind the reconcilers'.
+ */
 export function kubeLeaseStore(client: KubeClient, namespace: string, name: string): LeaseStore {
   const body = (record: LeaseRecord, resourceVersion?: string): LeaseObject => ({
     apiVersion: apiVersionOf(LEASES),
@@ -39,17 +42,17 @@ export function kubeLeaseStore(client: KubeClient, namespace: string, name: stri
     description: `${namespace}/${name}`,
     async get(signal) {
       try {
-        return toStored(await client.get<LeaseObject>(LEASES, namespace, name, { signal }));
+        return toStored(await client.inLane('lease', () => client.get<LeaseObject>(LEASES, namespace, name, { signal })));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
       }
     },
     async create(record, signal) {
-      return toStored(await client.create<LeaseObject>(LEASES, body(record), { signal }));
+      return toStored(await client.inLane('lease', () => client.create<LeaseObject>(LEASES, body(record), { signal })));
     },
     async replace(record, resourceVersion, signal) {
-      return toStored(await client.replace<LeaseObject>(LEASES, body(record, resourceVersion), { signal }));
+      return toStored(await client.inLane('lease', () => client.replace<LeaseObject>(LEASES, body(record, resourceVersion), { signal })));
     },
   };
 }

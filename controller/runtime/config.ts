@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import type { KubeConfigSource } from '../kube/kubeconfig.ts';
 import { AMBASSADOR_MAPPINGS, apiVersionOf } from '../kube/resources.ts';
+import { DEFAULT_BURST, DEFAULT_QPS } from '../kube/token-bucket.ts';
 import { DEFAULT_SMI_VERSION, SMI_VERSIONS, type SmiVersion } from '../traffic/smi/render.ts';
 import { DEFAULT_TRAEFIK_API_GROUP, DEFAULT_TRAEFIK_API_VERSION, TRAEFIK_API_GROUPS, type TraefikApiGroup } from '../traffic/traefik/render.ts';
 
@@ -26,6 +27,10 @@ export interface Config {
   /** Only objects labelled argo-rollouts.argoproj.io/controller-instance-id=<id>; unlabelled ones when unset. */
   instanceId?: string;
   workers: number;
+  /** Requests a second to the apiserver (client-go's token bucket); 0 disables the limit. */
+  qps: number;
+  /** Requests that may go at once above qps. */
+  burst: number;
   metricsPort: number;
   healthzPort: number;
   leaderElect: boolean;
@@ -161,6 +166,8 @@ const OPTIONS = [
   { key: 'namespaced', flag: 'namespaced', env: ['RAMP_NAMESPACED'], description: 'read no cluster-scoped kinds (ClusterAnalysisTemplates), so a namespaced Role suffices; needs --namespace', defaultText: 'false', booleanFlag: true },
   { key: 'instanceId', flag: 'instance-id', env: ['RAMP_INSTANCE_ID'], description: 'operate only on objects labelled argo-rollouts.argoproj.io/controller-instance-id=<id>' },
   { key: 'workers', flag: 'workers', env: ['RAMP_WORKERS'], description: 'concurrent reconciles per controller', defaultText: '10' },
+  { key: 'qps', flag: 'qps', env: ['RAMP_QPS'], description: 'requests per second to the apiserver; commands go before background resyncs, Lease renewals never wait; 0 disables', defaultText: String(DEFAULT_QPS) },
+  { key: 'burst', flag: 'burst', env: ['RAMP_BURST'], description: 'requests that may go at once above --qps', defaultText: String(DEFAULT_BURST) },
   { key: 'metricsPort', flag: 'metrics-port', env: ['RAMP_METRICS_PORT'], description: 'port for /metrics', defaultText: '8090' },
   { key: 'healthzPort', flag: 'healthz-port', env: ['RAMP_HEALTHZ_PORT'], description: 'port for /healthz and /readyz', defaultText: '8080' },
   { key: 'leaderElect', flag: 'leader-elect', env: ['RAMP_LEADER_ELECT'], description: 'elect a leader through a Lease before reconciling', defaultText: 'true', booleanFlag: true },
@@ -188,6 +195,12 @@ const SCHEMAS: Record<OptionKey, z.ZodType<unknown, string>> = {
   namespaced: bool,
   instanceId: labelValue,
   workers: integer(1, 1000),
+  qps: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of requests per second such as 40 or 2.5')
+    .transform(Number)
+    .pipe(z.number().max(100_000, 'must be at most 100000')),
+  burst: integer(1, 100_000),
   metricsPort: port,
   healthzPort: port,
   leaderElect: bool,
@@ -322,6 +335,8 @@ export function parseConfig(argv: readonly string[], env: Env, host: HostFacts):
       namespaced: validate('namespaced', raw.get('namespaced'), false),
       instanceId: validate<string>('instanceId', raw.get('instanceId')),
       workers: validate('workers', raw.get('workers'), 10),
+      qps: validate('qps', raw.get('qps'), DEFAULT_QPS),
+      burst: validate('burst', raw.get('burst'), DEFAULT_BURST),
       metricsPort: validate('metricsPort', raw.get('metricsPort'), 8090),
       healthzPort: validate('healthzPort', raw.get('healthzPort'), 8080),
       leaderElect: validate('leaderElect', raw.get('leaderElect'), true),

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../kube/clock.ts';
 import { describeKubeError, isAbort, isKubeError } from '../kube/errors.ts';
-import { WorkQueue, type RateLimiter, type WorkQueueMetrics } from '../kube/workqueue.ts';
+import { WorkQueue, type Lane, type RateLimiter, type WorkQueueMetrics } from '../kube/workqueue.ts';
 import type { ReconcileMetrics } from './metrics.ts';
-import type { ObjectKey, Reconciler } from './types.ts';
+import type { ObjectKey, ReconcileResult, Reconciler } from './types.ts';
 
 /**
  * The reconcile loop for one kind: N workers take keys from a work queue and call the Reconciler.
@@ -23,6 +23,10 @@ export interface ControllerOptions {
   rateLimiter?: () => RateLimiter;
   /** False once the object is gone from the cache: its metric series are dropped instead of updated. */
   isLive?: (key: ObjectKey) => boolean;
+  /** The queue lane a key belongs in now: 'command' while its object carries a user's command not yet acted on. */
+  laneOf?: (key: ObjectKey) => Lane;
+  /** Runs a pass with its requests sent in the pass's lane (the client's rate limiter serves commands first). */
+  inLane?: <T>(lane: Lane, pass: () => Promise<T>) => Promise<T>;
 }
 
 interface Term {
@@ -57,10 +61,14 @@ export class Controller {
     this.term?.queue.addAfter(key, ms);
   }
 
-  /** Opens a new term with `initialKeys` queued (a new leader reconciles everything once). */
+  /**
+   * Opens a new term with `initialKeys` queued (a new leader reconciles everything once). Keys
+   * whose objects carry a pending command go first: the previous leader may have died before
+   * acting on them, and their users are waiting.
+   */
   start(initialKeys: Iterable<ObjectKey>): void {
     if (this.term) return;
-    const queue = new WorkQueue({ clock: this.opts.clock, metrics: this.opts.queueMetrics, rateLimiter: this.opts.rateLimiter?.() });
+    const queue = new WorkQueue({ clock: this.opts.clock, metrics: this.opts.queueMetrics, rateLimiter: this.opts.rateLimiter?.(), laneOf: this.opts.laneOf });
     const term: Term = { queue, abort: new AbortController(), workers: [], inFlight: new Set() };
     this.term = term;
     for (const key of initialKeys) queue.add(key);
@@ -135,11 +143,13 @@ export class Controller {
   }
 
   private async process(term: Term, key: ObjectKey): Promise<void> {
-    const { clock, logger, metrics, reconcile } = this.opts;
+    const { clock, logger, metrics, reconcile, inLane } = this.opts;
     const started = clock.now();
     term.inFlight.add(key);
+    const lane = term.queue.processingLane(key) ?? 'background';
     try {
-      const result = await reconcile(key, term.abort.signal);
+      const pass = (): Promise<ReconcileResult> => reconcile(key, term.abort.signal);
+      const result = inLane ? await inLane(lane, pass) : await pass();
       term.queue.forget(key);
       const after = result?.requeueAfterMs;
       if (after !== undefined && Number.isFinite(after) && after >= 0) term.queue.addAfter(key, after);
@@ -148,7 +158,8 @@ export class Controller {
         logger.debug({ controller: this.name, key }, `${this.name} ${key}: reconcile aborted`);
       } else {
         metrics?.error(key);
-        term.queue.addRateLimited(key);
+        // A failed command pass (409, 5xx) is retried as a command: the command is still not done.
+        term.queue.addRateLimited(key, lane);
         const retries = term.queue.numRequeues(key);
         const line = `${this.name} ${key}: reconcile failed: ${describeKubeError(err)}`;
         // Cluster-side failures are expected and described in one line; anything else is a bug worth its stack.

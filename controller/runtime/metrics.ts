@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RequestObserver } from '../kube/counting-http.ts';
 import type { WorkQueueMetrics } from '../kube/workqueue.ts';
+import type { RequestLane } from '../kube/token-bucket.ts';
 import { splitKey } from '../kube/store.ts';
 
 /**
@@ -24,7 +25,14 @@ export interface RuntimeMetrics {
   reconcile(prefix: string): ReconcileMetrics;
   /** client-go's leader_election_master_status; `name` is the Lease name. */
   setLeader(leaseName: string, leading: boolean): void;
+  /** Seconds a request waited for a token of the client-side rate limit, per lane. */
+  rateLimiterWaited(lane: RequestLane, seconds: number): void;
+  /** A 429 (or a 5xx with Retry-After) the client waits out and retries. */
+  retriedAfter(statusCode: number): void;
 }
+
+/** Seconds, from a free token to a rate limit or queue backlog of minutes. */
+const WAIT_BUCKETS = [0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 /** Argo Rollouts' buckets for reconcile durations, in seconds. */
 const RECONCILE_BUCKETS = [0.01, 0.15, 0.25, 0.5, 1];
@@ -45,6 +53,26 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
     labelNames: ['name'] as const,
     registers: [registry],
   });
+  const queueWait = new Histogram({
+    name: 'workqueue_queue_duration_seconds',
+    help: 'How long in seconds an item stays in workqueue before being requested, per lane (command, background).',
+    labelNames: ['name', 'lane'] as const,
+    buckets: WAIT_BUCKETS,
+    registers: [registry],
+  });
+  const limiterWait = new Histogram({
+    name: 'ramp_client_rate_limiter_wait_seconds',
+    help: 'How long in seconds a request waited for the client-side rate limit (--qps, --burst), per lane (lease, command, background).',
+    labelNames: ['lane'] as const,
+    buckets: WAIT_BUCKETS,
+    registers: [registry],
+  });
+  const retryAfter = new Counter({
+    name: 'ramp_client_retry_after_total',
+    help: 'Requests the apiserver answered with 429 (or a 5xx with Retry-After) that were retried after the wait it asked for.',
+    labelNames: ['status_code'] as const,
+    registers: [registry],
+  });
   const reconcilers = new Map<string, ReconcileMetrics>();
 
   return {
@@ -56,6 +84,7 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
         depth: (n) => depth.set({ name }, n),
         added: () => adds.inc({ name }),
         retried: () => retries.inc({ name }),
+        waited: (lane, seconds) => queueWait.observe({ name, lane }, seconds),
       };
     },
     reconcile(prefix) {
@@ -90,5 +119,7 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
       return metrics;
     },
     setLeader: (leaseName, leading) => leader.set({ name: leaseName }, leading ? 1 : 0),
+    rateLimiterWaited: (lane, seconds) => limiterWait.observe({ lane }, seconds),
+    retriedAfter: (statusCode) => retryAfter.inc({ status_code: String(statusCode) }),
   };
 }

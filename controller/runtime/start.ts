@@ -146,7 +146,10 @@ export async function startController(
     while (!life.signal.aborted) {
       try {
         const kubeConfig = options.kubeConfig ?? loadKubeConfig(config.kubeconfig, config.context);
-        const client = new KubeClient(kubeConfig, { observe: metrics.observeRequest });
+        const client = new KubeClient(kubeConfig, {
+          observe: metrics.observeRequest,
+          rateLimit: { qps: config.qps, burst: config.burst, clock, waited: metrics.rateLimiterWaited, retryingAfter: metrics.retriedAfter },
+        });
         const version = await client.serverVersion({ signal: life.signal });
         logger.info(
           { server: client.server, context: kubeConfig.getCurrentContext(), version: version.gitVersion },
@@ -208,6 +211,11 @@ export async function startController(
         metrics: metrics.reconcile(registration.name),
         queueMetrics: metrics.workQueue(registration.name),
         isLive: (key) => primary.get(key) !== undefined,
+        laneOf: (key) => {
+          const obj = primary.get(key);
+          return obj !== undefined && registration.commandPending?.(obj) ? 'command' : 'background';
+        },
+        inLane: (lane, pass) => client.inLane(lane, pass),
       });
       holder.controller = controller;
       const enqueueObject = (obj: KubeObject): void => controller.enqueue(objectKey(obj));

@@ -73,6 +73,11 @@ export interface ReconcilerRegistration {
   resource: ResourceType;
   /** Further caches to keep and the primary keys their changes map to. */
   watches?: SecondaryWatch[];
+  /**
+   * Whether the object carries a user's command the controller has not acted on yet (read from
+   * the object alone); its passes go in the work queue's command lane, before background resyncs.
+   */
+  commandPending?(obj: KubeObject): boolean;
   /** Concurrent reconciles; defaults to --workers. */
   workers?: number;
   /** Called once at startup, after the informers are registered and before they sync. */

@@ -1,6 +1,7 @@
 import { withStrategy } from '../../api/defaults.ts';
 import type { V1Deployment, V1Ingress, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
-import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment } from '../../api/index.ts';
+import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment, Rollout } from '../../api/index.ts';
+import { pendingCommand } from '../shared/pending-command.ts';
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound, KubeApiError } from '../../kube/errors.ts';
 import {
@@ -197,6 +198,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
   return {
     name: 'rollout',
     resource: ROLLOUTS,
+    commandPending: (obj) => pendingCommand(obj as unknown as Rollout),
     watches: [
       ownedBy(REPLICA_SETS, 'Rollout'),
       ownedBy(ANALYSIS_RUNS, 'Rollout'),

@@ -199,7 +199,43 @@ describe('LeaderElector.run', () => {
     assert.equal(e.isLeader(), false);
   });
 
-  it('stops leading when a write is rejected with 409', async () => {
+  it('a 409 on its own renewal does not end its term while the Lease still names it', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeaseStore();
+    const { e, transitions } = elector(store, clock, 'a_1');
+    start(e);
+    await flush();
+    const original = store.replace.bind(store);
+    let refused = 0;
+    store.replace = async (record, rv) => {
+      if (refused++ < 2) throw new KubeApiError(leaseTarget, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
+      return original(record, rv);
+    };
+    await clock.advance(8_000);
+    assert.deepEqual(transitions, ['started']);
+    assert.equal(e.isLeader(), true);
+    assert.equal(store.lease?.record.holderIdentity, 'a_1');
+    assert.ok(refused > 2, 'renewed again after the refusals');
+  });
+
+  it('a renewal written by the apiserver whose answer was a 409 counts as renewed', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeaseStore();
+    const { e, transitions } = elector(store, clock, 'a_1');
+    start(e);
+    await flush();
+    const original = store.replace.bind(store);
+    // A proxy between the leader and the apiserver lets every write through and answers 409.
+    store.replace = async (record, rv) => {
+      await original(record, rv);
+      throw new KubeApiError(leaseTarget, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
+    };
+    await clock.advance(30_000);
+    assert.deepEqual(transitions, ['started'], 'each renewal went through, so the term never ran out');
+    store.replace = original;
+  });
+
+  it('a 409 on its renewal ends its term when the Lease read back names another holder', async () => {
     const clock = new FakeClock();
     const store = new MemoryLeaseStore();
     const { e, transitions } = elector(store, clock, 'a_1');
@@ -207,6 +243,7 @@ describe('LeaderElector.run', () => {
     await flush();
     const original = store.replace.bind(store);
     store.replace = async () => {
+      store.write({ holderIdentity: 'b_2', leaseDurationSeconds: 15, renewTime: microTime(clock.now()), leaseTransitions: 1 });
       throw new KubeApiError(leaseTarget, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
     };
     await clock.advance(2_000);

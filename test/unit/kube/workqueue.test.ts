@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ItemExponentialRateLimiter, WorkQueue, type WorkQueueMetrics } from '../../../controller/kube/workqueue.ts';
+import { ItemExponentialRateLimiter, WorkQueue, type Lane, type WorkQueueMetrics } from '../../../controller/kube/workqueue.ts';
 import { FakeClock, flush } from './fake-clock.ts';
 
 function newQueue(metrics?: WorkQueueMetrics): { queue: WorkQueue; clock: FakeClock } {
@@ -195,5 +195,101 @@ describe('WorkQueue', () => {
     assert.deepEqual(depths, [1, 2, 1]);
     assert.equal(adds, 3);
     assert.equal(retries, 1);
+  });
+
+  describe('lanes', () => {
+    /** A queue whose lane for each key is read from `commands`, as the runtime reads it from the cache. */
+    function laneQueue(commands: Set<string>, metrics?: WorkQueueMetrics): { queue: WorkQueue; clock: FakeClock } {
+      const clock = new FakeClock();
+      const laneOf = (key: string): Lane => (commands.has(key) ? 'command' : 'background');
+      return { queue: new WorkQueue({ clock, metrics, laneOf }), clock };
+    }
+
+    it('a key carrying a user command is handed out before every background resync queued earlier', async () => {
+      const commands = new Set(['ns/promoted']);
+      const { queue } = laneQueue(commands);
+      for (let i = 0; i < 50; i++) queue.add(`ns/resync-${i}`);
+      queue.add('ns/promoted');
+      assert.equal(queue.lenOf('command'), 1);
+      assert.equal(await queue.get(), 'ns/promoted');
+      assert.equal(await queue.get(), 'ns/resync-0');
+    });
+
+    it('a queued background key that now carries a command moves to the command lane, and is handed out once', async () => {
+      const commands = new Set<string>();
+      const { queue } = laneQueue(commands);
+      queue.add('ns/a');
+      queue.add('ns/b');
+      commands.add('ns/b');
+      queue.add('ns/b');
+      assert.equal(queue.len(), 2);
+      assert.equal(await queue.get(), 'ns/b');
+      assert.equal(await queue.get(), 'ns/a');
+      queue.done('ns/a');
+      queue.done('ns/b');
+      assert.equal(queue.len(), 0);
+    });
+
+    it('a command key added while being processed is not handed out twice, and comes back in the command lane', async () => {
+      const commands = new Set<string>();
+      const { queue } = laneQueue(commands);
+      queue.add('ns/a');
+      assert.equal(await queue.get(), 'ns/a');
+      queue.add('ns/other');
+      commands.add('ns/a');
+      queue.add('ns/a');
+      assert.equal(queue.len(), 1, 'ns/a waits for its pass to end');
+      queue.done('ns/a');
+      assert.equal(await queue.get(), 'ns/a');
+      assert.equal(queue.processingLane('ns/a'), 'command');
+    });
+
+    it('a failed command pass is retried in the command lane even when the cache no longer shows the command', async () => {
+      const commands = new Set(['ns/aborted']);
+      const { queue, clock } = laneQueue(commands);
+      queue.add('ns/aborted');
+      assert.equal(await queue.get(), 'ns/aborted');
+      // The pass wrote part of its work, then its status patch got a 409.
+      commands.delete('ns/aborted');
+      queue.addRateLimited('ns/aborted');
+      queue.done('ns/aborted');
+      for (let i = 0; i < 20; i++) queue.add(`ns/resync-${i}`);
+      await clock.advance(5);
+      assert.equal(await queue.get(), 'ns/aborted');
+      assert.equal(queue.processingLane('ns/aborted'), 'command');
+    });
+
+    it('a background pass that fails is retried in the background lane', async () => {
+      const { queue, clock } = laneQueue(new Set());
+      queue.add('ns/a');
+      await queue.get();
+      queue.addRateLimited('ns/a');
+      queue.done('ns/a');
+      await clock.advance(5);
+      assert.equal(queue.lenOf('background'), 1);
+    });
+
+    it('the lane is decided when a delayed add fires, from what holds then', async () => {
+      const commands = new Set<string>();
+      const { queue, clock } = laneQueue(commands);
+      queue.addAfter('ns/a', 1_000);
+      queue.add('ns/b');
+      commands.add('ns/a');
+      await clock.advance(1_000);
+      assert.equal(await queue.get(), 'ns/a');
+    });
+
+    it('reports how long each key waited, per lane', async () => {
+      const waits: Array<[Lane, number]> = [];
+      const commands = new Set(['ns/c']);
+      const { queue, clock } = laneQueue(commands, { depth: () => {}, added: () => {}, retried: () => {}, waited: (lane, s) => waits.push([lane, s]) });
+      queue.add('ns/b');
+      await clock.advance(2_000);
+      queue.add('ns/c');
+      await clock.advance(500);
+      await queue.get();
+      await queue.get();
+      assert.deepEqual(waits, [['command', 0.5], ['background', 2.5]]);
+    });
   });
 });

@@ -23,6 +23,8 @@ describe('parseConfig', () => {
     assert.deepEqual(
       {
         workers: config.workers,
+        qps: config.qps,
+        burst: config.burst,
         metricsPort: config.metricsPort,
         healthzPort: config.healthzPort,
         leaderElect: config.leaderElect,
@@ -35,6 +37,8 @@ describe('parseConfig', () => {
       },
       {
         workers: 10,
+        qps: 40,
+        burst: 80,
         metricsPort: 8090,
         healthzPort: 8080,
         leaderElect: true,
@@ -46,6 +50,13 @@ describe('parseConfig', () => {
         resyncSeconds: 900,
       },
     );
+  });
+
+  it('--qps and --burst set the client-side rate limit; --qps 0 turns it off, a fraction is allowed', () => {
+    assert.deepEqual([run(['--qps', '2.5', '--burst', '5']).qps, run(['--qps', '2.5', '--burst', '5']).burst], [2.5, 5]);
+    assert.equal(run(['--qps', '0']).qps, 0);
+    assert.match(error(['--qps', 'fast']), /invalid --qps "fast": must be a number of requests per second/);
+    assert.match(error(['--burst', '0']), /invalid --burst "0": must be at least 1/);
   });
 
   it('identity is hostname and pid', () => {
@@ -61,6 +72,8 @@ describe('parseConfig', () => {
       '--self-service-notification-enabled',
       '--instance-id', 'blue',
       '--workers', '4',
+      '--qps', '20',
+      '--burst', '30',
       '--metrics-port', '9000',
       '--healthz-port=9001',
       '--leader-elect=false',
@@ -84,6 +97,8 @@ describe('parseConfig', () => {
       selfServiceNotificationEnabled: true,
       instanceId: 'blue',
       workers: 4,
+      qps: 20,
+      burst: 30,
       metricsPort: 9000,
       healthzPort: 9001,
       leaderElect: false,

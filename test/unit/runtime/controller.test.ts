@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { KubeApiError } from '../../../controller/kube/errors.ts';
-import { Controller } from '../../../controller/runtime/controller.ts';
+import { Controller, type ControllerOptions } from '../../../controller/runtime/controller.ts';
+import type { Lane } from '../../../controller/kube/workqueue.ts';
 import { createRuntimeMetrics } from '../../../controller/runtime/metrics.ts';
 import type { ReconcileResult, Reconciler } from '../../../controller/runtime/types.ts';
 import { FakeClock, flush } from '../kube/fake-clock.ts';
@@ -40,7 +41,7 @@ afterEach(async () => {
   await Promise.all(controllers.splice(0).map((c) => c.abort()));
 });
 
-function setup(reconcile: Reconciler, workers = 2) {
+function setup(reconcile: Reconciler, workers = 2, extra: Partial<ControllerOptions> = {}) {
   const clock = new FakeClock();
   const registry = new Registry();
   const metrics = createRuntimeMetrics(registry);
@@ -53,6 +54,7 @@ function setup(reconcile: Reconciler, workers = 2) {
     logger: pino({ level: 'silent' }),
     metrics: reconcileMetrics,
     queueMetrics: metrics.workQueue('rollout'),
+    ...extra,
   });
   controllers.push(controller);
   return { clock, registry, controller, reconcileMetrics };
@@ -243,5 +245,69 @@ describe('Controller', () => {
     assert.equal(await metricValue(registry, 'rollout_reconcile_error', { name: 'a' }), 1);
     reconcileMetrics.forget('shop/a');
     assert.equal(await metricValue(registry, 'rollout_reconcile_error', { name: 'a' }), undefined);
+  });
+
+  describe('commands before background resyncs', () => {
+    /** Keys whose objects carry a user's command, as the runtime reads them from the cache. */
+    const lanes = (commands: Set<string>) => ({ laneOf: (key: string): Lane => (commands.has(key) ? 'command' : 'background') });
+
+    it('a new leader reconciles the rollouts with pending commands first', async () => {
+      const seen: string[] = [];
+      const commands = new Set(['shop/r7', 'shop/r3']);
+      const { controller } = setup(async (key) => {
+        seen.push(key);
+      }, 1, lanes(commands));
+      controller.start(Array.from({ length: 10 }, (_, i) => `shop/r${i}`));
+      await flush();
+      assert.deepEqual(seen.slice(0, 2), ['shop/r3', 'shop/r7']);
+      assert.equal(seen.length, 10);
+    });
+
+    it('a command pass that fails with 409 is retried as a command, before background keys queued since', async () => {
+      const seen: string[] = [];
+      const commands = new Set(['shop/aborted']);
+      let conflicts = 1;
+      const holder: { controller?: Controller } = {};
+      const { controller, clock } = setup(async (key, signal) => {
+        seen.push(key);
+        if (key === 'shop/aborted' && conflicts-- > 0) {
+          // The status patch lost a race with another write; the cache has moved on meanwhile.
+          commands.delete(key);
+          for (let i = 0; i < 5; i++) holder.controller?.enqueue(`shop/bg${i}`);
+          throw new KubeApiError({ verb: 'patch', group: 'argoproj.io', resource: 'rollouts', name: 'aborted' }, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
+        }
+        // Each background pass takes 10 ms, so the retry's 5 ms backoff ends while bg0 runs.
+        await new Promise<void>((resolve) => {
+          const timer = clock.setTimer(resolve, 10);
+          signal.addEventListener('abort', () => {
+            timer.cancel();
+            resolve();
+          }, { once: true });
+        });
+      }, 1, lanes(commands));
+      holder.controller = controller;
+      controller.start(['shop/aborted']);
+      await clock.advance(15);
+      assert.deepEqual(seen.slice(0, 3), ['shop/aborted', 'shop/bg0', 'shop/aborted']);
+    });
+
+    it('runs each pass with its requests in the lane it was taken from', async () => {
+      const ran: string[] = [];
+      const commands = new Set(['shop/promoted']);
+      let current: Lane | undefined;
+      const { controller } = setup(async (key) => {
+        ran.push(`${key} ${current}`);
+      }, 1, { ...lanes(commands), inLane: async (lane, pass) => {
+        current = lane;
+        try {
+          return await pass();
+        } finally {
+          current = undefined;
+        }
+      } });
+      controller.start(['shop/quiet', 'shop/promoted']);
+      await flush();
+      assert.deepEqual(ran, ['shop/promoted command', 'shop/quiet background']);
+    });
   });
 });

@@ -1,0 +1,103 @@
+import type { Clock, TimerHandle } from './clock.ts';
+
+/**
+ * The lane a request is sent in. The Lease lane never waits: a leader that cannot renew in time
+ * loses its term, so its renewals are never queued behind anything. A pass acting on a user's
+ * command goes before background resyncs; both wait for tokens.
+ */
+export type RequestLane = 'lease' | 'command' | 'background';
+
+/** client-go's defaults for a controller, as Argo Rollouts sets them (--qps 40 --burst 80). */
+export const DEFAULT_QPS = 40;
+export const DEFAULT_BURST = 80;
+
+interface Waiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/**
+ * client-go's token bucket (qps tokens a second, up to burst), with two waiting lanes served in
+ * order: command before background, each first come first served. A Lease request takes a token
+ * without waiting, even into debt, so the background lanes pay for it.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private readonly waiting: Record<'command' | 'background', Waiter[]> = { command: [], background: [] };
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly qps: number,
+    private readonly burst: number,
+    private readonly clock: Clock,
+  ) {
+    this.tokens = burst;
+    this.last = clock.now();
+  }
+
+  /** Requests waiting for a token in a lane. */
+  waiters(lane: 'command' | 'background'): number {
+    return this.waiting[lane].length;
+  }
+
+  /** Resolves once the request may go; rejects with the signal's reason if it aborts first. */
+  take(lane: RequestLane, signal?: AbortSignal): Promise<void> {
+    this.refill();
+    if (lane === 'lease') {
+      this.tokens -= 1;
+      return Promise.resolve();
+    }
+    const ahead = this.waiting.command.length + (lane === 'background' ? this.waiting.background.length : 0);
+    if (ahead === 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      return Promise.resolve();
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const queue = this.waiting[lane];
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = queue.indexOf(waiter);
+          if (i >= 0) queue.splice(i, 1);
+          reject(signal?.reason);
+        },
+      };
+      signal?.addEventListener('abort', waiter.onAbort, { once: true });
+      queue.push(waiter);
+      this.schedule();
+    });
+  }
+
+  private refill(): void {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.qps);
+    this.last = now;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const ms = Math.max(1, Math.ceil(((1 - this.tokens) / this.qps) * 1000));
+    this.timer = this.clock.setTimer(() => {
+      this.timer = undefined;
+      this.release();
+    }, ms);
+  }
+
+  private release(): void {
+    this.refill();
+    while (this.tokens >= 1) {
+      const waiter = this.waiting.command.shift() ?? this.waiting.background.shift();
+      if (!waiter) break;
+      this.tokens -= 1;
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.resolve();
+    }
+    if (this.waiting.command.length + this.waiting.background.length > 0) this.schedule();
+  }
+}
