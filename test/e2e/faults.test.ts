@@ -7,7 +7,7 @@ import { ANALYSIS_TEMPLATES, type KubeObject } from '../../controller/kube/resou
 import { startHttpFixture, type HttpFixture } from '../support/http-fixture.ts';
 import { eventually, sleep, testNamespace } from '../support/cluster.ts';
 import { startController, type RunningController } from '../support/controller.ts';
-import { FaultProxy } from './support/fault-proxy.ts';
+import { FaultProxy } from '../support/fault-proxy.ts';
 import { analysisRuns, assertOneReplicaSetPerTemplate, healthyAt, noStackTraces } from './support/end-state.ts';
 import { blueGreenRollout, canaryRollout, RolloutHelper, service } from '../support/rollouts.ts';
 

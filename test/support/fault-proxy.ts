@@ -3,10 +3,11 @@ import { createServer, request as httpsRequest, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { kubeconfigPath } from '../../support/cluster.ts';
+import { kubeconfigPath } from './cluster.ts';
 
 /**
- * A TLS-terminating reverse proxy between a controller and the real apiserver, for fault tests.
+ * A TLS-terminating reverse proxy between a controller and the real apiserver, for fault tests
+ * and the chaos run (bench/chaos.ts).
  * It serves with the cluster's own serving certificate (so the controller's kubeconfig only
  * changes its server URL), forwards every request as is (the bearer token included) and streams
  * watch responses. Faults are switched on and off while the controller runs:
@@ -14,10 +15,31 @@ import { kubeconfigPath } from '../../support/cluster.ts';
  * - `dropWatches()` cuts every open watch connection mid-stream;
  * - `failWrites()` answers a share of writes with 409, 500 or 503, before they reach the apiserver
  *   or after (the write is made, its answer lost);
- * - `pause()` stops listening and closes every connection, so new ones are refused, until `resume()`.
+ * - `pause()` stops listening and closes every connection, so new ones are refused, until `resume()`;
+ * - `delay()` holds a share of requests (not watches) for a random time in a range before forwarding;
+ * - `throttle()` answers a share of requests (reads and writes, not watches) with 429 and Retry-After,
+ *   as an apiserver's priority and fairness does when its seats are taken.
  */
 
 export type FaultStatus = 409 | 500 | 503;
+
+export interface Latency {
+  minMs: number;
+  maxMs: number;
+  /** The share of requests delayed, 0 to 1 (all by default). */
+  share?: number;
+}
+
+export interface Throttle {
+  /** Every `every`-th request is refused. */
+  every: number;
+  retryAfterSeconds: number;
+}
+
+export interface FaultProxyOptions {
+  /** Uniform in [0, 1): seeded by the chaos run so a run can be repeated. */
+  random?: () => number;
+}
 
 export interface WriteFaults {
   /** The status to answer with; a list is used in turn. */
@@ -43,6 +65,11 @@ export interface ProxyStats {
   watchesDropped: number;
   /** Writes that reached the apiserver, as `METHOD path` (query removed). */
   forwardedWrites: string[];
+  /** Requests held by `delay()`, and for how long in total. */
+  delayed: number;
+  delayedMs: number;
+  /** Requests answered 429 by `throttle()`. */
+  throttled: number;
 }
 
 export class FaultProxy {
@@ -50,14 +77,18 @@ export class FaultProxy {
   private readonly sockets = new Set<Socket>();
   private readonly watches = new Set<ServerResponse>();
   private writeFaults: { rule: WriteFaults; seen: number }[] = [];
+  private latency: Latency | undefined;
+  private throttling: { rule: Throttle; seen: number } | undefined;
+  private readonly random: () => number;
   private readonly upstream: URL;
   private readonly ca: Buffer;
   private readonly tls: { cert: Buffer; key: Buffer };
-  readonly stats: ProxyStats = { requests: 0, writes: 0, injected: {}, lostAnswers: [], watchesDropped: 0, forwardedWrites: [] };
+  readonly stats: ProxyStats = { requests: 0, writes: 0, injected: {}, lostAnswers: [], watchesDropped: 0, forwardedWrites: [], delayed: 0, delayedMs: 0, throttled: 0 };
   port = 0;
 
   /** @param clusterDir the control plane's state directory (the one holding kubeconfig and pki/). */
-  constructor(private readonly clusterDir: string) {
+  constructor(private readonly clusterDir: string, options: FaultProxyOptions = {}) {
+    this.random = options.random ?? Math.random;
     const kubeconfig = readFileSync(join(clusterDir, 'kubeconfig'), 'utf8');
     const server = /server: (https:\/\/\S+)/.exec(kubeconfig)?.[1];
     if (!server) throw new Error(`no server URL in ${join(clusterDir, 'kubeconfig')}`);
@@ -67,8 +98,8 @@ export class FaultProxy {
   }
 
   /** A proxy for the control plane the tests run against. */
-  static forTestCluster(): FaultProxy {
-    return new FaultProxy(join(kubeconfigPath(), '..'));
+  static forTestCluster(options: FaultProxyOptions = {}): FaultProxy {
+    return new FaultProxy(join(kubeconfigPath(), '..'), options);
   }
 
   get url(): string {
@@ -112,6 +143,16 @@ export class FaultProxy {
     this.writeFaults = rules.map((rule) => ({ rule, seen: 0 }));
   }
 
+  /** Holds requests for a random time in the range before forwarding them; undefined: no delay. */
+  delay(latency: Latency | undefined): void {
+    this.latency = latency;
+  }
+
+  /** Answers every `every`-th request with 429 and Retry-After; undefined: no throttling. */
+  throttle(rule: Throttle | undefined): void {
+    this.throttling = rule ? { rule, seen: 0 } : undefined;
+  }
+
   /** Refuses connections: closes the listener and every open connection. */
   async pause(): Promise<void> {
     const server = this.server;
@@ -136,6 +177,29 @@ export class FaultProxy {
     this.stats.requests += 1;
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', this.upstream);
+    const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
+    const throttling = this.throttling;
+    if (throttling && !isWatch && ++throttling.seen % throttling.rule.every === 0) {
+      this.stats.throttled += 1;
+      req.resume();
+      answerStatus(res, 429, method, url.pathname, { 'retry-after': String(throttling.rule.retryAfterSeconds) });
+      return;
+    }
+    const latency = this.latency;
+    if (latency && !isWatch && this.random() < (latency.share ?? 1)) {
+      const ms = Math.round(latency.minMs + this.random() * (latency.maxMs - latency.minMs));
+      this.stats.delayed += 1;
+      this.stats.delayedMs += ms;
+      req.pause();
+      setTimeout(() => {
+        if (!res.destroyed) this.forward(req, res, method, url, isWatch);
+      }, ms);
+      return;
+    }
+    this.forward(req, res, method, url, isWatch);
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, method: string, url: URL, isWatch: boolean): void {
     const isWrite = !['GET', 'HEAD', 'OPTIONS'].includes(method);
     let lost: FaultStatus | undefined;
     if (isWrite) {
@@ -175,7 +239,6 @@ export class FaultProxy {
           return;
         }
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        const isWatch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1';
         if (isWatch) {
           this.watches.add(res);
           res.on('close', () => this.watches.delete(res));
@@ -193,15 +256,15 @@ export class FaultProxy {
   }
 }
 
-const REASONS: Record<number, string> = { 409: 'Conflict', 500: 'InternalError', 503: 'ServiceUnavailable' };
+const REASONS: Record<number, string> = { 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' };
 
 /** The body the apiserver sends with an error: a metav1.Status. */
-function answerStatus(res: ServerResponse, code: number, method: string, path: string): void {
+function answerStatus(res: ServerResponse, code: number, method: string, path: string, headers: Record<string, string> = {}): void {
   const message =
     code === 409
       ? `Operation cannot be fulfilled on ${path}: the object has been modified; please apply your changes to the latest version and try again (injected by the fault proxy)`
       : `${method} ${path}: ${REASONS[code]} (injected by the fault proxy)`;
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: REASONS[code], code });
-  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(code, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
