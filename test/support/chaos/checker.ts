@@ -146,7 +146,7 @@ export class ClusterChecker {
     const view = this.view(name);
     if (!view) return;
     if (view.canaryWeight !== undefined) {
-      const next = nextWeight(this.tracks.get(name), view);
+      const next = nextWeight(this.tracks.get(name), view, Date.now());
       this.tracks.set(name, next.track);
       this.count('weight-direction');
       if (next.finding) this.report([next.finding]);

@@ -66,6 +66,8 @@ export function activeServiceUnavailable(view: RolloutView): Finding[] {
 export interface WeightTrack {
   /** generation, new hash and abort: a new template, an abort or a retry starts a new attempt. */
   segment: string;
+  /** When this attempt was first seen. */
+  startedAt: number;
   last: number;
   /** Once the weight has gone down in an attempt, it may not go up again in it. */
   descending: boolean;
@@ -76,14 +78,21 @@ export function weightSegment(view: RolloutView): string {
 }
 
 /**
+ * How long after an attempt is first seen its weights only set the baseline: the Rollout and its
+ * route arrive on two watches in no set order, so the route may still show the last attempt's weight.
+ */
+export const WEIGHT_BASELINE_MS = 3_000;
+
+/**
  * Canary weights move in the direction of the steps: up through an attempt, and down only at its
  * end (promotion, abort); a weight that goes down and then up again within one attempt flapped.
  */
-export function nextWeight(track: WeightTrack | undefined, view: RolloutView): { track: WeightTrack | undefined; finding?: Finding } {
+export function nextWeight(track: WeightTrack | undefined, view: RolloutView, now: number): { track: WeightTrack | undefined; finding?: Finding } {
   const weight = view.canaryWeight;
   if (weight === undefined) return { track };
   const segment = weightSegment(view);
-  if (!track || track.segment !== segment) return { track: { segment, last: weight, descending: view.status.abort === true } };
+  if (!track || track.segment !== segment) return { track: { segment, startedAt: now, last: weight, descending: view.status.abort === true } };
+  if (now - track.startedAt < WEIGHT_BASELINE_MS) return { track: { ...track, last: weight } };
   if (weight < track.last) return { track: { ...track, last: weight, descending: true } };
   if (weight > track.last && track.descending) {
     return {

@@ -52,25 +52,29 @@ describe('chaos invariants', () => {
   });
 
   it('canary weights move with the steps and never flap within one attempt', () => {
-    /** Feeds the observations in order; returns the weights at which a flap was found. */
-    const walk = (observations: Array<Partial<RolloutView>>): number[] => {
+    /** Feeds the observations 5 s apart (each optionally `after` ms past the last); returns the weights at which a flap was found. */
+    const walk = (observations: Array<Partial<RolloutView> & { after?: number }>): number[] => {
       let track: WeightTrack | undefined;
+      let now = 0;
       const flaps: number[] = [];
       for (const o of observations) {
-        const next = nextWeight(track, view(o));
+        now += o.after ?? 5_000;
+        const next = nextWeight(track, view(o), now);
         track = next.track;
         if (next.finding) flaps.push(o.canaryWeight ?? -1);
       }
       return flaps;
     };
     const aborted = { abort: true, abortedAt: '2026-01-01T00:00:00Z', phase: 'Degraded' };
-    const cases: Array<[string, Array<Partial<RolloutView>>, number[]]> = [
+    const cases: Array<[string, Array<Partial<RolloutView> & { after?: number }>, number[]]> = [
       ['up through the steps, down once promoted', [{ canaryWeight: 0 }, { canaryWeight: 20 }, { canaryWeight: 50 }, { canaryWeight: 100 }, { canaryWeight: 0 }], []],
       ['down then up in one attempt', [{ canaryWeight: 20 }, { canaryWeight: 50 }, { canaryWeight: 20 }, { canaryWeight: 50 }], [50]],
       ['abort brings it down, retry starts a new attempt', [{ canaryWeight: 50 }, { canaryWeight: 0, status: aborted }, { canaryWeight: 0 }, { canaryWeight: 20 }], []],
       ['back up while still aborted', [{ canaryWeight: 50, status: aborted }, { canaryWeight: 0, status: aborted }, { canaryWeight: 20, status: aborted }], [20]],
       ['a new template starts a new attempt', [{ canaryWeight: 50 }, { canaryWeight: 0 }, { canaryWeight: 20, generation: 3, status: { observedGeneration: '3' } }], []],
       ['no route, nothing to check', [{}, { canaryWeight: 10 }, {}], []],
+      ['the route still shows the last attempt right after a new one starts', [{ canaryWeight: 60 }, { canaryWeight: 60, status: { currentPodHash: 'newer' } }, { canaryWeight: 0, status: { currentPodHash: 'newer' }, after: 500 }, { canaryWeight: 20, status: { currentPodHash: 'newer' } }], []],
+      ['down then up well into an attempt', [{ canaryWeight: 60, status: { currentPodHash: 'newer' } }, { canaryWeight: 0, status: { currentPodHash: 'newer' } }, { canaryWeight: 20, status: { currentPodHash: 'newer' } }], [20]],
     ];
     for (const [name, observations, flaps] of cases) assert.deepEqual(walk(observations), flaps, name);
   });
