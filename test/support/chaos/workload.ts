@@ -18,6 +18,8 @@ export const ANALYSIS_TEMPLATE = 'success-rate';
 export const SUCCESS_RATIOS = { good: 0.99, bad: 0.5 } as const;
 export const IMAGE = (version: number): string => `registry.local/app:v${version}`;
 
+const OPTIONS = { replicas: 1, revisionHistoryLimit: 2, image: IMAGE(1) };
+
 /** Steps of the routed canaries: a pause a user must promote, then a timed one. */
 const ROUTED_STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }, { pause: { duration: '5s' } }];
 
@@ -33,7 +35,6 @@ function analysisSteps(serviceName: keyof typeof SUCCESS_RATIOS): unknown[] {
 export function workload(i: number): { kind: WorkloadKind; objects: KubeObject[] } {
   const n = rolloutName(i);
   const kind = kindOf(i);
-  const opts = { replicas: 1, revisionHistoryLimit: 2, image: IMAGE(1) };
   switch (kind) {
     case 'bluegreen':
       return {
@@ -41,40 +42,32 @@ export function workload(i: number): { kind: WorkloadKind; objects: KubeObject[]
         objects: [
           service(`${n}-active`, n),
           service(`${n}-preview`, n),
-          rollout(n, { blueGreen: { activeService: `${n}-active`, previewService: `${n}-preview`, autoPromotionEnabled: false, scaleDownDelaySeconds: 5 } }, opts),
+          rollout(n, { blueGreen: { activeService: `${n}-active`, previewService: `${n}-preview`, autoPromotionEnabled: false, scaleDownDelaySeconds: 5 } }, OPTIONS),
         ],
       };
     case 'canary':
-      return { kind, objects: [canaryRollout(n, { steps: [{ setWeight: 50 }, { pause: {} }, { pause: { duration: '5s' } }] }, opts)] };
+      return { kind, objects: [canaryRollout(n, { steps: [{ setWeight: 50 }, { pause: {} }, { pause: { duration: '5s' } }] }, OPTIONS)] };
     case 'analysis-pass':
     case 'analysis-fail':
-      return { kind, objects: [canaryRollout(n, { steps: analysisSteps(kind === 'analysis-pass' ? 'good' : 'bad') }, opts)] };
+      return { kind, objects: [canaryRollout(n, { steps: analysisSteps(kind === 'analysis-pass' ? 'good' : 'bad') }, OPTIONS)] };
     case 'nginx':
-      return {
-        kind,
-        objects: [
-          service(`${n}-stable`, n),
-          service(`${n}-canary`, n),
-          ingress(n, `${n}-stable`),
-          canaryRollout(n, { stableService: `${n}-stable`, canaryService: `${n}-canary`, abortScaleDownDelaySeconds: 2, trafficRouting: { nginx: { stableIngress: n } }, steps: ROUTED_STEPS }, opts),
-        ],
-      };
-    case 'istio':
-      return {
-        kind,
-        objects: [
-          service(`${n}-stable`, n),
-          service(`${n}-canary`, n),
-          {
-            apiVersion: 'networking.istio.io/v1alpha3',
-            kind: 'VirtualService',
-            metadata: { name: `${n}-vs` },
-            spec: { hosts: [n], http: [{ name: 'primary', route: [{ destination: { host: `${n}-stable` }, weight: 100 }, { destination: { host: `${n}-canary` }, weight: 0 }] }] },
-          } as KubeObject,
-          canaryRollout(n, { stableService: `${n}-stable`, canaryService: `${n}-canary`, abortScaleDownDelaySeconds: 2, trafficRouting: { istio: { virtualService: { name: `${n}-vs`, routes: ['primary'] } } }, steps: ROUTED_STEPS }, opts),
-        ],
-      };
+      return { kind, objects: routedCanary(n, ingress(n, `${n}-stable`), { nginx: { stableIngress: n } }) };
+    case 'istio': {
+      const vs = {
+        apiVersion: 'networking.istio.io/v1alpha3',
+        kind: 'VirtualService',
+        metadata: { name: `${n}-vs` },
+        spec: { hosts: [n], http: [{ name: 'primary', route: [{ destination: { host: `${n}-stable` }, weight: 100 }, { destination: { host: `${n}-canary` }, weight: 0 }] }] },
+      } as KubeObject;
+      return { kind, objects: routedCanary(n, vs, { istio: { virtualService: { name: `${n}-vs`, routes: ['primary'] } } }) };
+    }
   }
+}
+
+/** A canary routed by `trafficRouting` through its stable and canary Services and the route object the user owns. */
+function routedCanary(n: string, route: KubeObject, trafficRouting: Record<string, unknown>): KubeObject[] {
+  const canary = { stableService: `${n}-stable`, canaryService: `${n}-canary`, abortScaleDownDelaySeconds: 2, trafficRouting, steps: ROUTED_STEPS };
+  return [service(`${n}-stable`, n), service(`${n}-canary`, n), route, canaryRollout(n, canary, OPTIONS)];
 }
 
 /** The AnalysisTemplate the analysis canaries run: two measurements 5 s apart against Prometheus. */

@@ -173,6 +173,18 @@ describe('LeaderElector.tryAcquireOrRenew', () => {
   });
 });
 
+const conflict = (): KubeApiError => new KubeApiError(leaseTarget, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
+
+/** A candidate `a_1` that has just become leader of a fresh Lease. */
+async function leadingElector() {
+  const clock = new FakeClock();
+  const store = new MemoryLeaseStore();
+  const { e, transitions } = elector(store, clock, 'a_1');
+  start(e);
+  await flush();
+  return { clock, store, e, transitions };
+}
+
 describe('LeaderElector.run', () => {
   it('acquires, then renews every retry period while leading', async () => {
     const clock = new FakeClock();
@@ -200,15 +212,11 @@ describe('LeaderElector.run', () => {
   });
 
   it('a 409 on its own renewal does not end its term while the Lease still names it', async () => {
-    const clock = new FakeClock();
-    const store = new MemoryLeaseStore();
-    const { e, transitions } = elector(store, clock, 'a_1');
-    start(e);
-    await flush();
+    const { clock, store, e, transitions } = await leadingElector();
     const original = store.replace.bind(store);
     let refused = 0;
     store.replace = async (record, rv) => {
-      if (refused++ < 2) throw new KubeApiError(leaseTarget, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
+      if (refused++ < 2) throw conflict();
       return original(record, rv);
     };
     await clock.advance(8_000);
@@ -219,16 +227,12 @@ describe('LeaderElector.run', () => {
   });
 
   it('a renewal written by the apiserver whose answer was a 409 counts as renewed', async () => {
-    const clock = new FakeClock();
-    const store = new MemoryLeaseStore();
-    const { e, transitions } = elector(store, clock, 'a_1');
-    start(e);
-    await flush();
+    const { clock, store, transitions } = await leadingElector();
     const original = store.replace.bind(store);
     // A proxy between the leader and the apiserver lets every write through and answers 409.
     store.replace = async (record, rv) => {
       await original(record, rv);
-      throw new KubeApiError(leaseTarget, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
+      throw conflict();
     };
     await clock.advance(30_000);
     assert.deepEqual(transitions, ['started'], 'each renewal went through, so the term never ran out');
@@ -236,15 +240,11 @@ describe('LeaderElector.run', () => {
   });
 
   it('a 409 on its renewal ends its term when the Lease read back names another holder', async () => {
-    const clock = new FakeClock();
-    const store = new MemoryLeaseStore();
-    const { e, transitions } = elector(store, clock, 'a_1');
-    start(e);
-    await flush();
+    const { clock, store, transitions } = await leadingElector();
     const original = store.replace.bind(store);
     store.replace = async () => {
       store.write({ holderIdentity: 'b_2', leaseDurationSeconds: 15, renewTime: microTime(clock.now()), leaseTransitions: 1 });
-      throw new KubeApiError(leaseTarget, 409, { kind: 'Status', code: 409, reason: 'Conflict' });
+      throw conflict();
     };
     await clock.advance(2_000);
     assert.deepEqual(transitions, ['started', 'stopped']);
