@@ -53,20 +53,10 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
     labelNames: ['name'] as const,
     registers: [registry],
   });
-  const queueWait = new Histogram({
-    name: 'workqueue_queue_duration_seconds',
-    help: 'How long in seconds an item stays in workqueue before being requested, per lane (command, background).',
-    labelNames: ['name', 'lane'] as const,
-    buckets: WAIT_BUCKETS,
-    registers: [registry],
-  });
-  const limiterWait = new Histogram({
-    name: 'ramp_client_rate_limiter_wait_seconds',
-    help: 'How long in seconds a request waited for the client-side rate limit (--qps, --burst), per lane (lease, command, background).',
-    labelNames: ['lane'] as const,
-    buckets: WAIT_BUCKETS,
-    registers: [registry],
-  });
+  const waits = <L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> =>
+    new Histogram({ name, help, labelNames, buckets: WAIT_BUCKETS, registers: [registry] });
+  const queueWait = waits('workqueue_queue_duration_seconds', 'How long in seconds an item stays in workqueue before being requested, per lane (command, background).', ['name', 'lane']);
+  const limiterWait = waits('ramp_client_rate_limiter_wait_seconds', 'How long in seconds a request waited for the client-side rate limit (--qps, --burst), per lane (lease, command, background).', ['lane']);
   const retryAfter = new Counter({
     name: 'ramp_client_retry_after_total',
     help: 'Requests the apiserver answered with 429 (or a 5xx with Retry-After) that were retried after the wait it asked for.',
