@@ -14,6 +14,7 @@ import {
   type HttpLibrary,
   type ResponseContext,
 } from '@kubernetes/client-node';
+import { AGGREGATED_DISCOVERY_ACCEPT, servedByGroupVersion } from './discovery.ts';
 import { AgentPool } from './agents.ts';
 import { requestPolicyHttpLibrary, type RequestPolicy } from './request-policy.ts';
 import { countingHttpLibrary, type RequestObserver } from './counting-http.ts';
@@ -58,6 +59,7 @@ interface RawRequest {
   query?: Query;
   body?: unknown;
   contentType?: string;
+  accept?: string;
   signal?: AbortSignal;
   target: KubeTarget;
 }
@@ -129,7 +131,7 @@ export class KubeClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const ctx = new RequestContext(url.toString(), req.method);
-    ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('Accept', req.accept ?? 'application/json');
     if (req.body !== undefined) {
       ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(req.body));
@@ -171,6 +173,18 @@ export class KubeClient {
       if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * GET /apis as aggregated discovery: the plurals served in every API group/version at once, or
+   * undefined when the apiserver does not offer aggregated discovery (use servedResources per
+   * group/version then). Needs no RBAC rule either.
+   */
+  async servedByGroupVersion(opts: { signal?: AbortSignal } = {}): Promise<Map<string, Set<string>> | undefined> {
+    const doc = await this.request<unknown>({
+      method: HttpMethod.GET, path: '/apis', accept: AGGREGATED_DISCOVERY_ACCEPT, signal: opts.signal, target: { verb: 'get', group: '', resource: 'discovery' },
+    });
+    return servedByGroupVersion(doc);
   }
 
   get<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, opts: { signal?: AbortSignal } = {}): Promise<T> {
