@@ -42,6 +42,8 @@ const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')
              change at 10,000, a 30-minute soak over 1,000 rollouts, 3 × 3,334 sharded
   --only     run some scenarios (the dashboard needs scale)
   --sizes    the scale run's rollout counts (the restart and image change at the largest)
+  --restart-at, --update-at  the counts to restart the controller at, and to change every
+             rollout's image at (default: the largest)
   --soak-minutes  the soak's length
   --workers  the controller's --workers in the scale run (default: the controller's, 10)
   --against  argo: latency, scale, soak and shard also with Argo Rollouts' controller, each
@@ -83,7 +85,7 @@ function machine(): Machine {
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, sizes: { type: 'string' }, 'soak-minutes': { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
+    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, sizes: { type: 'string' }, 'restart-at': { type: 'string' }, 'update-at': { type: 'string' }, 'soak-minutes': { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
   } catch (err) {
     process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     return 2;
@@ -119,9 +121,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: --workers must be a positive integer, not ${JSON.stringify(workers)}\n`);
     return 2;
   }
-  const sizes = args.values.sizes?.split(',').map((v) => v.trim());
-  if (sizes && (sizes.length === 0 || sizes.some((v) => !/^[1-9]\d*$/.test(v)))) {
-    process.stderr.write(`bench: --sizes takes positive integers separated by commas, not ${JSON.stringify(args.values.sizes)}\n`);
+  const counted = (flag: 'sizes' | 'restart-at' | 'update-at'): number[] | undefined | 'invalid' => {
+    const list = args.values[flag]?.split(',').map((v) => v.trim());
+    if (list === undefined) return undefined;
+    return list.length > 0 && list.every((v) => /^[1-9]\d*$/.test(v)) ? [...new Set(list.map(Number))].sort((a, b) => a - b) : 'invalid';
+  };
+  const [sizes, restartAt, updateAt] = [counted('sizes'), counted('restart-at'), counted('update-at')];
+  if (sizes === 'invalid' || restartAt === 'invalid' || updateAt === 'invalid' || (updateAt && updateAt.length > 1)) {
+    process.stderr.write('bench: --sizes and --restart-at take rollout counts separated by commas, --update-at one count\n');
     return 2;
   }
   const soakMinutes = args.values['soak-minutes'];
@@ -130,10 +137,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mode = args.values.full ? 'full' : 'quick';
-  const counts = sizes ? [...new Set(sizes.map(Number))].sort((a, b) => a - b) : [...MODES[mode].scale.counts];
+  const counts = sizes ?? [...MODES[mode].scale.counts];
   const plan = {
     ...MODES[mode],
-    scale: { ...MODES[mode].scale, counts, restartAt: counts.at(-1)! },
+    scale: { ...MODES[mode].scale, counts, restartAt: restartAt ?? [counts.at(-1)!], updateAt: updateAt?.[0] ?? counts.at(-1)! },
     soak: { ...MODES[mode].soak, ...(soakMinutes ? { seconds: Number(soakMinutes) * 60 } : {}) },
   };
   const started = performance.now();
@@ -178,7 +185,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     if (selected.has('scale')) {
-      say(`scale: ${plan.scale.counts.join(', ')} rollouts, a restart and an image change of every rollout at ${plan.scale.restartAt}`);
+      say(`scale: ${plan.scale.counts.join(', ')} rollouts, a restart at ${plan.scale.restartAt.join(', ')}, an image change of every rollout at ${plan.scale.updateAt}`);
       const dashboardFigures: Figure[] = [];
       const dashboard = {
         count: plan.dashboard.count,

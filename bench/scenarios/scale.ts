@@ -3,7 +3,7 @@
  * watched by one controller (Ramp's or, side by side, Argo's: a Subject); per rollout count, the
  * time to converge, the controller's request rate while converging, reconcile durations from its
  * rollout_reconcile histogram, queue depth, memory and CPU at steady state, and the writes it
- * sends while nothing changes (which must be none). At the largest count, a controller restart
+ * sends while nothing changes (which must be none). At chosen counts, a controller restart
  * (until every rollout was reconciled once, writes and Events counted) and an image change of
  * every rollout (until all are Healthy on it). A count that does not converge within its time
  * bound is recorded as such and ends the run for that controller.
@@ -23,8 +23,10 @@ export interface ScaleOptions {
   counts: number[];
   /** Seconds of idle measurement per rollout count. */
   idleSeconds: number;
-  /** Restart the controller, then change every rollout's image, once this many rollouts exist. */
-  restartAt: number;
+  /** Restart the controller once each of these many rollouts exist. */
+  restartAt: readonly number[];
+  /** Change every rollout's image once this many exist (after the restart, if there is one). */
+  updateAt: number;
   createParallelism: number;
   /** Ramp's extra flags, e.g. --workers=30. */
   rampArgs?: readonly string[];
@@ -202,43 +204,44 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
       if (opts.dashboardAt && opts.dashboardAt.count === target) {
         await opts.dashboardAt.run(ns, Array.from({ length: target }, (_, i) => rolloutName(i)));
       }
-      if (target !== opts.restartAt) continue;
-
-      // Restart: a new process over the settled rollouts reconciles each once and should write nothing.
-      await controller.stop();
-      const eventsBefore = await rolloutEventOccurrences(cluster, ns);
-      const r0 = performance.now();
-      controller = await start('scale-restarted');
-      const tHealthz = performance.now();
-      const restartBound = convergeBoundSeconds(target);
-      let restarted: Scrape | undefined;
-      let restartDepth = 0;
-      while (performance.now() - r0 < restartBound * 1000) {
-        const s = await scrapeSized(controller);
-        restartDepth = Math.max(restartDepth, depth(s));
-        if (reconciles(s).count >= target && depth(s) === 0) {
-          restarted = s;
+      if (opts.restartAt.includes(target)) {
+        // Restart: a new process over the settled rollouts reconciles each once and should write nothing.
+        await controller.stop();
+        const eventsBefore = await rolloutEventOccurrences(cluster, ns);
+        const r0 = performance.now();
+        controller = await start('scale-restarted');
+        const tHealthz = performance.now();
+        const restartBound = convergeBoundSeconds(target);
+        let restarted: Scrape | undefined;
+        let restartDepth = 0;
+        while (performance.now() - r0 < restartBound * 1000) {
+          const s = await scrapeSized(controller);
+          restartDepth = Math.max(restartDepth, depth(s));
+          if (reconciles(s).count >= target && depth(s) === 0) {
+            restarted = s;
+            break;
+          }
+          await sleep(1_000);
+        }
+        const tDone = performance.now();
+        if (!restarted) {
+          notes.push(`${subject.name}: the restarted controller had not reconciled all ${target} rollouts ${restartBound} s after its start.`);
+          say(`restart with ${target} rollouts: not done within ${restartBound} s`);
           break;
         }
-        await sleep(1_000);
+        await sleep(3_000);
+        const restartRequests = requestCounts((await scrapeSized(controller)).samples);
+        const restartEvents = (await rolloutEventOccurrences(cluster, ns)) - eventsBefore;
+        figures.push(
+          { section: 'scale', name: `restart → every rollout reconciled (${at})`, value: (tDone - r0) / 1000, unit: 's', note: `process start → every rollout reconciled once, queue empty; /healthz after ${((tHealthz - r0) / 1000).toFixed(1)} s` },
+          { section: 'scale', name: `max queue depth after restart (${at})`, value: restartDepth, unit: 'keys' },
+          { section: 'api', name: `writes while restarting other than Events (${at})`, value: restartRequests.writes - eventWrites(restartRequests), unit: 'requests', note: `the controller's counter; reads ${restartRequests.reads} (lists), watches ${restartRequests.watches}` },
+          { section: 'api', name: `Events recorded on Rollouts while restarting (${at})`, value: restartEvents, unit: 'events', note: 'sum of count over the namespace\'s Rollout Events, before and after' },
+        );
+        say(`restart with ${target} rollouts: every rollout reconciled in ${((tDone - r0) / 1000).toFixed(1)} s, ${restartRequests.writes - eventWrites(restartRequests)} writes and ${restartEvents} Events`);
+        if (restartRequests.writes > 0) notes.push(`${subject.name}: writes while restarting with ${target} rollouts: ${JSON.stringify(restartRequests.byVerbAndKind)}.`);
       }
-      const tDone = performance.now();
-      if (!restarted) {
-        notes.push(`${subject.name}: the restarted controller had not reconciled all ${target} rollouts ${restartBound} s after its start.`);
-        say(`restart with ${target} rollouts: not done within ${restartBound} s`);
-        break;
-      }
-      await sleep(3_000);
-      const restartRequests = requestCounts((await scrapeSized(controller)).samples);
-      const restartEvents = (await rolloutEventOccurrences(cluster, ns)) - eventsBefore;
-      figures.push(
-        { section: 'scale', name: `restart → every rollout reconciled (${at})`, value: (tDone - r0) / 1000, unit: 's', note: `process start → every rollout reconciled once, queue empty; /healthz after ${((tHealthz - r0) / 1000).toFixed(1)} s` },
-        { section: 'scale', name: `max queue depth after restart (${at})`, value: restartDepth, unit: 'keys' },
-        { section: 'api', name: `writes while restarting other than Events (${at})`, value: restartRequests.writes - eventWrites(restartRequests), unit: 'requests', note: `the controller's counter; reads ${restartRequests.reads} (lists), watches ${restartRequests.watches}` },
-        { section: 'api', name: `Events recorded on Rollouts while restarting (${at})`, value: restartEvents, unit: 'events', note: 'sum of count over the namespace\'s Rollout Events, before and after' },
-      );
-      say(`restart with ${target} rollouts: every rollout reconciled in ${((tDone - r0) / 1000).toFixed(1)} s, ${restartRequests.writes - eventWrites(restartRequests)} writes and ${restartEvents} Events`);
-      if (restartRequests.writes > 0) notes.push(`${subject.name}: writes while restarting with ${target} rollouts: ${JSON.stringify(restartRequests.byVerbAndKind)}.`);
+      if (target !== opts.updateAt) continue;
 
       // An image change of every rollout, until all are Healthy on it.
       const image = 'registry.local/app:v2';
