@@ -239,7 +239,7 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
           { section: 'api', name: `Events recorded on Rollouts while restarting (${at})`, value: restartEvents, unit: 'events', note: 'sum of count over the namespace\'s Rollout Events, before and after' },
         );
         say(`restart with ${target} rollouts: every rollout reconciled in ${((tDone - r0) / 1000).toFixed(1)} s, ${restartRequests.writes - eventWrites(restartRequests)} writes and ${restartEvents} Events`);
-        if (restartRequests.writes > 0) notes.push(`${subject.name}: writes while restarting with ${target} rollouts: ${JSON.stringify(restartRequests.byVerbAndKind)}.`);
+        if (restartRequests.writes - eventWrites(restartRequests) > 0) notes.push(`${subject.name}: writes while restarting with ${target} rollouts: ${JSON.stringify(restartRequests.byVerbAndKind)}.`);
       }
       if (target !== opts.updateAt) continue;
 

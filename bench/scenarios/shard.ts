@@ -72,7 +72,9 @@ export async function runShard(cluster: BenchCluster, opts: ShardOptions, figure
     const [idle0, cpu0] = [await scrapeAll(), cpu()];
     await sleep(opts.idleSeconds * 1000);
     const [idle1, cpu1] = [await scrapeAll(), cpu()];
-    const idleWrites = idle0.reduce((n, s, k) => n + requestDelta(requestCounts(s.samples), requestCounts(idle1[k]!.samples)).writes, 0);
+    const idleDeltas = idle0.map((s, k) => requestDelta(requestCounts(s.samples), requestCounts(idle1[k]!.samples)));
+    const idleWrites = idleDeltas.reduce((n, d) => n + d.writes, 0);
+    if (idleWrites > 0) notes.push(`${subject.name}: idle writes of the sharded instances: ${idleDeltas.map((d) => JSON.stringify(d.byVerbAndKind)).join('; ')}.`);
     const idleSeconds = (idle1[0]!.at - idle0[0]!.at) / 1000;
     const restRss = rss();
     const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
