@@ -1,9 +1,10 @@
 /**
- * npm run bench [-- --full] [-- --only=latency,scale]: measures Ramp on a local control plane
- * (started when none runs, stopped again afterwards), prints a table and writes
- * bench/results/<date>.json and the scaling plot bench/results/<date>-scale.svg.
- * Quick mode takes a few minutes; --full measures more promotions, 3,000 rollouts and a 10-minute
- * soak. Figures are never asserted: the machine they ran on is recorded with them.
+ * npm run bench [-- --full] [-- --only=latency,scale] [-- --against argo]: measures Ramp (and,
+ * side by side, Argo Rollouts) on a local control plane (started when none runs, stopped again
+ * afterwards), prints a table and writes bench/results/<date>.json and the scaling plot
+ * bench/results/<date>-scale.svg. Quick mode takes a few minutes; --full measures more
+ * promotions, 3,000 and 10,000 rollouts, sharding over 3 × 3,334 and a 30-minute soak. Figures
+ * are never asserted: the machine they ran on is recorded with them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
@@ -13,44 +14,58 @@ import { fileURLToPath } from 'node:url';
 import { runDashboard } from './scenarios/dashboard.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runScale } from './scenarios/scale.ts';
+import { runShard } from './scenarios/shard.ts';
+import { runSoak } from './scenarios/soak.ts';
 import { runStartup } from './scenarios/startup.ts';
 import { compareFigures, renderComparisonMarkdown, renderComparisonTable } from './support/compare.ts';
 import { openCluster, type Say } from './support/env.ts';
 import { ARGO, RAMP, type Subject } from './support/subjects.ts';
 import { describeMachine, renderMarkdownTable, renderTable, scalePlotSvg, type BenchResults, type Figure, type Machine } from './support/report.ts';
 
-const SCENARIOS = ['startup', 'latency', 'scale', 'dashboard'] as const;
+const SCENARIOS = ['startup', 'latency', 'scale', 'soak', 'shard', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** The controllers `--against` can put beside Ramp, and the scenarios measured side by side. */
 const AGAINST: Record<string, Subject> = { argo: ARGO };
-const SIDE_BY_SIDE: readonly Scenario[] = ['latency'];
+const SIDE_BY_SIDE: readonly Scenario[] = ['latency', 'scale', 'soak', 'shard'];
 
 const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}] [-- --against argo]
+                 [-- --sizes=1000,3000] [-- --soak-minutes=30]
 
   (default)  quick mode: 3 controller starts compiled and 3 from source, 12 blue-green
              promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
-             100/300/1,000 rollouts, 20 s idle windows, a restart with 1,000 rollouts, a 2-minute
-             soak, the dashboard with 300 rollouts (about 8 minutes on 2 shared cores)
+             100/300/1,000 rollouts, 20 s idle windows, a restart and an image change of every
+             rollout at 1,000, a 2-minute soak over 1,000 rollouts, 3 sharded controllers over
+             3 × 100 rollouts, the dashboard with 300 rollouts
   --full     7 starts each, 60 promotions, 51 basic, 34 NGINX and 34 Istio canary steps,
-             100/300/1,000/3,000 rollouts, 60 s idle windows, a 10-minute soak (about 30 minutes)
+             100/300/1,000/3,000/10,000 rollouts, 60 s idle windows, the restart and image
+             change at 10,000, a 30-minute soak over 1,000 rollouts, 3 × 3,334 sharded
   --only     run some scenarios (the dashboard needs scale)
+  --sizes    the scale run's rollout counts (the restart and image change at the largest)
+  --restart-at, --update-at  the counts to restart the controller at, and to change every
+             rollout's image at (default: the largest)
+  --soak-minutes  the soak's length
   --workers  the controller's --workers in the scale run (default: the controller's, 10)
-  --against  argo: the latency scenario (with idle memory, CPU and requests) also with Argo
-             Rollouts' controller, one after the other, each in a namespace of its own; the
-             report puts Ramp, Argo and the ratio side by side`;
+  --against  argo: latency, scale, soak and shard also with Argo Rollouts' controller, each
+             controller in a namespace of its own with the same manifests; latency, scale and
+             shard one controller after the other, the soak both at the same time; the report
+             puts Ramp, Argo and the ratio side by side`;
 
 const MODES = {
   quick: {
     startup: { starts: 3, settleSeconds: 5 },
     latency: { promotions: 12, canaryRollouts: 3, idleSeconds: 20 },
-    scale: { counts: [100, 300, 1000], idleSeconds: 20, restartAt: 1000, soakSeconds: 120, createParallelism: 16 },
+    scale: { counts: [100, 300, 1000], idleSeconds: 20, createParallelism: 16 },
+    soak: { rollouts: 1000, seconds: 120, workers: 4, createParallelism: 16 },
+    shard: { rollouts: 300, instances: 3, idleSeconds: 20, createParallelism: 16 },
     dashboard: { count: 300, requests: 30, streamChanges: 10, pageLoads: 3 },
   },
   full: {
     startup: { starts: 7, settleSeconds: 10 },
     latency: { promotions: 60, canaryRollouts: 17, idleSeconds: 60 },
-    scale: { counts: [100, 300, 1000, 3000], idleSeconds: 60, restartAt: 1000, soakSeconds: 600, createParallelism: 16 },
+    scale: { counts: [100, 300, 1000, 3000, 10000], idleSeconds: 60, createParallelism: 16 },
+    soak: { rollouts: 1000, seconds: 1800, workers: 4, createParallelism: 16 },
+    shard: { rollouts: 10002, instances: 3, idleSeconds: 60, createParallelism: 16 },
     dashboard: { count: 300, requests: 100, streamChanges: 30, pageLoads: 10 },
   },
 } as const;
@@ -70,7 +85,7 @@ function machine(): Machine {
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
+    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, sizes: { type: 'string' }, 'restart-at': { type: 'string' }, 'update-at': { type: 'string' }, 'soak-minutes': { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
   } catch (err) {
     process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     return 2;
@@ -106,8 +121,28 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: --workers must be a positive integer, not ${JSON.stringify(workers)}\n`);
     return 2;
   }
+  const counted = (flag: 'sizes' | 'restart-at' | 'update-at'): number[] | undefined | 'invalid' => {
+    const list = args.values[flag]?.split(',').map((v) => v.trim());
+    if (list === undefined) return undefined;
+    return list.length > 0 && list.every((v) => /^[1-9]\d*$/.test(v)) ? [...new Set(list.map(Number))].sort((a, b) => a - b) : 'invalid';
+  };
+  const [sizes, restartAt, updateAt] = [counted('sizes'), counted('restart-at'), counted('update-at')];
+  if (sizes === 'invalid' || restartAt === 'invalid' || updateAt === 'invalid' || (updateAt && updateAt.length > 1)) {
+    process.stderr.write('bench: --sizes and --restart-at take rollout counts separated by commas, --update-at one count\n');
+    return 2;
+  }
+  const soakMinutes = args.values['soak-minutes'];
+  if (soakMinutes !== undefined && !(Number(soakMinutes) > 0)) {
+    process.stderr.write(`bench: --soak-minutes must be a positive number, not ${JSON.stringify(soakMinutes)}\n`);
+    return 2;
+  }
   const mode = args.values.full ? 'full' : 'quick';
-  const plan = MODES[mode];
+  const counts = sizes ?? [...MODES[mode].scale.counts];
+  const plan = {
+    ...MODES[mode],
+    scale: { ...MODES[mode].scale, counts, restartAt: restartAt ?? [counts.at(-1)!], updateAt: updateAt?.[0] ?? counts.at(-1)! },
+    soak: { ...MODES[mode].soak, ...(soakMinutes ? { seconds: Number(soakMinutes) * 60 } : {}) },
+  };
   const started = performance.now();
   const say: Say = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   const host = machine();
@@ -117,11 +152,12 @@ async function main(argv: string[]): Promise<number> {
   const figures: Figure[] = [];
   const notes: string[] = [
     ...(workers ? [`The scale run's controller ran with --workers=${workers}.`] : []),
-    'The controller talks to the apiserver without a client-side rate limit (it has no QPS flag), so nothing was raised; kube-controller-manager runs with --kube-api-qps=200.',
+    'Ramp talks to the apiserver without a client-side rate limit (it has no QPS flag); Argo Rollouts runs with its defaults (--qps 40, --burst 80); kube-controller-manager runs with --kube-api-qps=200. Leader election is off for both controllers.',
     'Reconcile quantiles are interpolated inside Argo Rollouts\' histogram buckets (0.01, 0.15, 0.25, 0.5, 1 s), so they are coarse; the mean is exact.',
   ];
   const points: BenchResults['scale'] = [];
   const theirFigures: Figure[] = [];
+  const theirPoints: BenchResults['scale'] = [];
   let failed = 0;
   // A scenario that fails is reported and the others still run; what it measured before is kept.
   const attempt = async (scenario: string, run: () => Promise<void>): Promise<void> => {
@@ -149,7 +185,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     if (selected.has('scale')) {
-      say(`scale: ${plan.scale.counts.join(', ')} rollouts, restart at ${plan.scale.restartAt}, ${plan.scale.soakSeconds} s soak`);
+      say(`scale: ${plan.scale.counts.join(', ')} rollouts, a restart at ${plan.scale.restartAt.join(', ')}, an image change of every rollout at ${plan.scale.updateAt}`);
       const dashboardFigures: Figure[] = [];
       const dashboard = {
         count: plan.dashboard.count,
@@ -157,8 +193,19 @@ async function main(argv: string[]): Promise<number> {
           dashboardFigures.push(...(await runDashboard(cluster, ns, names, plan.dashboard, say)));
         }),
       };
-      await attempt('scale', () => runScale(cluster, { ...plan.scale, counts: [...plan.scale.counts], ...(workers ? { controllerArgs: [`--workers=${workers}`] } : {}), ...(selected.has('dashboard') ? { dashboardAt: dashboard } : {}) }, { figures, points, notes }, say));
+      await attempt('scale', () => runScale(cluster, { ...plan.scale, ...(workers ? { rampArgs: [`--workers=${workers}`] } : {}), ...(selected.has('dashboard') ? { dashboardAt: dashboard } : {}) }, { figures, points, notes }, say, RAMP));
       figures.push(...dashboardFigures);
+      if (against) await attempt(`scale (${against.name})`, () => runScale(cluster, plan.scale, { figures: theirFigures, points: theirPoints, notes }, say, against));
+    }
+    if (selected.has('soak')) {
+      const subjects = against ? [RAMP, against] : [RAMP];
+      say(`soak: ${plan.soak.seconds / 60} minutes of image changes over ${plan.soak.rollouts} rollouts, ${subjects.map((s) => s.name).join(' and ')} at the same time`);
+      await attempt('soak', () => runSoak(cluster, plan.soak, subjects, [figures, theirFigures], notes, say));
+    }
+    if (selected.has('shard')) {
+      say(`shard: ${plan.shard.instances} controllers with their own --instance-id over ${plan.shard.rollouts} rollouts`);
+      await attempt('shard', () => runShard(cluster, plan.shard, figures, notes, say, RAMP));
+      if (against) await attempt(`shard (${against.name})`, () => runShard(cluster, plan.shard, theirFigures, notes, say, against));
     }
   } finally {
     await cluster.stop();
@@ -168,19 +215,20 @@ async function main(argv: string[]): Promise<number> {
   const date = new Date().toISOString().slice(0, 10);
   const results: BenchResults = {
     date: new Date().toISOString(), mode, machine: host, figures, scale: points, notes, durationSeconds: (performance.now() - started) / 1000,
-    ...(against ? { against: { name: against.name, description: against.description, figures: theirFigures } } : {}),
+    ...(against ? { against: { name: against.name, description: against.description, figures: theirFigures, scale: theirPoints } } : {}),
   };
   const compared = against ? compareFigures(figures, theirFigures) : [];
-  const sideBySide = against ? `${RAMP.description}; ${against.description}; one after the other on the same control plane.` : '';
+  const sideBySide = against ? `${RAMP.description}; ${against.description}; on the same control plane, each in a namespace of its own: latency, scale and shard one controller after the other, the soak both at the same time.` : '';
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}${workers ? `-workers${workers}` : ''}${against ? `-against-${againstName}` : ''}`;
+  const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}${sizes ? `-${counts.join('-')}` : ''}${workers ? `-workers${workers}` : ''}${against ? `-against-${againstName}` : ''}`;
   writeFileSync(`${dir}${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
   const markdown = against
     ? `${renderComparisonMarkdown(compared, RAMP.name, against.name)}\n\n${sideBySide}\n\n## ${RAMP.name}\n\n${renderMarkdownTable(figures)}\n\n## ${against.name}\n\n${renderMarkdownTable(theirFigures)}`
     : renderMarkdownTable(figures);
   writeFileSync(`${dir}${stem}.md`, `# Ramp bench (${mode}), ${results.date}\n\n${describeMachine(host)}\n\n${markdown}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
-  if (points.length > 0) writeFileSync(`${dir}${stem}-scale.svg`, scalePlotSvg(points, `Ramp ${mode} bench, ${date}: ${describeMachine(host)}`));
+  const plotted = [{ name: RAMP.name, points }, ...(against ? [{ name: against.name, points: theirPoints }] : [])];
+  if (points.length > 0) writeFileSync(`${dir}${stem}-scale.svg`, scalePlotSvg(plotted, `${against ? `Ramp and ${against.name}` : 'Ramp'}, ${mode} bench, ${date}: ${describeMachine(host)}`));
 
   const table = against ? `${renderComparisonTable(compared, RAMP.name, against.name)}\n\n${sideBySide}` : renderTable(figures);
   process.stdout.write(`\nRamp bench (${mode}), ${results.date}\n${describeMachine(host)}\n\n${table}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`);

@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { createAnalysisRunRegistration } from './analysis/run-controller/index.ts';
 import { parseConfig } from './runtime/config.ts';
 import { describeKubeError } from './kube/errors.ts';
 import { createExperimentRegistration } from './experiment/registration.ts';
 import { createRolloutRegistration } from './reconcile/edge/registration.ts';
 import { createLogger } from './runtime/logger.ts';
+import { collectProcessMetrics } from './runtime/metrics.ts';
 import { notificationsListener } from './notifications/index.ts';
 import { startController } from './runtime/start.ts';
 import type { ReconcilerRegistration } from './runtime/types.ts';
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const config = outcome.config;
   const logger = createLogger(config.logLevel);
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  collectProcessMetrics(registry);
   const reconcilers = defaultReconcilers(registry);
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, `unhandled rejection: ${describeKubeError(reason)}`);

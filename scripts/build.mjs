@@ -19,6 +19,25 @@ export const ENTRY_POINTS = {
   cli: 'controller/cli/main.ts',
   dashboard: 'dashboard/server/start.ts',
 };
+/**
+ * Dependencies compiled into dist/ with Ramp's code; every other package loads from node_modules
+ * as it is. @kubernetes/client-node's entry point loads all its generated API classes and models
+ * (most of the process's memory when it stays external); bundled, only what Ramp imports of it is
+ * kept. Its own dependencies stay external.
+ */
+const BUNDLED_PACKAGES = ['@kubernetes/client-node'];
+
+/** An esbuild plugin: bare imports are external unless they name one of `bundled` (or a path inside it). */
+function externalExcept(bundled) {
+  const isBundled = (path) => bundled.some((name) => path === name || path.startsWith(`${name}/`));
+  return {
+    name: 'external-except',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || isBundled(args.path) || /^node:/.test(args.path) ? undefined : { path: args.path, external: true }));
+    },
+  };
+}
+
 /** What the entry points can import: a change anywhere here makes a new build. */
 const SOURCES = ['controller', 'client', 'dashboard/server', 'dashboard/shared', 'dashboard/build.ts', 'dashboard/web/vite.config.ts', 'package.json', 'tsconfig.json', 'scripts/build.mjs'];
 
@@ -66,8 +85,7 @@ export async function build({ force = false } = {}) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      // Dependencies load from node_modules as they are; only Ramp's own code is compiled.
-      packages: 'external',
+      plugins: [externalExcept(BUNDLED_PACKAGES)],
       sourcemap: 'linked',
       chunkNames: 'chunks/[name]-[hash]',
       logLevel: 'warning',

@@ -17,7 +17,7 @@ import { installIstioCrds } from '../../test/support/crds.ts';
 import { blueGreenRollout, canaryRollout as rolloutWith, HASH_LABEL, ingress, RolloutHelper, service, type ReplicaSetLike, type RolloutLike, type ServiceLike } from '../../test/support/rollouts.ts';
 import { istioAtStep, subsetHash, subsetWeights, type DestinationRuleLike, type IstioStep, type VirtualServiceLike } from '../support/istio.ts';
 import { createNamespace, deleteNamespace, scrape, sleep, untilAny, Watched, type BenchCluster, type Say } from '../support/env.ts';
-import { requestCounts, requestDelta, type RequestCounts } from '../support/prom.ts';
+import { eventWrites, requestCounts, requestDelta, totalRequests, type RequestCounts } from '../support/prom.ts';
 import { processUsage, type Subject } from '../support/subjects.ts';
 import type { RunningController } from '../../test/support/controller.ts';
 import type { Figure } from '../support/report.ts';
@@ -83,12 +83,6 @@ function istioObjects(name: string): { virtualService: KubeObject; destinationRu
   };
 }
 
-/**
- * Event writes in a delta. Argo's request counter never counts its Events (they are counted from
- * the namespace instead, below), so the side-by-side compares writes without them too.
- */
-const eventWrites = (d: RequestCounts): number => (d.byVerbAndKind['Create events'] ?? 0) + (d.byVerbAndKind['Patch events'] ?? 0);
-
 function costFigures(section: string, what: string, deltas: RequestCounts[], note: string): Figure[] {
   const writes = summarize(deltas.map((d) => d.writes));
   const withoutEvents = summarize(deltas.map((d) => d.writes - eventWrites(d)));
@@ -115,7 +109,7 @@ async function idleWindow(controller: RunningController, seconds: number, when: 
   const [u1, r1] = [processUsage(pid), requestCounts(await scrape(controller))];
   const d = requestDelta(r0, r1);
   const perMinute = (n: number): number => (n * 60) / seconds;
-  const all = Object.values(d.byVerbAndKind).reduce((a, b) => a + b, 0);
+  const all = totalRequests(d);
   return [
     { section: 'idle', name: `RSS ${when}`, value: u1.rssBytes / MiB, unit: 'MiB', note: '/proc VmRSS' },
     { section: 'idle', name: `CPU ${when}`, value: ((u1.cpuSeconds - u0.cpuSeconds) / seconds) * 100, unit: '% of a core', note: `over ${seconds} s, /proc utime+stime` },

@@ -13,7 +13,7 @@ import { KubeClient } from '../../controller/kube/client.ts';
 import { loadKubeConfig } from '../../controller/kube/kubeconfig.ts';
 import { systemClock } from '../../controller/kube/clock.ts';
 import { Informer, kubeListWatch } from '../../controller/kube/informer.ts';
-import type { KubeObject, ResourceType } from '../../controller/kube/resources.ts';
+import { EVENTS, type KubeObject, type ResourceType } from '../../controller/kube/resources.ts';
 import { createLogger } from '../../controller/runtime/logger.ts';
 import { startController, type RunningController } from '../../test/support/controller.ts';
 import { parsePrometheus, type Sample } from './prom.ts';
@@ -72,6 +72,30 @@ export async function createNamespace(cluster: BenchCluster, prefix: string): Pr
 
 export async function deleteNamespace(cluster: BenchCluster, name: string): Promise<void> {
   await cluster.core.deleteNamespace({ name }).catch(() => undefined);
+}
+
+/**
+ * Deletes the namespace and waits (up to 10 minutes) until it is gone, so that the control plane's
+ * garbage collection of thousands of objects does not run under the next controller measured.
+ */
+export async function deleteNamespaceAndWait(cluster: BenchCluster, name: string, say: Say): Promise<void> {
+  await deleteNamespace(cluster, name);
+  const t0 = performance.now();
+  while (performance.now() - t0 < 600_000) {
+    const gone = await cluster.core.readNamespace({ name }).then(() => false, (err: unknown) => (err as { code?: number }).code === 404);
+    if (gone) {
+      say(`namespace ${name} deleted in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      return;
+    }
+    await sleep(2_000);
+  }
+  say(`namespace ${name} still terminating after 600 s; going on`);
+}
+
+/** Occurrences (sum of count) of the Events recorded on Rollouts in a namespace. */
+export async function rolloutEventOccurrences(cluster: BenchCluster, namespace: string): Promise<number> {
+  const events = (await cluster.client.listAll<KubeObject & { count?: number; involvedObject?: { kind?: string } }>(EVENTS, { namespace })).items;
+  return events.filter((e) => e.involvedObject?.kind === 'Rollout').reduce((n, e) => n + (e.count ?? 1), 0);
 }
 
 /**

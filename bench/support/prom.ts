@@ -158,3 +158,30 @@ export function requestDelta(earlier: RequestCounts, later: RequestCounts): Requ
     byVerbAndKind,
   };
 }
+
+/**
+ * The Rollout queue's depth, whatever the controller names its queue ("rollout" in Ramp,
+ * "Rollouts" in Argo); undefined when the controller exports no such gauge.
+ */
+export function rolloutQueueDepth(samples: readonly Sample[]): number | undefined {
+  const series = samples.filter((s) => s.name === 'workqueue_depth' && /^rollouts?$/i.test(s.labels.name ?? ''));
+  return series.length === 0 ? undefined : series.reduce((n, s) => n + s.value, 0);
+}
+
+/** Heap in use, from a Node process's or a Go process's own collector; undefined when neither is exported. */
+export function heapUsedBytes(samples: readonly Sample[]): number | undefined {
+  return valueOf(samples, 'nodejs_heap_size_used_bytes') ?? valueOf(samples, 'go_memstats_heap_alloc_bytes');
+}
+
+/** All requests of a delta, every verb (watches and discovery included). */
+export function totalRequests(d: RequestCounts): number {
+  return Object.values(d.byVerbAndKind).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * Event writes in a delta. Argo's request counter never counts its Events (the bench counts them
+ * from the namespace instead), so the side-by-side compares writes without them too.
+ */
+export function eventWrites(d: RequestCounts): number {
+  return (d.byVerbAndKind['Create events'] ?? 0) + (d.byVerbAndKind['Patch events'] ?? 0);
+}

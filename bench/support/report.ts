@@ -41,7 +41,7 @@ export interface BenchResults {
   notes: string[];
   durationSeconds: number;
   /** With `--against`: the other controller's figures of the same scenarios, in the same run. */
-  against?: { name: string; description: string; figures: Figure[] };
+  against?: { name: string; description: string; figures: Figure[]; scale?: ScalePoint[] };
 }
 
 /** Three significant digits, no exponent for ordinary sizes; "n/a" for NaN. */
@@ -78,12 +78,20 @@ export function describeMachine(m: Machine): string {
   return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node} on ${m.platform}; 1-min load ${load} (shared machine)`;
 }
 
-interface Series {
-  label: string;
-  unit: string;
+interface Line {
+  name: string;
   color: string;
   points: Array<{ x: number; y: number }>;
 }
+
+interface Panel {
+  label: string;
+  unit: string;
+  lines: Line[];
+}
+
+/** One colour per controller, in the order given. */
+const COLORS = ['#c0392b', '#2c6fbb', '#27ae60', '#8e44ad'];
 
 const W = 560;
 const H = 220;
@@ -104,9 +112,9 @@ export function niceTicks(max: number, count = 4): number[] {
   return ticks;
 }
 
-/** One panel: y linear from 0, x logarithmic over the rollout counts. */
-function panel(series: Series, xs: number[], offsetY: number): string {
-  const ys = series.points.map((p) => p.y).filter(Number.isFinite);
+/** One panel: y linear from 0, x logarithmic over the rollout counts, one line per controller. */
+function panel(series: Panel, xs: number[], offsetY: number): string {
+  const ys = series.lines.flatMap((l) => l.points.map((p) => p.y)).filter(Number.isFinite);
   const ticks = niceTicks(Math.max(...ys, 0));
   const yMax = ticks.at(-1)!;
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];
@@ -123,27 +131,36 @@ function panel(series: Series, xs: number[], offsetY: number): string {
     parts.push(`<text x="${lx(x)}" y="${offsetY + H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${x}</text>`);
   }
   parts.push(`<text x="${(PAD.left + W - PAD.right) / 2}" y="${offsetY + H - 6}" font-size="11" text-anchor="middle">rollouts (log scale)</text>`);
-  const pts = series.points.filter((p) => Number.isFinite(p.y));
-  if (pts.length > 0) {
-    parts.push(`<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${pts.map((p) => `${lx(p.x).toFixed(1)},${ly(p.y).toFixed(1)}`).join(' ')}"/>`);
+  series.lines.forEach((line, i) => {
+    const pts = line.points.filter((p) => Number.isFinite(p.y));
+    parts.push(`<text x="${W - PAD.right}" y="${offsetY + 18 + i * 14}" font-size="11" text-anchor="end" fill="${line.color}">${escapeXml(line.name)}</text>`);
+    if (pts.length === 0) return;
+    parts.push(`<polyline fill="none" stroke="${line.color}" stroke-width="2" points="${pts.map((p) => `${lx(p.x).toFixed(1)},${ly(p.y).toFixed(1)}`).join(' ')}"/>`);
     for (const p of pts) {
-      parts.push(`<circle cx="${lx(p.x).toFixed(1)}" cy="${ly(p.y).toFixed(1)}" r="3.5" fill="${series.color}"><title>${p.x} rollouts: ${formatValue(p.y)} ${escapeXml(series.unit)}</title></circle>`);
+      parts.push(`<circle cx="${lx(p.x).toFixed(1)}" cy="${ly(p.y).toFixed(1)}" r="3.5" fill="${line.color}"><title>${escapeXml(line.name)}, ${p.x} rollouts: ${formatValue(p.y)} ${escapeXml(series.unit)}</title></circle>`);
     }
-  }
+  });
   return parts.join('\n');
 }
 
-/** Reconcile p99 and controller RSS against the number of rollouts, one panel each. */
-export function scalePlotSvg(points: readonly ScalePoint[], caption: string): string {
-  const xs = points.map((p) => p.rollouts);
-  const p99: Series = { label: 'reconcile p99', unit: 'ms', color: '#c0392b', points: points.map((p) => ({ x: p.rollouts, y: p.reconcileP99Ms })) };
-  const rss: Series = { label: 'controller RSS', unit: 'MiB', color: '#2c6fbb', points: points.map((p) => ({ x: p.rollouts, y: p.rssMiB })) };
-  const height = 2 * H + 24;
+/**
+ * Time to converge after creating, reconcile p99 and controller RSS against the number of
+ * rollouts, one panel each, one line per controller.
+ */
+export function scalePlotSvg(controllers: ReadonlyArray<{ name: string; points: readonly ScalePoint[] }>, caption: string): string {
+  const xs = [...new Set(controllers.flatMap((c) => c.points.map((p) => p.rollouts)))].sort((a, b) => a - b);
+  const lines = (y: (p: ScalePoint) => number): Line[] =>
+    controllers.map((c, i) => ({ name: c.name, color: COLORS[i % COLORS.length]!, points: c.points.map((p) => ({ x: p.rollouts, y: y(p) })) }));
+  const panels: Panel[] = [
+    { label: 'converge after creating', unit: 's', lines: lines((p) => p.convergeSeconds) },
+    { label: 'reconcile p99', unit: 'ms', lines: lines((p) => p.reconcileP99Ms) },
+    { label: 'controller RSS', unit: 'MiB', lines: lines((p) => p.rssMiB) },
+  ];
+  const height = panels.length * H + 24;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif">`,
     `<rect width="${W}" height="${height}" fill="#fff"/>`,
-    xs.length > 0 ? panel(p99, xs, 0) : '',
-    xs.length > 0 ? panel(rss, xs, H) : '',
+    ...(xs.length > 0 ? panels.map((p, i) => panel(p, xs, i * H)) : []),
     `<text x="${W / 2}" y="${height - 6}" font-size="10" text-anchor="middle" fill="#555">${escapeXml(caption)}</text>`,
     '</svg>',
     '',

@@ -18,21 +18,30 @@ export interface Subject {
   /** Makes the cluster ready for it (Argo needs its Experiment CRD served). */
   prepare(cluster: BenchCluster): Promise<void>;
   /** The controller watching only `namespace`, logging at info. */
-  start(namespace: string, scenario: string): Promise<RunningController>;
+  start(namespace: string, scenario: string, options?: StartOptions): Promise<RunningController>;
+}
+
+export interface StartOptions {
+  /** Only Rollouts labelled with this controller instance id (sharding). */
+  instanceId?: string;
+  /** Ramp's flags only, e.g. --workers=30; the side-by-side scenarios pass none. */
+  rampArgs?: readonly string[];
 }
 
 export const RAMP: Subject = {
   name: 'Ramp',
   description: 'Ramp, compiled (node dist/controller.js), --namespace',
   prepare: async () => undefined,
-  start: (namespace, scenario) => benchController(namespace, scenario),
+  start: (namespace, scenario, options = {}) =>
+    benchController(namespace, scenario, [...(options.instanceId ? [`--instance-id=${options.instanceId}`] : []), ...(options.rampArgs ?? [])]),
 };
 
 export const ARGO: Subject = {
   name: 'Argo',
   description: `Argo Rollouts ${versions.argoRollouts} (rollouts-controller built from the Go module proxy), --namespaced --namespace`,
   prepare: async () => undefined,
-  start: (namespace, scenario) => startArgoController({ namespace, name: `bench-${scenario}`, logLevel: 'info' }),
+  start: (namespace, scenario, options = {}) =>
+    startArgoController({ namespace, name: `bench-${scenario}`, logLevel: 'info', args: options.instanceId ? [`--instance-id=${options.instanceId}`] : [] }),
 };
 
 export interface ProcessUsage {

@@ -15,6 +15,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { AGGREGATED_DISCOVERY_ACCEPT, servedByGroupVersion } from './discovery.ts';
 import { AgentPool } from './agents.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { TokenBucket, type RequestLane } from './token-bucket.ts';
@@ -61,6 +62,7 @@ interface RawRequest {
   query?: Query;
   body?: unknown;
   contentType?: string;
+  accept?: string;
   signal?: AbortSignal;
   target: KubeTarget;
 }
@@ -145,7 +147,7 @@ export class KubeClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const ctx = new RequestContext(url.toString(), req.method);
-    ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('Accept', req.accept ?? 'application/json');
     if (req.body !== undefined) {
       ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(req.body));
@@ -187,6 +189,18 @@ export class KubeClient {
       if (err instanceof KubeApiError && err.statusCode === 404) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * GET /apis as aggregated discovery: the plurals served in every API group/version at once, or
+   * undefined when the apiserver does not offer aggregated discovery (use servedResources per
+   * group/version then). Needs no RBAC rule either.
+   */
+  async servedByGroupVersion(opts: { signal?: AbortSignal } = {}): Promise<Map<string, Set<string>> | undefined> {
+    const doc = await this.request<unknown>({
+      method: HttpMethod.GET, path: '/apis', accept: AGGREGATED_DISCOVERY_ACCEPT, signal: opts.signal, target: { verb: 'get', group: '', resource: 'discovery' },
+    });
+    return servedByGroupVersion(doc);
   }
 
   get<T = KubeObject>(type: ResourceType, namespace: string | undefined, name: string, opts: { signal?: AbortSignal } = {}): Promise<T> {

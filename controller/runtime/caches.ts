@@ -57,6 +57,7 @@ export function kubeOptionalInformers(deps: { client: KubeClient; config: Config
   return new OptionalInformers({
     create: kubeInformerFactory(deps),
     probe: (group, version, signal) => deps.client.servedResources(group, version, { signal }),
+    probeAll: (signal) => deps.client.servedByGroupVersion({ signal }),
     clock: deps.clock,
     logger: deps.logger,
   });

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RequestObserver } from '../kube/counting-http.ts';
 import type { WorkQueueMetrics } from '../kube/workqueue.ts';
 import type { RequestLane } from '../kube/token-bucket.ts';
@@ -112,4 +112,13 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
     rateLimiterWaited: (lane, seconds) => limiterWait.observe({ lane }, seconds),
     retriedAfter: (statusCode) => retryAfter.inc({ status_code: String(statusCode) }),
   };
+}
+
+/**
+ * Node's process metrics (memory, CPU, GC, event-loop lag) on `registry`. The event-loop delay is
+ * sampled every 100 ms rather than prom-client's 10 ms: each sample wakes the idle process, and at
+ * 10 ms those wake-ups alone cost about 0.1 % of a core with nothing to do.
+ */
+export function collectProcessMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
 }

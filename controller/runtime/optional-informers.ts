@@ -16,6 +16,12 @@ import { apiVersionOf, qualifiedName, type KubeObject, type ResourceType } from 
 /** The plurals served in a group/version; undefined when none is (404). Rejects on other failures. */
 export type DiscoveryProbe = (group: string, version: string, signal: AbortSignal) => Promise<Set<string> | undefined>;
 
+/**
+ * The plurals served in every group/version at once (aggregated discovery, one request); undefined
+ * when the apiserver does not offer it, and each group/version is probed instead.
+ */
+export type DiscoveryProbeAll = (signal: AbortSignal) => Promise<Map<string, Set<string>> | undefined>;
+
 /** How often discovery is polled: a CRD installed later is picked up within this, GETs serve meanwhile. */
 export const DISCOVERY_INTERVAL_MS = 30_000;
 
@@ -36,6 +42,7 @@ interface Entry {
 export interface OptionalInformersDeps {
   create: (type: ResourceType) => Informer<KubeObject>;
   probe: DiscoveryProbe;
+  probeAll?: DiscoveryProbeAll;
   clock: Clock;
   logger: Logger;
   intervalMs?: number;
@@ -99,11 +106,19 @@ export class OptionalInformers {
       const gv = apiVersionOf(entry.type);
       byGroupVersion.set(gv, [...(byGroupVersion.get(gv) ?? []), entry]);
     }
-    for (const entries of byGroupVersion.values()) {
+    if (byGroupVersion.size === 0) return;
+    let all: Map<string, Set<string>> | undefined;
+    try {
+      all = await this.deps.probeAll?.(signal);
+    } catch (err) {
+      if (!signal.aborted) this.deps.logger.debug(`aggregated discovery failed: ${describeKubeError(err)}`);
+      return;
+    }
+    for (const [gv, entries] of byGroupVersion) {
       const { group, version } = entries[0]!.type;
       let served: Set<string> | undefined;
       try {
-        served = await this.deps.probe(group, version, signal);
+        served = all ? all.get(gv) : await this.deps.probe(group, version, signal);
       } catch (err) {
         // Unknown is not absent: keep what runs, look again next time.
         if (!signal.aborted) this.deps.logger.debug({ groupVersion: `${group}/${version}` }, `discovery failed: ${describeKubeError(err)}`);

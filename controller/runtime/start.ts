@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { controllerNamespace, type Config } from './config.ts';
 import { backoffDelay, reconnectBackoff } from '../kube/backoff.ts';
 import { KubeClient } from '../kube/client.ts';
@@ -17,7 +17,7 @@ import { InformerSet, kubeInformerFactory, kubeOptionalInformers } from './cache
 import { Controller } from './controller.ts';
 import { createLogger } from './logger.ts';
 import { readinessOf } from './readiness.ts';
-import { createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
+import { collectProcessMetrics, createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import type { EventListener, EventListenerSetup, ObjectListener, ReconcilerContext, ReconcilerRegistration } from './types.ts';
 
 /**
@@ -85,7 +85,7 @@ export async function startController(
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? new Registry();
-  if (!options.registry) collectDefaultMetrics({ register: registry });
+  if (!options.registry) collectProcessMetrics(registry);
   const metrics: RuntimeMetrics = createRuntimeMetrics(registry);
 
   const life = new AbortController();

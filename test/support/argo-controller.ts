@@ -23,6 +23,8 @@ export interface ArgoControllerOptions {
    * Deployment sets it through the downward API); Argo's own default namespace otherwise.
    */
   notificationsNamespace?: string;
+  /** Further flags, e.g. --instance-id for the bench's sharding run. */
+  args?: readonly string[];
 }
 
 /**
@@ -36,6 +38,7 @@ export async function startArgoController(options: ArgoControllerOptions): Promi
   const args = [
     `--kubeconfig=${kubeconfigPath()}`, '--namespaced', `--namespace=${options.namespace}`, '--leader-elect=false',
     `--metricsPort=${metricsPort}`, `--healthzPort=${healthzPort}`, `--loglevel=${options.logLevel ?? 'debug'}`,
+    ...(options.args ?? []),
   ];
   return spawnController({
     what: "Argo Rollouts' controller",

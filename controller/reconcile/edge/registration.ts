@@ -28,7 +28,7 @@ import { analysisRunWriter } from './analysis-run-writer.ts';
 import { experimentWriter } from './experiment-writer.ts';
 import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
 import { releaseAfterDeletion } from '../shared/referenced-services.ts';
-import { rolloutAddedToInformerEvent } from '../shared/events.ts';
+import { announcesAddedToInformer, rolloutAddedToInformerEvent } from '../shared/events.ts';
 import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, referencedIngressNames, type ClusterView } from '../observe.ts';
 import { strategyServiceNames } from '../shared/referenced-services.ts';
@@ -219,8 +219,9 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
       const written = new WrittenVersions();
       // Argo records RolloutAddedToInformer when its informer, started once the process leads,
       // first sees a Rollout: before any pass of it. Here the first pass of each Rollout in this
-      // process (passes run only while leading) records it first; one deleted and created again
-      // is announced again.
+      // process (passes run only while leading) records it first, when its status shows that no
+      // pass has observed its generation yet (so a restart writes nothing); one deleted and
+      // created again is announced again.
       const announced = new Set<string>();
       rollouts.addHandlers({ delete: (obj) => announced.delete(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`) });
       const istioApiVersion = `${ISTIO_GROUP}/${ctx.config.istioApiVersion}`;
@@ -288,7 +289,7 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
         const writer = clientWriter(ctx.client, signal, traffic, cached, onEvent);
         if (!announced.has(key)) {
           announced.add(key);
-          await writer.recordEvent(observed.rollout, rolloutAddedToInformerEvent(namespace, name)).catch(() => undefined);
+          if (announcesAddedToInformer(observed.rollout)) await writer.recordEvent(observed.rollout, rolloutAddedToInformerEvent(namespace, name)).catch(() => undefined);
         }
         const result = await apply(writer, observed, decided);
         written.record(key, result.resourceVersion);

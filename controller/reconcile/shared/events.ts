@@ -1,5 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
+import type { Rollout } from '../../api/index.ts';
 import type { EventStage, RolloutEvent } from '../types.ts';
+import { isGenerationObserved } from './phase.ts';
 import { revisionOf } from './revisions.ts';
 import { MESSAGES, REASONS } from './messages.ts';
 
@@ -26,6 +28,16 @@ export function rolloutCompletedEvent(revision: number, podHash: string, why: st
 
 export function switchServiceEvent(service: string, from: string, to: string, stage: EventStage): RolloutEvent {
   return { type: 'Normal', reason: REASONS.SwitchService, message: MESSAGES.switchService(service, from, to), stage };
+}
+
+/**
+ * Whether a pass announces RolloutAddedToInformer: only while no pass has observed the Rollout's
+ * current generation (a new Rollout, or one changed while no controller ran), read from its status
+ * rather than from memory. Argo records it on every informer add, so each of its restarts writes
+ * one Event per Rollout; here a restart over settled Rollouts writes nothing.
+ */
+export function announcesAddedToInformer(rollout: Pick<Rollout, 'metadata' | 'status'>): boolean {
+  return rollout.status?.observedGeneration === undefined || !isGenerationObserved(rollout as Rollout);
 }
 
 /** Argo's informer add handler: the controller has started following this Rollout. */

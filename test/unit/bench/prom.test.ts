@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { beyondTopBucket, histogramDelta, histogramOf, histogramQuantile, parsePrometheus, requestCounts, requestDelta, sumOf, valueOf } from '../../../bench/support/prom.ts';
+import { beyondTopBucket, eventWrites, heapUsedBytes, histogramDelta, histogramOf, histogramQuantile, parsePrometheus, requestCounts, requestDelta, rolloutQueueDepth, sumOf, totalRequests, valueOf } from '../../../bench/support/prom.ts';
 
 const SCRAPE = `# HELP controller_clientset_k8s_request_total Number of kubernetes requests executed during application reconciliation.
 # TYPE controller_clientset_k8s_request_total counter
@@ -87,5 +87,29 @@ describe('reading the controller /metrics', () => {
     assert.equal(d.count, 4);
     const shrunk = histogramDelta(after, before);
     assert.ok(shrunk.buckets.every((b) => b.count === 0) && shrunk.count === 0);
+  });
+
+  test('the Rollout queue depth is read under Ramp\'s and Argo\'s queue names, and is absent when neither exports it', () => {
+    assert.equal(rolloutQueueDepth(parsePrometheus('workqueue_depth{name="rollout"} 3\nworkqueue_depth{name="experiment"} 9')), 3);
+    assert.equal(rolloutQueueDepth(parsePrometheus('workqueue_depth{name="Rollouts"} 5')), 5);
+    assert.equal(rolloutQueueDepth(parsePrometheus('workqueue_depth{name="analysisrun"} 2')), undefined);
+  });
+
+  test('heap in use comes from the Node collector, else from the Go one', () => {
+    assert.equal(heapUsedBytes(parsePrometheus('nodejs_heap_size_used_bytes 100\ngo_memstats_heap_alloc_bytes 7')), 100);
+    assert.equal(heapUsedBytes(parsePrometheus('go_memstats_heap_alloc_bytes 7')), 7);
+    assert.equal(heapUsedBytes(parsePrometheus('process_resident_memory_bytes 1')), undefined);
+  });
+
+  test('Event writes and all requests of a delta', () => {
+    const d = requestDelta(requestCounts([]), requestCounts(parsePrometheus([
+      'controller_clientset_k8s_request_total{kind="events",verb="Create"} 3',
+      'controller_clientset_k8s_request_total{kind="events",verb="Patch"} 1',
+      'controller_clientset_k8s_request_total{kind="rollouts",verb="Patch"} 2',
+      'controller_clientset_k8s_request_total{kind="rollouts",verb="Watch"} 1',
+    ].join('\n'))));
+    assert.equal(eventWrites(d), 4);
+    assert.equal(d.writes - eventWrites(d), 2);
+    assert.equal(totalRequests(d), 7);
   });
 });

@@ -67,15 +67,19 @@ describe('bench report', () => {
     assert.deepEqual(niceTicks(0), [0, 1]);
   });
 
-  test('the scale plot has one point per rollout count in each panel', () => {
-    const points: ScalePoint[] = [100, 1000].map((n, i) => ({
-      rollouts: n, reconcileP50Ms: 5, reconcileP99Ms: 100 * (i + 1), reconcileMeanMs: 8, maxQueueDepth: n, convergeSeconds: 10, rssMiB: 120 + i * 50, heapUsedMiB: 40,
+  test('the scale plot has one line per controller and one point per rollout count in each panel', () => {
+    const points = (rss: number): ScalePoint[] => [100, 1000].map((n, i) => ({
+      rollouts: n, reconcileP50Ms: 5, reconcileP99Ms: 100 * (i + 1), reconcileMeanMs: 8, maxQueueDepth: n, convergeSeconds: 10 * (i + 1), rssMiB: rss + i * 50, heapUsedMiB: 40,
     }));
-    const svg = scalePlotSvg(points, 'test <machine>');
+    // Argo stopped before 1,000 (not converged): its line has one point per panel.
+    const svg = scalePlotSvg([{ name: 'Ramp', points: points(120) }, { name: 'Argo', points: points(90).slice(0, 1) }], 'test <machine>');
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.equal((svg.match(/<circle /g) ?? []).length, 4);
-    assert.match(svg, /<title>1000 rollouts: 200 ms<\/title>/);
-    assert.match(svg, /<title>1000 rollouts: 170 MiB<\/title>/);
+    assert.equal((svg.match(/<circle /g) ?? []).length, 3 * (2 + 1));
+    assert.equal((svg.match(/<polyline /g) ?? []).length, 3 * 2);
+    assert.match(svg, /<title>Ramp, 1000 rollouts: 200 ms<\/title>/);
+    assert.match(svg, /<title>Ramp, 1000 rollouts: 170 MiB<\/title>/);
+    assert.match(svg, /<title>Argo, 100 rollouts: 90 MiB<\/title>/);
+    assert.match(svg, /<title>Ramp, 1000 rollouts: 20 s<\/title>/);
     assert.match(svg, /test &lt;machine&gt;/);
   });
 });

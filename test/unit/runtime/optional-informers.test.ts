@@ -120,6 +120,31 @@ describe('optional informers', () => {
     assert.deepEqual(made.log.filter((l) => l.startsWith('stop')).sort(), ['stop destinationrules', 'stop virtualservices']);
   });
 
+  it('with aggregated discovery, one request per pass covers every group/version; without it, each is probed', async () => {
+    const clock = new FakeClock();
+    const discovery = new Discovery();
+    let aggregated = 0;
+    let offered = true;
+    const probeAll = async (): Promise<Map<string, Set<string>> | undefined> => {
+      aggregated += 1;
+      return offered ? new Map(discovery.served) : undefined;
+    };
+    const made = informers(clock, {});
+    const set = new OptionalInformers({ create: made.create, probe: discovery.probe, probeAll, clock, logger });
+    set.optional(ISTIO_VIRTUAL_SERVICES);
+    set.optional(ISTIO_DESTINATION_RULES);
+    set.optional(APISIX_ROUTES);
+    discovery.install(ISTIO_VIRTUAL_SERVICES);
+    await set.refresh();
+    assert.deepEqual([aggregated, discovery.probes], [1, 0]);
+    assert.deepEqual(set.running(), ['virtualservices.networking.istio.io']);
+    offered = false;
+    discovery.install(APISIX_ROUTES);
+    await set.refresh();
+    assert.deepEqual([aggregated, discovery.probes], [2, 2], 'an apiserver without it is asked per group/version');
+    assert.deepEqual(set.running().sort(), ['apisixroutes.apisix.apache.org', 'virtualservices.networking.istio.io']);
+  });
+
   it('polls discovery on the clock once started with the other caches, and stops with them', async () => {
     const clock = new FakeClock();
     const discovery = new Discovery();
