@@ -19,18 +19,18 @@ import { runSoak } from './scenarios/soak.ts';
 import { runStartup } from './scenarios/startup.ts';
 import { compareFigures, renderComparisonMarkdown, renderComparisonTable } from './support/compare.ts';
 import { openCluster, type Say } from './support/env.ts';
-import { ARGO, RAMP, type Subject } from './support/subjects.ts';
+import { argoSubject, rampSubject, type ClientFlags, type Subject } from './support/subjects.ts';
 import { describeMachine, renderMarkdownTable, renderTable, scalePlotSvg, type BenchResults, type Figure, type Machine } from './support/report.ts';
 
 const SCENARIOS = ['startup', 'latency', 'scale', 'soak', 'shard', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** The controllers `--against` can put beside Ramp, and the scenarios measured side by side. */
-const AGAINST: Record<string, Subject> = { argo: ARGO };
+const AGAINST: Record<string, (flags: ClientFlags) => Subject> = { argo: argoSubject };
 const SIDE_BY_SIDE: readonly Scenario[] = ['latency', 'scale', 'soak', 'shard'];
 
 const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}] [-- --against argo]
-                 [-- --sizes=1000,3000] [-- --soak-minutes=30]
+                 [-- --sizes=1000,3000] [-- --soak-minutes=30] [-- --qps=200 --burst=400]
 
   (default)  quick mode: 3 controller starts compiled and 3 from source, 12 blue-green
              promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
@@ -46,6 +46,8 @@ const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')
              rollout's image at (default: the largest)
   --soak-minutes  the soak's length
   --workers  the controller's --workers in the scale run (default: the controller's, 10)
+  --qps, --burst  every controller's client-side rate limit, Ramp's and Argo's alike (default:
+             their own, 40 and 80 per client set)
   --against  argo: latency, scale, soak and shard also with Argo Rollouts' controller, each
              controller in a namespace of its own with the same manifests; latency, scale and
              shard one controller after the other, the soak both at the same time; the report
@@ -85,7 +87,7 @@ function machine(): Machine {
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, sizes: { type: 'string' }, 'restart-at': { type: 'string' }, 'update-at': { type: 'string' }, 'soak-minutes': { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
+    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, sizes: { type: 'string' }, 'restart-at': { type: 'string' }, 'update-at': { type: 'string' }, 'soak-minutes': { type: 'string' }, qps: { type: 'string' }, burst: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
   } catch (err) {
     process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     return 2;
@@ -101,7 +103,18 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const againstName = args.values.against;
-  const against = againstName === undefined ? undefined : AGAINST[againstName];
+  const rate = (flag: 'qps' | 'burst'): number | undefined | 'invalid' => {
+    const v = args.values[flag];
+    return v === undefined ? undefined : /^[1-9]\d*$/.test(v) ? Number(v) : 'invalid';
+  };
+  const [qps, burst] = [rate('qps'), rate('burst')];
+  if (qps === 'invalid' || burst === 'invalid') {
+    process.stderr.write('bench: --qps and --burst take positive integers\n');
+    return 2;
+  }
+  const clientFlags: ClientFlags = { ...(qps ? { qps } : {}), ...(burst ? { burst } : {}) };
+  const RAMP = rampSubject(clientFlags);
+  const against = againstName === undefined ? undefined : AGAINST[againstName]?.(clientFlags);
   if (againstName !== undefined && against === undefined) {
     process.stderr.write(`bench: --against takes ${Object.keys(AGAINST).join(', ')}, not ${JSON.stringify(againstName)}\n`);
     return 2;
@@ -152,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
   const figures: Figure[] = [];
   const notes: string[] = [
     ...(workers ? [`The scale run's controller ran with --workers=${workers}.`] : []),
-    'Ramp talks to the apiserver without a client-side rate limit (it has no QPS flag); Argo Rollouts runs with its defaults (--qps 40, --burst 80); kube-controller-manager runs with --kube-api-qps=200. Leader election is off for both controllers.',
+    `Both controllers run with ${qps || burst ? `--qps ${qps ?? 40} --burst ${burst ?? 80}` : 'their default client-side rate limit, --qps 40 --burst 80'}, which each applies per client set (Kubernetes' own APIs, argoproj.io, other APIs); kube-controller-manager runs with --kube-api-qps=200. Leader election is off for both controllers.`,
     'Reconcile quantiles are interpolated inside Argo Rollouts\' histogram buckets (0.01, 0.15, 0.25, 0.5, 1 s), so they are coarse; the mean is exact.',
   ];
   const points: BenchResults['scale'] = [];
@@ -221,7 +234,7 @@ async function main(argv: string[]): Promise<number> {
   const sideBySide = against ? `${RAMP.description}; ${against.description}; on the same control plane, each in a namespace of its own: latency, scale and shard one controller after the other, the soak both at the same time.` : '';
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}${sizes ? `-${counts.join('-')}` : ''}${workers ? `-workers${workers}` : ''}${against ? `-against-${againstName}` : ''}`;
+  const stem = `${date}${mode === 'full' ? '-full' : ''}${only ? `-${[...selected].join('-')}` : ''}${sizes ? `-${counts.join('-')}` : ''}${workers ? `-workers${workers}` : ''}${qps ? `-qps${qps}` : ''}${against ? `-against-${againstName}` : ''}`;
   writeFileSync(`${dir}${stem}.json`, `${JSON.stringify(results, null, 2)}\n`);
   const markdown = against
     ? `${renderComparisonMarkdown(compared, RAMP.name, against.name)}\n\n${sideBySide}\n\n## ${RAMP.name}\n\n${renderMarkdownTable(figures)}\n\n## ${against.name}\n\n${renderMarkdownTable(theirFigures)}`

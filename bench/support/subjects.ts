@@ -28,21 +28,39 @@ export interface StartOptions {
   rampArgs?: readonly string[];
 }
 
-export const RAMP: Subject = {
-  name: 'Ramp',
-  description: 'Ramp, compiled (node dist/controller.js), --namespace',
-  prepare: async () => undefined,
-  start: (namespace, scenario, options = {}) =>
-    benchController(namespace, scenario, [...(options.instanceId ? [`--instance-id=${options.instanceId}`] : []), ...(options.rampArgs ?? [])]),
-};
+/**
+ * The client-side rate limit both controllers are started with (`--qps`, `--burst`, which the two
+ * read the same way: per client set), or none for their defaults.
+ */
+export interface ClientFlags {
+  qps?: number;
+  burst?: number;
+}
 
-export const ARGO: Subject = {
-  name: 'Argo',
-  description: `Argo Rollouts ${versions.argoRollouts} (rollouts-controller built from the Go module proxy), --namespaced --namespace`,
-  prepare: async () => undefined,
-  start: (namespace, scenario, options = {}) =>
-    startArgoController({ namespace, name: `bench-${scenario}`, logLevel: 'info', args: options.instanceId ? [`--instance-id=${options.instanceId}`] : [] }),
-};
+const clientArgs = (flags: ClientFlags): string[] => [
+  ...(flags.qps !== undefined ? [`--qps=${flags.qps}`] : []),
+  ...(flags.burst !== undefined ? [`--burst=${flags.burst}`] : []),
+];
+
+export function rampSubject(flags: ClientFlags = {}): Subject {
+  return {
+    name: 'Ramp',
+    description: 'Ramp, compiled (node dist/controller.js), --namespace',
+    prepare: async () => undefined,
+    start: (namespace, scenario, options = {}) =>
+      benchController(namespace, scenario, [...clientArgs(flags), ...(options.instanceId ? [`--instance-id=${options.instanceId}`] : []), ...(options.rampArgs ?? [])]),
+  };
+}
+
+export function argoSubject(flags: ClientFlags = {}): Subject {
+  return {
+    name: 'Argo',
+    description: `Argo Rollouts ${versions.argoRollouts} (rollouts-controller built from the Go module proxy), --namespaced --namespace`,
+    prepare: async () => undefined,
+    start: (namespace, scenario, options = {}) =>
+      startArgoController({ namespace, name: `bench-${scenario}`, logLevel: 'info', args: [...clientArgs(flags), ...(options.instanceId ? [`--instance-id=${options.instanceId}`] : [])] }),
+  };
+}
 
 export interface ProcessUsage {
   rssBytes: number;

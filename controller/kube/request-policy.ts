@@ -72,7 +72,8 @@ export function retryAfterMs(statusCode: number, header: string | undefined, now
 }
 
 export interface RateLimitPolicy {
-  bucket: TokenBucket;
+  /** The bucket a request to this URL takes its tokens from (one per client set, as Argo Rollouts). */
+  bucketFor(url: string): TokenBucket;
   clock: Clock;
   /** The lane of the request being sent: read from the async context of the pass that sends it. */
   lane(): RequestLane;
@@ -88,10 +89,11 @@ export interface RateLimitPolicy {
  * times; the last answer is returned as it came.
  */
 export function rateLimitedHttpLibrary(inner: HttpLibrary, policy: RateLimitPolicy): HttpLibrary {
-  const { bucket, clock } = policy;
+  const { clock } = policy;
   return wrapHttpLibrary({
     async send(request: RequestContext): Promise<ResponseContext> {
       const lane = policy.lane();
+      const bucket = policy.bucketFor(request.getUrl());
       const signal = request.getSignal();
       for (let attempt = 0; ; attempt++) {
         const queued = clock.now();

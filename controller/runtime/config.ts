@@ -166,7 +166,7 @@ const OPTIONS = [
   { key: 'namespaced', flag: 'namespaced', env: ['RAMP_NAMESPACED'], description: 'read no cluster-scoped kinds (ClusterAnalysisTemplates), so a namespaced Role suffices; needs --namespace', defaultText: 'false', booleanFlag: true },
   { key: 'instanceId', flag: 'instance-id', env: ['RAMP_INSTANCE_ID'], description: 'operate only on objects labelled argo-rollouts.argoproj.io/controller-instance-id=<id>' },
   { key: 'workers', flag: 'workers', env: ['RAMP_WORKERS'], description: 'concurrent reconciles per controller', defaultText: '10' },
-  { key: 'qps', flag: 'qps', env: ['RAMP_QPS'], description: 'requests per second to the apiserver; commands go before background resyncs, Lease renewals never wait; 0 disables', defaultText: String(DEFAULT_QPS) },
+  { key: 'qps', flag: 'qps', env: ['RAMP_QPS'], description: 'requests per second to the apiserver per client set (Kubernetes APIs, argoproj.io, others), as Argo Rollouts counts them; commands go before background resyncs, Lease renewals never wait; 0 disables', defaultText: String(DEFAULT_QPS) },
   { key: 'burst', flag: 'burst', env: ['RAMP_BURST'], description: 'requests that may go at once above --qps', defaultText: String(DEFAULT_BURST) },
   { key: 'metricsPort', flag: 'metrics-port', env: ['RAMP_METRICS_PORT'], description: 'port for /metrics', defaultText: '8090' },
   { key: 'healthzPort', flag: 'healthz-port', env: ['RAMP_HEALTHZ_PORT'], description: 'port for /healthz and /readyz', defaultText: '8080' },

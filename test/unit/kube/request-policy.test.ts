@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import { HttpMethod, RequestContext, ResponseContext, wrapHttpLibrary, type HttpLibrary } from '@kubernetes/client-node';
 import { rateLimitedHttpLibrary, requestPolicyHttpLibrary, retryAfterMs, RequestTimeoutError } from '../../../controller/kube/request-policy.ts';
 import { TokenBucket, type RequestLane } from '../../../controller/kube/token-bucket.ts';
+import { ClientSetBuckets } from '../../../controller/kube/client-sets.ts';
 import { FakeClock, flush } from './fake-clock.ts';
+
+const oneBucket = (bucket: TokenBucket) => (): TokenBucket => bucket;
 
 const ok: HttpLibrary = wrapHttpLibrary({
   async send() {
@@ -76,7 +79,7 @@ describe('request policy: client-side rate limit and Retry-After', () => {
     const server = answering([[429, { 'retry-after': '3' }], [429, { 'retry-after': '1' }]]);
     const retried: Array<[number, number]> = [];
     const http = rateLimitedHttpLibrary(server.http, {
-      bucket: new TokenBucket(100, 100, clock), clock, lane: () => 'background',
+      bucketFor: oneBucket(new TokenBucket(100, 100, clock)), clock, lane: () => 'background',
       retryingAfter: (code, ms) => retried.push([code, ms]),
     });
     let status: number | undefined;
@@ -95,7 +98,7 @@ describe('request policy: client-side rate limit and Retry-After', () => {
   it('a 5xx without Retry-After is returned as it came (the pass fails and is retried by the queue)', async () => {
     const clock = new FakeClock();
     const server = answering([[503, {}]]);
-    const http = rateLimitedHttpLibrary(server.http, { bucket: new TokenBucket(100, 100, clock), clock, lane: () => 'background' });
+    const http = rateLimitedHttpLibrary(server.http, { bucketFor: oneBucket(new TokenBucket(100, 100, clock)), clock, lane: () => 'background' });
     assert.equal((await http.send(get()).toPromise()).httpStatusCode, 503);
     assert.equal(server.sent(), 1);
   });
@@ -103,7 +106,7 @@ describe('request policy: client-side rate limit and Retry-After', () => {
   it('gives up after ten retries and returns the last answer', async () => {
     const clock = new FakeClock();
     const server = answering(Array.from({ length: 20 }, () => [429, { 'retry-after': '1' }] as [number, Record<string, string>]));
-    const http = rateLimitedHttpLibrary(server.http, { bucket: new TokenBucket(100, 100, clock), clock, lane: () => 'background' });
+    const http = rateLimitedHttpLibrary(server.http, { bucketFor: oneBucket(new TokenBucket(100, 100, clock)), clock, lane: () => 'background' });
     let status: number | undefined;
     void http.send(get()).toPromise().then((r) => (status = r.httpStatusCode));
     await clock.advance(20_000);
@@ -116,7 +119,7 @@ describe('request policy: client-side rate limit and Retry-After', () => {
     const server = answering([]);
     let lane: RequestLane = 'background';
     const waits: string[] = [];
-    const http = rateLimitedHttpLibrary(server.http, { bucket: new TokenBucket(10, 1, clock), clock, lane: () => lane, waited: (l, s) => waits.push(`${l} ${s}`) });
+    const http = rateLimitedHttpLibrary(server.http, { bucketFor: oneBucket(new TokenBucket(10, 1, clock)), clock, lane: () => lane, waited: (l, s) => waits.push(`${l} ${s}`) });
     const order: string[] = [];
     for (let i = 0; i < 3; i++) void http.send(get()).toPromise().then(() => order.push(`b${i}`));
     lane = 'command';
@@ -124,6 +127,25 @@ describe('request policy: client-side rate limit and Retry-After', () => {
     await clock.advance(1_000);
     assert.deepEqual(order, ['b0', 'command', 'b1', 'b2']);
     assert.deepEqual(waits, ['background 0', 'command 0.1', 'background 0.2', 'background 0.3']);
+  });
+
+  it('gives each client set its own --qps, as Argo Rollouts does: a Rollout write never waits behind ReplicaSet writes', async () => {
+    const clock = new FakeClock();
+    const server = answering([]);
+    const http = rateLimitedHttpLibrary(server.http, { bucketFor: ClientSetBuckets.of(1, 1, clock), clock, lane: () => 'background' });
+    const order: string[] = [];
+    const send = (label: string, path: string): void => {
+      void http.send(new RequestContext(`https://k8s${path}`, HttpMethod.POST)).toPromise().then(() => order.push(label));
+    };
+    send('rs0', '/apis/apps/v1/namespaces/a/replicasets');
+    send('rs1', '/apis/apps/v1/namespaces/a/replicasets');
+    send('event', '/api/v1/namespaces/a/events');
+    send('rollout', '/apis/argoproj.io/v1alpha1/namespaces/a/rollouts/x/status');
+    send('virtualservice', '/apis/networking.istio.io/v1beta1/namespaces/a/virtualservices/x');
+    await flush();
+    assert.deepEqual(order, ['rs0', 'rollout', 'virtualservice']);
+    await clock.advance(2_000);
+    assert.deepEqual(order, ['rs0', 'rollout', 'virtualservice', 'rs1', 'event']);
   });
 
   it('reads Retry-After as seconds or an HTTP date, and only on 429 or 5xx', () => {
