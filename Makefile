@@ -7,10 +7,12 @@ setup:
 build: setup
 	@npm run --silent build
 
-test: setup
+test:
+	@bash scripts/setup.sh --control-plane
 	@node scripts/run-tests.mjs
 
-demo: setup
+demo:
+	@bash scripts/setup.sh --demo --control-plane
 	@node --import tsx scripts/demo.ts $(if $(filter 1 yes true,$(KEEP)),--keep)
 
 cluster-up: setup

@@ -1,22 +1,44 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: Debian packages the tests use and the npm dependencies.
 # Each step is skipped when already satisfied, so a warm machine pays nothing.
+#   --demo           only what `make demo` needs (openssl for the control plane's certificates)
+#   --control-plane  also builds the local control plane (test/cluster/build.sh), in the
+#                    background while the packages install, since its cold build is the long part
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
+demo=false control_plane=false
+for arg in "$@"; do
+  case "$arg" in
+    --demo) demo=true ;;
+    --control-plane) control_plane=true ;;
+    *) say "unknown option $arg (known: --demo, --control-plane)"; exit 2 ;;
+  esac
+done
+
+command -v go >/dev/null 2>&1 || { say "Go 1.26 or newer is required to build the local control plane and helm (kwok v0.8.0 and helm v3.22.0 need it)"; exit 1; }
+
+build_pid=""
+if $control_plane; then
+  bash test/cluster/build.sh >/dev/null &
+  build_pid=$!
+fi
+
 missing=()
-command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || missing+=(prometheus)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-# Argo CD's Lua health check and actions for Rollouts run under Lua 5.1 (as Argo CD's gopher-lua).
-command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1)
-lua5.1 -e 'require "cjson"' >/dev/null 2>&1 || missing+=(lua-cjson)
-# The Graphite provider's integration test runs graphite-web over whisper files (system Python).
-/usr/bin/python3 -c 'import graphite' >/dev/null 2>&1 || missing+=(graphite-web)
-/usr/bin/python3 -c 'import whisper' >/dev/null 2>&1 || missing+=(python3-whisper)
+if ! $demo; then
+  command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  # Argo CD's Lua health check and actions for Rollouts run under Lua 5.1 (as Argo CD's gopher-lua).
+  command -v lua5.1 >/dev/null 2>&1 || missing+=(lua5.1)
+  lua5.1 -e 'require "cjson"' >/dev/null 2>&1 || missing+=(lua-cjson)
+  # The Graphite provider's integration test runs graphite-web over whisper files (system Python).
+  /usr/bin/python3 -c 'import graphite' >/dev/null 2>&1 || missing+=(graphite-web)
+  /usr/bin/python3 -c 'import whisper' >/dev/null 2>&1 || missing+=(python3-whisper)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
   sudo_cmd=""
@@ -32,11 +54,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-command -v go >/dev/null 2>&1 || { say "Go 1.26 or newer is required to build the local control plane and helm (kwok v0.8.0 and helm v3.22.0 need it)"; exit 1; }
-
 stamp=node_modules/.ramp-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   say "installing npm dependencies"
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
+fi
+
+if [ -n "$build_pid" ]; then
+  wait "$build_pid" || { say "the local control plane did not build (its log is above); run: bash test/cluster/build.sh"; exit 1; }
 fi
