@@ -94,11 +94,12 @@ export interface Convergence {
  * Scrapes every second until `done` counts `target` rollouts and the queue is empty, or the bound
  * passes. Times run from `t0`.
  */
-export async function converge(controller: RunningController, t0: number, target: number, done: () => number, boundSeconds: number): Promise<Convergence> {
+export async function converge(controller: RunningController, t0: number, target: number, done: () => number, boundSeconds: number, say?: Say): Promise<Convergence> {
   const first = await scrapeSized(controller);
   let previous = first;
   let maxDepth = depth(first);
   let peak = 0;
+  let told = first;
   for (;;) {
     await sleep(1_000);
     const s = await scrapeSized(controller);
@@ -107,6 +108,12 @@ export async function converge(controller: RunningController, t0: number, target
     if (dt > 0) peak = Math.max(peak, totalRequests(requestDelta(requestCounts(previous.samples), requestCounts(s.samples))) / dt);
     previous = s;
     const count = done();
+    // A long convergence says how it goes every 30 s, so a stall shows while it happens.
+    if (say && s.at - told.at >= 30_000) {
+      const rate = totalRequests(requestDelta(requestCounts(told.samples), requestCounts(s.samples))) / ((s.at - told.at) / 1000);
+      say(`${((s.at - t0) / 1000).toFixed(0)} s: ${count}/${target} Healthy, queue ${depth(s)}, ${rate.toFixed(0)} requests/s, RSS ${(processUsage(controller.process.pid!).rssBytes / MiB).toFixed(0)} MiB, heap ${heapMiB(s).toFixed(0)} MiB`);
+      told = s;
+    }
     if (count >= target && depth(s) === 0) return { converged: true, seconds: (performance.now() - t0) / 1000, healthy: count, maxDepth, peakRequestsPerSecond: peak, first, last: s };
     if (performance.now() - t0 > boundSeconds * 1000) return { converged: false, seconds: (performance.now() - t0) / 1000, healthy: count, maxDepth, peakRequestsPerSecond: peak, first, last: s };
   }
@@ -147,7 +154,7 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
       });
       // Convergence is watched while the creates are still going, so the request rate covers it all.
       const bound = convergeBoundSeconds(target);
-      const watching = converge(controller, t0, target, countHealthy, bound);
+      const watching = converge(controller, t0, target, countHealthy, bound, say);
       await creating;
       const tCreated = performance.now();
       created = target;
@@ -250,7 +257,7 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
       const names = Array.from({ length: target }, (_, i) => rolloutName(i));
       const patching = mapBounded(names, opts.createParallelism, (n) =>
         cluster.client.mergePatch(ROLLOUTS, ns, n, { spec: { template: { spec: { containers: [{ name: 'app', image }] } } } }));
-      const updated = converge(controller, tu, target, () => rollouts.list().filter((ro) => healthy(ro) && imageOf(ro) === image).length, convergeBoundSeconds(target));
+      const updated = converge(controller, tu, target, () => rollouts.list().filter((ro) => healthy(ro) && imageOf(ro) === image).length, convergeBoundSeconds(target), say);
       await patching;
       const tPatched = performance.now();
       const u = await updated;
