@@ -26,3 +26,6 @@ export const EXPERIMENT_TEMPLATE_NAME_ANNOTATION = 'experiment.argoproj.io/templ
 export const SUBSCRIBE_ANNOTATION_PREFIX = 'notifications.argoproj.io/subscribe.';
 export const SUBSCRIPTIONS_ANNOTATION = 'notifications.argoproj.io/subscriptions';
 export const NOTIFIED_ANNOTATION = 'notified.notifications.argoproj.io';
+
+/** The field manager of every write the controller makes. */
+export const FIELD_MANAGER = 'ramp-controller';

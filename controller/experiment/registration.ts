@@ -5,7 +5,7 @@
 import type { V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment } from '../api/index.ts';
-import { EXPERIMENT_TEMPLATE_NAME_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.ts';
+import { EXPERIMENT_TEMPLATE_NAME_ANNOTATION, FIELD_MANAGER, SCALE_DOWN_DEADLINE_ANNOTATION } from '../api/labels.ts';
 import { validateExperiment } from '../api/validation/index.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { isConflict, isNotFound } from '../kube/errors.ts';
@@ -14,20 +14,17 @@ import {
   ANALYSIS_RUNS,
   ANALYSIS_TEMPLATES,
   CLUSTER_ANALYSIS_TEMPLATES,
-  EVENTS,
   EXPERIMENTS,
   REPLICA_SETS,
   SERVICES,
   type KubeObject,
 } from '../kube/resources.ts';
 import { controllerOf } from '../kube/store.ts';
-import { eventObject } from '../runtime/events.ts';
-import { ownedBy, type Caches, type EventListener, type ReconcilerRegistration } from '../runtime/types.ts';
+import { ownedBy, type Caches, type ReconcilerContext, type ReconcilerRegistration } from '../runtime/types.ts';
 import { registerExperimentMetrics } from './metrics.ts';
 import { planExperiment, planInvalidExperiment } from './plan.ts';
 import type { ExperimentAction, ExperimentPlan, ExperimentWorld } from './types.ts';
 
-const FIELD_MANAGER = 'ramp-controller';
 
 export interface ExperimentControllerOptions {
   /** Where experiment_info and experiment_phase are registered; none without it. */
@@ -119,7 +116,7 @@ async function carryOut(client: KubeClient, namespace: string, action: Experimen
   }
 }
 
-async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, now: Date, signal: AbortSignal, recorded: EventListener): Promise<void> {
+async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, now: Date, signal: AbortSignal, recordEvent: ReconcilerContext['recordEvent']): Promise<void> {
   const namespace = ex.metadata.namespace ?? '';
   for (const action of plan.actions) await carryOut(client, namespace, action, signal);
   const patch = createMergePatch(ex.status ?? {}, plan.status);
@@ -135,8 +132,7 @@ async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, n
   }
   for (const event of plan.events) {
     // Events are for people; failing to record one must not fail the pass.
-    const sent = await client.create(EVENTS, eventObject('Experiment', ex as KubeObject, event, now), { fieldManager: FIELD_MANAGER, signal }).then(() => true, () => false);
-    if (sent) recorded('Experiment', ex as KubeObject, event);
+    recordEvent('Experiment', ex as KubeObject, event);
   }
 }
 
@@ -159,13 +155,13 @@ export function createExperimentRegistration(options: ExperimentControllerOption
           const ex = obj as unknown as Experiment;
           const plan = planInvalidExperiment(ex, validation.errors, now);
           logger.warn({ experiment: key, message: plan.status.message }, 'experiment spec is invalid');
-          await write(client, ex, plan, now, signal, ctx.recorded);
+          await write(client, ex, plan, now, signal, ctx.recordEvent);
           return;
         }
         const ex = validation.experiment;
         const plan = planExperiment(await observe(client, caches, ex, now, signal));
         if (plan.actions.length > 0) logger.info({ experiment: key, actions: plan.actions.map((a) => a.kind) }, 'experiment writes');
-        await write(client, ex, plan, now, signal, ctx.recorded);
+        await write(client, ex, plan, now, signal, ctx.recordEvent);
         if (plan.status.phase !== ex.status?.phase) logger.info({ experiment: key, phase: plan.status.phase, message: plan.status.message }, 'experiment phase');
         return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
       };

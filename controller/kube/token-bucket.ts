@@ -3,9 +3,13 @@ import type { Clock, TimerHandle } from './clock.ts';
 /**
  * The lane a request is sent in. The Lease lane never waits: a leader that cannot renew in time
  * loses its term, so its renewals are never queued behind anything. A pass acting on a user's
- * command goes before background resyncs; both wait for tokens.
+ * command goes before background resyncs, and both before Events, which are for people and go
+ * with the tokens left over; all three wait for tokens.
  */
-export type RequestLane = 'lease' | 'command' | 'background';
+export type RequestLane = 'lease' | WaitingLane;
+type WaitingLane = 'command' | 'background' | 'event';
+/** The waiting lanes, first served first. */
+const SERVED_IN_ORDER: readonly WaitingLane[] = ['command', 'background', 'event'];
 
 /** client-go's defaults for a controller, as Argo Rollouts sets them (--qps 40 --burst 80). */
 export const DEFAULT_QPS = 40;
@@ -19,14 +23,14 @@ interface Waiter {
 }
 
 /**
- * client-go's token bucket (qps tokens a second, up to burst), with two waiting lanes served in
- * order: command before background, each first come first served. A Lease request takes a token
- * without waiting, even into debt, so the background lanes pay for it.
+ * client-go's token bucket (qps tokens a second, up to burst), with waiting lanes served in
+ * order: command, background, event, each first come first served. A Lease request takes a token
+ * without waiting, even into debt, so the other lanes pay for it.
  */
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  private readonly waiting: Record<'command' | 'background', Waiter[]> = { command: [], background: [] };
+  private readonly waiting: Record<WaitingLane, Waiter[]> = { command: [], background: [], event: [] };
   private timer: TimerHandle | undefined;
 
   constructor(
@@ -39,7 +43,7 @@ export class TokenBucket {
   }
 
   /** Requests waiting for a token in a lane. */
-  waiters(lane: 'command' | 'background'): number {
+  waiters(lane: WaitingLane): number {
     return this.waiting[lane].length;
   }
 
@@ -50,7 +54,8 @@ export class TokenBucket {
       this.tokens -= 1;
       return Promise.resolve();
     }
-    const ahead = this.waiting.command.length + (lane === 'background' ? this.waiting.background.length : 0);
+    let ahead = 0;
+    for (const served of SERVED_IN_ORDER.slice(0, SERVED_IN_ORDER.indexOf(lane) + 1)) ahead += this.waiting[served].length;
     if (ahead === 0 && this.tokens >= 1) {
       this.tokens -= 1;
       return Promise.resolve();
@@ -92,12 +97,12 @@ export class TokenBucket {
   private release(): void {
     this.refill();
     while (this.tokens >= 1) {
-      const waiter = this.waiting.command.shift() ?? this.waiting.background.shift();
+      const waiter = this.waiting.command.shift() ?? this.waiting.background.shift() ?? this.waiting.event.shift();
       if (!waiter) break;
       this.tokens -= 1;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);
       waiter.resolve();
     }
-    if (this.waiting.command.length + this.waiting.background.length > 0) this.schedule();
+    if (SERVED_IN_ORDER.some((lane) => this.waiting[lane].length > 0)) this.schedule();
   }
 }

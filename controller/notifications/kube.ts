@@ -2,7 +2,7 @@
 // informers of their own (the controller's namespace, each by name, so no
 // other ConfigMap or Secret is listed), the notified annotation written with
 // a merge patch, Warning events through the one event builder.
-import { NOTIFIED_ANNOTATION, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.ts';
+import { FIELD_MANAGER, NOTIFIED_ANNOTATION, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { sleep, type Clock } from '../kube/clock.ts';
 import { Informer, kubeListWatch } from '../kube/informer.ts';
@@ -17,7 +17,6 @@ import { NOTIFICATION_CONFIGMAP, NOTIFICATION_SECRET, secretText } from './confi
 
 export { NOTIFICATION_CONFIGMAP, NOTIFICATION_SECRET };
 
-const FIELD_MANAGER = 'ramp-controller';
 /** How long a delivery waits for the ConfigMap and Secret caches after the controller starts. */
 const SYNC_WAIT_MS = 30_000;
 

@@ -29,6 +29,8 @@ export interface RuntimeMetrics {
   rateLimiterWaited(lane: RequestLane, seconds: number): void;
   /** A 429 (or a 5xx with Retry-After) the client waits out and retries. */
   retriedAfter(statusCode: number): void;
+  /** A Kubernetes Event dropped: its queue was full, or it was still queued at shutdown. */
+  eventDropped(): void;
 }
 
 /** Seconds, from a free token to a rate limit or queue backlog of minutes. */
@@ -56,11 +58,16 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const waits = <L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> =>
     new Histogram({ name, help, labelNames, buckets: WAIT_BUCKETS, registers: [registry] });
   const queueWait = waits('workqueue_queue_duration_seconds', 'How long in seconds an item stays in workqueue before being requested, per lane (command, background).', ['name', 'lane']);
-  const limiterWait = waits('ramp_client_rate_limiter_wait_seconds', 'How long in seconds a request waited for the client-side rate limit (--qps, --burst), per lane (lease, command, background).', ['lane']);
+  const limiterWait = waits('ramp_client_rate_limiter_wait_seconds', 'How long in seconds a request waited for the client-side rate limit (--qps, --burst), per lane (lease, command, background, event).', ['lane']);
   const retryAfter = new Counter({
     name: 'ramp_client_retry_after_total',
     help: 'Requests the apiserver answered with 429 (or a 5xx with Retry-After) that were retried after the wait it asked for.',
     labelNames: ['status_code'] as const,
+    registers: [registry],
+  });
+  const eventsDropped = new Counter({
+    name: 'ramp_events_dropped_total',
+    help: 'Kubernetes Events not written because their queue was full (as client-go drops them) or the controller stopped first.',
     registers: [registry],
   });
   const reconcilers = new Map<string, ReconcileMetrics>();
@@ -111,6 +118,7 @@ export function createRuntimeMetrics(registry: Registry): RuntimeMetrics {
     setLeader: (leaseName, leading) => leader.set({ name: leaseName }, leading ? 1 : 0),
     rateLimiterWaited: (lane, seconds) => limiterWait.observe({ lane }, seconds),
     retriedAfter: (statusCode) => retryAfter.inc({ status_code: String(statusCode) }),
+    eventDropped: () => eventsDropped.inc(),
   };
 }
 

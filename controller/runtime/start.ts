@@ -10,7 +10,11 @@ import { describeKubeError } from '../kube/errors.ts';
 import { LeaderElector, type LeaderElectionTiming } from '../kube/leader-election.ts';
 import { kubeLeaseStore } from '../kube/lease-store.ts';
 import type { KubeObject } from '../kube/resources.ts';
+import { EVENTS } from '../kube/resources.ts';
 import { objectKey } from '../kube/store.ts';
+import { FIELD_MANAGER } from '../api/labels.ts';
+import { EventSink } from './event-sink.ts';
+import { eventObject } from './events.ts';
 import type { Informer } from '../kube/informer.ts';
 import { startServers, type Readiness, type Servers } from '../server/server.ts';
 import { InformerSet, kubeInformerFactory, kubeOptionalInformers } from './caches.ts';
@@ -19,6 +23,9 @@ import { createLogger } from './logger.ts';
 import { readinessOf } from './readiness.ts';
 import { collectProcessMetrics, createRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import type { EventListener, EventListenerSetup, ObjectListener, ReconcilerContext, ReconcilerRegistration } from './types.ts';
+
+/** How long a stopping controller gives the Events still queued to be written. */
+const EVENT_FLUSH_MS = 2_000;
 
 /**
  * Wires config → client → informers → (leader election) → queues and workers → servers.
@@ -95,6 +102,7 @@ export async function startController(
   let kube: KubeClient | undefined;
   let informers: InformerSet | undefined;
   let wired: Wired[] = [];
+  let events: EventSink | undefined;
   let elector: LeaderElector | undefined;
   let election: Promise<void> | undefined;
   let leading = false;
@@ -186,6 +194,17 @@ export async function startController(
       }
     };
     const recorded: EventListener = (kind, involved, event) => each((l) => l.recorded(kind, involved, event));
+    const sink = new EventSink({
+      send: (event, signal) => client.inLane('event', () => client.create(EVENTS, event, { fieldManager: FIELD_MANAGER, signal })),
+      dropped: metrics.eventDropped,
+      failed: (err) => logger.debug({ err }, `an Event was not recorded: ${describeKubeError(err)}`),
+    });
+    events = sink;
+    const recordEvent = (kind: string, involved: KubeObject, event: Parameters<EventListener>[2]): boolean => {
+      const queued = sink.record(eventObject(kind, involved, event, new Date(clock.now())));
+      recorded(kind, involved, event);
+      return queued;
+    };
     const observed: ObjectListener = (kind, object) => each((l) => l.observed(kind, object));
     return registrations.map((registration) => {
       const primary = caches.informer<KubeObject>(registration.resource);
@@ -198,6 +217,7 @@ export async function startController(
         logger: logger.child({ controller: registration.name }),
         enqueue: (key) => holder.controller?.enqueue(key),
         enqueueAfter: (key, ms) => holder.controller?.enqueueAfter(key, ms),
+        recordEvent,
         recorded,
         observed,
       };
@@ -294,6 +314,7 @@ export async function startController(
       await election;
       leading = false;
       await Promise.all(listeners.map((l) => l.stop()));
+      await events?.close(EVENT_FLUSH_MS);
       await informers?.stopAll();
       kube?.close();
       await servers.close();

@@ -54,6 +54,11 @@ export interface ReconcilerContext {
   /** Queue a key now (ignored while this process is not the leader). */
   enqueue(key: ObjectKey): void;
   enqueueAfter(key: ObjectKey, ms: number): void;
+  /**
+   * Records a Kubernetes Event on an object: queued and written in the background, so it returns
+   * at once; false when the Event was dropped (its queue full). Calls `recorded` either way.
+   */
+  recordEvent(kind: string, involved: KubeObject, event: RecordedEvent): boolean;
   /** Call after recording an event on an object; never blocks or throws. */
   recorded: EventListener;
   /** Call with the object as a pass left it; never blocks or throws. */

@@ -7,10 +7,10 @@ import { JOBS, PODS, SECRETS, type KubeObject } from '../../kube/resources.ts';
 import type { Caches } from '../../runtime/types.ts';
 import type { SecretPort } from '../args.ts';
 import type { JobObject, JobPort, ObservedJob, ObservedPod } from '../providers/index.ts';
+import { FIELD_MANAGER } from '../../api/labels.ts';
 
 export { SECRETS };
 
-const FIELD_MANAGER = 'ramp-controller';
 
 interface SecretObject extends KubeObject {
   data?: Record<string, string>;

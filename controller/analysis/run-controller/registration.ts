@@ -9,11 +9,9 @@ import {
   ANALYSIS_RUNS,
   ANALYSIS_TEMPLATES,
   CLUSTER_ANALYSIS_TEMPLATES,
-  EVENTS,
   JOBS,
   type KubeObject,
 } from '../../kube/resources.ts';
-import { eventObject } from '../../runtime/events.ts';
 import { controllerNamespace } from '../../runtime/config.ts';
 import type { ReconcilerRegistration, SecondaryWatch } from '../../runtime/types.ts';
 import { ANALYSIS_RUN_NAME_ANNOTATION, ANALYSIS_RUN_UID_LABEL } from '../providers/job/render.ts';
@@ -23,8 +21,8 @@ import { isCompleted, type AnalysisRun, type AnalysisTemplate, type ClusterAnaly
 import { registerAnalysisMetrics } from './metrics.ts';
 import { runEvents, statusPatch, ttlDecision } from './pass.ts';
 import { kubeJobPort, kubeSecretPort } from './ports.ts';
+import { FIELD_MANAGER } from '../../api/labels.ts';
 
-const FIELD_MANAGER = 'ramp-controller';
 
 export interface AnalysisRunControllerOptions {
   /** Where the analysis_run_* and analysis_template_* gauges are registered; none without it. */
@@ -117,8 +115,7 @@ export function createAnalysisRunRegistration(options: AnalysisRunControllerOpti
         }
         for (const event of runEvents(run.status, outcome.status)) {
           // Events are for people; failing to record one must not fail the pass.
-          const recorded = await client.create(EVENTS, eventObject('AnalysisRun', run as KubeObject, event, new Date(now())), { fieldManager: FIELD_MANAGER, signal }).then(() => true, () => false);
-          if (recorded) ctx.recorded('AnalysisRun', { ...run, status: outcome.status } as KubeObject, event);
+          ctx.recordEvent('AnalysisRun', { ...run, status: outcome.status } as KubeObject, event);
         }
 
         if (isCompleted(outcome.status.phase)) {

@@ -10,7 +10,6 @@ import {
   APPMESH_VIRTUAL_ROUTERS,
   CLUSTER_ANALYSIS_TEMPLATES,
   DEPLOYMENTS,
-  EVENTS,
   EXPERIMENTS,
   INGRESSES,
   ISTIO_VIRTUAL_SERVICES,
@@ -21,7 +20,6 @@ import {
   SMI_TRAFFIC_SPLITS,
   type KubeObject,
 } from '../../kube/resources.ts';
-import { eventObject } from '../../runtime/events.ts';
 import { ownedBy, type Caches, type ReconcilerRegistration, type SecondaryWatch } from '../../runtime/types.ts';
 import { analysisTemplateWatches } from './analysis-template-watch.ts';
 import { analysisRunWriter } from './analysis-run-writer.ts';
@@ -29,7 +27,7 @@ import { experimentWriter } from './experiment-writer.ts';
 import { apply, applyReleases, ReplicaSetRefusedError, type RolloutWriter } from '../apply.ts';
 import { releaseAfterDeletion } from '../shared/referenced-services.ts';
 import { announcesAddedToInformer, rolloutAddedToInformerEvent } from '../shared/events.ts';
-import { MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
+import { FIELD_MANAGER, MANAGED_BY_ROLLOUTS_ANNOTATION } from '../../api/labels.ts';
 import { liveRollout, observe, referencedIngressNames, type ClusterView } from '../observe.ts';
 import { strategyServiceNames } from '../shared/referenced-services.ts';
 import { plan } from '../plan.ts';
@@ -42,7 +40,6 @@ import { registerRolloutMetrics } from './rollout-metrics.ts';
 import { WrittenVersions } from './written-versions.ts';
 import type { Observed, RolloutEvent, RolloutObject } from '../types.ts';
 
-const FIELD_MANAGER = 'ramp-controller';
 const ISTIO_GROUP = ISTIO_VIRTUAL_SERVICES.group;
 /** How soon to look again when the cache has not yet seen our own last write. */
 const CACHE_CATCH_UP_MS = 100;
@@ -79,7 +76,8 @@ export function clientWriter(
   signal?: AbortSignal,
   traffic: TrafficRouterOptions = {},
   cached?: RoutingCaches,
-  onEvent: (rollout: RolloutObject, event: RolloutEvent) => void = () => {},
+  /** Records an Event: queued, so the pass does not wait for it (runtime/event-sink.ts). */
+  record: (rollout: RolloutObject, event: RolloutEvent) => void = () => {},
 ): RolloutWriter {
   const opts = { fieldManager: FIELD_MANAGER, signal };
   // One port for the pass, so what one traffic effect wrote is what the next one reads.
@@ -127,10 +125,7 @@ export function clientWriter(
       const updated = await client.mergePatchStatus(ROLLOUTS, ns, name, patch, opts);
       return updated.metadata?.resourceVersion;
     },
-    recordEvent: async (rollout, event) => {
-      await client.create(EVENTS, eventObject('Rollout', rollout, event, new Date()), opts);
-      onEvent(rollout, event);
-    },
+    recordEvent: async (rollout, event) => record(rollout, event),
     ...analysisRunWriter(client, opts),
     ...experimentWriter(client, opts),
   };
@@ -282,11 +277,11 @@ export function createRolloutRegistration(options: { registry?: Registry } = {})
           return;
         }
         const decided = plan(observed);
-        const onEvent = (rollout: RolloutObject, event: RolloutEvent): void => {
+        const record = (rollout: RolloutObject, event: RolloutEvent): void => {
           countEvent?.(rollout, event);
-          ctx.recorded('Rollout', withWorkloadTemplate(rollout, observed), event);
+          ctx.recordEvent('Rollout', withWorkloadTemplate(rollout, observed), event);
         };
-        const writer = clientWriter(ctx.client, signal, traffic, cached, onEvent);
+        const writer = clientWriter(ctx.client, signal, traffic, cached, record);
         if (!announced.has(key)) {
           announced.add(key);
           if (announcesAddedToInformer(observed.rollout)) await writer.recordEvent(observed.rollout, rolloutAddedToInformerEvent(namespace, name)).catch(() => undefined);

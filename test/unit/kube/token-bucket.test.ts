@@ -35,6 +35,15 @@ describe('TokenBucket', () => {
     assert.deepEqual(order, ['b0', 'promote', 'b1', 'b2', 'b3']);
   });
 
+  it('an Event waits behind every command and background request, even those queued after it', async () => {
+    const clock = new FakeClock();
+    const bucket = new TokenBucket(10, 1, clock);
+    const order: string[] = [];
+    takeAll(bucket, [['b0', 'background'], ['e0', 'event'], ['b1', 'background'], ['c0', 'command'], ['e1', 'event']], order);
+    await clock.advance(1_000);
+    assert.deepEqual(order, ['b0', 'c0', 'b1', 'e0', 'e1']);
+  });
+
   it('a Lease renewal never waits, even with the bucket empty and others waiting', async () => {
     const clock = new FakeClock();
     const bucket = new TokenBucket(1, 1, clock);

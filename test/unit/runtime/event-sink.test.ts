@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EventSink } from '../../../controller/runtime/event-sink.ts';
+import type { KubeObject } from '../../../controller/kube/resources.ts';
+
+const event = (reason: string): KubeObject => ({ apiVersion: 'v1', kind: 'Event', metadata: { name: reason } }) as KubeObject;
+const reasonOf = (e: KubeObject): string => e.metadata?.name ?? '';
+
+/** A sender that holds each write until released, so the test decides when the apiserver answers. */
+function heldSender(): { send: (e: KubeObject) => Promise<unknown>; sent: string[]; release: () => Promise<void> } {
+  const sent: string[] = [];
+  const waiting: Array<() => void> = [];
+  return {
+    sent,
+    send: (e) => new Promise<void>((resolve) => waiting.push(() => {
+      sent.push(reasonOf(e));
+      resolve();
+    })),
+    release: async () => {
+      while (waiting.length > 0) {
+        waiting.shift()!();
+        await new Promise((r) => setImmediate(r));
+      }
+    },
+  };
+}
+
+describe('EventSink', () => {
+  it('returns at once and writes the Events one at a time, in the order recorded', async () => {
+    const sender = heldSender();
+    const sink = new EventSink({ send: sender.send });
+    assert.equal(sink.record(event('RolloutUpdated')), true);
+    assert.equal(sink.record(event('NewReplicaSetCreated')), true);
+    assert.equal(sink.record(event('ScalingReplicaSet')), true);
+    assert.deepEqual(sender.sent, []);
+    await sender.release();
+    assert.deepEqual(sender.sent, ['RolloutUpdated', 'NewReplicaSetCreated', 'ScalingReplicaSet']);
+  });
+
+  it('drops an Event when the queue is full, and counts it', async () => {
+    const sender = heldSender();
+    let dropped = 0;
+    const sink = new EventSink({ send: sender.send, capacity: 2, dropped: () => dropped++ });
+    // The first is taken by the sender at once; two more fill the queue; the fourth is dropped.
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((r) => sink.record(event(r))), [true, true, true, false]);
+    assert.equal(dropped, 1);
+    await sender.release();
+    assert.deepEqual(sender.sent, ['a', 'b', 'c']);
+  });
+
+  it('goes on after a write that fails, and reports it', async () => {
+    const failures: unknown[] = [];
+    const sent: string[] = [];
+    const sink = new EventSink({
+      send: async (e) => {
+        if (reasonOf(e) === 'bad') throw new Error('403 forbidden');
+        sent.push(reasonOf(e));
+      },
+      failed: (err) => failures.push(err),
+    });
+    sink.record(event('bad'));
+    sink.record(event('good'));
+    await sink.close(1_000);
+    assert.deepEqual(sent, ['good']);
+    assert.equal(failures.length, 1);
+  });
+
+  it('on close, gives queued Events the grace period, then drops the rest and takes no more', async () => {
+    let dropped = 0;
+    const sent: string[] = [];
+    const sink = new EventSink({
+      send: (e, signal) => new Promise((resolve, reject) => {
+        // The apiserver never answers: only the abort ends the write.
+        signal.addEventListener('abort', () => reject(signal.reason));
+        sent.push(reasonOf(e));
+        void resolve;
+      }),
+      dropped: () => dropped++,
+    });
+    sink.record(event('stuck'));
+    sink.record(event('queued'));
+    await sink.close(20);
+    assert.deepEqual(sent, ['stuck']);
+    assert.equal(dropped, 1);
+    assert.equal(sink.record(event('late')), false);
+    assert.equal(dropped, 2);
+  });
+});
