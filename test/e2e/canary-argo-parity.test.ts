@@ -138,7 +138,9 @@ describe('canary behaviour as in Argo Rollouts, on the real control plane', () =
       const w = await tlsWeights();
       return w[1] === 0 ? w : undefined;
     }), [100, 0]);
-    const warnings = (await ro.client.list<KubeObject & { type?: string; reason?: string; message?: string }>(EVENTS, { namespace: ns })).items.filter((e) => e.type === 'Warning');
+    // The Rollout's own Warnings: the apiserver may warn about other objects here (a Service's ClusterIP repair).
+    const warnings = (await ro.client.list<KubeObject & { type?: string; reason?: string; message?: string; involvedObject?: { kind?: string } }>(EVENTS, { namespace: ns })).items
+      .filter((e) => e.type === 'Warning' && e.involvedObject?.kind === 'Rollout');
     assert.deepEqual(warnings.map((e) => `${e.reason}: ${e.message}`), []);
   });
   test('an InvalidSpec Rollout (its VirtualService missing) gets one warning event, not one per pass over the unchanged spec', async (t) => {

@@ -126,7 +126,7 @@ export function calculateRolloutConditions(input: ConditionsInput): ConditionsRe
         conditions = removeCondition(conditions, 'Progressing');
       }
       set(condition);
-    } else if (!isIndefiniteStep(rollout) && !waitingForScaleDown(rollout, allRSs, newRS) && rolloutTimedOut(rollout, withConditions(), now)) {
+    } else if (!isIndefiniteStep(rollout) && !waitingForScaleDown(rollout, status, allRSs, newRS) && rolloutTimedOut(rollout, withConditions(), now)) {
       const message = newRSName !== undefined ? MESSAGES.replicaSetTimeOut(newRSName) : MESSAGES.rolloutTimeOut(rolloutName);
       set(newCondition('Progressing', 'False', REASONS.TimedOut, message, now));
       if (rollout.spec.progressDeadlineAbort) {
@@ -169,8 +169,13 @@ export function calculateRolloutConditions(input: ConditionsInput): ConditionsRe
 /**
  * Argo's isWaitingForReplicaSetScaleDown: an older ReplicaSet still waits out its scale-down
  * delay. Nothing progresses meanwhile (its pods stay by design), so the deadline does not count.
+ * Once the delay is over the ReplicaSet is scaled to 0 and loses its annotation, but its pods take
+ * a moment to go; with the update complete (the current ReplicaSet is the stable one) that is
+ * still no stuck progress, where Argo could report a passing Degraded.
  */
-function waitingForScaleDown(rollout: Rollout, allRSs: readonly V1ReplicaSet[], newRS: V1ReplicaSet | undefined): boolean {
+function waitingForScaleDown(rollout: Rollout, status: RolloutStatus, allRSs: readonly V1ReplicaSet[], newRS: V1ReplicaSet | undefined): boolean {
   const stableRS = findStableReplicaSet(rollout, allRSs, newRS);
-  return otherReplicaSets(allRSs, newRS, stableRS).some(hasScaleDownDeadline);
+  const others = otherReplicaSets(allRSs, newRS, stableRS);
+  if (others.some(hasScaleDownDeadline)) return true;
+  return rolloutCompleted(status) && others.some((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) > 0);
 }
