@@ -43,7 +43,7 @@ const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')
   --only     run some scenarios (the dashboard needs scale)
   --sizes    the scale run's rollout counts (the restart and image change at the largest)
   --restart-at, --update-at  the counts to restart the controller at, and to change every
-             rollout's image at (default: the largest)
+             rollout's image at (default: the largest; none for neither)
   --soak-minutes  the soak's length
   --workers  the controller's --workers in the scale run (default: the controller's, 10)
   --qps, --burst  every controller's client-side rate limit, Ramp's and Argo's alike (default:
@@ -137,11 +137,12 @@ async function main(argv: string[]): Promise<number> {
   const counted = (flag: 'sizes' | 'restart-at' | 'update-at'): number[] | undefined | 'invalid' => {
     const list = args.values[flag]?.split(',').map((v) => v.trim());
     if (list === undefined) return undefined;
+    if (flag !== 'sizes' && list.length === 1 && list[0] === 'none') return [];
     return list.length > 0 && list.every((v) => /^[1-9]\d*$/.test(v)) ? [...new Set(list.map(Number))].sort((a, b) => a - b) : 'invalid';
   };
   const [sizes, restartAt, updateAt] = [counted('sizes'), counted('restart-at'), counted('update-at')];
   if (sizes === 'invalid' || restartAt === 'invalid' || updateAt === 'invalid' || (updateAt && updateAt.length > 1)) {
-    process.stderr.write('bench: --sizes and --restart-at take rollout counts separated by commas, --update-at one count\n');
+    process.stderr.write('bench: --sizes and --restart-at take rollout counts separated by commas, --update-at one count; the last two also take none\n');
     return 2;
   }
   const soakMinutes = args.values['soak-minutes'];
@@ -153,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
   const counts = sizes ?? [...MODES[mode].scale.counts];
   const plan = {
     ...MODES[mode],
-    scale: { ...MODES[mode].scale, counts, restartAt: restartAt ?? [counts.at(-1)!], updateAt: updateAt?.[0] ?? counts.at(-1)! },
+    scale: { ...MODES[mode].scale, counts, restartAt: restartAt ?? [counts.at(-1)!], updateAt: updateAt === undefined ? counts.at(-1)! : updateAt[0] },
     soak: { ...MODES[mode].soak, ...(soakMinutes ? { seconds: Number(soakMinutes) * 60 } : {}) },
   };
   const started = performance.now();
@@ -198,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     if (selected.has('scale')) {
-      say(`scale: ${plan.scale.counts.join(', ')} rollouts, a restart at ${plan.scale.restartAt.join(', ')}, an image change of every rollout at ${plan.scale.updateAt}`);
+      say(`scale: ${plan.scale.counts.join(', ')} rollouts, a restart at ${plan.scale.restartAt.join(', ') || 'none'}, an image change of every rollout at ${plan.scale.updateAt ?? 'none'}`);
       const dashboardFigures: Figure[] = [];
       const dashboard = {
         count: plan.dashboard.count,

@@ -25,8 +25,8 @@ export interface ScaleOptions {
   idleSeconds: number;
   /** Restart the controller once each of these many rollouts exist. */
   restartAt: readonly number[];
-  /** Change every rollout's image once this many exist (after the restart, if there is one). */
-  updateAt: number;
+  /** Change every rollout's image once this many exist (after the restart, if there is one); none when undefined. */
+  updateAt: number | undefined;
   createParallelism: number;
   /** Ramp's extra flags, e.g. --workers=30. */
   rampArgs?: readonly string[];
