@@ -14,7 +14,7 @@ import { ROLLOUTS, type KubeObject } from '../../controller/kube/resources.ts';
 import { canaryRollout, type RolloutLike } from '../../test/support/rollouts.ts';
 import { createNamespace, deleteNamespaceAndWait, rolloutEventOccurrences, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { beyondTopBucket, eventWrites, heapUsedBytes, histogramDelta, histogramOf, histogramQuantile, requestCounts, requestDelta, rolloutQueueDepth, totalRequests, type Histogram, type RequestCounts, type Sample } from '../support/prom.ts';
-import { parsePrometheus } from '../support/prom.ts';
+import { parsePrometheus, valueOf } from '../support/prom.ts';
 import type { Figure, ScalePoint } from '../support/report.ts';
 import { mapBounded } from '../support/stats.ts';
 import { processUsage, type Subject } from '../support/subjects.ts';
@@ -206,6 +206,9 @@ export async function runScale(cluster: BenchCluster, opts: ScaleOptions, sink: 
       );
       say(`${target} rollouts: converged in ${c.seconds.toFixed(1)} s (${rate.all.toFixed(0)} requests/s, peak ${c.peakRequestsPerSecond.toFixed(0)}), reconcile p99 ${point.reconcileP99Ms.toFixed(0)} ms, RSS ${point.rssMiB.toFixed(0)} MiB, idle writes ${idle.writes}`);
       if (points.length === 1) notes.push(`${subject.name}: requests while creating the first ${added} rollouts: ${JSON.stringify(creation.byVerbAndKind)}.`);
+      // Ramp counts the Events its queue dropped under load; Argo's client-go drops them uncounted.
+      const dropped = (valueOf(c.last.samples, 'ramp_events_dropped_total') ?? 0) - (valueOf(c.first.samples, 'ramp_events_dropped_total') ?? 0);
+      if (dropped > 0) notes.push(`${subject.name}: ${dropped} Events dropped (queue full) while converging with ${target} rollouts (ramp_events_dropped_total).`);
       if (idle.writes > 0) notes.push(`${subject.name}: idle writes at ${target} rollouts: ${JSON.stringify(idle.byVerbAndKind)}.`);
 
       if (opts.dashboardAt && opts.dashboardAt.count === target) {
