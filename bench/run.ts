@@ -30,7 +30,8 @@ const AGAINST: Record<string, (flags: ClientFlags) => Subject> = { argo: argoSub
 const SIDE_BY_SIDE: readonly Scenario[] = ['latency', 'scale', 'soak', 'shard'];
 
 const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')}] [-- --against argo]
-                 [-- --sizes=1000,3000] [-- --soak-minutes=30] [-- --qps=200 --burst=400]
+                 [-- --sizes=1000,3000] [-- --soak-minutes=30] [-- --shard-rollouts=10002]
+                 [-- --qps=200 --burst=400]
 
   (default)  quick mode: 3 controller starts compiled and 3 from source, 12 blue-green
              promotions, 9 basic, 6 NGINX and 6 Istio canary steps,
@@ -45,6 +46,7 @@ const USAGE = `usage: npm run bench [-- --full] [-- --only=${SCENARIOS.join(',')
   --restart-at, --update-at  the counts to restart the controller at, and to change every
              rollout's image at (default: the largest; none for neither)
   --soak-minutes  the soak's length
+  --shard-rollouts  the rollouts the sharded controllers share (default 300, 10,002 in full)
   --workers  the controller's --workers in the scale run (default: the controller's, 10)
   --qps, --burst  every controller's client-side rate limit, Ramp's and Argo's alike (default:
              their own, 40 and 80 per client set)
@@ -87,7 +89,7 @@ function machine(): Machine {
 async function main(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, sizes: { type: 'string' }, 'restart-at': { type: 'string' }, 'update-at': { type: 'string' }, 'soak-minutes': { type: 'string' }, qps: { type: 'string' }, burst: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
+    args = parseArgs({ args: argv, options: { full: { type: 'boolean', default: false }, only: { type: 'string' }, workers: { type: 'string' }, against: { type: 'string' }, sizes: { type: 'string' }, 'restart-at': { type: 'string' }, 'update-at': { type: 'string' }, 'soak-minutes': { type: 'string' }, 'shard-rollouts': { type: 'string' }, qps: { type: 'string' }, burst: { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true });
   } catch (err) {
     process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     return 2;
@@ -150,12 +152,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: --soak-minutes must be a positive number, not ${JSON.stringify(soakMinutes)}\n`);
     return 2;
   }
+  const shardRollouts = args.values['shard-rollouts'];
+  if (shardRollouts !== undefined && !/^[1-9]\d*$/.test(shardRollouts)) {
+    process.stderr.write(`bench: --shard-rollouts must be a positive integer, not ${JSON.stringify(shardRollouts)}\n`);
+    return 2;
+  }
   const mode = args.values.full ? 'full' : 'quick';
   const counts = sizes ?? [...MODES[mode].scale.counts];
   const plan = {
     ...MODES[mode],
     scale: { ...MODES[mode].scale, counts, restartAt: restartAt ?? [counts.at(-1)!], updateAt: updateAt === undefined ? counts.at(-1)! : updateAt[0] },
     soak: { ...MODES[mode].soak, ...(soakMinutes ? { seconds: Number(soakMinutes) * 60 } : {}) },
+    shard: { ...MODES[mode].shard, ...(shardRollouts ? { rollouts: Number(shardRollouts) } : {}) },
   };
   const started = performance.now();
   const say: Say = (line) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
