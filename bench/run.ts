@@ -178,6 +178,7 @@ async function main(argv: string[]): Promise<number> {
     'Reconcile quantiles are interpolated inside Argo Rollouts\' histogram buckets (0.01, 0.15, 0.25, 0.5, 1 s), so they are coarse; the mean is exact.',
   ];
   const points: BenchResults['scale'] = [];
+  const soakSeries: NonNullable<BenchResults['soak']> = {};
   const theirFigures: Figure[] = [];
   const theirPoints: BenchResults['scale'] = [];
   let failed = 0;
@@ -222,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
     if (selected.has('soak')) {
       const subjects = against ? [RAMP, against] : [RAMP];
       say(`soak: ${plan.soak.seconds / 60} minutes of image changes over ${plan.soak.rollouts} rollouts, ${subjects.map((s) => s.name).join(' and ')} at the same time`);
-      await attempt('soak', () => runSoak(cluster, plan.soak, subjects, [figures, theirFigures], notes, say));
+      await attempt('soak', () => runSoak(cluster, plan.soak, subjects, [figures, theirFigures], notes, say, soakSeries));
     }
     if (selected.has('shard')) {
       say(`shard: ${plan.shard.instances} controllers with their own --instance-id over ${plan.shard.rollouts} rollouts`);
@@ -238,6 +239,7 @@ async function main(argv: string[]): Promise<number> {
   const results: BenchResults = {
     date: new Date().toISOString(), mode, machine: host, figures, scale: points, notes, durationSeconds: (performance.now() - started) / 1000,
     ...(against ? { against: { name: against.name, description: against.description, figures: theirFigures, scale: theirPoints } } : {}),
+    ...(Object.keys(soakSeries).length > 0 ? { soak: soakSeries } : {}),
   };
   const compared = against ? compareFigures(figures, theirFigures) : [];
   const sideBySide = against ? `${RAMP.description}; ${against.description}; on the same control plane, each in a namespace of its own: latency, scale and shard one controller after the other, the soak both at the same time.` : '';

@@ -10,7 +10,7 @@ import type { RunningController } from '../../test/support/controller.ts';
 import type { RolloutLike } from '../../test/support/rollouts.ts';
 import { createNamespace, deleteNamespaceAndWait, sleep, Watched, type BenchCluster, type Say } from '../support/env.ts';
 import { histogramDelta, histogramOf, histogramQuantile } from '../support/prom.ts';
-import type { Figure } from '../support/report.ts';
+import type { Figure, SoakSample } from '../support/report.ts';
 import { mapBounded, slope } from '../support/stats.ts';
 import { processUsage, type Subject } from '../support/subjects.ts';
 import { converge, convergeBoundSeconds, healthy, heapMiB, IMAGE, imageOf, rolloutName, scaleRollout, scrapeSized } from './scale.ts';
@@ -23,12 +23,7 @@ export interface SoakOptions {
   createParallelism: number;
 }
 
-export interface SoakSample {
-  /** Seconds since the soak started. */
-  x: number;
-  rssMiB: number;
-  heapMiB: number;
-}
+export type { SoakSample };
 
 /** The samples after the warm-up: the first quarter of the soak, at most 5 minutes. */
 export function afterWarmUp(samples: readonly SoakSample[], seconds: number): SoakSample[] {
@@ -46,7 +41,7 @@ interface Soaked {
 const MiB = 1024 * 1024;
 
 /** Runs the soak over every subject at once; `sinks[i]` receives subject i's figures. */
-export async function runSoak(cluster: BenchCluster, opts: SoakOptions, subjects: readonly Subject[], sinks: readonly Figure[][], notes: string[], say: Say): Promise<void> {
+export async function runSoak(cluster: BenchCluster, opts: SoakOptions, subjects: readonly Subject[], sinks: readonly Figure[][], notes: string[], say: Say, series: Record<string, SoakSample[]> = {}): Promise<void> {
   const soaked: Soaked[] = [];
   try {
     for (const subject of subjects) {
@@ -101,6 +96,7 @@ export async function runSoak(cluster: BenchCluster, opts: SoakOptions, subjects
       return { s, samples, completed, window: histogramDelta(histogramOf(first.samples, 'rollout_reconcile'), histogramOf(last.samples, 'rollout_reconcile')) };
     }));
     results.forEach(({ s, samples, completed, window }, i) => {
+      series[s.subject.name] = samples;
       const minutes = (samples.at(-1)!.x - samples[0]!.x) / 60;
       const steady = afterWarmUp(samples, opts.seconds);
       const warm = steady[0] ?? samples[0]!;

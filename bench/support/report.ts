@@ -32,6 +32,14 @@ export interface ScalePoint {
   heapUsedMiB: number;
 }
 
+/** One sample of a controller's memory during the soak. */
+export interface SoakSample {
+  /** Seconds since the soak started. */
+  x: number;
+  rssMiB: number;
+  heapMiB: number;
+}
+
 export interface BenchResults {
   date: string;
   mode: 'quick' | 'full';
@@ -42,6 +50,8 @@ export interface BenchResults {
   durationSeconds: number;
   /** With `--against`: the other controller's figures of the same scenarios, in the same run. */
   against?: { name: string; description: string; figures: Figure[]; scale?: ScalePoint[] };
+  /** The soak's memory samples of each controller, by name, so its slopes can be looked at again. */
+  soak?: Record<string, SoakSample[]>;
 }
 
 /** Three significant digits, no exponent for ordinary sizes; "n/a" for NaN. */
