@@ -228,7 +228,8 @@ describe('the canary experiment step on the real control plane', () => {
     const { v2, name } = await startV2();
     await experimentPhase(name, 'Running');
     await eventually('the template’s Service in the TrafficSplit', async () => ((await backends()) === 'app-canary=20,app-experiment=10,app-stable=70' ? true : undefined), 60_000);
-    const at = await ro.get('app');
+    // The pass writes the route first and the Rollout's status after it.
+    const at = await ro.waitFor('app', 'the experiment’s weight in the status', (r) => r.status?.canary?.weights?.additional?.length === 1);
     assert.deepEqual(at.status?.canary?.weights?.additional?.map((d) => [d.serviceName, d.weight]), [['app-experiment', 10]]);
     assert.equal(at.status?.canary?.weights?.stable.weight, 70);
 
@@ -258,7 +259,9 @@ describe('the canary experiment step on the real control plane', () => {
     const { v2, name } = await startV2();
     await experimentPhase(name, 'Running');
     await eventually('the template’s Service in the VirtualService route', async () => ((await route()) === 'app-canary=20,app-experiment=10,app-stable=70' ? true : undefined), 60_000);
-    assert.deepEqual((await ro.get('app')).status?.canary?.weights?.additional?.map((d) => [d.serviceName, d.weight]), [['app-experiment', 10]]);
+    // The pass writes the route first and the Rollout's status after it.
+    const at = await ro.waitFor('app', 'the experiment’s weight in the status', (r) => r.status?.canary?.weights?.additional?.length === 1);
+    assert.deepEqual(at.status?.canary?.weights?.additional?.map((d) => [d.serviceName, d.weight]), [['app-experiment', 10]]);
 
     await rampOk(['terminate', 'experiment', name], cli);
     await ro.waitFor('app', 'paused after the 50% step', (r) => r.status?.currentStepIndex === 3 && r.status.canary?.weights?.canary.weight === 50, 90_000);
