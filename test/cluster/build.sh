@@ -29,7 +29,20 @@ go_build() { go build -trimpath -gcflags=all=-dwarf=false "$@"; }
 
 say() { printf '[cluster-build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
+# One build of a target at a time: test files run in parallel and may ask for the same tool at
+# once; the second waits for the first and then finds it built.
+build_lock() {
+  mkdir -p "$CACHE_ROOT"
+  exec 9>"$CACHE_ROOT/.build-$1.lock"
+  flock 9
+}
+
 # InfluxDB 1.8's module builds as is (no replace directives); its Flux engine is pure Go.
+case "${1:-}" in
+  influxdb | helm | argo) build_lock "$1" ;;
+  *) build_lock control-plane ;;
+esac
+
 if [ "${1:-}" = influxdb ]; then
   [ -x "$INFLUXDB_BIN/influxd" ] && { echo "$INFLUXDB_BIN"; exit 0; }
   command -v go >/dev/null || { say "go is not on PATH: install Go 1.26 or newer"; exit 1; }
