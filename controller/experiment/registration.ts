@@ -25,7 +25,6 @@ import { registerExperimentMetrics } from './metrics.ts';
 import { planExperiment, planInvalidExperiment } from './plan.ts';
 import type { ExperimentAction, ExperimentPlan, ExperimentWorld } from './types.ts';
 
-
 export interface ExperimentControllerOptions {
   /** Where experiment_info and experiment_phase are registered; none without it. */
   registry?: Registry;
@@ -116,7 +115,7 @@ async function carryOut(client: KubeClient, namespace: string, action: Experimen
   }
 }
 
-async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, now: Date, signal: AbortSignal, recordEvent: ReconcilerContext['recordEvent']): Promise<void> {
+async function write(client: KubeClient, ex: Experiment, plan: ExperimentPlan, signal: AbortSignal, recordEvent: ReconcilerContext['recordEvent']): Promise<void> {
   const namespace = ex.metadata.namespace ?? '';
   for (const action of plan.actions) await carryOut(client, namespace, action, signal);
   const patch = createMergePatch(ex.status ?? {}, plan.status);
@@ -155,13 +154,13 @@ export function createExperimentRegistration(options: ExperimentControllerOption
           const ex = obj as unknown as Experiment;
           const plan = planInvalidExperiment(ex, validation.errors, now);
           logger.warn({ experiment: key, message: plan.status.message }, 'experiment spec is invalid');
-          await write(client, ex, plan, now, signal, ctx.recordEvent);
+          await write(client, ex, plan, signal, ctx.recordEvent);
           return;
         }
         const ex = validation.experiment;
         const plan = planExperiment(await observe(client, caches, ex, now, signal));
         if (plan.actions.length > 0) logger.info({ experiment: key, actions: plan.actions.map((a) => a.kind) }, 'experiment writes');
-        await write(client, ex, plan, now, signal, ctx.recordEvent);
+        await write(client, ex, plan, signal, ctx.recordEvent);
         if (plan.status.phase !== ex.status?.phase) logger.info({ experiment: key, phase: plan.status.phase, message: plan.status.message }, 'experiment phase');
         return plan.requeueAfterMs !== undefined ? { requeueAfterMs: plan.requeueAfterMs } : undefined;
       };

@@ -34,29 +34,19 @@ export function clientSetOf(url: string): ClientSet {
   return BUILT_IN_GROUPS.has(parts[1]) ? 'kubernetes' : 'dynamic';
 }
 
-/** One token bucket per client set, each with the full --qps and --burst. */
-export class ClientSetBuckets {
-  private readonly buckets = new Map<ClientSet, TokenBucket>();
-
-  constructor(
-    private readonly qps: number,
-    private readonly burst: number,
-    private readonly clock: Clock,
-  ) {}
-
-  /** The lookup a rate-limited transport takes: the bucket of a request's client set. */
-  static of(qps: number, burst: number, clock: Clock): (url: string) => TokenBucket {
-    const buckets = new ClientSetBuckets(qps, burst, clock);
-    return (url) => buckets.for(url);
-  }
-
-  for(url: string): TokenBucket {
+/**
+ * The lookup a rate-limited transport takes: the bucket of a request's client set, one per set,
+ * each with the full --qps and --burst.
+ */
+export function clientSetBuckets(qps: number, burst: number, clock: Clock): (url: string) => TokenBucket {
+  const buckets = new Map<ClientSet, TokenBucket>();
+  return (url) => {
     const set = clientSetOf(url);
-    let bucket = this.buckets.get(set);
+    let bucket = buckets.get(set);
     if (!bucket) {
-      bucket = new TokenBucket(this.qps, this.burst, this.clock);
-      this.buckets.set(set, bucket);
+      bucket = new TokenBucket(qps, burst, clock);
+      buckets.set(set, bucket);
     }
     return bucket;
-  }
+  };
 }

@@ -19,7 +19,7 @@ import { AGGREGATED_DISCOVERY_ACCEPT, servedByGroupVersion } from './discovery.t
 import { AgentPool } from './agents.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { RequestLane } from './token-bucket.ts';
-import { ClientSetBuckets } from './client-sets.ts';
+import { clientSetBuckets } from './client-sets.ts';
 import { rateLimitedHttpLibrary, requestPolicyHttpLibrary, type RateLimitPolicy, type RequestPolicy } from './request-policy.ts';
 import { countingHttpLibrary, type RequestObserver } from './counting-http.ts';
 import { KubeApiError, KubeConfigError, parseStatus, wrapKubeError, isGone, type KubeTarget } from './errors.ts';
@@ -118,7 +118,7 @@ export class KubeClient {
     const limit = options.rateLimit;
     // Outside the counting layer, so a request retried after a 429 is counted once per answer.
     this.http = limit && limit.qps > 0
-      ? rateLimitedHttpLibrary(counted, { ...limit, clock: limit.clock ?? systemClock, bucketFor: ClientSetBuckets.of(limit.qps, limit.burst, limit.clock ?? systemClock), lane: () => this.lanes.getStore() ?? 'background' })
+      ? rateLimitedHttpLibrary(counted, { ...limit, clock: limit.clock ?? systemClock, bucketFor: clientSetBuckets(limit.qps, limit.burst, limit.clock ?? systemClock), lane: () => this.lanes.getStore() ?? 'background' })
       : counted;
     this.configuration = createConfiguration({
       baseServer: new ServerConfiguration(this.server, {}),

@@ -54,8 +54,12 @@ export class TokenBucket {
       this.tokens -= 1;
       return Promise.resolve();
     }
+    // Waiting in this lane or one served before it.
     let ahead = 0;
-    for (const served of SERVED_IN_ORDER.slice(0, SERVED_IN_ORDER.indexOf(lane) + 1)) ahead += this.waiting[served].length;
+    for (const served of SERVED_IN_ORDER) {
+      ahead += this.waiting[served].length;
+      if (served === lane) break;
+    }
     if (ahead === 0 && this.tokens >= 1) {
       this.tokens -= 1;
       return Promise.resolve();
@@ -97,7 +101,8 @@ export class TokenBucket {
   private release(): void {
     this.refill();
     while (this.tokens >= 1) {
-      const waiter = this.waiting.command.shift() ?? this.waiting.background.shift() ?? this.waiting.event.shift();
+      const next = SERVED_IN_ORDER.find((served) => this.waiting[served].length > 0);
+      const waiter = next && this.waiting[next].shift();
       if (!waiter) break;
       this.tokens -= 1;
       waiter.signal?.removeEventListener('abort', waiter.onAbort);

@@ -42,11 +42,6 @@ export class EventSink {
     return true;
   }
 
-  /** Events waiting to be sent. */
-  pending(): number {
-    return this.queue.length;
-  }
-
   /**
    * Takes no more Events and gives the queued ones up to `graceMs` to go; what is left then is
    * dropped, and the Event in flight is abandoned.

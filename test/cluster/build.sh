@@ -37,12 +37,12 @@ build_lock() {
   flock 9
 }
 
-# InfluxDB 1.8's module builds as is (no replace directives); its Flux engine is pure Go.
 case "${1:-}" in
   influxdb | helm | argo) build_lock "$1" ;;
   *) build_lock control-plane ;;
 esac
 
+# InfluxDB 1.8's module builds as is (no replace directives); its Flux engine is pure Go.
 if [ "${1:-}" = influxdb ]; then
   [ -x "$INFLUXDB_BIN/influxd" ] && { echo "$INFLUXDB_BIN"; exit 0; }
   command -v go >/dev/null || { say "go is not on PATH: install Go 1.26 or newer"; exit 1; }

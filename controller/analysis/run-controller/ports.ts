@@ -11,7 +11,6 @@ import { FIELD_MANAGER } from '../../api/labels.ts';
 
 export { SECRETS };
 
-
 interface SecretObject extends KubeObject {
   data?: Record<string, string>;
 }

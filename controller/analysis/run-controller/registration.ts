@@ -23,7 +23,6 @@ import { runEvents, statusPatch, ttlDecision } from './pass.ts';
 import { kubeJobPort, kubeSecretPort } from './ports.ts';
 import { FIELD_MANAGER } from '../../api/labels.ts';
 
-
 export interface AnalysisRunControllerOptions {
   /** Where the analysis_run_* and analysis_template_* gauges are registered; none without it. */
   registry?: Registry;

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { HttpMethod, RequestContext, ResponseContext, wrapHttpLibrary, type HttpLibrary } from '@kubernetes/client-node';
 import { rateLimitedHttpLibrary, requestPolicyHttpLibrary, retryAfterMs, RequestTimeoutError } from '../../../controller/kube/request-policy.ts';
 import { TokenBucket, type RequestLane } from '../../../controller/kube/token-bucket.ts';
-import { ClientSetBuckets } from '../../../controller/kube/client-sets.ts';
+import { clientSetBuckets } from '../../../controller/kube/client-sets.ts';
 import { FakeClock, flush } from './fake-clock.ts';
 
 const oneBucket = (bucket: TokenBucket) => (): TokenBucket => bucket;
@@ -132,7 +132,7 @@ describe('request policy: client-side rate limit and Retry-After', () => {
   it('gives each client set its own --qps, as Argo Rollouts does: a Rollout write never waits behind ReplicaSet writes', async () => {
     const clock = new FakeClock();
     const server = answering([]);
-    const http = rateLimitedHttpLibrary(server.http, { bucketFor: ClientSetBuckets.of(1, 1, clock), clock, lane: () => 'background' });
+    const http = rateLimitedHttpLibrary(server.http, { bucketFor: clientSetBuckets(1, 1, clock), clock, lane: () => 'background' });
     const order: string[] = [];
     const send = (label: string, path: string): void => {
       void http.send(new RequestContext(`https://k8s${path}`, HttpMethod.POST)).toPromise().then(() => order.push(label));
