@@ -167,15 +167,19 @@ export function calculateRolloutConditions(input: ConditionsInput): ConditionsRe
 }
 
 /**
- * Argo's isWaitingForReplicaSetScaleDown: an older ReplicaSet still waits out its scale-down
- * delay. Nothing progresses meanwhile (its pods stay by design), so the deadline does not count.
- * Once the delay is over the ReplicaSet is scaled to 0 and loses its annotation, but its pods take
- * a moment to go; with the update complete (the current ReplicaSet is the stable one) that is
- * still no stuck progress, where Argo could report a passing Degraded.
+ * Whether the only thing left is old ReplicaSets going away, which is no stuck progress: an old
+ * ReplicaSet waiting out its scale-down delay (its pods stay by design), or, once the update is
+ * complete (the current ReplicaSet is the stable one), an old ReplicaSet still on its way down:
+ * not yet given its delay (the pass after full promotion gives it, however late that pass runs on
+ * a loaded controller) while the new one is fully available, or scaled to 0 with its pods still
+ * going. Argo could report a passing Degraded in these windows.
  */
 function waitingForScaleDown(rollout: Rollout, status: RolloutStatus, allRSs: readonly V1ReplicaSet[], newRS: V1ReplicaSet | undefined): boolean {
   const stableRS = findStableReplicaSet(rollout, allRSs, newRS);
   const others = otherReplicaSets(allRSs, newRS, stableRS);
   if (others.some(hasScaleDownDeadline)) return true;
-  return rolloutCompleted(status) && others.some((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) > 0);
+  if (!rolloutCompleted(status)) return false;
+  const podsGoing = others.some((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) > 0);
+  const delayNotStarted = isSaturated(rollout, newRS) && others.some((rs) => (rs.spec?.replicas ?? 0) > 0);
+  return podsGoing || delayNotStarted;
 }

@@ -410,6 +410,25 @@ describe('canary with traffic routing (NGINX and Istio together)', () => {
     assert.equal(world.status.phase, 'Healthy');
   });
 
+  test('the pass after full promotion, before the old stable gets its scale-down delay, does not trip the progress deadline', async () => {
+    const { world, v1, v2 } = await atFirstPause({ scaleDownDelaySeconds: 120 }, true);
+    (world.rollout.spec as Record<string, unknown>).progressDeadlineSeconds = 3;
+    world.promote(true);
+    for (let i = 0; i < 4 && world.status.stableRS !== v2; i++) {
+      await world.pass();
+      world.podsCatchUp();
+    }
+    assert.equal(world.status.stableRS, v2, 'fully promoted');
+    assert.equal(world.rsByHash(v1)?.metadata?.annotations?.['scale-down-deadline'], undefined, 'the delay not started yet');
+    // A loaded controller comes back to it after the deadline: the old stable still has all its pods.
+    world.now += 10_000;
+    await world.pass();
+    assert.equal(world.replicas(v1), 3);
+    assert.ok(world.rsByHash(v1)?.metadata?.annotations?.['scale-down-deadline'], 'the old stable waits out its delay');
+    assert.notEqual(world.status.phase, 'Degraded', world.status.message);
+    assert.notEqual(world.status.conditions?.find((c) => c.type === 'Progressing')?.reason, 'ProgressDeadlineExceeded');
+  });
+
   test('a weight that does not read back keeps the step from completing, and the pass comes back', async () => {
     const { world } = await deployedV1({}, true);
     world.setImage('app:v2');
