@@ -20,10 +20,25 @@ done
 
 command -v go >/dev/null 2>&1 || { say "Go 1.26 or newer is required to build the local control plane and helm (kwok v0.8.0 and helm v3.22.0 need it)"; exit 1; }
 
-build_pid=""
+build_pid="" sudo_cmd="" policy_rc_added=false
+# On any exit: remove the policy-rc.d this run added, and if the set-up failed, stop the
+# control plane's build with it (its own process group; build.sh installs each tool atomically,
+# so a stopped build leaves nothing half-written).
+cleanup() {
+  local status=$?
+  if $policy_rc_added; then $sudo_cmd rm -f /usr/sbin/policy-rc.d; fi
+  if [ "$status" -ne 0 ] && [ -n "$build_pid" ] && kill -0 "$build_pid" 2>/dev/null; then
+    say "stopping the control plane's build"
+    kill -- -"$build_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
 if $control_plane; then
+  set -m
   bash test/cluster/build.sh >/dev/null &
   build_pid=$!
+  set +m
 fi
 
 missing=()
@@ -41,7 +56,6 @@ if ! $demo; then
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]}"
-  sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $sudo_cmd apt-get update -qq
@@ -49,7 +63,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [ -d /usr/sbin ] && [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' | $sudo_cmd tee /usr/sbin/policy-rc.d >/dev/null
     $sudo_cmd chmod +x /usr/sbin/policy-rc.d
-    trap '$sudo_cmd rm -f /usr/sbin/policy-rc.d' EXIT
+    policy_rc_added=true
   fi
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
