@@ -22,7 +22,8 @@ async function deployV1(t: Parameters<typeof testNamespace>[0], blueGreen: Recor
 
 describe('blue-green on the real control plane', () => {
   test('deploys v1, holds v2 behind the preview, promote switches the active Service, the old ReplicaSet scales down after the delay', async (t) => {
-    const { ro, v1 } = await deployV1(t, { scaleDownDelaySeconds: 3 });
+    // A delay long enough that a loaded machine still sees v1 waiting it out after the promotion.
+    const { ro, v1 } = await deployV1(t, { scaleDownDelaySeconds: 10 });
     assert.equal(await ro.selector('app-active'), v1);
     assert.equal((await ro.replicaSet(v1))?.status?.readyReplicas, 3, 'kwok made the v1 pods Ready');
     const first = await ro.get('app');
@@ -44,7 +45,7 @@ describe('blue-green on the real control plane', () => {
     assert.equal(await ro.selector('app-active'), v2);
     const old = await ro.replicaSet(v1);
     assert.ok(old?.metadata?.annotations?.['scale-down-deadline'], 'the old ReplicaSet carries a scale-down deadline');
-    await eventually('v1 scaled to 0 after scaleDownDelaySeconds', async () => ((await ro.replicaSet(v1))?.spec?.replicas === 0 ? true : undefined), 20_000);
+    await eventually('v1 scaled to 0 after scaleDownDelaySeconds', async () => ((await ro.replicaSet(v1))?.spec?.replicas === 0 ? true : undefined), 30_000);
     const rss = await ro.replicaSets();
     assert.equal(rss.length, 2, 'exactly one ReplicaSet per revision');
   });
