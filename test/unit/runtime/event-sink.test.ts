@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { EventSink } from '../../../controller/runtime/event-sink.ts';
 import type { KubeObject } from '../../../controller/kube/resources.ts';
 
-const event = (reason: string): KubeObject => ({ apiVersion: 'v1', kind: 'Event', metadata: { name: reason } }) as KubeObject;
+const event = (reason: string, about = 'app'): KubeObject =>
+  ({ apiVersion: 'v1', kind: 'Event', metadata: { name: reason }, involvedObject: { kind: 'Rollout', namespace: 'ns', name: about, uid: `uid-${about}` } }) as KubeObject;
 const reasonOf = (e: KubeObject): string => e.metadata?.name ?? '';
 
 /** A sender that holds each write until released, so the test decides when the apiserver answers. */
@@ -26,7 +27,7 @@ function heldSender(): { send: (e: KubeObject) => Promise<unknown>; sent: string
 }
 
 describe('EventSink', () => {
-  it('returns at once and writes the Events one at a time, in the order recorded', async () => {
+  it('returns at once and writes the Events of an object one at a time, in the order recorded', async () => {
     const sender = heldSender();
     const sink = new EventSink({ send: sender.send });
     assert.equal(sink.record(event('RolloutUpdated')), true);
@@ -84,5 +85,42 @@ describe('EventSink', () => {
     assert.equal(dropped, 1);
     assert.equal(sink.record(event('late')), false);
     assert.equal(dropped, 2);
+  });
+
+  it('writes the Events of different objects at once, those of each object in the order recorded', async () => {
+    const sender = heldSender();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const sink = new EventSink({
+      senders: 4,
+      send: async (e) => {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        await sender.send(e);
+        inFlight--;
+      },
+    });
+    const objects = Array.from({ length: 16 }, (_, i) => `app-${i}`);
+    for (const step of ['RolloutUpdated', 'NewReplicaSetCreated', 'ScalingReplicaSet']) {
+      for (const o of objects) sink.record(event(`${o}:${step}`, o));
+    }
+    await sender.release();
+    assert.ok(mostInFlight > 1, `several writes in flight (${mostInFlight})`);
+    assert.ok(mostInFlight <= 4, `no more than the senders (${mostInFlight})`);
+    assert.equal(sender.sent.length, 48);
+    for (const o of objects) {
+      assert.deepEqual(sender.sent.filter((s) => s.startsWith(`${o}:`)), ['RolloutUpdated', 'NewReplicaSetCreated', 'ScalingReplicaSet'].map((r) => `${o}:${r}`), o);
+    }
+  });
+
+  it('counts the queue across all senders', async () => {
+    const sender = heldSender();
+    let dropped = 0;
+    const sink = new EventSink({ send: sender.send, senders: 4, capacity: 3, dropped: () => dropped++ });
+    // Whatever sender each object lands on, at most 3 wait; the rest are taken by idle senders.
+    const accepted = Array.from({ length: 20 }, (_, i) => sink.record(event('e', `app-${i}`))).filter(Boolean).length;
+    assert.ok(accepted >= 4 && accepted <= 7, `accepted ${accepted}`);
+    assert.equal(dropped, 20 - accepted);
+    await sender.release();
+    assert.equal(sender.sent.length, accepted);
   });
 });
