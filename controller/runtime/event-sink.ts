@@ -36,7 +36,6 @@ interface Sender {
 
 export class EventSink {
   private readonly senders: Sender[];
-  private queued = 0;
   private closed = false;
   private readonly abort = new AbortController();
   private readonly capacity: number;
@@ -46,17 +45,23 @@ export class EventSink {
     this.senders = Array.from({ length: Math.max(1, opts.senders ?? EVENT_SENDERS) }, () => ({ queue: [] }));
   }
 
-  /** Queues `event` and returns at once: false when it was dropped (queue full or sink closed). */
-  record(event: KubeObject): boolean {
-    if (this.closed || this.queued >= this.capacity) {
+  /**
+   * Queues `event`, about the object keyed `about` (whose Events keep their order), and returns at
+   * once: false when it was dropped (queue full or sink closed).
+   */
+  record(event: KubeObject, about: string): boolean {
+    if (this.closed || this.waiting() >= this.capacity) {
       this.opts.dropped?.();
       return false;
     }
-    const sender = this.senders[fnv1a32(UTF8.encode(involvedKey(event))) % this.senders.length]!;
+    const sender = this.senders[fnv1a32(UTF8.encode(about)) % this.senders.length]!;
     sender.queue.push(event);
-    this.queued++;
     sender.sending ??= this.drain(sender);
     return true;
+  }
+
+  private waiting(): number {
+    return this.senders.reduce((n, s) => n + s.queue.length, 0);
   }
 
   /**
@@ -75,14 +80,12 @@ export class EventSink {
     for (const sender of this.senders) {
       for (let left = sender.queue.splice(0).length; left > 0; left--) this.opts.dropped?.();
     }
-    this.queued = 0;
     this.abort.abort();
     await sending();
   }
 
   private async drain(sender: Sender): Promise<void> {
     for (let event = sender.queue.shift(); event !== undefined; event = sender.queue.shift()) {
-      this.queued--;
       if (this.abort.signal.aborted) break;
       try {
         await this.opts.send(event, this.abort.signal);
@@ -92,10 +95,4 @@ export class EventSink {
     }
     sender.sending = undefined;
   }
-}
-
-/** The object an Event is about: its UID, or its namespace and name when the UID is unknown. */
-function involvedKey(event: KubeObject): string {
-  const involved = (event as { involvedObject?: { uid?: string; namespace?: string; name?: string } }).involvedObject;
-  return involved?.uid || `${involved?.namespace ?? ''}/${involved?.name ?? ''}`;
 }

@@ -200,7 +200,7 @@ export async function startController(
     });
     events = sink;
     const recordEvent = (kind: string, involved: KubeObject, event: Parameters<EventListener>[2]): boolean => {
-      const queued = sink.record(eventObject(kind, involved, event, new Date(clock.now())));
+      const queued = sink.record(eventObject(kind, involved, event, new Date(clock.now())), objectKey(involved));
       recorded(kind, involved, event);
       return queued;
     };

@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import { EventSink } from '../../../controller/runtime/event-sink.ts';
 import type { KubeObject } from '../../../controller/kube/resources.ts';
 
-const event = (reason: string, about = 'app'): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'Event', metadata: { name: reason }, involvedObject: { kind: 'Rollout', namespace: 'ns', name: about, uid: `uid-${about}` } }) as KubeObject;
+const event = (reason: string): KubeObject => ({ apiVersion: 'v1', kind: 'Event', metadata: { name: reason } }) as KubeObject;
+/** The key of the object the Events are about. */
+const APP = 'ns/app';
 const reasonOf = (e: KubeObject): string => e.metadata?.name ?? '';
 
 /** A sender that holds each write until released, so the test decides when the apiserver answers. */
@@ -30,9 +31,9 @@ describe('EventSink', () => {
   it('returns at once and writes the Events of an object one at a time, in the order recorded', async () => {
     const sender = heldSender();
     const sink = new EventSink({ send: sender.send });
-    assert.equal(sink.record(event('RolloutUpdated')), true);
-    assert.equal(sink.record(event('NewReplicaSetCreated')), true);
-    assert.equal(sink.record(event('ScalingReplicaSet')), true);
+    assert.equal(sink.record(event('RolloutUpdated'), APP), true);
+    assert.equal(sink.record(event('NewReplicaSetCreated'), APP), true);
+    assert.equal(sink.record(event('ScalingReplicaSet'), APP), true);
     assert.deepEqual(sender.sent, []);
     await sender.release();
     assert.deepEqual(sender.sent, ['RolloutUpdated', 'NewReplicaSetCreated', 'ScalingReplicaSet']);
@@ -43,7 +44,7 @@ describe('EventSink', () => {
     let dropped = 0;
     const sink = new EventSink({ send: sender.send, capacity: 2, dropped: () => dropped++ });
     // The first is taken by the sender at once; two more fill the queue; the fourth is dropped.
-    assert.deepEqual(['a', 'b', 'c', 'd'].map((r) => sink.record(event(r))), [true, true, true, false]);
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((r) => sink.record(event(r), APP)), [true, true, true, false]);
     assert.equal(dropped, 1);
     await sender.release();
     assert.deepEqual(sender.sent, ['a', 'b', 'c']);
@@ -59,8 +60,8 @@ describe('EventSink', () => {
       },
       failed: (err) => failures.push(err),
     });
-    sink.record(event('bad'));
-    sink.record(event('good'));
+    sink.record(event('bad'), APP);
+    sink.record(event('good'), APP);
     await sink.close(1_000);
     assert.deepEqual(sent, ['good']);
     assert.equal(failures.length, 1);
@@ -78,12 +79,12 @@ describe('EventSink', () => {
       }),
       dropped: () => dropped++,
     });
-    sink.record(event('stuck'));
-    sink.record(event('queued'));
+    sink.record(event('stuck'), APP);
+    sink.record(event('queued'), APP);
     await sink.close(20);
     assert.deepEqual(sent, ['stuck']);
     assert.equal(dropped, 1);
-    assert.equal(sink.record(event('late')), false);
+    assert.equal(sink.record(event('late'), APP), false);
     assert.equal(dropped, 2);
   });
 
@@ -101,7 +102,7 @@ describe('EventSink', () => {
     });
     const objects = Array.from({ length: 16 }, (_, i) => `app-${i}`);
     for (const step of ['RolloutUpdated', 'NewReplicaSetCreated', 'ScalingReplicaSet']) {
-      for (const o of objects) sink.record(event(`${o}:${step}`, o));
+      for (const o of objects) sink.record(event(`${o}:${step}`), `ns/${o}`);
     }
     await sender.release();
     assert.ok(mostInFlight > 1, `several writes in flight (${mostInFlight})`);
@@ -117,7 +118,7 @@ describe('EventSink', () => {
     let dropped = 0;
     const sink = new EventSink({ send: sender.send, senders: 4, capacity: 3, dropped: () => dropped++ });
     // Whatever sender each object lands on, at most 3 wait; the rest are taken by idle senders.
-    const accepted = Array.from({ length: 20 }, (_, i) => sink.record(event('e', `app-${i}`))).filter(Boolean).length;
+    const accepted = Array.from({ length: 20 }, (_, i) => sink.record(event('e'), `ns/app-${i}`)).filter(Boolean).length;
     assert.ok(accepted >= 4 && accepted <= 7, `accepted ${accepted}`);
     assert.equal(dropped, 20 - accepted);
     await sender.release();
