@@ -105,16 +105,22 @@ function runBatch(batch) {
   runner = spawn(process.execPath, [
     '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${batch.concurrency}`, '--test-timeout=900000', ...batch.files,
   ], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let tail = '';
+  // The runner's own summary lines (`ℹ pass 12`), read as they stream: the failures' details
+  // printed after them can be longer than any fixed tail.
+  const summary = {};
+  let partial = '';
+  runner.stdout.setEncoding('utf8');
   runner.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
-    tail = (tail + chunk.toString()).slice(-4000);
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      const m = line.match(/^ℹ (\w+) (\d+)$/);
+      if (m && m[1] in counts) summary[m[1]] = Number(m[2]);
+    }
   });
   return new Promise((resolve) => runner.on('close', (code) => {
-    for (const key of Object.keys(counts)) {
-      const m = tail.match(new RegExp(`ℹ ${key} (\\d+)`));
-      if (m) counts[key] += Number(m[1]);
-    }
+    for (const [key, n] of Object.entries(summary)) counts[key] += n;
     resolve(code);
   }));
 }
